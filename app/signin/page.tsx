@@ -1,0 +1,18 @@
+import { redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth/session";
+import { HOME_BY_ROLE } from "@/lib/auth/roles";
+import { SignInForm } from "./sign-in-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage() {
+  const user = await currentUser();
+  if (user) redirect(HOME_BY_ROLE[user.role]);
+  return (
+    <div className="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <h1 className="text-xl font-semibold">Sign in to Focus</h1>
+      <p className="mt-1 text-sm text-slate-600">Staff accounts. Specialists use the invitation link they received.</p>
+      <SignInForm />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+// The two ways into Focus, as plain functions so they can be tested without next-auth:
+// staff with email + password, specialists with a single-use invitation token.
+import { z } from "zod";
+import { db } from "../db/client";
+import { verifyPassword, verifyAgainstDummy } from "./password";
+import { tooManyFailures, recordAttempt } from "./rate-limit";
+import { hashInvitationToken, INVITATION_TOKEN_PATTERN } from "./invitation-token";
+import type { Role } from "../db/generated/enums";
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export const staffCredentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
+  password: z.string().min(1, "Enter your password").max(200),
+});
+
+export type StaffSignInResult = { ok: true; user: AuthUser } | { ok: false; reason: "invalid" | "rate-limited" };
+
+export async function signInStaff(input: unknown, clientKey: string): Promise<StaffSignInResult> {
+  const parsed = staffCredentialsSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, reason: "invalid" };
+  const { email, password } = parsed.data;
+  const keys = [`email:${email}`, `ip:${clientKey}`];
+  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
+  const user = await db().user.findUnique({ where: { email } });
+  const good =
+    user && user.active && user.role !== "SPECIALIST" && user.passwordHash
+      ? await verifyPassword(password, user.passwordHash)
+      : await verifyAgainstDummy(password);
+  await recordAttempt(keys, good);
+  if (!good || !user) return { ok: false, reason: "invalid" };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+}
+
+export type InvitationSignInResult =
+  | { ok: true; user: AuthUser; studyId: string }
+  | { ok: false; reason: "invalid" | "used" | "expired" | "revoked" | "rate-limited" };
+
+/** Consumes the invitation atomically: of two concurrent uses of one link, exactly one wins. */
+export async function signInWithInvitation(token: unknown, clientKey: string, now = new Date()): Promise<InvitationSignInResult> {
+  const keys = [`ip:${clientKey}`];
+  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
+  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) {
+    await recordAttempt(keys, false);
+    return { ok: false, reason: "invalid" };
+  }
+  const tokenHash = hashInvitationToken(token);
+  const claimed = await db().invitation.updateMany({
+    where: { tokenHash, usedAt: null, status: "PENDING", expiresAt: { gt: now }, reader: { active: true } },
+    data: { usedAt: now, status: "ACCEPTED", lastActiveAt: now },
+  });
+  const invitation = await db().invitation.findUnique({ where: { tokenHash }, include: { reader: true } });
+  if (claimed.count !== 1 || !invitation) {
+    await recordAttempt(keys, false);
+    if (!invitation) return { ok: false, reason: "invalid" };
+    if (invitation.status === "REVOKED") return { ok: false, reason: "revoked" };
+    if (invitation.usedAt) return { ok: false, reason: "used" };
+    if (invitation.expiresAt <= now) return { ok: false, reason: "expired" };
+    return { ok: false, reason: "invalid" };
+  }
+  await recordAttempt(keys, true);
+  const r = invitation.reader;
+  return { ok: true, user: { id: r.id, email: r.email, name: r.name, role: r.role }, studyId: invitation.studyId };
+}

@@ -1,0 +1,52 @@
+// next-auth (v4: the stable line, which accepts Next 16 and React 19 as peers; v5 exists only as
+// betas). JWT sessions signed with NEXTAUTH_SECRET survive server restarts without a session table;
+// every request still re-reads the user (lib/auth/session.ts) so deactivation takes effect at once.
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { signInStaff, signInWithInvitation } from "./credentials";
+import { clientKeyFromHeaders } from "./client-key";
+
+export const SESSION_MAX_AGE_S = 7 * 24 * 60 * 60;
+
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  pages: { signIn: "/signin", error: "/signin" },
+  providers: [
+    CredentialsProvider({
+      id: "staff",
+      name: "Email and password",
+      credentials: { email: { type: "email" }, password: { type: "password" } },
+      async authorize(credentials, req) {
+        const result = await signInStaff(credentials, clientKeyFromHeaders(req?.headers));
+        if (!result.ok) throw new Error(result.reason === "rate-limited" ? "RateLimited" : "CredentialsSignin");
+        return result.user;
+      },
+    }),
+    CredentialsProvider({
+      id: "invitation",
+      name: "Invitation link",
+      credentials: { token: { type: "text" } },
+      async authorize(credentials, req) {
+        const result = await signInWithInvitation(credentials?.token, clientKeyFromHeaders(req?.headers));
+        if (!result.ok) throw new Error(`Invitation${result.reason[0].toUpperCase()}${result.reason.slice(1)}`);
+        return result.user;
+      },
+    }),
+  ],
+  callbacks: {
+    async jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.role = user.role;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      if (session.user && token.uid && token.role) {
+        session.user.id = token.uid;
+        session.user.role = token.role;
+      }
+      return session;
+    },
+  },
+};

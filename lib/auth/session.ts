@@ -1,0 +1,50 @@
+// Server-side role checks for pages, server actions and route handlers. The JWT only says who
+// signed in; the role and active flag are re-read from the database on every request.
+import { getServerSession } from "next-auth";
+import { forbidden, redirect } from "next/navigation";
+import { authOptions } from "./options";
+import { db } from "../db/client";
+import type { Role } from "../db/generated/enums";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  pseudonym: string;
+}
+
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  const user = await db().user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, pseudonym: true, active: true },
+  });
+  if (!user || !user.active) return null;
+  const { active: _active, ...rest } = user;
+  return rest;
+}
+
+/** For pages and server actions: anonymous -> sign-in, wrong role -> 403 page. */
+export async function requireRole(...roles: Role[]): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  if (!roles.includes(user.role)) forbidden();
+  return user;
+}
+
+export class HttpError extends Error {
+  constructor(public status: number, message: string, public details?: unknown) {
+    super(message);
+  }
+}
+
+/** For route handlers: throws HttpError(401/403), turned into JSON by lib/http/handler.ts. */
+export async function requireApiRole(...roles: Role[]): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new HttpError(401, "Sign in first.");
+  if (!roles.includes(user.role)) throw new HttpError(403, "Your role may not use this resource.");
+  return user;
+}

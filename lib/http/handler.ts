@@ -1,0 +1,43 @@
+// Route handlers stay thin: they wrap their body in `handle`, which turns validation and
+// authorisation failures into JSON 4xx answers and never leaks a stack trace.
+import { NextResponse } from "next/server";
+import { ZodError, type ZodType } from "zod";
+import { HttpError } from "../auth/session";
+
+export function jsonError(status: number, message: string, details?: unknown): NextResponse {
+  return NextResponse.json(
+    { error: message, ...(details === undefined ? {} : { details }) },
+    { status, headers: { "Cache-Control": "private, no-store" } },
+  );
+}
+
+export function fieldErrors(err: ZodError): { field: string; message: string }[] {
+  return err.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
+}
+
+export async function handle(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof HttpError) return jsonError(e.status, e.message, e.details);
+    if (e instanceof ZodError) {
+      const errs = fieldErrors(e);
+      return jsonError(400, errs.map((x) => `${x.field}: ${x.message}`).join("; "), errs);
+    }
+    console.error(e);
+    return jsonError(500, "Something went wrong on the server; nothing was saved.");
+  }
+}
+
+/** Parses a JSON request body with a zod schema; bad JSON or a bad field is a 400 naming the field. */
+export async function parseJson<T>(req: Request, schema: ZodType<T>, maxBytes = 64 * 1024): Promise<T> {
+  const text = await req.text();
+  if (text.length > maxBytes) throw new HttpError(413, `Request body larger than ${maxBytes} bytes.`);
+  let body: unknown;
+  try {
+    body = text === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "Request body is not valid JSON.");
+  }
+  return schema.parse(body);
+}

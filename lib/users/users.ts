@@ -1,0 +1,53 @@
+// Creating and (de)activating accounts. Validation happens here, not in the callers.
+import { db } from "../db/client";
+import { hashPassword } from "../auth/password";
+import { newPseudonym, pseudonymPrefix } from "./pseudonym";
+import { staffUserInputSchema, specialistInputSchema } from "./user-input";
+import { HttpError } from "../auth/session";
+import { recordAudit } from "../audit/audit";
+
+export async function createStaffUser(input: unknown, actorId: string | null) {
+  const data = staffUserInputSchema.parse(input);
+  const existing = await db().user.findUnique({ where: { email: data.email } });
+  if (existing) throw new HttpError(409, `A user with email ${data.email} already exists.`);
+  const user = await db().user.create({
+    data: {
+      email: data.email,
+      name: data.name,
+      role: data.role,
+      passwordHash: await hashPassword(data.password),
+      pseudonym: newPseudonym(pseudonymPrefix(data.role)),
+    },
+    select: { id: true, email: true, name: true, role: true, pseudonym: true },
+  });
+  await recordAudit(actorId, "user.create", user.id, { role: user.role });
+  return user;
+}
+
+/** Finds or creates the specialist behind an invitation; an existing staff email is refused. */
+export async function upsertSpecialist(input: unknown) {
+  const data = specialistInputSchema.parse(input);
+  const existing = await db().user.findUnique({ where: { email: data.email } });
+  if (existing) {
+    if (existing.role !== "SPECIALIST") throw new HttpError(409, `${data.email} belongs to a staff account; use another address.`);
+    return db().user.update({ where: { id: existing.id }, data: { name: data.name, specialty: data.specialty, active: true } });
+  }
+  return db().user.create({
+    data: { ...data, role: "SPECIALIST", pseudonym: newPseudonym("R") },
+  });
+}
+
+export async function setUserActive(userId: string, active: boolean, actorId: string) {
+  if (userId === actorId && !active) throw new HttpError(400, "You cannot deactivate your own account.");
+  const user = await db().user.update({ where: { id: userId }, data: { active } }).catch(() => null);
+  if (!user) throw new HttpError(404, "No such user.");
+  await recordAudit(actorId, active ? "user.activate" : "user.deactivate", userId);
+  return user;
+}
+
+export function listUsers() {
+  return db().user.findMany({
+    orderBy: [{ active: "desc" }, { role: "asc" }, { email: "asc" }],
+    select: { id: true, email: true, name: true, role: true, specialty: true, pseudonym: true, active: true, createdAt: true },
+  });
+}

@@ -1,0 +1,22 @@
+// `npm test`: unit + integration tests, then browser tests, on one fresh test database.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase } from "./test-database";
+import { runUnitTests } from "./test-unit";
+import { runE2eTests } from "./test-e2e";
+
+process.env.FOCUS_STORAGE_DIR ??= mkdtempSync(join(tmpdir(), "focus-test-storage-"));
+const tdb = await createTestDatabase();
+let unit = 1;
+let e2e = 1;
+try {
+  console.log(`\n== Unit and integration tests (database ${new URL(tdb.url).pathname.slice(1)}) ==\n`);
+  unit = runUnitTests(tdb.url);
+  console.log("\n== Browser tests ==\n");
+  e2e = await runE2eTests(tdb.url);
+} finally {
+  await tdb.drop();
+}
+console.log(`\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}`);
+process.exit(unit === 0 && e2e === 0 ? 0 : 1);

@@ -1,0 +1,46 @@
+// Tests get their own database, created per run and dropped afterwards, on the server named by
+// DATABASE_URL (CI: the local PostgreSQL) or else on the embedded server. Never the demo's database.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startEmbeddedPostgres, embeddedUrl } from "../lib/db/embedded-postgres";
+import { migrateDeploy } from "../lib/db/migrate";
+import { assertDatabaseReachable } from "../lib/db/reachability";
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  let serverUrl = process.env.DATABASE_URL;
+  let stopEmbedded: () => Promise<void> = async () => undefined;
+  if (!serverUrl) {
+    const handle = await startEmbeddedPostgres(undefined, () => undefined);
+    stopEmbedded = handle.stop;
+    serverUrl = embeddedUrl();
+  }
+  await assertDatabaseReachable(serverUrl);
+  const name = `focus_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = withDatabase(serverUrl, name);
+  await migrateDeploy(url, { quiet: true });
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: withDatabase(serverUrl!, "postgres") });
+      await c.connect();
+      await c.query(`drop database if exists "${name}" with (force)`);
+      await c.end();
+      await stopEmbedded();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Browser tests: a production build served on a spare port against the test database, driven
+// by Playwright in Debian's Chromium (never a downloaded browser).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { buildIfNeeded, startNext, waitForHttp } from "./next-process";
+import { createTestDatabase } from "./test-database";
+
+const require = createRequire(import.meta.url);
+
+export async function runE2eTests(databaseUrl: string, args: string[] = []): Promise<number> {
+  const port = Number(process.env.E2E_PORT ?? 3101);
+  const baseURL = `http://127.0.0.1:${port}`;
+  const storage = process.env.FOCUS_STORAGE_DIR ?? mkdtempSync(join(tmpdir(), "focus-e2e-storage-"));
+  const appEnv = {
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: "e2e-secret-".padEnd(40, "x"),
+    NEXTAUTH_URL: baseURL,
+    FOCUS_STORAGE_DIR: storage,
+  };
+  Object.assign(process.env, appEnv);
+  buildIfNeeded(process.env.FOCUS_E2E_REUSE_BUILD !== "1");
+  const server = startNext("start", port, appEnv);
+  try {
+    await waitForHttp(`${baseURL}/api/health`);
+    const cli = require.resolve("@playwright/test/cli");
+    const r = spawnSync(process.execPath, [cli, "test", "-c", "e2e/playwright.config.ts", ...args], {
+      stdio: "inherit",
+      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL },
+    });
+    return r.status ?? 1;
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const tdb = await createTestDatabase();
+  let code = 1;
+  try {
+    code = await runE2eTests(tdb.url, process.argv.slice(2));
+  } finally {
+    await tdb.drop();
+  }
+  process.exit(code);
+}
