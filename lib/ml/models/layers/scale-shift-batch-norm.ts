@@ -1,0 +1,109 @@
+import * as tf from "@tensorflow/tfjs";
+import { singleInput, singleShape, type LayerShape } from "./input-tensor";
+
+type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type Kwargs = Record<string, unknown>;
+
+export interface ScaleShiftBatchNormArgs extends LayerArgs {
+  /**
+   * Keras-convention momentum: moving = momentum * moving + (1 - momentum) * batch. PyTorch's
+   * `momentum=0.1` (torchvision's BatchNorm2d default) is 0.9 here.
+   */
+  momentum?: number;
+  /** PyTorch's default 1e-5 (Keras uses 1e-3). */
+  epsilon?: number;
+}
+
+/**
+ * Batch normalisation (Ioffe & Szegedy 2015) over the last (channel) axis, applied as
+ * `x * scale + shift` with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale.
+ *
+ * Why not tf.layers.batchNormalization: its gradient goes through the fused BatchNorm kernel, whose
+ * backward pass tiles the statistics to the input shape; on the wasm backend Tile is slow. Here every op
+ * is an elementwise mul/add/sub or a reduction, so the gradient only needs broadcasting and sums.
+ *
+ * Training (kwargs.training === true): normalise with the batch's mean and biased variance, and update
+ * the moving statistics as PyTorch does (moving variance from the unbiased batch variance).
+ * Inference: normalise with the moving statistics.
+ */
+export class ScaleShiftBatchNorm extends tf.layers.Layer {
+  static className = "ScaleShiftBatchNorm";
+  readonly momentum: number;
+  readonly epsilon: number;
+  private gamma!: tf.LayerVariable;
+  private beta!: tf.LayerVariable;
+  private movingMean!: tf.LayerVariable;
+  private movingVariance!: tf.LayerVariable;
+
+  constructor(args: ScaleShiftBatchNormArgs = {}) {
+    super(args);
+    this.momentum = args.momentum ?? 0.9;
+    this.epsilon = args.epsilon ?? 1e-5;
+    this.supportsMasking = false;
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const shape = singleShape(inputShape);
+    const channels = shape[shape.length - 1];
+    if (channels == null) throw new Error(`${this.name}: the channel dimension must be known`);
+    this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones(), undefined, true);
+    this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros(), undefined, true);
+    this.movingMean = this.addWeight("moving_mean", [channels], "float32", tf.initializers.zeros(), undefined, false);
+    this.movingVariance = this.addWeight("moving_variance", [channels], "float32", tf.initializers.ones(), undefined, false);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
+    return singleShape(inputShape);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => {
+      const x = singleInput(inputs);
+      const gamma = this.gamma.read();
+      const beta = this.beta.read();
+      if (kwargs["training"] !== true) {
+        return scaleShift(x, gamma, beta, this.movingMean.read(), this.movingVariance.read(), this.epsilon);
+      }
+      const axes = x.shape.slice(0, -1).map((_, i) => i);
+      const { mean, variance } = tf.moments(x, axes);
+      this.updateMovingStatistics(mean, variance, x.size / x.shape[x.shape.length - 1]);
+      return scaleShift(x, gamma, beta, mean, variance, this.epsilon);
+    });
+  }
+
+  private updateMovingStatistics(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+    tf.tidy(() => {
+      // PyTorch keeps the unbiased variance as running_var; with one value per channel it is undefined,
+      // so fall back to the biased one rather than produce NaN/Infinity.
+      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+      const m = this.momentum;
+      const blend = (moving: tf.LayerVariable, batch: tf.Tensor) =>
+        moving.write(tf.add(tf.mul(moving.read(), m), tf.mul(batch, 1 - m)));
+      blend(this.movingMean, mean);
+      blend(this.movingVariance, unbiased);
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+  }
+}
+
+/** y = x * scale + shift with scale = gamma / sqrt(var + eps), shift = beta - mean * scale (broadcast on channels). */
+export function scaleShift(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  epsilon: number,
+): tf.Tensor {
+  return tf.tidy(() => {
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
+    const shift = tf.sub(beta, tf.mul(mean, scale));
+    return tf.add(tf.mul(x, scale), shift);
+  });
+}
+
+tf.serialization.registerClass(ScaleShiftBatchNorm);
