@@ -1,0 +1,84 @@
+/**
+ * Micro-benchmark of the convolution kernels on the wasm backend, for ResNet-18 layer shapes:
+ * forward Conv2D vs. our XNNPACK-based Conv2DBackpropInput / Conv2DBackpropFilter vs. the stock
+ * wasm Conv2DBackpropInput (a scalar loop). Single-threaded, like WASM in Node.
+ *
+ *   npx tsx bench/kernels.ts            # batch 16, 64x64, 64 channels
+ *   npx tsx bench/kernels.ts --quick    # smaller shapes, stock kernel skipped
+ */
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "@/lib/ml/backend/select-backend";
+import { registerWasmGradKernels, unregisterWasmGradKernels } from "@/lib/ml/backend/wasm-grad-kernels";
+
+interface LayerShape {
+  label: string;
+  batch: number;
+  size: number;
+  inC: number;
+  outC: number;
+  kernel: number;
+  stride: number;
+}
+
+const quick = process.argv.includes("--quick");
+const layers: LayerShape[] = quick
+  ? [{ label: "3x3/1 c16 32px b8", batch: 8, size: 32, inC: 16, outC: 16, kernel: 3, stride: 1 }]
+  : [
+      { label: "stage1 3x3/1 c64 64px b16", batch: 16, size: 64, inC: 64, outC: 64, kernel: 3, stride: 1 },
+      { label: "stage2 3x3/2 c64->128 64px b16", batch: 16, size: 64, inC: 64, outC: 128, kernel: 3, stride: 2 },
+      { label: "stem 7x7/2 c3->64 128px b16", batch: 16, size: 128, inC: 3, outC: 64, kernel: 7, stride: 2 },
+    ];
+
+function medianMs(runs: number, f: () => tf.Tensor): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const out = f();
+    out.dataSync();
+    times.push(performance.now() - t0);
+    out.dispose();
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
+  const { batch, size, inC, outC, kernel, stride } = layer;
+  const x = tf.randomNormal([batch, size, size, inC], 0, 1, "float32", 1) as tf.Tensor4D;
+  const w = tf.randomNormal([kernel, kernel, inC, outC], 0, 0.1, "float32", 2) as tf.Tensor4D;
+  const y = tf.conv2d(x, w, stride, "same");
+  const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3);
+  const attrs = { strides: [stride, stride], pad: "same", dataFormat: "NHWC", dimRoundingMode: undefined };
+  const backpropInput = () =>
+    tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor;
+  const backpropFilter = () =>
+    tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor;
+
+  const result: Record<string, number> = {};
+  result["forward Conv2D"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
+  result["Conv2DBackpropInput (ours)"] = medianMs(5, backpropInput);
+  result["Conv2DBackpropFilter (ours)"] = medianMs(5, backpropFilter);
+  if (withStock) {
+    unregisterWasmGradKernels();
+    try {
+      result["Conv2DBackpropInput (stock wasm)"] = medianMs(1, backpropInput);
+    } finally {
+      registerWasmGradKernels();
+    }
+  }
+  tf.dispose([x, w, y, dy]);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const { name } = await initBackend();
+  if (name !== "wasm") console.warn(`backend is ${name}, not wasm: the stock comparison is skipped`);
+  for (const layer of layers) {
+    const r = bench(layer, name === "wasm" && !quick);
+    console.log(`\n${layer.label}`);
+    for (const [k, ms] of Object.entries(r)) console.log(`  ${k.padEnd(36)} ${ms.toFixed(1).padStart(9)} ms`);
+  }
+  console.log(`\nengine tensors left: ${tf.memory().numTensors}`);
+}
+
+void main();
