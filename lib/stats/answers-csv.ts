@@ -1,0 +1,185 @@
+// Reading answers from CSV files (exports of Focus itself, or spreadsheets kept by hand).
+// The parser follows RFC 4180: quoted fields, "" for a quote inside quotes, line breaks inside quotes,
+// CRLF records. It also accepts LF or lone CR line ends and a leading UTF-8 byte order mark, since files
+// saved by spreadsheet programs use all of them.
+import type { Answer } from "./answers";
+
+export class CsvFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CsvFormatError";
+  }
+}
+
+export interface CsvRecord {
+  fields: string[];
+  /** 1-based line on which the record starts, for error messages. */
+  line: number;
+}
+
+/** Parses CSV text into records, each remembering its starting line. */
+export function parseCsvRecords(text: string): CsvRecord[] {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let line = 1;
+  let recordLine = 1;
+  let i = 0;
+  const length = source.length;
+  // Whether the current record has begun; distinguishes "no more records" from "one empty field" at EOF.
+  let recordStarted = false;
+
+  const endField = (): void => {
+    fields.push(field);
+    field = "";
+  };
+  const endRecord = (): void => {
+    endField();
+    records.push({ fields, line: recordLine });
+    fields = [];
+    recordStarted = false;
+  };
+
+  while (i < length) {
+    if (!recordStarted) {
+      recordStarted = true;
+      recordLine = line;
+    }
+    const ch = source[i];
+    if (ch === '"' && field === "") {
+      // Quoted field: runs to the next quote that is not doubled.
+      const openedOnLine = line;
+      i++;
+      for (;;) {
+        if (i >= length) throw new CsvFormatError(`unterminated quoted field starting on line ${openedOnLine}`);
+        const c = source[i];
+        if (c === '"') {
+          if (source[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        if (c === "\n" || (c === "\r" && source[i + 1] !== "\n")) line++;
+        field += c;
+        i++;
+      }
+      const next = source[i];
+      if (i < length && next !== "," && next !== "\r" && next !== "\n") {
+        throw new CsvFormatError(`unexpected character ${JSON.stringify(next)} after a closing quote on line ${line}`);
+      }
+      // An empty quoted field ("") must still count as a field even though `field` is empty.
+      if (i >= length) {
+        endRecord();
+      }
+      continue;
+    }
+    if (ch === ",") {
+      endField();
+      i++;
+      if (i >= length) endRecord();
+      continue;
+    }
+    if (ch === "\r" || ch === "\n") {
+      endRecord();
+      i += ch === "\r" && source[i + 1] === "\n" ? 2 : 1;
+      line++;
+      continue;
+    }
+    // A quote inside an unquoted field is kept literally (RFC 4180 forbids it, but hand-made files have it).
+    field += ch;
+    i++;
+    if (i >= length) endRecord();
+  }
+  return records;
+}
+
+/** Parses CSV text into rows of fields. A final line break does not add an empty row. */
+export function parseCsv(text: string): string[][] {
+  return parseCsvRecords(text).map((r) => r.fields);
+}
+
+export const REQUIRED_ANSWER_COLUMNS = ["case_id", "reader_id", "choice"] as const;
+
+export interface AnswerRows {
+  answers: Answer[];
+  /** Every column of every answer row, keyed by normalised header name, for callers that need extra columns. */
+  rows: Array<{ line: number; values: Record<string, string> }>;
+  header: string[];
+}
+
+function normaliseHeader(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * Reads answers from a CSV with `case_id`, `reader_id` and `choice` columns (any order, header names matched
+ * case-insensitively, other columns kept in `rows` but otherwise ignored). An empty choice is a missing
+ * answer; blank lines are skipped; ids and choices are trimmed.
+ */
+export function readAnswerRows(text: string): AnswerRows {
+  const records = parseCsvRecords(text);
+  if (records.length === 0) throw new CsvFormatError("the CSV is empty: expected a header with case_id, reader_id and choice");
+  const header = records[0].fields.map(normaliseHeader);
+  const missing = REQUIRED_ANSWER_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new CsvFormatError(
+      `the CSV is missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ` +
+        `(found: ${header.map((h) => JSON.stringify(h)).join(", ")})`,
+    );
+  }
+  for (const c of REQUIRED_ANSWER_COLUMNS) {
+    if (header.indexOf(c) !== header.lastIndexOf(c)) throw new CsvFormatError(`the CSV has more than one "${c}" column`);
+  }
+  const [caseCol, readerCol, choiceCol] = REQUIRED_ANSWER_COLUMNS.map((c) => header.indexOf(c));
+  const answers: Answer[] = [];
+  const rows: AnswerRows["rows"] = [];
+  for (const record of records.slice(1)) {
+    if (record.fields.every((f) => f.trim() === "")) continue;
+    if (record.fields.length !== header.length) {
+      throw new CsvFormatError(
+        `line ${record.line}: ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}, but the header has ${header.length}`,
+      );
+    }
+    const caseId = record.fields[caseCol].trim();
+    const readerId = record.fields[readerCol].trim();
+    const choice = record.fields[choiceCol].trim();
+    if (caseId === "") throw new CsvFormatError(`line ${record.line}: case_id is empty`);
+    if (readerId === "") throw new CsvFormatError(`line ${record.line}: reader_id is empty`);
+    answers.push({ caseId, readerId, choice: choice === "" ? null : choice });
+    rows.push({ line: record.line, values: Object.fromEntries(header.map((h, j) => [h, record.fields[j]])) });
+  }
+  return { answers, rows, header };
+}
+
+/** Answers from CSV text; see readAnswerRows for the accepted format. */
+export function answersFromCsv(text: string): Answer[] {
+  return readAnswerRows(text).answers;
+}
+
+/**
+ * reader_id -> value of `column` (e.g. specialty) from the same CSV, for breakdowns. A reader with two
+ * different non-empty values is an error; readers with only empty values are left out (ungrouped).
+ */
+export function readerGroupsFromCsv(text: string, column: string): Map<string, string> {
+  const { rows, header } = readAnswerRows(text);
+  const key = normaliseHeader(column);
+  if (!header.includes(key)) {
+    throw new CsvFormatError(`the CSV has no column "${column}" to group by (found: ${header.map((h) => JSON.stringify(h)).join(", ")})`);
+  }
+  const groups = new Map<string, string>();
+  for (const row of rows) {
+    const reader = row.values["reader_id"].trim();
+    const value = row.values[key].trim();
+    if (value === "") continue;
+    const previous = groups.get(reader);
+    if (previous !== undefined && previous !== value) {
+      throw new CsvFormatError(`line ${row.line}: reader "${reader}" has ${column} "${value}" here but "${previous}" earlier`);
+    }
+    groups.set(reader, value);
+  }
+  return groups;
+}
