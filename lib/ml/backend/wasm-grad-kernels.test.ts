@@ -1,0 +1,189 @@
+import { before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "./select-backend";
+import { registerWasmGradKernels, unregisterWasmGradKernels, wasmGradKernelsRegistered } from "./wasm-grad-kernels";
+
+type Pad = "same" | "valid" | tf.backend_util.ExplicitPadding;
+interface ConvCase {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  co: number;
+  kh: number;
+  kw: number;
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+/** Deterministic values in [-1, 1) (LCG), so both backends see identical inputs. */
+function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let s = (seed * 2654435761) >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+function relativeError(got: Float32Array, want: Float32Array): number {
+  assert.equal(got.length, want.length);
+  let maxDiff = 0;
+  let scale = 1e-6;
+  for (let i = 0; i < want.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return maxDiff / scale;
+}
+
+/** dL/dx, dL/dW (and dL/db when fused) of conv2d on `backend`, with an explicit upstream gradient. */
+async function convGrads(backend: string, cc: ConvCase, fused: boolean): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(cc.n * cc.h * cc.w * cc.c, 1), [cc.n, cc.h, cc.w, cc.c]);
+    const w = tf.tensor4d(values(cc.kh * cc.kw * cc.c * cc.co, 2), [cc.kh, cc.kw, cc.c, cc.co]);
+    const b = tf.tensor1d(values(cc.co, 3));
+    const forward = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      fused
+        ? tf.fused.conv2d({ x: xi as tf.Tensor4D, filter: wi as tf.Tensor4D, strides: cc.stride, pad: cc.pad, bias: bi, activation: "relu" })
+        : tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, cc.stride, cc.pad);
+    const y = forward(x, w, b);
+    const dy = tf.tensor(values(y.size, 4), y.shape);
+    const inputs = fused ? [x, w, b] : [x, w];
+    const grads = tf.grads((...args: tf.Tensor[]) => forward(args[0], args[1], args[2] ?? b))(inputs, dy);
+    return grads.map((g) => g.dataSync() as Float32Array);
+  });
+}
+
+async function assertMatchesCpu(cc: ConvCase, fused = false): Promise<void> {
+  const want = await convGrads("cpu", cc, fused);
+  const got = await convGrads("wasm", cc, fused);
+  const names = ["dx", "dW", "db"];
+  got.forEach((g, i) => {
+    const err = relativeError(g, want[i]);
+    assert.ok(err < 1e-4, `${names[i]} relative error ${err.toExponential(2)} for ${JSON.stringify(cc)}`);
+  });
+}
+
+const explicitPads: tf.backend_util.ExplicitPadding[] = [
+  [
+    [0, 0],
+    [1, 2],
+    [0, 1],
+    [0, 0],
+  ],
+  [
+    [0, 0],
+    [3, 0],
+    [2, 2],
+    [0, 0],
+  ],
+];
+
+/** kernel x stride x padding, with shapes (batch, size, channels) rotating through odd/non-square ones. */
+function gridCases(): ConvCase[] {
+  const shapes = [
+    { n: 1, h: 9, w: 7, c: 3, co: 2 },
+    { n: 2, h: 8, w: 11, c: 1, co: 4 },
+    { n: 3, h: 10, w: 10, c: 5, co: 3 },
+    { n: 2, h: 13, w: 9, c: 4, co: 5 },
+  ];
+  const cases: ConvCase[] = [];
+  let i = 0;
+  for (const k of [1, 3, 7]) {
+    for (const stride of [1, 2]) {
+      for (const pad of ["same", "valid", explicitPads[i % 2]] as Pad[]) {
+        cases.push({ ...shapes[i % shapes.length], kh: k, kw: k, stride, pad });
+        i++;
+      }
+    }
+  }
+  return cases;
+}
+
+before(async () => {
+  await initBackend({ force: "wasm", log: () => {} });
+});
+
+describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
+  test("initBackend registered them", () => {
+    assert.ok(wasmGradKernelsRegistered());
+  });
+
+  for (const cc of gridCases()) {
+    test(`k${cc.kh} s${cc.stride} pad ${JSON.stringify(cc.pad)} x[${cc.n},${cc.h},${cc.w},${cc.c}] co ${cc.co}`, async () => {
+      await assertMatchesCpu(cc);
+    });
+  }
+
+  test("asymmetric 'same' padding with stride 2 on odd and even sizes", async () => {
+    await assertMatchesCpu({ n: 2, h: 15, w: 12, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" });
+    await assertMatchesCpu({ n: 1, h: 12, w: 17, c: 2, co: 3, kh: 7, kw: 7, stride: 2, pad: "same" });
+    await assertMatchesCpu({ n: 2, h: 16, w: 16, c: 4, co: 4, kh: 1, kw: 1, stride: 2, pad: "same" });
+  });
+
+  test("different strides per axis and a non-square kernel", async () => {
+    await assertMatchesCpu({ n: 2, h: 11, w: 10, c: 3, co: 2, kh: 3, kw: 3, stride: [1, 2], pad: "same" });
+    await assertMatchesCpu({ n: 1, h: 9, w: 12, c: 2, co: 3, kh: 3, kw: 1, stride: [2, 1], pad: "valid" });
+  });
+
+  test("a ResNet-like layer (batch 4, 16x16, 8 -> 16 channels, 3x3/2)", async () => {
+    await assertMatchesCpu({ n: 4, h: 16, w: 16, c: 8, co: 16, kh: 3, kw: 3, stride: 2, pad: "same" });
+  });
+
+  test("fused conv2d + bias + relu (the tfjs-layers path)", async () => {
+    await assertMatchesCpu({ n: 2, h: 9, w: 8, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" }, true);
+    await assertMatchesCpu({ n: 2, h: 12, w: 12, c: 4, co: 6, kh: 7, kw: 7, stride: 2, pad: "same" }, true);
+  });
+
+  test("no engine tensors and no backend buffers are leaked", async () => {
+    const cc: ConvCase = { n: 2, h: 9, w: 7, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" };
+    await convGrads("wasm", cc, false);
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const tensorsBefore = tf.memory().numTensors;
+    const buffersBefore = backend.numDataIds();
+    for (let i = 0; i < 3; i++) await convGrads("wasm", { ...cc, pad: i === 1 ? "valid" : "same" }, i === 2);
+    assert.equal(tf.memory().numTensors, tensorsBefore);
+    assert.equal(backend.numDataIds(), buffersBefore);
+  });
+
+  test("unsupported configurations fail with a clear message", () => {
+    tf.tidy(() => {
+      const x = tf.ones([1, 5, 5, 2]);
+      const dy = tf.ones([1, 5, 5, 3]);
+      const filter = tf.ones([3, 3, 2, 3]);
+      const base = { strides: [1, 1], pad: "same", dimRoundingMode: undefined };
+      assert.throws(
+        () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...base, dataFormat: "NCHW", filterShape: [3, 3, 2, 3] } as never),
+        /only dataFormat 'NHWC'/,
+      );
+      assert.throws(
+        () =>
+          tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, {
+            ...base,
+            dataFormat: "NHWC",
+            dilations: [2, 2],
+            inputShape: [1, 5, 5, 2],
+          } as never),
+        /only dilation 1/,
+      );
+    });
+  });
+
+  test("without them the stock wasm backend cannot train a conv (why they exist)", async () => {
+    unregisterWasmGradKernels();
+    try {
+      assert.ok(!wasmGradKernelsRegistered());
+      await tf.setBackend("wasm");
+      assert.throws(() =>
+        tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, "same").sum())(tf.ones([3, 3, 1, 1]))),
+      /Conv2DBackpropFilter/);
+    } finally {
+      registerWasmGradKernels();
+    }
+    assert.ok(wasmGradKernelsRegistered());
+  });
+});
