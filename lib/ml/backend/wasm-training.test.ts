@@ -33,7 +33,7 @@ function miniNetLoss(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D, dense: tf
   const { mean, variance } = tf.moments(c, [0, 1, 2]);
   const gamma = tf.linspace(0.5, 1.5, c.shape[3]);
   const beta = tf.linspace(-0.2, 0.2, c.shape[3]);
-  const bn = tf.relu(tf.batchNorm(c, mean, variance, beta, gamma, 1e-5));
+  const bn = tf.relu(tf.batchNorm(c, mean, variance, beta, gamma, 1e-5)) as tf.Tensor4D;
   const pooled = tf.maxPool(bn, 3, 2, "same");
   // SE-style channel gate
   const gate = tf.sigmoid(tf.mean(pooled, [1, 2], true));
