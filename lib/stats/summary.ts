@@ -94,7 +94,13 @@ export function summarize(answers: readonly Answer[], options: SummaryOptions = 
   const gwet = balanced === null ? null : gwetAc1FromTable(table.counts);
   if (balanced === null) {
     const totals = rowTotals(table.counts);
-    const range = totals.length === 0 ? "there are no cases" : `answers per case range from ${Math.min(...totals)} to ${Math.max(...totals)}`;
+    const low = Math.min(...totals);
+    const high = Math.max(...totals);
+    const range = totals.length === 0
+      ? "there are no cases"
+      : low === high
+        ? `every case has ${low} answer${low === 1 ? "" : "s"}`
+        : `answers per case range from ${low} to ${high}`;
     notes.push(`fleiss_kappa, gwet_ac1: need the same number (at least 2) of answers on every case; ${range}.`);
   } else {
     if (fleiss === null) notes.push("fleiss_kappa: undefined because every answer is the same choice (chance agreement is 1).");

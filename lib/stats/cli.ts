@@ -1,0 +1,103 @@
+// `stats --input <answers.csv> [--json]`: reader-study statistics from a CSV of answers.
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import { Command, CommanderError } from "commander";
+import { AnswerDataError } from "./answers";
+import { CsvFormatError, readAnswerRows, readerGroupsFromCsv } from "./answers-csv";
+import { summarize, summarizeByGroup, type SummaryOptions } from "./summary";
+import { formatGroupTables, formatSummaryTable } from "./summary-table";
+
+export interface CliOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processOutput: CliOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Exit code for bad arguments, unreadable files and malformed input. */
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+function buildCommand(output: CliOutput): Command {
+  return new Command("stats")
+    .description("Reader-study statistics (shares, chi-square, agreement coefficients) from a CSV of answers")
+    .requiredOption("--input <file>", "CSV with case_id, reader_id and choice columns (empty choice = missing)")
+    .option("--json", "print the summary as JSON")
+    .option("--compact", "with --json: one line instead of indented JSON")
+    .option("--choices <list>", "comma-separated list of every possible choice (e.g. all arms), so unchosen ones count")
+    .option("--by <column>", "also break the statistics down by this CSV column (e.g. specialty)")
+    .option("--draws <n>", "Monte Carlo draws for the exact multinomial p when enumeration is too large")
+    .option("--seed <n>", "Monte Carlo seed")
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+}
+
+/**
+ * Runs the `stats` command. `argv` holds the arguments after the program name; a leading "stats" (as passed
+ * on by a multi-command CLI) is accepted. Returns the exit code instead of exiting, so it can be embedded.
+ */
+export async function runStatsCli(argv: string[], output: CliOutput = processOutput): Promise<number> {
+  const args = argv[0] === "stats" ? argv.slice(1) : argv;
+  const command = buildCommand(output);
+  try {
+    command.parse(args, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    throw error;
+  }
+  const opts = command.opts<{ input: string; json?: boolean; compact?: boolean; choices?: string; by?: string; draws?: string; seed?: string }>();
+
+  try {
+    if (opts.compact && !opts.json) throw new UsageError("--compact only applies together with --json");
+    const draws = positiveInteger("--draws", opts.draws);
+    const seed = positiveInteger("--seed", opts.seed);
+    let text: string;
+    try {
+      text = await readFile(opts.input, "utf8");
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+      throw new UsageError(`cannot read input file "${opts.input}": ${reason}`);
+    }
+    const { answers } = readAnswerRows(text);
+    const summaryOptions: SummaryOptions = {
+      choices: opts.choices === undefined ? undefined : opts.choices.split(",").map((c) => c.trim()).filter((c) => c !== ""),
+      exact: { draws, seed },
+    };
+    const summary = summarize(answers, summaryOptions);
+    const groups = opts.by === undefined ? undefined : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by), summaryOptions);
+
+    if (opts.json) {
+      const document = groups === undefined ? summary : { ...summary, by_group: { column: opts.by, groups } };
+      output.stdout(`${JSON.stringify(document, null, opts.compact ? undefined : 2)}\n`);
+    } else {
+      output.stdout(formatSummaryTable(summary));
+      if (groups !== undefined) output.stdout(`\n${formatGroupTables(opts.by!, groups)}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CsvFormatError || error instanceof AnswerDataError) {
+      output.stderr(`stats: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+// Allows `npx tsx lib/stats/cli.ts --input answers.csv` as well as embedding in the main CLI.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runStatsCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
