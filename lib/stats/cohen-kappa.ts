@@ -1,7 +1,7 @@
 // Cohen's kappa for two raters: Cohen J. (1960) "A coefficient of agreement for nominal scales",
 // Educational and Psychological Measurement 20(1):37-46. For more readers Focus reports the mean over reader
 // pairs (Light 1971's approach to multi-rater agreement via averaged pairwise kappas).
-import { type Answer, compareCodeUnits, distinctSorted, givenAnswers } from "./answers";
+import { type Answer, distinctSorted, givenAnswers } from "./answers";
 
 /**
  * κ = (p_o - p_e) / (1 - p_e) from a square contingency table (rows: rater A's category, columns: rater B's).
@@ -90,14 +90,35 @@ export interface PairwiseCohenResult {
  * counted as 1 or 0: either choice would invent a value the data do not support.
  */
 export function pairwiseCohenKappa(answers: readonly Answer[], minShared = 2): PairwiseCohenResult {
-  const byReader = choicesByReader(answers);
-  const readers = [...byReader.keys()].sort(compareCodeUnits);
+  const given = givenAnswers(answers);
+  const readers = distinctSorted(given.map((a) => a.readerId));
+  const caseIds = distinctSorted(given.map((a) => a.caseId));
+  const choices = distinctSorted(given.map((a) => a.choice));
+  const readerIndex = new Map(readers.map((r, i) => [r, i]));
+  const caseIndex = new Map(caseIds.map((c, i) => [c, i]));
+  const choiceIndex = new Map(choices.map((c, i) => [c, i]));
+  // Choices coded as integers in a reader × case grid (-1 = not answered): pairs are then compared with plain
+  // array scans, which keeps all R(R-1)/2 pairs fast for studies with dozens of readers.
+  const grid = readers.map(() => new Int32Array(caseIds.length).fill(-1));
+  for (const a of given) grid[readerIndex.get(a.readerId)!][caseIndex.get(a.caseId)!] = choiceIndex.get(a.choice)!;
+
+  const q = choices.length;
+  const table = Array.from({ length: q }, () => new Array<number>(q).fill(0));
   const pairs: ReaderPairKappa[] = [];
   for (let i = 0; i < readers.length; i++) {
     for (let j = i + 1; j < readers.length; j++) {
-      const shared = sharedPairs(byReader.get(readers[i])!, byReader.get(readers[j])!);
-      if (shared.length < minShared) continue;
-      pairs.push({ reader_a: readers[i], reader_b: readers[j], n_shared: shared.length, kappa: cohenKappaFromPairs(shared) });
+      for (const row of table) row.fill(0);
+      const a = grid[i];
+      const b = grid[j];
+      let shared = 0;
+      for (let c = 0; c < caseIds.length; c++) {
+        if (a[c] >= 0 && b[c] >= 0) {
+          table[a[c]][b[c]] += 1;
+          shared++;
+        }
+      }
+      if (shared < minShared) continue;
+      pairs.push({ reader_a: readers[i], reader_b: readers[j], n_shared: shared, kappa: cohenKappaFromContingency(table) });
     }
   }
   const defined = pairs.map((p) => p.kappa).filter((k): k is number => k !== null);
