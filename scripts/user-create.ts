@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { prepareDatabase } from "../lib/db/prepare";
 import { disconnectDb } from "../lib/db/client";
 import { createStaffUser } from "../lib/users/users";
-import { HttpError } from "../lib/auth/session";
+import { HttpError } from "../lib/http/http-error";
 import { reportFatal } from "./report-fatal";
 
 const program = new Command("user:create")

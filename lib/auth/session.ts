@@ -5,6 +5,7 @@ import { forbidden, redirect } from "next/navigation";
 import { authOptions } from "./options";
 import { db } from "../db/client";
 import type { Role } from "../db/generated/enums";
+import { HttpError } from "../http/http-error";
 
 export interface SessionUser {
   id: string;
@@ -35,11 +36,7 @@ export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   return user;
 }
 
-export class HttpError extends Error {
-  constructor(public status: number, message: string, public details?: unknown) {
-    super(message);
-  }
-}
+export { HttpError };
 
 /** For route handlers: throws HttpError(401/403), turned into JSON by lib/http/handler.ts. */
 export async function requireApiRole(...roles: Role[]): Promise<SessionUser> {

@@ -2,7 +2,7 @@
 // authorisation failures into JSON 4xx answers and never leaks a stack trace.
 import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
-import { HttpError } from "../auth/session";
+import { HttpError } from "./http-error";
 
 export function jsonError(status: number, message: string, details?: unknown): NextResponse {
   return NextResponse.json(

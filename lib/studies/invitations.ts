@@ -5,7 +5,7 @@ import { env } from "../config/env";
 import { newInvitationToken } from "../auth/invitation-token";
 import { upsertSpecialist } from "../users/users";
 import { recordAudit } from "../audit/audit";
-import { HttpError } from "../auth/session";
+import { HttpError } from "../http/http-error";
 
 export function invitationLink(token: string, baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/invite/${token}`;

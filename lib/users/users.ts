@@ -3,7 +3,7 @@ import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { newPseudonym, pseudonymPrefix } from "./pseudonym";
 import { staffUserInputSchema, specialistInputSchema } from "./user-input";
-import { HttpError } from "../auth/session";
+import { HttpError } from "../http/http-error";
 import { recordAudit } from "../audit/audit";
 
 export async function createStaffUser(input: unknown, actorId: string | null) {

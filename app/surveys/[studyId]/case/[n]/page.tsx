@@ -1,0 +1,19 @@
+import { notFound } from "next/navigation";
+import { requireRole, HttpError } from "@/lib/auth/session";
+import { readerCase } from "@/lib/studies/reader-survey";
+import { SurveyCase } from "./survey-case";
+
+export const dynamic = "force-dynamic";
+
+export default async function CasePage({ params }: { params: Promise<{ studyId: string; n: string }> }) {
+  const user = await requireRole("SPECIALIST");
+  const { studyId, n } = await params;
+  if (!/^\d{1,6}$/.test(n)) notFound();
+  try {
+    const view = await readerCase(user.id, studyId, Number(n));
+    return <SurveyCase key={`${studyId}-${n}`} view={view} />;
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 404) notFound();
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+// Pixels and weights live in FOCUS_STORAGE_DIR under content-addressed keys
+// ("ab/cdef….png" = SHA-256 of the bytes). A key is registered in the database only after its
+// file is complete: writes go to a temporary file, are fsynced, then renamed into place, so a crash
+// or a full disk never leaves a half-written file under a real key.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { dirname, join, resolve, sep } from "node:path";
+
+export function storageRoot(): string {
+  return resolve(process.env.FOCUS_STORAGE_DIR ?? "./data/storage");
+}
+
+const KEY_PATTERN = /^(?:[a-z0-9-]+\/)?[0-9a-f]{2}\/[0-9a-f]{62}\.[a-z0-9]{2,5}$/;
+
+export function isStorageKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}
+
+/** Absolute path of a key; refuses anything that is not a well-formed key (no traversal). */
+export function pathOfKey(key: string, root = storageRoot()): string {
+  if (!isStorageKey(key)) throw new Error(`Not a storage key: ${JSON.stringify(key)}`);
+  const p = resolve(root, key);
+  if (!p.startsWith(root + sep)) throw new Error("Storage key escapes the storage folder");
+  return p;
+}
+
+export function keyFor(bytes: Uint8Array, ext: string, namespace?: string): string {
+  const hex = createHash("sha256").update(bytes).digest("hex");
+  return `${namespace ? `${namespace}/` : ""}${hex.slice(0, 2)}/${hex.slice(2)}.${ext}`;
+}
+
+export class StorageWriteError extends Error {}
+
+async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    const fh = await open(tmp, "wx", 0o644);
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOSPC" || code === "EDQUOT" ? "the storage folder is full"
+      : code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the storage folder is not writable"
+      : (e as Error).message;
+    throw new StorageWriteError(`Could not write to ${storageRoot()}: ${why}.`);
+  }
+}
+
+/** Stores bytes and returns their key; storing the same bytes twice is a no-op. */
+export async function putBytes(bytes: Uint8Array, ext: string, namespace?: string): Promise<string> {
+  const key = keyFor(bytes, ext, namespace);
+  const path = pathOfKey(key);
+  const existing = await stat(path).catch(() => null);
+  if (existing && existing.size === bytes.byteLength) return key;
+  await writeAtomic(path, bytes);
+  return key;
+}
+
+export function getBytes(key: string): Promise<Buffer> {
+  return readFile(pathOfKey(key));
+}
+
+/** Mutable files (checkpoints, model directories) live under named paths, also written atomically. */
+export function namedPath(...parts: string[]): string {
+  for (const p of parts) if (!/^[A-Za-z0-9._-]+$/.test(p) || p === "." || p === "..") throw new Error(`Bad path part ${p}`);
+  return join(storageRoot(), ...parts);
+}
+
+export async function putNamed(bytes: Uint8Array, ...parts: string[]): Promise<string> {
+  const path = namedPath(...parts);
+  await writeAtomic(path, bytes);
+  return path;
+}

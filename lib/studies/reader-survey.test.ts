@@ -1,0 +1,116 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { db } from "../db/client";
+import { createStudyFixture } from "../testing/study-fixture";
+import { readerCase, saveDraft, submitAnswer, resolveBlindToken, readerStudies, nextOpenCase } from "./reader-survey";
+import { forbiddenTermsForStudy, findStudyLeaks } from "../blinding/leak-scan";
+import { HttpError } from "../http/http-error";
+
+const rejectsWith = (p: Promise<unknown>, status: number) =>
+  assert.rejects(p, (e: unknown) => (e instanceof HttpError && e.status === status) || (status === 400 && (e as Error).name === "ZodError"));
+
+async function responses(studyId: string, readerId: string) {
+  return db().response.findMany({ where: { readerId, studyCase: { studyId } } });
+}
+
+describe("reader survey (real database)", () => {
+  test("a case view names slots and opaque URLs only", async () => {
+    const f = await createStudyFixture();
+    const r = await f.inviteReader();
+    const view = await readerCase(r.readerId, f.studyId, 1);
+    assert.deepEqual(view.slots.map((s) => s.letter), ["A", "B", "C", "D"]);
+    const heatmapIds = f.heatmapIds;
+    const hashes = (await db().heatmap.findMany({ where: { id: { in: heatmapIds } }, select: { overlayKey: true } })).map((h) => h.overlayKey.split("/").pop()!.split(".")[0]);
+    const terms = forbiddenTermsForStudy({ variants: f.variants.map((v) => v.toLowerCase()), ids: [...f.runIds, f.jobId, ...heatmapIds, ...hashes] });
+    assert.deepEqual(findStudyLeaks(JSON.stringify(view), terms), []);
+    // Tokens are unique per slot and per reader.
+    const r2 = await f.inviteReader();
+    const view2 = await readerCase(r2.readerId, f.studyId, 1);
+    const urls = new Set([view.imageUrl, ...view.slots.map((s) => s.url), view2.imageUrl, ...view2.slots.map((s) => s.url)]);
+    assert.equal(urls.size, 10);
+  });
+
+  test("a reader's token resolves only for that reader", async () => {
+    const f = await createStudyFixture();
+    const a = await f.inviteReader();
+    const b = await f.inviteReader();
+    const view = await readerCase(a.readerId, f.studyId, 2);
+    const token = view.slots[0].url.split("/").pop()!;
+    assert.ok(await resolveBlindToken(a.readerId, token));
+    assert.equal(await resolveBlindToken(b.readerId, token), null);
+    assert.equal(await resolveBlindToken(a.readerId, "not-a-token"), null);
+    // The slot's heat-map is the one of the arm the design put there.
+    const order = await db().slotOrder.findFirstOrThrow({ where: { readerId: a.readerId, studyCase: { caseIndex: 1, studyId: f.studyId } } });
+    const hm = await db().heatmap.findFirstOrThrow({ where: { modelRunId: f.runIds[order.armOrder[0]], image: { studyCases: { some: { studyId: f.studyId, caseIndex: 1 } } } } });
+    assert.equal((await resolveBlindToken(a.readerId, token))!.key, hm.overlayKey);
+  });
+
+  test("submitting twice stores one answer, mapped to the arm behind the slot", async () => {
+    const f = await createStudyFixture();
+    const r = await f.inviteReader();
+    await readerCase(r.readerId, f.studyId, 1);
+    const body = { slot: "C", rationale: "Focus on the lesion border", confidence: 4, clientTimeMs: 1200 };
+    await Promise.all([submitAnswer(r.readerId, f.studyId, 1, body), submitAnswer(r.readerId, f.studyId, 1, body)]);
+    const rows = await responses(f.studyId, r.readerId);
+    assert.equal(rows.length, 1);
+    const order = await db().slotOrder.findFirstOrThrow({ where: { readerId: r.readerId, studyCase: { studyId: f.studyId, caseIndex: 0 } } });
+    const arm = await db().studyArm.findUniqueOrThrow({ where: { id: rows[0].chosenArmId! } });
+    assert.equal(arm.armIndex, order.armOrder[2]);
+    assert.equal(rows[0].chosenSlot, 2);
+    assert.ok(rows[0].serverTimeMs! >= 0);
+    assert.equal(rows[0].clientTimeMs, 1200);
+    const [summary] = (await readerStudies(r.readerId)).filter((s) => s.studyId === f.studyId);
+    assert.deepEqual([summary.answered, summary.total], [1, 3]);
+    assert.equal(await nextOpenCase(r.readerId, f.studyId), 2);
+  });
+
+  test("a draft is restored on reload and never changes the submitted answer", async () => {
+    const f = await createStudyFixture();
+    const r = await f.inviteReader();
+    await saveDraft(r.readerId, f.studyId, 1, { slot: "B", rationale: "half typed" });
+    let view = await readerCase(r.readerId, f.studyId, 1);
+    assert.deepEqual([view.saved.slot, view.saved.rationale, view.saved.submitted], ["B", "half typed", false]);
+    await submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "Final answer here" });
+    await saveDraft(r.readerId, f.studyId, 1, { slot: "D", rationale: "second thoughts" });
+    const [row] = await responses(f.studyId, r.readerId);
+    assert.equal(row.chosenSlot, 0);
+    assert.equal(row.rationale, "Final answer here");
+    view = await readerCase(r.readerId, f.studyId, 1);
+    assert.deepEqual([view.saved.slot, view.saved.rationale, view.saved.submitted, view.saved.fromDraft], ["D", "second thoughts", true, true]);
+  });
+
+  test("bad inputs get a 4xx and change nothing", async () => {
+    const f = await createStudyFixture({ settings: { rationaleMax: 50, allowRevisit: false } });
+    const r = await f.inviteReader();
+    const outsider = await createStudyFixture();
+    const stranger = await outsider.inviteReader();
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 1, { slot: "E", rationale: "valid text" }), 400); // 4 arms: no E
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "x".repeat(51) }), 400);
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "" }), 400);
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "fine", confidence: 9 }), 400);
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 99, { slot: "A", rationale: "valid text" }), 404);
+    await rejectsWith(submitAnswer(stranger.readerId, f.studyId, 1, { slot: "A", rationale: "valid text" }), 404);
+    await rejectsWith(saveDraft(r.readerId, f.studyId, 1, { rationale: "y".repeat(60) }), 400);
+    assert.equal((await responses(f.studyId, r.readerId)).length, 0);
+
+    await submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "valid text" });
+    await submitAnswer(r.readerId, f.studyId, 1, { slot: "A", rationale: "valid text" }); // a retry: fine
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 1, { slot: "B", rationale: "changed" }), 409); // no revisiting
+
+    await db().study.update({ where: { id: f.studyId }, data: { status: "CLOSED" } });
+    await rejectsWith(submitAnswer(r.readerId, f.studyId, 2, { slot: "A", rationale: "valid text" }), 409);
+    await rejectsWith(saveDraft(r.readerId, f.studyId, 2, { rationale: "late" }), 409);
+    const rows = await responses(f.studyId, r.readerId);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].chosenSlot, 0);
+  });
+
+  test("a revoked reader loses the study and its images", async () => {
+    const f = await createStudyFixture();
+    const r = await f.inviteReader();
+    const view = await readerCase(r.readerId, f.studyId, 1);
+    await db().invitation.updateMany({ where: { studyId: f.studyId, readerId: r.readerId }, data: { status: "REVOKED" } });
+    await rejectsWith(readerCase(r.readerId, f.studyId, 1), 404);
+    assert.equal(await resolveBlindToken(r.readerId, view.imageUrl.split("/").pop()!), null);
+  });
+});

@@ -1,0 +1,308 @@
+// Everything a specialist's browser may learn about a study goes through this module.
+// Blinding rule (design.md §5): what leaves here names slots ("A", "B", …) and opaque per-reader
+// tokens only, never an arm, variant, model run, training job or heat-map id. The arm behind a
+// slot is resolved on the server when an answer is stored.
+import { z } from "zod";
+import { db, Prisma } from "../db/client";
+import { HttpError } from "../http/http-error";
+import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
+import { newOpaqueToken } from "../blinding/opaque-id";
+import { readSettings, type StudySettings } from "./study-settings";
+
+export interface ReaderStudySummary {
+  studyId: string;
+  title: string;
+  status: "OPEN" | "CLOSED";
+  answered: number;
+  total: number;
+}
+
+export interface SlotView {
+  letter: string;
+  url: string;
+  /** Probability of the ground-truth class in whole percent, when the study shows it. */
+  probabilityPercent: number | null;
+}
+
+export interface CaseView {
+  studyId: string;
+  studyTitle: string;
+  question: string;
+  instructions: string;
+  status: "OPEN" | "CLOSED";
+  caseNumber: number;
+  total: number;
+  answered: number;
+  imageUrl: string;
+  slots: SlotView[];
+  settings: Pick<StudySettings, "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities">;
+  saved: { slot: string | null; rationale: string; confidence: number | null; submitted: boolean; fromDraft: boolean };
+}
+
+export const blindUrl = (token: string) => `/api/blind/${token}`;
+
+async function readerAccess(readerId: string, studyId: string) {
+  const invitation = await db().invitation.findUnique({
+    where: { studyId_readerId: { studyId, readerId } },
+    select: { readerIndex: true, status: true, study: { select: { id: true, title: true, question: true, instructions: true, status: true, settings: true, designSeed: true } } },
+  });
+  // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
+  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT") throw new HttpError(404, "No such study.");
+  return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status as "OPEN" | "CLOSED" } };
+}
+
+export async function readerStudies(readerId: string): Promise<ReaderStudySummary[]> {
+  const invitations = await db().invitation.findMany({
+    where: { readerId, status: { not: "REVOKED" }, study: { status: { in: ["OPEN", "CLOSED"] } } },
+    orderBy: { createdAt: "desc" },
+    select: { study: { select: { id: true, title: true, status: true, _count: { select: { cases: true } } } } },
+  });
+  const answered = await db().response.groupBy({
+    by: ["studyCaseId"],
+    where: { readerId, submittedAt: { not: null }, studyCase: { studyId: { in: invitations.map((i) => i.study.id) } } },
+  });
+  const answeredCase = new Set(answered.map((a) => a.studyCaseId));
+  const cases = await db().studyCase.findMany({ where: { id: { in: [...answeredCase] } }, select: { studyId: true } });
+  const perStudy = new Map<string, number>();
+  for (const c of cases) perStudy.set(c.studyId, (perStudy.get(c.studyId) ?? 0) + 1);
+  return invitations.map(({ study }) => ({
+    studyId: study.id,
+    title: study.title,
+    status: study.status as "OPEN" | "CLOSED",
+    answered: perStudy.get(study.id) ?? 0,
+    total: study._count.cases,
+  }));
+}
+
+/** Creates the reader's slot order and tokens for a case on first view; concurrent first views agree. */
+async function ensureSlotOrder(readerId: string, readerIndex: number, designSeed: string, studyCase: { id: string; caseIndex: number }, armCount: number) {
+  const existing = await db().slotOrder.findUnique({
+    where: { readerId_studyCaseId: { readerId, studyCaseId: studyCase.id } },
+    include: { blindTokens: true },
+  });
+  if (existing) return existing;
+  const armOrder = slotOrder({ studySeed: designSeed, readerIndex, caseIndex: studyCase.caseIndex, armCount });
+  try {
+    return await db().slotOrder.create({
+      data: {
+        readerId,
+        studyCaseId: studyCase.id,
+        armOrder,
+        firstSeenAt: new Date(),
+        blindTokens: {
+          create: [null, ...armOrder.map((_, slot) => slot)].map((slot) => ({ token: newOpaqueToken(), readerId, slot })),
+        },
+      },
+      include: { blindTokens: true },
+    });
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      return db().slotOrder.findUniqueOrThrow({
+        where: { readerId_studyCaseId: { readerId, studyCaseId: studyCase.id } },
+        include: { blindTokens: true },
+      });
+    }
+    throw e;
+  }
+}
+
+async function studyCaseByNumber(studyId: string, caseNumber: number) {
+  if (!Number.isInteger(caseNumber) || caseNumber < 1) throw new HttpError(404, "No such case in this study.");
+  const studyCase = await db().studyCase.findUnique({
+    where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
+    select: { id: true, caseIndex: true, imageId: true },
+  });
+  if (!studyCase) throw new HttpError(404, "No such case in this study.");
+  return studyCase;
+}
+
+export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
+  const { readerIndex, study } = await readerAccess(readerId, studyId);
+  const settings = readSettings(study.settings);
+  const studyCase = await studyCaseByNumber(studyId, caseNumber);
+  const arms = await db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } });
+  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, arms.length);
+  const heatmaps = await db().heatmap.findMany({
+    where: { imageId: studyCase.imageId, modelRunId: { in: arms.map((a) => a.modelRunId) } },
+    select: { modelRunId: true, probability: true },
+  });
+  const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
+  const tokenOfSlot = new Map(order.blindTokens.map((t) => [t.slot, t.token]));
+  const [total, answered, response] = await Promise.all([
+    db().studyCase.count({ where: { studyId } }),
+    db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
+    db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } }),
+  ]);
+  const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
+  const savedSlot = useDraft ? response!.draftSlot : response?.chosenSlot ?? null;
+  return {
+    studyId,
+    studyTitle: study.title,
+    question: study.question,
+    instructions: study.instructions,
+    status: study.status,
+    caseNumber,
+    total,
+    answered,
+    imageUrl: blindUrl(tokenOfSlot.get(null)!),
+    slots: order.armOrder.map((armIndex, slot) => {
+      const p = probabilityOfRun.get(arms[armIndex].modelRunId);
+      return {
+        letter: slotLetter(slot),
+        url: blindUrl(tokenOfSlot.get(slot)!),
+        probabilityPercent: settings.showProbabilities && p !== undefined ? Math.round(p * 100) : null,
+      };
+    }),
+    settings: {
+      rationaleRequired: settings.rationaleRequired,
+      rationaleMin: settings.rationaleMin,
+      rationaleMax: settings.rationaleMax,
+      allowRevisit: settings.allowRevisit,
+      confidenceEnabled: settings.confidenceEnabled,
+      showProbabilities: settings.showProbabilities,
+    },
+    saved: {
+      slot: savedSlot === null || savedSlot === undefined ? null : slotLetter(savedSlot),
+      rationale: (useDraft ? response!.draftRationale : response?.rationale) ?? "",
+      confidence: (useDraft ? response!.draftConfidence : response?.confidence) ?? null,
+      submitted: !!response?.submittedAt,
+      fromDraft: useDraft,
+    },
+  };
+}
+
+/** The first case without a submitted answer (1-based), or null when all are answered. */
+export async function nextOpenCase(readerId: string, studyId: string): Promise<number | null> {
+  await readerAccess(readerId, studyId);
+  const next = await db().studyCase.findFirst({
+    where: { studyId, responses: { none: { readerId, submittedAt: { not: null } } } },
+    orderBy: { caseIndex: "asc" },
+    select: { caseIndex: true },
+  });
+  return next ? next.caseIndex + 1 : null;
+}
+
+const slotLetterSchema = z.string().regex(/^[A-F]$/, "Slot must be a letter from A to F");
+
+export const draftInputSchema = z.object({
+  slot: slotLetterSchema.nullable().optional(),
+  rationale: z.string().max(5000, "Rationale is longer than 5000 characters").optional(),
+  confidence: z.number().int().min(1).max(5).nullable().optional(),
+});
+
+export const answerInputSchema = z.object({
+  slot: slotLetterSchema,
+  rationale: z.string().max(5000, "Rationale is longer than 5000 characters"),
+  confidence: z.number().int().min(1, "Confidence is 1 to 5").max(5, "Confidence is 1 to 5").nullable().optional(),
+  clientTimeMs: z.number().int().min(0).max(7 * 24 * 3600_000).optional(),
+});
+
+async function writableCase(readerId: string, studyId: string, caseNumber: number) {
+  const { readerIndex, study } = await readerAccess(readerId, studyId);
+  if (study.status !== "OPEN") throw new HttpError(409, "This study is closed; answers can no longer be changed.");
+  const studyCase = await studyCaseByNumber(studyId, caseNumber);
+  const armCount = await db().studyArm.count({ where: { studyId } });
+  return { readerIndex, study, settings: readSettings(study.settings), studyCase, armCount };
+}
+
+function slotIndex(letter: string, armCount: number): number {
+  const slot = slotFromLetter(letter, armCount);
+  if (slot === null) throw new HttpError(400, `slot: this case has no Model ${letter}.`);
+  return slot;
+}
+
+export async function saveDraft(readerId: string, studyId: string, caseNumber: number, input: unknown): Promise<{ savedAt: string }> {
+  const data = draftInputSchema.parse(input);
+  const { studyCase, armCount, settings } = await writableCase(readerId, studyId, caseNumber);
+  if (data.rationale !== undefined && data.rationale.length > settings.rationaleMax) {
+    throw new HttpError(400, `rationale: at most ${settings.rationaleMax} characters.`);
+  }
+  const draftSlot = data.slot ? slotIndex(data.slot, armCount) : data.slot === null ? null : undefined;
+  const draftSavedAt = new Date();
+  const fields = { draftSlot, draftRationale: data.rationale, draftConfidence: data.confidence, draftSavedAt };
+  await db().response.upsert({
+    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
+    create: { studyCaseId: studyCase.id, readerId, ...fields },
+    update: fields,
+  });
+  return { savedAt: draftSavedAt.toISOString() };
+}
+
+export async function submitAnswer(readerId: string, studyId: string, caseNumber: number, input: unknown): Promise<{ answered: number; total: number; nextCase: number | null }> {
+  const data = answerInputSchema.parse(input);
+  const { studyCase, armCount, settings, readerIndex, study } = await writableCase(readerId, studyId, caseNumber);
+  const slot = slotIndex(data.slot, armCount);
+  const rationale = data.rationale.trim();
+  if (rationale.length > settings.rationaleMax) throw new HttpError(400, `rationale: at most ${settings.rationaleMax} characters.`);
+  if (settings.rationaleRequired && rationale.length < Math.max(1, settings.rationaleMin)) {
+    throw new HttpError(400, `rationale: at least ${Math.max(1, settings.rationaleMin)} characters.`);
+  }
+  if (!settings.confidenceEnabled && data.confidence != null) throw new HttpError(400, "confidence: this study does not ask for confidence.");
+  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
+  const arm = await db().studyArm.findUniqueOrThrow({ where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } }, select: { id: true } });
+  const now = new Date();
+  const existing = await db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } });
+  if (existing?.submittedAt && !settings.allowRevisit) {
+    const sameAnswer = existing.chosenSlot === slot && existing.rationale === rationale && existing.confidence === (data.confidence ?? null);
+    // A retried submission of the same answer succeeds; a different one would be a change.
+    if (!sameAnswer) throw new HttpError(409, "This case is already answered and the study does not allow changes.");
+  }
+  const answer = {
+    chosenArmId: arm.id,
+    chosenSlot: slot,
+    rationale,
+    confidence: data.confidence ?? null,
+    clientTimeMs: existing?.clientTimeMs ?? data.clientTimeMs ?? null,
+    // Time from the server first showing the case to the first submission.
+    serverTimeMs: existing?.serverTimeMs ?? (order.firstSeenAt ? now.getTime() - order.firstSeenAt.getTime() : null),
+    submittedAt: existing?.submittedAt ?? now,
+    draftSlot: null,
+    draftRationale: null,
+    draftConfidence: null,
+    draftSavedAt: null,
+  };
+  // One row per (case, reader): a double click or a retried request updates the same answer.
+  await db().response.upsert({
+    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
+    create: { studyCaseId: studyCase.id, readerId, ...answer },
+    update: answer,
+  });
+  await db().invitation.update({ where: { studyId_readerId: { studyId, readerId } }, data: { lastActiveAt: now } });
+  const [answered, total, next] = await Promise.all([
+    db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
+    db().studyCase.count({ where: { studyId } }),
+    nextOpenCase(readerId, studyId),
+  ]);
+  return { answered, total, nextCase: next };
+}
+
+/** Bytes behind a reader's token, or null: another reader's token looks exactly like a missing one. */
+export async function resolveBlindToken(readerId: string, token: string): Promise<{ key: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
+  const row = await db().blindToken.findUnique({
+    where: { token },
+    select: {
+      readerId: true,
+      slot: true,
+      slotOrder: { select: { armOrder: true, studyCase: { select: { studyId: true, image: { select: { id: true, fileKey: true } } } } } },
+    },
+  });
+  if (!row || row.readerId !== readerId) return null;
+  const { studyCase } = row.slotOrder;
+  const invitation = await db().invitation.findUnique({
+    where: { studyId_readerId: { studyId: studyCase.studyId, readerId } },
+    select: { status: true },
+  });
+  if (!invitation || invitation.status === "REVOKED") return null;
+  if (row.slot === null) return { key: studyCase.image.fileKey };
+  const arm = await db().studyArm.findUnique({
+    where: { studyId_armIndex: { studyId: studyCase.studyId, armIndex: row.slotOrder.armOrder[row.slot] } },
+    select: { modelRunId: true },
+  });
+  if (!arm) return null;
+  const heatmap = await db().heatmap.findUnique({
+    where: { modelRunId_imageId: { modelRunId: arm.modelRunId, imageId: studyCase.image.id } },
+    select: { overlayKey: true },
+  });
+  return heatmap ? { key: heatmap.overlayKey } : null;
+}

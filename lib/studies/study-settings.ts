@@ -1,0 +1,24 @@
+// A study's reader-facing settings: one zod schema for the coordinator's form, the database
+// JSON column and the survey pages.
+import { z } from "zod";
+
+export const DEFAULT_QUESTION = "Which model focuses on the most clinically relevant region?";
+
+export const studySettingsSchema = z
+  .object({
+    showProbabilities: z.boolean().default(true),
+    rationaleRequired: z.boolean().default(true),
+    rationaleMin: z.number().int().min(0).max(2000).default(10),
+    rationaleMax: z.number().int().min(1).max(5000).default(1000),
+    allowRevisit: z.boolean().default(true),
+    confidenceEnabled: z.boolean().default(true),
+    targetSpecialty: z.enum(["DERMATOLOGY", "RADIOLOGY", "OTHER"]).nullable().default(null),
+  })
+  .refine((s) => s.rationaleMin <= s.rationaleMax, { message: "Minimum rationale length must not exceed the maximum", path: ["rationaleMin"] });
+
+export type StudySettings = z.infer<typeof studySettingsSchema>;
+
+/** Settings stored before a field existed read back with that field's default. */
+export function readSettings(json: unknown): StudySettings {
+  return studySettingsSchema.parse(json ?? {});
+}
