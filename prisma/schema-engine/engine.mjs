@@ -604,8 +604,6 @@ async function shutdown(code) {
   process.exit(code);
 }
 
-for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(0));
-
 async function runCliCommand(args) {
   const url = args.datasource?.url;
   // The CLI skips the first stderr line of a one-shot command, so always write one.
@@ -644,6 +642,8 @@ async function runCliCommand(args) {
 async function main() {
   // Node warnings would corrupt the stderr the CLI parses as JSON lines.
   process.removeAllListeners("warning");
+  // The CLI ends the engine with SIGTERM right after closing stdin.
+  for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => void shutdown(0));
   let args;
   try {
     args = parseArgs(process.argv.slice(2));
