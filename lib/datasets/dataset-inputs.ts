@@ -1,0 +1,43 @@
+// Validated inputs of the dataset operations. The CLI and the web app both parse through these, so a bad
+// name, size or seed fails with the field's name before any file is read or written.
+import { z } from "zod";
+import { Modality } from "@/lib/db/client";
+
+/** Names appear in CLI arguments and URLs: keep them to a safe, readable alphabet. */
+export const datasetNameSchema = z
+  .string()
+  .trim()
+  .min(1, "name is required")
+  .max(80, "name must be at most 80 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "name may contain letters, digits, spaces, '.', '_' and '-' and must start with a letter or digit");
+
+/** Stored image side in pixels: 224 is the paper's input; smaller sets load faster for CPU demos. */
+export const imageSizeSchema = z.coerce.number().int("size must be an integer").min(16, "size must be at least 16").max(1024, "size must be at most 1024");
+
+export const seedSchema = z.coerce.number().int("seed must be an integer").min(0).max(2 ** 31 - 1);
+
+export const modalitySchema = z.enum(Object.values(Modality) as [Modality, ...Modality[]]);
+
+export const importFolderInputSchema = z.object({
+  folder: z.string().min(1, "folder is required"),
+  name: datasetNameSchema,
+  /** Name of the class folder holding the positive cases (label 1); the other folder is label 0. */
+  positive: z.string().min(1, "positive class is required"),
+  modality: modalitySchema.default("OTHER"),
+  size: imageSizeSchema.default(224),
+  splitSeed: seedSchema.default(42),
+  description: z.string().max(2000).default(""),
+  createdById: z.string().optional(),
+});
+export type ImportFolderInput = z.input<typeof importFolderInputSchema>;
+
+export const syntheticInputSchema = z.object({
+  name: datasetNameSchema,
+  count: z.coerce.number().int("count must be an integer").min(4, "count must be at least 4 (two per class)").max(20000),
+  size: imageSizeSchema.default(64),
+  seed: seedSchema.default(1),
+  /** Seed of the stored train/validation split; by default the generator's seed. */
+  splitSeed: seedSchema.optional(),
+  createdById: z.string().optional(),
+});
+export type SyntheticInput = z.input<typeof syntheticInputSchema>;

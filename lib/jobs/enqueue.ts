@@ -1,0 +1,82 @@
+// Creating work: a TrainingJob with one ModelRun per variant x seed, and one pg-boss job per run; heat-map
+// jobs per run. Rows are written before jobs are sent, so a worker never receives a job for a missing row;
+// a run whose job was lost (crash between the two steps) is picked up by requeueOrphanedRuns.
+import type { PgBoss } from "pg-boss";
+import { db, ImageSplit, JobStatus, Prisma, type TrainingJob, type ModelRun } from "@/lib/db/client";
+import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "./job-inputs";
+import { getBoss, HEATMAPS_QUEUE, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
+import { toDbVariant } from "./variants";
+
+export class NotFoundError extends Error {}
+
+/** Sends the train job of a run; a no-op when one is already queued, retrying or active (exclusive policy). */
+export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string | null> {
+  const data: TrainJobData = { runId };
+  return boss.send(TRAIN_QUEUE, data, { singletonKey: runId });
+}
+
+export async function enqueueTraining(
+  input: EnqueueTrainingInput,
+  opts: { boss?: PgBoss } = {},
+): Promise<TrainingJob & { runs: ModelRun[] }> {
+  const req = enqueueTrainingSchema.parse(input);
+  const dataset = await db().dataset.findUnique({ where: { id: req.datasetId }, select: { id: true, _count: { select: { images: true } } } });
+  if (!dataset) throw new NotFoundError(`dataset ${req.datasetId} not found`);
+  const params = req.params as unknown as Prisma.InputJsonValue;
+  const job = await db().trainingJob.create({
+    data: {
+      datasetId: req.datasetId,
+      variants: req.variants.map(toDbVariant),
+      seeds: req.seeds,
+      params,
+      createdById: req.createdById,
+      runs: {
+        create: req.variants.flatMap((variant) =>
+          req.seeds.map((seed) => ({ variant: toDbVariant(variant), seed, params, epochs: req.params.epochs })),
+        ),
+      },
+    },
+    include: { runs: { orderBy: [{ variant: "asc" }, { seed: "asc" }] } },
+  });
+  const boss = opts.boss ?? (await getBoss());
+  for (const run of job.runs) await sendTrainJob(boss, run.id);
+  return job;
+}
+
+/** Maps per job stay small enough that a retry after a crash redoes little. */
+export const HEATMAP_IMAGES_PER_JOB = 100;
+
+export async function enqueueHeatmaps(
+  input: EnqueueHeatmapsInput,
+  opts: { boss?: PgBoss } = {},
+): Promise<{ jobIds: string[]; images: number }> {
+  const req = enqueueHeatmapsSchema.parse(input);
+  const runs = await db().modelRun.findMany({
+    where: { id: { in: req.runIds } },
+    select: { id: true, status: true, job: { select: { datasetId: true } } },
+  });
+  for (const id of req.runIds) {
+    const run = runs.find((r) => r.id === id);
+    if (!run) throw new NotFoundError(`model run ${id} not found`);
+    if (run.status !== JobStatus.SUCCEEDED) throw new Error(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
+  }
+  const boss = opts.boss ?? (await getBoss());
+  const jobIds: string[] = [];
+  let images = 0;
+  for (const run of runs) {
+    const where = req.imageIds
+      ? { id: { in: req.imageIds }, datasetId: run.job.datasetId }
+      : { split: req.split as ImageSplit, datasetId: run.job.datasetId };
+    const ids = (await db().image.findMany({ where, select: { id: true }, orderBy: { contentHash: "asc" } })).map((r) => r.id);
+    if (req.imageIds && ids.length !== new Set(req.imageIds).size) {
+      throw new NotFoundError(`some images are not in the dataset of run ${run.id}`);
+    }
+    images += ids.length;
+    for (let start = 0; start < ids.length; start += HEATMAP_IMAGES_PER_JOB) {
+      const data: HeatmapsJobData = { runId: run.id, imageIds: ids.slice(start, start + HEATMAP_IMAGES_PER_JOB), force: req.force };
+      const id = await boss.send(HEATMAPS_QUEUE, data);
+      if (id) jobIds.push(id);
+    }
+  }
+  return { jobIds, images };
+}

@@ -1,0 +1,37 @@
+// Validated requests for training and heat-map jobs (shared by the CLI and the web app).
+import { z } from "zod";
+import { VARIANTS, type Variant } from "@/lib/ml/models/architecture";
+import { trainParamsSchema } from "@/lib/ml/train/train-params";
+
+export const variantSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v): v is Variant => (VARIANTS as readonly string[]).includes(v), { message: `variant must be one of ${VARIANTS.join(", ")}` })
+  .transform((v) => v as Variant);
+
+/** A count n means seeds 1..n (the paper's "3 runs per variant"); a list gives the seeds themselves. */
+export const seedsSchema = z
+  .union([z.number().int().min(1).max(20), z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(20)])
+  .transform((s) => (typeof s === "number" ? Array.from({ length: s }, (_, i) => i + 1) : s))
+  .refine((s) => new Set(s).size === s.length, "seeds must be distinct");
+
+export const enqueueTrainingSchema = z.object({
+  datasetId: z.string().min(1),
+  variants: z.array(variantSchema).min(1, "at least one variant").refine((v) => new Set(v).size === v.length, "variants must be distinct"),
+  seeds: seedsSchema,
+  /** Any subset of the trainer's parameters; the rest take the paper's defaults (design §3). */
+  params: trainParamsSchema.prefault({}),
+  createdById: z.string().optional(),
+});
+export type EnqueueTrainingInput = z.input<typeof enqueueTrainingSchema>;
+
+export const enqueueHeatmapsSchema = z
+  .object({
+    runIds: z.array(z.string().min(1)).min(1, "at least one run"),
+    imageIds: z.array(z.string().min(1)).min(1).optional(),
+    split: z.enum(["TRAIN", "VALIDATION", "TEST"]).optional(),
+    force: z.boolean().default(false),
+  })
+  .refine((x) => (x.imageIds === undefined) !== (x.split === undefined), "give either imageIds or split, not both");
+export type EnqueueHeatmapsInput = z.input<typeof enqueueHeatmapsSchema>;

@@ -1,0 +1,142 @@
+// The `train` handler: trains one ModelRun with lib/ml/train and records its progress and result.
+import { relative } from "node:path";
+import { db, ImageSplit, JobStatus, Prisma } from "@/lib/db/client";
+import { namedPath, storageRoot } from "@/lib/storage/content-store";
+import { loadSplit } from "@/lib/datasets/load-split";
+import { trainParamsSchema } from "@/lib/ml/train/train-params";
+import { trainRun, type EpochProgress } from "@/lib/ml/train/train-run";
+import { refreshJobStatus } from "./job-status";
+import { fromDbVariant } from "./variants";
+import type { WorkerContext } from "./worker-context";
+
+export type TrainOutcome = "succeeded" | "cancelled" | "requeued" | "skipped";
+
+/** How often shouldStop may ask the database for cancelRequested (it is called between every batch). */
+export const CANCEL_POLL_MS = 3000;
+
+export interface RunTrainingOptions {
+  /** pg-boss' signal: aborted when the job expires or the worker stops it. */
+  signal?: AbortSignal;
+  /** True on pg-boss' last attempt: an error then marks the run FAILED rather than waiting for a retry. */
+  finalAttempt?: boolean;
+  /** Overrides CANCEL_POLL_MS (tests). */
+  cancelPollMs?: number;
+}
+
+function jsonValue(x: unknown): Prisma.InputJsonValue {
+  return x as Prisma.InputJsonValue;
+}
+
+/** Keeps the history consistent after a resume: entries from the resumed epoch on are replaced. */
+export function mergeHistory(history: readonly EpochProgress[], p: EpochProgress): EpochProgress[] {
+  return [...history.filter((h) => h.epoch < p.epoch), p];
+}
+
+/**
+ * Claims the run (QUEUED, or RUNNING left behind by a dead worker whose job pg-boss retried), trains it in
+ * storage folder runs/<runId> and records the outcome. Errors mark the run and are rethrown so that pg-boss
+ * retries; the retry uses the same folder and so resumes from the checkpoint.
+ */
+export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTrainingOptions = {}): Promise<TrainOutcome> {
+  const claimed = await db().modelRun.updateMany({
+    where: { id: runId, status: { in: [JobStatus.QUEUED, JobStatus.RUNNING] }, cancelRequested: false },
+    data: { status: JobStatus.RUNNING, workerId: ctx.workerId, backend: ctx.backend, startedAt: new Date(), error: null },
+  });
+  const run = await db().modelRun.findUnique({ where: { id: runId }, include: { job: { select: { datasetId: true } } } });
+  if (!run) {
+    ctx.log(`run ${runId}: no such run, job dropped`);
+    return "skipped";
+  }
+  if (claimed.count === 0) {
+    // A cancel that arrived while a dead worker held the run is honoured here.
+    if (run.cancelRequested && (run.status === JobStatus.RUNNING || run.status === JobStatus.QUEUED)) {
+      await finish(runId, run.jobId, { status: JobStatus.CANCELLED, finishedAt: new Date(), etaSeconds: null });
+      return "cancelled";
+    }
+    ctx.log(`run ${runId}: ${run.status}, nothing to do`);
+    return "skipped";
+  }
+  await refreshJobStatus(run.jobId);
+  ctx.onCurrentRun?.(runId);
+  const variant = fromDbVariant(run.variant);
+  const log = (m: string) => ctx.log(`run ${runId} (${variant}, seed ${run.seed}): ${m}`);
+
+  try {
+    const params = trainParamsSchema.parse(run.params);
+    const [train, val] = [
+      await loadSplit(run.job.datasetId, ImageSplit.TRAIN, params.inputSize),
+      await loadSplit(run.job.datasetId, ImageSplit.VALIDATION, params.inputSize),
+    ];
+    log(`backend ${ctx.backend}, ${train.images.length} training and ${val.images.length} validation images at ${params.inputSize} px`);
+
+    const pollMs = opts.cancelPollMs ?? CANCEL_POLL_MS;
+    let cancelRequested = false;
+    let lastPoll = 0;
+    let epochEndedSinceShutdown = false;
+    const shouldStop = async (): Promise<boolean> => {
+      if (opts.signal?.aborted || ctx.shutdown.urgent) return true;
+      if (ctx.shutdown.requested && epochEndedSinceShutdown) return true;
+      const now = Date.now();
+      if (!cancelRequested && now - lastPoll >= pollMs) {
+        lastPoll = now;
+        const row = await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+        cancelRequested = row?.cancelRequested ?? true;
+      }
+      return cancelRequested;
+    };
+
+    let history = (Array.isArray(run.history) ? run.history : []) as unknown as EpochProgress[];
+    const onEpoch = async (p: EpochProgress): Promise<void> => {
+      if (ctx.shutdown.requested) epochEndedSinceShutdown = true;
+      history = mergeHistory(history, p);
+      await db().modelRun.update({
+        where: { id: runId },
+        data: { epoch: p.epoch, history: jsonValue(history), valAuc: p.valAuc, etaSeconds: p.etaSeconds },
+      });
+    };
+
+    const workDir = namedPath("runs", runId);
+    const result = await trainRun({ variant, seed: run.seed, params, train, val, workDir, onEpoch, shouldStop, log });
+
+    if (result.status === "completed") {
+      await finish(runId, run.jobId, {
+        status: JobStatus.SUCCEEDED,
+        epoch: result.epochsDone,
+        history: jsonValue(result.history),
+        valAuc: result.valAuc,
+        roc: result.roc === null ? Prisma.DbNull : jsonValue(result.roc),
+        weightsKey: relative(storageRoot(), result.modelDir),
+        checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
+        etaSeconds: 0,
+        finishedAt: new Date(),
+      });
+      log(`succeeded, validation AUC ${result.valAuc?.toFixed(4) ?? "n/a"}`);
+      return "succeeded";
+    }
+    const cancelled = (await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } }))?.cancelRequested ?? true;
+    if (cancelled) {
+      await finish(runId, run.jobId, { status: JobStatus.CANCELLED, epoch: result.epochsDone, finishedAt: new Date(), etaSeconds: null });
+      log(`cancelled after ${result.epochsDone} epochs`);
+      return "cancelled";
+    }
+    // Stopped by a shutdown or the job's expiry: checkpointed, back in the queue for any worker to resume.
+    await finish(runId, run.jobId, { status: JobStatus.QUEUED, epoch: result.epochsDone, workerId: null, etaSeconds: null });
+    log(`stopped after ${result.epochsDone} epochs (checkpointed); queued again`);
+    return "requeued";
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await finish(runId, run.jobId, opts.finalAttempt === false
+      ? { status: JobStatus.QUEUED, error: `attempt failed, will be retried: ${message}`, workerId: null, etaSeconds: null }
+      : { status: JobStatus.FAILED, error: message, finishedAt: new Date(), etaSeconds: null },
+    ).catch(() => undefined);
+    log(`failed: ${message}`);
+    throw e;
+  } finally {
+    ctx.onCurrentRun?.(null);
+  }
+}
+
+async function finish(runId: string, jobId: string, data: Prisma.ModelRunUpdateInput): Promise<void> {
+  await db().modelRun.update({ where: { id: runId }, data });
+  await refreshJobStatus(jobId);
+}

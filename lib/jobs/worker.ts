@@ -1,0 +1,94 @@
+// One worker process: takes `train` and `heatmaps` jobs from pg-boss, reports itself in WorkerHeartbeat
+// every 10 s, and shuts down without losing work (see shutdown()). workers/main.ts is a thin entry point.
+import { hostname } from "node:os";
+import type { Job, JobWithMetadata, PgBoss } from "pg-boss";
+import { db } from "@/lib/db/client";
+import { initBackend } from "@/lib/ml/backend/select-backend";
+import { requeueOrphanedRuns } from "./run-control";
+import { runHeatmaps } from "./run-heatmaps";
+import { runTraining } from "./run-training";
+import { HEATMAPS_QUEUE, startBoss, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
+import { ShutdownState, type WorkerContext } from "./worker-context";
+
+export const HEARTBEAT_MS = 10_000;
+
+export interface WorkerOptions {
+  connectionString: string;
+  /** Jobs of each queue this process runs at once (default 1; see workers/main.ts on cores). */
+  concurrency?: number;
+  log?: (msg: string) => void;
+  /** pg-boss polling interval (default 2 s; tests use less). */
+  pollingIntervalSeconds?: number;
+  /** Overrides the cancel-poll interval of training (tests). */
+  cancelPollMs?: number;
+}
+
+export interface RunningWorker {
+  workerId: string;
+  backend: string;
+  boss: PgBoss;
+  shutdownState: ShutdownState;
+  /** Stops taking jobs, lets running ones reach a safe point, requeues interrupted runs, stops pg-boss. */
+  shutdown(): Promise<void>;
+}
+
+export function workerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  const { name: backend } = await initBackend({ log });
+  const id = workerId();
+  const shutdownState = new ShutdownState();
+  let currentRunId: string | null = null;
+  const ctx: WorkerContext = { workerId: id, backend, shutdown: shutdownState, log, onCurrentRun: (r) => { currentRunId = r; } };
+
+  const boss = await startBoss(opts.connectionString, { log });
+  const startedAt = new Date();
+  const beat = async () => {
+    const row = { hostname: hostname(), backend, pid: process.pid, seenAt: new Date(), currentRunId };
+    await db().workerHeartbeat.upsert({ where: { id }, create: { id, startedAt, ...row }, update: row });
+  };
+  await beat();
+  const heartbeat = setInterval(() => beat().catch((e) => log(`heartbeat failed: ${(e as Error).message}`)), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const recovered = await requeueOrphanedRuns(boss);
+  if (recovered > 0) log(`re-sent jobs for ${recovered} queued run(s) that had none`);
+
+  const pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 2;
+  await boss.work(TRAIN_QUEUE, { localConcurrency: concurrency, includeMetadata: true, pollingIntervalSeconds }, async (jobs: JobWithMetadata<TrainJobData>[]) => {
+    for (const job of jobs) {
+      await runTraining(job.data.runId, ctx, {
+        signal: job.signal,
+        finalAttempt: job.retryCount >= job.retryLimit,
+        cancelPollMs: opts.cancelPollMs,
+      });
+    }
+  });
+  await boss.work(HEATMAPS_QUEUE, { localConcurrency: concurrency, pollingIntervalSeconds }, async (jobs: Job<HeatmapsJobData>[]) => {
+    for (const job of jobs) await runHeatmaps(job.data, ctx, { signal: job.signal, boss });
+  });
+  log(`worker ${id} ready (backend ${backend}, concurrency ${concurrency})`);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    shutdownState.request();
+    stopping ??= (async () => {
+      log("shutting down: no new jobs; running work stops at its next safe point");
+      await boss.offWork(TRAIN_QUEUE, { wait: true });
+      await boss.offWork(HEATMAPS_QUEUE, { wait: true });
+      // Runs stopped by the shutdown are QUEUED again; their completed jobs freed the singleton key.
+      const requeued = await requeueOrphanedRuns(boss).catch(() => 0);
+      if (requeued > 0) log(`requeued ${requeued} interrupted run(s) for another worker`);
+      clearInterval(heartbeat);
+      await db().workerHeartbeat.delete({ where: { id } }).catch(() => undefined);
+      await boss.stop({ graceful: true, timeout: 5000 });
+      log("stopped");
+    })();
+    return stopping;
+  };
+  return { workerId: id, backend, boss, shutdownState, shutdown };
+}
