@@ -1,7 +1,7 @@
 /**
  * Chooses the TensorFlow.js backend once per process: the fastest one that loads, in the order
  * gpu (@tensorflow/tfjs-node-gpu) → node (@tensorflow/tfjs-node) → wasm (@tensorflow/tfjs-backend-wasm,
- * with our XNNPACK-based gradient kernels) → cpu (pure JS).
+ * with our XNNPACK-based gradient kernels and broadcasting fixes) → cpu (pure JS).
  *
  * The two native packages are optional dependencies: where their install script cannot fetch
  * libtensorflow, npm drops them, and where a package is present without its native addon, `require`
@@ -16,6 +16,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as tfjs from "@tensorflow/tfjs";
+import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 
 export type TfNamespace = typeof import("@tensorflow/tfjs");
@@ -86,6 +87,7 @@ async function loadWasm(): Promise<TfNamespace> {
   if (!(await tfjs.setBackend("wasm"))) throw new Error(`wasm backend failed to initialise from ${dir}`);
   await tfjs.ready();
   registerWasmGradKernels();
+  registerWasmBroadcastKernels();
   return tfjs;
 }
 

@@ -17,8 +17,13 @@ export class WasmKernelScope {
   run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs = {}): tf.TensorInfo {
     const config = tf.getKernel(kernelName, "wasm");
     if (config === undefined) throw new Error(`wasm backend has no '${kernelName}' kernel`);
+    return this.runConfig(config, inputs, attrs);
+  }
+
+  /** Like `run`, for a specific kernel config (e.g. the stock one that a replacement wraps). */
+  runConfig(config: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: KernelAttrs = {}): tf.TensorInfo {
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs });
-    if (Array.isArray(out)) throw new Error(`wasm kernel '${kernelName}' returned several outputs`);
+    if (Array.isArray(out)) throw new Error(`wasm kernel '${config.kernelName}' returned several outputs`);
     this.owned.push(out);
     return out;
   }
