@@ -1,0 +1,178 @@
+// What the coordinator's results page shows (design.md §6). The statistics are computed from the export rows
+// (case_id, reader_id = pseudonym, choice = arm name) with lib/stats `summarize`, the same call the
+// `focus stats --input export.csv` CLI makes, so the page and an offline re-analysis agree to the last digit.
+import { db } from "../db/client";
+import { summarize, summarizeByGroup, type GroupSummary, type StatsSummary } from "../stats/summary";
+import { wilsonInterval } from "../stats/wilson";
+import type { Answer } from "../stats/answers";
+import { studyAnswerRows, studyArms, type AnswerExportRow, type StudyArmInfo } from "../export/answers-export";
+
+export interface ArmBar {
+  label: string;
+  count: number;
+  share: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+}
+
+export interface CaseRow {
+  caseId: string;
+  caseNumber: number;
+  imageId: string;
+  imageLabel: string;
+  /** Each reader's choice on this case, by pseudonym. */
+  choices: { readerId: string; choice: string }[];
+  majority: string | null;
+  tied: string[];
+  agreementShare: number | null;
+  /** Arms with the highest energy inside the lesion mask on this case; empty without localisation metrics. */
+  bestLocalised: string[];
+}
+
+export interface LocalisationAgreement {
+  /** Answers on cases where every arm has an energy-in-mask value. */
+  answersConsidered: number;
+  /** Of those, answers choosing an arm with the best energy in mask (ties count for every tied arm). */
+  bestChosen: number;
+  share: number | null;
+  /** What random choosing would give: mean over the considered answers of (tied best arms / arms). */
+  chanceShare: number | null;
+  /** Per arm: on how many cases it localised best. */
+  bestCasesByArm: Record<string, number>;
+}
+
+export interface StudyResults {
+  arms: StudyArmInfo[];
+  rows: AnswerExportRow[];
+  summary: StatsSummary;
+  bySpecialty: GroupSummary[];
+  /** One bar per arm, arms never chosen included (count 0). */
+  bars: ArmBar[];
+  /** Arms no reader has chosen yet: they are outside the CLI's default choice set (pass --choices to include them). */
+  unchosenArms: string[];
+  cases: CaseRow[];
+  localisation: LocalisationAgreement | null;
+}
+
+export function answersOf(rows: readonly AnswerExportRow[]): Answer[] {
+  return rows.map((r) => ({ caseId: r.case_id, readerId: r.reader_id, choice: r.choice }));
+}
+
+/** Bars for all arms, in arm order, with Wilson 95 % intervals over all answers. */
+export function armBars(labels: readonly string[], summary: StatsSummary): ArmBar[] {
+  return labels.map((label) => {
+    const count = summary.counts[label] ?? 0;
+    const ci = wilsonInterval(count, summary.n_answers);
+    return { label, count, share: summary.n_answers === 0 ? null : count / summary.n_answers, ciLow: ci?.low ?? null, ciHigh: ci?.high ?? null };
+  });
+}
+
+/**
+ * How often readers chose an arm with the best objective localisation (energy in mask). `energy` maps
+ * case id -> arm label -> energy; a case missing any arm's value is left out.
+ */
+export function localisationAgreement(
+  rows: readonly Pick<AnswerExportRow, "case_id" | "choice">[],
+  energy: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  labels: readonly string[],
+): LocalisationAgreement | null {
+  const bestByCase = new Map<string, string[]>();
+  const bestCasesByArm: Record<string, number> = Object.fromEntries(labels.map((l) => [l, 0]));
+  for (const [caseId, perArm] of energy) {
+    if (!labels.every((l) => perArm.has(l))) continue;
+    const top = Math.max(...labels.map((l) => perArm.get(l)!));
+    const best = labels.filter((l) => perArm.get(l) === top);
+    bestByCase.set(caseId, best);
+    for (const b of best) bestCasesByArm[b]++;
+  }
+  if (bestByCase.size === 0) return null;
+  let considered = 0;
+  let chosen = 0;
+  let chance = 0;
+  for (const r of rows) {
+    const best = bestByCase.get(r.case_id);
+    if (!best) continue;
+    considered++;
+    if (best.includes(r.choice)) chosen++;
+    chance += best.length / labels.length;
+  }
+  return {
+    answersConsidered: considered,
+    bestChosen: chosen,
+    share: considered === 0 ? null : chosen / considered,
+    chanceShare: considered === 0 ? null : chance / considered,
+    bestCasesByArm,
+  };
+}
+
+export async function studyResults(studyId: string): Promise<StudyResults> {
+  const arms = await studyArms(studyId);
+  const labels = arms.map((a) => a.label);
+  const [rows, cases] = await Promise.all([
+    studyAnswerRows(studyId, arms),
+    db().studyCase.findMany({
+      where: { studyId },
+      orderBy: { caseIndex: "asc" },
+      select: { id: true, caseIndex: true, imageId: true, image: { select: { label: true, dataset: { select: { classNames: true } } } } },
+    }),
+  ]);
+  const heatmaps = await db().heatmap.findMany({
+    where: { modelRunId: { in: arms.map((a) => a.modelRunId) }, imageId: { in: cases.map((c) => c.imageId) }, energyInMask: { not: null } },
+    select: { modelRunId: true, imageId: true, energyInMask: true },
+  });
+
+  const answers = answersOf(rows);
+  const summary = summarize(answers);
+  const specialtyOf = new Map(rows.map((r) => [r.reader_id, r.specialty || "(none)"]));
+  const bySpecialty = summarizeByGroup(answers, specialtyOf);
+
+  const labelOfRun = new Map(arms.map((a) => [a.modelRunId, a.label]));
+  const caseOfImage = new Map(cases.map((c) => [c.imageId, c.id]));
+  const energy = new Map<string, Map<string, number>>();
+  for (const h of heatmaps) {
+    const caseId = caseOfImage.get(h.imageId)!;
+    let m = energy.get(caseId);
+    if (!m) energy.set(caseId, (m = new Map()));
+    m.set(labelOfRun.get(h.modelRunId)!, h.energyInMask!);
+  }
+  const localisation = localisationAgreement(rows, energy, labels);
+
+  const majorityOf = new Map(summary.per_case.map((m) => [m.case_id, m]));
+  const choicesOf = new Map<string, { readerId: string; choice: string }[]>();
+  for (const r of rows) {
+    let list = choicesOf.get(r.case_id);
+    if (!list) choicesOf.set(r.case_id, (list = []));
+    list.push({ readerId: r.reader_id, choice: r.choice });
+  }
+  const caseRows: CaseRow[] = cases.map((c) => {
+    const m = majorityOf.get(c.id);
+    const perArm = energy.get(c.id);
+    let bestLocalised: string[] = [];
+    if (perArm && labels.every((l) => perArm.has(l))) {
+      const top = Math.max(...labels.map((l) => perArm.get(l)!));
+      bestLocalised = labels.filter((l) => perArm.get(l) === top);
+    }
+    return {
+      caseId: c.id,
+      caseNumber: c.caseIndex + 1,
+      imageId: c.imageId,
+      imageLabel: c.image.dataset.classNames[c.image.label] ?? String(c.image.label),
+      choices: choicesOf.get(c.id) ?? [],
+      majority: m?.majority ?? null,
+      tied: m?.tied ?? [],
+      agreementShare: m?.share ?? null,
+      bestLocalised,
+    };
+  });
+
+  return {
+    arms,
+    rows,
+    summary,
+    bySpecialty,
+    bars: armBars(labels, summary),
+    unchosenArms: labels.filter((l) => !(l in summary.counts)),
+    cases: caseRows,
+    localisation,
+  };
+}
