@@ -502,7 +502,7 @@ class RpcServer {
         return {};
       }
       case "debugPanic":
-        throw Object.assign(new WebAssembly.RuntimeError("This is the debugPanic artificial panic"), {});
+        throw new WebAssembly.RuntimeError("This is the debugPanic artificial panic");
       case "getDatabaseDescription":
         throw new Error("getDatabaseDescription is not available in the wasm schema engine.");
       case "evaluateDataLoss":
