@@ -23,13 +23,12 @@
 //      multi-statement script runs as one implicit transaction there too).
 // Everything but the JSON-RPC replies goes to stderr: stdout belongs to the protocol.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { realpathSync } from "node:fs";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
