@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
-import { HttpError, type SessionUser } from "../auth/session";
+import { HttpError } from "../http/http-error";
+import type { SessionUser } from "../auth/session";
 import { recordAudit } from "../audit/audit";
 import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import { DEFAULT_QUESTION, studySettingsSchema, type StudySettings } from "./study-settings";
