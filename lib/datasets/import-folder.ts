@@ -1,0 +1,1 @@
+export async function importFolderDataset(_: unknown): Promise<any> { throw new Error("todo"); }

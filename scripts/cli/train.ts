@@ -1,0 +1,80 @@
+// focus train --dataset <name> --variants baseline,se,cbam,gc --seeds 3 [--epochs ...] [--preset cpu-quick] [--wait]
+import { InvalidArgumentError, type Command } from "commander";
+import { findDatasetByName } from "@/lib/datasets/dataset-queries";
+import { enqueueTraining } from "@/lib/jobs/enqueue";
+import { VARIANTS } from "@/lib/ml/models/architecture";
+import { CPU_QUICK_PRESET, type TrainParams } from "@/lib/ml/train/train-params";
+import { choiceOption, integerOption, listOption, numberOption } from "./arguments";
+import { withDatabase } from "./database-session";
+import { followRuns } from "./follow-runs";
+
+const PRESETS: Record<string, Partial<TrainParams>> = { "cpu-quick": CPU_QUICK_PRESET, paper: {} };
+
+/** "3" means three seeds (1, 2, 3); "7,11" means exactly those seeds. */
+export function parseSeeds(value: string): number | number[] {
+  if (/^\d+$/.test(value.trim())) return integerOption("--seeds", 1, 20)(value);
+  const list = listOption(value);
+  if (!list.every((s) => /^\d+$/.test(s))) throw new InvalidArgumentError(`--seeds must be a count (e.g. 3) or a comma-separated list of seeds (e.g. 7,11), got "${value}".`);
+  return list.map((s) => integerOption("--seeds", 0, 2 ** 31 - 1)(s));
+}
+
+function parseVariants(value: string): string[] {
+  const list = listOption(value).map((v) => v.toLowerCase());
+  const bad = list.filter((v) => !(VARIANTS as readonly string[]).includes(v));
+  if (bad.length) throw new InvalidArgumentError(`unknown variant(s) ${bad.join(", ")}; expected some of ${VARIANTS.join(", ")}.`);
+  return list;
+}
+
+interface TrainOptions {
+  dataset: string;
+  variants: string[];
+  seeds: number | number[];
+  epochs?: number;
+  size?: number;
+  width?: number;
+  batch?: number;
+  lr?: number;
+  preset?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command("train")
+    .description("queue training runs (one per variant x seed); workers pick them up")
+    .requiredOption("--dataset <name>", "dataset name")
+    .option("--variants <list>", `comma-separated, of ${VARIANTS.join(", ")}`, parseVariants, [...VARIANTS])
+    .option("--seeds <n|list>", "number of seeds (1..n) or a comma-separated list", parseSeeds, 3)
+    .option("--preset <name>", `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = design §3 defaults)`, choiceOption("--preset", Object.keys(PRESETS)))
+    .option("--epochs <n>", "epochs (paper: 100)", integerOption("--epochs", 1, 10000))
+    .option("--size <px>", "input size (paper: 224)", integerOption("--size", 32, 1024))
+    .option("--width <w>", "channel width multiplier (paper: 1)", numberOption("--width", { min: 0, exclusiveMin: true, max: 4 }))
+    .option("--batch <n>", "batch size (paper: 64)", integerOption("--batch", 2, 4096))
+    .option("--lr <rate>", "initial learning rate (paper: 0.05)", numberOption("--lr", { min: 0, exclusiveMin: true, max: 10 }))
+    .option("--wait", "follow progress until every run has ended")
+    .option("--json", "print the job and its runs as JSON")
+    .action(async (o: TrainOptions) => {
+      const params: Partial<TrainParams> = { ...(o.preset ? PRESETS[o.preset] : {}) };
+      if (o.epochs !== undefined) params.epochs = o.epochs;
+      if (o.size !== undefined) params.inputSize = o.size;
+      if (o.width !== undefined) params.width = o.width;
+      if (o.batch !== undefined) params.batchSize = o.batch;
+      if (o.lr !== undefined) params.learningRate = o.lr;
+      const code = await withDatabase(async () => {
+        const dataset = await findDatasetByName(o.dataset);
+        const job = await enqueueTraining({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params });
+        if (o.json) console.log(JSON.stringify({ jobId: job.id, params: job.params, runs: job.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed })) }, null, 2));
+        else {
+          console.log(`Queued training job ${job.id} on "${dataset.name}": ${job.runs.length} run(s).`);
+          for (const r of job.runs) console.log(`  ${r.id}  ${r.variant.toLowerCase()} seed ${r.seed}`);
+        }
+        if (!o.wait) return 0;
+        const runs = await followRuns({ jobId: job.id });
+        const failed = runs.filter((r) => r.status === "FAILED").length;
+        console.log(failed ? `${failed} run(s) failed.` : "All runs ended.");
+        return failed ? 1 : 0;
+      });
+      process.exitCode = code;
+    });
+}

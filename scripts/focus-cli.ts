@@ -1,0 +1,60 @@
+// `npm run -s focus -- <command>`: the model lab from a terminal. One file per command in scripts/cli/.
+// Exit codes: 0 success, 1 failure (e.g. a run failed, a file could not be read), 2 bad arguments.
+import { Command, CommanderError } from "commander";
+import { asUsageError } from "./cli/arguments";
+import { registerDatasetImport } from "./cli/dataset-import";
+import { registerDatasetSynthetic } from "./cli/dataset-synthetic";
+import { registerGradcam } from "./cli/gradcam";
+import { registerHeatmaps } from "./cli/heatmaps";
+import { registerModelSummary } from "./cli/model-summary";
+import { registerStats } from "./cli/stats";
+import { registerTrain } from "./cli/train";
+
+export const EXIT_USAGE = 2;
+
+export function buildProgram(): Command {
+  const program = new Command("focus")
+    .description("Focus model lab: datasets, training, heat-maps, statistics")
+    .showHelpAfterError("(run with --help for usage)")
+    // Before the commands are added, so they inherit it: commander throws instead of exiting.
+    .exitOverride();
+  registerDatasetImport(program);
+  registerDatasetSynthetic(program);
+  registerTrain(program);
+  registerHeatmaps(program);
+  registerGradcam(program);
+  registerModelSummary(program);
+  registerStats(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are "errors" too, with exit code 0; everything else commander rejects is usage.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const usage = asUsageError(e);
+    if (usage) {
+      console.error(`error: ${usage.message}`);
+      return EXIT_USAGE;
+    }
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+    if (process.env.FOCUS_DEBUG) console.error(e);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("focus-cli.ts")) {
+  const code = await main(process.argv.slice(2));
+  // Explicit exit: pg pools and tfjs timers must not keep a finished command alive.
+  process.exit(code);
+}
