@@ -75,7 +75,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
-    shutdownState.request();
+    if (!shutdownState.requested) shutdownState.request();
     stopping ??= (async () => {
       log("shutting down: no new jobs; running work stops at its next safe point");
       await boss.offWork(TRAIN_QUEUE, { wait: true });

@@ -1,0 +1,112 @@
+// End to end through pg-boss: a real worker loop trains tiny models (32 px, width 0.25) on a tiny synthetic
+// set, renders heat-maps, honours cancellation and resumes a run interrupted by a shutdown.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { db, disconnectDb, type Dataset } from "@/lib/db/client";
+import { storageRoot } from "@/lib/storage/content-store";
+import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
+import { enqueueTraining } from "./enqueue";
+import { cancelRun, retryRun } from "./run-control";
+import { startWorker, type RunningWorker } from "./worker";
+import { cancelLeftoverRuns, uniqueName, waitFor, waitForRunStatus } from "./test-support";
+
+const TINY = { inputSize: 32, width: 0.25, batchSize: 8, learningRate: 0.05 };
+const quiet = () => undefined;
+
+let dataset: Dataset;
+let worker: RunningWorker | undefined;
+const jobIds: string[] = [];
+
+before(async () => {
+  dataset = await createSyntheticDataset({ name: uniqueName("pipeline"), count: 16, size: 32, seed: 11 });
+});
+
+after(async () => {
+  await cancelLeftoverRuns(jobIds);
+  await worker?.shutdown();
+  await disconnectDb();
+});
+
+async function ensureWorker(): Promise<RunningWorker> {
+  worker ??= await startWorker({ connectionString: process.env.DATABASE_URL!, pollingIntervalSeconds: 0.5, cancelPollMs: 100, log: quiet });
+  return worker;
+}
+
+describe("training through pg-boss", () => {
+  test("a queued 1-epoch run is trained by the worker and its result recorded", async () => {
+    const w = await ensureWorker();
+    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["baseline"], seeds: [7], params: { ...TINY, epochs: 1 } }, { boss: w.boss });
+    jobIds.push(job.id);
+    assert.equal(job.runs.length, 1);
+    assert.equal(job.runs[0].status, "QUEUED");
+    const run = await waitForRunStatus(job.runs[0].id, ["SUCCEEDED", "FAILED", "CANCELLED"]);
+    assert.equal(run.status, "SUCCEEDED", run.error ?? "");
+    assert.equal(run.epoch, 1);
+    assert.equal(run.backend, w.backend);
+    assert.equal(run.workerId, w.workerId);
+    assert.ok(run.valAuc !== null && run.valAuc >= 0 && run.valAuc <= 1);
+    assert.ok(Array.isArray(run.roc) && run.roc.length >= 2);
+    assert.equal((run.history as unknown[]).length, 1);
+    assert.ok(run.finishedAt && run.startedAt && run.finishedAt >= run.startedAt);
+    assert.equal(run.weightsKey, `runs/${run.id}/model`);
+    assert.ok(existsSync(join(storageRoot(), run.weightsKey!, "model.json")));
+    assert.equal((await db().trainingJob.findUnique({ where: { id: job.id } }))?.status, "SUCCEEDED");
+    const beat = await db().workerHeartbeat.findUnique({ where: { id: w.workerId } });
+    assert.ok(beat && beat.backend === w.backend && beat.pid === process.pid);
+  });
+
+  test("cancelling: a queued run at once, a running run at its next batch; retry resumes from the checkpoint", async () => {
+    const w = await ensureWorker();
+    // Two seeds, one worker slot: while the first trains the second waits in the queue.
+    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["se"], seeds: [1, 2], params: { ...TINY, epochs: 200 } }, { boss: w.boss });
+    jobIds.push(job.id);
+    const running = await waitFor("a run to finish an epoch", async () =>
+      db().modelRun.findFirst({ where: { jobId: job.id, status: "RUNNING", epoch: { gte: 1 } } }));
+    const queued = job.runs.find((r) => r.id !== running.id)!;
+    assert.equal((await db().modelRun.findUnique({ where: { id: queued.id } }))?.status, "QUEUED");
+
+    assert.equal(await cancelRun(queued.id), "cancelled");
+    assert.equal((await db().modelRun.findUnique({ where: { id: queued.id } }))?.status, "CANCELLED");
+
+    assert.equal(await cancelRun(running.id), "requested");
+    const cancelled = await waitForRunStatus(running.id, ["CANCELLED", "SUCCEEDED", "FAILED"], 30_000);
+    assert.equal(cancelled.status, "CANCELLED");
+    assert.ok(cancelled.epoch >= 1 && cancelled.epoch < 200, `stopped early (epoch ${cancelled.epoch})`);
+    assert.equal((await db().trainingJob.findUnique({ where: { id: job.id } }))?.status, "CANCELLED");
+    assert.equal(await cancelRun(running.id), "already-finished");
+    // The cancelled queued run was never started.
+    const never = await db().modelRun.findUnique({ where: { id: queued.id } });
+    assert.equal(never?.startedAt, null);
+
+    // Retry: back to QUEUED, and the worker resumes after the checkpointed epochs (then we cancel again).
+    const stoppedAt = cancelled.epoch;
+    await retryRun(running.id, { boss: w.boss });
+    const resumed = await waitFor("the retried run to pass its checkpoint", async () =>
+      db().modelRun.findFirst({ where: { id: running.id, status: "RUNNING", epoch: { gt: stoppedAt } } }));
+    const epochs = (resumed.history as { epoch: number }[]).map((h) => h.epoch);
+    assert.deepEqual(epochs, Array.from({ length: epochs.length }, (_, i) => i + 1), "history continues without gaps");
+    await cancelRun(running.id);
+    await waitForRunStatus(running.id, ["CANCELLED"], 30_000);
+  });
+
+  test("a worker shutdown requeues the run after finishing its epoch; the next worker completes it", async () => {
+    const w = await ensureWorker();
+    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["baseline"], seeds: [3], params: { ...TINY, epochs: 8 } }, { boss: w.boss });
+    jobIds.push(job.id);
+    const runId = job.runs[0].id;
+    await waitFor("epoch 1", async () => db().modelRun.findFirst({ where: { id: runId, epoch: { gte: 1 } } }));
+    await w.shutdown();
+    worker = undefined;
+    const stopped = await db().modelRun.findUniqueOrThrow({ where: { id: runId } });
+    assert.equal(stopped.status, "QUEUED", "interrupted, not failed or cancelled");
+    assert.ok(stopped.epoch >= 1 && stopped.epoch < 8, `stopped at an epoch boundary before the end (epoch ${stopped.epoch})`);
+    assert.equal(await db().workerHeartbeat.findUnique({ where: { id: w.workerId } }), null, "heartbeat row removed");
+
+    await ensureWorker();
+    const done = await waitForRunStatus(runId, ["SUCCEEDED", "FAILED", "CANCELLED"]);
+    assert.equal(done.status, "SUCCEEDED", done.error ?? "");
+    assert.deepEqual((done.history as { epoch: number }[]).map((h) => h.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+});

@@ -1,0 +1,83 @@
+// The worker entry point's logic (workers/main.ts only calls runWorkerMain).
+//
+// Concurrency: TensorFlow.js' WASM backend runs on the JavaScript thread (tfjs turns WASM threads off in
+// Node), so one process trains on one core however many jobs it holds. FOCUS_WORKER_CONCURRENCY = N
+// therefore starts N worker processes, each taking one job at a time: N = the number of cores is how to use
+// a machine's cores. (On the native tfjs-node backends one process already uses several cores; keep N = 1.)
+import { fork, type ChildProcess } from "node:child_process";
+import { disconnectDb } from "@/lib/db/client";
+import { prepareDatabase } from "@/lib/db/prepare";
+import { startWorker } from "./worker";
+
+const CHILD_FLAG = "FOCUS_WORKER_CHILD";
+
+export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FOCUS_WORKER_CONCURRENCY;
+  if (raw === undefined || raw.trim() === "") return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`FOCUS_WORKER_CONCURRENCY must be an integer from 1 to 256, got "${raw}"`);
+  return n;
+}
+
+function log(msg: string): void {
+  console.log(`[worker ${process.pid}] ${msg}`);
+}
+
+/** One worker in this process; resolves when it has shut down after SIGTERM/SIGINT (or its parent left). */
+async function runSingleWorker(isChild: boolean): Promise<void> {
+  const prepared = await prepareDatabase({ migrate: !isChild, log });
+  const worker = await startWorker({ connectionString: prepared.url, log });
+  await new Promise<void>((resolve) => {
+    let stopping: Promise<void> | undefined;
+    const stop = (why: string) => {
+      if (stopping) {
+        log(`${why} again: stopping at the next batch (the last finished epoch's checkpoint is kept)`);
+        worker.shutdownState.request();
+        return;
+      }
+      log(`${why}: finishing the current epoch, then stopping (send again to stop sooner)`);
+      stopping = worker.shutdown().then(resolve, (e) => { log(`shutdown error: ${(e as Error).message}`); resolve(); });
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    // A child whose supervisor died must not run on unsupervised.
+    if (isChild) process.on("disconnect", () => stop("supervisor gone"));
+  });
+  await disconnectDb();
+  await prepared.embedded?.stop().catch(() => undefined);
+}
+
+/** Starts n single-job worker processes and relays signals to them; exits when all have exited. */
+async function superviseWorkers(n: number): Promise<number> {
+  // Prepare (and migrate) once, so the children agree on one database and do not race on migrations.
+  const prepared = await prepareDatabase({ log });
+  const script = process.argv[1];
+  log(`starting ${n} worker processes (FOCUS_WORKER_CONCURRENCY=${n})`);
+  const children: ChildProcess[] = [];
+  const exits: Promise<number>[] = [];
+  for (let i = 0; i < n; i++) {
+    // Own process group (detached): a terminal's Ctrl-C reaches only the supervisor, which relays it once.
+    const child = fork(script, process.argv.slice(2), {
+      env: { ...process.env, DATABASE_URL: prepared.url, FOCUS_WORKER_CONCURRENCY: "1", [CHILD_FLAG]: "1" },
+      execArgv: process.execArgv,
+      detached: true,
+      stdio: "inherit",
+    });
+    children.push(child);
+    exits.push(new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
+  }
+  const relay = (signal: NodeJS.Signals) => () => { for (const c of children) if (c.exitCode === null) c.kill(signal); };
+  process.on("SIGTERM", relay("SIGTERM"));
+  process.on("SIGINT", relay("SIGINT"));
+  const codes = await Promise.all(exits);
+  await prepared.embedded?.stop().catch(() => undefined);
+  return Math.max(0, ...codes);
+}
+
+export async function runWorkerMain(): Promise<number> {
+  const isChild = process.env[CHILD_FLAG] === "1";
+  const n = isChild ? 1 : workerConcurrency();
+  if (n > 1) return superviseWorkers(n);
+  await runSingleWorker(isChild);
+  return 0;
+}
