@@ -29,7 +29,7 @@ for (const role of ["ADMIN", "COORDINATOR", "RESEARCHER"] as const) {
 test("a wrong password is refused with a message and no session", async ({ page }) => {
   const u = await staffUser("COORDINATOR");
   await signIn(page, u.email, "not the password");
-  await expect(page.getByRole("alert")).toHaveText("Email or password is not right.");
+  await expect(page.getByRole("alert").filter({ hasText: "Email or password is not right." })).toBeVisible();
   const res = await page.goto("/coordinator");
   await expect(page).toHaveURL(/\/signin$/);
   expect(res?.ok()).toBe(true);
@@ -62,7 +62,7 @@ test("an invitation link signs a specialist in once, then is refused", async ({ 
   const other = await browser.newContext();
   const again = await other.newPage();
   await again.goto(link);
-  await expect(again.getByRole("alert")).toContainText("already been used");
+  await expect(again.getByRole("alert").filter({ hasText: "already been used" })).toBeVisible();
   await again.goto("/surveys");
   await expect(again).toHaveURL(/\/signin$/);
   await other.close();
