@@ -1,0 +1,53 @@
+"use client";
+import { startTransition, useActionState, useRef } from "react";
+import type { FormState } from "../actions";
+import { FieldError } from "../settings-fields";
+import { OneTimeLink } from "./action-button";
+
+const initial: FormState = { ok: false, message: "" };
+
+export function InviteForm({ action }: { action: (prev: FormState, form: FormData) => Promise<FormState> }) {
+  const [state, dispatch, pending] = useActionState(action, initial);
+  const formRef = useRef<HTMLFormElement>(null);
+  const err = (k: string) => state.fieldErrors?.[k];
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4">
+      <form
+        ref={formRef}
+        noValidate
+        className="grid gap-3 sm:grid-cols-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          startTransition(() => dispatch(data));
+        }}
+      >
+        <h3 className="font-medium sm:col-span-4">Invite a reader</h3>
+        <label className="text-sm">
+          Reader email
+          <input name="email" type="email" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+          <FieldError error={err("email")} />
+        </label>
+        <label className="text-sm">
+          Reader name
+          <input name="name" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+          <FieldError error={err("name")} />
+        </label>
+        <label className="text-sm">
+          Specialty
+          <select name="specialty" defaultValue="DERMATOLOGY" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1">
+            <option value="DERMATOLOGY">Dermatology</option>
+            <option value="RADIOLOGY">Radiology</option>
+            <option value="OTHER">Other</option>
+          </select>
+          <FieldError error={err("specialty")} />
+        </label>
+        <div className="flex items-end">
+          <button disabled={pending} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-60">{pending ? "Inviting…" : "Invite"}</button>
+        </div>
+      </form>
+      {state.message && <p role={state.ok ? "status" : "alert"} className={`mt-2 text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</p>}
+      {state.link && <OneTimeLink link={state.link} />}
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+"use server";
+// Coordinator mutations. Each action re-checks the role and that the user may manage the study: a server
+// action is a public POST endpoint whatever the page that rendered it.
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import { requireRole } from "@/lib/auth/session";
+import { HttpError } from "@/lib/http/http-error";
+import {
+  closeStudy, createDraftStudy, deleteDraftStudy, draftInputFromForm, manageableStudy, publishStudy, settingsFromForm,
+  StudyInputError, updateStudySettings, type MissingHeatmap,
+} from "@/lib/studies/study-builder";
+import { createInvitation, reissueInvitation, revokeInvitation } from "@/lib/studies/invitations";
+import { db } from "@/lib/db/client";
+import { ZodError } from "zod";
+
+export interface FormState {
+  ok: boolean;
+  message: string;
+  fieldErrors?: Record<string, string>;
+  missing?: MissingHeatmap[];
+  /** An invitation link, shown once. */
+  link?: string;
+}
+
+function failure(e: unknown): FormState {
+  if (e instanceof StudyInputError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, missing: e.missing.slice(0, 200) };
+  if (e instanceof ZodError) {
+    const fieldErrors = Object.fromEntries(e.issues.map((i) => [i.path.join("."), i.message]));
+    return { ok: false, message: "Fix the highlighted fields; nothing was saved.", fieldErrors };
+  }
+  if (e instanceof HttpError) return { ok: false, message: e.message };
+  throw e;
+}
+
+async function staffFor(studyId: string) {
+  const user = await requireRole("COORDINATOR", "ADMIN");
+  await manageableStudy(user, studyId);
+  return user;
+}
+
+export async function createStudyAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const user = await requireRole("COORDINATOR", "ADMIN");
+  let id: string;
+  try {
+    ({ id } = await createDraftStudy(draftInputFromForm(form), user.id));
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/coordinator");
+  redirect(`/coordinator/studies/${id}`);
+}
+
+export async function updateSettingsAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await updateStudySettings(studyId, settingsFromForm(form), user.id);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath(`/coordinator/studies/${studyId}`);
+  return { ok: true, message: "Settings saved." };
+}
+
+export async function publishAction(studyId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await publishStudy(studyId, user.id);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath(`/coordinator/studies/${studyId}`);
+  return { ok: true, message: "Published: invited readers can now answer." };
+}
+
+export async function closeAction(studyId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await closeStudy(studyId, user.id);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath(`/coordinator/studies/${studyId}`);
+  return { ok: true, message: "Closed: answers are final." };
+}
+
+export async function deleteDraftAction(studyId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await deleteDraftStudy(studyId, user.id);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/coordinator");
+  redirect("/coordinator");
+}
+
+export async function inviteAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    const { reader, link } = await createInvitation(
+      studyId,
+      { email: form.get("email"), name: form.get("name"), specialty: form.get("specialty") },
+      user.id,
+    );
+    revalidatePath(`/coordinator/studies/${studyId}`);
+    return { ok: true, message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`, link };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+async function invitationOfStudy(studyId: string, invitationId: string) {
+  const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
+  if (!inv || inv.studyId !== studyId) throw new HttpError(404, "No such invitation.");
+}
+
+export async function reissueAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await invitationOfStudy(studyId, invitationId);
+    const { link } = await reissueInvitation(invitationId, user.id);
+    revalidatePath(`/coordinator/studies/${studyId}`);
+    return { ok: true, message: "New link (the old one no longer works). Copy it now: it is shown only once.", link };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function revokeAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await invitationOfStudy(studyId, invitationId);
+    await revokeInvitation(invitationId, user.id);
+    revalidatePath(`/coordinator/studies/${studyId}`);
+    return { ok: true, message: "Revoked: the reader can no longer open the study." };
+  } catch (e) {
+    return failure(e);
+  }
+}
