@@ -125,7 +125,7 @@ describe("initialisation", () => {
   test("convs are Kaiming fan_out normal (untruncated), the fc is PyTorch's default uniform, BN starts at identity", () => {
     const model = buildModel({ variant: "gc", width: 0.5, inputSize: 32, seed: 5 });
     const kernel = model.getLayer("layer4_1_conv2").getWeights()[0]; // [3, 3, 256, 256]
-    const values = kernel.dataSync();
+    const values = Array.from(kernel.dataSync());
     const std = Math.sqrt(2 / (3 * 3 * 256));
     const mean = values.reduce((a, v) => a + v, 0) / values.length;
     const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);

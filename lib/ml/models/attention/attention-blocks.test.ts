@@ -98,7 +98,7 @@ for (const block of blocks) {
         const values = original.dataSync() as Float32Array;
         const check = compareWithFiniteDifferences(
           values,
-          grads[weight.read().name].dataSync() as Float32Array,
+          grads[(weight.read() as tf.Variable).name].dataSync() as Float32Array,
           (v) => {
             weight.write(tf.tensor(v, original.shape));
             return lossValue(x);

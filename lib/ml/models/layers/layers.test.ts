@@ -88,7 +88,9 @@ describe("ScaleShiftBatchNorm", () => {
   test("moving statistics converge to the data's statistics over repeated training steps", () => {
     const layer = makeLayer();
     const x = tf.add(tf.mul(seededTensor(shape, 13), 2), -3);
-    for (let i = 0; i < 120; i++) tf.tidy(() => layer.apply(x, { training: true }));
+    for (let i = 0; i < 120; i++) tf.tidy(() => {
+      layer.apply(x, { training: true });
+    });
     const stats = channelStats(x.dataSync(), C);
     close(layer.getWeights()[2].dataSync(), stats.mean, 1e-4);
     close(layer.getWeights()[3].dataSync(), stats.unbiased, 1e-4);
