@@ -1,1 +1,68 @@
-export async function importFolderDataset(_: unknown): Promise<any> { throw new Error("todo"); }
+// Import of a labelled image folder (root/<class>/*.png|jpg, optional root/masks/) as a dataset: the scan
+// (lib/ml/data/folder-import.ts) decides what is accepted; here every accepted image is stored as a resized
+// RGB PNG, with its mask when one matched, and the rows are written with a stratified 80/20 split.
+import { resolve } from "node:path";
+import type { Dataset } from "@/lib/db/client";
+import { scanImageFolder, type ImportReport, type ImportWarning } from "@/lib/ml/data/folder-import";
+import { importFolderInputSchema, type ImportFolderInput } from "./dataset-inputs";
+import { assertDatasetNameFree, createDatasetRows, dropDuplicates, storeDatasetImage, type ImportSkip, type StoredImage } from "./persist-dataset";
+
+export class EmptyClassError extends Error {}
+
+export interface FolderImportResult {
+  dataset: Dataset;
+  /** Files not imported, with the reason (also stored in Dataset.importReport). */
+  skipped: ImportSkip[];
+  warnings: ImportWarning[];
+  classes: ImportReport["classes"];
+}
+
+export function skipsOf(report: ImportReport): ImportSkip[] {
+  return report.rejected.map((r) => ({ path: r.relativePath, reason: `${r.reason}: ${r.detail}` }));
+}
+
+export async function importFolderDataset(input: ImportFolderInput): Promise<FolderImportResult> {
+  const opts = importFolderInputSchema.parse(input);
+  // Before the scan, which can take minutes on a large folder.
+  await assertDatasetNameFree(opts.name);
+  const root = resolve(opts.folder);
+  // Pixels are decoded again per image when stored rather than all held in memory at once.
+  const report = await scanImageFolder(root, { positive: opts.positive, size: opts.size, keepPixels: false });
+  for (const c of report.classes) {
+    // Both sides of the split need both classes (a validation AUC is undefined otherwise).
+    if (c.accepted < 2) {
+      const reasons = skipsOf(report).filter((s) => s.path.startsWith(`${c.name}/`)).slice(0, 5).map((s) => `${s.path}: ${s.reason}`);
+      throw new EmptyClassError(`Class "${c.name}" has ${c.accepted} usable image(s); at least 2 per class are needed.${reasons.length ? ` Skipped: ${reasons.join("; ")}` : ""}`);
+    }
+  }
+  const stored: StoredImage[] = [];
+  for (const image of report.images) {
+    stored.push(await storeDatasetImage({
+      originalName: image.relativePath,
+      label: image.label,
+      rgb: await image.loadRgb(),
+      size: opts.size,
+      mask: image.mask ?? null,
+      // The original file's hash: identical files are one image, whatever the resizing does.
+      contentHash: image.sha256,
+    }));
+  }
+  const { kept, skipped: repeats } = dropDuplicates(stored);
+  const skipped = [...skipsOf(report), ...repeats];
+  const dataset = await createDatasetRows(
+    {
+      name: opts.name,
+      modality: opts.modality,
+      description: opts.description,
+      classNames: [report.negativeClass, report.positiveClass],
+      imageSize: opts.size,
+      hasMasks: kept.some((im) => im.maskKey !== null),
+      splitSeed: opts.splitSeed,
+      source: root,
+      createdById: opts.createdById,
+    },
+    kept,
+    skipped,
+  );
+  return { dataset, skipped, warnings: report.warnings, classes: report.classes };
+}

@@ -4,7 +4,9 @@ import { InvalidArgumentError } from "commander";
 import { ZodError } from "zod";
 import { DatasetNotFoundError } from "@/lib/datasets/dataset-queries";
 import { DatasetExistsError } from "@/lib/datasets/persist-dataset";
+import { EmptyClassError } from "@/lib/datasets/import-folder";
 import { NotFoundError } from "@/lib/jobs/enqueue";
+import { FolderLayoutError } from "@/lib/ml/data/folder-import";
 
 export class UsageError extends Error {}
 
@@ -47,8 +49,9 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
 /** Zod errors from library input schemas are the user's arguments being wrong, so they are usage errors. */
 export function asUsageError(e: unknown): UsageError | null {
   if (e instanceof UsageError) return e;
-  // Naming a dataset or run that does not exist, or a dataset name already taken, is an argument error too.
-  if (e instanceof DatasetNotFoundError || e instanceof DatasetExistsError || e instanceof NotFoundError) return new UsageError(e.message);
+  // Naming a dataset or run that does not exist, a dataset name already taken, or a folder without the
+  // expected layout is an argument error too.
+  if (e instanceof DatasetNotFoundError || e instanceof DatasetExistsError || e instanceof NotFoundError || e instanceof FolderLayoutError || e instanceof EmptyClassError) return new UsageError(e.message);
   if (e instanceof ZodError) {
     return new UsageError(e.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
   }

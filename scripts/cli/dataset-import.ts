@@ -22,11 +22,12 @@ export function registerDatasetImport(program: Command): void {
         const result = await importFolderDataset({ folder, name: o.name, positive: o.positive, modality: o.modality, size: o.size, splitSeed: o.seed });
         const counts = await splitCounts(result.dataset.id);
         if (o.json) {
-          console.log(JSON.stringify({ id: result.dataset.id, name: result.dataset.name, classNames: result.dataset.classNames, counts, skipped: result.skipped }, null, 2));
+          console.log(JSON.stringify({ id: result.dataset.id, name: result.dataset.name, classNames: result.dataset.classNames, counts, skipped: result.skipped, warnings: result.warnings }, null, 2));
           return;
         }
         console.log(`Imported "${result.dataset.name}" (${result.dataset.id}), classes ${result.dataset.classNames.join(" / ")}, ${o.size} px.`);
         for (const c of counts) console.log(`  ${c.split.padEnd(10)} ${result.dataset.classNames[c.label].padEnd(12)} ${c.count}`);
+        for (const w of result.warnings) console.log(`  warning: ${w.relativePath}: ${w.message}`);
         if (result.skipped.length) {
           console.log(`Skipped ${result.skipped.length} file(s):`);
           for (const s of result.skipped) console.log(`  ${s.path}: ${s.reason}`);

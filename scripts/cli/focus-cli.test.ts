@@ -1,0 +1,99 @@
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { disconnectDb } from "@/lib/db/client";
+import { main, EXIT_USAGE } from "../focus-cli";
+import { parseSeeds } from "./train";
+import { parseImages } from "./heatmaps";
+import { formatDuration, progressBar } from "./progress-bar";
+
+after(() => disconnectDb());
+
+/** Runs main() in-process with stdout/stderr captured. */
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const so = process.stdout.write.bind(process.stdout);
+  const se = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  const previous = process.exitCode;
+  try {
+    process.exitCode = undefined;
+    const code = await main(argv);
+    return { code, out: out.join(""), err: err.join("") };
+  } finally {
+    process.stdout.write = so;
+    process.stderr.write = se;
+    process.exitCode = previous;
+  }
+}
+
+describe("focus CLI arguments", () => {
+  const bad: [string, string[], RegExp][] = [
+    ["no command", [], /Usage: focus/],
+    ["unknown command", ["frobnicate"], /unknown command/],
+    ["missing required option", ["train", "--variants", "se"], /--dataset/],
+    ["bad variant", ["train", "--dataset", "x", "--variants", "se,vit"], /unknown variant\(s\) vit/],
+    ["bad seeds", ["train", "--dataset", "x", "--seeds", "three"], /--seeds must be a count/],
+    ["negative epochs", ["train", "--dataset", "x", "--epochs", "-3"], /--epochs must be between 1/],
+    ["bad preset", ["train", "--dataset", "x", "--preset", "gpu-huge"], /--preset must be one of cpu-quick, paper/],
+    ["bad width", ["model:summary", "--variant", "se", "--width", "0"], /--width must be greater than 0/],
+    ["bad variant for summary", ["model:summary", "--variant", "resnet50"], /--variant must be one of/],
+    ["synthetic count too small", ["dataset:synthetic", "--name", "x", "--count", "1"], /--count must be between 4/],
+    ["import without folder", ["dataset:import", "--name", "x", "--positive", "yes"], /missing required argument 'folder'/],
+    ["bad modality", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--modality", "PET"], /--modality must be one of/],
+    ["unknown option", ["model:summary", "--variant", "se", "--colour"], /unknown option '--colour'/],
+    ["gradcam without model", ["gradcam", "--image", "a.png", "--out", "b.png"], /--model/],
+  ];
+  for (const [what, argv, message] of bad) {
+    test(`${what}: exit 2 with a clear message`, async () => {
+      const r = await run(argv);
+      assert.equal(r.code, EXIT_USAGE, `${argv.join(" ")} => ${r.code}\n${r.err}`);
+      assert.match(r.err, message);
+    });
+  }
+
+  test("help exits 0 and lists every command", async () => {
+    const r = await run(["--help"]);
+    assert.equal(r.code, 0);
+    for (const c of ["dataset:import", "dataset:synthetic", "train", "heatmaps", "gradcam", "model:summary", "stats"]) assert.match(r.out, new RegExp(c));
+    const sub = await run(["train", "--help"]);
+    assert.equal(sub.code, 0);
+    assert.match(sub.out, /--preset/);
+  });
+
+  test("model:summary --json prints the analytic parameter count", async () => {
+    const r = await run(["model:summary", "--variant", "baseline", "--width", "1", "--size", "224", "--json"]);
+    assert.equal(r.code, 0, r.err);
+    // design.md §2: ImageNet-width ResNet-18 with 2 classes.
+    assert.deepEqual(JSON.parse(r.out), { variant: "baseline", width: 1, inputSize: 224, params: 11_177_538 });
+  });
+
+  test("a real process exits with code 2 on bad arguments", () => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/focus-cli.ts", "train", "--dataset", "x", "--seeds", "0"], { encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--seeds must be between 1 and 20/);
+  });
+});
+
+describe("argument parsers and progress text", () => {
+  test("seeds: a count or a list", () => {
+    assert.equal(parseSeeds("3"), 3);
+    assert.deepEqual(parseSeeds("7, 11"), [7, 11]);
+  });
+  test("images: a split or ids", () => {
+    assert.deepEqual(parseImages("validation"), { split: "VALIDATION" });
+    assert.deepEqual(parseImages("val"), { split: "VALIDATION" });
+    assert.deepEqual(parseImages("a1,b2"), { imageIds: ["a1", "b2"] });
+  });
+  test("progress bar and durations", () => {
+    assert.equal(progressBar(0, 4, 8), "[--------]");
+    assert.equal(progressBar(1, 4, 8), "[##------]");
+    assert.equal(progressBar(9, 4, 8), "[########]");
+    assert.equal(formatDuration(42), "42s");
+    assert.equal(formatDuration(125), "2m05s");
+    assert.equal(formatDuration(7260), "2h01m");
+    assert.equal(formatDuration(null), "--");
+  });
+});
