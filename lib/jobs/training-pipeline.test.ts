@@ -5,9 +5,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { db, disconnectDb, type Dataset } from "@/lib/db/client";
-import { storageRoot } from "@/lib/storage/content-store";
+import { getBytes, pathOfKey, storageRoot } from "@/lib/storage/content-store";
+import sharp from "sharp";
 import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
-import { enqueueTraining } from "./enqueue";
+import { enqueueHeatmaps, enqueueTraining } from "./enqueue";
+import { heatmapJobsProgress } from "./progress";
 import { cancelRun, retryRun } from "./run-control";
 import { startWorker, type RunningWorker } from "./worker";
 import { cancelLeftoverRuns, uniqueName, waitFor, waitForRunStatus } from "./test-support";
@@ -16,11 +18,13 @@ const TINY = { inputSize: 32, width: 0.25, batchSize: 8, learningRate: 0.05 };
 const quiet = () => undefined;
 
 let dataset: Dataset;
+let trainedRunId: string | undefined;
 let worker: RunningWorker | undefined;
 const jobIds: string[] = [];
 
 before(async () => {
-  dataset = await createSyntheticDataset({ name: uniqueName("pipeline"), count: 16, size: 32, seed: 11 });
+  // Stored at 40 px, trained at 32: training resizes on load, heat-maps are shown at the stored 40 px.
+  dataset = await createSyntheticDataset({ name: uniqueName("pipeline"), count: 16, size: 40, seed: 11 });
 });
 
 after(async () => {
@@ -55,6 +59,42 @@ describe("training through pg-boss", () => {
     assert.equal((await db().trainingJob.findUnique({ where: { id: job.id } }))?.status, "SUCCEEDED");
     const beat = await db().workerHeartbeat.findUnique({ where: { id: w.workerId } });
     assert.ok(beat && beat.backend === w.backend && beat.pid === process.pid);
+    trainedRunId = run.id;
+  });
+
+  test("heat-maps for the run's validation images: rows only for complete files, with P and localisation", async () => {
+    assert.ok(trainedRunId, "needs the trained run of the previous test");
+    const w = await ensureWorker();
+    const queued = await enqueueHeatmaps({ runIds: [trainedRunId], split: "VALIDATION" }, { boss: w.boss });
+    const validation = await db().image.findMany({ where: { datasetId: dataset.id, split: "VALIDATION" } });
+    assert.equal(queued.images, validation.length);
+    await waitFor("heat-map jobs", async () => (await heatmapJobsProgress(w.boss, queued.jobIds)).pending === 0);
+    assert.deepEqual(await heatmapJobsProgress(w.boss, queued.jobIds), { pending: 0, completed: queued.jobIds.length, failed: 0 });
+
+    const maps = await db().heatmap.findMany({ where: { modelRunId: trainedRunId }, include: { image: true } });
+    assert.equal(maps.length, validation.length);
+    for (const h of maps) {
+      assert.equal(h.targetClass, h.image.label, "target = ground truth");
+      assert.ok(h.probability >= 0 && h.probability <= 1, `P = ${h.probability}`);
+      assert.ok(h.predictedClass === 0 || h.predictedClass === 1);
+      for (const key of [h.overlayKey, h.mapKey]) {
+        assert.ok(key.startsWith("hm/"));
+        const meta = await sharp(await getBytes(key)).metadata();
+        assert.deepEqual([meta.format, meta.width, meta.height], ["png", 40, 40]);
+        assert.ok(existsSync(pathOfKey(key)));
+      }
+      // Synthetic images always have lesion masks, so every map has localisation metrics.
+      assert.equal(typeof h.pointingHit, "boolean");
+      assert.ok(h.energyInMask !== null && h.energyInMask >= 0 && h.energyInMask <= 1);
+      assert.ok(h.topIou !== null && h.topIou >= 0 && h.topIou <= 1);
+    }
+    // Asking again skips the finished maps instead of redoing them.
+    const before = maps.map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
+    const again = await enqueueHeatmaps({ runIds: [trainedRunId], split: "VALIDATION" }, { boss: w.boss });
+    await waitFor("repeat heat-map jobs", async () => (await heatmapJobsProgress(w.boss, again.jobIds)).pending === 0);
+    const after = (await db().heatmap.findMany({ where: { modelRunId: trainedRunId } })).map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
+    assert.deepEqual(after, before);
+    await assert.rejects(enqueueHeatmaps({ runIds: ["no-such-run"], split: "VALIDATION" }, { boss: w.boss }), /not found/);
   });
 
   test("cancelling: a queued run at once, a running run at its next batch; retry resumes from the checkpoint", async () => {
