@@ -114,7 +114,7 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
     const targetLogitSum = (fm: tf.Tensor): tf.Scalar => tf.sum(tf.mul(head.apply(fm, { training: false }) as tf.Tensor, selector));
     const grads = tf.grad(targetLogitSum)(a) as tf.Tensor4D;
     const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
-    const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)); // eq. 2, [N, h, w, 1]
+    const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]
     const upsampled = tf.image.resizeBilinear(cam, [height, width], false, true);
     const min = tf.min(upsampled, [1, 2, 3], true);
     const max = tf.max(upsampled, [1, 2, 3], true);
