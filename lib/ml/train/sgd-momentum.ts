@@ -30,7 +30,8 @@ export class SgdMomentum {
   ) {
     this.momentum = opts.momentum;
     this.weightDecay = opts.weightDecay;
-    this.buffers = params.map((p) => tf.variable(tf.zerosLike(p), false, undefined, "float32"));
+    // Inside tidy so the zero tensors the variables are copied from are freed (variables survive tidy).
+    this.buffers = tf.tidy(() => params.map((p) => tf.variable(tf.zerosLike(p), false, undefined, "float32")));
   }
 
   /** One update. `grads` is keyed by variable name (as tf.variableGrads returns); missing entries count as 0. */

@@ -16,6 +16,7 @@ import { aucRoc, rocCurve } from "@/lib/ml/metrics/auc";
 import { buildModel, type Variant } from "@/lib/ml/models/build-model";
 import { loadModel, saveModel } from "@/lib/ml/models/save-load";
 import { INPUT_NORMALISATION, batchRanges, epochFlips, epochOrder, imagesToInputTensor } from "./batches";
+import { disposeModel } from "./dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
 import { learningRateAt } from "./lr-schedule";
 import { SgdMomentum } from "./sgd-momentum";
@@ -259,7 +260,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     try {
       copyWeights(loaded, model);
     } finally {
-      loaded.dispose();
+      disposeModel(loaded);
     }
     sgd.writeBuffers(checkpoint.momentum);
     history = checkpoint.state.history;
@@ -390,6 +391,6 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   } finally {
     disposeSnapshot(pending);
     sgd.dispose();
-    model.dispose();
+    disposeModel(model);
   }
 }
