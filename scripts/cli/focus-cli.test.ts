@@ -1,6 +1,14 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { initBackend } from "@/lib/ml/backend/select-backend";
+import { buildModel } from "@/lib/ml/models/build-model";
+import { saveModel } from "@/lib/ml/models/save-load";
+import { generateSyntheticCase } from "@/lib/ml/data/synthetic-dermoscopy";
 import { disconnectDb } from "@/lib/db/client";
 import { main, EXIT_USAGE } from "../focus-cli";
 import { parseSeeds } from "./train";
@@ -95,5 +103,39 @@ describe("argument parsers and progress text", () => {
     assert.equal(formatDuration(125), "2m05s");
     assert.equal(formatDuration(7260), "2h01m");
     assert.equal(formatDuration(null), "--");
+  });
+});
+
+describe("focus gradcam (no database)", () => {
+  test("loads a model folder, writes the overlay and prints P, classes and the grid", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "focus-gradcam-"));
+    try {
+      await initBackend({ log: () => undefined });
+      const model = buildModel({ variant: "cbam", width: 0.25, inputSize: 32, numClasses: 2, seed: 4 });
+      await saveModel(model, join(dir, "model"));
+      model.dispose();
+      const c = generateSyntheticCase(2, 0, 48, { label: 1 });
+      await writeFile(join(dir, "lesion.png"), await sharp(Buffer.from(c.rgb), { raw: { width: 48, height: 48, channels: 3 } }).png().toBuffer());
+      const out = join(dir, "overlay.png");
+      const r = await run(["gradcam", "--model", join(dir, "model", "model.json"), "--image", join(dir, "lesion.png"), "--out", out, "--target", "1", "--json"]);
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out) as { probabilities: number[]; predictedClass: number; targetClass: number; targetProbability: number; grid: number[][]; inputSize: number; variant: string };
+      assert.equal(j.inputSize, 32);
+      assert.equal(j.probabilities.length, 2);
+      assert.ok(Math.abs(j.probabilities[0] + j.probabilities[1] - 1) < 1e-5);
+      assert.equal(j.predictedClass, j.probabilities[1] > j.probabilities[0] ? 1 : 0);
+      assert.equal(j.targetClass, 1);
+      assert.equal(j.targetProbability, j.probabilities[1]);
+      assert.equal(j.grid.length, 32);
+      assert.ok(j.grid.every((row) => row.length === 32 && row.every((v) => v >= 0 && v <= 1)));
+      const meta = await sharp(out).metadata();
+      assert.deepEqual([meta.format, meta.width, meta.height], ["png", 32, 32]);
+
+      const missing = await run(["gradcam", "--model", join(dir, "nope", "model.json"), "--image", join(dir, "lesion.png"), "--out", out]);
+      assert.equal(missing.code, EXIT_USAGE);
+      assert.match(missing.err, /does not exist/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
