@@ -40,7 +40,11 @@ const nextConfig = {
     "@tensorflow/tfjs-backend-wasm",
   ],
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      // Nothing an API answers is for shared caches: sessions, answers, blinded images.
+      { source: "/api/:path*", headers: [{ key: "Cache-Control", value: "private, no-store" }] },
+    ];
   },
 };
 

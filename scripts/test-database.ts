@@ -1,6 +1,11 @@
 // Tests get their own database, created per run and dropped afterwards, on the server named by
-// DATABASE_URL (CI: the local PostgreSQL) or else on the embedded server. Never the demo's database.
+// DATABASE_URL (CI: the local PostgreSQL) or else on a throwaway embedded server in a temporary
+// folder on a free port, so a test run never touches (or stops) the demo's server.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, chmodSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres, embeddedUrl } from "../lib/db/embedded-postgres";
 import { migrateDeploy } from "../lib/db/migrate";
@@ -21,9 +26,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   let serverUrl = process.env.DATABASE_URL;
   let stopEmbedded: () => Promise<void> = async () => undefined;
   if (!serverUrl) {
-    const handle = await startEmbeddedPostgres(undefined, () => undefined);
+    const dataDir = join(mkdtempSync(join(tmpdir(), "focus-test-pg-")), "pg");
+    chmodSync(join(dataDir, ".."), 0o755);
+    const port = await freePort();
+    const handle = await startEmbeddedPostgres({ dataDir, port, log: () => undefined, persistent: false });
     stopEmbedded = handle.stop;
-    serverUrl = embeddedUrl();
+    serverUrl = embeddedUrl("postgres", port);
   }
   await assertDatabaseReachable(serverUrl);
   const name = `focus_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
@@ -43,4 +51,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await stopEmbedded();
     },
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
 }

