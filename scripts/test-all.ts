@@ -1,4 +1,5 @@
-// `npm test`: unit + integration tests, then browser tests, on one fresh test database.
+// `npm test`: type-check, unit + integration tests, then browser tests, on one fresh test database.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,12 @@ import { runUnitTests } from "./test-unit";
 import { runE2eTests } from "./test-e2e";
 
 process.env.FOCUS_STORAGE_DIR ??= mkdtempSync(join(tmpdir(), "focus-test-storage-"));
+console.log("== Type-check ==");
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
+if (tsc.status !== 0) {
+  console.error("Type-check failed.");
+  process.exit(1);
+}
 const tdb = await createTestDatabase();
 let unit = 1;
 let e2e = 1;
