@@ -1,0 +1,182 @@
+// Zip upload: hostile archives (zip-slip, symlinks, bombs, oversize) are refused before anything is written
+// outside the upload's temporary folder, and that folder is always removed; a good archive imports.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import sharp from "sharp";
+import { db, disconnectDb } from "@/lib/db/client";
+import { buildZip, type ZipEntrySpec } from "@/lib/researcher/zip-writer-for-tests";
+import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, ZipRefusedError, type ZipLimits } from "./zip-upload";
+
+let outer: string;
+let storage: string;
+const previousStorage = process.env.FOCUS_STORAGE_DIR;
+
+before(async () => {
+  // A private storage folder inside a private parent: "outside storage" is then a folder we can list.
+  outer = await mkdtemp(join(tmpdir(), "focus-zip-test-"));
+  storage = join(outer, "storage");
+  process.env.FOCUS_STORAGE_DIR = storage;
+});
+
+after(async () => {
+  process.env.FOCUS_STORAGE_DIR = previousStorage;
+  await rm(outer, { recursive: true, force: true });
+  await disconnectDb();
+});
+
+/** A 48 px PNG of seeded noise: distinct content per seed, so the importer sees no duplicates. */
+async function noisePng(seed: number): Promise<Buffer> {
+  const px = Buffer.alloc(48 * 48 * 3);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < px.length; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    px[i] = s & 255;
+  }
+  return sharp(px, { raw: { width: 48, height: 48, channels: 3 } }).png().toBuffer();
+}
+
+async function classEntries(prefix = ""): Promise<ZipEntrySpec[]> {
+  const out: ZipEntrySpec[] = [];
+  for (let i = 0; i < 4; i++) {
+    out.push({ name: `${prefix}benign/b${i}.png`, data: await noisePng(100 + i) });
+    out.push({ name: `${prefix}malignant/m${i}.png`, data: await noisePng(200 + i), method: "deflate" });
+  }
+  return out;
+}
+
+const bodyOf = (zip: Buffer) => Readable.from([zip]);
+const uniqueName = (p: string) => `${p}-${randomBytes(4).toString("hex")}`;
+
+/** Every path under `dir`, relative, sorted (missing dir = empty). */
+async function tree(dir: string, prefix = ""): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = `${prefix}${e.name}`;
+    out.push(rel);
+    if (e.isDirectory()) out.push(...(await tree(join(dir, e.name), `${rel}/`)));
+  }
+  return out.sort();
+}
+
+async function assertRefusedLeavingNothing(zip: Buffer, message: RegExp, limits?: ZipLimits) {
+  const name = uniqueName("refused");
+  const outerBefore = await tree(outer);
+  await assert.rejects(
+    importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32 }, limits),
+    (e: unknown) => e instanceof ZipRefusedError && message.test(e.message),
+  );
+  // Only the (now empty) tmp folder may have appeared; no upload folder, no extracted file anywhere.
+  const added = (await tree(outer)).filter((p) => !outerBefore.includes(p));
+  assert.deepEqual(added.filter((p) => p !== "storage" && p !== "storage/tmp"), []);
+  assert.equal(await db().dataset.count({ where: { name } }), 0);
+}
+
+describe("classifyEntry (the safety rules)", () => {
+  const info = { externalFileAttributes: (0o100644 << 16) >>> 0, compressedSize: 1000, uncompressedSize: 1000, encrypted: false };
+  const limits = { maxCompressionRatio: 100 };
+  test("relative image paths are accepted and normalised", () => {
+    assert.deepEqual(classifyEntry("set/./benign/a.PNG", info, limits), { kind: "image", path: "set/benign/a.PNG", size: 1000 });
+    assert.deepEqual(classifyEntry("set/benign/", info, limits), { kind: "directory", path: "set/benign" });
+  });
+  test("traversal, absolute and drive paths are refused, with either separator", () => {
+    for (const bad of ["../evil.png", "a/../../evil.png", "a\\..\\..\\evil.png", "/etc/evil.png", "C:/evil.png", "c:\\evil.png", "\\\\server\\evil.png"]) {
+      assert.throws(() => classifyEntry(bad, info, limits), ZipRefusedError, bad);
+    }
+  });
+  test("symlinks, encrypted entries and high-ratio entries are refused", () => {
+    assert.throws(() => classifyEntry("a/link.png", { ...info, externalFileAttributes: (0o120777 << 16) >>> 0 }, limits), /symbolic link/);
+    assert.throws(() => classifyEntry("a/x.png", { ...info, encrypted: true }, limits), /encrypted/);
+    assert.throws(() => classifyEntry("a/x.png", { ...info, compressedSize: 10_000, uncompressedSize: 1_000_001 }, limits), /zip bomb/);
+    // The same ratio on a tiny entry is harmless and allowed.
+    assert.equal(classifyEntry("a/x.png", { ...info, compressedSize: 10, uncompressedSize: 60_000 }, limits).kind, "image");
+  });
+  test("non-images are reported, archive clutter is ignored silently", () => {
+    assert.equal(classifyEntry("a/notes.txt", info, limits).kind, "skip");
+    assert.equal(classifyEntry("__MACOSX/a/._x.png", info, limits).kind, "ignore");
+    assert.equal(classifyEntry("a/.DS_Store", info, limits).kind, "ignore");
+  });
+  test("the upload limit comes from FOCUS_MAX_UPLOAD_MB (default 500 MB) and rejects nonsense", () => {
+    assert.equal(uploadLimitBytes({}), 500 * 1024 * 1024);
+    assert.equal(uploadLimitBytes({ FOCUS_MAX_UPLOAD_MB: "2" }), 2 * 1024 * 1024);
+    assert.throws(() => uploadLimitBytes({ FOCUS_MAX_UPLOAD_MB: "lots" }), /FOCUS_MAX_UPLOAD_MB/);
+  });
+});
+
+describe("importZipDataset", () => {
+  test("a zip-slip entry is refused and nothing is written outside storage (or inside it)", async () => {
+    const zip = buildZip([...(await classEntries()), { name: "../../evil.png", data: await noisePng(999) }]);
+    await assertRefusedLeavingNothing(zip, /path traversal/);
+    await assert.rejects(stat(join(outer, "evil.png")));
+    await assert.rejects(stat(join(storage, "evil.png")));
+  });
+
+  test("a symlink entry is refused", async () => {
+    const zip = buildZip([...(await classEntries()), { name: "benign/link.png", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 }]);
+    await assertRefusedLeavingNothing(zip, /symbolic link/);
+  });
+
+  test("a bomb-like entry (20 MB of zeros deflated to ~20 kB) is refused before extraction", async () => {
+    const zip = buildZip([...(await classEntries()), { name: "benign/zeros.png", data: new Uint8Array(20 * 1024 * 1024), method: "deflate" }]);
+    assert.ok(zip.length < 100_000, `archive is ${zip.length} bytes`);
+    await assertRefusedLeavingNothing(zip, /zip bomb/);
+  });
+
+  test("too many entries, too much uncompressed data and too large an upload are refused", async () => {
+    const zip = buildZip(await classEntries());
+    const base = defaultZipLimits({});
+    await assertRefusedLeavingNothing(zip, /8 entries \(limit 5\)/, { ...base, maxEntries: 5 });
+    await assertRefusedLeavingNothing(zip, /expand to more than/, { ...base, maxTotalUncompressedBytes: 1000 });
+    await assert.rejects(
+      importZipDataset(bodyOf(zip), { name: uniqueName("big"), positive: "malignant" }, { ...base, maxUploadBytes: 1000 }),
+      (e: unknown) => e instanceof ZipRefusedError && e.status === 413 && /larger than the limit/.test(e.message),
+    );
+    await assertRefusedLeavingNothing(Buffer.from("this is not a zip"), /not a readable zip/);
+  });
+
+  test("extraction enforces the real byte count even when the central directory lies", async () => {
+    // Declared uncompressed size 100 bytes, real content 200 kB: yauzl's size validation stops the stream.
+    const zip = buildZip([{ name: "benign/liar.png", data: new Uint8Array(200_000).fill(7), method: "deflate" }]);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(100, central + 24);
+    zip.writeUInt32LE(100, 22); // local header too
+    const dest = join(storage, "tmp", "liar");
+    await assert.rejects(extractZip(await writeTemp(zip), dest), ZipRefusedError);
+    await rm(dest, { recursive: true, force: true });
+  });
+
+  test("a good zip (wrapped in a folder, with a stray text file and Mac clutter) imports and reports the skip", async () => {
+    const name = uniqueName("zip-good");
+    const zip = buildZip([
+      { name: "set/" },
+      ...(await classEntries("set/")),
+      { name: "set/benign/notes.txt", data: Buffer.from("not an image") },
+      { name: "__MACOSX/set/benign/._b0.png", data: Buffer.from("resource fork") },
+    ]);
+    const before = await tree(join(storage, "tmp"));
+    const result = await importZipDataset(bodyOf(zip), { name, positive: "malignant", modality: "SKIN", size: 32, fileName: "lesions.zip" });
+    assert.equal(result.uploadBytes, zip.length);
+    assert.deepEqual(result.zipSkipped.map((s) => s.path), ["set/benign/notes.txt"]);
+    const dataset = await db().dataset.findUniqueOrThrow({ where: { name }, include: { images: true } });
+    assert.deepEqual(dataset.classNames, ["benign", "malignant"]);
+    assert.equal(dataset.modality, "SKIN");
+    assert.equal(dataset.source, "upload:lesions.zip");
+    assert.equal(dataset.images.length, 8);
+    assert.deepEqual(dataset.images.map((im) => im.label).sort(), [0, 0, 0, 0, 1, 1, 1, 1]);
+    assert.ok((dataset.importReport as { path: string }[]).some((s) => s.path === "set/benign/notes.txt"));
+    // The upload folder is gone; the stored images are regular content-addressed files.
+    assert.deepEqual(await tree(join(storage, "tmp")), before);
+    for (const im of dataset.images) assert.ok((await stat(join(storage, im.fileKey))).isFile());
+  });
+});
+
+async function writeTemp(bytes: Buffer): Promise<string> {
+  const p = join(outer, `${randomBytes(4).toString("hex")}.zip`);
+  await writeFile(p, bytes);
+  return p;
+}
