@@ -1,0 +1,65 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ZodError } from "zod";
+import { CPU_QUICK_FORM_VALUES, describeZodError, heatmapsInputFromForm, PAPER_FORM_DEFAULTS, trainingInputFromForm } from "./console-inputs";
+
+function form(entries: [string, string][]): FormData {
+  const f = new FormData();
+  for (const [k, v] of entries) f.append(k, v);
+  return f;
+}
+
+function errorOf(fn: () => unknown): ReturnType<typeof describeZodError> {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ZodError, String(e));
+    return describeZodError(e);
+  }
+  assert.fail("expected a validation error");
+}
+
+describe("training form", () => {
+  test("the paper's protocol is the default; CPU quick differs and keeps the paper's optimiser", () => {
+    assert.deepEqual(PAPER_FORM_DEFAULTS, { epochs: 100, batchSize: 64, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, inputSize: 224, width: 1, augment: true, seeds: 3 });
+    assert.equal(CPU_QUICK_FORM_VALUES.width, 0.25);
+    assert.ok(CPU_QUICK_FORM_VALUES.inputSize < 224 && CPU_QUICK_FORM_VALUES.epochs < 100);
+    assert.equal(CPU_QUICK_FORM_VALUES.momentum, 0.9);
+  });
+
+  test("a filled form becomes an enqueue request with seeds 1..n", () => {
+    const input = trainingInputFromForm(form([
+      ["datasetId", "d1"], ["variants", "baseline"], ["variants", "cbam"], ["seeds", "2"], ["epochs", "1"], ["batchSize", "8"],
+      ["learningRate", "0.05"], ["momentum", "0.9"], ["weightDecay", "0.0001"], ["inputSize", "32"], ["width", "0.25"], ["augment", "on"],
+    ]), "u1");
+    assert.deepEqual(input, {
+      datasetId: "d1", variants: ["baseline", "cbam"], seeds: 2, createdById: "u1",
+      params: { epochs: 1, batchSize: 8, learningRate: 0.05, momentum: 0.9, weightDecay: 0.0001, inputSize: 32, width: 0.25, augment: true },
+    });
+  });
+
+  test("bad fields are named in the messages", () => {
+    const { fieldErrors, summary } = errorOf(() => trainingInputFromForm(form([
+      ["datasetId", "d1"], ["seeds", "0"], ["epochs", "many"], ["batchSize", "8"], ["learningRate", "0.05"], ["momentum", "1"],
+      ["weightDecay", "0"], ["inputSize", "16"], ["width", "0.25"],
+    ])));
+    assert.deepEqual(Object.keys(fieldErrors).sort(), ["epochs", "inputSize", "momentum", "seeds", "variants"]);
+    assert.match(summary, /seeds must be at least 1/);
+    assert.match(summary, /epochs must be a number/);
+    assert.match(summary, /inputSize must be at least 32/);
+    assert.match(summary, /momentum must be less than 1/);
+    assert.match(summary, /variants: choose at least one variant/);
+  });
+});
+
+describe("heat-map form", () => {
+  test("a split or chosen images", () => {
+    assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["runIds", "r2"], ["split", "VALIDATION"]])), { runIds: ["r1", "r2"], split: "VALIDATION", force: false });
+    assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"], ["imageIds", "i1"]])), { runIds: ["r1"], imageIds: ["i1"], force: false });
+    const e = errorOf(() => heatmapsInputFromForm(form([["split", "CHOSEN"]])));
+    assert.deepEqual(Object.keys(e.fieldErrors), ["runIds"]);
+    assert.match(e.summary, /runIds: choose at least one run/);
+    const noImages = errorOf(() => heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"]])));
+    assert.equal(noImages.summary, "imageIds: choose at least one image");
+  });
+});

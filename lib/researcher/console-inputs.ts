@@ -1,0 +1,129 @@
+// Form inputs of the researcher console, parsed with zod. Every message names its field, because the page
+// shows the first ones as a summary ("epochs: must be at least 1") as well as beside the field.
+import { z, ZodError } from "zod";
+import { importFolderInputSchema } from "@/lib/datasets/dataset-inputs";
+import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "@/lib/jobs/job-inputs";
+import { VARIANTS } from "@/lib/ml/models/architecture";
+import { CPU_QUICK_PRESET, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
+
+/** FormData values: a missing or blank field is undefined, so schema defaults apply. */
+function field(form: FormData, name: string): string | undefined {
+  const v = form.get(name);
+  return typeof v === "string" && v.trim() !== "" ? v.trim() : undefined;
+}
+
+function number(name: string, opts: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number } = {}) {
+  let s = z.coerce.number({ error: `${name} must be a number` }).refine(Number.isFinite, `${name} must be a number`);
+  if (opts.int) s = s.refine(Number.isInteger, `${name} must be a whole number`);
+  if (opts.min !== undefined) s = s.refine((x) => x >= opts.min!, `${name} must be at least ${opts.min}`);
+  if (opts.max !== undefined) s = s.refine((x) => x <= opts.max!, `${name} must be at most ${opts.max}`);
+  if (opts.gt !== undefined) s = s.refine((x) => x > opts.gt!, `${name} must be greater than ${opts.gt}`);
+  if (opts.lt !== undefined) s = s.refine((x) => x < opts.lt!, `${name} must be less than ${opts.lt}`);
+  return s;
+}
+
+/** The fields of the start-training form, with the same bounds as the trainer's own schema. */
+export const trainingFormSchema = z.object({
+  datasetId: z.string({ error: "datasetId is required" }).min(1, "datasetId is required"),
+  variants: z
+    .array(z.enum(VARIANTS as unknown as [string, ...string[]], { error: `variants must be among ${VARIANTS.join(", ")}` }))
+    .min(1, "variants: choose at least one variant"),
+  seeds: number("seeds", { int: true, min: 1, max: 10 }),
+  epochs: number("epochs", { int: true, min: 1, max: 10_000 }),
+  batchSize: number("batchSize", { int: true, min: 2, max: 1024 }),
+  learningRate: number("learningRate", { gt: 0, max: 10 }),
+  momentum: number("momentum", { min: 0, lt: 1 }),
+  weightDecay: number("weightDecay", { min: 0, max: 1 }),
+  inputSize: number("inputSize", { int: true, min: 32, max: 1024 }),
+  width: number("width", { gt: 0, max: 4 }),
+  augment: z.boolean(),
+});
+
+export function trainingInputFromForm(form: FormData, createdById?: string): EnqueueTrainingInput {
+  const parsed = trainingFormSchema.parse({
+    datasetId: field(form, "datasetId"),
+    variants: form.getAll("variants").map(String),
+    seeds: field(form, "seeds"),
+    epochs: field(form, "epochs"),
+    batchSize: field(form, "batchSize"),
+    learningRate: field(form, "learningRate"),
+    momentum: field(form, "momentum"),
+    weightDecay: field(form, "weightDecay"),
+    inputSize: field(form, "inputSize"),
+    width: field(form, "width"),
+    augment: form.get("augment") === "on" || form.get("augment") === "true",
+  });
+  const { datasetId, variants, seeds, ...params } = parsed;
+  // The trainer's schema fills what the form does not set (lr drops at 30/60/90 %, checkpoints, 80/20).
+  const input: EnqueueTrainingInput = { datasetId, variants, seeds, params, createdById };
+  enqueueTrainingSchema.parse(input);
+  return input;
+}
+
+/** The paper's protocol (design.md §3) as the form's initial values. */
+export const PAPER_FORM_DEFAULTS: Pick<TrainParams, "epochs" | "batchSize" | "learningRate" | "momentum" | "weightDecay" | "inputSize" | "width" | "augment"> & { seeds: number } = (() => {
+  const p = trainParamsSchema.parse({});
+  return { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, momentum: p.momentum, weightDecay: p.weightDecay, inputSize: p.inputSize, width: p.width, augment: p.augment, seeds: 3 };
+})();
+
+/** The CPU-quick preset: minutes on one core, NOT the paper's protocol. */
+export const CPU_QUICK_FORM_VALUES = { ...PAPER_FORM_DEFAULTS, ...CPU_QUICK_PRESET, seeds: 1 };
+
+/** Folder import: the dataset importer's own schema (its messages already name the fields). */
+export function folderImportFromForm(form: FormData, createdById?: string) {
+  return importFolderInputSchema.parse({
+    folder: field(form, "folder") ?? "",
+    name: field(form, "name") ?? "",
+    positive: field(form, "positive") ?? "",
+    modality: field(form, "modality"),
+    size: field(form, "size"),
+    description: field(form, "description"),
+    createdById,
+  });
+}
+
+/** Query string of a zip upload (the body is the zip itself, streamed). */
+export const zipUploadQuerySchema = z.object({
+  name: z.string({ error: "name is required" }),
+  positive: z.string({ error: "positive class is required" }).min(1, "positive class is required"),
+  modality: z.string().optional(),
+  size: z.string().optional(),
+  fileName: z.string().max(255, "fileName must be at most 255 characters").optional(),
+});
+
+export function heatmapsInputFromForm(form: FormData): EnqueueHeatmapsInput {
+  const parsed = z
+    .object({
+      runIds: z.array(z.string().min(1)).min(1, "runIds: choose at least one run"),
+      split: z.enum(["VALIDATION", "TRAIN", "TEST", "CHOSEN"], { error: "split must be VALIDATION, TRAIN, TEST or CHOSEN" }),
+      imageIds: z.array(z.string().min(1)),
+      force: z.boolean(),
+    })
+    .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, { message: "imageIds: choose at least one image", path: ["imageIds"] })
+    .parse({
+      runIds: form.getAll("runIds").map(String),
+      split: field(form, "split") ?? "VALIDATION",
+      imageIds: form.getAll("imageIds").map(String).filter((s) => s.trim() !== ""),
+      force: form.get("force") === "on",
+    });
+  const input: EnqueueHeatmapsInput = parsed.split === "CHOSEN"
+    ? { runIds: parsed.runIds, imageIds: parsed.imageIds, force: parsed.force }
+    : { runIds: parsed.runIds, split: parsed.split, force: parsed.force };
+  enqueueHeatmapsSchema.parse(input);
+  return input;
+}
+
+export const runIdSchema = z.string({ error: "runId is required" }).min(1, "runId is required").max(64, "runId is too long");
+
+/** Field -> first message, and a one-line summary naming the fields. */
+export function describeZodError(e: ZodError): { fieldErrors: Record<string, string>; summary: string } {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of e.issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "form";
+    fieldErrors[key] ??= issue.message;
+  }
+  const summary = Object.entries(fieldErrors)
+    .map(([k, m]) => (m.startsWith(k) ? m : `${k}: ${m}`))
+    .join("; ");
+  return { fieldErrors, summary };
+}
