@@ -57,7 +57,7 @@ describe("heat-map form", () => {
     assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["runIds", "r2"], ["split", "VALIDATION"]])), { runIds: ["r1", "r2"], split: "VALIDATION", force: false });
     assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"], ["imageIds", "i1"]])), { runIds: ["r1"], imageIds: ["i1"], force: false });
     const e = errorOf(() => heatmapsInputFromForm(form([["split", "CHOSEN"]])));
-    assert.deepEqual(Object.keys(e.fieldErrors), ["runIds"]);
+    assert.deepEqual(Object.keys(e.fieldErrors), ["runIds", "imageIds"]);
     assert.match(e.summary, /runIds: choose at least one run/);
     const noImages = errorOf(() => heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"]])));
     assert.equal(noImages.summary, "imageIds: choose at least one image");
