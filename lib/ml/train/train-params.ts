@@ -30,14 +30,20 @@ export const trainParamsSchema = z.object({
 export type TrainParams = z.infer<typeof trainParamsSchema>;
 
 /**
- * A run that finishes in minutes on one CPU core (wasm): 64 px, quarter width, batch 16. The learning-rate
- * drops stay at the paper's fractions. Measured on the synthetic set (see train-run.test.ts and the report
- * in bench/train.ts): roughly 1.1 s per 100 images per epoch for the baseline at this size on wasm.
+ * A run that finishes in minutes on one CPU core (wasm): 64 px, quarter width, batch 16, 8 epochs.
+ * Deviates from the paper on purpose in two places, because 8 epochs from scratch are far fewer than 100:
+ * learning rate 0.02 (0.05 at batch 16 oscillated and stalled near AUC 0.8 on the synthetic set) and a single
+ * drop at 75 % (the paper's drops would leave only 2 epochs at the initial rate). Measured: the baseline
+ * reaches validation AUC 0.90 on 300 synthetic images at 64 px (240 train); at 32 px every variant passes 0.9
+ * (train-run.test.ts). Cost on wasm at 64 px, measured with the machine shared (load ~8-10 on 2 cores):
+ * 2.4 (baseline) to 3.6 (CBAM) s of training steps per 100 images per epoch; end to end, with batch
+ * building and a 20 % validation pass, about 3 s (baseline) per epoch per 100 training images.
  */
 export const CPU_QUICK_PRESET: Partial<TrainParams> = {
   inputSize: 64,
   width: 0.25,
   epochs: 8,
   batchSize: 16,
-  learningRate: 0.05,
+  learningRate: 0.02,
+  lrDropAt: [0.75],
 };

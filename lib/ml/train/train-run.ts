@@ -130,8 +130,11 @@ export async function predictPositive(
   return scores;
 }
 
-/** One SGD step on a batch; returns the batch's mean loss and its training-mode P(positive). */
-function trainStep(
+/**
+ * One SGD step on a batch (BN in training mode, so its moving statistics update); returns the batch's mean
+ * loss and its training-mode P(positive). Exported for bench/train.ts; the caller disposes both tensors.
+ */
+export function trainStep(
   model: tf.LayersModel,
   sgd: SgdMomentum,
   x: tf.Tensor4D,

@@ -1,0 +1,173 @@
+/**
+ * Training and Grad-CAM throughput on the selected TF.js backend (design.md §7 reports the reference figures).
+ *
+ *   npm run bench:train            # every variant at 64 px, width 0.25 and 1.0, batch 16; Grad-CAM at 64 and 224 px
+ *   npm run bench:train -- --quick # width 0.25 only, fewer repetitions (a smoke test)
+ *
+ * A "training step" is exactly what trainRun does per batch (lib/ml/train/train-run.ts trainStep): forward in
+ * training mode, softmax cross-entropy, gradients of every trainable weight, SGD momentum with weight decay.
+ * Where `python3 -c "import torch"` works, the same ResNet-18 step (baseline, NHWC-equivalent NCHW, same
+ * batch and size, one thread) is timed in PyTorch for comparison. Prints a table, then one JSON line.
+ */
+import { spawnSync } from "node:child_process";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "@/lib/ml/backend/select-backend";
+import { gradCam } from "@/lib/ml/gradcam/gradcam";
+import { buildModel, VARIANTS, type Variant } from "@/lib/ml/models/build-model";
+import { imagesToInputTensor } from "@/lib/ml/train/batches";
+import { disposeModel } from "@/lib/ml/train/dispose-model";
+import { SgdMomentum } from "@/lib/ml/train/sgd-momentum";
+import { trainStep } from "@/lib/ml/train/train-run";
+
+const quick = process.argv.includes("--quick");
+const BATCH = 16;
+const TRAIN_SIZE = 64;
+const WIDTHS = quick ? [0.25] : [0.25, 1.0];
+const GRADCAM_SIZES = [64, 224];
+const GRADCAM_BATCH = 4;
+
+interface TrainFigure { variant: Variant; width: number; size: number; batch: number; msPerStep: number; imagesPerSecond: number }
+interface GradCamFigure { variant: Variant; width: number; size: number; msPerImage: number }
+interface TorchFigure { width: number; size: number; batch: number; imagesPerSecond: number | null; note: string }
+
+function randomImages(count: number, size: number, seed: number): Uint8Array[] {
+  let s = seed >>> 0;
+  return Array.from({ length: count }, () =>
+    Uint8Array.from({ length: size * size * 3 }, () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s >>> 24;
+    }),
+  );
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timeTrainStep(variant: Variant, width: number, reps: number): Promise<TrainFigure> {
+  const model = buildModel({ variant, width, inputSize: TRAIN_SIZE, seed: 1 });
+  const sgd = new SgdMomentum(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-4 });
+  const images = randomImages(BATCH, TRAIN_SIZE, 7);
+  const indices = images.map((_, i) => i);
+  const labels = indices.map((i) => i % 2);
+  const times: number[] = [];
+  for (let r = 0; r <= reps; r++) {
+    const t0 = performance.now();
+    const x = imagesToInputTensor(images, indices, TRAIN_SIZE);
+    const { loss, positive } = trainStep(model, sgd, x, labels, 0.01);
+    await loss.data();
+    await positive.data();
+    tf.dispose([x, loss, positive]);
+    if (r > 0) times.push(performance.now() - t0); // the first step compiles/allocates: warm-up
+  }
+  sgd.dispose();
+  disposeModel(model);
+  const ms = median(times);
+  return { variant, width, size: TRAIN_SIZE, batch: BATCH, msPerStep: ms, imagesPerSecond: (BATCH * 1000) / ms };
+}
+
+async function timeGradCam(variant: Variant, width: number, size: number, reps: number): Promise<GradCamFigure> {
+  const model = buildModel({ variant, width, inputSize: size, seed: 1 });
+  const images = randomImages(GRADCAM_BATCH, size, 9);
+  const x = imagesToInputTensor(images, images.map((_, i) => i), size);
+  const times: number[] = [];
+  for (let r = 0; r <= reps; r++) {
+    const t0 = performance.now();
+    await gradCam(model, x, { targets: images.map((_, i) => i % 2) });
+    if (r > 0) times.push(performance.now() - t0);
+  }
+  x.dispose();
+  disposeModel(model);
+  return { variant, width, size, msPerImage: median(times) / GRADCAM_BATCH };
+}
+
+/** A torchvision-layout ResNet-18 with a width multiplier, timed for one SGD step on one thread. */
+const TORCH_SNIPPET = String.raw`
+import sys, time, torch, torch.nn as nn
+torch.set_num_threads(1)
+torch.manual_seed(0)
+width, size, batch, reps = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+ch = lambda c: max(1, round(c * width))
+class Block(nn.Module):
+    def __init__(s, cin, cout, stride):
+        super().__init__()
+        s.c1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False); s.b1 = nn.BatchNorm2d(cout)
+        s.c2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False); s.b2 = nn.BatchNorm2d(cout)
+        s.down = None if stride == 1 and cin == cout else nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+    def forward(s, x):
+        o = torch.relu(s.b1(s.c1(x))); o = s.b2(s.c2(o))
+        return torch.relu(o + (x if s.down is None else s.down(x)))
+layers = [nn.Conv2d(3, ch(64), 7, 2, 3, bias=False), nn.BatchNorm2d(ch(64)), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+cin = ch(64)
+for i, c in enumerate([64, 128, 256, 512]):
+    for b in range(2):
+        stride = 2 if i > 0 and b == 0 else 1
+        layers.append(Block(cin, ch(c), stride)); cin = ch(c)
+layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 2)]
+model = nn.Sequential(*layers).train()
+opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
+x = torch.randn(batch, 3, size, size); y = torch.arange(batch) % 2
+times = []
+for r in range(reps + 1):
+    t0 = time.perf_counter()
+    opt.zero_grad(); loss = nn.functional.cross_entropy(model(x), y); loss.backward(); opt.step()
+    if r > 0: times.append(time.perf_counter() - t0)
+times.sort()
+print(batch / times[len(times) // 2])
+`;
+
+function timeTorch(width: number, reps: number): TorchFigure {
+  const base = { width, size: TRAIN_SIZE, batch: BATCH };
+  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
+  if (probe.status !== 0) return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
+  const run = spawnSync("python3", ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps)], { encoding: "utf8" });
+  if (run.status !== 0) return { ...base, imagesPerSecond: null, note: `PyTorch run failed: ${run.stderr.trim().split("\n").at(-1)}` };
+  return { ...base, imagesPerSecond: Number(run.stdout.trim()), note: "torch.set_num_threads(1)" };
+}
+
+async function main(): Promise<void> {
+  const { name: backend } = await initBackend();
+  const train: TrainFigure[] = [];
+  for (const width of WIDTHS) {
+    for (const variant of VARIANTS) {
+      const f = await timeTrainStep(variant, width, quick ? 2 : width < 1 ? 5 : 3);
+      train.push(f);
+      console.error(`train ${variant} w${width}: ${f.imagesPerSecond.toFixed(1)} img/s`);
+    }
+  }
+  const gradcam: GradCamFigure[] = [];
+  for (const size of GRADCAM_SIZES) {
+    for (const variant of VARIANTS) {
+      const f = await timeGradCam(variant, 0.25, size, quick ? 1 : 2);
+      gradcam.push(f);
+      console.error(`grad-cam ${variant} w0.25 ${size}px: ${f.msPerImage.toFixed(1)} ms/img`);
+    }
+    if (!quick) gradcam.push(await timeGradCam("baseline", 1.0, size, 2));
+  }
+  const torch = WIDTHS.map((w) => timeTorch(w, quick ? 2 : 3));
+
+  console.log(`\nBackend: ${backend}; training step = batch ${BATCH} at ${TRAIN_SIZE} px (forward, backward, SGD momentum)`);
+  console.log(`${"variant".padEnd(10)}${"width".padStart(7)}${"ms/step".padStart(10)}${"img/s".padStart(9)}${"s per epoch per 100 img".padStart(26)}`);
+  for (const f of train) {
+    console.log(`${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${f.msPerStep.toFixed(0).padStart(10)}${f.imagesPerSecond.toFixed(1).padStart(9)}${(100 / f.imagesPerSecond).toFixed(2).padStart(26)}`);
+  }
+  console.log(`\nGrad-CAM (batch ${GRADCAM_BATCH}, layer4, backward to the feature map)`);
+  console.log(`${"variant".padEnd(10)}${"width".padStart(7)}${"size".padStart(6)}${"ms/image".padStart(10)}`);
+  for (const f of gradcam) console.log(`${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${String(f.size).padStart(6)}${f.msPerImage.toFixed(1).padStart(10)}`);
+  console.log("\nPyTorch (baseline ResNet-18, same step, one thread)");
+  const comparisons = torch.map((t) => {
+    const ours = train.find((f) => f.variant === "baseline" && f.width === t.width);
+    const ratio = t.imagesPerSecond && ours ? ours.imagesPerSecond / t.imagesPerSecond : null;
+    console.log(
+      `  width ${t.width.toFixed(2)}: ${t.imagesPerSecond === null ? t.note : `${t.imagesPerSecond.toFixed(1)} img/s; ${backend}/PyTorch = ${ratio?.toFixed(2)}`}`,
+    );
+    return { ...t, ratioBackendOverTorch: ratio };
+  });
+  console.log(JSON.stringify({ backend, quick, train, gradcam, torch: comparisons }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
