@@ -127,6 +127,11 @@ interface LesionShape {
   harmonics: Harmonic[];
 }
 
+/** An upper bound of borderRadius over all angles (the ellipse factor is at most 1). */
+function maxBorderRadius(shape: LesionShape): number {
+  return shape.r0 * Math.max(0.35, 1 + shape.harmonics.reduce((s, h) => s + Math.abs(h.amp), 0));
+}
+
 function borderRadius(shape: LesionShape, theta: number): number {
   let f = 1;
   for (const h of shape.harmonics) f += h.amp * Math.cos(h.k * theta + h.phase);
@@ -190,6 +195,11 @@ interface Hair {
   points: Array<[number, number]>;
   halfWidth: number;
   shade: number;
+  /** Bounding box of the polyline, to skip the distance computation for pixels far from it. */
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
 }
 
 function drawHairs(random: Random): Hair[] {
@@ -214,7 +224,17 @@ function drawHairs(random: Random): Hair[] {
       const c = t * t;
       points.push([a * x0 + b * x1 + c * x2, a * y0 + b * y1 + c * y2]);
     }
-    hairs.push({ points, halfWidth: random.uniform(0.003, 0.006), shade: random.uniform(20, 60) });
+    const xs = points.map((p) => p[0]);
+    const ys = points.map((p) => p[1]);
+    hairs.push({
+      points,
+      halfWidth: random.uniform(0.003, 0.006),
+      shade: random.uniform(20, 60),
+      minX: Math.min(...xs),
+      maxX: Math.max(...xs),
+      minY: Math.min(...ys),
+      maxY: Math.max(...ys),
+    });
   }
   return hairs;
 }
@@ -290,6 +310,8 @@ export function generateSyntheticCase(seed: number, index: number, size: number,
   const rgb = new Uint8Array(size * size * 3);
   const mask = new Uint8Array(size * size);
   const pixel = 1 / size;
+  // Pixels beyond these distances get zero coverage; skipping them saves most of the trigonometry.
+  const lesionReach = maxBorderRadius(shape) + pixel;
 
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -304,10 +326,9 @@ export function generateSyntheticCase(seed: number, index: number, size: number,
       const dx = u - shape.cx;
       const dy = v - shape.cy;
       const dist = Math.sqrt(dx * dx + dy * dy);
-      const border = borderRadius(shape, Math.atan2(dy, dx));
-      const inside = dist < border;
-      mask[y * size + x] = inside ? 1 : 0;
-      const coverage = clamp01((border - dist) * size + 0.5);
+      const border = dist > lesionReach ? 0 : borderRadius(shape, Math.atan2(dy, dx));
+      mask[y * size + x] = dist < border ? 1 : 0;
+      const coverage = dist > lesionReach ? 0 : clamp01((border - dist) * size + 0.5);
       if (coverage > 0) {
         const wx = u + waveField(colourWarp, u, v);
         const wy = v + waveField(colourWarp, v, u);
@@ -328,9 +349,11 @@ export function generateSyntheticCase(seed: number, index: number, size: number,
       }
 
       for (const hair of hairs) {
-        const d = distanceToPolyline(u, v, hair.points);
         // At least ~0.7 px wide so hairs stay visible at 32 px.
         const halfWidthPx = Math.max(0.35, hair.halfWidth * size);
+        const reach = (halfWidthPx + 1) * pixel;
+        if (u < hair.minX - reach || u > hair.maxX + reach || v < hair.minY - reach || v > hair.maxY + reach) continue;
+        const d = distanceToPolyline(u, v, hair.points);
         const hairCoverage = clamp01(halfWidthPx + 0.5 - d * size);
         if (hairCoverage > 0) {
           r = lerp(r, hair.shade, hairCoverage);
