@@ -21,7 +21,7 @@ async function invite(page: Page, name: string, specialty: "DERMATOLOGY" | "RADI
   const email = uniqueEmail(name.toLowerCase());
   await page.getByLabel("Reader email").fill(email);
   await page.getByLabel("Reader name").fill(name);
-  await page.getByLabel("Specialty", { exact: true }).selectOption(specialty);
+  await page.locator('select[name="specialty"]').selectOption(specialty);
   await page.getByRole("button", { name: "Invite", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: `Invitation for ${email}` })).toBeVisible();
   const link = await page.getByTestId("invitation-link").inputValue();
@@ -69,7 +69,7 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
   await expect(page.getByText("Title is required")).toBeVisible();
   await page.getByLabel("Title").fill("E2E heat-map study");
   await page.getByLabel("Sample size").fill("4");
-  await page.getByLabel("Seed").fill("11");
+  await page.getByLabel("Sample seed").fill("11");
   await page.getByRole("button", { name: "Create draft study" }).click();
   await expect(page).toHaveURL(/\/coordinator\/studies\/[a-z0-9]+$/);
   const studyId = page.url().split("/").pop()!;

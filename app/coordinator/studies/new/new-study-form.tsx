@@ -79,7 +79,7 @@ export function NewStudyForm(props: { datasetId: string; runs: RunOption[]; gall
               <FieldError error={err("cases.size")} />
             </label>
             <label className="text-sm">
-              Seed
+              Sample seed
               <input name="sampleSeed" type="number" min={0} defaultValue={props.defaultSeed} className="mt-1 block w-36 rounded border border-slate-300 px-2 py-1" />
               <FieldError error={err("cases.seed")} />
             </label>
