@@ -1,6 +1,9 @@
-// `npm run demo`: embedded database, migrations, demo accounts, then the web app on :3000.
+// `npm run demo`: embedded database, demo accounts, the web app on :3000, two CPU workers, and the
+// demo data (synthetic set, four trained variants, heat-maps, an open study) built through them.
+import { spawn } from "node:child_process";
 import { prepareDatabase } from "../lib/db/prepare";
 import { seedDemoAccounts } from "../lib/demo/seed-accounts";
+import { buildDemoData } from "../lib/demo/demo-pipeline";
 import { buildIfNeeded, startNext, stopTogether, waitForHttp } from "./next-process";
 import { reportFatal } from "./report-fatal";
 
@@ -12,12 +15,25 @@ try {
   const { embedded } = await prepareDatabase();
   const accounts = await seedDemoAccounts();
   buildIfNeeded(process.env.FOCUS_DEMO_REBUILD === "1");
-  const child = startNext("start", port);
-  stopTogether(child, async () => embedded?.stop());
+  const app = startNext("start", port, { NEXTAUTH_URL: base });
+  // One worker process per core: WASM TensorFlow.js is single-threaded.
+  const workers = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, FOCUS_WORKER_CONCURRENCY: process.env.FOCUS_WORKER_CONCURRENCY ?? "2" },
+  });
+  stopTogether(app, async () => {
+    workers.kill("SIGTERM");
+    await new Promise((r) => workers.once("exit", r));
+    await embedded?.stop();
+  });
   await waitForHttp(`${base}/api/health`);
   console.log(`\nFocus is running at ${base}\n\nDemo sign-in (${base}/signin):`);
   for (const a of accounts) console.log(`  ${a.role.padEnd(12)} ${a.email.padEnd(26)} password: ${a.password}`);
-  console.log("\nPress Ctrl-C to stop (the database stops with it; data stays in ./data).");
+  console.log("\nPreparing the demo study (the app is usable meanwhile)…");
+  process.env.NEXTAUTH_URL = base;
+  const { readerLink } = await buildDemoData();
+  console.log(`\nThe demo study is open. Take the survey as a dermatologist (single-use link; a new one is printed at each start):\n  ${readerLink}`);
+  console.log(`Then sign in as the coordinator to see its statistics.\n\nPress Ctrl-C to stop (the database stops with it; data stays in ./data).`);
 } catch (e) {
   reportFatal(e);
 }

@@ -161,11 +161,12 @@ export function SurveyCase({ view }: { view: CaseView }) {
       >
         <fieldset disabled={closed} className="space-y-3">
           <legend className="text-lg font-medium">{view.question}</legend>
-          <div className="grid grid-cols-2 gap-3 md:grid-cols-3 lg:grid-cols-4">
-            <figure className="rounded-lg border border-slate-300 bg-white p-2">
+          <div className="grid grid-cols-3 gap-3">
+            <figure className="self-start rounded-lg border border-slate-300 bg-white p-2 md:sticky md:top-2">
               <img src={view.imageUrl} alt={`Original image, case ${view.caseNumber}`} className="aspect-square w-full rounded object-contain [image-rendering:pixelated]" />
               <figcaption className="mt-1 text-center text-sm font-medium">Original</figcaption>
             </figure>
+            <div className={`col-span-2 grid gap-3 ${view.slots.length > 4 ? "grid-cols-3" : "grid-cols-2"}`}>
             {view.slots.map((s, i) => {
               const checked = slot === s.letter;
               return (
@@ -185,6 +186,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
                 </div>
               );
             })}
+            </div>
           </div>
 
           <label className="block">
