@@ -2,9 +2,13 @@
 // betas). JWT sessions signed with NEXTAUTH_SECRET survive server restarts without a session table;
 // every request still re-reads the user (lib/auth/session.ts) so deactivation takes effect at once.
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import CredentialsModule from "next-auth/providers/credentials";
 import { signInStaff, signInWithInvitation } from "./credentials";
 import { clientKeyFromHeaders } from "./client-key";
+
+// next-auth ships CommonJS; under plain Node (tsx, tests) the default import is the module object.
+const CredentialsProvider =
+  (CredentialsModule as unknown as { default?: typeof CredentialsModule }).default ?? CredentialsModule;
 
 export const SESSION_MAX_AGE_S = 7 * 24 * 60 * 60;
 
