@@ -14,7 +14,7 @@ import yauzl from "yauzl";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db/client";
 import { storageRoot } from "@/lib/storage/content-store";
-import { importFolderInputSchema, type ImportFolderInput } from "./dataset-inputs";
+import { importFolderInputSchema } from "./dataset-inputs";
 import { importFolderDataset, type FolderImportResult } from "./import-folder";
 import type { ImportSkip } from "./persist-dataset";
 
@@ -47,7 +47,7 @@ const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
 /** FOCUS_MAX_UPLOAD_MB (default 500) as bytes; a bad value is an error rather than no limit. */
-export function uploadLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function uploadLimitBytes(env: Record<string, string | undefined> = process.env): number {
   const raw = env.FOCUS_MAX_UPLOAD_MB;
   if (raw === undefined || raw.trim() === "") return 500 * MB;
   const mb = Number(raw);
@@ -55,7 +55,7 @@ export function uploadLimitBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Math.floor(mb * MB);
 }
 
-export function defaultZipLimits(env: NodeJS.ProcessEnv = process.env): ZipLimits {
+export function defaultZipLimits(env: Record<string, string | undefined> = process.env): ZipLimits {
   const maxUploadBytes = uploadLimitBytes(env);
   return {
     maxUploadBytes,
@@ -320,7 +320,7 @@ export const zipImportInputSchema = importFolderInputSchema.omit({ folder: true 
   /** The uploaded file's name, kept as the dataset's source. */
   fileName: z.string().trim().min(1, "fileName is required").max(255, "fileName must be at most 255 characters").default("upload.zip"),
 });
-export type ZipImportInput = Omit<ImportFolderInput, "folder"> & { fileName?: string };
+export type ZipImportInput = z.input<typeof zipImportInputSchema>;
 
 export interface ZipImportResult extends FolderImportResult {
   /** Archive entries not extracted (wrong type), also appended to Dataset.importReport. */

@@ -1,7 +1,7 @@
 // Form inputs of the researcher console, parsed with zod. Every message names its field, because the page
 // shows the first ones as a summary ("epochs: must be at least 1") as well as beside the field.
 import { z, ZodError } from "zod";
-import { importFolderInputSchema } from "@/lib/datasets/dataset-inputs";
+import { importFolderInputSchema, modalitySchema } from "@/lib/datasets/dataset-inputs";
 import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
 import { CPU_QUICK_PRESET, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
@@ -86,7 +86,7 @@ export function folderImportFromForm(form: FormData, createdById?: string) {
 export const zipUploadQuerySchema = z.object({
   name: z.string({ error: "name is required" }),
   positive: z.string({ error: "positive class is required" }).min(1, "positive class is required"),
-  modality: z.string().optional(),
+  modality: modalitySchema.optional(),
   size: z.string().optional(),
   fileName: z.string().max(255, "fileName must be at most 255 characters").optional(),
 });

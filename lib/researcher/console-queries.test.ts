@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { db, disconnectDb, type Dataset } from "@/lib/db/client";
+import { db, disconnectDb, type Dataset, type ImageSplit } from "@/lib/db/client";
 import { classGallery, datasetOverview, datasetResults, heatmapComparison, listDatasets, queueRuns, runDetail, workersPanel } from "./console-queries";
 
 const tag = randomBytes(4).toString("hex");
@@ -21,8 +21,8 @@ before(async () => {
   });
   // 6 benign (2 validation, 1 masked), 4 malignant (1 validation, 3 masked).
   const specs = [
-    ...Array.from({ length: 6 }, (_, i) => ({ label: 0, split: i < 2 ? "VALIDATION" : "TRAIN", mask: i === 0 })),
-    ...Array.from({ length: 4 }, (_, i) => ({ label: 1, split: i < 1 ? "VALIDATION" : "TRAIN", mask: i < 3 })),
+    ...Array.from({ length: 6 }, (_, i) => ({ label: 0, split: (i < 2 ? "VALIDATION" : "TRAIN") as ImageSplit, mask: i === 0 })),
+    ...Array.from({ length: 4 }, (_, i) => ({ label: 1, split: (i < 1 ? "VALIDATION" : "TRAIN") as ImageSplit, mask: i < 3 })),
   ] as const;
   for (const [i, s] of specs.entries()) {
     const im = await db().image.create({
