@@ -7,6 +7,7 @@ import { registerDatasetSynthetic } from "./cli/dataset-synthetic";
 import { registerGradcam } from "./cli/gradcam";
 import { registerHeatmaps } from "./cli/heatmaps";
 import { registerModelSummary } from "./cli/model-summary";
+import { registerRunControl } from "./cli/run-control";
 import { registerStats } from "./cli/stats";
 import { registerTrain } from "./cli/train";
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDatasetSynthetic(program);
   registerTrain(program);
   registerHeatmaps(program);
+  registerRunControl(program);
   registerGradcam(program);
   registerModelSummary(program);
   registerStats(program);

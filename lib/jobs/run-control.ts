@@ -6,6 +6,9 @@ import { refreshJobStatus } from "./job-status";
 import { NotFoundError, sendTrainJob } from "./enqueue";
 import { getBoss } from "./queues";
 
+/** The run exists but is in a state that does not allow the operation. */
+export class RunStateError extends Error {}
+
 export type CancelOutcome = "cancelled" | "requested" | "already-finished";
 
 /**
@@ -46,7 +49,7 @@ export async function retryRun(runId: string, opts: { boss?: PgBoss } = {}): Pro
   });
   const run = await db().modelRun.findUnique({ where: { id: runId } });
   if (!run) throw new NotFoundError(`model run ${runId} not found`);
-  if (updated.count === 0) throw new Error(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
+  if (updated.count === 0) throw new RunStateError(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
   await refreshJobStatus(run.jobId);
   await sendTrainJob(opts.boss ?? (await getBoss()), runId);
   return run;

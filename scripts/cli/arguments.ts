@@ -6,6 +6,7 @@ import { DatasetNotFoundError } from "@/lib/datasets/dataset-queries";
 import { DatasetExistsError } from "@/lib/datasets/persist-dataset";
 import { EmptyClassError } from "@/lib/datasets/import-folder";
 import { NotFoundError } from "@/lib/jobs/enqueue";
+import { RunStateError } from "@/lib/jobs/run-control";
 import { FolderLayoutError } from "@/lib/ml/data/folder-import";
 
 export class UsageError extends Error {}
@@ -51,7 +52,7 @@ export function asUsageError(e: unknown): UsageError | null {
   if (e instanceof UsageError) return e;
   // Naming a dataset or run that does not exist, a dataset name already taken, or a folder without the
   // expected layout is an argument error too.
-  if (e instanceof DatasetNotFoundError || e instanceof DatasetExistsError || e instanceof NotFoundError || e instanceof FolderLayoutError || e instanceof EmptyClassError) return new UsageError(e.message);
+  if (e instanceof DatasetNotFoundError || e instanceof DatasetExistsError || e instanceof NotFoundError || e instanceof FolderLayoutError || e instanceof EmptyClassError || e instanceof RunStateError) return new UsageError(e.message);
   if (e instanceof ZodError) {
     return new UsageError(e.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
   }
