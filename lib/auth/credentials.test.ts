@@ -1,0 +1,73 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { db } from "../db/client";
+import { createStaffUser } from "../users/users";
+import { signInStaff, signInWithInvitation } from "./credentials";
+import { SIGNIN_MAX_FAILURES } from "./rate-limit";
+import { createStudyFixture } from "../testing/study-fixture";
+
+const email = () => `cred-${randomBytes(4).toString("hex")}@test.local`;
+const ip = () => `10.0.${randomBytes(1)[0]}.${randomBytes(1)[0]}-${randomBytes(2).toString("hex")}`;
+const tokenOf = (link: string) => link.split("/").pop()!;
+
+describe("staff sign-in", () => {
+  test("right password signs in; wrong password and unknown email do not", async () => {
+    const e = email();
+    await createStaffUser({ email: e, name: "Staff", role: "RESEARCHER", password: "a very good password" }, null);
+    const ok = await signInStaff({ email: e.toUpperCase(), password: "a very good password" }, ip());
+    assert.equal(ok.ok && ok.user.role, "RESEARCHER");
+    assert.deepEqual(await signInStaff({ email: e, password: "wrong password" }, ip()), { ok: false, reason: "invalid" });
+    assert.deepEqual(await signInStaff({ email: email(), password: "whatever" }, ip()), { ok: false, reason: "invalid" });
+    assert.deepEqual(await signInStaff({ email: "not an email", password: "x" }, ip()), { ok: false, reason: "invalid" });
+  });
+
+  test("the password hash is bcrypt, never the password", async () => {
+    const e = email();
+    await createStaffUser({ email: e, name: "Staff", role: "ADMIN", password: "another fine password" }, null);
+    const row = await db().user.findUniqueOrThrow({ where: { email: e } });
+    assert.match(row.passwordHash!, /^\$2[aby]\$12\$/);
+    assert.ok(!row.passwordHash!.includes("another fine password"));
+  });
+
+  test("repeated failures lock the email out, even with the right password", async () => {
+    const e = email();
+    await createStaffUser({ email: e, name: "Staff", role: "COORDINATOR", password: "correct password!" }, null);
+    for (let i = 0; i < SIGNIN_MAX_FAILURES; i++) await signInStaff({ email: e, password: `guess ${i}` }, ip());
+    assert.deepEqual(await signInStaff({ email: e, password: "correct password!" }, ip()), { ok: false, reason: "rate-limited" });
+  });
+
+  test("a deactivated account cannot sign in", async () => {
+    const e = email();
+    const u = await createStaffUser({ email: e, name: "Staff", role: "COORDINATOR", password: "correct password!" }, null);
+    await db().user.update({ where: { id: u.id }, data: { active: false } });
+    assert.deepEqual(await signInStaff({ email: e, password: "correct password!" }, ip()), { ok: false, reason: "invalid" });
+  });
+});
+
+describe("invitation sign-in", () => {
+  test("a link works once; of two concurrent uses exactly one wins", async () => {
+    const f = await createStudyFixture({ cases: 1 });
+    const { link, readerId } = await f.inviteReader();
+    const results = await Promise.all([signInWithInvitation(tokenOf(link), ip()), signInWithInvitation(tokenOf(link), ip())]);
+    assert.equal(results.filter((r) => r.ok).length, 1);
+    const winner = results.find((r) => r.ok)!;
+    assert.equal(winner.ok && winner.user.id, readerId);
+    assert.deepEqual(results.find((r) => !r.ok), { ok: false, reason: "used" });
+    const inv = await db().invitation.findFirstOrThrow({ where: { readerId } });
+    assert.equal(inv.status, "ACCEPTED");
+    assert.notEqual(inv.tokenHash, tokenOf(link)); // only the hash is stored
+  });
+
+  test("expired, revoked and malformed links are refused with their reason", async () => {
+    const f = await createStudyFixture({ cases: 1 });
+    const a = await f.inviteReader();
+    await db().invitation.updateMany({ where: { readerId: a.readerId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    assert.deepEqual(await signInWithInvitation(tokenOf(a.link), ip()), { ok: false, reason: "expired" });
+    const b = await f.inviteReader();
+    await db().invitation.updateMany({ where: { readerId: b.readerId }, data: { status: "REVOKED" } });
+    assert.deepEqual(await signInWithInvitation(tokenOf(b.link), ip()), { ok: false, reason: "revoked" });
+    assert.deepEqual(await signInWithInvitation("../../etc/passwd", ip()), { ok: false, reason: "invalid" });
+    assert.deepEqual(await signInWithInvitation(randomBytes(32).toString("base64url"), ip()), { ok: false, reason: "invalid" });
+  });
+});
