@@ -1,49 +1,67 @@
+// Researcher console home: datasets (sortable), import from a folder or a zip, and the live workers panel.
+import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { uploadLimitBytes } from "@/lib/datasets/zip-upload";
+import { listDatasets, queueRuns, workersPanel } from "@/lib/researcher/console-queries";
 import { EmptyState } from "../components/empty-state";
+import { MODALITY_LABEL } from "./format";
+import { FolderImportForm, ZipUploadForm } from "./components/import-forms";
+import { LiveQueue } from "./components/live-queue";
+import { SortableTable, type SortRow } from "./components/sortable-table";
 
 export const dynamic = "force-dynamic";
 
 export default async function ResearcherHome() {
   await requireRole("RESEARCHER", "ADMIN");
-  const [datasets, jobs] = await Promise.all([
-    db().dataset.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, modality: true, _count: { select: { images: true } } } }),
-    db().trainingJob.findMany({ orderBy: { createdAt: "desc" }, take: 20, select: { id: true, status: true, variants: true, createdAt: true, dataset: { select: { name: true } } } }),
-  ]);
+  const now = new Date();
+  const [datasets, runs, workers] = await Promise.all([listDatasets(), queueRuns({ recent: 5 }), workersPanel(now)]);
+  const rows: SortRow[] = datasets.map((d) => ({
+    key: d.id,
+    testid: `dataset-row-${d.name}`,
+    cells: {
+      name: { sort: d.name, node: <Link href={`/researcher/datasets/${d.id}`} className="text-blue-700 underline">{d.name}</Link> },
+      modality: { sort: d.modality, node: MODALITY_LABEL[d.modality] ?? d.modality },
+      classes: { sort: d.images, value: d.classCounts.join("/"), node: <>{d.classNames[0]} {d.classCounts[0]} · {d.classNames[1]} {d.classCounts[1]}</> },
+      split: { sort: d.splitCounts.VALIDATION, node: <>{d.splitCounts.TRAIN} train · {d.splitCounts.VALIDATION} val{d.splitCounts.TEST ? ` · ${d.splitCounts.TEST} test` : ""}</> },
+      masks: { sort: d.masks, node: d.masks ? `${d.masks} of ${d.images}` : "none" },
+      size: { sort: d.imageSize, node: `${d.imageSize} px` },
+      runs: { sort: d.runs, node: d.runs ? <Link href={`/researcher/datasets/${d.id}/results`} className="text-blue-700 underline">{d.runs}</Link> : "0" },
+      created: { sort: d.createdAt, node: d.createdAt.slice(0, 10) },
+    },
+  }));
   return (
-    <section className="space-y-6">
-      <h1 className="text-2xl font-semibold">Datasets and jobs</h1>
-      <div>
-        <h2 className="text-lg font-medium">Datasets</h2>
-        <div className="mt-2">
-          {datasets.length === 0 ? (
-            <EmptyState title="No datasets yet">
-              Import an image folder (<code>npm run -s focus -- dataset:import &lt;folder&gt;</code>) or create the synthetic
-              dermoscopy set (<code>npm run -s focus -- dataset:synthetic</code>).
-            </EmptyState>
-          ) : (
-            <ul className="divide-y rounded border bg-white">
-              {datasets.map((d) => (
-                <li key={d.id} className="p-2 text-sm">{d.name} · {d.modality} · {d._count.images} images</li>
-              ))}
-            </ul>
-          )}
-        </div>
+    <section className="space-y-8">
+      <div className="flex flex-wrap items-baseline gap-4">
+        <h1 className="text-2xl font-semibold">Datasets</h1>
+        <Link href="/researcher/jobs" className="text-sm text-blue-700 underline">Training queue and workers →</Link>
       </div>
-      <div>
-        <h2 className="text-lg font-medium">Training jobs</h2>
-        <div className="mt-2">
-          {jobs.length === 0 ? (
-            <EmptyState title="No training jobs yet">Start one with <code>npm run -s focus -- train --dataset &lt;name&gt;</code>.</EmptyState>
-          ) : (
-            <ul className="divide-y rounded border bg-white">
-              {jobs.map((j) => (
-                <li key={j.id} className="p-2 text-sm">{j.dataset.name} · {j.variants.join(", ").toLowerCase()} · {j.status}</li>
-              ))}
-            </ul>
-          )}
+      {datasets.length === 0 ? (
+        <EmptyState title="No datasets yet">
+          Import an image folder or a zip below, or create the synthetic dermoscopy set with <code>npm run -s focus -- dataset:synthetic</code>.
+        </EmptyState>
+      ) : (
+        <SortableTable
+          testid="datasets-table"
+          initialSort={{ key: "created", dir: "desc" }}
+          columns={[
+            { key: "name", label: "Name" }, { key: "modality", label: "Modality" }, { key: "classes", label: "Classes", numeric: true },
+            { key: "split", label: "Split", numeric: true }, { key: "masks", label: "Masks", numeric: true }, { key: "size", label: "Stored size", numeric: true },
+            { key: "runs", label: "Runs", numeric: true }, { key: "created", label: "Imported" },
+          ]}
+          rows={rows}
+        />
+      )}
+      <section className="space-y-3">
+        <h2 className="text-lg font-medium">Import a dataset</h2>
+        <div className="grid gap-4 lg:grid-cols-2">
+          <FolderImportForm />
+          <ZipUploadForm maxMb={Math.round(uploadLimitBytes() / 1048576)} />
         </div>
-      </div>
+      </section>
+      <section className="space-y-3">
+        <h2 className="text-lg font-medium">Latest runs</h2>
+        <LiveQueue initial={{ now: now.toISOString(), runs, workers }} recent={5} />
+      </section>
     </section>
   );
 }

@@ -1,0 +1,26 @@
+// Heat-map PNGs (jet overlay or bare map) for the researcher console; researchers are not blinded.
+import { requireApiRole } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handler";
+import { HttpError } from "@/lib/http/http-error";
+import { getBytes } from "@/lib/storage/content-store";
+import { z } from "zod";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({ kind: z.enum(["overlay", "map"], { error: "kind must be overlay or map" }).default("overlay") });
+
+export function GET(req: Request, { params }: { params: Promise<{ heatmapId: string }> }) {
+  return handle(async () => {
+    await requireApiRole("RESEARCHER", "ADMIN");
+    const { heatmapId } = await params;
+    const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+    const heatmap = await db().heatmap.findUnique({ where: { id: heatmapId }, select: { overlayKey: true, mapKey: true } });
+    if (!heatmap) throw new HttpError(404, "No such heat-map.");
+    const bytes = await getBytes(kind === "map" ? heatmap.mapKey : heatmap.overlayKey).catch(() => null);
+    if (!bytes) throw new HttpError(404, "The heat-map file is missing from storage.");
+    return new Response(new Uint8Array(bytes), {
+      headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" },
+    });
+  });
+}

@@ -1,0 +1,28 @@
+// Dataset images (and their masks) for the researcher console's galleries.
+import { requireApiRole } from "@/lib/auth/session";
+import { db } from "@/lib/db/client";
+import { handle } from "@/lib/http/handler";
+import { HttpError } from "@/lib/http/http-error";
+import { getBytes } from "@/lib/storage/content-store";
+import { z } from "zod";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({ kind: z.enum(["image", "mask"], { error: "kind must be image or mask" }).default("image") });
+
+export function GET(req: Request, { params }: { params: Promise<{ imageId: string }> }) {
+  return handle(async () => {
+    await requireApiRole("RESEARCHER", "ADMIN");
+    const { imageId } = await params;
+    const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+    const image = await db().image.findUnique({ where: { id: imageId }, select: { fileKey: true, maskKey: true } });
+    if (!image) throw new HttpError(404, "No such image.");
+    const key = kind === "mask" ? image.maskKey : image.fileKey;
+    if (!key) throw new HttpError(404, "This image has no mask.");
+    const bytes = await getBytes(key).catch(() => null);
+    if (!bytes) throw new HttpError(404, "The image file is missing from storage.");
+    return new Response(new Uint8Array(bytes), {
+      headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" },
+    });
+  });
+}

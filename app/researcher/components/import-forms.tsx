@@ -1,0 +1,122 @@
+"use client";
+// Two ways to bring a dataset in: a folder already on the server (the model lab's importer), or a zip in
+// the same layout uploaded from the browser. The zip is sent as the raw request body so the server can
+// stream it to disk; it never passes through a server action (those buffer the body in memory).
+import { startTransition, useActionState, useState } from "react";
+import { useRouter } from "next/navigation";
+import { importFolderAction, type FormState } from "../actions";
+import { MODALITY_LABEL } from "../format";
+import { FieldError, FormMessage, inputClass } from "./field-error";
+
+const initial: FormState = { ok: false, message: "" };
+
+function CommonFields({ errors, prefix }: { errors?: Record<string, string>; prefix: string }) {
+  return (
+    <>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-name`}>
+        Dataset name
+        <input id={`${prefix}-name`} name="name" required className={inputClass} aria-invalid={!!errors?.name} />
+        <FieldError error={errors?.name} />
+      </label>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-positive`}>
+        Positive class (folder name)
+        <input id={`${prefix}-positive`} name="positive" required placeholder="malignant" className={inputClass} aria-invalid={!!errors?.positive} />
+        <FieldError error={errors?.positive} />
+      </label>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-modality`}>
+        Modality
+        <select id={`${prefix}-modality`} name="modality" defaultValue="OTHER" className={inputClass}>
+          {Object.entries(MODALITY_LABEL).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        </select>
+        <FieldError error={errors?.modality} />
+      </label>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-size`}>
+        Stored image size (px)
+        <input id={`${prefix}-size`} name="size" type="number" min={16} max={1024} defaultValue={224} className={inputClass} aria-invalid={!!errors?.size} />
+        <FieldError error={errors?.size} />
+      </label>
+    </>
+  );
+}
+
+export function FolderImportForm() {
+  const [state, action, pending] = useActionState(importFolderAction, initial);
+  return (
+    <form
+      noValidate
+      aria-label="Import a folder"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
+      <h3 className="font-medium">From a folder on the server</h3>
+      <p className="text-xs text-slate-600">Layout: <code>folder/&lt;class&gt;/*.png|jpg</code> with exactly two class folders, optional <code>folder/masks/</code> with lesion masks named like the images.</p>
+      <label className="text-sm font-medium" htmlFor="folder-path">
+        Folder path
+        <input id="folder-path" name="folder" required placeholder="/data/isic2017" className={inputClass} aria-invalid={!!state.fieldErrors?.folder} />
+        <FieldError error={state.fieldErrors?.folder} />
+      </label>
+      <CommonFields errors={state.fieldErrors} prefix="folder" />
+      <FormMessage ok={state.ok} message={state.message} />
+      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Importing…" : "Import folder"}</button></div>
+    </form>
+  );
+}
+
+export function ZipUploadForm({ maxMb }: { maxMb: number }) {
+  const router = useRouter();
+  const [state, setState] = useState<FormState>(initial);
+  const [pending, setPending] = useState(false);
+  return (
+    <form
+      noValidate
+      aria-label="Upload a zip"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        const file = data.get("zip");
+        if (!(file instanceof File) || file.size === 0) {
+          setState({ ok: false, message: "Choose a .zip file to upload.", fieldErrors: { zip: "zip file is required" } });
+          return;
+        }
+        if (file.size > maxMb * 1024 * 1024) {
+          setState({ ok: false, message: `The file is ${(file.size / 1048576).toFixed(0)} MB; the limit is ${maxMb} MB.` });
+          return;
+        }
+        const qs = new URLSearchParams({ fileName: file.name });
+        for (const k of ["name", "positive", "modality", "size"]) qs.set(k, String(data.get(k) ?? ""));
+        setPending(true);
+        setState({ ok: true, message: "Uploading and importing…" });
+        try {
+          const res = await fetch(`/api/researcher/datasets/upload?${qs}`, { method: "POST", body: file, headers: { "Content-Type": "application/zip" } });
+          const body = await res.json().catch(() => ({}));
+          if (!res.ok) {
+            const fieldErrors = Array.isArray(body.details) ? Object.fromEntries(body.details.map((d: { field: string; message: string }) => [d.field, d.message])) : undefined;
+            setState({ ok: false, message: body.error ?? `Upload failed (HTTP ${res.status}).`, fieldErrors });
+            return;
+          }
+          router.push(`/researcher/datasets/${body.datasetId}?imported=1`);
+        } catch (err) {
+          setState({ ok: false, message: `Upload failed: ${(err as Error).message}` });
+        } finally {
+          setPending(false);
+        }
+      }}
+    >
+      <h3 className="font-medium">From a zip upload</h3>
+      <p className="text-xs text-slate-600">The same layout zipped (a single wrapping folder is fine). Up to {maxMb} MB; only .png, .jpg and .jpeg entries are extracted.</p>
+      <label className="text-sm font-medium" htmlFor="zip-file">
+        Zip file
+        <input id="zip-file" name="zip" type="file" accept=".zip,application/zip" className={inputClass} />
+        <FieldError error={state.fieldErrors?.zip} />
+      </label>
+      <CommonFields errors={state.fieldErrors} prefix="zip" />
+      <FormMessage ok={state.ok} message={state.message} />
+      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Uploading…" : "Upload zip"}</button></div>
+    </form>
+  );
+}

@@ -1,0 +1,115 @@
+"use client";
+// Start-training form, prefilled with the paper's protocol (design.md §3). "CPU quick" swaps in a
+// small, fast configuration and says clearly that it is not the paper's protocol.
+import { startTransition, useActionState, useState } from "react";
+import { startTrainingAction, type FormState } from "../actions";
+import { FieldError, FormMessage, inputClass } from "./field-error";
+
+export interface TrainingValues {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  inputSize: number;
+  width: number;
+  augment: boolean;
+  seeds: number;
+}
+
+const initial: FormState = { ok: false, message: "" };
+const VARIANTS = [
+  { value: "baseline", label: "Baseline ResNet-18" },
+  { value: "se", label: "SE (Hu et al.)" },
+  { value: "cbam", label: "CBAM (Woo et al.)" },
+  { value: "gc", label: "GC (Cao et al.)" },
+];
+
+const NUMERIC: { key: Exclude<keyof TrainingValues, "augment">; label: string; step: string }[] = [
+  { key: "epochs", label: "Epochs", step: "1" },
+  { key: "seeds", label: "Runs per variant (seeds 1..n)", step: "1" },
+  { key: "batchSize", label: "Batch size", step: "1" },
+  { key: "learningRate", label: "Initial learning rate", step: "any" },
+  { key: "momentum", label: "SGD momentum", step: "any" },
+  { key: "weightDecay", label: "Weight decay", step: "any" },
+  { key: "inputSize", label: "Input size (px)", step: "1" },
+  { key: "width", label: "Width multiplier", step: "any" },
+];
+
+export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; paper: TrainingValues; quick: TrainingValues }) {
+  const [state, action, pending] = useActionState(startTrainingAction, initial);
+  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])));
+  const [augment, setAugment] = useState(paper.augment);
+  const [preset, setPreset] = useState<"paper" | "quick" | "custom">("paper");
+  const apply = (v: TrainingValues, name: "paper" | "quick") => {
+    setValues(Object.fromEntries(NUMERIC.map((n) => [n.key, String(v[n.key])])));
+    setAugment(v.augment);
+    setPreset(name);
+  };
+  const err = (k: string) => state.fieldErrors?.[k];
+  return (
+    <form
+      noValidate
+      aria-label="Start training"
+      className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+    >
+      <input type="hidden" name="datasetId" value={datasetId} />
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="text-sm font-medium">Preset:</span>
+        <button type="button" onClick={() => apply(paper, "paper")} aria-pressed={preset === "paper"} className={`rounded border px-2 py-1 text-sm ${preset === "paper" ? "border-slate-900 bg-slate-900 text-white" : "border-slate-400"}`}>
+          Paper protocol
+        </button>
+        <button type="button" onClick={() => apply(quick, "quick")} aria-pressed={preset === "quick"} className={`rounded border px-2 py-1 text-sm ${preset === "quick" ? "border-amber-700 bg-amber-600 text-white" : "border-amber-500 text-amber-800"}`}>
+          CPU quick (not the paper&apos;s protocol)
+        </button>
+        <span data-testid="preset-label" className={`text-sm ${preset === "paper" ? "text-green-800" : "text-amber-800"}`}>
+          {preset === "paper" && "Rao et al. (ICCV-W 2021): SGD 0.9, weight decay 1e-4, batch 64, lr 0.05 ÷10 at 30/60/90 %, 100 epochs, 224 px, full width, 3 seeds."}
+          {preset === "quick" && "CPU quick: small input, width 0.25, few epochs. For trying things out on a CPU; results are NOT comparable with the paper."}
+          {preset === "custom" && "Custom settings (differ from the paper's protocol)."}
+        </span>
+      </div>
+
+      <fieldset>
+        <legend className="text-sm font-medium">Variants</legend>
+        <div className="mt-1 flex flex-wrap gap-4 text-sm">
+          {VARIANTS.map((v) => (
+            <label key={v.value} className="flex items-center gap-1">
+              <input type="checkbox" name="variants" value={v.value} defaultChecked /> {v.label}
+            </label>
+          ))}
+        </div>
+        <FieldError error={err("variants")} />
+      </fieldset>
+
+      <div className="grid gap-3 sm:grid-cols-4">
+        {NUMERIC.map((n) => (
+          <label key={n.key} className="text-sm font-medium" htmlFor={`train-${n.key}`}>
+            {n.label}
+            <input
+              id={`train-${n.key}`}
+              name={n.key}
+              type="number"
+              step={n.step}
+              value={values[n.key]}
+              aria-invalid={!!err(n.key)}
+              onChange={(e) => { setValues({ ...values, [n.key]: e.target.value }); setPreset("custom"); }}
+              className={inputClass}
+            />
+            <FieldError error={err(n.key)} />
+          </label>
+        ))}
+        <label className="flex items-center gap-2 self-end text-sm font-medium">
+          <input type="checkbox" name="augment" checked={augment} onChange={(e) => { setAugment(e.target.checked); setPreset("custom"); }} /> Random horizontal flip
+        </label>
+      </div>
+      <p className="text-xs text-slate-600">The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for validation (the dataset&apos;s stored split).</p>
+      <FormMessage ok={state.ok} message={state.message} />
+      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Queuing…" : "Start training"}</button></div>
+    </form>
+  );
+}
