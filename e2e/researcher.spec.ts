@@ -1,0 +1,288 @@
+// The researcher console end to end, with a real worker process (`npm run worker`'s entry on the same
+// database and storage folder): import a tiny folder made here with sharp, train one epoch at 32 px width
+// 0.25, watch it finish live, see AUC, ROC and heat-maps; cancel a running job; refuse a zip-slip upload
+// with nothing written outside storage; 403 for specialists and coordinators on every researcher route.
+import { test, expect, type Page } from "@playwright/test";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import sharp from "sharp";
+import { staffUser, studyWithInvitation } from "./support/seed";
+import { db } from "../lib/db/client";
+import { buildZip, type ZipEntrySpec } from "../lib/researcher/zip-writer-for-tests";
+
+test.describe.configure({ mode: "serial" });
+
+const tag = randomBytes(3).toString("hex");
+const storage = resolve(process.env.FOCUS_STORAGE_DIR ?? "./data/storage");
+let folder: string;
+let worker: ChildProcess | undefined;
+let workerLog = "";
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("whoami")).toBeVisible();
+}
+
+/** A 48 px PNG: noise, plus a bright disc for the positive class (so there is something to find). */
+async function lesionPng(seed: number, positive: boolean): Promise<Buffer> {
+  const n = 48;
+  const px = Buffer.alloc(n * n * 3);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+      const inDisc = positive && (x - 20 - (seed % 8)) ** 2 + (y - 24) ** 2 < 100;
+      const v = inDisc ? 230 : 60 + (s & 63);
+      px.set([v, inDisc ? 80 : v, inDisc ? 60 : v], (y * n + x) * 3);
+    }
+  }
+  return sharp(px, { raw: { width: n, height: n, channels: 3 } }).png().toBuffer();
+}
+
+async function classImages(): Promise<ZipEntrySpec[]> {
+  const out: ZipEntrySpec[] = [];
+  for (let i = 0; i < 6; i++) {
+    out.push({ name: `benign/b${i}.png`, data: await lesionPng(1000 + i, false) });
+    out.push({ name: `malignant/m${i}.png`, data: await lesionPng(2000 + i, true) });
+  }
+  return out;
+}
+
+test.beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "focus-e2e-images-"));
+  for (const e of await classImages()) {
+    await mkdir(dirname(join(folder, e.name)), { recursive: true });
+    await writeFile(join(folder, e.name), e.data!);
+  }
+  await writeFile(join(folder, "benign", "notes.txt"), "not an image");
+
+  // The real worker entry point, in its own process, against the app's database and storage.
+  worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, FOCUS_WORKER_CONCURRENCY: "1", FOCUS_STORAGE_DIR: storage },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  worker.stdout?.on("data", (d) => { workerLog += d; });
+  worker.stderr?.on("data", (d) => { workerLog += d; });
+  const pid = worker.pid!;
+  await expect.poll(async () => (await db().workerHeartbeat.findFirst({ where: { pid } }))?.id ?? null, { timeout: 90_000, message: `worker heartbeat; log:\n${workerLog}` }).not.toBeNull();
+});
+
+test.afterAll(async () => {
+  // Nothing left runnable for later spec files, then a clean SIGTERM (a second one stops at the next batch).
+  await db().modelRun.updateMany({ where: { status: { in: ["QUEUED", "RUNNING"] }, job: { dataset: { name: { startsWith: `e2e-res-${tag}` } } } }, data: { cancelRequested: true } });
+  if (worker && worker.exitCode === null) {
+    const exited = new Promise((r) => worker!.once("exit", r));
+    worker.kill("SIGTERM");
+    const timer = setTimeout(() => worker!.kill("SIGTERM"), 15_000);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 40_000))]);
+    clearTimeout(timer);
+    if (worker.exitCode === null) worker.kill("SIGKILL");
+  }
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function quickTraining(page: Page, opts: { variants: string[]; epochs: number }) {
+  const form = page.getByRole("form", { name: "Start training" });
+  await form.getByRole("button", { name: "CPU quick (not the paper's protocol)" }).click();
+  await expect(form.getByTestId("preset-label")).toContainText("NOT comparable with the paper");
+  for (const v of ["Baseline ResNet-18", "SE (Hu et al.)", "CBAM (Woo et al.)", "GC (Cao et al.)"]) {
+    await form.getByLabel(v).setChecked(opts.variants.includes(v));
+  }
+  await form.getByLabel("Epochs").fill(String(opts.epochs));
+  await form.getByLabel("Runs per variant (seeds 1..n)").fill("1");
+  await form.getByLabel("Input size (px)").fill("32");
+  await form.getByLabel("Width multiplier").fill("0.25");
+  await form.getByLabel("Batch size").fill("8");
+  await expect(form.getByTestId("preset-label")).toContainText("Custom settings");
+  await form.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/researcher\/jobs\?dataset=/);
+}
+
+let datasetId = "";
+
+test("import a folder, train one epoch with a live worker, see AUC, ROC and heat-maps", async ({ page }) => {
+  test.setTimeout(300_000);
+  const u = await staffUser("RESEARCHER");
+  await signIn(page, u.email, u.password);
+  await page.goto("/researcher");
+
+  // A bad field is named, nothing imported.
+  const importForm = page.getByRole("form", { name: "Import a folder" });
+  await importForm.getByRole("button", { name: "Import folder" }).click();
+  await expect(importForm.getByRole("alert")).toContainText("folder is required");
+
+  const name = `e2e-res-${tag}-folder`;
+  await importForm.getByLabel("Folder path").fill(folder);
+  await importForm.getByLabel("Dataset name").fill(name);
+  await importForm.getByLabel("Positive class (folder name)").fill("malignant");
+  await importForm.getByLabel("Modality").selectOption("SKIN");
+  await importForm.getByLabel("Stored image size (px)").fill("32");
+  await importForm.getByRole("button", { name: "Import folder" }).click();
+  await expect(page).toHaveURL(/\/researcher\/datasets\/[^/?]+\?imported=1$/);
+  datasetId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect(page.getByTestId("dataset-name")).toHaveText(name);
+  await expect(page.getByTestId("class-counts")).toContainText("benign (0) 6 · malignant (1, positive) 6");
+  await expect(page.getByTestId("import-report")).toContainText("benign/notes.txt");
+  const thumbs = page.getByTestId("gallery-malignant").locator("img");
+  await expect(thumbs).toHaveCount(6);
+  await expect.poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(32);
+
+  // The paper's protocol is what the form starts with.
+  const form = page.getByRole("form", { name: "Start training" });
+  await expect(form.getByLabel("Epochs")).toHaveValue("100");
+  await expect(form.getByLabel("Input size (px)")).toHaveValue("224");
+  await expect(form.getByLabel("Runs per variant (seeds 1..n)")).toHaveValue("3");
+  await quickTraining(page, { variants: ["Baseline ResNet-18", "CBAM (Woo et al.)"], epochs: 1 });
+
+  // The queue updates by itself (no reload) until both runs have succeeded.
+  const rows = page.locator('[data-testid^="queue-run-"]');
+  await expect(rows).toHaveCount(2);
+  const urlBefore = page.url();
+  for (const variant of ["BASELINE", "CBAM"]) {
+    const row = page.locator(`[data-testid^="queue-run-"][data-variant="${variant}"]`);
+    await expect(row, workerLog).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 180_000 });
+    await expect(row.getByTestId("run-epoch")).toHaveText("1 / 1");
+    await expect(row.getByTestId("run-auc")).toHaveText(/^[01]\.\d{3}$/);
+    await expect(row).toContainText(/ · (wasm|cpu|node|gpu)/);
+  }
+  expect(page.url()).toBe(urlBefore);
+  await expect(page.getByTestId("workers-panel")).toContainText("online");
+  expect(Number(await page.getByTestId("workers-online").textContent())).toBeGreaterThanOrEqual(1);
+
+  // Results: the paper-style table, ROC curves of both runs, training curves.
+  await page.goto(`/researcher/datasets/${datasetId}/results`);
+  for (const variant of ["BASELINE", "CBAM"]) {
+    const cell = page.getByTestId(`auc-mean-${variant}`);
+    const auc = JSON.parse((await cell.getAttribute("data-value"))!);
+    expect(auc).toBeGreaterThanOrEqual(0);
+    expect(auc).toBeLessThanOrEqual(1);
+    await expect(cell).toHaveText(auc.toFixed(3));
+  }
+  await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(2);
+  await expect(page.getByTestId("loss-chart").locator(".recharts-line")).toHaveCount(2);
+
+  // Heat-maps of the validation split for both runs, compared side by side.
+  const hmForm = page.getByRole("form", { name: "Render heat-maps" });
+  await hmForm.getByRole("button", { name: "Render heat-maps" }).click();
+  await expect(hmForm.getByRole("status")).toContainText(/Queued \d+ heat-maps/);
+  const validation = await db().image.count({ where: { datasetId, split: "VALIDATION" } });
+  await expect.poll(async () => {
+    await page.reload();
+    return page.getByTestId("heatmap-cell").count();
+  }, { timeout: 120_000, intervals: [2000], message: workerLog }).toBe(2 * validation);
+  const map = page.getByTestId("heatmap-cell").first().locator("img");
+  await expect.poll(() => map.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+  await expect(page.getByTestId("heatmap-gallery")).toContainText("BASELINE seed 1");
+  await expect(page.getByTestId("heatmap-gallery")).toContainText("CBAM seed 1");
+  await expect(page.getByTestId("heatmap-gallery")).toContainText(/P = \d\.\d\d/);
+
+  // Ready for studies, stored on the server.
+  const baseline = await db().modelRun.findFirstOrThrow({ where: { job: { datasetId }, variant: "BASELINE" } });
+  await page.getByTestId(`ready-${baseline.id}`).check();
+  await expect(page.getByRole("status").filter({ hasText: "Ready for studies." })).toBeVisible();
+  expect((await db().modelRun.findUniqueOrThrow({ where: { id: baseline.id } })).readyForStudy).toBe(true);
+
+  // The run has its own page (linkable) with its AUC.
+  await page.goto(`/researcher/runs/${baseline.id}`);
+  await expect(page.getByTestId("run-val-auc")).toHaveText(baseline.valAuc!.toFixed(3));
+  await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(1);
+});
+
+test("cancelling a running job stops it and marks it cancelled", async ({ page }) => {
+  test.setTimeout(180_000);
+  expect(datasetId, "needs the dataset of the previous test").not.toBe("");
+  const u = await staffUser("RESEARCHER");
+  await signIn(page, u.email, u.password);
+  await page.goto(`/researcher/datasets/${datasetId}`);
+  await quickTraining(page, { variants: ["Baseline ResNet-18"], epochs: 5000 });
+  const row = page.locator('[data-testid^="queue-run-"][data-status="RUNNING"]');
+  await expect(row, workerLog).toHaveCount(1, { timeout: 60_000 });
+  // At least one epoch done: the run is really training, not just claimed.
+  await expect(row.getByTestId("run-epoch")).toHaveText(/^[1-9]\d* \/ 5000$/, { timeout: 60_000 });
+  const runId = (await row.getAttribute("data-testid"))!.replace("queue-run-", "");
+  await row.getByRole("button", { name: "Cancel" }).click();
+  const same = page.getByTestId(`queue-run-${runId}`);
+  await expect(same).toHaveAttribute("data-status", "CANCELLED", { timeout: 60_000 });
+  await expect(same.getByRole("button", { name: "Retry" })).toBeVisible();
+  const run = await db().modelRun.findUniqueOrThrow({ where: { id: runId } });
+  expect(run.status).toBe("CANCELLED");
+  expect(run.epoch).toBeLessThan(5000);
+  expect(run.finishedAt).not.toBeNull();
+  // And it stays stopped: no further epochs after a few seconds.
+  await page.waitForTimeout(4000);
+  expect((await db().modelRun.findUniqueOrThrow({ where: { id: runId } })).epoch).toBe(run.epoch);
+});
+
+test("a zip with a path-traversal entry is refused with a clear message, nothing written outside storage", async ({ page }) => {
+  const u = await staffUser("RESEARCHER");
+  await signIn(page, u.email, u.password);
+  await page.goto("/researcher");
+  const escaped = `escaped-${tag}.png`;
+  const zip = buildZip([...(await classImages()), { name: `../../../../${escaped}`, data: await lesionPng(7, true) }]);
+  const ancestors = [storage, join(storage, "tmp"), dirname(storage), dirname(dirname(storage)), tmpdir()];
+  const tmpBefore = await readdir(join(storage, "tmp")).catch(() => [] as string[]);
+
+  const form = page.getByRole("form", { name: "Upload a zip" });
+  await form.getByLabel("Zip file").setInputFiles({ name: "evil.zip", mimeType: "application/zip", buffer: zip });
+  const name = `e2e-res-${tag}-zip`;
+  await form.getByLabel("Dataset name").fill(name);
+  await form.getByLabel("Positive class (folder name)").fill("malignant");
+  await form.getByRole("button", { name: "Upload zip" }).click();
+  const alert = form.getByRole("alert");
+  await expect(alert).toContainText("The zip was refused");
+  await expect(alert).toContainText("path traversal");
+  await expect(alert).toContainText("nothing was extracted");
+  await expect(page).toHaveURL(/\/researcher$/);
+
+  for (const dir of ancestors) expect(existsSync(join(dir, escaped)), join(dir, escaped)).toBe(false);
+  expect(await readdir(join(storage, "tmp")).catch(() => [] as string[])).toEqual(tmpBefore);
+  expect(await db().dataset.count({ where: { name } })).toBe(0);
+
+  // The same images without the hostile entry import fine through the same form.
+  await page.reload();
+  const good = page.getByRole("form", { name: "Upload a zip" });
+  await good.getByLabel("Zip file").setInputFiles({ name: "good.zip", mimeType: "application/zip", buffer: buildZip((await classImages()).map((e) => ({ ...e, name: `set/${e.name}` }))) });
+  await good.getByLabel("Dataset name").fill(`${name}-good`);
+  await good.getByLabel("Positive class (folder name)").fill("malignant");
+  await good.getByLabel("Stored image size (px)").fill("32");
+  await good.getByRole("button", { name: "Upload zip" }).click();
+  await expect(page).toHaveURL(/\/researcher\/datasets\/[^/?]+\?imported=1$/);
+  await expect(page.getByTestId("class-counts")).toContainText("benign (0) 6 · malignant (1, positive) 6");
+});
+
+test("specialists and coordinators get 403 on every researcher page and route", async ({ page, browser }) => {
+  expect(datasetId, "needs the dataset of the first test").not.toBe("");
+  const run = await db().modelRun.findFirstOrThrow({ where: { job: { datasetId }, heatmaps: { some: {} } }, include: { heatmaps: { take: 1 } } });
+  const image = await db().image.findFirstOrThrow({ where: { datasetId } });
+  const pages = ["/researcher", "/researcher/jobs", `/researcher/datasets/${datasetId}`, `/researcher/datasets/${datasetId}/results`, `/researcher/runs/${run.id}`];
+  const gets = ["/api/researcher/queue", `/api/researcher/images/${image.id}`, `/api/researcher/heatmaps/${run.heatmaps[0].id}`];
+
+  const coordinator = await staffUser("COORDINATOR");
+  await signIn(page, coordinator.email, coordinator.password);
+  const { link } = await studyWithInvitation();
+  const specialistCtx = await browser.newContext();
+  const specialist = await specialistCtx.newPage();
+  await specialist.goto(link);
+  await expect(specialist).toHaveURL(/\/surveys$/);
+
+  for (const [who, p] of [["coordinator", page], ["specialist", specialist]] as const) {
+    for (const path of pages) {
+      const res = await p.goto(path);
+      expect(res?.status(), `${who} ${path}`).toBe(403);
+      await expect(p.getByText("Not available to your role")).toBeVisible();
+    }
+    for (const path of gets) expect((await p.request.get(path)).status(), `${who} GET ${path}`).toBe(403);
+    const upload = await p.request.post("/api/researcher/datasets/upload?name=x&positive=malignant", { data: buildZip(await classImages()), headers: { "Content-Type": "application/zip" } });
+    expect(upload.status(), `${who} upload`).toBe(403);
+  }
+  expect(await db().dataset.count({ where: { name: "x" } })).toBe(0);
+  await specialistCtx.close();
+});
