@@ -121,6 +121,8 @@ describe("importFolderDataset", () => {
       assert.equal(val, validationCountForClass(cls.length, 0.2));
       assert.equal(cls.filter((i) => i.split === "TRAIN").length, cls.length - val);
     }
-    console.log(`# brain-mri: ${yes.length} yes, ${no.length} no, skipped ${result.skipped.map((s) => `${s.path} (${s.reason})`).join("; ") || "none"}`);
+    const reasons = new Map<string, number>();
+    for (const s of result.skipped) reasons.set(s.reason.split(":")[0], (reasons.get(s.reason.split(":")[0]) ?? 0) + 1);
+    console.log(`# brain-mri: ${yes.length} yes, ${no.length} no imported; skipped ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ") || "none"}`);
   });
 });

@@ -56,8 +56,14 @@ export async function createQueues(boss: PgBoss): Promise<void> {
 }
 
 /** A started pg-boss instance with both queues; the caller owns it and must `stop()` it. */
-export async function startBoss(connectionString: string, opts: { log?: (m: string) => void } = {}): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString, max: 4, application_name: "focus-jobs" });
+export async function startBoss(
+  connectionString: string,
+  opts: { log?: (m: string) => void; supervise?: boolean } = {},
+): Promise<PgBoss> {
+  // Workers supervise (expire dead jobs, retry, clean up); a sender such as the web app or the CLI does not
+  // need its own maintenance loop.
+  const supervise = opts.supervise ?? true;
+  const boss = new PgBoss({ connectionString, max: supervise ? 4 : 2, application_name: "focus-jobs", supervise, schedule: false });
   const log = opts.log ?? ((m: string) => console.error(m));
   // Without a listener an 'error' event would crash the process; pg-boss recovers from most of them.
   boss.on("error", (e: Error) => log(`[pg-boss] ${e.message}`));
@@ -73,7 +79,7 @@ export function getBoss(): Promise<PgBoss> {
   if (!globalForBoss.focusBoss) {
     const url = process.env.DATABASE_URL;
     if (!url) return Promise.reject(new Error("DATABASE_URL is not set; call prepareDatabase() first"));
-    const started = startBoss(url);
+    const started = startBoss(url, { supervise: false });
     started.catch(() => { if (globalForBoss.focusBoss === started) globalForBoss.focusBoss = undefined; });
     globalForBoss.focusBoss = started;
   }
