@@ -3,7 +3,8 @@
 // file is complete: writes go to a temporary file, are fsynced, then renamed into place, so a crash
 // or a full disk never leaves a half-written file under a real key.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 
 export function storageRoot(): string {
@@ -31,10 +32,22 @@ export function keyFor(bytes: Uint8Array, ext: string, namespace?: string): stri
 
 export class StorageWriteError extends Error {}
 
+/** Why a folder cannot be written: the kernel's answer for its nearest existing ancestor. */
+async function unwritableReason(dir: string): Promise<string | undefined> {
+  let d = dir;
+  while (d !== dirname(d) && !(await stat(d).catch(() => null))) d = dirname(d);
+  return access(d, constants.W_OK).then(() => undefined, (e: NodeJS.ErrnoException) => e.code);
+}
+
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
+    // Inside the try: a read-only or misconfigured folder fails here first and must get the same clear error.
+    await mkdir(dirname(path), { recursive: true }).catch(async (e: NodeJS.ErrnoException) => {
+      // Node's recursive mkdir reports ENOENT on a read-only file system; ask for the real reason.
+      if (e.code === "ENOENT") e.code = (await unwritableReason(dirname(path))) ?? e.code;
+      throw e;
+    });
     const fh = await open(tmp, "wx", 0o644);
     try {
       await fh.writeFile(bytes);
@@ -48,6 +61,7 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOSPC" || code === "EDQUOT" ? "the storage folder is full"
       : code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the storage folder is not writable"
+      : code === "ENOTDIR" || code === "EEXIST" ? "a path inside the storage folder is a file, not a folder"
       : (e as Error).message;
     throw new StorageWriteError(`Could not write to ${storageRoot()}: ${why}.`);
   }
