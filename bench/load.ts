@@ -1,0 +1,157 @@
+// `npm run bench:load`: 200 simulated readers work through a 20-case, 4-arm study at once against a
+// production build on localhost and a fresh PostgreSQL database; prints requests/s and latency
+// percentiles per endpoint, errors, and checks afterwards that every acknowledged answer is stored
+// exactly once. Writes bench/results-load.json.
+//
+// Options (environment or flags): --readers 200 --cases 20 --arms 4 --think-ms 4000 --drafts 2
+// The think time (a pause of 0.5x to 1.5x between a reader's actions, so about 12 s per case) is far
+// shorter than a clinician's 20 to 60 s per case: the bench offers several times a real study's load.
+// --port 3201 --build (rebuild even if .next exists) --out bench/results-load.json
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createTestDatabase } from "../scripts/test-database";
+import { seedStudyWithReaders, signInAll, startProductionApp } from "./load/app-under-test";
+import { LatencyRecorder, formatTable, percentile, type EndpointSummary } from "./load/latency-stats";
+import { runReader } from "./load/reader-flow";
+import { verifyAnswers, type ExpectedAnswer } from "./load/verify-answers";
+import { machineInfo } from "./load/machine";
+import { agent } from "./load/http-client";
+import { hotQueryPlans, type QueryPlan } from "./load/hot-query-plans";
+
+export interface LoadTargets {
+  "PUT draft (autosave)": number;
+  "POST answer (submit)": number;
+  "GET case page": number;
+}
+
+export const TARGET_P95_MS: LoadTargets = { "PUT draft (autosave)": 100, "POST answer (submit)": 100, "GET case page": 300 };
+
+export interface LoadResult {
+  kind: "load";
+  at: string;
+  machine: ReturnType<typeof machineInfo>;
+  config: { readers: number; cases: number; arms: number; thinkMs: number; draftsPerCase: number; dbPool: number };
+  durationS: number;
+  totalRequests: number;
+  requestsPerSecond: number;
+  signIn: { readers: number; p50: number; p95: number };
+  endpoints: EndpointSummary[];
+  errors: number;
+  errorExamples: string[];
+  answers: Awaited<ReturnType<typeof verifyAnswers>>;
+  targets: { endpoint: string; p95: number; targetP95: number; met: boolean }[];
+  queryPlans: QueryPlan[];
+  passed: boolean;
+}
+
+export async function runLoadBench(o: { readers: number; cases: number; arms: number; thinkMs: number; drafts: number; port: number; build: boolean }): Promise<LoadResult> {
+  const tdb = await createTestDatabase();
+  const storage = mkdtempSync(join(tmpdir(), "focus-load-storage-"));
+  const appEnv = { DATABASE_URL: tdb.url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "load-bench-secret-".padEnd(40, "x") };
+  Object.assign(process.env, appEnv);
+  let app: Awaited<ReturnType<typeof startProductionApp>> | undefined;
+  const machine = machineInfo();
+  try {
+    console.log(`Seeding a ${o.cases}-case, ${o.arms}-arm study and ${o.readers} invited readers…`);
+    const { studyId, readers } = await seedStudyWithReaders({ cases: o.cases, arms: o.arms, readers: o.readers });
+    app = await startProductionApp({ port: o.port, env: { ...appEnv, NEXTAUTH_URL: `http://127.0.0.1:${o.port}` }, forceBuild: o.build });
+    console.log(`Signing ${o.readers} readers in through their invitation links…`);
+    const signInMs: number[] = [];
+    const jars = await signInAll(app.base, readers, 10, (ms) => signInMs.push(ms));
+    signInMs.sort((a, b) => a - b);
+
+    const recorder = new LatencyRecorder();
+    const expected: ExpectedAnswer[] = [];
+    console.log(`${o.readers} readers start at once (think time ${o.thinkMs} ms ± 50 %, ${o.drafts} autosaves per case)…`);
+    const started = performance.now();
+    await Promise.all(
+      readers.map((r, i) =>
+        runReader({
+          base: app!.base,
+          studyId,
+          cases: o.cases,
+          jar: jars[i],
+          recorder,
+          thinkMs: o.thinkMs,
+          draftsPerCase: o.drafts,
+          onSubmitted: (caseNumber, slot, rationale) => expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
+        }),
+      ),
+    );
+    const durationS = (performance.now() - started) / 1000;
+    const endpoints = recorder.summarise(durationS);
+    const answers = await verifyAnswers(tdb.url, studyId, expected);
+    const queryPlans = await hotQueryPlans(tdb.url, readers[0].readerId, studyId);
+    const totalRequests = endpoints.reduce((a, e) => a + e.requests, 0);
+    const errors = endpoints.reduce((a, e) => a + e.errors, 0);
+    const targets = Object.entries(TARGET_P95_MS).map(([endpoint, targetP95]) => {
+      const p95 = endpoints.find((e) => e.endpoint === endpoint)?.p95 ?? NaN;
+      return { endpoint, p95, targetP95, met: p95 < targetP95 };
+    });
+    const allSubmitted = expected.length === o.readers * o.cases;
+    return {
+      kind: "load",
+      at: new Date().toISOString(),
+      machine,
+      config: { readers: o.readers, cases: o.cases, arms: o.arms, thinkMs: o.thinkMs, draftsPerCase: o.drafts, dbPool: Number(process.env.FOCUS_DB_POOL ?? 10) },
+      durationS: Math.round(durationS * 10) / 10,
+      totalRequests,
+      requestsPerSecond: Math.round((totalRequests / durationS) * 10) / 10,
+      signIn: { readers: signInMs.length, p50: Math.round(percentile(signInMs, 50)), p95: Math.round(percentile(signInMs, 95)) },
+      endpoints,
+      errors,
+      errorExamples: recorder.errorExamples,
+      answers,
+      targets,
+      queryPlans,
+      passed: errors === 0 && answers.ok && allSubmitted && targets.every((t) => t.met),
+    };
+  } finally {
+    agent.destroy();
+    await app?.stop();
+    await tdb.drop();
+  }
+}
+
+export function printLoadResult(r: LoadResult): void {
+  console.log(`\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`);
+  console.log(`${r.totalRequests} requests in ${r.durationS} s = ${r.requestsPerSecond} req/s; sign-in p50 ${r.signIn.p50} ms, p95 ${r.signIn.p95} ms\n`);
+  console.log(formatTable(r.endpoints));
+  console.log(`\nerrors: ${r.errors}${r.errorExamples.length ? `\n  ${r.errorExamples.join("\n  ")}` : ""}`);
+  const a = r.answers;
+  console.log(`answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`);
+  for (const q of r.queryPlans) console.log(`query ${q.name}: ${q.executionMs} ms${q.seqScans.length ? `, sequential scan on ${q.seqScans.join(", ")}` : ", index only"}`);
+  for (const t of r.targets) console.log(`target ${t.endpoint}: p95 ${t.p95} ms < ${t.targetP95} ms ${t.met ? "met" : "NOT MET"}`);
+  console.log(r.passed ? "\nLOAD BENCH PASSED" : "\nLOAD BENCH: TARGETS NOT ALL MET (see above)");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      readers: { type: "string", default: process.env.BENCH_READERS ?? "200" },
+      cases: { type: "string", default: process.env.BENCH_CASES ?? "20" },
+      arms: { type: "string", default: "4" },
+      "think-ms": { type: "string", default: process.env.BENCH_THINK_MS ?? "4000" },
+      drafts: { type: "string", default: "2" },
+      port: { type: "string", default: process.env.BENCH_PORT ?? "3201" },
+      build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
+      out: { type: "string", default: "bench/results-load.json" },
+    },
+  });
+  const result = await runLoadBench({
+    readers: Number(values.readers),
+    cases: Number(values.cases),
+    arms: Number(values.arms),
+    thinkMs: Number(values["think-ms"]),
+    drafts: Number(values.drafts),
+    port: Number(values.port),
+    build: values.build!,
+  });
+  printLoadResult(result);
+  console.log(`\n${JSON.stringify(result, null, 2)}`);
+  writeFileSync(values.out!, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten to ${values.out}`);
+  process.exit(result.passed ? 0 : 1);
+}
