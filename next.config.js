@@ -22,6 +22,8 @@ const securityHeaders = [
 ];
 
 const nextConfig = {
+  // Browser tests build into their own folder so they never replace the build `npm start`/the demo serve.
+  distDir: process.env.FOCUS_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   experimental: { authInterrupts: true },
   // `npm test` type-checks the whole project (app, lib, workers, scripts) with tsc first; the build

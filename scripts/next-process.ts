@@ -7,8 +7,10 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const NEXT_BIN = require.resolve("next/dist/bin/next");
 
+const distDir = () => process.env.FOCUS_NEXT_DIST_DIR || ".next";
+
 export function buildIfNeeded(force = false): void {
-  if (!force && existsSync(".next/BUILD_ID")) return;
+  if (!force && existsSync(`${distDir()}/BUILD_ID`)) return;
   console.log("Building the web app (first run only; takes a minute or two)…");
   const r = spawnSync(process.execPath, [NEXT_BIN, "build"], {
     stdio: "inherit",

@@ -15,6 +15,7 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
   const baseURL = `http://127.0.0.1:${port}`;
   const storage = process.env.FOCUS_STORAGE_DIR ?? mkdtempSync(join(tmpdir(), "focus-e2e-storage-"));
   const appEnv = {
+    FOCUS_NEXT_DIST_DIR: process.env.FOCUS_NEXT_DIST_DIR || ".next-e2e",
     DATABASE_URL: databaseUrl,
     NEXTAUTH_SECRET: "e2e-secret-".padEnd(40, "x"),
     NEXTAUTH_URL: baseURL,
