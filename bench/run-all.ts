@@ -1,0 +1,92 @@
+// `npm run bench`: the training + Grad-CAM benchmark (bench/train.ts) and the load benchmark
+// (bench/load.ts), one after the other (each needs the machine to itself), then bench/results.json
+// and the Markdown table docs/benchmarks.md, both naming the machine the figures came from.
+//
+//   npm run bench                      # both (the load bench needs DATABASE_URL or starts an embedded server)
+//   npm run bench -- --quick           # bench:train --quick
+//   npm run bench -- --skip-train      # or --skip-load; a skipped part is taken from the last results file
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { machineInfo, type MachineInfo } from "./load/machine";
+import type { LoadResult } from "./load";
+
+interface TrainFigures {
+  backend: string;
+  quick: boolean;
+  train: { variant: string; width: number; size: number; batch: number; msPerStep: number; imagesPerSecond: number }[];
+  gradcam: { variant: string; width: number; size: number; msPerImage: number }[];
+  torch: { width: number; imagesPerSecond: number | null; note: string }[];
+}
+
+export interface BenchResults {
+  at: string;
+  machine: MachineInfo;
+  train: (TrainFigures & { at: string; machine: MachineInfo }) | null;
+  load: LoadResult | null;
+}
+
+const RESULTS = "bench/results.json";
+const LOAD_RESULTS = "bench/results-load.json";
+
+function previous(): Partial<BenchResults> {
+  return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, "utf8")) as BenchResults) : {};
+}
+
+function runTrainBench(quick: boolean): BenchResults["train"] {
+  console.log("== bench:train ==");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/train.ts", ...(quick ? ["--quick"] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  process.stdout.write(r.stdout ?? "");
+  if (r.status !== 0) throw new Error(`bench/train.ts exited with ${r.status}`);
+  const json = (r.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  if (!json) throw new Error("bench/train.ts printed no JSON line");
+  return { ...(JSON.parse(json) as TrainFigures), at: new Date().toISOString(), machine: machineInfo() };
+}
+
+function runLoadBench(): LoadResult {
+  console.log("== bench:load ==");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/load.ts", "--out", LOAD_RESULTS], { stdio: "inherit" });
+  if (!existsSync(LOAD_RESULTS)) throw new Error(`bench/load.ts exited with ${r.status} and wrote no results`);
+  return JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult;
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "–");
+
+export function benchmarksMarkdown(r: BenchResults): string {
+  const m = (x: MachineInfo) => `${x.cores} × ${x.cpuModel}, ${x.ramGiB} GiB RAM, Node ${x.node}, ${x.platform}; load average ${x.loadAverage1m ?? "?"} at the start`;
+  const out = ["# Benchmarks", "", "Written by `npm run bench` (bench/run-all.ts); raw figures in `bench/results.json`.", ""];
+  if (r.train) {
+    out.push("## Training and Grad-CAM (`npm run bench:train`)", "", `${r.train.at.slice(0, 10)} on ${m(r.train.machine)}; TF.js backend \`${r.train.backend}\`${r.train.quick ? " (quick run)" : ""}.`, "");
+    out.push("| variant | width | input px | batch | ms / step | images / s |", "| --- | --- | --- | --- | --- | --- |");
+    for (const t of r.train.train) out.push(`| ${t.variant} | ${t.width} | ${t.size} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${f1(t.imagesPerSecond)} |`);
+    out.push("", "| Grad-CAM variant | width | input px | ms / image |", "| --- | --- | --- | --- |");
+    for (const g of r.train.gradcam) out.push(`| ${g.variant} | ${g.width} | ${g.size} | ${f1(g.msPerImage)} |`);
+    for (const t of r.train.torch) out.push("", `PyTorch (baseline, width ${t.width}, one thread): ${t.imagesPerSecond === null ? t.note : `${f1(t.imagesPerSecond)} images/s`}`);
+    out.push("");
+  }
+  if (r.load) {
+    const l = r.load;
+    out.push("## Load (`npm run bench:load`)", "");
+    out.push(`${l.at.slice(0, 10)} on ${m(l.machine)}. ${l.config.readers} readers at once on a ${l.config.cases}-case, ${l.config.arms}-arm study (production build, PostgreSQL on localhost, app pool ${l.config.dbPool} connections); each reader opens a case page, fetches its ${l.config.arms + 1} images, autosaves ${l.config.draftsPerCase} drafts and submits, pausing ${l.config.thinkMs} ms ± 50 % between actions. ${l.totalRequests} requests in ${l.durationS} s (${l.requestsPerSecond} requests/s).`, "");
+    out.push("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target p95 |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const e of l.endpoints) {
+      const t = l.targets.find((x) => x.endpoint === e.endpoint);
+      out.push(`| ${e.endpoint} | ${e.requests} | ${e.requestsPerSecond} | ${e.p50} | ${e.p95} | ${e.p99} | ${e.errors} | ${t ? `< ${t.targetP95} ms: ${t.met ? "met" : "**not met**"}` : "–"} |`);
+    }
+    const a = l.answers;
+    out.push("", `Answers afterwards: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, wrong arm ${a.wrongArm}. Sign-in through the invitation link: p50 ${l.signIn.p50} ms, p95 ${l.signIn.p95} ms.`, "");
+  }
+  return out.join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, "skip-train": { type: "boolean", default: false }, "skip-load": { type: "boolean", default: false } } });
+  const prev = previous();
+  const train = values["skip-train"] ? prev.train ?? null : runTrainBench(values.quick!);
+  const load = values["skip-load"] ? prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null) : runLoadBench();
+  const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, load };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const md = benchmarksMarkdown(results);
+  writeFileSync("docs/benchmarks.md", md);
+  console.log(`\n${md}\nwritten: ${RESULTS}, docs/benchmarks.md`);
+}
