@@ -1,0 +1,30 @@
+// Shared shape of the coordinator's study endpoints: coordinator or admin, and only a study they
+// may manage (another coordinator's study answers 404, like a missing one).
+import { requireApiRole } from "../auth/session";
+import { handle } from "./handler";
+import { manageableStudy } from "../studies/study-builder";
+import { exportStudyAnswers } from "../export/answers-export";
+
+export async function managedStudyContext(params: Promise<{ id: string }>) {
+  const user = await requireApiRole("COORDINATOR", "ADMIN");
+  const { id } = await params;
+  await manageableStudy(user, id);
+  return { user, studyId: id };
+}
+
+/** GET handler that downloads a study's answers; each download is written to the audit log. */
+export function studyExportHandler(format: "csv" | "json") {
+  return (_req: Request, { params }: { params: Promise<{ id: string }> }) =>
+    handle(async () => {
+      const { user, studyId } = await managedStudyContext(params);
+      const file = await exportStudyAnswers(studyId, format, user.id);
+      return new Response(file.body, {
+        headers: {
+          "Content-Type": file.contentType,
+          "Content-Disposition": `attachment; filename="${file.filename}"`,
+          "Cache-Control": "private, no-store",
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    });
+}
