@@ -119,9 +119,10 @@ print(batch / times[len(times) // 2])
 
 function timeTorch(width: number, reps: number): TorchFigure {
   const base = { width, size: TRAIN_SIZE, batch: BATCH };
-  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
-  const run = spawnSync("python3", ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps)], { encoding: "utf8" });
+  // Debian's python3-torch installs for /usr/bin/python3, which need not be the python3 on PATH.
+  const python = ["python3", "/usr/bin/python3"].find((py) => spawnSync(py, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
+  if (!python) return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
+  const run = spawnSync(python, ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps)], { encoding: "utf8" });
   if (run.status !== 0) return { ...base, imagesPerSecond: null, note: `PyTorch run failed: ${run.stderr.trim().split("\n").at(-1)}` };
   return { ...base, imagesPerSecond: Number(run.stdout.trim()), note: "torch.set_num_threads(1)" };
 }
