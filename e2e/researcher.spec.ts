@@ -64,15 +64,26 @@ test.beforeAll(async () => {
   await writeFile(join(folder, "benign", "notes.txt"), "not an image");
 
   // The real worker entry point, in its own process, against the app's database and storage.
+  // Playwright's own loader hooks (NODE_OPTIONS) are not for the worker; tsx is.
+  const { NODE_OPTIONS: _playwrightHooks, ...env } = process.env;
   worker = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {
     cwd: process.cwd(),
-    env: { ...process.env, FOCUS_WORKER_CONCURRENCY: "1", FOCUS_STORAGE_DIR: storage },
+    env: { ...env, FOCUS_WORKER_CONCURRENCY: "1", FOCUS_STORAGE_DIR: storage },
     stdio: ["ignore", "pipe", "pipe"],
   });
   worker.stdout?.on("data", (d) => { workerLog += d; });
   worker.stderr?.on("data", (d) => { workerLog += d; });
   const pid = worker.pid!;
-  await expect.poll(async () => (await db().workerHeartbeat.findFirst({ where: { pid } }))?.id ?? null, { timeout: 90_000, message: `worker heartbeat; log:\n${workerLog}` }).not.toBeNull();
+  worker.on("exit", (code) => { workerLog += `\n[worker exited with ${code}]`; });
+  try {
+    await expect.poll(async () => (await db().workerHeartbeat.findFirst({ where: { pid } }))?.id ?? null, { timeout: 90_000 }).not.toBeNull();
+  } catch (e) {
+    throw new Error(`The worker did not report a heartbeat. Its output:\n${workerLog}`, { cause: e });
+  }
+});
+
+test.afterEach(async ({}, testInfo) => {
+  if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("worker output", { body: workerLog, contentType: "text/plain" }).then(() => console.log(`--- worker output ---\n${workerLog.slice(-5000)}`));
 });
 
 test.afterAll(async () => {
@@ -148,7 +159,7 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   const urlBefore = page.url();
   for (const variant of ["BASELINE", "CBAM"]) {
     const row = page.locator(`[data-testid^="queue-run-"][data-variant="${variant}"]`);
-    await expect(row, workerLog).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 180_000 });
+    await expect(row).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 180_000 });
     await expect(row.getByTestId("run-epoch")).toHaveText("1 / 1");
     await expect(row.getByTestId("run-auc")).toHaveText(/^[01]\.\d{3}$/);
     await expect(row).toContainText(/ · (wasm|cpu|node|gpu)/);
@@ -177,7 +188,7 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await expect.poll(async () => {
     await page.reload();
     return page.getByTestId("heatmap-cell").count();
-  }, { timeout: 120_000, intervals: [2000], message: workerLog }).toBe(2 * validation);
+  }, { timeout: 120_000, intervals: [2000] }).toBe(2 * validation);
   const map = page.getByTestId("heatmap-cell").first().locator("img");
   await expect.poll(() => map.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await expect(page.getByTestId("heatmap-gallery")).toContainText("BASELINE seed 1");
@@ -204,7 +215,7 @@ test("cancelling a running job stops it and marks it cancelled", async ({ page }
   await page.goto(`/researcher/datasets/${datasetId}`);
   await quickTraining(page, { variants: ["Baseline ResNet-18"], epochs: 5000 });
   const row = page.locator('[data-testid^="queue-run-"][data-status="RUNNING"]');
-  await expect(row, workerLog).toHaveCount(1, { timeout: 60_000 });
+  await expect(row).toHaveCount(1, { timeout: 60_000 });
   // At least one epoch done: the run is really training, not just claimed.
   await expect(row.getByTestId("run-epoch")).toHaveText(/^[1-9]\d* \/ 5000$/, { timeout: 60_000 });
   const runId = (await row.getAttribute("data-testid"))!.replace("queue-run-", "");
