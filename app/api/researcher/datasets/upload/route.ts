@@ -14,10 +14,15 @@ import { recordAudit } from "@/lib/audit/audit";
 
 export const dynamic = "force-dynamic";
 
+const ZIP_TYPES = new Set(["application/zip", "application/x-zip-compressed", "application/octet-stream"]);
+
 export function POST(req: Request) {
   return handle(async () => {
     const user = await requireApiRole("RESEARCHER", "ADMIN");
     const q = zipUploadQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
+    // A cross-site HTML form can only send form or text types; a zip body must say it is one.
+    const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+    if (!ZIP_TYPES.has(type)) throw new HttpError(415, `Send the zip itself as the body with Content-Type application/zip (got "${type || "none"}").`);
     const limits = defaultZipLimits();
     const declared = Number(req.headers.get("content-length") ?? NaN);
     if (Number.isFinite(declared) && declared > limits.maxUploadBytes) {
