@@ -9,6 +9,7 @@ import { db, JobStatus } from "@/lib/db/client";
 import { getBytes, putBytes, storageRoot } from "@/lib/storage/content-store";
 import { decodeMask, decodeRgb } from "@/lib/datasets/load-split";
 import { loadModel } from "@/lib/ml/models/save-load";
+import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { localisationMetrics } from "@/lib/ml/metrics/localisation";
 import { renderHeatmapOverlayPng, renderHeatmapPng } from "@/lib/ml/render/heatmap-png";
 import { gradCamOfImages, modelInputSize, resizeHeatmap } from "./heatmap-maps";
@@ -25,7 +26,7 @@ async function modelOfRun(runId: string, weightsKey: string): Promise<tf.LayersM
   const cached = modelCache.get(runId);
   if (cached) return cached;
   for (const [id, m] of modelCache) {
-    m.dispose();
+    disposeModel(m);
     modelCache.delete(id);
   }
   const model = await loadModel(join(storageRoot(), weightsKey));

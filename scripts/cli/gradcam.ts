@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { initBackend } from "@/lib/ml/backend/select-backend";
 import { decodeToSquareRgb } from "@/lib/ml/data/image-decode";
 import { loadModel, MODEL_JSON } from "@/lib/ml/models/save-load";
+import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { renderHeatmapOverlayPng } from "@/lib/ml/render/heatmap-png";
 import { gradCamOfImages, modelInputSize } from "@/lib/jobs/heatmap-maps";
 import { integerOption, UsageError } from "./arguments";
@@ -44,7 +45,7 @@ export function registerGradcam(program: Command): void {
       await writeFile(o.out, await renderHeatmapOverlayPng(rgb, cam.heatmap, side));
       const grid = Array.from({ length: side }, (_, y) => Array.from(cam.heatmap.subarray(y * side, (y + 1) * side), (v) => Math.round(v * 1000) / 1000));
       const meta = (model.getUserDefinedMetadata() as { focus?: Record<string, unknown> } | undefined)?.focus ?? null;
-      model.dispose();
+      disposeModel(model);
       if (o.json) {
         console.log(JSON.stringify({
           model: folder, image: o.image, out: o.out, inputSize: side, variant: meta?.variant ?? null,

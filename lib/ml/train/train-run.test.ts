@@ -8,7 +8,7 @@ import { initBackend } from "@/lib/ml/backend/select-backend";
 import { aucRoc } from "@/lib/ml/metrics/auc";
 import { loadModel } from "@/lib/ml/models/save-load";
 import { readCheckpoint } from "./checkpoint";
-import { disposeModel } from "./dispose-model";
+import { disposeModel } from "../models/dispose-model";
 import { TINY_RUN, syntheticSplit, tinyRunParams } from "./test-support/synthetic-run";
 import { predictPositive, trainRun, type EpochProgress, type TrainRunResult } from "./train-run";
 import { trainParamsSchema } from "./train-params";

@@ -16,7 +16,7 @@ import { aucRoc, rocCurve } from "@/lib/ml/metrics/auc";
 import { buildModel, type Variant } from "@/lib/ml/models/build-model";
 import { loadModel, saveModel } from "@/lib/ml/models/save-load";
 import { INPUT_NORMALISATION, batchRanges, epochFlips, epochOrder, imagesToInputTensor } from "./batches";
-import { disposeModel } from "./dispose-model";
+import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
 import { learningRateAt } from "./lr-schedule";
 import { SgdMomentum } from "./sgd-momentum";
