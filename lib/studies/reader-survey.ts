@@ -107,7 +107,8 @@ async function ensureSlotOrder(readerId: string, readerIndex: number, designSeed
 }
 
 async function studyCaseByNumber(studyId: string, caseNumber: number) {
-  if (!Number.isInteger(caseNumber) || caseNumber < 1) throw new HttpError(404, "No such case in this study.");
+  // Beyond the Int4 column's range Postgres would answer an error (a 500), not "no such case".
+  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31) throw new HttpError(404, "No such case in this study.");
   const studyCase = await db().studyCase.findUnique({
     where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
     select: { id: true, caseIndex: true, imageId: true },
@@ -279,30 +280,22 @@ export async function submitAnswer(readerId: string, studyId: string, caseNumber
 /** Bytes behind a reader's token, or null: another reader's token looks exactly like a missing one. */
 export async function resolveBlindToken(readerId: string, token: string): Promise<{ key: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  const row = await db().blindToken.findUnique({
-    where: { token },
-    select: {
-      readerId: true,
-      slot: true,
-      slotOrder: { select: { armOrder: true, studyCase: { select: { studyId: true, image: { select: { id: true, fileKey: true } } } } } },
-    },
-  });
+  // One round trip (this is the most frequent request of a survey: five per case): the token, its
+  // reader's invitation, and the picture behind the slot (the original for slot null, else the heat-map
+  // of the arm that this reader's slot order puts there; Postgres arrays are 1-based).
+  const rows = await db().$queryRaw<{ readerId: string; slot: number | null; invitationStatus: string | null; imageKey: string; overlayKey: string | null }[]>`
+    select t."readerId", t.slot, inv.status::text as "invitationStatus", i."fileKey" as "imageKey", h."overlayKey"
+      from "BlindToken" t
+      join "SlotOrder" so on so.id = t."slotOrderId"
+      join "StudyCase" c on c.id = so."studyCaseId"
+      join "Image" i on i.id = c."imageId"
+      left join "Invitation" inv on inv."studyId" = c."studyId" and inv."readerId" = t."readerId"
+      left join "StudyArm" a on t.slot is not null and a."studyId" = c."studyId" and a."armIndex" = so."armOrder"[t.slot + 1]
+      left join "Heatmap" h on h."modelRunId" = a."modelRunId" and h."imageId" = c."imageId"
+     where t.token = ${token}`;
+  const row = rows[0];
   if (!row || row.readerId !== readerId) return null;
-  const { studyCase } = row.slotOrder;
-  const invitation = await db().invitation.findUnique({
-    where: { studyId_readerId: { studyId: studyCase.studyId, readerId } },
-    select: { status: true },
-  });
-  if (!invitation || invitation.status === "REVOKED") return null;
-  if (row.slot === null) return { key: studyCase.image.fileKey };
-  const arm = await db().studyArm.findUnique({
-    where: { studyId_armIndex: { studyId: studyCase.studyId, armIndex: row.slotOrder.armOrder[row.slot] } },
-    select: { modelRunId: true },
-  });
-  if (!arm) return null;
-  const heatmap = await db().heatmap.findUnique({
-    where: { modelRunId_imageId: { modelRunId: arm.modelRunId, imageId: studyCase.image.id } },
-    select: { overlayKey: true },
-  });
-  return heatmap ? { key: heatmap.overlayKey } : null;
+  if (!row.invitationStatus || row.invitationStatus === "REVOKED") return null;
+  if (row.slot === null) return { key: row.imageKey };
+  return row.overlayKey ? { key: row.overlayKey } : null;
 }
