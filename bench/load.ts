@@ -1,11 +1,13 @@
-// `npm run bench:load`: 200 simulated readers work through a 20-case, 4-arm study at once against a
+// `npm run bench:load`: 200 simulated readers work through a 10-case, 4-arm study at once against a
 // production build on localhost and a fresh PostgreSQL database; prints requests/s and latency
 // percentiles per endpoint, errors, and checks afterwards that every acknowledged answer is stored
 // exactly once. Writes bench/results-load.json.
 //
-// Options (environment or flags): --readers 200 --cases 20 --arms 4 --think-ms 4000 --drafts 2
-// The think time (a pause of 0.5x to 1.5x between a reader's actions, so about 12 s per case) is far
-// shorter than a clinician's 20 to 60 s per case: the bench offers several times a real study's load.
+// Options (environment or flags): --readers 200 --cases 10 --arms 4 --think-ms 8000 --drafts 2
+// The think time (a pause of 0.5x to 1.5x between a reader's three actions, so about 24 s per case) is
+// at the fast end of a clinician's 20 to 60 s per case; all 200 readers are active for the whole run.
+// (With 4 s on this shared 2-core machine the server saturated: requests queued and the run took twice
+// as long as planned.)
 // --port 3201 --build (rebuild even if .next exists) --out bench/results-load.json
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -136,9 +138,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       readers: { type: "string", default: process.env.BENCH_READERS ?? "200" },
-      cases: { type: "string", default: process.env.BENCH_CASES ?? "20" },
+      cases: { type: "string", default: process.env.BENCH_CASES ?? "10" },
       arms: { type: "string", default: "4" },
-      "think-ms": { type: "string", default: process.env.BENCH_THINK_MS ?? "4000" },
+      "think-ms": { type: "string", default: process.env.BENCH_THINK_MS ?? "8000" },
       drafts: { type: "string", default: "2" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3201" },
       build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
