@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { staffUser, uniqueEmail } from "./support/seed";
-import { seedDatasetWithRuns } from "./support/study-fixtures";
+import { seedDatasetWithRuns } from "../lib/testing/seed-runs";
 import { runStatsCli } from "../lib/stats/cli";
 import { db } from "../lib/db/client";
 

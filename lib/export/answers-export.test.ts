@@ -1,7 +1,7 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { db, disconnectDb } from "../db/client";
-import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../../e2e/support/study-fixtures";
+import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../testing/seed-runs";
 import { createDraftStudy, publishStudy } from "../studies/study-builder";
 import { readerCase, submitAnswer } from "../studies/reader-survey";
 import { parseCsvRecords, readAnswerRows } from "../stats/answers-csv";

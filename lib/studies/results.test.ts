@@ -5,7 +5,7 @@ import { mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { db, disconnectDb } from "../db/client";
-import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../../e2e/support/study-fixtures";
+import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../testing/seed-runs";
 import { createDraftStudy, publishStudy } from "./study-builder";
 import { readerCase, submitAnswer } from "./reader-survey";
 import { studyResults, localisationAgreement, armBars } from "./results";

@@ -2,7 +2,7 @@
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { db, disconnectDb } from "../db/client";
-import { seedDatasetWithRuns, fixtureCoordinator } from "../../e2e/support/study-fixtures";
+import { seedDatasetWithRuns, fixtureCoordinator } from "../testing/seed-runs";
 import { closeStudy, createDraftStudy, draftInputFromForm, publishStudy, StudyInputError, updateStudySettings, manageableStudy, candidateCases } from "./study-builder";
 import { DEFAULT_QUESTION } from "./study-settings";
 

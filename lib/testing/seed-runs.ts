@@ -1,11 +1,11 @@
-// Seeded model runs with heat-maps (tiny real PNGs in storage) for coordinator tests, written straight to the
-// database and the storage folder the app reads. Used by the browser test and by lib/studies DB tests.
+// Seeded model runs with heat-maps (tiny real PNGs in storage), written straight to the database and the
+// storage folder the app reads. Used by integration tests, browser tests and the load benchmark.
 import { randomBytes } from "node:crypto";
-import { db } from "../../lib/db/client";
-import { putBytes } from "../../lib/storage/content-store";
-import { encodeRgbPng } from "../../lib/ml/render/heatmap-png";
-import { createInvitation } from "../../lib/studies/invitations";
-import { newPseudonym } from "../../lib/users/pseudonym";
+import { db } from "../db/client";
+import { putBytes } from "../storage/content-store";
+import { encodeRgbPng } from "../ml/render/heatmap-png";
+import { createInvitation } from "../studies/invitations";
+import { newPseudonym } from "../users/pseudonym";
 
 export type VariantName = "BASELINE" | "SE" | "CBAM" | "GC";
 
@@ -61,6 +61,7 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
       }),
     );
   }
+  const heatmapIds: string[] = [];
   const missing = new Set((opts.missing ?? []).map(([v, i]) => `${v}|${i}`));
   const correct = opts.correct ?? ((v: number, i: number) => v === 0 || i % 4 !== 3);
   const energy = opts.energy ?? ((v: number) => 0.2 + 0.1 * v);
@@ -69,7 +70,7 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
       if (missing.has(`${v}|${i}`)) continue;
       const overlayKey = await tinyPng(40 * v, 20 * i, 200);
       const ok = correct(v, i);
-      await db().heatmap.create({
+      const heatmap = await db().heatmap.create({
         data: {
           modelRunId: runs[v].id,
           imageId: images[i].id,
@@ -80,10 +81,12 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
           mapKey: overlayKey,
           energyInMask: energy(v, i),
         },
+        select: { id: true },
       });
+      heatmapIds.push(heatmap.id);
     }
   }
-  return { dataset, job, runs, images };
+  return { dataset, job, runs, images, heatmapIds };
 }
 
 /** A specialist invited to the study (through the app's own invitation code); returns the reader's user row. */
