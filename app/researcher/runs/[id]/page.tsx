@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { heatmapComparison, runDetail } from "@/lib/researcher/console-queries";
 import { formatAuc, formatEta, formatMoment, runLabel, statusClass } from "../../format";
-import { AutoRefresh } from "../../components/auto-refresh";
+import { AutoRefresh } from "@/app/components/auto-refresh";
 import { RocChart, TrainingCurves } from "../../components/charts";
 import { CancelRetryButtons, ReadyToggle } from "../../components/run-controls";
 import { HeatmapGallery } from "../../heatmap-gallery";

@@ -10,7 +10,7 @@ import type { StatsSummary } from "@/lib/stats/summary";
 import { EmptyState } from "../../../../components/empty-state";
 import { formatPercent, formatStat, StatusBadge } from "../../format";
 import { ChoiceChart } from "./choice-chart";
-import { AutoRefresh } from "./auto-refresh";
+import { AutoRefresh } from "@/app/components/auto-refresh";
 
 export const dynamic = "force-dynamic";
 
@@ -60,7 +60,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">Results</h1>
         <StatusBadge status={study.status} />
-        {study.status === "OPEN" && <AutoRefresh />}
+        {study.status === "OPEN" && <AutoRefresh seconds={10} initiallyOn label="Live: refresh" />}
         <div className="ml-auto flex gap-3 text-sm">
           <a href={`/api/coordinator/studies/${id}/export.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-csv">Export CSV</a>
           <a href={`/api/coordinator/studies/${id}/export.json`} className="rounded border border-slate-400 px-3 py-1">Export JSON</a>

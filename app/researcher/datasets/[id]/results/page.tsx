@@ -9,7 +9,7 @@ import { formatMeanSd } from "@/lib/researcher/auc-summary";
 import { datasetResults, heatmapComparison, succeededRuns } from "@/lib/researcher/console-queries";
 import { EmptyState } from "../../../../components/empty-state";
 import { formatAuc, runLabel, statusClass } from "../../../format";
-import { AutoRefresh } from "../../../components/auto-refresh";
+import { AutoRefresh } from "@/app/components/auto-refresh";
 import { RocChart, TrainingCurves } from "../../../components/charts";
 import { HeatmapForm } from "../../../components/heatmap-form";
 import { ReadyToggle } from "../../../components/run-controls";

@@ -1,5 +1,5 @@
 "use client";
-// Re-renders the server page on an interval (results pages while runs or heat-maps are being produced).
+// Re-renders the server page on an interval: live results while readers answer or runs train.
 import { useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 
