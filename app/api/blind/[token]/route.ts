@@ -1,6 +1,7 @@
 import { currentUser } from "@/lib/auth/session";
 import { resolveBlindToken } from "@/lib/studies/reader-survey";
 import { getBytes } from "@/lib/storage/content-store";
+import { pngResponse } from "@/lib/http/png-response";
 
 export const dynamic = "force-dynamic";
 
@@ -16,12 +17,5 @@ export async function GET(_req: Request, { params }: { params: Promise<{ token: 
   if (!found) return notFound();
   const bytes = await getBytes(found.key).catch(() => null);
   if (!bytes) return notFound();
-  return new Response(new Uint8Array(bytes), {
-    headers: {
-      "Content-Type": "image/png",
-      "Content-Length": String(bytes.byteLength),
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return pngResponse(bytes, "private, no-store");
 }

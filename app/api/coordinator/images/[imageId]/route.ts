@@ -3,7 +3,7 @@ import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
 import { HttpError } from "@/lib/http/http-error";
-import { getBytes } from "@/lib/storage/content-store";
+import { storedPngResponse } from "@/lib/http/png-response";
 
 export const dynamic = "force-dynamic";
 
@@ -13,10 +13,6 @@ export function GET(_req: Request, { params }: { params: Promise<{ imageId: stri
     const { imageId } = await params;
     const image = await db().image.findUnique({ where: { id: imageId }, select: { fileKey: true } });
     if (!image) throw new HttpError(404, "No such image.");
-    const bytes = await getBytes(image.fileKey).catch(() => null);
-    if (!bytes) throw new HttpError(404, "The image file is missing from storage.");
-    return new Response(new Uint8Array(bytes), {
-      headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" },
-    });
+    return storedPngResponse(image.fileKey, "image");
   });
 }

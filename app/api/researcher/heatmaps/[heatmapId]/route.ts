@@ -3,7 +3,7 @@ import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
 import { HttpError } from "@/lib/http/http-error";
-import { getBytes } from "@/lib/storage/content-store";
+import { storedPngResponse } from "@/lib/http/png-response";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
@@ -17,10 +17,6 @@ export function GET(req: Request, { params }: { params: Promise<{ heatmapId: str
     const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
     const heatmap = await db().heatmap.findUnique({ where: { id: heatmapId }, select: { overlayKey: true, mapKey: true } });
     if (!heatmap) throw new HttpError(404, "No such heat-map.");
-    const bytes = await getBytes(kind === "map" ? heatmap.mapKey : heatmap.overlayKey).catch(() => null);
-    if (!bytes) throw new HttpError(404, "The heat-map file is missing from storage.");
-    return new Response(new Uint8Array(bytes), {
-      headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" },
-    });
+    return storedPngResponse(kind === "map" ? heatmap.mapKey : heatmap.overlayKey, "heat-map");
   });
 }

@@ -3,7 +3,7 @@ import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
 import { HttpError } from "@/lib/http/http-error";
-import { getBytes } from "@/lib/storage/content-store";
+import { storedPngResponse } from "@/lib/http/png-response";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
@@ -19,10 +19,6 @@ export function GET(req: Request, { params }: { params: Promise<{ imageId: strin
     if (!image) throw new HttpError(404, "No such image.");
     const key = kind === "mask" ? image.maskKey : image.fileKey;
     if (!key) throw new HttpError(404, "This image has no mask.");
-    const bytes = await getBytes(key).catch(() => null);
-    if (!bytes) throw new HttpError(404, "The image file is missing from storage.");
-    return new Response(new Uint8Array(bytes), {
-      headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff" },
-    });
+    return storedPngResponse(key, "image");
   });
 }
