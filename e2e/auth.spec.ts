@@ -1,12 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { submitSignIn } from "./support/sign-in";
 import { staffUser, studyWithInvitation } from "./support/seed";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 const HOMES = { ADMIN: "/admin/users", COORDINATOR: "/coordinator", RESEARCHER: "/researcher" } as const;
 const STAFF_PAGES = ["/admin/users", "/coordinator", "/researcher"];
@@ -14,7 +9,7 @@ const STAFF_PAGES = ["/admin/users", "/coordinator", "/researcher"];
 for (const role of ["ADMIN", "COORDINATOR", "RESEARCHER"] as const) {
   test(`${role.toLowerCase()} signs in and lands on their home`, async ({ page }) => {
     const u = await staffUser(role);
-    await signIn(page, u.email, u.password);
+    await submitSignIn(page, u.email, u.password);
     await expect(page).toHaveURL(new RegExp(`${HOMES[role]}$`));
     await expect(page.getByTestId("whoami")).toBeVisible();
     for (const other of STAFF_PAGES) {
@@ -28,7 +23,7 @@ for (const role of ["ADMIN", "COORDINATOR", "RESEARCHER"] as const) {
 
 test("a wrong password is refused with a message and no session", async ({ page }) => {
   const u = await staffUser("COORDINATOR");
-  await signIn(page, u.email, "not the password");
+  await submitSignIn(page, u.email, "not the password");
   await expect(page.getByRole("alert").filter({ hasText: "Email or password is not right." })).toBeVisible();
   const res = await page.goto("/coordinator");
   await expect(page).toHaveURL(/\/signin$/);
@@ -70,7 +65,7 @@ test("an invitation link signs a specialist in once, then is refused", async ({ 
 
 test("an admin creates a coordinator, who can sign in; bad input names the field", async ({ page, browser }) => {
   const admin = await staffUser("ADMIN");
-  await signIn(page, admin.email, admin.password);
+  await submitSignIn(page, admin.email, admin.password);
   await expect(page).toHaveURL(/\/admin\/users$/);
   await page.getByLabel("email").fill("not-an-email");
   await page.getByRole("button", { name: "Create" }).click();
@@ -84,7 +79,7 @@ test("an admin creates a coordinator, who can sign in; bad input names the field
 
   const ctx = await browser.newContext();
   const p2 = await ctx.newPage();
-  await signIn(p2, email, "a long enough password");
+  await submitSignIn(p2, email, "a long enough password");
   await expect(p2).toHaveURL(/\/coordinator$/);
   await ctx.close();
 

@@ -8,14 +8,8 @@ import { staffUser, uniqueEmail } from "./support/seed";
 import { seedDatasetWithRuns } from "../lib/testing/seed-runs";
 import { runStatsCli } from "../lib/stats/cli";
 import { db } from "../lib/db/client";
+import { signIn } from "./support/sign-in";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
-}
 
 async function invite(page: Page, name: string, specialty: "DERMATOLOGY" | "RADIOLOGY") {
   const email = uniqueEmail(name.toLowerCase());

@@ -13,6 +13,7 @@ import sharp from "sharp";
 import { staffUser, studyWithInvitation } from "./support/seed";
 import { db } from "../lib/db/client";
 import { buildZip, type ZipEntrySpec } from "../lib/researcher/zip-writer-for-tests";
+import { signIn } from "./support/sign-in";
 
 test.describe.configure({ mode: "serial" });
 
@@ -22,13 +23,6 @@ let folder: string;
 let worker: ChildProcess | undefined;
 let workerLog = "";
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("whoami")).toBeVisible();
-}
 
 /** A 48 px PNG: noise, plus a bright disc for the positive class (so there is something to find). */
 async function lesionPng(seed: number, positive: boolean): Promise<Buffer> {
