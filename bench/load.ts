@@ -4,6 +4,7 @@
 // exactly once. Writes bench/results-load.json.
 //
 // Options (environment or flags): --readers 200 --cases 10 --arms 4 --think-ms 8000 --drafts 2
+// --ramp-ms 0 (spread the readers' first request over this many ms; 0 = all at once)
 // The think time (a pause of 0.5x to 1.5x between a reader's three actions, so about 24 s per case) is
 // at the fast end of a clinician's 20 to 60 s per case; all 200 readers are active for the whole run.
 // (With 4 s on this shared 2-core machine the server saturated: requests queued and the run took twice
@@ -34,7 +35,7 @@ export interface LoadResult {
   kind: "load";
   at: string;
   machine: ReturnType<typeof machineInfo>;
-  config: { readers: number; cases: number; arms: number; thinkMs: number; draftsPerCase: number; dbPool: number };
+  config: { readers: number; cases: number; arms: number; thinkMs: number; draftsPerCase: number; rampMs: number; dbPool: number };
   durationS: number;
   totalRequests: number;
   requestsPerSecond: number;
@@ -48,7 +49,7 @@ export interface LoadResult {
   passed: boolean;
 }
 
-export async function runLoadBench(o: { readers: number; cases: number; arms: number; thinkMs: number; drafts: number; port: number; build: boolean }): Promise<LoadResult> {
+export async function runLoadBench(o: { readers: number; cases: number; arms: number; thinkMs: number; drafts: number; rampMs: number; port: number; build: boolean }): Promise<LoadResult> {
   const tdb = await createTestDatabase();
   const storage = mkdtempSync(join(tmpdir(), "focus-load-storage-"));
   const appEnv = { DATABASE_URL: tdb.url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "load-bench-secret-".padEnd(40, "x") };
@@ -69,8 +70,10 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
     console.log(`${o.readers} readers start at once (think time ${o.thinkMs} ms ± 50 %, ${o.drafts} autosaves per case)…`);
     const started = performance.now();
     await Promise.all(
-      readers.map((r, i) =>
-        runReader({
+      readers.map(async (r, i) => {
+        // 0 = all readers open their first case in the same instant (the worst case for the first page).
+        if (o.rampMs > 0) await new Promise((w) => setTimeout(w, (i / readers.length) * o.rampMs));
+        return runReader({
           base: app!.base,
           studyId,
           cases: o.cases,
@@ -79,8 +82,8 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
           thinkMs: o.thinkMs,
           draftsPerCase: o.drafts,
           onSubmitted: (caseNumber, slot, rationale) => expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
-        }),
-      ),
+        });
+      }),
     );
     const durationS = (performance.now() - started) / 1000;
     const endpoints = recorder.summarise(durationS);
@@ -102,7 +105,7 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
       kind: "load",
       at: new Date().toISOString(),
       machine,
-      config: { readers: o.readers, cases: o.cases, arms: o.arms, thinkMs: o.thinkMs, draftsPerCase: o.drafts, dbPool: Number(process.env.FOCUS_DB_POOL ?? 10) },
+      config: { readers: o.readers, cases: o.cases, arms: o.arms, thinkMs: o.thinkMs, draftsPerCase: o.drafts, rampMs: o.rampMs, dbPool: Number(process.env.FOCUS_DB_POOL ?? 10) },
       durationS: Math.round(durationS * 10) / 10,
       totalRequests,
       requestsPerSecond: Math.round((totalRequests / durationS) * 10) / 10,
@@ -142,6 +145,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       arms: { type: "string", default: "4" },
       "think-ms": { type: "string", default: process.env.BENCH_THINK_MS ?? "8000" },
       drafts: { type: "string", default: "2" },
+      "ramp-ms": { type: "string", default: process.env.BENCH_RAMP_MS ?? "0" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3201" },
       build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
       out: { type: "string", default: "bench/results-load.json" },
@@ -153,6 +157,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     arms: Number(values.arms),
     thinkMs: Number(values["think-ms"]),
     drafts: Number(values.drafts),
+    rampMs: Number(values["ramp-ms"]),
     port: Number(values.port),
     build: values.build!,
   });

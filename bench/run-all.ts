@@ -67,7 +67,7 @@ export function benchmarksMarkdown(r: BenchResults): string {
   if (r.load) {
     const l = r.load;
     out.push("## Load (`npm run bench:load`)", "");
-    out.push(`${l.at.slice(0, 10)} on ${m(l.machine)}. ${l.config.readers} readers at once on a ${l.config.cases}-case, ${l.config.arms}-arm study (production build, PostgreSQL on localhost, app pool ${l.config.dbPool} connections); each reader opens a case page, fetches its ${l.config.arms + 1} images, autosaves ${l.config.draftsPerCase} drafts and submits, pausing ${l.config.thinkMs} ms ± 50 % between actions. ${l.totalRequests} requests in ${l.durationS} s (${l.requestsPerSecond} requests/s).`, "");
+    out.push(`${l.at.slice(0, 10)} on ${m(l.machine)}. ${l.config.readers} readers at once on a ${l.config.cases}-case, ${l.config.arms}-arm study (production build, PostgreSQL on localhost, app pool ${l.config.dbPool} connections); each reader opens a case page, fetches its ${l.config.arms + 1} images, autosaves ${l.config.draftsPerCase} drafts and submits, pausing ${l.config.thinkMs} ms ± 50 % between actions; ${l.config.rampMs ? `first requests spread over ${l.config.rampMs} ms` : `all ${l.config.readers} start in the same instant (so the first case page meets a burst of 200 renders and 1,000 image requests)`}. ${l.totalRequests} requests in ${l.durationS} s (${l.requestsPerSecond} requests/s).`, "");
     out.push("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target p95 |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const e of l.endpoints) {
       const t = l.targets.find((x) => x.endpoint === e.endpoint);
