@@ -46,6 +46,7 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
   const url = embeddedUrl("focus", port);
   const storage = mkdtempSync(join(tmpdir(), "focus-fault-storage-"));
   const appEnv = { DATABASE_URL: url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "fault-test-secret-".padEnd(40, "x") };
+  const savedEnv = Object.fromEntries(Object.keys(appEnv).map((k) => [k, process.env[k]]));
   Object.assign(process.env, appEnv);
   let app: Awaited<ReturnType<typeof startProductionApp>> | undefined;
   try {
@@ -89,6 +90,10 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
     agent.destroy();
     await app?.stop();
     await pgHandle?.stop();
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     rmSync(parent, { recursive: true, force: true });
     rmSync(storage, { recursive: true, force: true });
   }
