@@ -1,24 +1,20 @@
-// Screenshots for the README, overwritten on every browser-test run: the reader's blinded grid, the
-// coordinator's results and the researcher's model comparison, on seeded data.
+// Screenshots of the reader's blinded grid, the coordinator's results and the researcher's model
+// comparison, on seeded data. Written to test-results/screenshots on every run; with
+// FOCUS_UPDATE_SCREENSHOTS=1 they replace the README's copies in docs/screenshots, so an ordinary
+// test run never changes tracked files.
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { db } from "../lib/db/client";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { submitAnswer } from "../lib/studies/reader-survey";
 import { staffUser } from "./support/seed";
+import { signIn } from "./support/sign-in";
 
-const DIR = "docs/screenshots";
+const DIR = process.env.FOCUS_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots";
 mkdirSync(DIR, { recursive: true });
 
 test.use({ viewport: { width: 1280, height: 860 } });
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/signin$/);
-}
 
 test("screenshots: reader grid, coordinator results, researcher model comparison", async ({ page, browser }) => {
   test.setTimeout(120_000);
