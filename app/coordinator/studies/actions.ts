@@ -11,6 +11,8 @@ import {
 } from "@/lib/studies/study-builder";
 import { createInvitation, reissueInvitation, revokeInvitation } from "@/lib/studies/invitations";
 import { db } from "@/lib/db/client";
+import { emailInvitation } from "@/lib/mail/email-invitation";
+import { emailOutcomeMessage, type EmailOutcome } from "@/lib/mail/email-outcome";
 import { ZodError } from "zod";
 
 export interface FormState {
@@ -20,6 +22,8 @@ export interface FormState {
   missing?: MissingHeatmap[];
   /** An invitation link, shown once. */
   link?: string;
+  /** What happened to the invitation email; absent when mail is off (no FOCUS_SMTP_URL). */
+  email?: EmailOutcome;
 }
 
 function failure(e: unknown): FormState {
@@ -97,13 +101,14 @@ export async function deleteDraftAction(studyId: string, _prev: FormState): Prom
 export async function inviteAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
   try {
     const user = await staffFor(studyId);
-    const { reader, link } = await createInvitation(
+    const { invitation, reader, link } = await createInvitation(
       studyId,
       { email: form.get("email"), name: form.get("name"), specialty: form.get("specialty") },
       user.id,
     );
+    const email = (await emailInvitation(invitation.id, link, user.id)) ?? undefined;
     revalidatePath(`/coordinator/studies/${studyId}`);
-    return { ok: true, message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`, link };
+    return { ok: true, message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`, link, email };
   } catch (e) {
     return failure(e);
   }
@@ -119,8 +124,11 @@ export async function reissueAction(studyId: string, invitationId: string, _prev
     const user = await staffFor(studyId);
     await invitationOfStudy(studyId, invitationId);
     const { link } = await reissueInvitation(invitationId, user.id);
+    const email = (await emailInvitation(invitationId, link, user.id)) ?? undefined;
     revalidatePath(`/coordinator/studies/${studyId}`);
-    return { ok: true, message: "New link (the old one no longer works). Copy it now: it is shown only once.", link };
+    // The re-issue button shows only the message, so the email outcome goes into it.
+    const emailNote = email ? ` ${emailOutcomeMessage(email)}` : "";
+    return { ok: true, message: `New link (the old one no longer works). Copy it now: it is shown only once.${emailNote}`, link, email };
   } catch (e) {
     return failure(e);
   }

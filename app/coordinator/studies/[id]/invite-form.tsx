@@ -3,6 +3,7 @@ import { startTransition, useActionState, useRef } from "react";
 import type { FormState } from "../actions";
 import { FieldError } from "../settings-fields";
 import { OneTimeLink } from "./action-button";
+import { emailOutcomeMessage } from "@/lib/mail/email-outcome";
 
 const initial: FormState = { ok: false, message: "" };
 
@@ -47,6 +48,11 @@ export function InviteForm({ action }: { action: (prev: FormState, form: FormDat
         </div>
       </form>
       {state.message && <p role={state.ok ? "status" : "alert"} className={`mt-2 text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</p>}
+      {state.email && (
+        <p role={state.email.sent ? "status" : "alert"} data-testid="invitation-email" className={`mt-2 text-sm ${state.email.sent ? "text-green-700" : "text-amber-700"}`}>
+          {emailOutcomeMessage(state.email)}
+        </p>
+      )}
       {state.link && <OneTimeLink link={state.link} />}
     </div>
   );
