@@ -8,7 +8,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
-import { registerWasmGradKernels, unregisterWasmGradKernels } from "@/lib/ml/backend/wasm-grad-kernels";
+import { registerWasmGradKernels, setInputGradMethod, unregisterWasmGradKernels } from "@/lib/ml/backend/wasm-grad-kernels";
 
 interface LayerShape {
   label: string;
@@ -27,6 +27,12 @@ const layers: LayerShape[] = quick
       { label: "stage1 3x3/1 c64 64px b16", batch: 16, size: 64, inC: 64, outC: 64, kernel: 3, stride: 1 },
       { label: "stage2 3x3/2 c64->128 64px b16", batch: 16, size: 64, inC: 64, outC: 128, kernel: 3, stride: 2 },
       { label: "stem 7x7/2 c3->64 128px b16", batch: 16, size: 128, inC: 3, outC: 64, kernel: 7, stride: 2 },
+      // ResNet-18 width 1 at 64 px, batch 16 (the training benchmark's shapes)
+      { label: "layer1 3x3/1 c64 16px b16", batch: 16, size: 16, inC: 64, outC: 64, kernel: 3, stride: 1 },
+      { label: "layer2 3x3/2 c64->128 16px b16", batch: 16, size: 16, inC: 64, outC: 128, kernel: 3, stride: 2 },
+      { label: "layer2 1x1/2 c64->128 16px b16", batch: 16, size: 16, inC: 64, outC: 128, kernel: 1, stride: 2 },
+      { label: "layer3 3x3/1 c256 4px b16", batch: 16, size: 4, inC: 256, outC: 256, kernel: 3, stride: 1 },
+      { label: "layer4 3x3/1 c512 2px b16", batch: 16, size: 2, inC: 512, outC: 512, kernel: 3, stride: 1 },
     ];
 
 function medianMs(runs: number, f: () => tf.Tensor): number {
@@ -57,6 +63,15 @@ function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
   const result: Record<string, number> = {};
   result["forward Conv2D"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
   result["Conv2DBackpropInput (ours)"] = medianMs(5, backpropInput);
+  if (stride === 1 && kernel > 1) {
+    // The other formulation, to check the automatic choice (conv for stride 1, matmul + col2im otherwise).
+    setInputGradMethod("matmul");
+    try {
+      result["Conv2DBackpropInput (matmul+col2im)"] = medianMs(5, backpropInput);
+    } finally {
+      setInputGradMethod(undefined);
+    }
+  }
   result["Conv2DBackpropFilter (ours)"] = medianMs(5, backpropFilter);
   if (withStock) {
     unregisterWasmGradKernels();

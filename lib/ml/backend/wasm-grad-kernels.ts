@@ -14,7 +14,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { antiIdentity, planFilterGradAxis, planInputGradAxis } from "./conv-grad-geometry";
+import { planInputGradAxis } from "./conv-grad-geometry";
+import { col2imAdd, im2colTransposed, rotateSwapFilter, toChannelMajor, transpose2d, type ConvGeometry } from "./conv-grad-layout";
 import { withWasmKernelScope, type WasmKernelScope } from "./wasm-kernel-scope";
 
 const BACKEND = "wasm";
@@ -70,9 +71,39 @@ function conv2dValid(
   return scope.run("Conv2D", { x, filter }, { strides: [1, 1], pad, dataFormat: "NHWC", dilations });
 }
 
+/** Largest transient matrix (floats) a gradient builds at once; bigger batches are split by image. */
+export const MAX_TRANSIENT_FLOATS = 1 << 24;
+
+function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+/** Images per chunk so that `floatsPerImage · chunk` stays under MAX_TRANSIENT_FLOATS (at least 1). */
+function imagesPerChunk(batch: number, floatsPerImage: number): number {
+  return Math.max(1, Math.min(batch, Math.floor(MAX_TRANSIENT_FLOATS / Math.max(1, floatsPerImage))));
+}
+
+/** 1x1, stride 1, no padding: the convolution is a plain matmul over (n, h, w). */
+function isPointwise(g: ConvGeometry): boolean {
+  return g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && g.padTop === 0 && g.padLeft === 0;
+}
+
 /**
- * dW = conv2d(x transposed to [C, H, W, N], dy transposed to [OH, OW, N, Co] as the filter,
- * dilation = forward stride, forward padding), giving [C, KH, KW, Co], then transposed to [KH, KW, C, Co].
+ * dW[(kh,kw,c), co] = patchesᵀ · dy, one XNNPACK matmul per chunk of images (conv-grad-layout.ts). The
+ * product is already [KH, KW, C, Co], so no transpose follows.
  */
 function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -80,86 +111,137 @@ function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend
   const attrs = args.attrs as unknown as ConvGradAttrs & { filterShape: Shape4 };
   assertSupported("Conv2DBackpropFilter", attrs);
   const info = convInfo(x.shape as Shape4, attrs.filterShape, attrs);
-  const rows = planFilterGradAxis(info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top, info.outHeight);
-  const cols = planFilterGradAxis(info.inWidth, info.filterWidth, info.strideWidth, info.padInfo.left, info.outWidth);
+  const g = geometryOf(info);
+  const n = info.batchSize;
+  const rows = g.filterHeight * g.filterWidth * g.inChannels;
+  const positions = g.outHeight * g.outWidth;
+  const pointwise = isPointwise(g);
+  const chunk = imagesPerChunk(n, rows * positions + g.inChannels * g.inHeight * g.inWidth);
 
   return withWasmKernelScope(backend, (scope) => {
-    const xT = scope.transpose(x, [3, 1, 2, 0]);
-    const dyT = scope.transpose(dy, [1, 2, 0, 3]);
-    let g = conv2dValid(
-      scope,
-      xT,
-      dyT,
-      explicitPad(rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter),
-      [info.strideHeight, info.strideWidth],
-    );
-    if (rows.cropOutputAfter > 0 || cols.cropOutputAfter > 0) {
-      g = scope.slice(g, [0, 0, 0, 0], [info.inChannels, info.filterHeight, info.filterWidth, info.outChannels]);
+    const dy2 = scope.reshape(dy, [n * positions, g.outChannels]);
+    let acc: tf.TensorInfo | undefined;
+    for (let n0 = 0; n0 < n; n0 += chunk) {
+      const nc = Math.min(chunk, n - n0);
+      const xc = scope.alloc([g.inChannels, nc * g.inHeight * g.inWidth]);
+      toChannelMajor(scope.heap(x), g, n0, nc, scope.heap(xc));
+      let patches = xc;
+      if (!pointwise) {
+        patches = scope.alloc([rows, nc * positions]);
+        im2colTransposed(scope.heap(xc), g, nc, scope.heap(patches));
+        scope.free(xc);
+      }
+      const dyPart = nc === n ? dy2 : scope.slice(dy2, [n0 * positions, 0], [nc * positions, g.outChannels]);
+      const part = matmul(scope, patches, dyPart);
+      scope.free(patches);
+      if (dyPart !== dy2) scope.free(dyPart);
+      if (acc === undefined) {
+        acc = part;
+      } else {
+        const sum = scope.run("Add", { a: acc, b: part });
+        scope.free(acc);
+        scope.free(part);
+        acc = sum;
+      }
     }
-    return scope.transpose(g, [1, 2, 0, 3]);
+    return scope.reshape(acc as tf.TensorInfo, [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
   });
+}
+
+/** [M, K] · [K, N] through the wasm BatchMatMul without transposes (its XNNPACK path). */
+function matmul(scope: WasmKernelScope, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  const [m, k] = a.shape.slice(-2);
+  const a3 = scope.reshape(a, [1, m, k]);
+  const b3 = scope.reshape(b, [1, ...b.shape.slice(-2)]);
+  const out = scope.run("BatchMatMul", { a: a3, b: b3 }, { transposeA: false, transposeB: false });
+  scope.free(a3);
+  scope.free(b3);
+  return scope.reshape(out, out.shape.slice(1));
 }
 
 /** Filter rotated by 180° in space with in/out channels swapped: [KH, KW, C, Co] -> [KH, KW, Co, C]. */
 function rotatedFilter(scope: WasmKernelScope, filter: tf.TensorInfo): tf.TensorInfo {
   const [kh, kw, c, co] = filter.shape as Shape4;
-  const taps = kh * kw;
-  let rotated = filter;
-  if (taps > 1) {
-    // The wasm Reverse kernel is slow; a [taps x taps] anti-identity matmul reverses (kh, kw) exactly.
-    const j = scope.constant([1, taps, taps], antiIdentity(taps));
-    const flat = scope.reshape(filter, [1, taps, c * co]);
-    const product = scope.run("BatchMatMul", { a: j, b: flat }, { transposeA: false, transposeB: false });
-    rotated = scope.reshape(product, [kh, kw, c, co]);
-  }
-  return scope.transpose(rotated, [0, 1, 3, 2]);
+  const out = scope.alloc([kh, kw, co, c]);
+  rotateSwapFilter(scope.heap(filter), kh, kw, c, co, scope.heap(out));
+  return out;
 }
 
 /**
- * dx = conv2d(dy with stride−1 zeros inserted, rotated filter, stride 1,
- * padding KH−1−padTop / KW−1−padLeft before and the rest after).
+ * Stride 1: dx = conv2d(dy, rotated filter, padding KH−1−padTop / KW−1−padLeft before and the rest
+ * after) — one XNNPACK convolution, as cheap as the forward one.
  */
+function inputGradByConv(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const rows = planInputGradAxis(info.inHeight, info.filterHeight, 1, info.padInfo.top, info.outHeight);
+  const cols = planInputGradAxis(info.inWidth, info.filterWidth, 1, info.padInfo.left, info.outWidth);
+  let d = dy;
+  if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
+    d = scope.slice(
+      d,
+      [0, rows.cropBefore, cols.cropBefore, 0],
+      [info.batchSize, rows.dilatedSize - rows.cropBefore - rows.cropAfter, cols.dilatedSize - cols.cropBefore - cols.cropAfter, info.outChannels],
+    );
+  }
+  const w = rotatedFilter(scope, filter);
+  return conv2dValid(scope, d, w, explicitPad(rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter), [1, 1]);
+}
+
+/**
+ * Any stride: cols = dy · Wᵀ (one XNNPACK matmul per chunk of images), then col2im adds each column
+ * back to the input position it came from. No zero insertion, so a stride-2 layer costs what its
+ * forward pass costs instead of four times as much.
+ */
+function inputGradByMatmul(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const g = geometryOf(info);
+  const n = info.batchSize;
+  const rowLen = g.filterHeight * g.filterWidth * g.inChannels;
+  const positions = g.outHeight * g.outWidth;
+  const wT = scope.alloc([g.outChannels, rowLen]);
+  transpose2d(scope.heap(filter), rowLen, g.outChannels, scope.heap(wT));
+  const dy2 = scope.reshape(dy, [n * positions, g.outChannels]);
+  if (isPointwise(g)) {
+    return scope.reshape(matmul(scope, dy2, wT), [n, g.inHeight, g.inWidth, g.inChannels]);
+  }
+  const dx = scope.alloc([n, g.inHeight, g.inWidth, g.inChannels]);
+  scope.heap(dx).fill(0);
+  const chunk = imagesPerChunk(n, rowLen * positions);
+  for (let n0 = 0; n0 < n; n0 += chunk) {
+    const nc = Math.min(chunk, n - n0);
+    const dyPart = nc === n ? dy2 : scope.slice(dy2, [n0 * positions, 0], [nc * positions, g.outChannels]);
+    const cols = matmul(scope, dyPart, wT);
+    col2imAdd(scope.heap(cols), g, n0, nc, scope.heap(dx));
+    scope.free(cols);
+    if (dyPart !== dy2) scope.free(dyPart);
+  }
+  return dx;
+}
+
+/** Which formulation the input gradient uses for a layer (exported for tests and benchmarks). */
+export type InputGradMethod = "conv" | "matmul";
+let inputGradOverride: InputGradMethod | undefined;
+
+export function inputGradMethodFor(info: Pick<tf.backend_util.Conv2DInfo, "strideHeight" | "strideWidth" | "filterHeight" | "filterWidth">): InputGradMethod {
+  if (inputGradOverride !== undefined) return inputGradOverride;
+  const strided = info.strideHeight > 1 || info.strideWidth > 1;
+  return strided || (info.filterHeight === 1 && info.filterWidth === 1) ? "matmul" : "conv";
+}
+
+/** Forces one input-gradient formulation for every layer (tests, benchmarks); undefined = automatic. */
+export function setInputGradMethod(method: InputGradMethod | undefined): void {
+  inputGradOverride = method;
+}
+
 function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: Shape4 };
   assertSupported("Conv2DBackpropInput", attrs);
   const info = convInfo(attrs.inputShape, filter.shape as Shape4, attrs);
-  const rows = planInputGradAxis(info.inHeight, info.filterHeight, info.strideHeight, info.padInfo.top, info.outHeight);
-  const cols = planInputGradAxis(info.inWidth, info.filterWidth, info.strideWidth, info.padInfo.left, info.outWidth);
-  const n = info.batchSize;
-  const co = info.outChannels;
-
-  return withWasmKernelScope(backend, (scope) => {
-    let d = dy;
-    if (info.strideHeight > 1 || info.strideWidth > 1) {
-      // Zero insertion as one native pad: view dy as [N, OH, 1, OW, 1, Co] and pad the unit axes.
-      const six = scope.reshape(dy, [n, info.outHeight, 1, info.outWidth, 1, co]);
-      const padded = scope.pad(six, [
-        [0, 0],
-        [0, 0],
-        [0, info.strideHeight - 1],
-        [0, 0],
-        [0, info.strideWidth - 1],
-        [0, 0],
-      ]);
-      d = scope.reshape(padded, [n, rows.dilatedSize, cols.dilatedSize, co]);
-    }
-    if (rows.cropBefore + rows.cropAfter + cols.cropBefore + cols.cropAfter > 0) {
-      d = scope.slice(
-        d,
-        [0, rows.cropBefore, cols.cropBefore, 0],
-        [
-          n,
-          rows.dilatedSize - rows.cropBefore - rows.cropAfter,
-          cols.dilatedSize - cols.cropBefore - cols.cropAfter,
-          co,
-        ],
-      );
-    }
-    const w = rotatedFilter(scope, filter);
-    return conv2dValid(scope, d, w, explicitPad(rows.padBefore, rows.padAfter, cols.padBefore, cols.padAfter), [1, 1]);
-  });
+  const strided = info.strideHeight > 1 || info.strideWidth > 1;
+  const method = inputGradMethodFor(info);
+  return withWasmKernelScope(backend, (scope) =>
+    method === "conv" && !strided ? inputGradByConv(scope, dy, filter, info) : inputGradByMatmul(scope, dy, filter, info),
+  );
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {

@@ -52,6 +52,29 @@ export class WasmKernelScope {
     return out;
   }
 
+  /** An uninitialised float32 tensor on the wasm heap, to be filled through `heap()`. */
+  alloc(shape: number[]): tf.TensorInfo {
+    const out = this.backend.makeOutput(shape, "float32");
+    this.owned.push(out);
+    return out;
+  }
+
+  /**
+   * A Float32Array view of `t` on the wasm heap. Any later allocation may grow the heap and detach
+   * the view, so take it right before use.
+   */
+  heap(t: tf.TensorInfo): Float32Array {
+    return this.backend.typedArrayFromHeap(t) as Float32Array;
+  }
+
+  /** Frees `t` now rather than at `dispose()` (large intermediates inside a loop). */
+  free(t: tf.TensorInfo): void {
+    const i = this.owned.lastIndexOf(t);
+    if (i < 0) return;
+    this.owned.splice(i, 1);
+    this.backend.disposeData(t.dataId);
+  }
+
   /** Stops tracking `t` so it survives `dispose()` (the kernel's result). */
   release(t: tf.TensorInfo): tf.TensorInfo {
     const i = this.owned.lastIndexOf(t);
