@@ -1,7 +1,8 @@
 // Starting the Next.js server as a child process with the prepared environment; shared by
 // `npm start`, `npm run dev`, the demo and the browser tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -9,8 +10,31 @@ const NEXT_BIN = require.resolve("next/dist/bin/next");
 
 const distDir = () => process.env.FOCUS_NEXT_DIST_DIR || ".next";
 
+// Everything the web build is made from; a build older than any of it is stale.
+const BUILD_INPUTS = ["app", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+export function buildIsCurrent(): boolean {
+  const id = `${distDir()}/BUILD_ID`;
+  if (!existsSync(id)) return false;
+  const built = statSync(id).mtimeMs;
+  return BUILD_INPUTS.every((p) => newestMtime(p) <= built);
+}
+
+/** Builds when there is no build or the sources changed since the last one (e.g. after a pull). */
 export function buildIfNeeded(force = false): void {
-  if (!force && existsSync(`${distDir()}/BUILD_ID`)) return;
+  if (!force && buildIsCurrent()) return;
   console.log("Building the web app (first run only; takes a minute or two)…");
   const r = spawnSync(process.execPath, [NEXT_BIN, "build"], {
     stdio: "inherit",
