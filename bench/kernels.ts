@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/kernels.ts            # batch 16, 64x64, 64 channels
  *   npx tsx bench/kernels.ts --quick    # smaller shapes, stock kernel skipped
+ *   npx tsx bench/kernels.ts --only=layer4  # only the layers whose label contains "layer4"
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
@@ -21,6 +22,7 @@ interface LayerShape {
 }
 
 const quick = process.argv.includes("--quick");
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const layers: LayerShape[] = quick
   ? [{ label: "3x3/1 c16 32px b8", batch: 8, size: 32, inC: 16, outC: 16, kernel: 3, stride: 1 }]
   : [
@@ -63,11 +65,12 @@ function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
   const result: Record<string, number> = {};
   result["forward Conv2D"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
   result["Conv2DBackpropInput (ours)"] = medianMs(5, backpropInput);
-  if (stride === 1 && kernel > 1) {
-    // The other formulation, to check the automatic choice (conv for stride 1, matmul + col2im otherwise).
-    setInputGradMethod("matmul");
+  // Every formulation, to check the automatic choice (inputGradMethodFor in wasm-grad-kernels.ts).
+  for (const method of ["conv", "matmul", "matmul-transposed"] as const) {
+    if (method === "conv" && stride > 1) continue; // strided layers never use the zero-inserted convolution
+    setInputGradMethod(method);
     try {
-      result["Conv2DBackpropInput (matmul+col2im)"] = medianMs(5, backpropInput);
+      result[`Conv2DBackpropInput (${method})`] = medianMs(5, backpropInput);
     } finally {
       setInputGradMethod(undefined);
     }
@@ -88,7 +91,7 @@ function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
 async function main(): Promise<void> {
   const { name } = await initBackend();
   if (name !== "wasm") console.warn(`backend is ${name}, not wasm: the stock comparison is skipped`);
-  for (const layer of layers) {
+  for (const layer of layers.filter((l) => !only || l.label.includes(only))) {
     const r = bench(layer, name === "wasm" && !quick);
     console.log(`\n${layer.label}`);
     for (const [k, ms] of Object.entries(r)) console.log(`  ${k.padEnd(36)} ${ms.toFixed(1).padStart(9)} ms`);

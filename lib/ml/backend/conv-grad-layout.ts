@@ -135,3 +135,45 @@ export function rotateSwapFilter(w: Float32Array, kh: number, kw: number, c: num
   const taps = kh * kw;
   for (let t = 0; t < taps; t++) transpose2d(w, c, co, out, (taps - 1 - t) * c * co, t * c * co);
 }
+
+/**
+ * col2im from the transposed columns: dxc[c, n, oh·sh + kh − padTop, ow·sw + kw − padLeft] +=
+ * colsT[(kh·KW + kw)·C + c, p] for the nCount images in colsT (p = (n, oh, ow) within the chunk), into
+ * a channel-major [C, nCount, H, W] buffer that must start zeroed. Each row of colsT is read once in order.
+ */
+export function col2imAddTransposed(colsT: Float32Array, g: ConvGeometry, nCount: number, dxc: Float32Array): void {
+  const { inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = g;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padTop, padLeft } = g;
+  const p = nCount * oh * ow;
+  const plane = nCount * h * w;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const owLo = Math.max(0, Math.ceil((padLeft - j) / sw));
+      const owHi = Math.min(ow, Math.floor((w - 1 + padLeft - j) / sw) + 1);
+      for (let ch = 0; ch < c; ch++) {
+        let src = ((i * kw + j) * c + ch) * p;
+        const chBase = ch * plane;
+        for (let n = 0; n < nCount; n++) {
+          const imgBase = chBase + n * h * w;
+          for (let y = 0; y < oh; y++, src += ow) {
+            const iy = y * sh + i - padTop;
+            if (iy < 0 || iy >= h) continue;
+            const rowBase = imgBase + iy * w + j - padLeft;
+            for (let x0 = owLo; x0 < owHi; x0++) dxc[rowBase + x0 * sw] += colsT[src + x0];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Channel-major [C, nCount·H·W] back to channel-last, written into x at image nStart (inverse of toChannelMajor). */
+export function fromChannelMajor(xc: Float32Array, g: ConvGeometry, nStart: number, nCount: number, x: Float32Array): void {
+  const { inHeight: h, inWidth: w, inChannels: c } = g;
+  const plane = nCount * h * w;
+  const base = nStart * h * w * c;
+  for (let q = 0; q < plane; q++) {
+    const dst = base + q * c;
+    for (let ch = 0; ch < c; ch++) x[dst + ch] = xc[ch * plane + q];
+  }
+}

@@ -2,7 +2,15 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
-import { registerWasmGradKernels, unregisterWasmGradKernels, wasmGradKernelsRegistered } from "./wasm-grad-kernels";
+import {
+  inputGradMethodFor,
+  registerWasmGradKernels,
+  setInputGradMethod,
+  setMaxTransientFloats,
+  unregisterWasmGradKernels,
+  wasmGradKernelsRegistered,
+  type InputGradMethod,
+} from "./wasm-grad-kernels";
 
 type Pad = "same" | "valid" | tf.backend_util.ExplicitPadding;
 interface ConvCase {
@@ -139,6 +147,50 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
     await assertMatchesCpu({ n: 2, h: 12, w: 12, c: 4, co: 6, kh: 7, kw: 7, stride: 2, pad: "same" }, true);
   });
 
+  for (const method of ["conv", "matmul", "matmul-transposed"] as InputGradMethod[]) {
+    test(`input gradient forced to '${method}' on every grid case`, async () => {
+      setInputGradMethod(method);
+      try {
+        for (const cc of gridCases()) await assertMatchesCpu(cc);
+        await assertMatchesCpu({ n: 2, h: 11, w: 10, c: 3, co: 2, kh: 3, kw: 3, stride: [1, 2], pad: "same" });
+      } finally {
+        setInputGradMethod(undefined);
+      }
+    });
+  }
+
+  test("the automatic choice: conv for wide stride-1 maps, W·dyᵀ for deep small ones, col2im when strided", () => {
+    const layer = (stride: number, k: number, out: number, co: number) => ({
+      strideHeight: stride,
+      strideWidth: stride,
+      filterHeight: k,
+      filterWidth: k,
+      batchSize: 16,
+      outHeight: out,
+      outWidth: out,
+      outChannels: co,
+    });
+    assert.equal(inputGradMethodFor(layer(1, 3, 16, 64)), "conv");
+    assert.equal(inputGradMethodFor(layer(2, 3, 8, 128)), "matmul");
+    assert.equal(inputGradMethodFor(layer(2, 1, 8, 128)), "matmul");
+    assert.equal(inputGradMethodFor(layer(1, 3, 2, 512)), "matmul-transposed");
+  });
+
+  test("batches split into several chunks give the same gradients", async () => {
+    const previous = setMaxTransientFloats(200);
+    try {
+      for (const method of [undefined, "matmul", "matmul-transposed"] as (InputGradMethod | undefined)[]) {
+        setInputGradMethod(method);
+        await assertMatchesCpu({ n: 5, h: 9, w: 8, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" });
+        await assertMatchesCpu({ n: 3, h: 7, w: 7, c: 2, co: 3, kh: 3, kw: 3, stride: 1, pad: "same" });
+        await assertMatchesCpu({ n: 4, h: 6, w: 6, c: 3, co: 2, kh: 1, kw: 1, stride: 1, pad: "valid" });
+      }
+    } finally {
+      setInputGradMethod(undefined);
+      setMaxTransientFloats(previous);
+    }
+  });
+
   test("no engine tensors and no backend buffers are leaked", async () => {
     const cc: ConvCase = { n: 2, h: 9, w: 7, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" };
     await convGrads("wasm", cc, false);
@@ -146,6 +198,15 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
     const tensorsBefore = tf.memory().numTensors;
     const buffersBefore = backend.numDataIds();
     for (let i = 0; i < 3; i++) await convGrads("wasm", { ...cc, pad: i === 1 ? "valid" : "same" }, i === 2);
+    for (const method of ["conv", "matmul", "matmul-transposed"] as InputGradMethod[]) {
+      setInputGradMethod(method);
+      try {
+        await convGrads("wasm", { ...cc, stride: 1 }, false);
+        await convGrads("wasm", { ...cc, kh: 1, kw: 1, stride: 1, pad: "valid" }, false);
+      } finally {
+        setInputGradMethod(undefined);
+      }
+    }
     assert.equal(tf.memory().numTensors, tensorsBefore);
     assert.equal(backend.numDataIds(), buffersBefore);
   });

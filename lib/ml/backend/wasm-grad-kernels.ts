@@ -3,9 +3,12 @@
  *
  * Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train a CNN: it has no `Conv2DBackpropFilter`
  * kernel (tensorflow/tfjs issue 8474) and its `Conv2DBackpropInput` is a scalar C++ loop, orders of
- * magnitude slower than the forward convolution. Both gradients are convolutions themselves
- * (see conv-grad-geometry.ts for the index identities), so each is computed here as one call of the
- * fast forward kernel plus cheap layout changes (Transpose / PadV2 / BatchMatMul, all native).
+ * magnitude slower than the forward convolution. Both gradients are built here from the backend's fast
+ * XNNPACK kernels, with the layout passes around them as JS loops on the wasm heap (conv-grad-layout.ts):
+ *   - filter gradient: one matmul patchesᵀ · dy (im2col), already in [KH, KW, C, Co] order;
+ *   - input gradient, by a measured cost model (inputGradMethodFor): the stride-1 convolution of dy with
+ *     the rotated filter (conv-grad-geometry.ts) for wide maps, col2im(dy · Wᵀ) for strided layers
+ *     (no zero insertion), and col2im(W · dyᵀ) for deep layers where the filter dwarfs the map.
  *
  * Every other kernel that training a ResNet-18 (+SE/CBAM/GC) touches exists natively on wasm in 4.22
  * (checked: Relu via Step, FusedBatchNorm/moments, MaxPoolGrad, AvgPoolGrad, Mean, Softmax, Max,
@@ -15,7 +18,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { planInputGradAxis } from "./conv-grad-geometry";
-import { col2imAdd, im2colTransposed, rotateSwapFilter, toChannelMajor, transpose2d, type ConvGeometry } from "./conv-grad-layout";
+import { col2imAdd, col2imAddTransposed, fromChannelMajor, im2colTransposed, rotateSwapFilter, toChannelMajor, transpose2d, type ConvGeometry } from "./conv-grad-layout";
 import { withWasmKernelScope, type WasmKernelScope } from "./wasm-kernel-scope";
 
 const BACKEND = "wasm";
@@ -71,8 +74,19 @@ function conv2dValid(
   return scope.run("Conv2D", { x, filter }, { strides: [1, 1], pad, dataFormat: "NHWC", dilations });
 }
 
-/** Largest transient matrix (floats) a gradient builds at once; bigger batches are split by image. */
-export const MAX_TRANSIENT_FLOATS = 1 << 24;
+/**
+ * Largest transient matrix (floats) a gradient builds at once; bigger batches are split by image, so
+ * that 224-px batches stay within the wasm heap's 4 GiB.
+ */
+export const DEFAULT_MAX_TRANSIENT_FLOATS = 1 << 24;
+let maxTransientFloats = DEFAULT_MAX_TRANSIENT_FLOATS;
+
+/** Changes the chunking limit (tests exercise the multi-chunk path with small values); returns the old one. */
+export function setMaxTransientFloats(floats: number): number {
+  const previous = maxTransientFloats;
+  maxTransientFloats = floats;
+  return previous;
+}
 
 function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   return {
@@ -91,9 +105,9 @@ function geometryOf(info: tf.backend_util.Conv2DInfo): ConvGeometry {
   };
 }
 
-/** Images per chunk so that `floatsPerImage · chunk` stays under MAX_TRANSIENT_FLOATS (at least 1). */
+/** Images per chunk so that `floatsPerImage · chunk` stays under the transient limit (at least 1). */
 function imagesPerChunk(batch: number, floatsPerImage: number): number {
-  return Math.max(1, Math.min(batch, Math.floor(MAX_TRANSIENT_FLOATS / Math.max(1, floatsPerImage))));
+  return Math.max(1, Math.min(batch, Math.floor(maxTransientFloats / Math.max(1, floatsPerImage))));
 }
 
 /** 1x1, stride 1, no padding: the convolution is a plain matmul over (n, h, w). */
@@ -216,13 +230,51 @@ function inputGradByMatmul(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf
   return dx;
 }
 
+/**
+ * Any stride, small spatial extent: colsᵀ = W · dyᵀ. The filter is the matmul's left operand, which
+ * XNNPACK reads in place, so deep layers (large filters, few positions) skip both the filter transpose
+ * and the packing of a large right operand; only dy (small there) is transposed.
+ */
+function inputGradByMatmulTransposed(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const g = geometryOf(info);
+  const n = info.batchSize;
+  const rowLen = g.filterHeight * g.filterWidth * g.inChannels;
+  const positions = g.outHeight * g.outWidth;
+  const imageSize = g.inHeight * g.inWidth * g.inChannels;
+  const w2 = scope.reshape(filter, [rowLen, g.outChannels]);
+  const dx = scope.alloc([n, g.inHeight, g.inWidth, g.inChannels]);
+  const chunk = imagesPerChunk(n, rowLen * positions + imageSize);
+  for (let n0 = 0; n0 < n; n0 += chunk) {
+    const nc = Math.min(chunk, n - n0);
+    const dyT = scope.alloc([g.outChannels, nc * positions]);
+    transpose2d(scope.heap(dy), nc * positions, g.outChannels, scope.heap(dyT), n0 * positions * g.outChannels);
+    const colsT = matmul(scope, w2, dyT);
+    scope.free(dyT);
+    const dxc = scope.alloc([g.inChannels, nc * g.inHeight * g.inWidth]);
+    const dxcView = scope.heap(dxc);
+    dxcView.fill(0);
+    col2imAddTransposed(scope.heap(colsT), g, nc, dxcView);
+    scope.free(colsT);
+    fromChannelMajor(scope.heap(dxc), g, n0, nc, scope.heap(dx));
+    scope.free(dxc);
+  }
+  return dx;
+}
+
 /** Which formulation the input gradient uses for a layer (exported for tests and benchmarks). */
-export type InputGradMethod = "conv" | "matmul";
+export type InputGradMethod = "conv" | "matmul" | "matmul-transposed";
 let inputGradOverride: InputGradMethod | undefined;
 
-export function inputGradMethodFor(info: Pick<tf.backend_util.Conv2DInfo, "strideHeight" | "strideWidth" | "filterHeight" | "filterWidth">): InputGradMethod {
+/**
+ * Cost model (measured on ResNet-18 layers at 64 px): the stride-1 convolution is best while positions
+ * outnumber output channels (early layers); where the filter is large and the map small, repacking a
+ * rotated filter dominates and W · dyᵀ wins; strided layers never use the zero-inserted convolution.
+ */
+export function inputGradMethodFor(info: Pick<tf.backend_util.Conv2DInfo, "strideHeight" | "strideWidth" | "filterHeight" | "filterWidth" | "batchSize" | "outHeight" | "outWidth" | "outChannels">): InputGradMethod {
   if (inputGradOverride !== undefined) return inputGradOverride;
   const strided = info.strideHeight > 1 || info.strideWidth > 1;
+  const positions = info.batchSize * info.outHeight * info.outWidth;
+  if (positions <= info.outChannels) return "matmul-transposed";
   return strided || (info.filterHeight === 1 && info.filterWidth === 1) ? "matmul" : "conv";
 }
 
@@ -239,9 +291,10 @@ function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend:
   const info = convInfo(attrs.inputShape, filter.shape as Shape4, attrs);
   const strided = info.strideHeight > 1 || info.strideWidth > 1;
   const method = inputGradMethodFor(info);
-  return withWasmKernelScope(backend, (scope) =>
-    method === "conv" && !strided ? inputGradByConv(scope, dy, filter, info) : inputGradByMatmul(scope, dy, filter, info),
-  );
+  return withWasmKernelScope(backend, (scope) => {
+    if (method === "matmul-transposed") return inputGradByMatmulTransposed(scope, dy, filter, info);
+    return method === "conv" && !strided ? inputGradByConv(scope, dy, filter, info) : inputGradByMatmul(scope, dy, filter, info);
+  });
 }
 
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
