@@ -1,5 +1,6 @@
 // Server-side role checks for pages, server actions and route handlers. The JWT only says who
 // signed in; the role and active flag are re-read from the database on every request.
+import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { authOptions } from "./options";
@@ -15,7 +16,8 @@ export interface SessionUser {
   pseudonym: string;
 }
 
-export async function currentUser(): Promise<SessionUser | null> {
+// One session decode and one user query per request, however many components ask (header, page, guards).
+export const currentUser = cache(async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
@@ -26,7 +28,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (!user || !user.active) return null;
   const { active: _active, ...rest } = user;
   return rest;
-}
+});
 
 /** For pages and server actions: anonymous -> sign-in, wrong role -> 403 page. */
 export async function requireRole(...roles: Role[]): Promise<SessionUser> {

@@ -120,13 +120,17 @@ async function studyCaseByNumber(studyId: string, caseNumber: number) {
 export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
   const { readerIndex, study } = await readerAccess(readerId, studyId);
   const settings = readSettings(study.settings);
-  const studyCase = await studyCaseByNumber(studyId, caseNumber);
-  const arms = await db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } });
-  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, arms.length);
-  const heatmaps = await db().heatmap.findMany({
-    where: { imageId: studyCase.imageId, modelRunId: { in: arms.map((a) => a.modelRunId) } },
-    select: { modelRunId: true, probability: true },
-  });
+  const [studyCase, arms] = await Promise.all([
+    studyCaseByNumber(studyId, caseNumber),
+    db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } }),
+  ]);
+  const [order, heatmaps] = await Promise.all([
+    ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, arms.length),
+    db().heatmap.findMany({
+      where: { imageId: studyCase.imageId, modelRunId: { in: arms.map((a) => a.modelRunId) } },
+      select: { modelRunId: true, probability: true },
+    }),
+  ]);
   const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
   const tokenOfSlot = new Map(order.blindTokens.map((t) => [t.slot, t.token]));
   const [total, answered, response] = await Promise.all([
