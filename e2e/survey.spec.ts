@@ -143,3 +143,19 @@ test("a closed study says so and refuses answers", async ({ page }) => {
   const res = await page.request.post(`/api/surveys/${open.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "too late now" } });
   expect(res.status()).toBe(409);
 });
+
+test("the grid fits a 768 px tablet without sideways scrolling, with the enlarge view beside the original", async ({ page }) => {
+  const f = await createStudyFixture({ cases: 1, arms: 4 });
+  const reader = await f.inviteReader();
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await enter(page, reader.link);
+  await page.goto(`/surveys/${f.studyId}/case/1`);
+  await expect(page.getByRole("img", { name: /Heat-map of Model/ })).toHaveCount(4);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+  await page.getByRole("button", { name: "Enlarge Model C" }).click();
+  const dialog = page.getByRole("dialog", { name: /Model C enlarged beside the original/ });
+  await expect(dialog.getByRole("img", { name: "Heat-map of Model C" })).toBeVisible();
+  await expect(dialog.getByRole("img", { name: /Original image/ })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+});
