@@ -87,6 +87,21 @@ export function splitModelAtLayer(model: tf.LayersModel, layerName: string): Spl
 }
 
 /**
+ * Bilinear up-sampling of [N, h, w, 1] class-activation maps to the input size with half-pixel centres, then
+ * per-image min-max normalisation (an all-zero map stays zero). Half-pixel centres put each cell's value at the
+ * centre of the input region it covers and clamp beyond the outermost centres, so a border cell that holds the
+ * maximum becomes a plateau reaching the image edge (a 2x2 map at 64 px: four 16x16 corner blocks).
+ */
+export function upsampleCam(cam: tf.Tensor4D, height: number, width: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const upsampled = tf.image.resizeBilinear(cam, [height, width], false, true);
+    const min = tf.min(upsampled, [1, 2, 3], true);
+    const max = tf.max(upsampled, [1, 2, 3], true);
+    return tf.divNoNan(tf.sub(upsampled, min), tf.sub(max, min)) as tf.Tensor4D;
+  });
+}
+
+/**
  * Grad-CAM for a batch of NHWC float32 images (already pre-processed as the model expects). Samples do not
  * interact at inference (batch norm uses its moving statistics), so one backward pass of the sum of the target
  * logits yields every image's own gradient.
@@ -115,10 +130,7 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
     const grads = tf.grad(targetLogitSum)(a) as tf.Tensor4D;
     const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]
-    const upsampled = tf.image.resizeBilinear(cam, [height, width], false, true);
-    const min = tf.min(upsampled, [1, 2, 3], true);
-    const max = tf.max(upsampled, [1, 2, 3], true);
-    const normalised = tf.divNoNan(tf.sub(upsampled, min), tf.sub(max, min));
+    const normalised = upsampleCam(cam, height, width);
     return [normalised.reshape([batch, height * width]), tf.softmax(logits), targets];
   });
 
