@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createTestDatabase } from "./test-database";
 import { runUnitTests } from "./test-unit";
 import { runE2eTests } from "./test-e2e";
+import { runPostgresRestartFault } from "./test-faults";
 
 process.env.FOCUS_STORAGE_DIR ??= mkdtempSync(join(tmpdir(), "focus-test-storage-"));
 console.log("== Type-check ==");
@@ -17,6 +18,7 @@ if (tsc.status !== 0) {
 const tdb = await createTestDatabase();
 let unit = 1;
 let e2e = 1;
+let faults = false;
 try {
   console.log(`\n== Unit and integration tests (database ${new URL(tdb.url).pathname.slice(1)}) ==\n`);
   unit = runUnitTests(tdb.url);
@@ -25,5 +27,8 @@ try {
 } finally {
   await tdb.drop();
 }
-console.log(`\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}`);
-process.exit(unit === 0 && e2e === 0 ? 0 : 1);
+// Reuses the browser tests' build; runs on its own throwaway PostgreSQL, which it stops and restarts.
+console.log("\n== Fault scenario ==\n");
+faults = await runPostgresRestartFault();
+console.log(`\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}; PostgreSQL restart: ${faults ? "passed" : "FAILED"}`);
+process.exit(unit === 0 && e2e === 0 && faults ? 0 : 1);
