@@ -172,7 +172,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
               return (
                 <div key={s.letter} className={`rounded-lg border-2 bg-white p-2 ${checked ? "border-blue-600 ring-2 ring-blue-200" : "border-slate-200"}`}>
                   <label className="block cursor-pointer">
-                    <img src={s.url} alt={`Heat-map of Model ${s.letter}`} className="aspect-square w-full rounded object-contain [image-rendering:pixelated]" />
+                    <img src={s.url} alt={`Heat-map of Model ${s.letter}`} className="mx-auto aspect-square max-h-[34vh] w-full rounded object-contain [image-rendering:pixelated]" />
                     <span className="mt-1 flex items-center justify-center gap-2 text-sm font-medium">
                       <input type="radio" name="slot" value={s.letter} checked={checked} onChange={() => chooseSlot(s.letter)} aria-keyshortcuts={String(i + 1)} />
                       Model {s.letter}
