@@ -16,37 +16,36 @@ function asBroadcastable(operand: tf.Tensor): tf.Tensor {
   throw new Error(`broadcast operand must have rank 2 or 4, got shape [${operand.shape}]`);
 }
 
-/** x * g with g broadcast over positions (SE/CBAM channel gate) or over channels (CBAM spatial gate). */
-export class BroadcastMultiply extends tf.layers.Layer {
-  static className = "BroadcastMultiply";
+/** Merges a feature map with a broadcast operand; subclasses name the operation (and the serialised class). */
+abstract class BroadcastMerge extends tf.layers.Layer {
   constructor(args: LayerArgs = {}) {
     super(args);
   }
+  protected abstract merge(x: tf.Tensor, operand: tf.Tensor): tf.Tensor;
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
     return pairShapes(inputShape)[0];
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const [x, gate] = pairInput(inputs);
-      return tf.mul(x, asBroadcastable(gate));
+      const [x, operand] = pairInput(inputs);
+      return this.merge(x, asBroadcastable(operand));
     });
   }
 }
 
+/** x * g with g broadcast over positions (SE/CBAM channel gate) or over channels (CBAM spatial gate). */
+export class BroadcastMultiply extends BroadcastMerge {
+  static className = "BroadcastMultiply";
+  protected merge(x: tf.Tensor, gate: tf.Tensor): tf.Tensor {
+    return tf.mul(x, gate);
+  }
+}
+
 /** x + t with t broadcast over positions (GCNet's fusion by addition). */
-export class BroadcastAdd extends tf.layers.Layer {
+export class BroadcastAdd extends BroadcastMerge {
   static className = "BroadcastAdd";
-  constructor(args: LayerArgs = {}) {
-    super(args);
-  }
-  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
-    return pairShapes(inputShape)[0];
-  }
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const [x, term] = pairInput(inputs);
-      return tf.add(x, asBroadcastable(term));
-    });
+  protected merge(x: tf.Tensor, term: tf.Tensor): tf.Tensor {
+    return tf.add(x, term);
   }
 }
 
