@@ -4,15 +4,17 @@
 // exactly once. Writes bench/results-load.json.
 //
 // Options (environment or flags): --readers 200 --cases 10 --arms 4 --think-ms 8000 --drafts 2
-// --ramp-ms 0 (spread the readers' first request over this many ms; 0 = all at once)
+// --ramp-ms 24000 (spread the readers' first request over this many ms, by default one case's worth of
+// think time, so readers are at different points of the study as in a real multi-site study;
+// --ramp-ms 0 = all 200 open case 1 in the same instant, a stress burst)
 // The think time (a pause of 0.5x to 1.5x between a reader's three actions, so about 24 s per case) is
 // at the fast end of a clinician's 20 to 60 s per case; all 200 readers are active for the whole run.
 // (With 4 s on this shared 2-core machine the server saturated: requests queued and the run took twice
 // as long as planned.)
 // --port 3201 --build (rebuild even if .next exists) --out bench/results-load.json
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { createTestDatabase } from "../scripts/test-database";
 import { seedStudyWithReaders, signInAll, startProductionApp } from "./load/app-under-test";
@@ -145,7 +147,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       arms: { type: "string", default: "4" },
       "think-ms": { type: "string", default: process.env.BENCH_THINK_MS ?? "8000" },
       drafts: { type: "string", default: "2" },
-      "ramp-ms": { type: "string", default: process.env.BENCH_RAMP_MS ?? "0" },
+      "ramp-ms": { type: "string", default: process.env.BENCH_RAMP_MS ?? "24000" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3201" },
       build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
       out: { type: "string", default: "bench/results-load.json" },
@@ -163,6 +165,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   });
   printLoadResult(result);
   console.log(`\n${JSON.stringify(result, null, 2)}`);
+  mkdirSync(dirname(values.out!), { recursive: true });
   writeFileSync(values.out!, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwritten to ${values.out}`);
   process.exit(result.passed ? 0 : 1);
