@@ -21,11 +21,13 @@ export const staffCredentialsSchema = z.object({
 
 export type StaffSignInResult = { ok: true; user: AuthUser } | { ok: false; reason: "invalid" | "rate-limited" };
 
-export async function signInStaff(input: unknown, clientKey: string): Promise<StaffSignInResult> {
+const addressKeys = (clientKey: string | null) => (clientKey ? [`ip:${clientKey}`] : []);
+
+export async function signInStaff(input: unknown, clientKey: string | null): Promise<StaffSignInResult> {
   const parsed = staffCredentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const keys = [`email:${email}`, `ip:${clientKey}`];
+  const keys = [`email:${email}`, ...addressKeys(clientKey)];
   if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
   const user = await db().user.findUnique({ where: { email } });
   const good =
@@ -42,8 +44,9 @@ export type InvitationSignInResult =
   | { ok: false; reason: "invalid" | "used" | "expired" | "revoked" | "rate-limited" };
 
 /** Consumes the invitation atomically: of two concurrent uses of one link, exactly one wins. */
-export async function signInWithInvitation(token: unknown, clientKey: string, now = new Date()): Promise<InvitationSignInResult> {
-  const keys = [`ip:${clientKey}`];
+export async function signInWithInvitation(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
+  // Tokens carry 256 random bits, so guessing is hopeless; the per-address limit only slows floods.
+  const keys = addressKeys(clientKey);
   if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
   if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) {
     await recordAttempt(keys, false);
