@@ -7,7 +7,13 @@ const globalForPrisma = globalThis as unknown as { focusPrisma?: PrismaClient };
 
 export function db(): PrismaClient {
   if (!globalForPrisma.focusPrisma) {
-    const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: Number(process.env.FOCUS_DB_POOL ?? 10) });
+    // An idle connection dropped by the server (restart, failover) is expected: the pool replaces it on the
+    // next query. Log one line instead of an unhandled 'error' event with a stack.
+    const dropped = (err: Error) => console.warn(`[db] connection lost (${err.message}); it will be replaced`);
+    const adapter = new PrismaPg(
+      { connectionString: env().DATABASE_URL, max: Number(process.env.FOCUS_DB_POOL ?? 10) },
+      { onPoolError: dropped, onConnectionError: dropped },
+    );
     globalForPrisma.focusPrisma = new PrismaClient({ adapter });
   }
   return globalForPrisma.focusPrisma;

@@ -24,9 +24,23 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
       const errs = fieldErrors(e);
       return jsonError(400, errs.map((x) => `${x.field}: ${x.message}`).join("; "), errs);
     }
+    if (isDatabaseUnavailable(e)) {
+      // A restart or failover: the transaction was rolled back, so the client may simply retry.
+      console.warn(`[db] request failed while the database was unavailable: ${(e as Error).message.split("\n").at(-1)}`);
+      const res = jsonError(503, "The database is restarting; nothing was saved. Try again in a moment.");
+      res.headers.set("Retry-After", "1");
+      return res;
+    }
     console.error(e);
     return jsonError(500, "Something went wrong on the server; nothing was saved.");
   }
+}
+
+// Postgres "admin shutdown", "cannot connect now", "crash shutdown" and lost or refused connections.
+const UNAVAILABLE = /\b(57P01|57P02|57P03)\b|terminating connection|the database system is (shutting down|starting up)|ECONNREFUSED|Connection terminated|DatabaseNotReachable/;
+
+function isDatabaseUnavailable(e: unknown): boolean {
+  return e instanceof Error && UNAVAILABLE.test(`${e.message} ${String((e as { cause?: unknown }).cause ?? "")}`);
 }
 
 /** Parses a JSON request body with a zod schema; bad JSON or a bad field is a 400 naming the field. */
