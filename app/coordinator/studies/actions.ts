@@ -54,37 +54,28 @@ export async function createStudyAction(_prev: FormState, form: FormData): Promi
   redirect(`/coordinator/studies/${id}`);
 }
 
-export async function updateSettingsAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
+/** Runs a change to a study the user may manage, then refreshes its page with `message`. */
+async function studyChange(studyId: string, change: (actorId: string) => Promise<unknown>, message: string): Promise<FormState> {
   try {
     const user = await staffFor(studyId);
-    await updateStudySettings(studyId, settingsFromForm(form), user.id);
+    await change(user.id);
   } catch (e) {
     return failure(e);
   }
   revalidatePath(`/coordinator/studies/${studyId}`);
-  return { ok: true, message: "Settings saved." };
+  return { ok: true, message };
+}
+
+export async function updateSettingsAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
+  return studyChange(studyId, (actorId) => updateStudySettings(studyId, settingsFromForm(form), actorId), "Settings saved.");
 }
 
 export async function publishAction(studyId: string, _prev: FormState): Promise<FormState> {
-  try {
-    const user = await staffFor(studyId);
-    await publishStudy(studyId, user.id);
-  } catch (e) {
-    return failure(e);
-  }
-  revalidatePath(`/coordinator/studies/${studyId}`);
-  return { ok: true, message: "Published: invited readers can now answer." };
+  return studyChange(studyId, (actorId) => publishStudy(studyId, actorId), "Published: invited readers can now answer.");
 }
 
 export async function closeAction(studyId: string, _prev: FormState): Promise<FormState> {
-  try {
-    const user = await staffFor(studyId);
-    await closeStudy(studyId, user.id);
-  } catch (e) {
-    return failure(e);
-  }
-  revalidatePath(`/coordinator/studies/${studyId}`);
-  return { ok: true, message: "Closed: answers are final." };
+  return studyChange(studyId, (actorId) => closeStudy(studyId, actorId), "Closed: answers are final.");
 }
 
 export async function deleteDraftAction(studyId: string, _prev: FormState): Promise<FormState> {
