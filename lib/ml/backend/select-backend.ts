@@ -18,6 +18,7 @@ import path from "node:path";
 import * as tfjs from "@tensorflow/tfjs";
 import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
+import { loadNativeConvAddon, registerNativeConvKernels } from "./native-conv-kernels";
 
 export type TfNamespace = typeof import("@tensorflow/tfjs");
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
@@ -75,6 +76,9 @@ async function loadNativePackage(pkg: string): Promise<TfNamespace> {
   return ns;
 }
 
+/** Which convolution kernels the wasm backend got, for the start-up log line. */
+let wasmConvolutions = "";
+
 async function loadWasm(): Promise<TfNamespace> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const dir = wasmBinaryDirectory();
@@ -88,6 +92,9 @@ async function loadWasm(): Promise<TfNamespace> {
   await tfjs.ready();
   registerWasmGradKernels();
   registerWasmBroadcastKernels();
+  const native = loadNativeConvAddon();
+  if ("addon" in native) registerNativeConvKernels(native.addon);
+  wasmConvolutions = "addon" in native ? "native AVX2/FMA convolutions" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
   return tfjs;
 }
 
@@ -120,7 +127,8 @@ export async function selectBackend(
     try {
       const tf = await loaders[name]();
       const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
-      log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}; ${why})`);
+      const detail = name === "wasm" && wasmConvolutions ? `, ${wasmConvolutions}` : "";
+      log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
       return { name, tf };
     } catch (err) {
       if (opts.force !== undefined) {

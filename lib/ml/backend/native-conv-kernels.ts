@@ -1,0 +1,172 @@
+/**
+ * Convolution kernels for the tfjs 'wasm' backend computed by the optional native addon
+ * `focus-native-kernels` (native/focus-kernels: im2col + an AVX2/FMA SGEMM, one thread), reading and
+ * writing the wasm heap in place.
+ *
+ * Why: the wasm backend runs one thread of 128-bit SIMD, and XNNPACK's convolutions there, plus our
+ * gradient kernels built from them (wasm-grad-kernels.ts), reach a fraction of what the same core does
+ * with 256-bit FMA. The addon is built from source by node-gyp at `npm ci` (nothing is downloaded); where
+ * it cannot build or the CPU lacks AVX2/FMA, these kernels are simply not registered and the wasm ones
+ * stay in place. `FOCUS_NATIVE_KERNELS=0` turns them off.
+ *
+ * Registered for Conv2D, FusedConv2D (without bias or activation: that is how every convolution of our
+ * models is built; other fused forms go to the stock kernel), Conv2DBackpropFilter and Conv2DBackpropInput,
+ * NHWC, dilation 1.
+ */
+import { createRequire } from "node:module";
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+
+const BACKEND = "wasm";
+type Shape4 = [number, number, number, number];
+
+export interface NativeConvAddon {
+  cpuSupported: boolean;
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, geometry: Int32Array): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+}
+
+export const NATIVE_KERNELS_ENV_VAR = "FOCUS_NATIVE_KERNELS";
+const ADDON_PACKAGE = "focus-native-kernels";
+
+/** The addon, or the reason it cannot be used here. */
+export function loadNativeConvAddon(env: NodeJS.ProcessEnv = process.env): { addon: NativeConvAddon } | { reason: string } {
+  if (env[NATIVE_KERNELS_ENV_VAR] === "0") return { reason: `${NATIVE_KERNELS_ENV_VAR}=0` };
+  let addon: NativeConvAddon;
+  try {
+    addon = createRequire(import.meta.url)(ADDON_PACKAGE) as NativeConvAddon;
+  } catch (err) {
+    return { reason: `${ADDON_PACKAGE} not built (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})` };
+  }
+  if (!addon.cpuSupported) return { reason: "this CPU lacks AVX2/FMA" };
+  return { addon };
+}
+
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  dilations?: number | [number, number];
+}
+
+function isUnitDilation(d: ConvAttrs["dilations"]): boolean {
+  return d === undefined || (Array.isArray(d) ? d.every((v) => v === 1) : d === 1);
+}
+
+/** The 13 fields the addon reads, in its ConvGeometry order. */
+export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
+  return Int32Array.from([
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.outChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+  ]);
+}
+
+function convInfo(inShape: Shape4, filterShape: Shape4, attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(inShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
+}
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function heap(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
+function makeConfigs(addon: NativeConvAddon, stock: Map<string, tf.KernelConfig>): tf.KernelConfig[] {
+  const supported = (attrs: ConvAttrs) => (attrs.dataFormat ?? "NHWC") === "NHWC" && isUnitDilation(attrs.dilations);
+  const fallback = (name: string, args: KernelArgs): tf.TensorInfo => {
+    const config = stock.get(name);
+    if (config === undefined) throw new Error(`${name} on wasm: unsupported attributes and no stock kernel to fall back to`);
+    return config.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  };
+
+  const forward = (name: string) => (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+    const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
+    const plain = bias == null && preluActivationWeights == null && (attrs.activation ?? "linear") === "linear";
+    if (!plain || !supported(attrs) || x!.dtype !== "float32") return fallback(name, args);
+    const info = convInfo(x!.shape as Shape4, filter!.shape as Shape4, attrs);
+    const out = backend.makeOutput(info.outShape, "float32");
+    addon.conv2d(heap(backend, x!), heap(backend, filter!), heap(backend, out), nativeGeometry(info));
+    return out;
+  };
+
+  const backpropFilter = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
+    if (!supported(attrs)) return fallback("Conv2DBackpropFilter", args);
+    const info = convInfo(x.shape as Shape4, attrs.filterShape, attrs);
+    const out = backend.makeOutput(attrs.filterShape, "float32");
+    addon.conv2dBackpropFilter(heap(backend, x), heap(backend, dy), heap(backend, out), nativeGeometry(info));
+    return out;
+  };
+
+  const backpropInput = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
+    if (!supported(attrs)) return fallback("Conv2DBackpropInput", args);
+    const info = convInfo(attrs.inputShape, filter.shape as Shape4, attrs);
+    const out = backend.makeOutput(attrs.inputShape, "float32");
+    addon.conv2dBackpropInput(heap(backend, dy), heap(backend, filter), heap(backend, out), nativeGeometry(info));
+    return out;
+  };
+
+  return [
+    { kernelName: "Conv2D", backendName: BACKEND, kernelFunc: forward("Conv2D") as tf.KernelFunc },
+    { kernelName: "FusedConv2D", backendName: BACKEND, kernelFunc: forward("FusedConv2D") as tf.KernelFunc },
+    { kernelName: "Conv2DBackpropFilter", backendName: BACKEND, kernelFunc: backpropFilter as tf.KernelFunc },
+    { kernelName: "Conv2DBackpropInput", backendName: BACKEND, kernelFunc: backpropInput as tf.KernelFunc },
+  ];
+}
+
+let installed: { configs: tf.KernelConfig[]; replaced: Map<string, tf.KernelConfig> } | undefined;
+
+/**
+ * Registers the native kernels for 'wasm' over whatever is registered now (call after the wasm gradient
+ * kernels, which remain the fallback for unsupported attributes). Idempotent.
+ */
+export function registerNativeConvKernels(addon: NativeConvAddon): void {
+  if (installed !== undefined) return;
+  const replaced = new Map<string, tf.KernelConfig>();
+  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"]) {
+    const current = tf.getKernel(name, BACKEND);
+    if (current !== undefined) replaced.set(name, current);
+  }
+  const configs = makeConfigs(addon, replaced);
+  for (const config of configs) {
+    if (replaced.has(config.kernelName)) tf.unregisterKernel(config.kernelName, BACKEND);
+    tf.registerKernel(config);
+  }
+  installed = { configs, replaced };
+}
+
+/** Puts back the kernels that were registered before (tests and benchmarks compare both). */
+export function unregisterNativeConvKernels(): void {
+  if (installed === undefined) return;
+  for (const config of installed.configs) {
+    if (tf.getKernel(config.kernelName, BACKEND)?.kernelFunc !== config.kernelFunc) continue;
+    tf.unregisterKernel(config.kernelName, BACKEND);
+    const previous = installed.replaced.get(config.kernelName);
+    if (previous !== undefined) tf.registerKernel(previous);
+  }
+  installed = undefined;
+}
+
+export function nativeConvKernelsRegistered(): boolean {
+  return installed !== undefined;
+}

@@ -1,0 +1,119 @@
+// N-API surface: each function takes Float32Array views (typically of the TF.js wasm heap) and checks
+// every length against the geometry before touching memory, so a wrong call throws instead of writing
+// out of bounds.
+#include <node_api.h>
+
+#include <cstdint>
+
+#include "conv.h"
+#include "gemm.h"
+
+namespace {
+
+constexpr int kGeometryFields = 13;
+
+bool failed(napi_env env, napi_status status, const char* what) {
+  if (status == napi_ok) return false;
+  napi_throw_type_error(env, nullptr, what);
+  return true;
+}
+
+bool floatArray(napi_env env, napi_value v, long minLength, float** data, const char* name) {
+  napi_typedarray_type type;
+  size_t length;
+  void* ptr;
+  napi_value buffer;
+  size_t offset;
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, v, &type, &length, &ptr, &buffer, &offset) != napi_ok ||
+      type != napi_float32_array) {
+    napi_throw_type_error(env, nullptr, name);
+    return false;
+  }
+  if (static_cast<long>(length) < minLength) {
+    napi_throw_range_error(env, nullptr, name);
+    return false;
+  }
+  *data = static_cast<float*>(ptr);
+  return true;
+}
+
+bool geometry(napi_env env, napi_value v, focus::ConvGeometry* g) {
+  napi_typedarray_type type;
+  size_t length;
+  void* ptr;
+  napi_value buffer;
+  size_t offset;
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, v, &type, &length, &ptr, &buffer, &offset) != napi_ok ||
+      type != napi_int32_array || length != kGeometryFields) {
+    napi_throw_type_error(env, nullptr, "geometry must be an Int32Array of 13 fields");
+    return false;
+  }
+  const int32_t* f = static_cast<const int32_t*>(ptr);
+  *g = {f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12]};
+  const bool positive = g->N > 0 && g->H > 0 && g->W > 0 && g->C > 0 && g->KH > 0 && g->KW > 0 && g->Co > 0 &&
+                        g->OH > 0 && g->OW > 0 && g->strideH > 0 && g->strideW > 0;
+  // Windows may lie partly or wholly in the padding (explicit paddings can exceed the kernel): the kernels
+  // read only in-bounds input, so any non-negative padding is safe.
+  const bool consistent = g->padTop >= 0 && g->padLeft >= 0;
+  if (!positive || !consistent) {
+    napi_throw_range_error(env, nullptr, "inconsistent convolution geometry");
+    return false;
+  }
+  return true;
+}
+
+using ConvFn = void (*)(const focus::ConvGeometry&, const float*, const float*, float*);
+enum class Role { Input, Filter, Output };
+
+// Shared shape of the three entry points: (a, b, out, geometry) with roles naming what each array holds.
+napi_value callConv(napi_env env, napi_callback_info info, ConvFn fn, Role ra, Role rb, Role rout) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  if (argc != 4) {
+    napi_throw_type_error(env, nullptr, "expected (a, b, out, geometry)");
+    return nullptr;
+  }
+  focus::ConvGeometry g;
+  if (!geometry(env, argv[3], &g)) return nullptr;
+  auto size = [&g](Role r) {
+    return r == Role::Input ? g.inputSize() : r == Role::Filter ? g.filterSize() : g.outputSize();
+  };
+  float *a, *b, *out;
+  if (!floatArray(env, argv[0], size(ra), &a, "first operand: Float32Array too short or wrong type")) return nullptr;
+  if (!floatArray(env, argv[1], size(rb), &b, "second operand: Float32Array too short or wrong type")) return nullptr;
+  if (!floatArray(env, argv[2], size(rout), &out, "output: Float32Array too short or wrong type")) return nullptr;
+  fn(g, a, b, out);
+  return nullptr;
+}
+
+napi_value Conv2D(napi_env env, napi_callback_info info) {
+  return callConv(env, info, focus::conv2dForward, Role::Input, Role::Filter, Role::Output);
+}
+napi_value Conv2DBackpropFilter(napi_env env, napi_callback_info info) {
+  return callConv(env, info, focus::conv2dBackpropFilter, Role::Input, Role::Output, Role::Filter);
+}
+napi_value Conv2DBackpropInput(napi_env env, napi_callback_info info) {
+  return callConv(env, info, focus::conv2dBackpropInput, Role::Output, Role::Filter, Role::Input);
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_value supported;
+  napi_get_boolean(env, focus::cpuSupported(), &supported);
+  napi_set_named_property(env, exports, "cpuSupported", supported);
+  const napi_property_descriptor fns[] = {
+      {"conv2d", nullptr, Conv2D, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropFilter", nullptr, Conv2DBackpropFilter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"conv2dBackpropInput", nullptr, Conv2DBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

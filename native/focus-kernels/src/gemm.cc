@@ -1,0 +1,176 @@
+// Single-threaded SGEMM for x86-64 with AVX2 + FMA, in the BLIS layout: B is packed into KC x NR
+// slivers, A into MR x KC slivers, and a 6 x 16 register-blocked micro-kernel does the arithmetic.
+// Operands are addressed through row and column strides, so transposed operands cost only a slower
+// packing pass, never a transposed copy.
+#include "gemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace focus {
+namespace {
+
+constexpr int MR = 6;
+constexpr int NR = 16;
+// KC x NR floats of B (16 KiB) stay in L1 across a sliver of A; MC x KC of A (120 KiB) in L2.
+constexpr int KC = 256;
+constexpr int MC = 120;
+constexpr int NC = 3072;
+
+struct Scratch {
+  float* a = nullptr;
+  float* b = nullptr;
+  Scratch() {
+    a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * MC * KC));
+    b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * KC * NC));
+  }
+  ~Scratch() {
+    std::free(a);
+    std::free(b);
+  }
+};
+
+Scratch& scratch() {
+  static thread_local Scratch s;
+  return s;
+}
+
+// A[ic.., pc..] (mc x kc) into slivers of MR rows, k-major inside a sliver, zero-padded to MR.
+void packA(int mc, int kc, const float* A, long rs, long cs, float* out) {
+  for (int i0 = 0; i0 < mc; i0 += MR) {
+    const int rows = std::min(MR, mc - i0);
+    for (int p = 0; p < kc; ++p) {
+      for (int i = 0; i < rows; ++i) out[i] = A[(i0 + i) * rs + p * cs];
+      for (int i = rows; i < MR; ++i) out[i] = 0.0f;
+      out += MR;
+    }
+  }
+}
+
+// B[pc.., jc..] (kc x nc) into slivers of NR columns, k-major inside a sliver, zero-padded to NR.
+void packB(int kc, int nc, const float* B, long rs, long cs, float* out) {
+  for (int j0 = 0; j0 < nc; j0 += NR) {
+    const int cols = std::min(NR, nc - j0);
+    if (cs == 1 && cols == NR) {
+      for (int p = 0; p < kc; ++p) {
+        std::memcpy(out, B + p * rs + j0, sizeof(float) * NR);
+        out += NR;
+      }
+    } else {
+      for (int p = 0; p < kc; ++p) {
+        for (int j = 0; j < cols; ++j) out[j] = B[p * rs + (j0 + j) * cs];
+        for (int j = cols; j < NR; ++j) out[j] = 0.0f;
+        out += NR;
+      }
+    }
+  }
+}
+
+// C[0..MR, 0..NR] (+)= Apanel * Bpanel; `rows`/`cols` < MR/NR for edge tiles.
+__attribute__((target("avx2,fma"))) void microKernel(int kc, const float* a, const float* b, float* c, long ldc,
+                                                     bool accumulate, int rows, int cols) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
+  __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int p = 0; p < kc; ++p) {
+    const __m256 b0 = _mm256_load_ps(b);
+    const __m256 b1 = _mm256_load_ps(b + 8);
+    __m256 av = _mm256_broadcast_ss(a + 0);
+    c00 = _mm256_fmadd_ps(av, b0, c00);
+    c01 = _mm256_fmadd_ps(av, b1, c01);
+    av = _mm256_broadcast_ss(a + 1);
+    c10 = _mm256_fmadd_ps(av, b0, c10);
+    c11 = _mm256_fmadd_ps(av, b1, c11);
+    av = _mm256_broadcast_ss(a + 2);
+    c20 = _mm256_fmadd_ps(av, b0, c20);
+    c21 = _mm256_fmadd_ps(av, b1, c21);
+    av = _mm256_broadcast_ss(a + 3);
+    c30 = _mm256_fmadd_ps(av, b0, c30);
+    c31 = _mm256_fmadd_ps(av, b1, c31);
+    av = _mm256_broadcast_ss(a + 4);
+    c40 = _mm256_fmadd_ps(av, b0, c40);
+    c41 = _mm256_fmadd_ps(av, b1, c41);
+    av = _mm256_broadcast_ss(a + 5);
+    c50 = _mm256_fmadd_ps(av, b0, c50);
+    c51 = _mm256_fmadd_ps(av, b1, c51);
+    a += MR;
+    b += NR;
+  }
+  alignas(32) float tile[MR * NR];
+  _mm256_store_ps(tile + 0 * NR, c00);
+  _mm256_store_ps(tile + 0 * NR + 8, c01);
+  _mm256_store_ps(tile + 1 * NR, c10);
+  _mm256_store_ps(tile + 1 * NR + 8, c11);
+  _mm256_store_ps(tile + 2 * NR, c20);
+  _mm256_store_ps(tile + 2 * NR + 8, c21);
+  _mm256_store_ps(tile + 3 * NR, c30);
+  _mm256_store_ps(tile + 3 * NR + 8, c31);
+  _mm256_store_ps(tile + 4 * NR, c40);
+  _mm256_store_ps(tile + 4 * NR + 8, c41);
+  _mm256_store_ps(tile + 5 * NR, c50);
+  _mm256_store_ps(tile + 5 * NR + 8, c51);
+  if (cols == NR) {
+    for (int i = 0; i < rows; ++i) {
+      float* ci = c + i * ldc;
+      __m256 t0 = _mm256_load_ps(tile + i * NR);
+      __m256 t1 = _mm256_load_ps(tile + i * NR + 8);
+      if (accumulate) {
+        t0 = _mm256_add_ps(t0, _mm256_loadu_ps(ci));
+        t1 = _mm256_add_ps(t1, _mm256_loadu_ps(ci + 8));
+      }
+      _mm256_storeu_ps(ci, t0);
+      _mm256_storeu_ps(ci + 8, t1);
+    }
+  } else {
+    for (int i = 0; i < rows; ++i) {
+      float* ci = c + i * ldc;
+      for (int j = 0; j < cols; ++j) ci[j] = accumulate ? ci[j] + tile[i * NR + j] : tile[i * NR + j];
+    }
+  }
+}
+
+}  // namespace
+
+bool cpuSupported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+void sgemm(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB, long csB, float* C,
+           long ldc, bool accumulate) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (long i = 0; i < M; ++i) std::memset(C + i * ldc, 0, sizeof(float) * N);
+    return;
+  }
+  Scratch& s = scratch();
+  for (long jc = 0; jc < N; jc += NC) {
+    const int nc = static_cast<int>(std::min<long>(NC, N - jc));
+    for (long pc = 0; pc < K; pc += KC) {
+      const int kc = static_cast<int>(std::min<long>(KC, K - pc));
+      // The first K block writes C (or adds to it when asked); later ones always add.
+      const bool acc = accumulate || pc > 0;
+      packB(kc, nc, B + pc * rsB + jc * csB, rsB, csB, s.b);
+      for (long ic = 0; ic < M; ic += MC) {
+        const int mc = static_cast<int>(std::min<long>(MC, M - ic));
+        packA(mc, kc, A + ic * rsA + pc * csA, rsA, csA, s.a);
+        for (int jr = 0; jr < nc; jr += NR) {
+          const float* bp = s.b + jr * kc;
+          for (int ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, s.a + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, acc, std::min(MR, mc - ir),
+                        std::min(NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace focus
