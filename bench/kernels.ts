@@ -1,7 +1,8 @@
 /**
- * Micro-benchmark of the convolution kernels on the wasm backend, for ResNet-18 layer shapes:
- * forward Conv2D vs. our XNNPACK-based Conv2DBackpropInput / Conv2DBackpropFilter vs. the stock
- * wasm Conv2DBackpropInput (a scalar loop). Single-threaded, like WASM in Node.
+ * Micro-benchmark of the convolution kernels on the wasm backend, for ResNet-18 layer shapes: the
+ * native AVX2/FMA kernels (when the optional addon is built), then forward Conv2D vs. our XNNPACK-based
+ * Conv2DBackpropInput / Conv2DBackpropFilter vs. the stock wasm Conv2DBackpropInput (a scalar loop).
+ * Single-threaded, like WASM in Node.
  *
  *   npx tsx bench/kernels.ts            # batch 16, 64x64, 64 channels
  *   npx tsx bench/kernels.ts --quick    # smaller shapes, stock kernel skipped
@@ -9,6 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
+import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
 import { registerWasmGradKernels, setInputGradMethod, unregisterWasmGradKernels } from "@/lib/ml/backend/wasm-grad-kernels";
 
 interface LayerShape {
@@ -63,29 +65,44 @@ function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
     tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor;
 
   const result: Record<string, number> = {};
-  result["forward Conv2D"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
-  result["Conv2DBackpropInput (ours)"] = medianMs(5, backpropInput);
-  // Every formulation, to check the automatic choice (inputGradMethodFor in wasm-grad-kernels.ts).
-  for (const method of ["conv", "matmul", "matmul-transposed"] as const) {
-    if (method === "conv" && stride > 1) continue; // strided layers never use the zero-inserted convolution
-    setInputGradMethod(method);
-    try {
-      result[`Conv2DBackpropInput (${method})`] = medianMs(5, backpropInput);
-    } finally {
-      setInputGradMethod(undefined);
-    }
+  const native = loadNativeAddon();
+  if ("addon" in native && nativeKernelsRegistered()) {
+    result["forward Conv2D (native)"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
+    result["Conv2DBackpropInput (native)"] = medianMs(5, backpropInput);
+    result["Conv2DBackpropFilter (native)"] = medianMs(5, backpropFilter);
+    unregisterNativeKernels();
   }
-  result["Conv2DBackpropFilter (ours)"] = medianMs(5, backpropFilter);
-  if (withStock) {
-    unregisterWasmGradKernels();
-    try {
-      result["Conv2DBackpropInput (stock wasm)"] = medianMs(1, backpropInput);
-    } finally {
-      registerWasmGradKernels();
-    }
+  try {
+    wasmFigures(result);
+  } finally {
+    if ("addon" in native) registerNativeKernels(native.addon);
   }
   tf.dispose([x, w, y, dy]);
   return result;
+
+  function wasmFigures(result: Record<string, number>): void {
+    result["forward Conv2D (XNNPACK)"] = medianMs(5, () => tf.conv2d(x, w, stride, "same"));
+    result["Conv2DBackpropInput (wasm, automatic)"] = medianMs(5, backpropInput);
+    // Every formulation, to check the automatic choice (inputGradMethodFor in wasm-grad-kernels.ts).
+    for (const method of ["conv", "matmul", "matmul-transposed"] as const) {
+      if (method === "conv" && stride > 1) continue; // strided layers never use the zero-inserted convolution
+      setInputGradMethod(method);
+      try {
+        result[`Conv2DBackpropInput (${method})`] = medianMs(5, backpropInput);
+      } finally {
+        setInputGradMethod(undefined);
+      }
+    }
+    result["Conv2DBackpropFilter (wasm)"] = medianMs(5, backpropFilter);
+    if (withStock) {
+      unregisterWasmGradKernels();
+      try {
+        result["Conv2DBackpropInput (stock wasm)"] = medianMs(1, backpropInput);
+      } finally {
+        registerWasmGradKernels();
+      }
+    }
+  }
 }
 
 async function main(): Promise<void> {

@@ -128,7 +128,7 @@ function timeTorch(width: number, reps: number): TorchFigure {
 }
 
 async function main(): Promise<void> {
-  const { name: backend } = await initBackend();
+  const { label: backend } = await initBackend();
   const train: TrainFigure[] = [];
   for (const width of WIDTHS) {
     for (const variant of VARIANTS) {

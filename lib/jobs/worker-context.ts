@@ -24,7 +24,7 @@ export class ShutdownState {
 export interface WorkerContext {
   /** hostname:pid, also the WorkerHeartbeat id. */
   workerId: string;
-  /** TensorFlow.js backend in use (gpu, node, wasm, cpu). */
+  /** TensorFlow.js backend in use (gpu, node, wasm, wasm+native, cpu). */
   backend: string;
   shutdown: ShutdownState;
   log: (msg: string) => void;

@@ -39,7 +39,7 @@ export function workerId(): string {
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
-  const { name: backend } = await initBackend({ log });
+  const { label: backend } = await initBackend({ log });
   const id = workerId();
   const shutdownState = new ShutdownState();
   let currentRunId: string | null = null;

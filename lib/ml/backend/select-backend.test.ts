@@ -11,6 +11,7 @@ import {
   type BackendLoader,
   type TfNamespace,
 } from "./select-backend";
+import { loadNativeAddon, nativeKernelsRegistered } from "./native-kernels";
 import { wasmGradKernelsRegistered } from "./wasm-grad-kernels";
 
 const fakeTf = (label: string) => ({ label }) as unknown as TfNamespace;
@@ -95,7 +96,7 @@ describe("initBackend (real packages)", () => {
     await assert.rejects(initBackend({ force: "bogus", log: () => {} }), /Unknown TensorFlow.js backend 'bogus'/);
   });
 
-  test("without tfjs-node the default is wasm with the gradient kernels, and repeated calls agree", async () => {
+  test("without tfjs-node the default is wasm with training kernels (native where built), and repeated calls agree", async () => {
     const saved = process.env.FOCUS_TF_BACKEND;
     delete process.env.FOCUS_TF_BACKEND;
     try {
@@ -104,8 +105,14 @@ describe("initBackend (real packages)", () => {
       assert.equal(first.name, "wasm");
       assert.equal(first.tf, tfjs);
       assert.equal(tfjs.getBackend(), "wasm");
-      assert.ok(wasmGradKernelsRegistered());
+      // The native addon, where it built, sits over our wasm gradient kernels; either way training works.
+      const native = "addon" in loadNativeAddon();
+      assert.equal(nativeKernelsRegistered(), native);
+      assert.equal(wasmGradKernelsRegistered(), !native);
+      assert.equal(first.label, native ? "wasm+native" : "wasm");
+      assert.ok(tfjs.getKernel("Conv2DBackpropFilter", "wasm"));
       assert.match(logs.join("\n"), /wasm.*skipped gpu: .*node: /);
+      assert.match(logs.join("\n"), native ? /native AVX2\/FMA/ : /native kernels off: /);
 
       const [second, third] = await Promise.all([initBackend({ log: () => {} }), initBackend({ force: "wasm", log: () => {} })]);
       assert.equal(second, first);

@@ -18,7 +18,8 @@ import path from "node:path";
 import * as tfjs from "@tensorflow/tfjs";
 import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
-import { loadNativeConvAddon, registerNativeConvKernels } from "./native-conv-kernels";
+import { registerWasmCopyKernels } from "./wasm-copy-kernels";
+import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels } from "./native-kernels";
 
 export type TfNamespace = typeof import("@tensorflow/tfjs");
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
@@ -29,6 +30,8 @@ export interface InitBackendOptions {
 }
 export interface SelectedBackend {
   name: string;
+  /** What runs the numbers, for logs and run records: the name, or "wasm+native" with the native kernels. */
+  label: string;
   tf: TfNamespace;
 }
 /** Loads one backend and makes it the active one, or throws why it cannot. */
@@ -92,9 +95,10 @@ async function loadWasm(): Promise<TfNamespace> {
   await tfjs.ready();
   registerWasmGradKernels();
   registerWasmBroadcastKernels();
-  const native = loadNativeConvAddon();
-  if ("addon" in native) registerNativeConvKernels(native.addon);
-  wasmConvolutions = "addon" in native ? "native AVX2/FMA convolutions" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
+  registerWasmCopyKernels();
+  const native = loadNativeAddon();
+  if ("addon" in native) registerNativeKernels(native.addon);
+  wasmConvolutions = "addon" in native ? "native AVX2/FMA convolution and max-pool gradient kernels" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
   return tfjs;
 }
 
@@ -129,7 +133,8 @@ export async function selectBackend(
       const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
       const detail = name === "wasm" && wasmConvolutions ? `, ${wasmConvolutions}` : "";
       log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
-      return { name, tf };
+      const label = name === "wasm" && nativeKernelsRegistered() ? "wasm+native" : name;
+      return { name, label, tf };
     } catch (err) {
       if (opts.force !== undefined) {
         throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
 import { assertMatchesCpu, convGrads, gridCases, type ConvCase } from "./test-support/conv-cases";
-import { unregisterNativeConvKernels } from "./native-conv-kernels";
+import { unregisterNativeKernels } from "./native-kernels";
 import {
   inputGradMethodFor,
   registerWasmGradKernels,
@@ -17,7 +17,7 @@ import {
 before(async () => {
   await initBackend({ force: "wasm", log: () => {} });
   // These tests are about the pure-wasm kernels, which stay the fallback when the native addon is absent.
-  unregisterNativeConvKernels();
+  unregisterNativeKernels();
 });
 
 describe("wasm Conv2D gradient kernels vs. cpu backend", () => {

@@ -7,6 +7,8 @@
 
 #include "conv.h"
 #include "gemm.h"
+#include "pool.h"
+#include "reduce.h"
 
 namespace {
 
@@ -70,7 +72,8 @@ using ConvFn = void (*)(const focus::ConvGeometry&, const float*, const float*, 
 enum class Role { Input, Filter, Output };
 
 // Shared shape of the three entry points: (a, b, out, geometry) with roles naming what each array holds.
-napi_value callConv(napi_env env, napi_callback_info info, ConvFn fn, Role ra, Role rb, Role rout) {
+napi_value callConv(napi_env env, napi_callback_info info, ConvFn fn, Role ra, Role rb, Role rout,
+                    bool pooling = false) {
   size_t argc = 4;
   napi_value argv[4];
   if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
@@ -80,6 +83,10 @@ napi_value callConv(napi_env env, napi_callback_info info, ConvFn fn, Role ra, R
   }
   focus::ConvGeometry g;
   if (!geometry(env, argv[3], &g)) return nullptr;
+  if (pooling && g.Co != g.C) {
+    napi_throw_range_error(env, nullptr, "a pooling geometry needs as many output channels as input channels");
+    return nullptr;
+  }
   auto size = [&g](Role r) {
     return r == Role::Input ? g.inputSize() : r == Role::Filter ? g.filterSize() : g.outputSize();
   };
@@ -101,6 +108,28 @@ napi_value Conv2DBackpropInput(napi_env env, napi_callback_info info) {
   return callConv(env, info, focus::conv2dBackpropInput, Role::Output, Role::Filter, Role::Input);
 }
 
+napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
+  return callConv(env, info, focus::maxPoolGrad, Role::Output, Role::Input, Role::Input, true);
+}
+
+// (x, out, rows, cols): out[c] = sum over rows of x[r * cols + c].
+napi_value SumOuterAxes(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  int64_t rows = 0, cols = 0;
+  if (argc != 4 || napi_get_value_int64(env, argv[2], &rows) != napi_ok || napi_get_value_int64(env, argv[3], &cols) != napi_ok ||
+      rows < 0 || cols <= 0) {
+    napi_throw_type_error(env, nullptr, "expected (x, out, rows >= 0, cols > 0)");
+    return nullptr;
+  }
+  float *x, *out;
+  if (!floatArray(env, argv[0], rows * cols, &x, "x: Float32Array too short or wrong type")) return nullptr;
+  if (!floatArray(env, argv[1], cols, &out, "out: Float32Array too short or wrong type")) return nullptr;
+  focus::sumOuterAxes(x, rows, cols, out);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
   napi_get_boolean(env, focus::cpuSupported(), &supported);
@@ -109,6 +138,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2D, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2DBackpropFilter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2DBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sumOuterAxes", nullptr, SumOuterAxes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

@@ -2,10 +2,31 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
-import { loadNativeConvAddon, nativeConvKernelsRegistered, nativeGeometry } from "./native-conv-kernels";
+import { loadNativeAddon, nativeKernelsRegistered, nativeGeometry } from "./native-kernels";
+import { relativeError, values } from "./test-support/compare-backends";
 import { assertMatchesCpu, convGrads, gridCases } from "./test-support/conv-cases";
 
-const native = loadNativeConvAddon();
+async function onBackend(backend: string, f: () => tf.Tensor): Promise<{ shape: number[]; values: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const t = f();
+    return { shape: t.shape, values: Float32Array.from(t.dataSync()) };
+  });
+}
+
+/** d/dx of sum(maxPool(x) * dy) on `backend`; `relu` makes many windows tie at 0, as after a ReLU. */
+async function maxPoolGrad(backend: string, shape: [number, number, number, number], k: number, stride: number, pad: "same" | "valid", relu: boolean) {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const raw = tf.tensor4d(values(shape.reduce((a, b) => a * b), 5), shape);
+    const x = relu ? tf.relu(raw) : raw;
+    const y = tf.maxPool(x, k, stride, pad);
+    const dy = tf.tensor(values(y.size, 6), y.shape);
+    return tf.grad((xi: tf.Tensor) => tf.maxPool(xi as tf.Tensor4D, k, stride, pad).mul(dy).sum())(x).dataSync() as Float32Array;
+  });
+}
+
+const native = loadNativeAddon();
 // The addon is an optional dependency: on a machine where it could not be built these tests are skipped
 // with the reason, and the pure-wasm kernels (wasm-grad-kernels.test.ts) are what runs.
 const skip = "addon" in native ? false : `native kernels unavailable: ${native.reason}`;
@@ -16,7 +37,7 @@ before(async () => {
 
 describe("native convolution kernels on the wasm heap vs. cpu backend", { skip }, () => {
   test("initBackend registered them", () => {
-    assert.ok(nativeConvKernelsRegistered());
+    assert.ok(nativeKernelsRegistered());
   });
 
   for (const cc of gridCases()) {
@@ -47,6 +68,40 @@ describe("native convolution kernels on the wasm heap vs. cpu backend", { skip }
 
   test("the fused conv with bias and relu falls back to the wasm kernels, gradients still right", async () => {
     await assertMatchesCpu({ n: 2, h: 9, w: 8, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" }, true);
+  });
+
+  test("max-pool gradient: ResNet's 3x3/2 'same' pool, ties, odd sizes and 'valid'", async () => {
+    const cases: Array<[[number, number, number, number], number, number, "same" | "valid", boolean]> = [
+      [[2, 16, 16, 8], 3, 2, "same", true],
+      [[3, 9, 7, 5], 3, 2, "same", false],
+      [[2, 8, 8, 3], 2, 2, "valid", true],
+      [[1, 11, 10, 4], 3, 1, "same", true],
+    ];
+    for (const [shape, k, stride, pad, relu] of cases) {
+      const err = relativeError(await maxPoolGrad("wasm", shape, k, stride, pad, relu), await maxPoolGrad("cpu", shape, k, stride, pad, relu));
+      assert.ok(err < 1e-6, `${JSON.stringify({ shape, k, stride, pad, relu })}: relative error ${err}`);
+    }
+  });
+
+  test("Sum and Mean over all axes but the last; other reductions unchanged", async () => {
+    const x = () => tf.tensor4d(values(3 * 5 * 7 * 6, 8), [3, 5, 7, 6]);
+    const reductions: Array<() => tf.Tensor> = [
+      () => tf.sum(x(), [0, 1, 2]),
+      () => tf.sum(x(), [2, 0, 1], true),
+      () => tf.mean(x(), [0, 1, 2]),
+      () => tf.mean(x(), [0, 1, 2], true),
+      () => tf.mean(tf.tensor2d(values(40, 3), [8, 5]), 0),
+      () => tf.sum(x(), [1, 2]),
+      () => tf.mean(x(), -1),
+      () => tf.sum(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], "int32"), [0, 1]),
+      () => tf.moments(x(), [0, 1, 2]).variance,
+    ];
+    for (const [i, f] of reductions.entries()) {
+      const got = await onBackend("wasm", f);
+      const want = await onBackend("cpu", f);
+      assert.deepEqual(got.shape, want.shape, `reduction ${i}: shape`);
+      assert.ok(relativeError(got.values, want.values) < 1e-6, `reduction ${i}: ${got.values} vs ${want.values}`);
+    }
   });
 
   test("no engine tensors and no backend buffers are leaked", async () => {

@@ -11,7 +11,9 @@
  *
  * Registered for Conv2D, FusedConv2D (without bias or activation: that is how every convolution of our
  * models is built; other fused forms go to the stock kernel), Conv2DBackpropFilter and Conv2DBackpropInput,
- * NHWC, dilation 1.
+ * NHWC, dilation 1; MaxPoolGrad, whose stock wasm version is a scalar loop (41 ms per step at width 1); and
+ * Sum/Mean over every axis but the last (batch-norm statistics and the gradients of per-channel
+ * broadcasts), which the stock kernels compute by transposing the whole tensor first.
  */
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
@@ -20,22 +22,24 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 const BACKEND = "wasm";
 type Shape4 = [number, number, number, number];
 
-export interface NativeConvAddon {
+export interface NativeKernelAddon {
   cpuSupported: boolean;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, geometry: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  sumOuterAxes(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
 }
 
 export const NATIVE_KERNELS_ENV_VAR = "FOCUS_NATIVE_KERNELS";
 const ADDON_PACKAGE = "focus-native-kernels";
 
 /** The addon, or the reason it cannot be used here. */
-export function loadNativeConvAddon(env: NodeJS.ProcessEnv = process.env): { addon: NativeConvAddon } | { reason: string } {
+export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): { addon: NativeKernelAddon } | { reason: string } {
   if (env[NATIVE_KERNELS_ENV_VAR] === "0") return { reason: `${NATIVE_KERNELS_ENV_VAR}=0` };
-  let addon: NativeConvAddon;
+  let addon: NativeKernelAddon;
   try {
-    addon = createRequire(import.meta.url)(ADDON_PACKAGE) as NativeConvAddon;
+    addon = createRequire(import.meta.url)(ADDON_PACKAGE) as NativeKernelAddon;
   } catch (err) {
     return { reason: `${ADDON_PACKAGE} not built (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})` };
   }
@@ -57,6 +61,7 @@ function isUnitDilation(d: ConvAttrs["dilations"]): boolean {
 
 /** The 13 fields the addon reads, in its ConvGeometry order. */
 export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
+  // A Pool2DInfo has the same fields (outChannels = inChannels), so pooling reuses this.
   return Int32Array.from([
     info.batchSize,
     info.inHeight,
@@ -84,7 +89,7 @@ function heap(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
-function makeConfigs(addon: NativeConvAddon, stock: Map<string, tf.KernelConfig>): tf.KernelConfig[] {
+function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfig>): tf.KernelConfig[] {
   const supported = (attrs: ConvAttrs) => (attrs.dataFormat ?? "NHWC") === "NHWC" && isUnitDilation(attrs.dilations);
   const fallback = (name: string, args: KernelArgs): tf.TensorInfo => {
     const config = stock.get(name);
@@ -126,7 +131,50 @@ function makeConfigs(addon: NativeConvAddon, stock: Map<string, tf.KernelConfig>
     return out;
   };
 
+  const maxPoolGrad = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+    const attrs = args.attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: ConvAttrs["pad"];
+      dimRoundingMode?: ConvAttrs["dimRoundingMode"];
+    };
+    if (input.dtype !== "float32" || input.shape.length !== 4) return fallback("MaxPoolGrad", args);
+    const info = tf.backend_util.computePool2DInfo(
+      input.shape as Shape4,
+      attrs.filterSize,
+      attrs.strides,
+      1,
+      attrs.pad as Parameters<typeof tf.backend_util.computePool2DInfo>[4],
+      attrs.dimRoundingMode,
+    );
+    const out = backend.makeOutput(input.shape, "float32");
+    addon.maxPoolGrad(heap(backend, dy), heap(backend, input), heap(backend, out), nativeGeometry(info));
+    return out;
+  };
+
+  const outerAxesReduction = (name: "Sum" | "Mean") => (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    const rank = x.shape.length;
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+    const cols = x.shape[rank - 1] ?? 0;
+    const rows = tf.util.sizeFromShape(x.shape) / Math.max(cols, 1);
+    const outer = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (!outer || x.dtype !== "float32" || rows === 0 || cols === 0) return fallback(name, args);
+    const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < rank - 1 ? 1 : d)) : [cols], "float32");
+    const sums = heap(backend, out);
+    addon.sumOuterAxes(heap(backend, x), sums, rows, cols);
+    if (name === "Mean") for (let c = 0; c < cols; c++) sums[c] /= rows;
+    return out;
+  };
+
   return [
+    { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") as tf.KernelFunc },
+    { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") as tf.KernelFunc },
+    { kernelName: "MaxPoolGrad", backendName: BACKEND, kernelFunc: maxPoolGrad as tf.KernelFunc },
     { kernelName: "Conv2D", backendName: BACKEND, kernelFunc: forward("Conv2D") as tf.KernelFunc },
     { kernelName: "FusedConv2D", backendName: BACKEND, kernelFunc: forward("FusedConv2D") as tf.KernelFunc },
     { kernelName: "Conv2DBackpropFilter", backendName: BACKEND, kernelFunc: backpropFilter as tf.KernelFunc },
@@ -140,10 +188,10 @@ let installed: { configs: tf.KernelConfig[]; replaced: Map<string, tf.KernelConf
  * Registers the native kernels for 'wasm' over whatever is registered now (call after the wasm gradient
  * kernels, which remain the fallback for unsupported attributes). Idempotent.
  */
-export function registerNativeConvKernels(addon: NativeConvAddon): void {
+export function registerNativeKernels(addon: NativeKernelAddon): void {
   if (installed !== undefined) return;
   const replaced = new Map<string, tf.KernelConfig>();
-  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"]) {
+  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "Sum", "Mean"]) {
     const current = tf.getKernel(name, BACKEND);
     if (current !== undefined) replaced.set(name, current);
   }
@@ -156,7 +204,7 @@ export function registerNativeConvKernels(addon: NativeConvAddon): void {
 }
 
 /** Puts back the kernels that were registered before (tests and benchmarks compare both). */
-export function unregisterNativeConvKernels(): void {
+export function unregisterNativeKernels(): void {
   if (installed === undefined) return;
   for (const config of installed.configs) {
     if (tf.getKernel(config.kernelName, BACKEND)?.kernelFunc !== config.kernelFunc) continue;
@@ -167,6 +215,6 @@ export function unregisterNativeConvKernels(): void {
   installed = undefined;
 }
 
-export function nativeConvKernelsRegistered(): boolean {
+export function nativeKernelsRegistered(): boolean {
   return installed !== undefined;
 }
