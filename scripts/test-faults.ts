@@ -1,5 +1,5 @@
 // `npm run test:faults`: the fault scenarios, each printing what it did and what it found.
-//   1. PostgreSQL restarts while readers autosave and submit (lib/faults/postgres-restart.ts):
+//   1. PostgreSQL restarts while readers autosave and submit (scripts/faults/postgres-restart.ts):
 //      nothing lost, nothing duplicated.
 //   2. The fast fault tests of the unit suite, against a fresh test database: storage full /
 //      read-only (lib/storage/content-store.faults.test.ts), corrupt images in a dataset skipped and
@@ -9,7 +9,7 @@
 //      checkpoint (lib/ml/train/train-crash.test.ts), and every *.faults.test.ts / *.hostile.test.ts.
 import { unitTestFiles, runUnitTests } from "./test-unit";
 import { createTestDatabase } from "./test-database";
-import { postgresRestartScenario } from "../lib/faults/postgres-restart";
+import { postgresRestartScenario } from "./faults/postgres-restart";
 
 const FAULT_TESTS = [
   "lib/datasets/import-folder.test.ts",

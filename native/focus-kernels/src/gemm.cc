@@ -70,8 +70,17 @@ void packB(int kc, int nc, const float* B, long rs, long cs, float* out) {
 }
 
 // C[0..MR, 0..NR] (+)= Apanel * Bpanel; `rows`/`cols` < MR/NR for edge tiles.
-__attribute__((target("avx2,fma"))) void microKernel(int kc, const float* a, const float* b, float* c, long ldc,
-                                                     bool accumulate, int rows, int cols) {
+// A is read as a[rowOffset[i] + p * aStep]: packed slivers (offsets 0..5, step MR) or, for a row-major A,
+// straight from its rows (offsets i * lda, step 1), with missing edge rows pointing at the last real one.
+__attribute__((target("avx2,fma"))) void microKernel(int kc, const float* a, const long* rowOffset, long aStep,
+                                                     const float* b, float* c, long ldc, bool accumulate, int rows,
+                                                     int cols) {
+  const float* a0 = a + rowOffset[0];
+  const float* a1 = a + rowOffset[1];
+  const float* a2 = a + rowOffset[2];
+  const float* a3 = a + rowOffset[3];
+  const float* a4 = a + rowOffset[4];
+  const float* a5 = a + rowOffset[5];
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -81,25 +90,24 @@ __attribute__((target("avx2,fma"))) void microKernel(int kc, const float* a, con
   for (int p = 0; p < kc; ++p) {
     const __m256 b0 = _mm256_load_ps(b);
     const __m256 b1 = _mm256_load_ps(b + 8);
-    __m256 av = _mm256_broadcast_ss(a + 0);
+    __m256 av = _mm256_broadcast_ss(a0 + p * aStep);
     c00 = _mm256_fmadd_ps(av, b0, c00);
     c01 = _mm256_fmadd_ps(av, b1, c01);
-    av = _mm256_broadcast_ss(a + 1);
+    av = _mm256_broadcast_ss(a1 + p * aStep);
     c10 = _mm256_fmadd_ps(av, b0, c10);
     c11 = _mm256_fmadd_ps(av, b1, c11);
-    av = _mm256_broadcast_ss(a + 2);
+    av = _mm256_broadcast_ss(a2 + p * aStep);
     c20 = _mm256_fmadd_ps(av, b0, c20);
     c21 = _mm256_fmadd_ps(av, b1, c21);
-    av = _mm256_broadcast_ss(a + 3);
+    av = _mm256_broadcast_ss(a3 + p * aStep);
     c30 = _mm256_fmadd_ps(av, b0, c30);
     c31 = _mm256_fmadd_ps(av, b1, c31);
-    av = _mm256_broadcast_ss(a + 4);
+    av = _mm256_broadcast_ss(a4 + p * aStep);
     c40 = _mm256_fmadd_ps(av, b0, c40);
     c41 = _mm256_fmadd_ps(av, b1, c41);
-    av = _mm256_broadcast_ss(a + 5);
+    av = _mm256_broadcast_ss(a5 + p * aStep);
     c50 = _mm256_fmadd_ps(av, b0, c50);
     c51 = _mm256_fmadd_ps(av, b1, c51);
-    a += MR;
     b += NR;
   }
   alignas(32) float tile[MR * NR];
@@ -160,12 +168,27 @@ void sgemm(long M, long N, long K, const float* A, long rsA, long csA, const flo
       packB(kc, nc, B + pc * rsB + jc * csB, rsB, csB, s.b);
       for (long ic = 0; ic < M; ic += MC) {
         const int mc = static_cast<int>(std::min<long>(MC, M - ic));
-        packA(mc, kc, A + ic * rsA + pc * csA, rsA, csA, s.a);
+        // With few columns each A element is used by one or two micro-kernel calls: packing it would cost
+        // as much as the arithmetic, so a row-major A is read in place.
+        const bool packedA = !(csA == 1 && nc <= 2 * NR);
+        if (packedA) packA(mc, kc, A + ic * rsA + pc * csA, rsA, csA, s.a);
         for (int jr = 0; jr < nc; jr += NR) {
           const float* bp = s.b + jr * kc;
           for (int ir = 0; ir < mc; ir += MR) {
-            microKernel(kc, s.a + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, acc, std::min(MR, mc - ir),
-                        std::min(NR, nc - jr));
+            const int rows = std::min(MR, mc - ir);
+            long offsets[MR];
+            const float* a;
+            long step;
+            if (packedA) {
+              a = s.a + ir * kc;
+              step = MR;
+              for (int i = 0; i < MR; ++i) offsets[i] = i;
+            } else {
+              a = A + (ic + ir) * rsA + pc;
+              step = 1;
+              for (int i = 0; i < MR; ++i) offsets[i] = std::min(i, rows - 1) * rsA;
+            }
+            microKernel(kc, a, offsets, step, bp, C + (ic + ir) * ldc + jc + jr, ldc, acc, rows, std::min(NR, nc - jr));
           }
         }
       }

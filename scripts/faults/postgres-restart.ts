@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import pg from "pg";
-import { startEmbeddedPostgres, embeddedUrl, type EmbeddedHandle } from "../db/embedded-postgres";
-import { migrateDeploy } from "../db/migrate";
+import { startEmbeddedPostgres, embeddedUrl, type EmbeddedHandle } from "@/lib/db/embedded-postgres";
+import { migrateDeploy } from "@/lib/db/migrate";
 import { seedStudyWithReaders, signInAll, startProductionApp } from "../../bench/load/app-under-test";
 import { LatencyRecorder, formatTable } from "../../bench/load/latency-stats";
 import { runReader } from "../../bench/load/reader-flow";
@@ -52,7 +52,7 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
   try {
     await migrateDeploy(url, { quiet: true });
     const { studyId, readers } = await seedStudyWithReaders({ cases: opts.cases ?? 6, arms: 4, readers: opts.readers ?? 20 });
-    const { disconnectDb } = await import("../db/client");
+    const { disconnectDb } = await import("@/lib/db/client");
     await disconnectDb(); // this process's pool would only see dead connections after the restart
     app = await startProductionApp({ port: opts.appPort ?? (await freePort()), env: appEnv });
     const jars = await signInAll(app.base, readers, 5);
