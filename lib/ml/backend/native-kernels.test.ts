@@ -60,6 +60,9 @@ describe("native convolution kernels on the wasm heap vs. cpu backend", { skip }
   test("GEMM edge tiles and several K blocks (channels not multiples of 6 or 16, K > 256)", async () => {
     await assertMatchesCpu({ n: 3, h: 7, w: 9, c: 37, co: 21, kh: 3, kw: 3, stride: 1, pad: "same" });
     await assertMatchesCpu({ n: 2, h: 5, w: 5, c: 300, co: 17, kh: 1, kw: 1, stride: 1, pad: "valid" });
+    // few output pixels under a deep filter: the input gradient goes through W · dyᵀ (layer3/4 at 64 px)
+    await assertMatchesCpu({ n: 2, h: 4, w: 3, c: 40, co: 24, kh: 3, kw: 3, stride: 2, pad: "same" });
+    await assertMatchesCpu({ n: 3, h: 2, w: 2, c: 64, co: 64, kh: 3, kw: 3, stride: 1, pad: "same" });
     // more than two 16-column slivers: A is packed rather than read in place
     await assertMatchesCpu({ n: 2, h: 7, w: 9, c: 37, co: 70, kh: 3, kw: 3, stride: 1, pad: "same" });
   });

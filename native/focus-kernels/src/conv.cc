@@ -128,9 +128,37 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
   }
 }
 
+// Deep layers on small maps (few output pixels, a large filter): dcolsᵀ = W · dyᵀ packs the filter once as
+// A, in its stored layout, instead of transposing it and packing Wᵀ for a handful of rows; col2im then reads
+// the transposed patches.
+void backpropInputTransposed(const ConvGeometry& g, const float* dy, const float* filter, float* dx, long M, long K) {
+  static thread_local std::vector<float> patchesT;
+  patchesT.resize(K * M);
+  sgemm(K, M, g.Co, filter, g.Co, 1, dy, 1, g.Co, patchesT.data(), M, false);
+  std::memset(dx, 0, sizeof(float) * g.inputSize());
+  for (long m = 0; m < M; ++m) {
+    const PixelRange o = pixelOrigin(g, m);
+    for (int kh = 0; kh < g.KH; ++kh) {
+      const int ih = o.ih0 + kh;
+      if (ih < 0 || ih >= g.H) continue;
+      for (int kw = 0; kw < g.KW; ++kw) {
+        const int iw = o.iw0 + kw;
+        if (iw < 0 || iw >= g.W) continue;
+        float* dst = dx + ((static_cast<long>(o.n) * g.H + ih) * g.W + iw) * g.C;
+        const float* src = patchesT.data() + (static_cast<long>(kh) * g.KW + kw) * g.C * M + m;
+        for (int c = 0; c < g.C; ++c) dst[c] += src[c * M];
+      }
+    }
+  }
+}
+
 void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
   const long M = static_cast<long>(g.N) * g.OH * g.OW;
   const long K = static_cast<long>(g.KH) * g.KW * g.C;
+  if (M * 4 <= K && K * M <= kPatchBudgetFloats * 4) {
+    backpropInputTransposed(g, dy, filter, dx, M, K);
+    return;
+  }
   // W^T as a row-major [Co, K] matrix, so the GEMM packs B with unit column stride.
   static thread_local std::vector<float> filterT;
   filterT.resize(K * g.Co);
