@@ -13,7 +13,8 @@
  * models is built; other fused forms go to the stock kernel), Conv2DBackpropFilter and Conv2DBackpropInput,
  * NHWC, dilation 1; MaxPoolGrad, whose stock wasm version is a scalar loop (41 ms per step at width 1); and
  * Sum/Mean over every axis but the last (batch-norm statistics and the gradients of per-channel
- * broadcasts), which the stock kernels compute by transposing the whole tensor first.
+ * broadcasts), which the stock kernels compute by transposing the whole tensor first. Plus one kernel of our
+ * own, SGD_MOMENTUM_KERNEL, the optimizer's update.
  */
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
@@ -29,7 +30,24 @@ export interface NativeKernelAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   sumOuterAxes(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  sgdMomentumStep(
+    w: Float32Array,
+    grad: Float32Array,
+    buf: Float32Array,
+    wOut: Float32Array,
+    bufOut: Float32Array,
+    learningRate: number,
+    momentum: number,
+    weightDecay: number,
+  ): void;
 }
+
+/**
+ * One SGD-with-momentum update of one parameter as a single kernel: inputs {w, grad, buf}, attrs
+ * {learningRate, momentum, weightDecay}, outputs [w', buf'] (lib/ml/train/sgd-momentum.ts has the formula).
+ * It replaces six elementwise kernels and three scalar uploads per parameter per step, with identical rounding.
+ */
+export const SGD_MOMENTUM_KERNEL = "FocusSgdMomentumStep";
 
 export const NATIVE_KERNELS_ENV_VAR = "FOCUS_NATIVE_KERNELS";
 const ADDON_PACKAGE = "focus-native-kernels";
@@ -171,7 +189,27 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     return out;
   };
 
+  const sgdStep = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const { w, grad, buf } = args.inputs as { w: tf.TensorInfo; grad: tf.TensorInfo; buf: tf.TensorInfo };
+    const { learningRate, momentum, weightDecay } = args.attrs as unknown as { learningRate: number; momentum: number; weightDecay: number };
+    const wOut = backend.makeOutput(w.shape, "float32");
+    const bufOut = backend.makeOutput(w.shape, "float32");
+    addon.sgdMomentumStep(
+      heap(backend, w),
+      heap(backend, grad),
+      heap(backend, buf),
+      heap(backend, wOut),
+      heap(backend, bufOut),
+      learningRate,
+      momentum,
+      weightDecay,
+    );
+    return [wOut, bufOut];
+  };
+
   return [
+    { kernelName: SGD_MOMENTUM_KERNEL, backendName: BACKEND, kernelFunc: sgdStep as tf.KernelFunc },
     { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") as tf.KernelFunc },
     { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") as tf.KernelFunc },
     { kernelName: "MaxPoolGrad", backendName: BACKEND, kernelFunc: maxPoolGrad as tf.KernelFunc },
@@ -197,7 +235,7 @@ export function registerNativeKernels(addon: NativeKernelAddon): void {
   }
   const configs = makeConfigs(addon, replaced);
   for (const config of configs) {
-    if (replaced.has(config.kernelName)) tf.unregisterKernel(config.kernelName, BACKEND);
+    if (tf.getKernel(config.kernelName, BACKEND) !== undefined) tf.unregisterKernel(config.kernelName, BACKEND);
     tf.registerKernel(config);
   }
   installed = { configs, replaced };

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
+import { SGD_MOMENTUM_KERNEL } from "@/lib/ml/backend/native-kernels";
 import { SgdMomentum } from "./sgd-momentum";
 
 before(async () => {
@@ -85,5 +86,37 @@ describe("SgdMomentum", () => {
     tf.dispose([g, v]);
     sgd.dispose();
     assert.equal(tf.memory().numTensors, start);
+  });
+
+  test("the fused kernel (native kernels on wasm) gives bit-identical weights and buffers to the op-by-op update", (t) => {
+    const fused = tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend());
+    if (fused === undefined) {
+      t.skip(`no ${SGD_MOMENTUM_KERNEL} kernel on ${tf.getBackend()}`);
+      return;
+    }
+    const n = 1000;
+    const seq = (seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 3);
+    const run = () => {
+      const v = tf.variable(tf.tensor1d(seq(1)), true);
+      const sgd = new SgdMomentum([v], { momentum: 0.9, weightDecay: 1e-4 });
+      for (const [step, lr] of [0.1, 0.1, 0.01].entries()) {
+        const named = { [v.name]: tf.tensor1d(seq(step + 2)) };
+        sgd.step(named, lr);
+        tf.dispose(named);
+      }
+      const out = { w: Float32Array.from(v.dataSync()), buf: sgd.readBuffers()[0] };
+      sgd.dispose();
+      v.dispose();
+      return out;
+    };
+    const withKernel = run();
+    tf.unregisterKernel(SGD_MOMENTUM_KERNEL, tf.getBackend());
+    try {
+      const opByOp = run();
+      assert.deepEqual(withKernel.w, opByOp.w);
+      assert.deepEqual(withKernel.buf, opByOp.buf);
+    } finally {
+      tf.registerKernel(fused);
+    }
   });
 });

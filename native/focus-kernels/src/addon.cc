@@ -9,6 +9,7 @@
 #include "gemm.h"
 #include "pool.h"
 #include "reduce.h"
+#include "sgd.h"
 
 namespace {
 
@@ -130,6 +131,40 @@ napi_value SumOuterAxes(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+bool numberArg(napi_env env, napi_value v, double* out) { return napi_get_value_double(env, v, out) == napi_ok; }
+
+// (w, grad, buf, wOut, bufOut, learningRate, momentum, weightDecay), all arrays of w's length.
+napi_value SgdMomentumStep(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  double lr, momentum, decay;
+  if (argc != 8 || !numberArg(env, argv[5], &lr) || !numberArg(env, argv[6], &momentum) || !numberArg(env, argv[7], &decay)) {
+    napi_throw_type_error(env, nullptr, "expected (w, grad, buf, wOut, bufOut, learningRate, momentum, weightDecay)");
+    return nullptr;
+  }
+  size_t n = 0;
+  napi_typedarray_type type;
+  void* data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, argv[0], &type, &n, &data, &buffer, &offset) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "w must be a Float32Array");
+    return nullptr;
+  }
+  float *w, *grad, *buf, *wOut, *bufOut;
+  const long len = static_cast<long>(n);
+  if (!floatArray(env, argv[0], len, &w, "w: Float32Array expected") ||
+      !floatArray(env, argv[1], len, &grad, "grad: Float32Array as long as w expected") ||
+      !floatArray(env, argv[2], len, &buf, "buf: Float32Array as long as w expected") ||
+      !floatArray(env, argv[3], len, &wOut, "wOut: Float32Array as long as w expected") ||
+      !floatArray(env, argv[4], len, &bufOut, "bufOut: Float32Array as long as w expected"))
+    return nullptr;
+  focus::sgdMomentumStep(w, grad, buf, wOut, bufOut, len, static_cast<float>(lr), static_cast<float>(momentum),
+                         static_cast<float>(decay));
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
   napi_get_boolean(env, focus::cpuSupported(), &supported);
@@ -138,6 +173,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2D, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2DBackpropFilter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2DBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"sgdMomentumStep", nullptr, SgdMomentumStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumOuterAxes", nullptr, SumOuterAxes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
