@@ -15,6 +15,39 @@ async function on(backend: string, f: () => tf.Tensor): Promise<number[]> {
 
 const x4 = () => tf.tensor4d(values(3 * 7 * 6 * 5, 9), [3, 7, 6, 5]);
 
+describe("copy-free Identity and same-dtype Cast on wasm", () => {
+  test("share the input's data, survive its disposal, and free the data with the last holder", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const y = tf.clone(x);
+    const z = tf.cast(x, "float32");
+    assert.equal(backend.numDataIds(), before + 1, "no new buffers");
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3, 4]);
+    y.dispose();
+    assert.deepEqual(Array.from(z.dataSync()), [1, 2, 3, 4]);
+    z.dispose();
+    assert.equal(backend.numDataIds(), before);
+  });
+
+  test("a variable assigned after a clone leaves the clone unchanged (data is never written in place)", async () => {
+    await tf.setBackend("wasm");
+    const v = tf.variable(tf.tensor1d([1, 2]));
+    const snapshot = tf.clone(v);
+    v.assign(tf.tensor1d([5, 6]));
+    assert.deepEqual(Array.from(snapshot.dataSync()), [1, 2]);
+    assert.deepEqual(Array.from(v.dataSync()), [5, 6]);
+    tf.dispose([v, snapshot]);
+  });
+
+  test("casts between dtypes still convert", async () => {
+    assert.deepEqual(await on("wasm", () => tf.cast(tf.tensor1d([1.7, -2.2, 0]), "int32")), [1, -2, 0]);
+    assert.deepEqual(await on("wasm", () => tf.cast(tf.tensor1d([3, -1], "int32"), "float32")), [3, -1]);
+  });
+});
+
 describe("row-copy Slice and PadV2 on wasm vs. cpu", () => {
   const slices: Array<[number[], number[]]> = [
     [[0, 1, 1, 0], [3, 5, 4, 5]],

@@ -1,6 +1,13 @@
 /**
- * Slice and PadV2 for the tfjs 'wasm' backend on NHWC float32 tensors whose channel axis is untouched,
- * as whole-row copies on the wasm heap.
+ * Data-movement kernels for the tfjs 'wasm' backend.
+ *
+ * Identity, and Cast to the same dtype, share the input's data (reference counted, as the cpu backend
+ * and the wasm Reshape do) instead of copying it. The engine clones every tensor an op saves for its
+ * gradient through Identity, so the stock copying kernel copied ~800 activations per training step.
+ * Sharing is safe because tensor data is immutable: kernels always write into fresh outputs and a
+ * variable's assign() swaps its data rather than overwriting it.
+ *
+ * Slice and PadV2 on NHWC float32 tensors whose channel axis is untouched, as whole-row copies.
  *
  * Why: the ResNet's explicit paddings (torchvision's) are PadV2 forward and Slice backward. The stock
  * wasm Slice copies one run of C floats per pixel through a `subarray().set()` call, which at width 0.25
@@ -88,17 +95,41 @@ function makePad(stock: tf.KernelConfig): tf.KernelConfig {
   return { kernelName: "PadV2", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
 }
 
+function share(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+function makeIdentity(stock: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === "string") return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return share(args.backend as BackendWasm, x);
+  };
+  return { kernelName: "Identity", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+}
+
+function makeCast(stock: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
+    if (x.dtype !== dtype || dtype === "string") return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    return share(args.backend as BackendWasm, x);
+  };
+  return { kernelName: "Cast", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+}
+
 let installed: { ours: tf.KernelConfig[]; stock: tf.KernelConfig[] } | undefined;
 
-/** Registers the row-copy Slice and PadV2 over the stock wasm ones (which remain the fallback). Idempotent. */
+/** Registers these over the stock wasm kernels (which remain the fallback). Idempotent. */
 export function registerWasmCopyKernels(): void {
   if (installed !== undefined) return;
-  const stock = ["Slice", "PadV2"].map((name) => {
+  const stock = ["Slice", "PadV2", "Identity", "Cast"].map((name) => {
     const config = tf.getKernel(name, BACKEND);
     if (config === undefined) throw new Error(`wasm backend has no '${name}' kernel to wrap`);
     return config;
   });
-  const ours = [makeSlice(stock[0]), makePad(stock[1])];
+  const ours = [makeSlice(stock[0]), makePad(stock[1]), makeIdentity(stock[2]), makeCast(stock[3])];
   for (const config of ours) {
     tf.unregisterKernel(config.kernelName, BACKEND);
     tf.registerKernel(config);
