@@ -8,6 +8,51 @@ import * as tf from "@tensorflow/tfjs";
  */
 export type BatchMomentsCallback = (mean: tf.Tensor1D, variance: tf.Tensor1D, count: number) => void;
 
+function batchNormTrain_(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments?: BatchMomentsCallback,
+): tf.Tensor {
+  if (x.rank < 2) throw new Error(`batchNormTrain: x must have a channel axis and at least one other, got shape [${x.shape}]`);
+  const channels = x.shape[x.rank - 1];
+  const count = x.size / channels;
+  const shape = x.shape;
+  const view = (t: tf.Tensor) => tf.reshape(t, [1, count, 1, channels]) as tf.Tensor4D;
+  // The kernel directly: tf.avgPool would add a Cast of its result to the input's dtype.
+  const channelMean = (v: tf.Tensor4D) =>
+    tf.reshape(tf.engine().runKernel("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }) as tf.Tensor, [channels]) as tf.Tensor1D;
+
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const xv = view(input);
+    const mean = channelMean(xv);
+    const centred = channelAffine(xv, tf.ones([1, 1, channels, 1]), tf.neg(mean));
+    const variance = channelMean(tf.square(centred));
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const scale = tf.mul(g, invStd);
+    const y = tf.reshape(channelAffine(xv, scale, tf.sub(b, tf.mul(mean, scale))), shape);
+    if (onMoments !== undefined) onMoments(mean, variance, count);
+    save([centred, invStd, scale]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [c, inv, s] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+        const dyv = view(dy);
+        const meanDy = channelMean(dyv);
+        // dgamma / N = invstd * mean(dy * (x - mean))
+        const dGammaOverN = tf.mul(channelMean(tf.mul(dyv, c)), inv);
+        const coef = tf.mul(dGammaOverN, inv);
+        const dx = channelAffine(tf.sub(dyv, channelAffine(c, coef, tf.clone(meanDy))), s);
+        return [tf.reshape(dx, shape), tf.mul(dGammaOverN, count), tf.mul(meanDy, count)];
+      },
+    };
+  });
+  return op(x, gamma, beta);
+}
+
 /**
  * Training-mode batch normalisation over the last (channel) axis as one differentiable op:
  *
@@ -33,59 +78,19 @@ export type BatchMomentsCallback = (mean: tf.Tensor1D, variance: tf.Tensor1D, co
  *   the whole tensor first, and a matrix product with a row of ones packs the data as weights;
  * - per-channel affine maps a * v + b are 1x1 depthwise convolutions (with bias): XNNPACK broadcasts a
  *   [C] operand over [N, C] several times slower than it convolves.
+ *
+ * A named op, so that profiles show it as batchNormTrain__op.
  */
-export function batchNormTrain(
-  x: tf.Tensor,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  epsilon: number,
-  onMoments?: BatchMomentsCallback,
-): tf.Tensor {
-  if (x.rank < 2) throw new Error(`batchNormTrain: x must have a channel axis and at least one other, got shape [${x.shape}]`);
-  const channels = x.shape[x.rank - 1];
-  const count = x.size / channels;
-  const shape = x.shape;
-  const view = (t: tf.Tensor) => tf.reshape(t, [1, count, 1, channels]) as tf.Tensor4D;
-  // The kernel directly: tf.avgPool would add a Cast of its result to the input's dtype.
-  const channelMean = (v: tf.Tensor4D) =>
-    tf.reshape(tf.engine().runKernel("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }) as tf.Tensor, [channels]) as tf.Tensor1D;
-
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-    const save = args[3] as tf.GradSaveFunc;
-    const xv = view(input);
-    const mean = channelMean(xv);
-    const centred = channelAffine(xv, tf.ones([channels]), tf.neg(mean));
-    const variance = channelMean(tf.square(centred));
-    const invStd = tf.rsqrt(tf.add(variance, epsilon));
-    const scale = tf.mul(g, invStd);
-    const y = tf.reshape(channelAffine(xv, scale, tf.sub(b, tf.mul(mean, scale))), shape);
-    if (onMoments !== undefined) onMoments(mean, variance, count);
-    save([centred, invStd, scale]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [c, inv, s] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-        const dyv = view(dy);
-        const meanDy = channelMean(dyv);
-        // dgamma / N = invstd * mean(dy * (x - mean))
-        const dGammaOverN = tf.mul(channelMean(tf.mul(dyv, c)), inv);
-        const coef = tf.mul(dGammaOverN, inv);
-        const dx = channelAffine(tf.sub(dyv, channelAffine(c, coef, tf.clone(meanDy))), s);
-        return [tf.reshape(dx, shape), tf.mul(dGammaOverN, count), tf.mul(meanDy, count)];
-      },
-    };
-  });
-  return op(x, gamma, beta);
-}
+export const batchNormTrain = tf.op({ batchNormTrain_ });
 
 /**
- * v * a + b per channel, as a 1x1 depthwise convolution of the NHWC tensor v; a and b have shape [C].
+ * v * a + b per channel, as a 1x1 depthwise convolution of the NHWC tensor v; a and b have C values
+ * (a of shape [C] or already the filter shape [1, 1, C, 1], b of shape [C]).
  * The wasm kernel checks the rank of the bias's stored data, which a reshape does not change (reshapes
  * share data), so b must be the output of an elementwise op or a clone, not a reshaped pooling result.
  */
-function channelAffine(v: tf.Tensor4D, a: tf.Tensor1D, b?: tf.Tensor1D): tf.Tensor4D {
-  const filter = tf.reshape(a, [1, 1, a.size, 1]);
+function channelAffine(v: tf.Tensor4D, a: tf.Tensor, b?: tf.Tensor): tf.Tensor4D {
+  const filter = a.rank === 4 ? a : tf.reshape(a, [1, 1, a.size, 1]);
   const attrs = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] };
   // The kernels directly: tf.fused.depthwiseConv2d would wrap itself in a gradient op of its own.
   if (b === undefined) return tf.engine().runKernel("DepthwiseConv2dNative", { x: v, filter }, attrs) as tf.Tensor4D;
