@@ -192,4 +192,26 @@ describe("batchNormTrain on the wasm backend", () => {
     assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
     tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);
   });
+
+  test("does not rely on Identity copying its input (it may share data, as on cpu)", async () => {
+    await tf.setBackend("wasm");
+    const inputs = makeInputs([2, 3, 3, 4], 100);
+    const want = run(fused, inputs);
+    const stock = tf.getKernel("Identity", "wasm");
+    assert.ok(stock !== undefined);
+    const sharing = ((args: { inputs: { x: tf.TensorInfo }; backend: tf.KernelBackend }) => {
+      const { x } = args.inputs;
+      args.backend.incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    }) as unknown as tf.KernelFunc;
+    tf.unregisterKernel("Identity", "wasm");
+    tf.registerKernel({ ...stock, kernelFunc: sharing });
+    try {
+      assertClose(run(fused, inputs), want, 1e-7, "with a data-sharing Identity");
+    } finally {
+      tf.unregisterKernel("Identity", "wasm");
+      tf.registerKernel(stock);
+    }
+    tf.dispose(Object.values(inputs));
+  });
 });

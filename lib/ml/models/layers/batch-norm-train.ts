@@ -45,7 +45,7 @@ function batchNormTrain_(
         // dgamma / N = invstd * mean(dy * (x - mean))
         const dGammaOverN = tf.mul(channelMean(tf.mul(dyv, c)), inv);
         const coef = tf.mul(dGammaOverN, inv);
-        const dx = channelAffine(tf.sub(dyv, channelAffine(c, coef, tf.clone(meanDy))), s);
+        const dx = channelAffine(tf.sub(dyv, channelAffine(c, coef, withOwnData(meanDy))), s);
         return [tf.reshape(dx, shape), tf.mul(dGammaOverN, count), tf.mul(meanDy, count)];
       },
     };
@@ -87,7 +87,7 @@ export const batchNormTrain = tf.op({ batchNormTrain_ });
  * v * a + b per channel, as a 1x1 depthwise convolution of the NHWC tensor v; a and b have C values
  * (a of shape [C] or already the filter shape [1, 1, C, 1], b of shape [C]).
  * The wasm kernel checks the rank of the bias's stored data, which a reshape does not change (reshapes
- * share data), so b must be the output of an elementwise op or a clone, not a reshaped pooling result.
+ * share data), so b must be the output of an arithmetic op, not a reshaped pooling result.
  */
 function channelAffine(v: tf.Tensor4D, a: tf.Tensor, b?: tf.Tensor): tf.Tensor4D {
   const filter = a.rank === 4 ? a : tf.reshape(a, [1, 1, a.size, 1]);
@@ -95,4 +95,12 @@ function channelAffine(v: tf.Tensor4D, a: tf.Tensor, b?: tf.Tensor): tf.Tensor4D
   // The kernels directly: tf.fused.depthwiseConv2d would wrap itself in a gradient op of its own.
   if (b === undefined) return tf.engine().runKernel("DepthwiseConv2dNative", { x: v, filter }, attrs) as tf.Tensor4D;
   return tf.engine().runKernel("FusedDepthwiseConv2D", { x: v, filter, bias: b }, { ...attrs, activation: "linear" }) as tf.Tensor4D;
+}
+
+/**
+ * The values of t in newly allocated data of t's own shape. Not tf.clone: Identity may share the input's
+ * data (the cpu backend's does), which for a reshaped tensor keeps the old shape.
+ */
+function withOwnData(t: tf.Tensor): tf.Tensor {
+  return tf.mul(t, 1);
 }
