@@ -20,14 +20,14 @@ export interface ScaleShiftBatchNormArgs extends LayerArgs {
  * `x * scale + shift` with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale.
  *
  * Why not tf.layers.batchNormalization: its gradient goes through the fused BatchNorm kernel, whose
- * backward pass tiles the statistics to the input shape; on the wasm backend Tile is slow. Here every op
- * is an elementwise mul/add/sub or a reduction, so the gradient only needs broadcasting and sums.
+ * backward pass tiles the statistics to the input shape; on the wasm backend Tile is slow.
  *
  * Training (kwargs.training === true): normalise with the batch's mean and biased variance, and update
  * the moving statistics as PyTorch does (moving variance from the unbiased batch variance). This is one
- * op with a closed-form gradient (batch-norm-train.ts) rather than the composite below, which autodiff
- * would record and differentiate op by op.
- * Inference: normalise with the moving statistics.
+ * op with a closed-form gradient (batchNormTrain, batch-norm-train.ts) rather than tf.moments plus
+ * scaleShift, which autodiff would record and differentiate op by op; the update of the moving
+ * statistics runs inside that op, off the gradient tape.
+ * Inference: normalise with the moving statistics (scaleShift below).
  */
 export class ScaleShiftBatchNorm extends tf.layers.Layer {
   static className = "ScaleShiftBatchNorm";
