@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { batchNormTrain } from "./batch-norm-train";
 import { singleInput, singleShape, type LayerShape } from "./input-tensor";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -19,12 +20,14 @@ export interface ScaleShiftBatchNormArgs extends LayerArgs {
  * `x * scale + shift` with scale = gamma / sqrt(var + eps) and shift = beta - mean * scale.
  *
  * Why not tf.layers.batchNormalization: its gradient goes through the fused BatchNorm kernel, whose
- * backward pass tiles the statistics to the input shape; on the wasm backend Tile is slow. Here every op
- * is an elementwise mul/add/sub or a reduction, so the gradient only needs broadcasting and sums.
+ * backward pass tiles the statistics to the input shape; on the wasm backend Tile is slow.
  *
  * Training (kwargs.training === true): normalise with the batch's mean and biased variance, and update
- * the moving statistics as PyTorch does (moving variance from the unbiased batch variance).
- * Inference: normalise with the moving statistics.
+ * the moving statistics as PyTorch does (moving variance from the unbiased batch variance). This is one
+ * op with a closed-form gradient (batchNormTrain, batch-norm-train.ts) rather than tf.moments plus
+ * scaleShift, which autodiff would record and differentiate op by op; the update of the moving
+ * statistics runs inside that op, off the gradient tape.
+ * Inference: normalise with the moving statistics (scaleShift below).
  */
 export class ScaleShiftBatchNorm extends tf.layers.Layer {
   static className = "ScaleShiftBatchNorm";
@@ -65,10 +68,9 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
       if (kwargs["training"] !== true) {
         return scaleShift(x, gamma, beta, this.movingMean.read(), this.movingVariance.read(), this.epsilon);
       }
-      const axes = x.shape.slice(0, -1).map((_, i) => i);
-      const { mean, variance } = tf.moments(x, axes);
-      this.updateMovingStatistics(mean, variance, x.size / x.shape[x.shape.length - 1]);
-      return scaleShift(x, gamma, beta, mean, variance, this.epsilon);
+      return batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, this.epsilon, (mean, variance, count) =>
+        this.updateMovingStatistics(mean, variance, count),
+      );
     });
   }
 
