@@ -13,8 +13,8 @@
  * models is built; other fused forms go to the stock kernel), Conv2DBackpropFilter and Conv2DBackpropInput,
  * NHWC, dilation 1; MaxPoolGrad, whose stock wasm version is a scalar loop (41 ms per step at width 1); and
  * Sum/Mean over every axis but the last (batch-norm statistics and the gradients of per-channel
- * broadcasts), which the stock kernels compute by transposing the whole tensor first. Plus one kernel of our
- * own, SGD_MOMENTUM_KERNEL, the optimizer's update.
+ * broadcasts), which the stock kernels compute by transposing the whole tensor first. Plus kernels of our
+ * own: training-mode batch norm and its gradient, and the optimizer's update.
  */
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
@@ -30,6 +30,31 @@ export interface NativeKernelAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   sumOuterAxes(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  batchNormForward(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): void;
+  batchNormBackward(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    invStd: Float32Array,
+    scale: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    rows: number,
+    channels: number,
+  ): void;
   sgdMomentumStep(
     w: Float32Array,
     grad: Float32Array,
@@ -41,6 +66,14 @@ export interface NativeKernelAddon {
     weightDecay: number,
   ): void;
 }
+
+/**
+ * Training-mode batch norm as two kernels (forward; gradient), used by lib/ml/models/layers/batch-norm-train.ts
+ * where registered. Forward: inputs {x, gamma, beta}, attrs {epsilon}, outputs [y, mean, variance, invStd,
+ * scale]. Gradient: inputs {dy, x, mean, invStd, scale}, outputs [dx, dgamma, dbeta].
+ */
+export const BATCH_NORM_TRAIN_KERNEL = "FocusBatchNormTrain";
+export const BATCH_NORM_GRAD_KERNEL = "FocusBatchNormGrad";
 
 /**
  * One SGD-with-momentum update of one parameter as a single kernel: inputs {w, grad, buf}, attrs
@@ -208,7 +241,48 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     return [wOut, bufOut];
   };
 
+  const channelsOf = (x: tf.TensorInfo) => {
+    const channels = x.shape[x.shape.length - 1] ?? 0;
+    return { channels, rows: tf.util.sizeFromShape(x.shape) / channels };
+  };
+
+  const batchNormTrain = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const { x, gamma, beta } = args.inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
+    const { epsilon } = args.attrs as unknown as { epsilon: number };
+    const { rows, channels } = channelsOf(x);
+    const y = backend.makeOutput(x.shape, "float32");
+    const stats = [0, 1, 2, 3].map(() => backend.makeOutput([channels], "float32"));
+    const [mean, variance, invStd, scale] = stats.map((t) => heap(backend, t));
+    addon.batchNormForward(heap(backend, x), heap(backend, gamma), heap(backend, beta), heap(backend, y), mean, variance, invStd, scale, rows, channels, epsilon);
+    return [y, ...stats];
+  };
+
+  const batchNormGrad = (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = args.backend as BackendWasm;
+    const { dy, x, mean, invStd, scale } = args.inputs as Record<"dy" | "x" | "mean" | "invStd" | "scale", tf.TensorInfo>;
+    const { rows, channels } = channelsOf(x);
+    const dx = backend.makeOutput(x.shape, "float32");
+    const dGamma = backend.makeOutput([channels], "float32");
+    const dBeta = backend.makeOutput([channels], "float32");
+    addon.batchNormBackward(
+      heap(backend, dy),
+      heap(backend, x),
+      heap(backend, mean),
+      heap(backend, invStd),
+      heap(backend, scale),
+      heap(backend, dx),
+      heap(backend, dGamma),
+      heap(backend, dBeta),
+      rows,
+      channels,
+    );
+    return [dx, dGamma, dBeta];
+  };
+
   return [
+    { kernelName: BATCH_NORM_TRAIN_KERNEL, backendName: BACKEND, kernelFunc: batchNormTrain as tf.KernelFunc },
+    { kernelName: BATCH_NORM_GRAD_KERNEL, backendName: BACKEND, kernelFunc: batchNormGrad as tf.KernelFunc },
     { kernelName: SGD_MOMENTUM_KERNEL, backendName: BACKEND, kernelFunc: sgdStep as tf.KernelFunc },
     { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") as tf.KernelFunc },
     { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") as tf.KernelFunc },

@@ -10,6 +10,7 @@
 #include "pool.h"
 #include "reduce.h"
 #include "sgd.h"
+#include "batch-norm.h"
 
 namespace {
 
@@ -165,6 +166,56 @@ napi_value SgdMomentumStep(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+bool intArg(napi_env env, napi_value v, int64_t* out) { return napi_get_value_int64(env, v, out) == napi_ok; }
+
+// (x, gamma, beta, y, mean, variance, invStd, scale, rows, channels, epsilon)
+napi_value BatchNormForward(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  int64_t rows = 0, channels = 0;
+  double eps = 0;
+  if (argc != 11 || !intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || !numberArg(env, argv[10], &eps) ||
+      rows <= 0 || channels <= 0) {
+    napi_throw_type_error(env, nullptr, "expected (x, gamma, beta, y, mean, variance, invStd, scale, rows > 0, channels > 0, epsilon)");
+    return nullptr;
+  }
+  float *x, *gamma, *beta, *y, *mean, *variance, *invStd, *scale;
+  const long n = rows * channels;
+  if (!floatArray(env, argv[0], n, &x, "x: too short") || !floatArray(env, argv[1], channels, &gamma, "gamma: too short") ||
+      !floatArray(env, argv[2], channels, &beta, "beta: too short") || !floatArray(env, argv[3], n, &y, "y: too short") ||
+      !floatArray(env, argv[4], channels, &mean, "mean: too short") ||
+      !floatArray(env, argv[5], channels, &variance, "variance: too short") ||
+      !floatArray(env, argv[6], channels, &invStd, "invStd: too short") ||
+      !floatArray(env, argv[7], channels, &scale, "scale: too short"))
+    return nullptr;
+  focus::batchNormForward(x, gamma, beta, rows, channels, static_cast<float>(eps), y, mean, variance, invStd, scale);
+  return nullptr;
+}
+
+// (dy, x, mean, invStd, scale, dx, dGamma, dBeta, rows, channels)
+napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
+  size_t argc = 10;
+  napi_value argv[10];
+  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  int64_t rows = 0, channels = 0;
+  if (argc != 10 || !intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || rows <= 0 || channels <= 0) {
+    napi_throw_type_error(env, nullptr, "expected (dy, x, mean, invStd, scale, dx, dGamma, dBeta, rows > 0, channels > 0)");
+    return nullptr;
+  }
+  float *dy, *x, *mean, *invStd, *scale, *dx, *dGamma, *dBeta;
+  const long n = rows * channels;
+  if (!floatArray(env, argv[0], n, &dy, "dy: too short") || !floatArray(env, argv[1], n, &x, "x: too short") ||
+      !floatArray(env, argv[2], channels, &mean, "mean: too short") ||
+      !floatArray(env, argv[3], channels, &invStd, "invStd: too short") ||
+      !floatArray(env, argv[4], channels, &scale, "scale: too short") || !floatArray(env, argv[5], n, &dx, "dx: too short") ||
+      !floatArray(env, argv[6], channels, &dGamma, "dGamma: too short") ||
+      !floatArray(env, argv[7], channels, &dBeta, "dBeta: too short"))
+    return nullptr;
+  focus::batchNormBackward(dy, x, mean, invStd, scale, rows, channels, dx, dGamma, dBeta);
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
   napi_get_boolean(env, focus::cpuSupported(), &supported);
@@ -173,6 +224,8 @@ napi_value Init(napi_env env, napi_value exports) {
       {"conv2d", nullptr, Conv2D, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropFilter", nullptr, Conv2DBackpropFilter, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"conv2dBackpropInput", nullptr, Conv2DBackpropInput, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormForward", nullptr, BatchNormForward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"batchNormBackward", nullptr, BatchNormBackward, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sgdMomentumStep", nullptr, SgdMomentumStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumOuterAxes", nullptr, SumOuterAxes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -1,7 +1,8 @@
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
+import { BATCH_NORM_TRAIN_KERNEL, loadNativeAddon, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
 import { compareWithFiniteDifferences, seededTensor } from "../test-support/numeric-gradient";
 import { batchNormTrain } from "./batch-norm-train";
 import { scaleShift } from "./scale-shift-batch-norm";
@@ -165,53 +166,64 @@ describe("batchNormTrain on the cpu backend", () => {
   });
 });
 
-describe("batchNormTrain on the wasm backend", () => {
-  const large = [[16, 32, 32, 16], ...SHAPES];
-  for (const [i, shape] of large.entries()) {
-    test(`output and gradients match the cpu backend for [${shape}]`, async () => {
-      await tf.setBackend("cpu");
-      const cpuInputs = makeInputs(shape, 10 * i + 3);
-      const want = run(fused, cpuInputs);
-      tf.dispose(Object.values(cpuInputs));
+const nativeAddon = loadNativeAddon();
+for (const mode of ["native kernels", "TF.js ops"] as const) {
+  describe(`batchNormTrain on the wasm backend (${mode})`, { skip: mode === "native kernels" && !("addon" in nativeAddon) }, () => {
+    before(() => {
+      if (mode === "TF.js ops") unregisterNativeKernels();
+      assert.equal(tf.getKernel(BATCH_NORM_TRAIN_KERNEL, "wasm") !== undefined, mode === "native kernels");
+    });
+    after(() => {
+      if ("addon" in nativeAddon) registerNativeKernels(nativeAddon.addon);
+    });
+
+    const large = [[16, 32, 32, 16], ...SHAPES];
+    for (const [i, shape] of large.entries()) {
+      test(`output and gradients match the cpu backend for [${shape}]`, async () => {
+        await tf.setBackend("cpu");
+        const cpuInputs = makeInputs(shape, 10 * i + 3);
+        const want = run(fused, cpuInputs);
+        tf.dispose(Object.values(cpuInputs));
+        await tf.setBackend("wasm");
+        const inputs = makeInputs(shape, 10 * i + 3);
+        assertClose(run(fused, inputs), want, 1e-5, `wasm [${shape}]`);
+        // And the composite on wasm gives the same numbers as the fused op on wasm.
+        assertClose(run(fused, inputs), run(compositeBatchNorm, inputs), 1e-5, `wasm composite [${shape}]`);
+        tf.dispose(Object.values(inputs));
+      });
+    }
+
+    test("accepts gamma and beta that are reshaped views", async () => {
+      // The wasm depthwise kernel rejects a bias whose stored data is not rank 1, and a reshape keeps the
+      // data of its input: [1, C] reshaped to [C] must still work.
       await tf.setBackend("wasm");
-      const inputs = makeInputs(shape, 10 * i + 3);
-      assertClose(run(fused, inputs), want, 1e-5, `wasm [${shape}]`);
-      // And the composite on wasm gives the same numbers as the fused op on wasm.
-      assertClose(run(fused, inputs), run(compositeBatchNorm, inputs), 1e-5, `wasm composite [${shape}]`);
+      const inputs = makeInputs([2, 3, 3, 4], 90);
+      const asView = (t: tf.Tensor1D) => tf.reshape(tf.reshape(t, [1, 4]).clone(), [4]) as tf.Tensor1D;
+      const viewed = { ...inputs, gamma: asView(inputs.gamma), beta: asView(inputs.beta) };
+      assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
+      tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);
+    });
+
+    test("does not rely on Identity copying its input (it may share data, as on cpu)", async () => {
+      await tf.setBackend("wasm");
+      const inputs = makeInputs([2, 3, 3, 4], 100);
+      const want = run(fused, inputs);
+      const stock = tf.getKernel("Identity", "wasm");
+      assert.ok(stock !== undefined);
+      const sharing = ((args: { inputs: { x: tf.TensorInfo }; backend: tf.KernelBackend }) => {
+        const { x } = args.inputs;
+        args.backend.incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      }) as unknown as tf.KernelFunc;
+      tf.unregisterKernel("Identity", "wasm");
+      tf.registerKernel({ ...stock, kernelFunc: sharing });
+      try {
+        assertClose(run(fused, inputs), want, 1e-7, "with a data-sharing Identity");
+      } finally {
+        tf.unregisterKernel("Identity", "wasm");
+        tf.registerKernel(stock);
+      }
       tf.dispose(Object.values(inputs));
     });
-  }
-
-  test("accepts gamma and beta that are reshaped views", async () => {
-    // The wasm depthwise kernel rejects a bias whose stored data is not rank 1, and a reshape keeps the
-    // data of its input: [1, C] reshaped to [C] must still work.
-    await tf.setBackend("wasm");
-    const inputs = makeInputs([2, 3, 3, 4], 90);
-    const asView = (t: tf.Tensor1D) => tf.reshape(tf.reshape(t, [1, 4]).clone(), [4]) as tf.Tensor1D;
-    const viewed = { ...inputs, gamma: asView(inputs.gamma), beta: asView(inputs.beta) };
-    assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
-    tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);
   });
-
-  test("does not rely on Identity copying its input (it may share data, as on cpu)", async () => {
-    await tf.setBackend("wasm");
-    const inputs = makeInputs([2, 3, 3, 4], 100);
-    const want = run(fused, inputs);
-    const stock = tf.getKernel("Identity", "wasm");
-    assert.ok(stock !== undefined);
-    const sharing = ((args: { inputs: { x: tf.TensorInfo }; backend: tf.KernelBackend }) => {
-      const { x } = args.inputs;
-      args.backend.incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    }) as unknown as tf.KernelFunc;
-    tf.unregisterKernel("Identity", "wasm");
-    tf.registerKernel({ ...stock, kernelFunc: sharing });
-    try {
-      assertClose(run(fused, inputs), want, 1e-7, "with a data-sharing Identity");
-    } finally {
-      tf.unregisterKernel("Identity", "wasm");
-      tf.registerKernel(stock);
-    }
-    tf.dispose(Object.values(inputs));
-  });
-});
+}

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "@/lib/ml/backend/native-kernels";
 
 /**
  * Called once per forward pass with the batch's per-channel mean and biased variance (shape [C]) and
@@ -24,6 +25,10 @@ function batchNormTrain_(
   const channelMean = (v: tf.Tensor4D) =>
     tf.reshape(tf.engine().runKernel("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }) as tf.Tensor, [channels]) as tf.Tensor1D;
 
+  const backend = tf.getBackend();
+  if (tf.getKernel(BATCH_NORM_TRAIN_KERNEL, backend) !== undefined && tf.getKernel(BATCH_NORM_GRAD_KERNEL, backend) !== undefined) {
+    return batchNormTrainKernels(x, gamma, beta, epsilon, onMoments);
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
@@ -47,6 +52,26 @@ function batchNormTrain_(
         const coef = tf.mul(dGammaOverN, inv);
         const dx = channelAffine(tf.sub(dyv, channelAffine(c, coef, withOwnData(meanDy))), s);
         return [tf.reshape(dx, shape), tf.mul(dGammaOverN, count), tf.mul(meanDy, count)];
+      },
+    };
+  });
+  return op(x, gamma, beta);
+}
+
+/** The same op on a backend with the two batch-norm kernels (the native kernels on wasm): one kernel each way. */
+function batchNormTrainKernels(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onMoments?: BatchMomentsCallback): tf.Tensor {
+  const count = x.size / x.shape[x.rank - 1];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
+    const save = args[3] as tf.GradSaveFunc;
+    const [y, mean, variance, invStd, scale] = tf.engine().runKernel(BATCH_NORM_TRAIN_KERNEL, { x: input, gamma: g, beta: b }, { epsilon }) as tf.Tensor[];
+    if (onMoments !== undefined) onMoments(mean as tf.Tensor1D, variance as tf.Tensor1D, count);
+    save([input, mean, invStd, scale]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, m, inv, s] = saved;
+        return tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, { dy, x: xs, mean: m, invStd: inv, scale: s }, {}) as tf.Tensor[];
       },
     };
   });
