@@ -12,6 +12,7 @@ const envSchema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   FOCUS_INVITE_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(24 * 14),
   FOCUS_TF_BACKEND: z.enum(["gpu", "node", "wasm", "cpu"]).optional(),
+  FOCUS_NATIVE_KERNELS: z.enum(["0", "1"], { message: "FOCUS_NATIVE_KERNELS must be 0 (off) or 1 (on where built)" }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
