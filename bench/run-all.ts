@@ -61,7 +61,11 @@ export function benchmarksMarkdown(r: BenchResults): string {
     for (const t of r.train.train) out.push(`| ${t.variant} | ${t.width} | ${t.size} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${f1(t.imagesPerSecond)} |`);
     out.push("", "| Grad-CAM variant | width | input px | ms / image |", "| --- | --- | --- | --- |");
     for (const g of r.train.gradcam) out.push(`| ${g.variant} | ${g.width} | ${g.size} | ${f1(g.msPerImage)} |`);
-    for (const t of r.train.torch) out.push("", `PyTorch (baseline, width ${t.width}, one thread): ${t.imagesPerSecond === null ? t.note : `${f1(t.imagesPerSecond)} images/s`}`);
+    for (const t of r.train.torch) {
+      const ours = r.train.train.find((f) => f.variant === "baseline" && f.width === t.width);
+      const ratio = t.imagesPerSecond && ours ? `; ${r.train.backend} / PyTorch = ${(ours.imagesPerSecond / t.imagesPerSecond).toFixed(2)} (target ≥ 0.5)` : "";
+      out.push("", `PyTorch (baseline, width ${t.width}, one thread): ${t.imagesPerSecond === null ? t.note : `${f1(t.imagesPerSecond)} images/s${ratio}`}`);
+    }
     out.push("");
   }
   if (r.load) {

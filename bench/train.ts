@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const train: TrainFigure[] = [];
   for (const width of WIDTHS) {
     for (const variant of VARIANTS) {
-      const f = await timeTrainStep(variant, width, quick ? 2 : width < 1 ? 5 : 3);
+      const f = await timeTrainStep(variant, width, quick ? 2 : width < 1 ? 8 : 5);
       train.push(f);
       console.error(`train ${variant} w${width}: ${f.imagesPerSecond.toFixed(1)} img/s`);
     }
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     }
     if (!quick) gradcam.push(await timeGradCam("baseline", 1.0, size, 2));
   }
-  const torch = WIDTHS.map((w) => timeTorch(w, quick ? 2 : 3));
+  const torch = WIDTHS.map((w) => timeTorch(w, quick ? 2 : 8));
 
   console.log(`\nBackend: ${backend}; training step = batch ${BATCH} at ${TRAIN_SIZE} px (forward, backward, SGD momentum)`);
   console.log(`${"variant".padEnd(10)}${"width".padStart(7)}${"ms/step".padStart(10)}${"img/s".padStart(9)}${"s per epoch per 100 img".padStart(26)}`);

@@ -121,6 +121,20 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
   }
   const long block = std::min(M, blockRows(g));
   float* patches = patchBuffer(block * K).data();
+  if (g.Co <= 32) {
+    // Few output channels (the stem, narrow networks): dWᵀ = dyᵀ · patches reads the patch rows as B,
+    // contiguously, instead of gathering them column-wise as Aᵀ; dWᵀ is small and transposed at the end.
+    static thread_local std::vector<float> dFilterT;
+    dFilterT.resize(K * g.Co);
+    for (long m0 = 0; m0 < M; m0 += block) {
+      const long rows = std::min(block, M - m0);
+      im2colRows(g, x, m0, rows, patches);
+      sgemm(g.Co, K, rows, dy + m0 * g.Co, 1, g.Co, patches, K, 1, dFilterT.data(), K, m0 > 0);
+    }
+    for (long k = 0; k < K; ++k)
+      for (int co = 0; co < g.Co; ++co) dFilter[k * g.Co + co] = dFilterT[co * K + k];
+    return;
+  }
   for (long m0 = 0; m0 < M; m0 += block) {
     const long rows = std::min(block, M - m0);
     im2colRows(g, x, m0, rows, patches);
