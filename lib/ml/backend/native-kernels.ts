@@ -19,9 +19,9 @@
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { convInfo, isUnitDilation, type ConvAttrs, type Shape4 } from "./conv-attrs";
 
 const BACKEND = "wasm";
-type Shape4 = [number, number, number, number];
 
 export interface NativeKernelAddon {
   cpuSupported: boolean;
@@ -98,17 +98,7 @@ export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): { addon: 
   return { addon };
 }
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  dilations?: number | [number, number];
-}
 
-function isUnitDilation(d: ConvAttrs["dilations"]): boolean {
-  return d === undefined || (Array.isArray(d) ? d.every((v) => v === 1) : d === 1);
-}
 
 /** The 13 fields the addon reads, in its ConvGeometry order. */
 export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
@@ -130,9 +120,6 @@ export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
   ]);
 }
 
-function convInfo(inShape: Shape4, filterShape: Shape4, attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(inShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, "channelsLast");
-}
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 

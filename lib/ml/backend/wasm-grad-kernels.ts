@@ -19,40 +19,19 @@ import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { planInputGradAxis } from "./conv-grad-geometry";
 import { col2imAdd, col2imAddTransposed, fromChannelMajor, im2colTransposed, rotateSwapFilter, toChannelMajor, transpose2d, type ConvGeometry } from "./conv-grad-layout";
+import { convInfo, isUnitDilation, type ConvAttrs, type Shape4 } from "./conv-attrs";
 import { withWasmKernelScope, type WasmKernelScope } from "./wasm-kernel-scope";
 
 const BACKEND = "wasm";
-type Shape4 = [number, number, number, number];
 
-interface ConvGradAttrs {
-  strides: number | [number, number];
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat?: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  dilations?: number | [number, number];
-}
 
-function assertSupported(kernelName: string, attrs: ConvGradAttrs): void {
+function assertSupported(kernelName: string, attrs: ConvAttrs): void {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== "NHWC") {
     throw new Error(`${kernelName} on wasm supports only dataFormat 'NHWC' (got '${attrs.dataFormat}')`);
   }
-  const d = attrs.dilations;
-  if (d !== undefined && (Array.isArray(d) ? d.some((v) => v !== 1) : d !== 1)) {
-    throw new Error(`${kernelName} on wasm supports only dilation 1 (got ${JSON.stringify(d)})`);
+  if (!isUnitDilation(attrs.dilations)) {
+    throw new Error(`${kernelName} on wasm supports only dilation 1 (got ${JSON.stringify(attrs.dilations)})`);
   }
-}
-
-function convInfo(inShape: Shape4, filterShape: Shape4, attrs: ConvGradAttrs): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(
-    inShape,
-    filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
 }
 
 function explicitPad(top: number, bottom: number, left: number, right: number): tf.backend_util.ExplicitPadding {
@@ -122,7 +101,7 @@ function isPointwise(g: ConvGeometry): boolean {
 function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = args.attrs as unknown as ConvGradAttrs & { filterShape: Shape4 };
+  const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
   assertSupported("Conv2DBackpropFilter", attrs);
   const info = convInfo(x.shape as Shape4, attrs.filterShape, attrs);
   const g = geometryOf(info);
@@ -286,7 +265,7 @@ export function setInputGradMethod(method: InputGradMethod | undefined): void {
 function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-  const attrs = args.attrs as unknown as ConvGradAttrs & { inputShape: Shape4 };
+  const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
   assertSupported("Conv2DBackpropInput", attrs);
   const info = convInfo(attrs.inputShape, filter.shape as Shape4, attrs);
   const strided = info.strideHeight > 1 || info.strideWidth > 1;

@@ -16,9 +16,13 @@ namespace {
 
 constexpr int kGeometryFields = 13;
 
-bool failed(napi_env env, napi_status status, const char* what) {
-  if (status == napi_ok) return false;
-  napi_throw_type_error(env, nullptr, what);
+// Reads exactly n arguments, or throws `usage` and returns false.
+bool readArgs(napi_env env, napi_callback_info info, size_t n, napi_value* argv, const char* usage) {
+  size_t argc = n;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != n) {
+    napi_throw_type_error(env, nullptr, usage);
+    return false;
+  }
   return true;
 }
 
@@ -76,13 +80,8 @@ enum class Role { Input, Filter, Output };
 // Shared shape of the three entry points: (a, b, out, geometry) with roles naming what each array holds.
 napi_value callConv(napi_env env, napi_callback_info info, ConvFn fn, Role ra, Role rb, Role rout,
                     bool pooling = false) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
-  if (argc != 4) {
-    napi_throw_type_error(env, nullptr, "expected (a, b, out, geometry)");
-    return nullptr;
-  }
+  if (!readArgs(env, info, 4, argv, "expected (a, b, out, geometry)")) return nullptr;
   focus::ConvGeometry g;
   if (!geometry(env, argv[3], &g)) return nullptr;
   if (pooling && g.Co != g.C) {
@@ -116,11 +115,10 @@ napi_value MaxPoolGrad(napi_env env, napi_callback_info info) {
 
 // (x, out, rows, cols): out[c] = sum over rows of x[r * cols + c].
 napi_value SumOuterAxes(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  if (!readArgs(env, info, 4, argv, "expected (x, out, rows >= 0, cols > 0)")) return nullptr;
   int64_t rows = 0, cols = 0;
-  if (argc != 4 || napi_get_value_int64(env, argv[2], &rows) != napi_ok || napi_get_value_int64(env, argv[3], &cols) != napi_ok ||
+  if (napi_get_value_int64(env, argv[2], &rows) != napi_ok || napi_get_value_int64(env, argv[3], &cols) != napi_ok ||
       rows < 0 || cols <= 0) {
     napi_throw_type_error(env, nullptr, "expected (x, out, rows >= 0, cols > 0)");
     return nullptr;
@@ -136,12 +134,12 @@ bool numberArg(napi_env env, napi_value v, double* out) { return napi_get_value_
 
 // (w, grad, buf, wOut, bufOut, learningRate, momentum, weightDecay), all arrays of w's length.
 napi_value SgdMomentumStep(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
+  const char* usage = "expected (w, grad, buf, wOut, bufOut, learningRate, momentum, weightDecay)";
   napi_value argv[8];
-  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  if (!readArgs(env, info, 8, argv, usage)) return nullptr;
   double lr, momentum, decay;
-  if (argc != 8 || !numberArg(env, argv[5], &lr) || !numberArg(env, argv[6], &momentum) || !numberArg(env, argv[7], &decay)) {
-    napi_throw_type_error(env, nullptr, "expected (w, grad, buf, wOut, bufOut, learningRate, momentum, weightDecay)");
+  if (!numberArg(env, argv[5], &lr) || !numberArg(env, argv[6], &momentum) || !numberArg(env, argv[7], &decay)) {
+    napi_throw_type_error(env, nullptr, usage);
     return nullptr;
   }
   size_t n = 0;
@@ -170,14 +168,14 @@ bool intArg(napi_env env, napi_value v, int64_t* out) { return napi_get_value_in
 
 // (x, gamma, beta, y, mean, variance, invStd, scale, rows, channels, epsilon)
 napi_value BatchNormForward(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
+  const char* usage = "expected (x, gamma, beta, y, mean, variance, invStd, scale, rows > 0, channels > 0, epsilon)";
   napi_value argv[11];
-  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  if (!readArgs(env, info, 11, argv, usage)) return nullptr;
   int64_t rows = 0, channels = 0;
   double eps = 0;
-  if (argc != 11 || !intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || !numberArg(env, argv[10], &eps) ||
+  if (!intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || !numberArg(env, argv[10], &eps) ||
       rows <= 0 || channels <= 0) {
-    napi_throw_type_error(env, nullptr, "expected (x, gamma, beta, y, mean, variance, invStd, scale, rows > 0, channels > 0, epsilon)");
+    napi_throw_type_error(env, nullptr, usage);
     return nullptr;
   }
   float *x, *gamma, *beta, *y, *mean, *variance, *invStd, *scale;
@@ -195,12 +193,12 @@ napi_value BatchNormForward(napi_env env, napi_callback_info info) {
 
 // (dy, x, mean, invStd, scale, dx, dGamma, dBeta, rows, channels)
 napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
+  const char* usage = "expected (dy, x, mean, invStd, scale, dx, dGamma, dBeta, rows > 0, channels > 0)";
   napi_value argv[10];
-  if (failed(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr), "bad call")) return nullptr;
+  if (!readArgs(env, info, 10, argv, usage)) return nullptr;
   int64_t rows = 0, channels = 0;
-  if (argc != 10 || !intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || rows <= 0 || channels <= 0) {
-    napi_throw_type_error(env, nullptr, "expected (dy, x, mean, invStd, scale, dx, dGamma, dBeta, rows > 0, channels > 0)");
+  if (!intArg(env, argv[8], &rows) || !intArg(env, argv[9], &channels) || rows <= 0 || channels <= 0) {
+    napi_throw_type_error(env, nullptr, usage);
     return nullptr;
   }
   float *dy, *x, *mean, *invStd, *scale, *dx, *dGamma, *dBeta;
