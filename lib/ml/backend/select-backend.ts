@@ -19,6 +19,7 @@ import * as tfjs from "@tensorflow/tfjs";
 import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmCopyKernels } from "./wasm-copy-kernels";
+import { registerWasmMovingAverageKernel } from "./wasm-moving-average-kernel";
 import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels } from "./native-kernels";
 
 export type TfNamespace = typeof import("@tensorflow/tfjs");
@@ -96,9 +97,10 @@ async function loadWasm(): Promise<TfNamespace> {
   registerWasmGradKernels();
   registerWasmBroadcastKernels();
   registerWasmCopyKernels();
+  registerWasmMovingAverageKernel();
   const native = loadNativeAddon();
   if ("addon" in native) registerNativeKernels(native.addon);
-  wasmConvolutions = "addon" in native ? "native AVX2/FMA convolution and max-pool gradient kernels" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
+  wasmConvolutions = "addon" in native ? "native AVX2/FMA kernels (convolutions, batch norm, pooling, reductions, SGD)" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
   return tfjs;
 }
 

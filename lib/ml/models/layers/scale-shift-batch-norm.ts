@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { MOVING_AVERAGE_KERNEL } from "@/lib/ml/backend/wasm-moving-average-kernel";
 import { batchNormTrain } from "./batch-norm-train";
 import { singleInput, singleShape, type LayerShape } from "./input-tensor";
 
@@ -75,10 +76,20 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
   }
 
   private updateMovingStatistics(mean: tf.Tensor, variance: tf.Tensor, count: number): void {
+    // PyTorch keeps the unbiased variance as running_var; with one value per channel it is undefined,
+    // so fall back to the biased one rather than produce NaN/Infinity.
+    const unbias = count > 1 ? count / (count - 1) : 1;
+    if (tf.getKernel(MOVING_AVERAGE_KERNEL, tf.getBackend()) !== undefined) {
+      tf.tidy(() => {
+        const update = (moving: tf.LayerVariable, batch: tf.Tensor, batchScale: number) =>
+          moving.write(tf.engine().runKernel(MOVING_AVERAGE_KERNEL, { moving: moving.read(), batch }, { momentum: this.momentum, batchScale }) as tf.Tensor);
+        update(this.movingMean, mean, 1);
+        update(this.movingVariance, variance, unbias);
+      });
+      return;
+    }
     tf.tidy(() => {
-      // PyTorch keeps the unbiased variance as running_var; with one value per channel it is undefined,
-      // so fall back to the biased one rather than produce NaN/Infinity.
-      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+      const unbiased = count > 1 ? tf.mul(variance, unbias) : variance;
       const m = this.momentum;
       const blend = (moving: tf.LayerVariable, batch: tf.Tensor) =>
         moving.write(tf.add(tf.mul(moving.read(), m), tf.mul(batch, 1 - m)));
