@@ -31,6 +31,12 @@ const native = loadNativeAddon();
 // with the reason, and the pure-wasm kernels (wasm-grad-kernels.test.ts) are what runs.
 const skip = "addon" in native ? false : `native kernels unavailable: ${native.reason}`;
 
+// CI sets this where the build tools exist, so that an addon that silently failed to build (npm skips a
+// failed optional dependency) fails the run instead of skipping these tests.
+test("the native addon is built when FOCUS_REQUIRE_NATIVE_KERNELS=1", { skip: process.env.FOCUS_REQUIRE_NATIVE_KERNELS !== "1" }, () => {
+  assert.ok("addon" in native, skip || "");
+});
+
 before(async () => {
   await initBackend({ force: "wasm", log: () => {} });
 });
