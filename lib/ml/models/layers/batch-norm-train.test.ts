@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
 import { BATCH_NORM_TRAIN_KERNEL, loadNativeAddon, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
+import { relativeError } from "@/lib/ml/backend/test-support/compare-backends";
 import { compareWithFiniteDifferences, seededTensor } from "../test-support/numeric-gradient";
 import { batchNormTrain } from "./batch-norm-train";
 import { scaleShift } from "./scale-shift-batch-norm";
@@ -54,18 +55,6 @@ function run(f: BatchNormFn, { x, gamma, beta, r }: Inputs): Results {
     const [dx, dgamma, dbeta] = tf.grads(loss)([x, gamma, beta]).map((g) => g.dataSync() as Float32Array);
     return { y, dx, dgamma, dbeta };
   });
-}
-
-/** Largest absolute difference relative to the largest reference magnitude. */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  assert.equal(got.length, want.length);
-  let maxDiff = 0;
-  let scale = 1e-12;
-  for (let i = 0; i < want.length; i++) {
-    maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return maxDiff / scale;
 }
 
 function assertClose(got: Results, want: Results, tol: number, what: string): void {
