@@ -192,14 +192,18 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     return out;
   };
 
+  const channelsOf = (x: tf.TensorInfo) => {
+    const channels = x.shape[x.shape.length - 1] ?? 0;
+    return { channels, rows: tf.util.sizeFromShape(x.shape) / channels };
+  };
+
   const outerAxesReduction = (name: "Sum" | "Mean") => (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const rank = x.shape.length;
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-    const cols = x.shape[rank - 1] ?? 0;
-    const rows = tf.util.sizeFromShape(x.shape) / Math.max(cols, 1);
+    const { rows, channels: cols } = channelsOf(x);
     const outer = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
     if (!outer || x.dtype !== "float32" || rows === 0 || cols === 0) return fallback(name, args);
     const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < rank - 1 ? 1 : d)) : [cols], "float32");
@@ -226,11 +230,6 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
       weightDecay,
     );
     return [wOut, bufOut];
-  };
-
-  const channelsOf = (x: tf.TensorInfo) => {
-    const channels = x.shape[x.shape.length - 1] ?? 0;
-    return { channels, rows: tf.util.sizeFromShape(x.shape) / channels };
   };
 
   const batchNormTrain = (args: KernelArgs): tf.TensorInfo[] => {

@@ -81,7 +81,7 @@ async function loadNativePackage(pkg: string): Promise<TfNamespace> {
 }
 
 /** Which convolution kernels the wasm backend got, for the start-up log line. */
-let wasmConvolutions = "";
+let wasmKernelSet = "";
 
 async function loadWasm(): Promise<TfNamespace> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
@@ -100,7 +100,7 @@ async function loadWasm(): Promise<TfNamespace> {
   registerWasmMovingAverageKernel();
   const native = loadNativeAddon();
   if ("addon" in native) registerNativeKernels(native.addon);
-  wasmConvolutions = "addon" in native ? "native AVX2/FMA kernels (convolutions, batch norm, pooling, reductions, SGD)" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
+  wasmKernelSet = "addon" in native ? "native AVX2/FMA kernels (convolutions, batch norm, pooling, reductions, SGD)" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
   return tfjs;
 }
 
@@ -133,7 +133,7 @@ export async function selectBackend(
     try {
       const tf = await loaders[name]();
       const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
-      const detail = name === "wasm" && wasmConvolutions ? `, ${wasmConvolutions}` : "";
+      const detail = name === "wasm" && wasmKernelSet ? `, ${wasmKernelSet}` : "";
       log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
       const label = name === "wasm" && nativeKernelsRegistered() ? "wasm+native" : name;
       return { name, label, tf };

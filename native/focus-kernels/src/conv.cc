@@ -1,8 +1,8 @@
 // Convolutions as GEMMs over im2col patches, processed a block of output pixels at a time so the
 // patch matrix stays within a few MiB whatever the layer:
 //   forward          y[m, :]   = patches[m, :] * W           (W is HWIO = [KH*KW*C, Co] row-major)
-//   filter gradient  dW       += patches[block]^T * dy[block]
-//   input gradient   dx       += col2im(dy[block] * W^T)
+//   filter gradient  dW       += patches[block]^T * dy[block]   (dW^T += dy^T * patches for <= 32 outputs)
+//   input gradient   dx       += col2im(dy[block] * W^T)        (col2im of (W * dy^T) for few pixels)
 // A 1x1, stride-1, unpadded layer uses x (or dx) itself as the patch matrix.
 #include "conv.h"
 
