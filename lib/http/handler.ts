@@ -3,6 +3,8 @@
 import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { HttpError } from "./http-error";
+import { DomainError } from "../errors/domain-error";
+import { STATUS_OF_KIND } from "./error-status";
 
 export function jsonError(status: number, message: string, details?: unknown): NextResponse {
   return NextResponse.json(
@@ -19,6 +21,10 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
   try {
     return await fn();
   } catch (e) {
+    if (e instanceof DomainError) {
+      const details = e.fields.length > 0 ? e.fields : e.details;
+      return jsonError(STATUS_OF_KIND[e.kind], e.message, details);
+    }
     if (e instanceof HttpError) return jsonError(e.status, e.message, e.details);
     if (e instanceof ZodError) {
       const errs = fieldErrors(e);
