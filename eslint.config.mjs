@@ -1,0 +1,32 @@
+// ESLint: typescript-eslint's type-aware rules, React hooks and Next's rules. `npm run lint` runs it
+// with Prettier's check; both are part of `npm test`.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import nextPlugin from "@next/eslint-plugin-next";
+
+export default tseslint.config(
+  {
+    ignores: ["node_modules/", ".next*/", "lib/db/generated/", "native/**/build/", "data/", "test-results/", "playwright-report/", "bench/out/", "next-env.d.ts"],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { "react-hooks": reactHooks, "@next/next": nextPlugin },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs["core-web-vitals"].rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    },
+  },
+  {
+    // node:test's test() and describe() return promises that the runner itself awaits.
+    files: ["**/*.test.ts", "e2e/**/*.ts"],
+    rules: { "@typescript-eslint/no-floating-promises": "off" },
+  },
+  // Types are checked by tsc; ESLint's own no-undef does not know TypeScript's globals.
+  { files: ["**/*.ts", "**/*.tsx"], rules: { "no-undef": "off" } },
+  { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },
+);
