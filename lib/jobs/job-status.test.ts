@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { deriveJobStatus } from "./job-status";
 import { mergeHistory } from "./run-training";
-import type { EpochProgress } from "@/lib/ml/train/train-run";
+import type { EpochProgress } from "@/lib/ml/train/epoch-progress";
 
 describe("deriveJobStatus", () => {
   test("summarises runs", () => {

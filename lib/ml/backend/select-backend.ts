@@ -8,9 +8,9 @@
  * throws a plain Error (no `code`). Both cases simply mean "skip", so every failure is caught and
  * reported as a reason, never classified by error code.
  *
- * tfjs-node re-exports a complete `tf` namespace (possibly over its own copy of tfjs-core), so callers
- * must use the `tf` returned here rather than importing "@tensorflow/tfjs" themselves when they want
- * to be backend-agnostic; for wasm and cpu it is the shared "@tensorflow/tfjs" module.
+ * Every backend is registered with the engine of the one "@tensorflow/tfjs" module (the native packages
+ * depend on the same version, so npm installs a single copy), which is why the rest of the code imports
+ * "@tensorflow/tfjs" itself and nothing hands a namespace around.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,7 +22,7 @@ import { registerWasmCopyKernels } from "./wasm-copy-kernels";
 import { registerWasmMovingAverageKernel } from "./wasm-moving-average-kernel";
 import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels } from "./native-kernels";
 
-export type TfNamespace = typeof import("@tensorflow/tfjs");
+type TfNamespace = typeof import("@tensorflow/tfjs");
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
 export interface InitBackendOptions {
   /** gpu | node | wasm | cpu; overrides FOCUS_TF_BACKEND */
@@ -33,10 +33,9 @@ export interface SelectedBackend {
   name: string;
   /** What runs the numbers, for logs and run records: the name, or "wasm+native" with the native kernels. */
   label: string;
-  tf: TfNamespace;
 }
 /** Loads one backend and makes it the active one, or throws why it cannot. */
-export type BackendLoader = () => Promise<TfNamespace>;
+export type BackendLoader = () => Promise<void>;
 
 export const BACKEND_ORDER: readonly BackendChoice[] = ["gpu", "node", "wasm", "cpu"];
 export const BACKEND_ENV_VAR = "FOCUS_TF_BACKEND";
@@ -71,19 +70,18 @@ function describe(err: unknown): string {
   return msg.split("\n")[0].slice(0, 300);
 }
 
-async function loadNativePackage(pkg: string): Promise<TfNamespace> {
+async function loadNativePackage(pkg: string): Promise<void> {
   // A computed name keeps bundlers from trying to resolve packages that are usually absent.
   const ns = requireFromHere(pkg) as TfNamespace;
   if (typeof ns?.setBackend !== "function") throw new Error(`${pkg} did not export a tf namespace`);
   if (!(await ns.setBackend("tensorflow"))) throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
   await ns.ready();
-  return ns;
 }
 
 /** Which convolution kernels the wasm backend got, for the start-up log line. */
 let wasmKernelSet = "";
 
-async function loadWasm(): Promise<TfNamespace> {
+async function loadWasm(): Promise<void> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
   const dir = wasmBinaryDirectory();
   try {
@@ -101,13 +99,11 @@ async function loadWasm(): Promise<TfNamespace> {
   const native = loadNativeAddon();
   if ("addon" in native) registerNativeKernels(native.addon);
   wasmKernelSet = "addon" in native ? "native AVX2/FMA kernels (convolutions, batch norm, pooling, reductions, SGD)" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
-  return tfjs;
 }
 
-async function loadCpu(): Promise<TfNamespace> {
+async function loadCpu(): Promise<void> {
   if (!(await tfjs.setBackend("cpu"))) throw new Error("cpu backend failed to initialise");
   await tfjs.ready();
-  return tfjs;
 }
 
 export const DEFAULT_LOADERS: Record<BackendChoice, BackendLoader> = {
@@ -131,12 +127,12 @@ export async function selectBackend(
   const skipped: string[] = [];
   for (const name of candidates) {
     try {
-      const tf = await loaders[name]();
+      await loaders[name]();
       const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
       const detail = name === "wasm" && wasmKernelSet ? `, ${wasmKernelSet}` : "";
       log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
       const label = name === "wasm" && nativeKernelsRegistered() ? "wasm+native" : name;
-      return { name, label, tf };
+      return { name, label };
     } catch (err) {
       if (opts.force !== undefined) {
         throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`);

@@ -23,7 +23,7 @@ import { trainRun } from "@/lib/ml/train/train-run";
 import { trainParamsSchema } from "@/lib/ml/train/train-params";
 import { upsampleCam } from "./gradcam";
 import { summariseLocalisation, type LocalisationSummary, type MaskedImage } from "./localisation-summary";
-import { syntheticMaskedSplit } from "./synthetic-masked-split";
+import { syntheticMaskedSplit } from "./test-support/synthetic-masked-split";
 
 const dirs: string[] = [];
 before(async () => {

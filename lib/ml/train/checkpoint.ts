@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { EpochProgress } from "./train-run";
+import type { EpochProgress } from "./epoch-progress";
 
 export const CHECKPOINT_FORMAT = "focus-train-checkpoint/1";
 export const CHECKPOINT_DIR = "checkpoint";

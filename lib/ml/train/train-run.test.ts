@@ -10,7 +10,8 @@ import { loadModel } from "@/lib/ml/models/save-load";
 import { readCheckpoint } from "./checkpoint";
 import { disposeModel } from "../models/dispose-model";
 import { TINY_RUN, syntheticSplit, tinyRunParams } from "./test-support/synthetic-run";
-import { predictPositive, trainRun, type EpochProgress, type TrainRunResult } from "./train-run";
+import type { EpochProgress } from "./epoch-progress";
+import { predictPositive, trainRun, type TrainRunResult } from "./train-run";
 import { trainParamsSchema } from "./train-params";
 
 const dirs: string[] = [];

@@ -18,6 +18,7 @@ import { loadModel, saveModel } from "@/lib/ml/models/save-load";
 import { INPUT_NORMALISATION, batchRanges, epochFlips, epochOrder, imagesToInputTensor } from "./batches";
 import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
+import type { EpochProgress } from "./epoch-progress";
 import { learningRateAt } from "./lr-schedule";
 import { SgdMomentum } from "./sgd-momentum";
 import { trainParamsSchema, type TrainParams } from "./train-params";
@@ -26,22 +27,6 @@ export interface LabelledImages {
   /** Each image RGB uint8, inputSize * inputSize * 3, NHWC (interleaved) order. */
   images: Uint8Array[];
   labels: number[];
-}
-
-export interface EpochProgress {
-  /** 1-based number of the epoch just finished. */
-  epoch: number;
-  epochs: number;
-  /** Mean training cross-entropy over the epoch's images. */
-  loss: number;
-  /** AUC of the epoch's training predictions (made in training mode, before each batch's update). */
-  trainAuc: number | null;
-  valAuc: number | null;
-  /** Training images per second in this epoch (training steps only, validation excluded). */
-  imagesPerSecond: number;
-  /** Remaining epochs times the mean wall time of the epochs run in this process. */
-  etaSeconds: number;
-  learningRate: number;
 }
 
 export interface TrainRunResult {

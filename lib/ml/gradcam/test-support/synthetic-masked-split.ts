@@ -2,7 +2,7 @@
 // Same generator and split seed as the trainer's test fixtures (lib/ml/train/test-support/synthetic-run.ts).
 import { stratifiedSplit } from "@/lib/ml/data/split";
 import { generateSyntheticSet } from "@/lib/ml/data/synthetic-dermoscopy";
-import type { MaskedImage } from "./localisation-summary";
+import type { MaskedImage } from "../localisation-summary";
 
 export function syntheticMaskedSplit(count: number, size: number, seed: number): { train: MaskedImage[]; val: MaskedImage[] } {
   const set = generateSyntheticSet({ count, size, seed });

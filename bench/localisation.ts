@@ -1,7 +1,7 @@
 // Measures Grad-CAM localisation of a freshly trained ResNet-18 on the synthetic set: trains one run with
 // trainRun, then scores the maps of the malignant (and benign) validation cases against their lesion masks.
 // Not a test (minutes of training); used to choose the sizes in localisation-quality.test.ts and the demo.
-//   npx tsx lib/ml/gradcam/measure-localisation.ts --size 96 --count 300 --epochs 8 [--variant baseline]
+//   npx tsx bench/localisation.ts --size 96 --count 300 --epochs 8 [--variant baseline]
 //     [--width 0.25] [--lr 0.02] [--seed 1] [--data-seed 11]
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,8 +13,8 @@ import { disposeModel } from "@/lib/ml/models/dispose-model";
 import type { Variant } from "@/lib/ml/models/build-model";
 import { trainRun } from "@/lib/ml/train/train-run";
 import { trainParamsSchema } from "@/lib/ml/train/train-params";
-import { syntheticMaskedSplit } from "./synthetic-masked-split";
-import { summariseLocalisation } from "./localisation-summary";
+import { summariseLocalisation } from "@/lib/ml/gradcam/localisation-summary";
+import { syntheticMaskedSplit } from "@/lib/ml/gradcam/test-support/synthetic-masked-split";
 
 const { values } = parseArgs({
   options: {

@@ -1,13 +1,13 @@
 // Measures that the synthetic set is learnable: trains a small CNN (3 conv layers, global average pooling,
 // 2 logits) on a seeded synthetic set and prints the validation AUC per epoch, then the Grad-CAM localisation
 // of the trained net against the lesion masks. Not a unit test (several minutes on the pure-JS cpu backend);
-// run with `npx tsx lib/ml/data/check-synthetic-learnability.ts [size] [count] [epochs]`.
+// run with `npx tsx bench/synthetic-learnability.ts [size] [count] [epochs]`.
 import * as tf from "@tensorflow/tfjs";
-import { generateSyntheticSet } from "./synthetic-dermoscopy";
-import { stratifiedSplit } from "./split";
-import { aucRoc } from "../metrics/auc";
-import { localisationMetrics } from "../metrics/localisation";
-import { gradCam } from "../gradcam/gradcam";
+import { generateSyntheticSet } from "@/lib/ml/data/synthetic-dermoscopy";
+import { stratifiedSplit } from "@/lib/ml/data/split";
+import { aucRoc } from "@/lib/ml/metrics/auc";
+import { localisationMetrics } from "@/lib/ml/metrics/localisation";
+import { gradCam } from "@/lib/ml/gradcam/gradcam";
 
 async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 32);
