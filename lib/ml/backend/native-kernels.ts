@@ -19,6 +19,7 @@
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, SGD_MOMENTUM_KERNEL } from "@/lib/ml/ops/kernels";
 import { convInfo, isUnitDilation, type ConvAttrs, type Shape4 } from "./conv-attrs";
 
 const BACKEND = "wasm";
@@ -66,21 +67,6 @@ export interface NativeKernelAddon {
     weightDecay: number,
   ): void;
 }
-
-/**
- * Training-mode batch norm as two kernels (forward; gradient), used by lib/ml/models/layers/batch-norm-train.ts
- * where registered. Forward: inputs {x, gamma, beta}, attrs {epsilon}, outputs [y, mean, variance, invStd,
- * scale]. Gradient: inputs {dy, x, mean, invStd, scale}, outputs [dx, dgamma, dbeta].
- */
-export const BATCH_NORM_TRAIN_KERNEL = "FocusBatchNormTrain";
-export const BATCH_NORM_GRAD_KERNEL = "FocusBatchNormGrad";
-
-/**
- * One SGD-with-momentum update of one parameter as a single kernel: inputs {w, grad, buf}, attrs
- * {learningRate, momentum, weightDecay}, outputs [w', buf'] (lib/ml/train/sgd-momentum.ts has the formula).
- * It replaces six elementwise kernels and three scalar uploads per parameter per step, with identical rounding.
- */
-export const SGD_MOMENTUM_KERNEL = "FocusSgdMomentumStep";
 
 export const NATIVE_KERNELS_ENV_VAR = "FOCUS_NATIVE_KERNELS";
 const ADDON_PACKAGE = "focus-native-kernels";

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
 import { values } from "./test-support/compare-backends";
 import { ScaleShiftBatchNorm } from "@/lib/ml/models/layers/scale-shift-batch-norm";
-import { MOVING_AVERAGE_KERNEL } from "./wasm-moving-average-kernel";
+import { MOVING_AVERAGE_KERNEL } from "@/lib/ml/ops/kernels";
 
 before(async () => {
   await initBackend({ force: "wasm", log: () => {} });

@@ -10,9 +10,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { MOVING_AVERAGE_KERNEL } from "@/lib/ml/ops/kernels";
 
 const BACKEND = "wasm";
-export const MOVING_AVERAGE_KERNEL = "FocusMovingAverage";
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
-import { SGD_MOMENTUM_KERNEL } from "@/lib/ml/backend/native-kernels";
+import { SGD_MOMENTUM_KERNEL } from "@/lib/ml/ops/kernels";
 import { SgdMomentum } from "./sgd-momentum";
 
 before(async () => {

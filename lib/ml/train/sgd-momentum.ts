@@ -11,11 +11,11 @@
  * and its buffers are keyed by variable names, which differ between processes; here they are plain arrays
  * in parameter order, which a checkpoint can store and restore bit for bit.
  *
- * Where the backend has the fused SGD_MOMENTUM_KERNEL (the native kernels on wasm), each parameter is one
- * kernel call instead of six, with the same float32 rounding.
+ * The update of each parameter is one op (lib/ml/ops/sgd-momentum-step.ts), a single kernel call where the
+ * backend has one.
  */
 import * as tf from "@tensorflow/tfjs";
-import { SGD_MOMENTUM_KERNEL } from "@/lib/ml/backend/native-kernels";
+import { sgdMomentumStep } from "@/lib/ml/ops/sgd-momentum-step";
 
 export interface SgdMomentumOptions {
   momentum: number;
@@ -40,23 +40,12 @@ export class SgdMomentum {
 
   /** One update. `grads` is keyed by variable name (as tf.variableGrads returns); missing entries count as 0. */
   step(grads: tf.NamedTensorMap, learningRate: number): void {
-    const fused = tf.getKernel(SGD_MOMENTUM_KERNEL, tf.getBackend()) !== undefined && this.momentum !== 0;
+    const attrs = { learningRate, momentum: this.momentum, weightDecay: this.weightDecay };
     tf.tidy(() => {
       this.params.forEach((w, i) => {
-        const grad = grads[w.name];
-        const buf = this.buffers[i];
-        if (fused && grad !== undefined && grad.dtype === "float32") {
-          const attrs = { learningRate, momentum: this.momentum, weightDecay: this.weightDecay };
-          const [nextW, nextBuf] = tf.engine().runKernel(SGD_MOMENTUM_KERNEL, { w, grad, buf }, attrs) as tf.Tensor[];
-          buf.assign(nextBuf);
-          w.assign(nextW);
-          return;
-        }
-        let g: tf.Tensor = grad ?? tf.zerosLike(w);
-        if (this.weightDecay !== 0) g = tf.add(g, tf.mul(w, this.weightDecay));
-        const next = this.momentum !== 0 ? tf.add(tf.mul(buf, this.momentum), g) : g;
-        buf.assign(next);
-        w.assign(tf.sub(w, tf.mul(next, learningRate)));
+        const next = sgdMomentumStep(w, grads[w.name], this.buffers[i], attrs);
+        this.buffers[i].assign(next.buf);
+        w.assign(next.w);
       });
     });
   }

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { MOVING_AVERAGE_KERNEL } from "@/lib/ml/backend/wasm-moving-average-kernel";
-import { batchNormTrain } from "./batch-norm-train";
+import { batchNormTrain } from "@/lib/ml/ops/batch-norm-train";
+import { movingAverage } from "@/lib/ml/ops/moving-average";
 import { singleInput, singleShape, type LayerShape } from "./input-tensor";
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -25,7 +25,7 @@ export interface ScaleShiftBatchNormArgs extends LayerArgs {
  *
  * Training (kwargs.training === true): normalise with the batch's mean and biased variance, and update
  * the moving statistics as PyTorch does (moving variance from the unbiased batch variance). This is one
- * op with a closed-form gradient (batchNormTrain, batch-norm-train.ts) rather than tf.moments plus
+ * op with a closed-form gradient (batchNormTrain, lib/ml/ops/batch-norm-train.ts) rather than tf.moments plus
  * scaleShift, which autodiff would record and differentiate op by op; the update of the moving
  * statistics runs inside that op, off the gradient tape.
  * Inference: normalise with the moving statistics (scaleShift below).
@@ -79,22 +79,9 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
     // PyTorch keeps the unbiased variance as running_var; with one value per channel it is undefined,
     // so fall back to the biased one rather than produce NaN/Infinity.
     const unbias = count > 1 ? count / (count - 1) : 1;
-    if (tf.getKernel(MOVING_AVERAGE_KERNEL, tf.getBackend()) !== undefined) {
-      tf.tidy(() => {
-        const update = (moving: tf.LayerVariable, batch: tf.Tensor, batchScale: number) =>
-          moving.write(tf.engine().runKernel(MOVING_AVERAGE_KERNEL, { moving: moving.read(), batch }, { momentum: this.momentum, batchScale }) as tf.Tensor);
-        update(this.movingMean, mean, 1);
-        update(this.movingVariance, variance, unbias);
-      });
-      return;
-    }
     tf.tidy(() => {
-      const unbiased = count > 1 ? tf.mul(variance, unbias) : variance;
-      const m = this.momentum;
-      const blend = (moving: tf.LayerVariable, batch: tf.Tensor) =>
-        moving.write(tf.add(tf.mul(moving.read(), m), tf.mul(batch, 1 - m)));
-      blend(this.movingMean, mean);
-      blend(this.movingVariance, unbiased);
+      this.movingMean.write(movingAverage(this.movingMean.read(), mean, this.momentum, 1));
+      this.movingVariance.write(movingAverage(this.movingVariance.read(), variance, this.momentum, unbias));
     });
   }
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL } from "@/lib/ml/backend/native-kernels";
+import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, hasKernel } from "./kernels";
 
 /**
  * Called once per forward pass with the batch's per-channel mean and biased variance (shape [C]) and
@@ -25,8 +25,7 @@ function batchNormTrain_(
   const channelMean = (v: tf.Tensor4D) =>
     tf.reshape(tf.engine().runKernel("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }) as tf.Tensor, [channels]) as tf.Tensor1D;
 
-  const backend = tf.getBackend();
-  if (tf.getKernel(BATCH_NORM_TRAIN_KERNEL, backend) !== undefined && tf.getKernel(BATCH_NORM_GRAD_KERNEL, backend) !== undefined) {
+  if (hasKernel(BATCH_NORM_TRAIN_KERNEL) && hasKernel(BATCH_NORM_GRAD_KERNEL)) {
     return batchNormTrainKernels(x, gamma, beta, epsilon, onMoments);
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

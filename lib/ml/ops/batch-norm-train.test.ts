@@ -2,11 +2,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
-import { BATCH_NORM_TRAIN_KERNEL, loadNativeAddon, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
+import { loadNativeAddon, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
 import { relativeError } from "@/lib/ml/backend/test-support/compare-backends";
-import { compareWithFiniteDifferences, seededTensor } from "../test-support/numeric-gradient";
+import { compareWithFiniteDifferences, seededTensor } from "@/lib/ml/models/test-support/numeric-gradient";
+import { scaleShift } from "@/lib/ml/models/layers/scale-shift-batch-norm";
 import { batchNormTrain } from "./batch-norm-train";
-import { scaleShift } from "./scale-shift-batch-norm";
+import { BATCH_NORM_TRAIN_KERNEL } from "./kernels";
 
 const EPS = 1e-5;
 
