@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres, embeddedUrl } from "../lib/db/embedded-postgres";
+import { startEmbeddedPostgres } from "../lib/db/embedded-postgres";
 import { migrateDeploy } from "../lib/db/migrate";
 import { assertDatabaseReachable } from "../lib/db/reachability";
 
@@ -24,6 +24,10 @@ function withDatabase(url: string, name: string): string {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   let serverUrl = process.env.DATABASE_URL;
+  // The embedded server's test databases belong to its app role and tests connect as that role, as the
+  // app does; on DATABASE_URL's server the URL's own role is used for both, as before.
+  let appServerUrl = serverUrl;
+  let owner: string | null = null;
   let stopEmbedded: () => Promise<void> = async () => undefined;
   if (!serverUrl) {
     const dataDir = join(mkdtempSync(join(tmpdir(), "focus-test-pg-")), "pg");
@@ -31,15 +35,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const port = await freePort();
     const handle = await startEmbeddedPostgres({ dataDir, port, log: () => undefined, persistent: false });
     stopEmbedded = handle.stop;
-    serverUrl = embeddedUrl("postgres", port);
+    serverUrl = handle.adminUrl;
+    appServerUrl = handle.url;
+    owner = handle.appRole;
   }
   await assertDatabaseReachable(serverUrl);
   const name = `focus_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const admin = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
   await admin.connect();
-  await admin.query(`create database "${name}"`);
+  await admin.query(`create database "${name}"${owner ? ` owner ${admin.escapeIdentifier(owner)}` : ""}`);
   await admin.end();
-  const url = withDatabase(serverUrl, name);
+  const url = withDatabase(appServerUrl!, name);
   await migrateDeploy(url, { quiet: true });
   return {
     url,

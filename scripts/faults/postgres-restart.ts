@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import pg from "pg";
-import { startEmbeddedPostgres, embeddedUrl, type EmbeddedHandle } from "@/lib/db/embedded-postgres";
+import { startEmbeddedPostgres, type EmbeddedHandle } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { seedStudyWithReaders, signInAll, startProductionApp } from "../../bench/load/app-under-test";
 import { LatencyRecorder, formatTable } from "../../bench/load/latency-stats";
@@ -43,7 +43,7 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
   // persistent: the data folder must survive the stop in the middle of the scenario; removed at the end.
   const start = () => startEmbeddedPostgres({ dataDir, port, log: () => undefined, persistent: true });
   let pgHandle: EmbeddedHandle | undefined = await start();
-  const url = embeddedUrl("focus", port);
+  const url = pgHandle.url;
   const storage = mkdtempSync(join(tmpdir(), "focus-fault-storage-"));
   const appEnv = { DATABASE_URL: url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "fault-test-secret-".padEnd(40, "x") };
   const savedEnv = Object.fromEntries(Object.keys(appEnv).map((k) => [k, process.env[k]]));
