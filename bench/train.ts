@@ -14,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
 import { gradCam } from "@/lib/ml/gradcam/gradcam";
 import { buildModel, VARIANTS, type Variant } from "@/lib/ml/models/build-model";
-import { imagesToInputTensor } from "@/lib/ml/train/batches";
+import { imagesToInputTensor } from "@/lib/ml/models/preprocess";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { SgdMomentum } from "@/lib/ml/train/sgd-momentum";
 import { trainStep } from "@/lib/ml/train/train-run";

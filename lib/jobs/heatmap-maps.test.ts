@@ -9,7 +9,8 @@ import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { loadModel } from "@/lib/ml/models/save-load";
 import { predictPositive, trainRun } from "@/lib/ml/train/train-run";
 import { TINY_RUN, tinyRunParams } from "@/lib/ml/train/test-support/synthetic-run";
-import { checkInputNormalisation, gradCamOfImages } from "./heatmap-maps";
+import { checkInputNormalisation } from "@/lib/ml/models/preprocess";
+import { gradCamOfImages } from "./heatmap-maps";
 
 const dirs: string[] = [];
 before(async () => {

@@ -2,7 +2,7 @@
 // database-free `focus gradcam` command.
 import * as tf from "@tensorflow/tfjs";
 import { gradCam, type GradCamResult } from "@/lib/ml/gradcam/gradcam";
-import { INPUT_NORMALISATION, imagesToInputTensor } from "@/lib/ml/train/batches";
+import { checkInputNormalisation, imagesToInputTensor } from "@/lib/ml/models/preprocess";
 
 /** Square input side of a loaded model (NHWC input [null, side, side, 3]). */
 export function modelInputSize(model: tf.LayersModel): number {
@@ -27,24 +27,6 @@ export function resizeHeatmap(heat: Float32Array, from: number, to: number): Flo
   const values = out.dataSync() as Float32Array;
   out.dispose();
   return Float32Array.from(values);
-}
-
-/**
- * Throws unless the input normalisation a model was trained with (stored by trainRun in model.json's
- * userDefinedMetadata.focus) is the one imagesToInputTensor applies: maps of a model fed differently scaled
- * pixels than it was trained on are quietly wrong. Models without the record (trained elsewhere) pass.
- */
-export function checkInputNormalisation(model: tf.LayersModel): void {
-  const meta = model.getUserDefinedMetadata() as { focus?: { inputNormalisation?: { scale?: unknown; mean?: unknown; std?: unknown } } } | undefined;
-  const stored = meta?.focus?.inputNormalisation;
-  if (!stored) return;
-  const same = (a: unknown, b: readonly number[]) =>
-    Array.isArray(a) && a.length === b.length && a.every((v, i) => typeof v === "number" && Math.abs(v - b[i]) < 1e-6);
-  if (stored.scale !== "x / 255" || !same(stored.mean, INPUT_NORMALISATION.mean) || !same(stored.std, INPUT_NORMALISATION.std)) {
-    throw new Error(
-      `model was trained with input normalisation ${JSON.stringify(stored)}, but heat-maps use x / 255 with mean ${INPUT_NORMALISATION.mean.join(", ")} and std ${INPUT_NORMALISATION.std.join(", ")}`,
-    );
-  }
 }
 
 /** Grad-CAM of images already at the model's input size (uint8 RGB), with the given target classes. */

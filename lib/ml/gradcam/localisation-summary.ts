@@ -6,7 +6,7 @@
 // A map that ignores the image but peaks at its centre is a stronger baseline wherever lesions sit near the
 // middle (as in the synthetic set): its hit rate is reported too, so a score is never read against chance alone.
 import * as tf from "@tensorflow/tfjs";
-import { imagesToInputTensor } from "@/lib/ml/train/batches";
+import { imagesToInputTensor } from "@/lib/ml/models/preprocess";
 import { localisationMetrics, pointingGameHit } from "@/lib/ml/metrics/localisation";
 import { gradCam } from "./gradcam";
 

@@ -1,65 +1,15 @@
 /**
- * Turning uint8 RGB images into the network's input, and the seeded order and augmentation of each epoch.
- *
- * Input normalisation: pixels scaled to [0, 1], then per channel (x - mean) / std with the ImageNet
- * statistics torchvision's models use (mean 0.485, 0.456, 0.406; std 0.229, 0.224, 0.225), as in the
- * paper's PyTorch pipeline. Fixed (not estimated per data set) so that every consumer (validation,
- * Grad-CAM, inference) can reproduce the input exactly from `INPUT_NORMALISATION`.
+ * The seeded order and augmentation of each epoch, and its batches (the input itself is built by
+ * imagesToInputTensor, lib/ml/models/preprocess.ts).
  *
  * Randomness: each epoch draws its shuffle and its flips from streams seeded by (run seed, epoch), so an
  * epoch's batches depend on nothing but the seed and the epoch number; a resumed run sees exactly the
  * batches the uninterrupted run would have seen.
  */
-import * as tf from "@tensorflow/tfjs";
 import { combineSeeds, mulberry32, shuffled } from "@/lib/ml/data/seeded-random";
-
-export const INPUT_NORMALISATION = {
-  mean: [0.485, 0.456, 0.406] as const,
-  std: [0.229, 0.224, 0.225] as const,
-} as const;
-
-/** value -> normalised float for each channel, so building a batch is a table look-up per byte. */
-const LOOKUP: Float32Array[] = INPUT_NORMALISATION.mean.map((mean, c) => {
-  const table = new Float32Array(256);
-  for (let v = 0; v < 256; v++) table[v] = (v / 255 - mean) / INPUT_NORMALISATION.std[c];
-  return table;
-});
 
 const STREAM_SHUFFLE = 1;
 const STREAM_FLIP = 2;
-
-/**
- * Writes `images[indices[k]]` (interleaved RGB, size*size*3) as NHWC floats into one tensor, mirroring
- * left-right the ones with `flips[k]` set.
- */
-export function imagesToInputTensor(
-  images: readonly Uint8Array[],
-  indices: readonly number[],
-  size: number,
-  flips?: readonly boolean[],
-): tf.Tensor4D {
-  const pixels = size * size * 3;
-  const out = new Float32Array(indices.length * pixels);
-  const [r, g, b] = LOOKUP;
-  indices.forEach((idx, k) => {
-    const img = images[idx];
-    if (img === undefined) throw new RangeError(`image index ${idx} out of range`);
-    if (img.length !== pixels) throw new RangeError(`image ${idx} has ${img.length} bytes, expected ${size}x${size}x3 = ${pixels}`);
-    const flip = flips?.[k] === true;
-    const base = k * pixels;
-    for (let y = 0; y < size; y++) {
-      const row = y * size;
-      for (let x = 0; x < size; x++) {
-        const src = (row + (flip ? size - 1 - x : x)) * 3;
-        const dst = base + (row + x) * 3;
-        out[dst] = r[img[src]];
-        out[dst + 1] = g[img[src + 1]];
-        out[dst + 2] = b[img[src + 2]];
-      }
-    }
-  });
-  return tf.tensor4d(out, [indices.length, size, size, 3], "float32");
-}
 
 /** The training order of one epoch: a seeded permutation of 0..n-1. */
 export function epochOrder(n: number, seed: number, epoch: number): number[] {

@@ -15,7 +15,8 @@ import * as tf from "@tensorflow/tfjs";
 import { aucRoc, rocCurve } from "@/lib/ml/metrics/auc";
 import { buildModel, type Variant } from "@/lib/ml/models/build-model";
 import { loadModel, saveModel } from "@/lib/ml/models/save-load";
-import { INPUT_NORMALISATION, batchRanges, epochFlips, epochOrder, imagesToInputTensor } from "./batches";
+import { INPUT_NORMALISATION_RECORD, imagesToInputTensor, type InputNormalisationRecord } from "@/lib/ml/models/preprocess";
+import { batchRanges, epochFlips, epochOrder } from "./batches";
 import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
 import type { EpochProgress } from "./epoch-progress";
@@ -69,7 +70,7 @@ export interface FocusModelMetadata {
   inputSize: number;
   seed: number;
   classes: ["negative", "positive"];
-  inputNormalisation: { scale: "x / 255"; mean: readonly number[]; std: readonly number[] };
+  inputNormalisation: InputNormalisationRecord;
 }
 
 function checkImages(name: string, set: LabelledImages, inputSize: number): void {
@@ -216,7 +217,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     inputSize: params.inputSize,
     seed,
     classes: ["negative", "positive"],
-    inputNormalisation: { scale: "x / 255", mean: INPUT_NORMALISATION.mean, std: INPUT_NORMALISATION.std },
+    inputNormalisation: INPUT_NORMALISATION_RECORD,
   };
 
   const model = buildModel({ variant, width: params.width, inputSize: params.inputSize, numClasses: 2, seed });
