@@ -80,7 +80,7 @@ function queryValue(v: string): string | number | boolean {
 
 /**
  * Splits FOCUS_SMTP_URL into nodemailer's connection options. Done here rather than by passing `url` to
- * nodemailer because nodemailer then ignores every other option, timeouts included. Query parameters
+ * nodemailer so that a malformed URL is refused when the settings are read, not at the first send. Query parameters
  * `requireTLS`, `ignoreTLS` and `tls.*` (e.g. `?tls.rejectUnauthorized=false` for a self-signed internal
  * server) are passed through as nodemailer's own URL parser would.
  */
