@@ -13,29 +13,20 @@ export function modelInputSize(model: tf.LayersModel): number {
 }
 
 /**
- * Resizes a [0, 1] map from `from` x `from` to `to` x `to` (bilinear, half-pixel centres like Grad-CAM's own
- * up-sampling) and min-max normalises again so that the hottest pixel stays 1.
+ * Grad-CAM of images already at the model's input size (uint8 RGB), with the given target classes; the maps are
+ * `outputSize` on a side (default: the input size).
  */
-export function resizeHeatmap(heat: Float32Array, from: number, to: number): Float32Array {
-  if (from === to) return heat;
-  const out = tf.tidy(() => {
-    const x = tf.tensor4d(heat, [1, from, from, 1]);
-    const r = tf.image.resizeBilinear(x, [to, to], false, true);
-    const min = tf.min(r);
-    return tf.divNoNan(tf.sub(r, min), tf.sub(tf.max(r), min)).reshape([to * to]);
-  });
-  const values = out.dataSync() as Float32Array;
-  out.dispose();
-  return Float32Array.from(values);
-}
-
-/** Grad-CAM of images already at the model's input size (uint8 RGB), with the given target classes. */
-export async function gradCamOfImages(model: tf.LayersModel, images: readonly Uint8Array[], targets?: readonly number[]): Promise<GradCamResult[]> {
+export async function gradCamOfImages(
+  model: tf.LayersModel,
+  images: readonly Uint8Array[],
+  targets?: readonly number[],
+  outputSize?: number,
+): Promise<GradCamResult[]> {
   const side = modelInputSize(model);
   checkInputNormalisation(model);
   const x = imagesToInputTensor(images, images.map((_, i) => i), side);
   try {
-    return await gradCam(model, x, { targets });
+    return await gradCam(model, x, { targets, outputSize });
   } finally {
     x.dispose();
   }

@@ -12,7 +12,7 @@ import { loadModel } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { localisationMetrics } from "@/lib/ml/metrics/localisation";
 import { renderHeatmapOverlayPng, renderHeatmapPng } from "@/lib/ml/render/heatmap-png";
-import { gradCamOfImages, modelInputSize, resizeHeatmap } from "./heatmap-maps";
+import { gradCamOfImages, modelInputSize } from "./heatmap-maps";
 import { HEATMAPS_QUEUE, type HeatmapsJobData } from "./queues";
 import type { WorkerContext } from "./worker-context";
 
@@ -79,11 +79,11 @@ export async function runHeatmaps(
     const batch = ordered.slice(start, start + HEATMAP_BATCH);
     const pngs = await Promise.all(batch.map((im) => getBytes(im.fileKey)));
     const inputs = await Promise.all(pngs.map((p) => decodeRgb(p, inputSize)));
-    const maps = await gradCamOfImages(model, inputs, batch.map((im) => im.label));
+    const maps = await gradCamOfImages(model, inputs, batch.map((im) => im.label), side);
     for (let k = 0; k < batch.length; k++) {
       const image = batch[k];
       const cam = maps[k];
-      const heat = resizeHeatmap(cam.heatmap, inputSize, side);
+      const heat = cam.heatmap;
       const rgb = side === inputSize ? inputs[k] : await decodeRgb(pngs[k], side);
       const overlayKey = await putBytes(await renderHeatmapOverlayPng(rgb, heat, side), "png", "hm");
       const mapKey = await putBytes(await renderHeatmapPng(heat, side), "png", "hm");

@@ -43,7 +43,7 @@ function resizeBilinear(src: number[], h: number, w: number, outH: number, outW:
  * w.r.t. A written out analytically (GAP spreads 1/(h*w) to every position; the optional hidden ReLU layer
  * passes W2 through the units that are active).
  */
-function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number, hiddenHead: boolean): number[] {
+function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number, hiddenHead: boolean, outSize = SIZE): number[] {
   const featureModel = tf.model({ inputs: model.inputs, outputs: model.getLayer("layer4").output as tf.SymbolicTensor });
   const a = featureModel.predict(image) as tf.Tensor4D;
   const [, h, w, channels] = a.shape;
@@ -64,7 +64,7 @@ function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number
   }
   const alpha = dLogitDPooled.map((g) => g / (h * w)); // spatial mean of a gradient that is g/(h*w) everywhere
   const cam = Array.from({ length: h * w }, (_, p) => Math.max(0, alpha.reduce((s, al, k) => s + al * A[p * channels + k], 0)));
-  const up = resizeBilinear(cam, h, w, SIZE, SIZE);
+  const up = resizeBilinear(cam, h, w, outSize, outSize);
   const min = Math.min(...up);
   const max = Math.max(...up);
   return up.map((v) => (max > min ? (v - min) / (max - min) : 0));
@@ -104,6 +104,30 @@ describe("gradCam", () => {
       batch.dispose();
     });
   }
+
+  test("a larger output size: the class-activation map is up-sampled once, straight to it, and normalised once", async () => {
+    const model = tinyModel(20, true);
+    const batch = images(3, 7);
+    const targets = [0, 1, 1];
+    const out = 20; // not a multiple of the 4x4 map or of the 8 px input
+    const results = await gradCam(model, batch, { targets, outputSize: out });
+    for (let n = 0; n < 3; n++) {
+      const single = batch.slice([n, 0, 0, 0], [1, SIZE, SIZE, 3]);
+      const manual = manualGradCam(model, single, targets[n], true, out);
+      single.dispose();
+      const r = results[n];
+      assert.equal(r.heatmap.length, out * out);
+      assert.equal(r.width, out);
+      assert.equal(r.height, out);
+      r.heatmap.forEach((v, i) => assert.ok(Math.abs(v - manual[i]) < 1e-4, `image ${n} pixel ${i}: ${v} vs ${manual[i]}`));
+    }
+    assert.ok(results.some((r) => r.heatmap.some((v) => v > 0 && v < 1)));
+    const [atInput] = await gradCam(model, batch, { targets, outputSize: SIZE });
+    const [byDefault] = await gradCam(model, batch, { targets });
+    assert.deepEqual(atInput.heatmap, byDefault.heatmap);
+    await assert.rejects(() => gradCam(model, batch, { outputSize: 0 }), /output size 0/);
+    batch.dispose();
+  });
 
   test("default target is the predicted class; per-image results do not depend on the batch", async () => {
     const model = tinyModel(30, true);

@@ -5,9 +5,10 @@
 //   L^c       = ReLU( sum_k alpha_k^c A^k )           (eq. 2)
 //
 // y^c is the pre-softmax logit of the target class, A the output of the last stage ("layer4" in the ResNet
-// builder). The map is then bilinearly up-sampled to the input size (half-pixel centres, as OpenCV's resize and
-// PyTorch's interpolate(align_corners=False) used by the reference implementations) and min-max normalised per
-// image; a map with no positive evidence stays all zero rather than being divided by zero.
+// builder). The map is then bilinearly up-sampled, once, to the size it is shown at (the input size unless asked
+// otherwise; half-pixel centres, as OpenCV's resize and PyTorch's interpolate(align_corners=False) used by the
+// reference implementations) and min-max normalised per image; a map with no positive evidence stays all zero
+// rather than being divided by zero.
 //
 // The gradient with respect to an intermediate feature map is taken by splitting the model in two at that
 // layer: a feature model (input -> A) and a head model (A -> logits) rebuilt from the layers downstream of it,
@@ -19,10 +20,15 @@ export interface GradCamOptions {
   targets?: readonly number[];
   /** Name of the layer whose output is the feature map A. */
   layerName?: string;
+  /**
+   * Side of the square map returned, e.g. the stored image's size when it is larger than the model's input;
+   * default: the input's height and width. The class-activation map is up-sampled straight to it.
+   */
+  outputSize?: number;
 }
 
 export interface GradCamResult {
-  /** Row-major height x width, values in [0, 1]. */
+  /** Row-major height x width (the input's, or the requested output size), values in [0, 1]. */
   heatmap: Float32Array;
   width: number;
   height: number;
@@ -108,7 +114,10 @@ export function upsampleCam(cam: tf.Tensor4D, height: number, width: number): tf
  */
 export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, options: GradCamOptions = {}): Promise<GradCamResult[]> {
   const layerName = options.layerName ?? "layer4";
-  const [batch, height, width] = images.shape;
+  const [batch, inputHeight, inputWidth] = images.shape;
+  const size = options.outputSize;
+  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new RangeError(`Grad-CAM: output size ${size} is not a positive integer`);
+  const [height, width] = size === undefined ? [inputHeight, inputWidth] : [size, size];
   if (options.targets && options.targets.length !== batch) {
     throw new RangeError(`Grad-CAM: ${options.targets.length} targets for ${batch} images`);
   }
