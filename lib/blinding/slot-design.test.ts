@@ -116,9 +116,9 @@ describe("slotOrder", () => {
   });
 
   test("golden values: the design must not change under a running study", () => {
-    // If this fails, the construction changed: every open study would reshuffle its readers' grids, and
-    // answers resolved by recomputing the order would be attributed to the wrong arm. Version the label
-    // ("focus/slot-design/v1") and keep the old one for existing studies instead of editing these values.
+    // If this fails, the construction changed: the cases an open study has not shown yet would get orders
+    // from another design and lose its balance. Orders already shown are stored (SlotOrder), so answers keep
+    // their arm. Change these values only with a new label ("focus/slot-design/v2") and a note in the README.
     const seed = "golden-seed";
     const got = [0, 1, 2, 3, 4, 5, 6].map((r) => slotOrder({ studySeed: seed, readerIndex: r, caseIndex: 3, armCount: 4 }));
     assert.deepEqual(got, GOLDEN_K4_CASE3);
@@ -191,6 +191,74 @@ describe("slotOrder", () => {
   });
 });
 
+/**
+ * Two cells of one block's design in different readers and different cases hold the same order with
+ * probability 1/(k-1) when the design is a Latin square with its rows and columns shuffled: that is the
+ * chance level of a balanced design (orders of one case are distinct, so equal orders need another reader
+ * and another case). k = 2 is left out: its only balanced 2 x 2 design repeats along every diagonal.
+ */
+describe("slotOrder does not link readers and cases beyond chance", () => {
+  const seeds = Array.from({ length: 200 }, (_, i) => `unlinked-${i}`);
+  const order = (studySeed: string, readerIndex: number, caseIndex: number, k: number) =>
+    slotOrder({ studySeed, readerIndex, caseIndex, armCount: k });
+  /** The arm map that turns order `from` into order `to` slot by slot (a power of the arm cycle). */
+  const step = (from: number[], to: number[]) => {
+    const map = new Array<number>(from.length);
+    from.forEach((arm, slot) => (map[arm] = to[slot]));
+    return map.join(",");
+  };
+  /** Observed rate within a five-sigma binomial band around chance; deterministic seeds, so never flaky. */
+  const assertChance = (hits: number, trials: number, chance: number, label: string) => {
+    const rate = hits / trials;
+    const band = 5 * Math.sqrt((chance * (1 - chance)) / trials);
+    assert.ok(Math.abs(rate - chance) <= band, `${label}: ${hits}/${trials} = ${rate.toFixed(3)}, chance ${chance.toFixed(3)}`);
+  };
+
+  test("a shifted or rotated order repeats only as often as chance (k 3..6, 200 studies)", () => {
+    for (const k of [3, 4, 5, 6]) {
+      let hits = 0;
+      let trials = 0;
+      for (const seed of seeds) {
+        // The first block and a later one (readers k..2k-1, cases 2k..3k-1). Reader p+j on case t-j, with the
+        // case taken cyclically within the block: the cyclic design repeats every one of these pairs.
+        for (const [r0, c0] of [[0, 0], [k, 2 * k]]) {
+          for (let p = 0; p < k; p++) {
+            for (let j = 1; p + j < k; j++) {
+              for (let t = 0; t < k; t++) {
+                trials++;
+                const shifted = order(seed, r0 + p + j, c0 + ((t - j + k) % k), k);
+                if (shifted.join() === order(seed, r0 + p, c0 + t, k).join()) hits++;
+              }
+            }
+          }
+        }
+      }
+      assertChance(hits, trials, 1 / (k - 1), `k=${k} shifted order`);
+    }
+  });
+
+  test("the step between two cases is not shared by the readers of a block (k 4..6)", () => {
+    // A cyclic allocation square with shuffled rows and columns gives every reader the same step (rate 1).
+    // For a random Latin square the rate is structural: about 0.50, 0.32 and 0.25 for k = 4, 5, 6 (k = 3 is
+    // always 1, since every 3 x 3 Latin square is cyclic up to relabelling).
+    for (const k of [4, 5, 6]) {
+      let hits = 0;
+      let trials = 0;
+      for (const seed of seeds) {
+        for (let p = 0; p + 1 < k; p++) {
+          for (let t = 1; t < k; t++) {
+            trials++;
+            const mine = step(order(seed, p, t - 1, k), order(seed, p, t, k));
+            const next = step(order(seed, p + 1, t - 1, k), order(seed, p + 1, t, k));
+            if (mine === next) hits++;
+          }
+        }
+      }
+      assert.ok(hits / trials < 0.6, `k=${k}: ${hits}/${trials} readers share the step`);
+    }
+  });
+});
+
 describe("williamsFirstRow", () => {
   test("consecutive differences are distinct mod k for even k (the row-complete property)", () => {
     for (const k of [2, 4, 6]) {
@@ -226,5 +294,5 @@ describe("slot letters", () => {
 });
 
 const GOLDEN_K4_CASE3: number[][] = [
-  [1, 0, 2, 3], [2, 1, 3, 0], [3, 2, 0, 1], [0, 3, 1, 2], [3, 2, 1, 0], [0, 1, 2, 3], [1, 3, 0, 2],
+  [1, 2, 3, 0], [3, 1, 0, 2], [0, 3, 2, 1], [2, 0, 1, 3], [3, 2, 0, 1], [1, 0, 2, 3], [2, 1, 3, 0],
 ];

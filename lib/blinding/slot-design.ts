@@ -16,23 +16,34 @@
  *      odd k every unordered pair is side by side exactly twice. Readers scan the grid in reading order, so this
  *      also balances which arm is compared next to which, not only where each arm sits.
  *   2. Readers are cut into blocks of k (b = floor(r / k), p = r mod k) and cases likewise (q = floor(c / k),
- *      t = c mod k). Each (reader block, case block) pair gets its own randomised copy of W: a seeded
- *      permutation rho of its rows and a seeded relabelling tau of its symbols (both keep it a Latin square
- *      and keep the neighbour balance). The seed is HMAC-SHA256(studySeed, "k|b|q|counter"), so designs are
- *      deterministic per study, unrelated between studies, and unpredictable without the study seed.
- *   3. Reader r on case c gets row rho[(p + t) mod k] of that square, relabelled by tau.
+ *      t = c mod k). Each (reader block, case block) pair gets its own seeded k x k allocation square D: D[p][t]
+ *      is the row of W that reader p gets on case t. D is a random Latin square (seeded backtracking), then its
+ *      rows are permuted per reader, its columns per case and its symbols (which row of W), and the arms of W are
+ *      relabelled (tau). The seed is HMAC-SHA256(studySeed, "v2|k|b|q|counter"): deterministic per study,
+ *      unrelated between studies, unpredictable without the study seed.
+ *   3. Reader r on case c gets row D[p][t] of W, relabelled by tau.
+ *
+ * Why D is not the cyclic square D[p][t] = p + t (the first version of this design): its rows are cyclic
+ * shifts, so reader p+1 on case t-1 saw exactly reader p's order on case t, and a reader who recognised one
+ * arm could follow the others across cases and readers. Permuting only the rows and columns of the cyclic
+ * square would remove that coincidence but keep another: the step from case t to case t' (which power of the
+ * arm cycle turns one order into the other) would be the same for every reader of the block. A random D with
+ * permuted rows, columns and symbols makes both coincidences as rare as for two unrelated cells of the design;
+ * slot-design.test.ts measures them against chance.
  *
  * Guarantees (proved by the structure, checked in slot-design.test.ts):
  *   - Every output is a permutation of 0..k-1 (a row of a Latin square).
- *   - Across readers, fixed case: within a reader block, (p + t) mod k takes each value once as p runs over
- *     0..k-1, so the k readers see the k distinct rows: each arm is in each slot exactly once. A partial last
- *     block uses distinct rows, and a Latin square's column never repeats a symbol, so it adds 0 or 1 to each
- *     (arm, slot) count. Hence for any R readers 0..R-1 counts differ by at most one, and are all R/k when k
- *     divides R. Readers 0..k-1 get pairwise distinct orders for every case.
- *   - Across cases, fixed reader: the same argument with t in place of p. A reader's arms rotate through all
+ *   - Across readers, fixed case: a column of D holds each row of W once, so the k readers of a block see the
+ *     k distinct rows: each arm is in each slot exactly once. A partial last block uses distinct rows, and a
+ *     Latin square's column never repeats a symbol, so it adds 0 or 1 to each (arm, slot) count. Hence for any
+ *     R readers 0..R-1 counts differ by at most one, and are all R/k when k divides R. Readers 0..k-1 get
+ *     pairwise distinct orders for every case, and the neighbour balance of W holds per case.
+ *   - Across cases, fixed reader: the same argument with a row of D. A reader's arms rotate through all
  *     slots: over any complete block of k cases each arm is in each slot exactly once, so over n cases the
  *     per-slot counts of each arm differ by at most one for that reader too.
- *   - Stable: a pure function of its inputs, so reloading a page never reshuffles a reader's grid.
+ *   - Stable: a pure function of its inputs, so reloading a page never reshuffles a reader's grid. The order
+ *     a reader is shown is also stored at first view (SlotOrder) and answers are resolved from that row, so
+ *     a change of construction never re-attributes an answer; it only changes orders not yet shown.
  *
  * The guarantee is over contiguous reader indices 0..R-1: the caller must number a study's readers in
  * enrolment order (a per-study counter), not by hashing user ids, or the balance is lost.
@@ -57,13 +68,15 @@ export function slotOrder({ studySeed, readerIndex, caseIndex, armCount }: SlotO
   const k = armCount;
   const readerBlock = Math.floor(readerIndex / k);
   const caseBlock = Math.floor(caseIndex / k);
-  const rowInBlock = (readerIndex % k + caseIndex % k) % k;
 
-  const random = seededIntegers(studySeed, `focus/slot-design/v1|${k}|${readerBlock}|${caseBlock}`);
-  const rowPermutation = seededShuffle(range(k), random);
+  const random = seededIntegers(studySeed, `focus/slot-design/v2|${k}|${readerBlock}|${caseBlock}`);
+  const square = randomLatinSquare(k, random);
+  const readerPermutation = seededShuffle(range(k), random);
+  const casePermutation = seededShuffle(range(k), random);
+  const rowRelabel = seededShuffle(range(k), random);
   const armRelabel = seededShuffle(range(k), random);
 
-  const row = rowPermutation[rowInBlock];
+  const row = rowRelabel[square[readerPermutation[readerIndex % k]][casePermutation[caseIndex % k]]];
   return williamsFirstRow(k).map((w) => armRelabel[(w + row) % k]);
 }
 
@@ -99,6 +112,33 @@ export function williamsFirstRow(k: number): number[] {
     row.push(j % 2 === 1 ? step : k - step);
   }
   return row;
+}
+
+/**
+ * A Latin square filled row by row, each row a seeded random permutation that avoids the symbols already in
+ * its columns (depth-first with shuffled candidates). A Latin rectangle always extends to a full square
+ * (Hall's marriage theorem), so the search of one row never fails and earlier rows are never revisited.
+ */
+function randomLatinSquare(k: number, randomBelow: (n: number) => number): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < k; i++) {
+    const row = new Array<number>(k);
+    const used = new Set<number>();
+    const fill = (col: number): boolean => {
+      if (col === k) return true;
+      for (const symbol of seededShuffle(range(k), randomBelow)) {
+        if (used.has(symbol) || rows.some((r) => r[col] === symbol)) continue;
+        row[col] = symbol;
+        used.add(symbol);
+        if (fill(col + 1)) return true;
+        used.delete(symbol);
+      }
+      return false;
+    };
+    if (!fill(0)) throw new Error("unreachable: a Latin rectangle always extends by one row");
+    rows.push(row);
+  }
+  return rows;
 }
 
 function range(n: number): number[] {
