@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { submitSignIn } from "./support/sign-in";
+import { signIn, submitSignIn } from "./support/sign-in";
 import { staffUser, studyWithInvitation } from "./support/seed";
 
 
@@ -86,4 +86,39 @@ test("an admin creates a coordinator, who can sign in; bad input names the field
   // Deactivation ends access at once, even for a live session.
   await page.getByTestId(`user-row-${email}`).getByRole("button", { name: "Deactivate" }).click();
   await expect(page.getByTestId(`user-row-${email}`)).toContainText("deactivated");
+});
+
+test("sign-out ends the session: a copy of the cookie taken before no longer works", async ({ page, browser }) => {
+  const admin = await staffUser("ADMIN");
+  await signIn(page, admin.email, admin.password);
+  const copy = await browser.newContext();
+  await copy.addCookies(await page.context().cookies());
+  expect((await copy.request.get("/api/admin/users")).status()).toBe(200);
+
+  // next-auth's own sign-out request, as the header's button sends it.
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await page.request.post("/api/auth/signout", { form: { csrfToken, callbackUrl: "/signin" } });
+
+  expect((await copy.request.get("/api/admin/users")).status()).toBe(401);
+  const p = await copy.newPage();
+  await p.goto("/admin/users");
+  await expect(p).toHaveURL(/\/signin$/);
+  await copy.close();
+});
+
+test("deactivation ends a live session, and reactivation does not revive it", async ({ page, browser }) => {
+  const admin = await staffUser("ADMIN");
+  const victim = await staffUser("RESEARCHER");
+  const ctx = await browser.newContext();
+  const vp = await ctx.newPage();
+  await signIn(vp, victim.email, victim.password);
+  await signIn(page, admin.email, admin.password);
+  const row = page.getByTestId(`user-row-${victim.email}`);
+  await row.getByRole("button", { name: "Deactivate" }).click();
+  await expect(row).toContainText("deactivated");
+  await row.getByRole("button", { name: "Reactivate" }).click();
+  await expect(row).not.toContainText("deactivated");
+  await vp.goto("/researcher");
+  await expect(vp).toHaveURL(/\/signin$/);
+  await ctx.close();
 });

@@ -12,6 +12,7 @@ export interface AuthUser {
   email: string;
   name: string;
   role: Role;
+  sessionVersion: number;
 }
 
 export const staffCredentialsSchema = z.object({
@@ -36,7 +37,8 @@ export async function signInStaff(input: unknown, clientKey: string | null): Pro
       : await verifyAgainstDummy(password);
   await recordAttempt(keys, good);
   if (!good || !user) return { ok: false, reason: "invalid" };
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  const { id, name, role, sessionVersion } = user;
+  return { ok: true, user: { id, email: user.email, name, role, sessionVersion } };
 }
 
 export type InvitationSignInResult =
@@ -68,5 +70,5 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
   }
   await recordAttempt(keys, true);
   const r = invitation.reader;
-  return { ok: true, user: { id: r.id, email: r.email, name: r.name, role: r.role }, studyId: invitation.studyId };
+  return { ok: true, user: { id: r.id, email: r.email, name: r.name, role: r.role, sessionVersion: r.sessionVersion }, studyId: invitation.studyId };
 }

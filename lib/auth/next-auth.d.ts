@@ -1,11 +1,11 @@
-// What Focus keeps in the session token: the user id and role, nothing else.
+// What Focus keeps in the session token: the user id, role and session version, nothing else.
 import type { Role } from "../db/generated/enums";
 
 declare module "next-auth" {
-  interface User { role: Role }
-  interface Session { user?: { id: string; role: Role; name?: string | null; email?: string | null } }
+  interface User { role: Role; sessionVersion: number }
+  interface Session { user?: { id: string; role: Role; sv?: number; name?: string | null; email?: string | null } }
 }
 
 declare module "next-auth/jwt" {
-  interface JWT { uid?: string; role?: Role }
+  interface JWT { uid?: string; role?: Role; sv?: number }
 }

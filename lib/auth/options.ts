@@ -1,10 +1,12 @@
 // next-auth (v4: the stable line, which accepts Next 16 and React 19 as peers; v5 exists only as
 // betas). JWT sessions signed with NEXTAUTH_SECRET survive server restarts without a session table;
-// every request still re-reads the user (lib/auth/session.ts) so deactivation takes effect at once.
+// every request still re-reads the user and compares the token's session version with the user's
+// (lib/auth/session.ts), so sign-out, deactivation and a password change end old sessions at once.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsModule from "next-auth/providers/credentials";
 import { signInStaff, signInWithInvitation } from "./credentials";
 import { clientKeyFromHeaders } from "./client-key";
+import { signOutSessions } from "./sign-out";
 
 // next-auth ships CommonJS; under plain Node (tsx, tests) the default import is the module object.
 const CredentialsProvider =
@@ -42,6 +44,7 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.uid = user.id;
         token.role = user.role;
+        token.sv = user.sessionVersion;
       }
       return token;
     },
@@ -49,8 +52,14 @@ export const authOptions: NextAuthOptions = {
       if (session.user && token.uid && token.role) {
         session.user.id = token.uid;
         session.user.role = token.role;
+        session.user.sv = token.sv;
       }
       return session;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      await signOutSessions(token?.uid, token?.sv);
     },
   },
 };

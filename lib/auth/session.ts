@@ -1,10 +1,12 @@
 // Server-side role checks for pages, server actions and route handlers. The JWT only says who
-// signed in; the role and active flag are re-read from the database on every request.
+// signed in and under which session version; the role, active flag and version are re-read from the
+// database on every request, and a token whose version is no longer the user's is treated as absent.
 import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
 import { authOptions } from "./options";
 import { db } from "../db/client";
+import { isSessionCurrent } from "./session-version";
 import type { Role } from "../db/generated/enums";
 import { HttpError } from "../http/http-error";
 
@@ -23,10 +25,10 @@ export const currentUser = cache(async function currentUser(): Promise<SessionUs
   if (!id) return null;
   const user = await db().user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true, pseudonym: true, active: true },
+    select: { id: true, email: true, name: true, role: true, pseudonym: true, active: true, sessionVersion: true },
   });
-  if (!user || !user.active) return null;
-  const { active: _active, ...rest } = user;
+  if (!user || !user.active || !isSessionCurrent(session?.user?.sv, user)) return null;
+  const { active: _active, sessionVersion: _version, ...rest } = user;
   return rest;
 });
 

@@ -5,6 +5,7 @@ import { newPseudonym, pseudonymPrefix } from "./pseudonym";
 import { staffUserInputSchema, specialistInputSchema } from "./user-input";
 import { HttpError } from "../http/http-error";
 import { recordAudit } from "../audit/audit";
+import { endUserSessions } from "../auth/session-version";
 
 export async function createStaffUser(input: unknown, actorId: string | null) {
   const data = staffUserInputSchema.parse(input);
@@ -39,9 +40,15 @@ export async function upsertSpecialist(input: unknown) {
 
 export async function setUserActive(userId: string, active: boolean, actorId: string) {
   if (userId === actorId && !active) throw new HttpError(400, "You cannot deactivate your own account.");
-  const user = await db().user.update({ where: { id: userId }, data: { active } }).catch(() => null);
+  const user = await db().$transaction(async (tx) => {
+    const updated = await tx.user.update({ where: { id: userId }, data: { active } }).catch(() => null);
+    if (!updated) return null;
+    await tx.auditEvent.create({ data: { actorId, action: active ? "user.activate" : "user.deactivate", subject: userId } });
+    // Otherwise a session from before the deactivation would work again after a reactivation.
+    if (!active) await endUserSessions(tx, userId, "deactivated", actorId);
+    return updated;
+  });
   if (!user) throw new HttpError(404, "No such user.");
-  await recordAudit(actorId, active ? "user.activate" : "user.deactivate", userId);
   return user;
 }
 
