@@ -7,7 +7,8 @@ export const dynamic = "force-dynamic";
 
 export default async function MyStudies() {
   const user = await requireRole("SPECIALIST");
-  const studies = await readerStudies(user.id);
+  // A session started from one invitation shows that invitation's study only.
+  const studies = user.invitation ? await readerStudies(user.id, user.invitation.studyId) : [];
   return (
     <section>
       <h1 className="text-2xl font-semibold">My studies</h1>

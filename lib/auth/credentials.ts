@@ -6,6 +6,7 @@ import { verifyPassword, verifyAgainstDummy } from "./password";
 import { tooManyFailures, recordAttempt } from "./rate-limit";
 import { hashInvitationToken, INVITATION_TOKEN_PATTERN } from "./invitation-token";
 import type { Role } from "../db/generated/enums";
+import { claimReentryToken } from "../studies/invitations-reentry";
 
 export interface AuthUser {
   id: string;
@@ -13,6 +14,8 @@ export interface AuthUser {
   name: string;
   role: Role;
   sessionVersion: number;
+  /** For specialists: the invitation the session was started from; it grants that invitation's study only. */
+  invitationId?: string;
 }
 
 export const staffCredentialsSchema = z.object({
@@ -70,5 +73,32 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
   }
   await recordAttempt(keys, true);
   const r = invitation.reader;
-  return { ok: true, user: { id: r.id, email: r.email, name: r.name, role: r.role, sessionVersion: r.sessionVersion }, studyId: invitation.studyId };
+  return {
+    ok: true,
+    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion, invitationId: invitation.id },
+    studyId: invitation.studyId,
+  };
+}
+
+/** A re-entry link (copied by the coordinator) or an emailed sign-in link: back into its invitation only. */
+export async function signInWithReentry(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
+  const keys = addressKeys(clientKey);
+  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
+  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) {
+    await recordAttempt(keys, false);
+    return { ok: false, reason: "invalid" };
+  }
+  const claimed = await claimReentryToken(token, now);
+  await recordAttempt(keys, claimed.ok);
+  if (!claimed.ok) return claimed;
+  const invitation = await db().invitation.findUniqueOrThrow({
+    where: { id: claimed.invitationId },
+    select: { readerName: true, reader: { select: { id: true, email: true, role: true, sessionVersion: true } } },
+  });
+  const r = invitation.reader;
+  return {
+    ok: true,
+    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion, invitationId: claimed.invitationId },
+    studyId: claimed.studyId,
+  };
 }

@@ -4,7 +4,7 @@
 // (lib/auth/session.ts), so sign-out, deactivation and a password change end old sessions at once.
 import type { NextAuthOptions } from "next-auth";
 import CredentialsModule from "next-auth/providers/credentials";
-import { signInStaff, signInWithInvitation } from "./credentials";
+import { signInStaff, signInWithInvitation, signInWithReentry } from "./credentials";
 import { clientKeyFromHeaders } from "./client-key";
 import { signOutSessions } from "./sign-out";
 
@@ -38,6 +38,16 @@ export const authOptions: NextAuthOptions = {
         return result.user;
       },
     }),
+    CredentialsProvider({
+      id: "reentry",
+      name: "Re-entry link",
+      credentials: { token: { type: "text" } },
+      async authorize(credentials, req) {
+        const result = await signInWithReentry(credentials?.token, clientKeyFromHeaders(req?.headers));
+        if (!result.ok) throw new Error(`Reentry${result.reason[0].toUpperCase()}${result.reason.slice(1)}`);
+        return result.user;
+      },
+    }),
   ],
   callbacks: {
     async jwt({ token, user }) {
@@ -45,6 +55,8 @@ export const authOptions: NextAuthOptions = {
         token.uid = user.id;
         token.role = user.role;
         token.sv = user.sessionVersion;
+        // A reader's session is bound to one invitation; signing in through another replaces it.
+        token.inv = user.invitationId;
       }
       return token;
     },
@@ -53,6 +65,7 @@ export const authOptions: NextAuthOptions = {
         session.user.id = token.uid;
         session.user.role = token.role;
         session.user.sv = token.sv;
+        if (token.inv) session.user.invitationId = token.inv;
       }
       return session;
     },

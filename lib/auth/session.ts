@@ -16,6 +16,8 @@ export interface SessionUser {
   name: string;
   role: Role;
   pseudonym: string;
+  /** A reader's session grants one invitation's study and nothing else; null for staff. */
+  invitation: { id: string; studyId: string } | null;
 }
 
 // One session decode and one user query per request, however many components ask (header, page, guards).
@@ -23,14 +25,28 @@ export const currentUser = cache(async function currentUser(): Promise<SessionUs
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
+  const invitationId = session.user?.invitationId ?? null;
   const user = await db().user.findUnique({
     where: { id },
-    select: { id: true, email: true, name: true, role: true, pseudonym: true, active: true, sessionVersion: true },
+    select: {
+      id: true, email: true, name: true, role: true, pseudonym: true, active: true, sessionVersion: true,
+      invitations: { where: { id: invitationId ?? "" }, select: { id: true, studyId: true, status: true, readerName: true } },
+    },
   });
   if (!user || !user.active || !isSessionCurrent(session?.user?.sv, user)) return null;
-  const { active: _active, sessionVersion: _version, ...rest } = user;
-  return rest;
+  const { active: _active, sessionVersion: _version, invitations, ...rest } = user;
+  if (user.role !== "SPECIALIST") return { ...rest, invitation: null };
+  // A reader's session without a live invitation of that reader (revoked, or a token from before sessions
+  // were bound to invitations) grants nothing.
+  const invitation = invitations[0];
+  if (!invitation || invitation.status === "REVOKED") return null;
+  return { ...rest, name: invitation.readerName, invitation: { id: invitation.id, studyId: invitation.studyId } };
 });
+
+/** The one study a reader's session may see; any other study id answers like a study that does not exist. */
+export function sessionGrantsStudy(user: SessionUser, studyId: string): boolean {
+  return user.role === "SPECIALIST" && user.invitation !== null && user.invitation.studyId === studyId;
+}
 
 /** For pages and server actions: anonymous -> sign-in, wrong role -> 403 page. */
 export async function requireRole(...roles: Role[]): Promise<SessionUser> {

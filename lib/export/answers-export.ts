@@ -108,7 +108,7 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
         clientTimeMs: true,
         submittedAt: true,
         updatedAt: true,
-        reader: { select: { pseudonym: true, specialty: true } },
+        reader: { select: { pseudonym: true } },
         studyCase: { select: { caseIndex: true, imageId: true, image: { select: { label: true } } } },
       },
     }),
@@ -118,6 +118,8 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
     select: { readerId: true, studyCaseId: true, armOrder: true },
   });
   const orderOf = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
+  const invitations = await db().invitation.findMany({ where: { studyId }, select: { readerId: true, specialty: true } });
+  const specialtyOf = new Map(invitations.map((i) => [i.readerId, i.specialty]));
   const classNames = study.dataset.classNames;
   const rows = responses.map((r): AnswerExportRow => {
     const arm = armById.get(r.chosenArmId!)!;
@@ -129,7 +131,8 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
       image_id: r.studyCase.imageId,
       image_label: classNames[r.studyCase.image.label] ?? String(r.studyCase.image.label),
       reader_id: r.reader.pseudonym,
-      specialty: (r.reader.specialty ?? "").toLowerCase(),
+      // The specialty this study's coordinator gave the reader, not whatever another study said.
+      specialty: (specialtyOf.get(r.readerId) ?? "").toLowerCase(),
       slot_order: order.map((i) => labelOfIndex.get(i) ?? `arm${i}`).join("|"),
       chosen_slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
       choice: arm.label,

@@ -24,12 +24,12 @@ export async function emailInvitation(invitationId: string, link: string, actorI
   try {
     const invitation = await db().invitation.findUnique({
       where: { id: invitationId },
-      select: { expiresAt: true, reader: { select: { email: true, name: true } }, study: { select: { title: true } } },
+      select: { expiresAt: true, readerName: true, reader: { select: { email: true } }, study: { select: { title: true } } },
     });
     if (!invitation) return null;
     const result = await sendInvitationEmail({
       to: invitation.reader.email,
-      readerName: invitation.reader.name,
+      readerName: invitation.readerName,
       studyTitle: invitation.study.title,
       link,
       expiresAt: invitation.expiresAt,

@@ -39,7 +39,7 @@ export function formatExpiry(expiresAt: Date): string {
   return `${expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
@@ -109,6 +109,15 @@ function firstLine(s: string): string {
 }
 
 export async function sendInvitationEmail(mail: InvitationEmail, options: SendOptions = {}): Promise<SendResult> {
+  return sendComposedEmail({ name: mail.readerName, address: mail.to }, () => composeInvitation(mail), options);
+}
+
+/** Sends one message built by `compose`; never throws (a failure comes back as one sentence). */
+export async function sendComposedEmail(
+  to: { name: string; address: string },
+  compose: () => ComposedMessage,
+  options: SendOptions = {},
+): Promise<SendResult> {
   let config: MailConfig | null;
   try {
     config = mailConfig(options.env ?? process.env);
@@ -118,7 +127,7 @@ export async function sendInvitationEmail(mail: InvitationEmail, options: SendOp
   if (!config) return { sent: false };
 
   const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // One connection per invitation: invitations are rare, and a pool would hold sockets open in the web app.
+  // One connection per message: these mails are rare, and a pool would hold sockets open in the web app.
   const transport = nodemailer.createTransport({
     ...smtpConnectionOptions(config.smtpUrl),
     connectionTimeout: timeout,
@@ -129,10 +138,10 @@ export async function sendInvitationEmail(mail: InvitationEmail, options: SendOp
     disableUrlAccess: true,
   });
   try {
-    const { subject, text, html } = composeInvitation(mail);
+    const { subject, text, html } = compose();
     await transport.sendMail({
       from: config.from,
-      to: { name: mail.readerName, address: mail.to },
+      to,
       subject,
       text,
       html,

@@ -1,59 +1,135 @@
 // Inviting readers to a study. Each invitation fixes the reader's index in the balanced slot
 // design (lib/blinding), given in enrolment order so the design's balance holds.
-import { db } from "../db/client";
+//
+// Trust: a reader's account (one per email) is shared by every study that invites that email, so an
+// invite never edits it. The name and specialty a coordinator enters live on their own invitation, and a
+// session started from an invitation grants that invitation's study only (lib/auth/session.ts).
+import { db, type Prisma } from "../db/client";
 import { env } from "../config/env";
 import { newInvitationToken } from "../auth/invitation-token";
-import { upsertSpecialist } from "../users/users";
+import { specialistInputSchema, type SpecialistInput } from "../users/user-input";
+import { newPseudonym } from "../users/pseudonym";
 import { recordAudit } from "../audit/audit";
-import { HttpError } from "../http/http-error";
+import { DomainError } from "../errors/domain-error";
 
 export function invitationLink(token: string, baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/invite/${token}`;
 }
 
-function expiry(now = new Date()): Date {
+export function invitationExpiry(now = new Date()): Date {
   return new Date(now.getTime() + env().FOCUS_INVITE_TTL_HOURS * 3600_000);
 }
 
-/** Invites (or re-invites) a specialist; returns the link, which is shown once and never stored. */
-export async function createInvitation(studyId: string, reader: unknown, actorId: string) {
-  const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
-  if (!study) throw new HttpError(404, "No such study.");
-  if (study.status === "CLOSED") throw new HttpError(409, "The study is closed; readers can no longer be invited.");
-  const user = await upsertSpecialist(reader);
-  const { token, tokenHash } = newInvitationToken();
-  const invitation = await db().$transaction(async (tx) => {
-    const existing = await tx.invitation.findUnique({ where: { studyId_readerId: { studyId, readerId: user.id } } });
-    if (existing) {
-      return tx.invitation.update({
-        where: { id: existing.id },
-        data: { tokenHash, expiresAt: expiry(), usedAt: null, status: "PENDING" },
-      });
-    }
-    // Serialise index allocation per study: the row lock on the study makes concurrent invites queue.
-    await tx.$executeRaw`select id from "Study" where id = ${studyId} for update`;
-    const readerIndex = await tx.invitation.count({ where: { studyId } });
-    return tx.invitation.create({
-      data: { studyId, readerId: user.id, invitedById: actorId, readerIndex, tokenHash, expiresAt: expiry() },
-    });
-  });
-  await recordAudit(actorId, "invitation.issue", invitation.id, { studyId, readerId: user.id });
-  return { invitation, reader: user, link: invitationLink(token) };
+/** What a coordinator is shown when they invite an email that their study already has. */
+export interface ExistingInvitation {
+  invitationId: string;
+  email: string;
+  readerName: string;
+  status: "PENDING" | "ACCEPTED" | "REVOKED";
+  linkUsed: boolean;
+  expiresAt: string;
 }
 
+export const DEACTIVATED_READER_MESSAGE =
+  "This reader's account was deactivated by an administrator, so it cannot be invited. Ask an administrator " +
+  "to reactivate it if the reader should take part again.";
+
+type Tx = Prisma.TransactionClient;
+
+/** The specialist account behind an email, created on first invitation and never changed by later ones. */
+async function specialistFor(tx: Tx, data: SpecialistInput) {
+  const existing = await tx.user.findUnique({ where: { email: data.email } });
+  if (existing) {
+    if (existing.role !== "SPECIALIST") throw DomainError.conflict(`${data.email} belongs to a staff account; use another address.`);
+    return existing;
+  }
+  // `update: {}`: a concurrent first invitation of the same email (another study) wins the insert, and
+  // this one uses that account as it is.
+  return tx.user.upsert({
+    where: { email: data.email },
+    create: { email: data.email, name: data.name, specialty: data.specialty, role: "SPECIALIST", pseudonym: newPseudonym("R") },
+    update: {},
+  });
+}
+
+/**
+ * Invites a specialist; returns the link, which is shown once and never stored. An email that already has an
+ * invitation to this study is refused with a conflict whose details describe that invitation (nothing is
+ * re-issued or un-revoked); a deactivated account is refused, and the refusal is audited.
+ */
+export async function createInvitation(studyId: string, input: unknown, actorId: string) {
+  const data = specialistInputSchema.parse(input);
+  const { token, tokenHash } = newInvitationToken();
+  const outcome = await db().$transaction(async (tx) => {
+    // Serialise invitations per study: the row lock makes concurrent invites queue for the next reader index.
+    const locked = await tx.$queryRaw<{ status: string }[]>`select status::text from "Study" where id = ${studyId} for update`;
+    if (locked.length === 0) throw DomainError.notFound("No such study.");
+    if (locked[0].status === "CLOSED") throw DomainError.conflict("The study is closed; readers can no longer be invited.");
+    const reader = await specialistFor(tx, data);
+    if (!reader.active) {
+      await recordAudit(actorId, "invitation.refused", studyId, { readerId: reader.id, reason: "deactivated" }, tx);
+      return { kind: "refused" as const };
+    }
+    const existing = await tx.invitation.findUnique({ where: { studyId_readerId: { studyId, readerId: reader.id } } });
+    if (existing) {
+      const summary: ExistingInvitation = {
+        invitationId: existing.id,
+        email: reader.email,
+        readerName: existing.readerName,
+        status: existing.status,
+        linkUsed: existing.usedAt !== null,
+        expiresAt: existing.expiresAt.toISOString(),
+      };
+      return { kind: "existing" as const, summary };
+    }
+    const readerIndex = await tx.invitation.count({ where: { studyId } });
+    const invitation = await tx.invitation.create({
+      data: {
+        studyId, readerId: reader.id, invitedById: actorId, readerIndex, tokenHash, expiresAt: invitationExpiry(),
+        readerName: data.name, specialty: data.specialty,
+      },
+    });
+    await recordAudit(actorId, "invitation.issue", invitation.id, { studyId, readerId: reader.id }, tx);
+    return { kind: "created" as const, invitation, reader };
+  });
+  if (outcome.kind === "refused") throw DomainError.conflict(DEACTIVATED_READER_MESSAGE);
+  if (outcome.kind === "existing") {
+    throw DomainError.conflict(`${outcome.summary.email} is already invited to this study.`, { existingInvitation: outcome.summary });
+  }
+  return { invitation: outcome.invitation, reader: outcome.reader, link: invitationLink(token) };
+}
+
+export function existingInvitationOf(e: unknown): ExistingInvitation | null {
+  if (!(e instanceof DomainError) || e.kind !== "conflict") return null;
+  const details = e.details as { existingInvitation?: ExistingInvitation } | undefined;
+  return details?.existingInvitation ?? null;
+}
+
+/** A new single-use link for a live invitation (the old link stops working). A revoked invitation stays revoked. */
 export async function reissueInvitation(invitationId: string, actorId: string) {
   const { token, tokenHash } = newInvitationToken();
-  const invitation = await db().invitation
-    .update({ where: { id: invitationId }, data: { tokenHash, expiresAt: expiry(), usedAt: null, status: "PENDING" } })
-    .catch(() => null);
-  if (!invitation) throw new HttpError(404, "No such invitation.");
-  await recordAudit(actorId, "invitation.reissue", invitationId);
+  const invitation = await db().$transaction(async (tx) => {
+    const changed = await tx.invitation.updateMany({
+      where: { id: invitationId, status: { not: "REVOKED" } },
+      data: { tokenHash, expiresAt: invitationExpiry(), usedAt: null, status: "PENDING" },
+    });
+    if (changed.count !== 1) {
+      const row = await tx.invitation.findUnique({ where: { id: invitationId }, select: { status: true } });
+      if (!row) throw DomainError.notFound("No such invitation.");
+      throw DomainError.conflict("This invitation was revoked; a revoked invitation is not re-issued.");
+    }
+    await recordAudit(actorId, "invitation.reissue", invitationId, {}, tx);
+    return tx.invitation.findUniqueOrThrow({ where: { id: invitationId } });
+  });
   return { invitation, link: invitationLink(token) };
 }
 
 export async function revokeInvitation(invitationId: string, actorId: string) {
-  const invitation = await db().invitation.update({ where: { id: invitationId }, data: { status: "REVOKED" } }).catch(() => null);
-  if (!invitation) throw new HttpError(404, "No such invitation.");
-  await recordAudit(actorId, "invitation.revoke", invitationId);
-  return invitation;
+  return db().$transaction(async (tx) => {
+    const invitation = await tx.invitation.update({ where: { id: invitationId }, data: { status: "REVOKED" } }).catch(() => null);
+    if (!invitation) throw DomainError.notFound("No such invitation.");
+    await tx.reentryToken.updateMany({ where: { invitationId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await recordAudit(actorId, "invitation.revoke", invitationId, {}, tx);
+    return invitation;
+  });
 }

@@ -49,7 +49,9 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
       orderBy: { readerIndex: "asc" },
       select: {
         id: true, readerId: true, status: true, usedAt: true, expiresAt: true, createdAt: true, lastActiveAt: true,
-        reader: { select: { name: true, email: true, pseudonym: true, specialty: true } },
+        readerName: true, specialty: true,
+        // The shared account contributes only what the coordinator typed anyway (the email) and the pseudonym.
+        reader: { select: { email: true, pseudonym: true } },
       },
     }),
     db().response.findMany({
@@ -69,10 +71,10 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
     return {
       invitationId: inv.id,
       readerId: inv.readerId,
-      name: inv.reader.name,
+      name: inv.readerName,
       email: inv.reader.email,
       pseudonym: inv.reader.pseudonym,
-      specialty: inv.reader.specialty,
+      specialty: inv.specialty,
       status: inv.status,
       linkUsed: inv.usedAt !== null,
       expiresAt: inv.expiresAt,

@@ -5,9 +5,14 @@ import { createStudyFixture } from "../testing/study-fixture";
 import { readerCase, saveDraft, submitAnswer, resolveBlindToken, readerStudies, nextOpenCase } from "./reader-survey";
 import { forbiddenTermsForStudy, findStudyLeaks } from "../blinding/leak-scan";
 import { HttpError } from "../http/http-error";
+import { DomainError } from "../errors/domain-error";
+import { STATUS_OF_KIND } from "../http/error-status";
 
 const rejectsWith = (p: Promise<unknown>, status: number) =>
-  assert.rejects(p, (e: unknown) => (e instanceof HttpError && e.status === status) || (status === 400 && (e as Error).name === "ZodError"));
+  assert.rejects(p, (e: unknown) =>
+    (e instanceof HttpError && e.status === status) ||
+    (e instanceof DomainError && STATUS_OF_KIND[e.kind] === status) ||
+    (status === 400 && (e as Error).name === "ZodError"));
 
 async function responses(studyId: string, readerId: string) {
   return db().response.findMany({ where: { readerId, studyCase: { studyId } } });
@@ -36,13 +41,36 @@ describe("reader survey (real database)", () => {
     const b = await f.inviteReader();
     const view = await readerCase(a.readerId, f.studyId, 2);
     const token = view.slots[0].url.split("/").pop()!;
-    assert.ok(await resolveBlindToken(a.readerId, token));
-    assert.equal(await resolveBlindToken(b.readerId, token), null);
-    assert.equal(await resolveBlindToken(a.readerId, "not-a-token"), null);
+    assert.ok(await resolveBlindToken(a.readerId, token, f.studyId));
+    assert.equal(await resolveBlindToken(b.readerId, token, f.studyId), null);
+    assert.equal(await resolveBlindToken(a.readerId, "not-a-token", f.studyId), null);
     // The slot's heat-map is the one of the arm the design put there.
     const order = await db().slotOrder.findFirstOrThrow({ where: { readerId: a.readerId, studyCase: { caseIndex: 1, studyId: f.studyId } } });
     const hm = await db().heatmap.findFirstOrThrow({ where: { modelRunId: f.runIds[order.armOrder[0]], image: { studyCases: { some: { studyId: f.studyId, caseIndex: 1 } } } } });
-    assert.equal((await resolveBlindToken(a.readerId, token))!.key, hm.overlayKey);
+    assert.equal((await resolveBlindToken(a.readerId, token, f.studyId))!.key, hm.overlayKey);
+  });
+
+  test("without revisiting, concurrent different submissions: exactly one is stored, the others get 409", async () => {
+    const f = await createStudyFixture({ cases: 2, arms: 4, settings: { allowRevisit: false } });
+    const r = await f.inviteReader();
+    await readerCase(r.readerId, f.studyId, 1);
+    await saveDraft(r.readerId, f.studyId, 1, { slot: "A", rationale: "a draft first" }); // the row exists: update path
+    await readerCase(r.readerId, f.studyId, 2); // no row yet: insert path
+    for (const n of [1, 2]) {
+      const bodies = ["A", "B", "C", "D", "A", "B"].map((slot, i) => ({ slot, rationale: `answer number ${i} here` }));
+      const results = await Promise.allSettled(bodies.map((b) => submitAnswer(r.readerId, f.studyId, n, b)));
+      const won = results.flatMap((x, i) => (x.status === "fulfilled" ? [i] : []));
+      assert.equal(won.length, 1, `case ${n}: ${won.length} submissions got 200`);
+      for (const x of results) {
+        if (x.status === "rejected") {
+          const e = x.reason as unknown;
+          const status = e instanceof DomainError ? STATUS_OF_KIND[e.kind] : e instanceof HttpError ? e.status : 500;
+          assert.equal(status, 409, String(e));
+        }
+      }
+      const stored = (await responses(f.studyId, r.readerId)).find((row) => row.studyCaseId === f.caseIds[n - 1])!;
+      assert.equal(stored.rationale, bodies[won[0]].rationale, "the stored answer is the one that got 200");
+    }
   });
 
   test("submitting twice stores one answer, mapped to the arm behind the slot", async () => {
@@ -111,6 +139,6 @@ describe("reader survey (real database)", () => {
     const view = await readerCase(r.readerId, f.studyId, 1);
     await db().invitation.updateMany({ where: { studyId: f.studyId, readerId: r.readerId }, data: { status: "REVOKED" } });
     await rejectsWith(readerCase(r.readerId, f.studyId, 1), 404);
-    assert.equal(await resolveBlindToken(r.readerId, view.imageUrl.split("/").pop()!), null);
+    assert.equal(await resolveBlindToken(r.readerId, view.imageUrl.split("/").pop()!, f.studyId), null);
   });
 });

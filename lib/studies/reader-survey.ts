@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { db, Prisma } from "../db/client";
 import { HttpError } from "../http/http-error";
+import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
 import { newOpaqueToken } from "../blinding/opaque-id";
 import { readSettings, type StudySettings } from "./study-settings";
@@ -51,9 +52,10 @@ async function readerAccess(readerId: string, studyId: string) {
   return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status as "OPEN" | "CLOSED" } };
 }
 
-export async function readerStudies(readerId: string): Promise<ReaderStudySummary[]> {
+/** The reader's studies; `studyId` narrows them to the one study a session grants. */
+export async function readerStudies(readerId: string, studyId?: string): Promise<ReaderStudySummary[]> {
   const invitations = await db().invitation.findMany({
-    where: { readerId, status: { not: "REVOKED" }, study: { status: { in: ["OPEN", "CLOSED"] } } },
+    where: { readerId, ...(studyId ? { studyId } : {}), status: { not: "REVOKED" }, study: { status: { in: ["OPEN", "CLOSED"] } } },
     orderBy: { createdAt: "desc" },
     select: { study: { select: { id: true, title: true, status: true, _count: { select: { cases: true } } } } },
   });
@@ -246,17 +248,21 @@ export async function submitAnswer(readerId: string, studyId: string, caseNumber
   const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
   const arm = await db().studyArm.findUniqueOrThrow({ where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } }, select: { id: true } });
   const now = new Date();
-  const existing = await db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } });
+  const key = { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } };
+  const existing = await db().response.findUnique({ where: key });
+  const confidence = data.confidence ?? null;
+  const sameAnswerAs = (r: { chosenSlot: number | null; rationale: string; confidence: number | null }) =>
+    r.chosenSlot === slot && r.rationale === rationale && r.confidence === confidence;
+  const alreadyAnswered = () => DomainError.conflict("This case is already answered and the study does not allow changes.");
   if (existing?.submittedAt && !settings.allowRevisit) {
-    const sameAnswer = existing.chosenSlot === slot && existing.rationale === rationale && existing.confidence === (data.confidence ?? null);
     // A retried submission of the same answer succeeds; a different one would be a change.
-    if (!sameAnswer) throw new HttpError(409, "This case is already answered and the study does not allow changes.");
+    if (!sameAnswerAs(existing)) throw alreadyAnswered();
   }
   const answer = {
     chosenArmId: arm.id,
     chosenSlot: slot,
     rationale,
-    confidence: data.confidence ?? null,
+    confidence,
     clientTimeMs: existing?.clientTimeMs ?? data.clientTimeMs ?? null,
     // Time from the server first showing the case to the first submission.
     serverTimeMs: existing?.serverTimeMs ?? (order.firstSeenAt ? now.getTime() - order.firstSeenAt.getTime() : null),
@@ -266,12 +272,29 @@ export async function submitAnswer(readerId: string, studyId: string, caseNumber
     draftConfidence: null,
     draftSavedAt: null,
   };
-  // One row per (case, reader): a double click or a retried request updates the same answer.
-  await db().response.upsert({
-    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
-    create: { studyCaseId: studyCase.id, readerId, ...answer },
-    update: answer,
-  });
+  if (settings.allowRevisit) {
+    // One row per (case, reader): a double click or a retried request updates the same answer.
+    await db().response.upsert({ where: key, create: { studyCaseId: studyCase.id, readerId, ...answer }, update: answer });
+  } else if (!existing?.submittedAt) {
+    // Without revisiting, the first submission is final: a conditional write (insert, or update of a row that
+    // holds no submitted answer yet), so of concurrent different submissions exactly one is stored.
+    let written = false;
+    if (!existing) {
+      try {
+        await db().response.create({ data: { studyCaseId: studyCase.id, readerId, ...answer } });
+        written = true;
+      } catch (e) {
+        if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+      }
+    }
+    if (!written) {
+      const updated = await db().response.updateMany({ where: { studyCaseId: studyCase.id, readerId, submittedAt: null }, data: answer });
+      if (updated.count !== 1) {
+        const winner = await db().response.findUniqueOrThrow({ where: key });
+        if (!sameAnswerAs(winner)) throw alreadyAnswered();
+      }
+    }
+  }
   await db().invitation.update({ where: { studyId_readerId: { studyId, readerId } }, data: { lastActiveAt: now } });
   const [answered, total, next] = await Promise.all([
     db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
@@ -282,7 +305,7 @@ export async function submitAnswer(readerId: string, studyId: string, caseNumber
 }
 
 /** Bytes behind a reader's token, or null: another reader's token looks exactly like a missing one. */
-export async function resolveBlindToken(readerId: string, token: string): Promise<{ key: string } | null> {
+export async function resolveBlindToken(readerId: string, token: string, studyId: string): Promise<{ key: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   // One round trip (this is the most frequent request of a survey: five per case): the token, its
   // reader's invitation, and the picture behind the slot (the original for slot null, else the heat-map
@@ -296,7 +319,7 @@ export async function resolveBlindToken(readerId: string, token: string): Promis
       left join "Invitation" inv on inv."studyId" = c."studyId" and inv."readerId" = t."readerId"
       left join "StudyArm" a on t.slot is not null and a."studyId" = c."studyId" and a."armIndex" = so."armOrder"[t.slot + 1]
       left join "Heatmap" h on h."modelRunId" = a."modelRunId" and h."imageId" = c."imageId"
-     where t.token = ${token}`;
+     where t.token = ${token} and c."studyId" = ${studyId}`;
   const row = rows[0];
   if (!row || row.readerId !== readerId) return null;
   if (!row.invitationStatus || row.invitationStatus === "REVOKED") return null;

@@ -18,7 +18,7 @@ export interface StudyFixture {
   jobId: string;
   heatmapIds: string[];
   caseIds: string[];
-  inviteReader(name?: string): Promise<{ link: string; readerId: string; pseudonym: string }>;
+  inviteReader(name?: string): Promise<{ link: string; readerId: string; invitationId: string; pseudonym: string }>;
 }
 
 export async function createStudyFixture(opts: { cases?: number; arms?: number; settings?: Partial<StudySettings>; status?: "DRAFT" | "OPEN" | "CLOSED" } = {}): Promise<StudyFixture> {
@@ -52,8 +52,8 @@ export async function createStudyFixture(opts: { cases?: number; arms?: number; 
     heatmapIds,
     caseIds: study.cases.map((c) => c.id),
     async inviteReader(name = `Reader ${++readers}`) {
-      const { link, reader } = await createInvitation(study.id, { email: `reader-${randomBytes(4).toString("hex")}@fixture.test`, name, specialty: "DERMATOLOGY" }, owner.id);
-      return { link, readerId: reader.id, pseudonym: reader.pseudonym };
+      const { link, reader, invitation } = await createInvitation(study.id, { email: `reader-${randomBytes(4).toString("hex")}@fixture.test`, name, specialty: "DERMATOLOGY" }, owner.id);
+      return { link, readerId: reader.id, invitationId: invitation.id, pseudonym: reader.pseudonym };
     },
   };
 }

@@ -2,7 +2,7 @@
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { newPseudonym, pseudonymPrefix } from "./pseudonym";
-import { staffUserInputSchema, specialistInputSchema } from "./user-input";
+import { staffUserInputSchema } from "./user-input";
 import { HttpError } from "../http/http-error";
 import { recordAudit } from "../audit/audit";
 import { endUserSessions } from "../auth/session-version";
@@ -23,19 +23,6 @@ export async function createStaffUser(input: unknown, actorId: string | null) {
   });
   await recordAudit(actorId, "user.create", user.id, { role: user.role });
   return user;
-}
-
-/** Finds or creates the specialist behind an invitation; an existing staff email is refused. */
-export async function upsertSpecialist(input: unknown) {
-  const data = specialistInputSchema.parse(input);
-  const existing = await db().user.findUnique({ where: { email: data.email } });
-  if (existing) {
-    if (existing.role !== "SPECIALIST") throw new HttpError(409, `${data.email} belongs to a staff account; use another address.`);
-    return db().user.update({ where: { id: existing.id }, data: { name: data.name, specialty: data.specialty, active: true } });
-  }
-  return db().user.create({
-    data: { ...data, role: "SPECIALIST", pseudonym: newPseudonym("R") },
-  });
 }
 
 export async function setUserActive(userId: string, active: boolean, actorId: string) {

@@ -9,7 +9,9 @@ import {
   closeStudy, createDraftStudy, deleteDraftStudy, draftInputFromForm, manageableStudy, publishStudy, settingsFromForm,
   StudyInputError, updateStudySettings, type MissingHeatmap,
 } from "@/lib/studies/study-builder";
-import { createInvitation, reissueInvitation, revokeInvitation } from "@/lib/studies/invitations";
+import { createInvitation, existingInvitationOf, reissueInvitation, revokeInvitation, type ExistingInvitation } from "@/lib/studies/invitations";
+import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
+import { DomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { emailInvitation } from "@/lib/mail/email-invitation";
 import { emailOutcomeMessage, type EmailOutcome } from "@/lib/mail/email-outcome";
@@ -20,8 +22,10 @@ export interface FormState {
   message: string;
   fieldErrors?: Record<string, string>;
   missing?: MissingHeatmap[];
-  /** An invitation link, shown once. */
+  /** An invitation or re-entry link, shown once. */
   link?: string;
+  /** The study's invitation for an email that was invited again: shown instead of issuing anything. */
+  existing?: ExistingInvitation;
   /** What happened to the invitation email; absent when mail is off (no FOCUS_SMTP_URL). */
   email?: EmailOutcome;
 }
@@ -33,6 +37,7 @@ function failure(e: unknown): FormState {
     return { ok: false, message: "Fix the highlighted fields; nothing was saved.", fieldErrors };
   }
   if (e instanceof HttpError) return { ok: false, message: e.message };
+  if (e instanceof DomainError) return { ok: false, message: e.message, existing: existingInvitationOf(e) ?? undefined };
   throw e;
 }
 
@@ -107,7 +112,7 @@ export async function inviteAction(studyId: string, _prev: FormState, form: Form
 
 async function invitationOfStudy(studyId: string, invitationId: string) {
   const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
-  if (!inv || inv.studyId !== studyId) throw new HttpError(404, "No such invitation.");
+  if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
 }
 
 export async function reissueAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
@@ -132,6 +137,32 @@ export async function revokeAction(studyId: string, invitationId: string, _prev:
     await revokeInvitation(invitationId, user.id);
     revalidatePath(`/coordinator/studies/${studyId}`);
     return { ok: true, message: "Revoked: the reader can no longer open the study." };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function reentryLinkAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    const { link } = await issueReentryLink(studyId, invitationId, user.id);
+    revalidatePath(`/coordinator/studies/${studyId}`);
+    return {
+      ok: true,
+      message: "Re-entry link for this reader (any earlier one no longer works). Copy it now: it is shown only once.",
+      link,
+    };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function revokeReentryAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+  try {
+    const user = await staffFor(studyId);
+    await revokeReentryLinks(studyId, invitationId, user.id);
+    revalidatePath(`/coordinator/studies/${studyId}`);
+    return { ok: true, message: "Re-entry link revoked." };
   } catch (e) {
     return failure(e);
   }

@@ -1,5 +1,5 @@
 import { notFound, redirect } from "next/navigation";
-import { requireRole, HttpError } from "@/lib/auth/session";
+import { requireRole, sessionGrantsStudy, HttpError } from "@/lib/auth/session";
 import { nextOpenCase } from "@/lib/studies/reader-survey";
 
 export const dynamic = "force-dynamic";
@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 export default async function StudyEntry({ params }: { params: Promise<{ studyId: string }> }) {
   const user = await requireRole("SPECIALIST");
   const { studyId } = await params;
+  if (!sessionGrantsStudy(user, studyId)) notFound();
   let next: number | null;
   try {
     next = await nextOpenCase(user.id, studyId);

@@ -12,8 +12,8 @@ const notFound = () => new Response("Not found", { status: 404, headers: { "Cach
 export async function GET(_req: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const user = await currentUser();
-  if (!user || user.role !== "SPECIALIST") return notFound();
-  const found = await resolveBlindToken(user.id, token);
+  if (!user || user.role !== "SPECIALIST" || !user.invitation) return notFound();
+  const found = await resolveBlindToken(user.id, token, user.invitation.studyId);
   if (!found) return notFound();
   const bytes = await getBytes(found.key).catch(() => null);
   if (!bytes) return notFound();

@@ -6,11 +6,11 @@ import { MissingHeatmapTable } from "../settings-fields";
 
 const initial: FormState = { ok: false, message: "" };
 
-export function OneTimeLink({ link }: { link: string }) {
+export function OneTimeLink({ link, label = "Invitation link" }: { link: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="mt-2 flex items-center gap-2">
-      <input readOnly value={link} aria-label="Invitation link" data-testid="invitation-link" onFocus={(e) => e.currentTarget.select()} className="w-full max-w-xl rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
+      <input readOnly value={link} aria-label={label} data-testid={label === "Invitation link" ? "invitation-link" : "reentry-link"} onFocus={(e) => e.currentTarget.select()} className="w-full max-w-xl rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
       <button
         type="button"
         onClick={async () => {
@@ -25,9 +25,10 @@ export function OneTimeLink({ link }: { link: string }) {
   );
 }
 
-export function ActionButton({ action, label, pendingLabel, confirmText, tone = "plain" }: {
+export function ActionButton({ action, label, pendingLabel, confirmText, tone = "plain", linkLabel }: {
   action: (prev: FormState) => Promise<FormState>;
   label: string;
+  linkLabel?: string;
   pendingLabel?: string;
   confirmText?: string;
   tone?: "primary" | "plain" | "danger";
@@ -40,7 +41,7 @@ export function ActionButton({ action, label, pendingLabel, confirmText, tone = 
         <button disabled={pending} className={`rounded px-3 py-1 text-sm disabled:opacity-60 ${style}`}>{pending ? pendingLabel ?? `${label}…` : label}</button>
       </form>
       {state.message && <p role={state.ok ? "status" : "alert"} className={`mt-1 text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</p>}
-      {state.link && <OneTimeLink link={state.link} />}
+      {state.link && <OneTimeLink link={state.link} label={linkLabel} />}
       <MissingHeatmapTable missing={state.missing} />
     </div>
   );

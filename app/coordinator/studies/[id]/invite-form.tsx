@@ -2,12 +2,24 @@
 import { startTransition, useActionState, useRef } from "react";
 import type { FormState } from "../actions";
 import { FieldError } from "../settings-fields";
-import { OneTimeLink } from "./action-button";
+import { ActionButton, OneTimeLink } from "./action-button";
 import { emailOutcomeMessage } from "@/lib/mail/email-outcome";
 
 const initial: FormState = { ok: false, message: "" };
 
-export function InviteForm({ action }: { action: (prev: FormState, form: FormData) => Promise<FormState> }) {
+type InvitationAction = (invitationId: string, prev: FormState) => Promise<FormState>;
+
+function invitationStatus(e: NonNullable<FormState["existing"]>): string {
+  if (e.status === "REVOKED") return "revoked (it stays revoked; inviting again does not restore access)";
+  if (e.linkUsed) return "accepted: the reader has opened the link";
+  return new Date(e.expiresAt) < new Date() ? "link expired, not used" : "link not yet used";
+}
+
+export function InviteForm({ action, reissue, reentry }: {
+  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  reissue: InvitationAction;
+  reentry: InvitationAction;
+}) {
   const [state, dispatch, pending] = useActionState(action, initial);
   const formRef = useRef<HTMLFormElement>(null);
   const err = (k: string) => state.fieldErrors?.[k];
@@ -54,6 +66,25 @@ export function InviteForm({ action }: { action: (prev: FormState, form: FormDat
         </p>
       )}
       {state.link && <OneTimeLink link={state.link} />}
+      {state.existing && (
+        <div className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="existing-invitation">
+          <p>
+            <strong>{state.existing.readerName}</strong> ({state.existing.email}) already has an invitation to this study:{" "}
+            <span data-testid="existing-status">{invitationStatus(state.existing)}</span>. Nothing was changed.
+          </p>
+          {state.existing.status !== "REVOKED" && (
+            <div className="mt-2 flex flex-wrap gap-3">
+              <ActionButton key={`r-${state.existing.invitationId}`} action={reentry.bind(null, state.existing.invitationId)} label="Copy a re-entry link" linkLabel="Re-entry link" />
+              <ActionButton
+                key={`i-${state.existing.invitationId}`}
+                action={reissue.bind(null, state.existing.invitationId)}
+                label="Re-issue invitation link"
+                confirmText="Issue a new invitation link? The current one stops working."
+              />
+            </div>
+          )}
+        </div>
+      )}
     </div>
   );
 }

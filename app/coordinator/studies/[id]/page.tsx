@@ -6,7 +6,11 @@ import { db } from "@/lib/db/client";
 import { manageableStudy, runLabel } from "@/lib/studies/study-builder";
 import { readSettings } from "@/lib/studies/study-settings";
 import { studyProgress } from "@/lib/studies/progress";
-import { closeAction, deleteDraftAction, inviteAction, publishAction, reissueAction, revokeAction, updateSettingsAction } from "../actions";
+import {
+  closeAction, deleteDraftAction, inviteAction, publishAction, reentryLinkAction, reissueAction, revokeAction, revokeReentryAction,
+  updateSettingsAction,
+} from "../actions";
+import { liveReentryLinks } from "@/lib/studies/invitations-reentry";
 import { ActionButton } from "./action-button";
 import { InviteForm } from "./invite-form";
 import { SettingsForm } from "./settings-form";
@@ -25,7 +29,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
     if (e instanceof HttpError) notFound();
     throw e;
   }
-  const [study, progress] = await Promise.all([
+  const [study, progress, reentry] = await Promise.all([
     db().study.findUniqueOrThrow({
       where: { id },
       include: {
@@ -35,6 +39,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
       },
     }),
     studyProgress(id),
+    liveReentryLinks(id),
   ]);
   const settings = readSettings(study.settings);
   const draft = study.status === "DRAFT";
@@ -99,7 +104,13 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
 
       <section className="space-y-3">
         <h2 className="text-lg font-medium">Readers</h2>
-        {study.status !== "CLOSED" && <InviteForm action={inviteAction.bind(null, id)} />}
+        {study.status !== "CLOSED" && (
+          <InviteForm
+            action={inviteAction.bind(null, id)}
+            reissue={reissueAction.bind(null, id)}
+            reentry={reentryLinkAction.bind(null, id)}
+          />
+        )}
         {progress.readers.length === 0 ? (
           <EmptyState title="No readers invited yet">Invite specialists by email; each gets a personal link to copy and send.</EmptyState>
         ) : (
@@ -119,10 +130,30 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                     <td className="p-2">{r.specialty?.toLowerCase() ?? "—"}</td>
                     <td className="p-2">{r.status === "REVOKED" ? "revoked" : r.linkUsed ? "accepted" : r.expiresAt < new Date() ? "expired" : "link not yet used"}</td>
                     <td className="p-2" data-testid="answered">{r.answered} / {r.total}</td>
-                    <td className="p-2">{formatMoment(r.lastActiveAt)}</td>
+                    <td className="p-2">
+                      {formatMoment(r.lastActiveAt)}
+                      {reentry.has(r.invitationId) && <><br /><span className="text-xs text-slate-600">re-entry link live</span></>}
+                    </td>
                     <td className="p-2">{formatDuration(r.medianServerTimeMs)}</td>
-                    <td className="space-y-1 p-2">
-                      {study.status !== "CLOSED" && <ActionButton action={reissueAction.bind(null, id, r.invitationId)} label="Re-issue link" />}
+                    <td className="space-y-1 p-2" data-testid="reader-links">
+                      {r.status !== "REVOKED" && (
+                        <ActionButton
+                          action={reentryLinkAction.bind(null, id, r.invitationId)}
+                          label="Re-entry link"
+                          linkLabel="Re-entry link"
+                          confirmText={reentry.has(r.invitationId) ? "Create a new re-entry link? The reader's current one stops working." : undefined}
+                        />
+                      )}
+                      {reentry.has(r.invitationId) && (
+                        <ActionButton action={revokeReentryAction.bind(null, id, r.invitationId)} label="Revoke re-entry link" confirmText="Revoke this reader's re-entry link?" tone="danger" />
+                      )}
+                      {study.status !== "CLOSED" && r.status !== "REVOKED" && (
+                        <ActionButton
+                          action={reissueAction.bind(null, id, r.invitationId)}
+                          label="Re-issue link"
+                          confirmText="Issue a new invitation link? The current one stops working. (To let a reader back in, a re-entry link is enough.)"
+                        />
+                      )}
                       {r.status !== "REVOKED" && study.status !== "CLOSED" && <ActionButton action={revokeAction.bind(null, id, r.invitationId)} label="Revoke" confirmText={`Revoke ${r.email}'s access?`} tone="danger" />}
                     </td>
                   </tr>

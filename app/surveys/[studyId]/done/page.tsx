@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { requireRole } from "@/lib/auth/session";
+import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
 import { readerStudies } from "@/lib/studies/reader-survey";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,8 @@ export const dynamic = "force-dynamic";
 export default async function Done({ params }: { params: Promise<{ studyId: string }> }) {
   const user = await requireRole("SPECIALIST");
   const { studyId } = await params;
-  const study = (await readerStudies(user.id)).find((s) => s.studyId === studyId);
+  if (!sessionGrantsStudy(user, studyId)) notFound();
+  const study = (await readerStudies(user.id, studyId)).find((s) => s.studyId === studyId);
   if (!study) notFound();
   return (
     <div className="mx-auto max-w-lg rounded-lg border border-slate-200 bg-white p-6 text-center">

@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { requireRole, HttpError } from "@/lib/auth/session";
+import { requireRole, sessionGrantsStudy, HttpError } from "@/lib/auth/session";
 import { readerCase } from "@/lib/studies/reader-survey";
 import { SurveyCase } from "./survey-case";
 
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export default async function CasePage({ params }: { params: Promise<{ studyId: string; n: string }> }) {
   const user = await requireRole("SPECIALIST");
   const { studyId, n } = await params;
-  if (!/^\d{1,6}$/.test(n)) notFound();
+  if (!/^\d{1,6}$/.test(n) || !sessionGrantsStudy(user, studyId)) notFound();
   try {
     const view = await readerCase(user.id, studyId, Number(n));
     return <SurveyCase key={`${studyId}-${n}`} view={view} />;
