@@ -20,7 +20,8 @@ async function forbiddenTerms(f: StudyFixture) {
 }
 
 test("a reader completes a three-case study with the keyboard only, and nothing leaks", async ({ page }) => {
-  const f = await createStudyFixture({ cases: 3 });
+  // P on, so the scan covers the probability labels and their explanations too.
+  const f = await createStudyFixture({ cases: 3, settings: { showProbabilities: true } });
   const reader = await f.inviteReader();
   const terms = await forbiddenTerms(f);
   const leaks: string[] = [];
@@ -54,6 +55,11 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     for (const img of await page.getByRole("img").all()) {
       expect(await img.getAttribute("alt")).toMatch(/^(Original image, case \d+|Heat-map of Model [A-D])$/);
     }
+    const p = page.getByText(/^P\((benign|malignant)\) = \d+ %$/);
+    await expect(p).toHaveCount(4);
+    await p.first().focus();
+    await expect(page.getByRole("tooltip").first()).toBeVisible();
+    await expect(page.getByRole("tooltip").first()).toContainText(/Model A's probability that this image is (benign|malignant), the image's true class/);
     await page.locator("body").press(String(n)); // choose Model A/B/C by key
     await expect(page.getByRole("radio", { name: new RegExp(`Model ${"ABC"[n - 1]}`) })).toBeChecked();
     await page.getByRole("textbox", { name: /Rationale/ }).focus();

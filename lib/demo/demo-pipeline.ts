@@ -95,7 +95,8 @@ async function ensureStudy(datasetId: string, runIds: string[], log: Log): Promi
   if (!studyId) {
     log("Building the demo study (12 cases, 4 blinded arms)…");
     const created = await createDraftStudy(
-      { title: DEMO_STUDY, instructions: "Synthetic dermoscopy images. Each heat-map shows where one model looked.", datasetId, modelRunIds: runIds, cases: { mode: "sample", size: 12, seed: 7 }, settings: {} },
+      { title: DEMO_STUDY, instructions: "Synthetic dermoscopy images. Each heat-map shows where one model looked.", datasetId, modelRunIds: runIds, cases: { mode: "sample", size: 12, seed: 7 },
+        settings: { showProbabilities: false } },
       coordinator.id,
     );
     studyId = created.id;

@@ -36,6 +36,8 @@ export interface CaseView {
   answered: number;
   imageUrl: string;
   slots: SlotView[];
+  /** Name of the image's true class, the class each slot's probability is for; null when P is hidden. */
+  probabilityClass: string | null;
   settings: Pick<StudySettings, "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities">;
   saved: { slot: string | null; rationale: string; confidence: number | null; submitted: boolean; fromDraft: boolean };
 }
@@ -108,6 +110,15 @@ async function ensureSlotOrder(readerId: string, readerIndex: number, designSeed
   }
 }
 
+/** The heat-maps' probabilities are for the image's ground-truth class (lib/jobs/run-heatmaps.ts). */
+async function trueClassName(imageId: string): Promise<string> {
+  const image = await db().image.findUniqueOrThrow({
+    where: { id: imageId },
+    select: { label: true, dataset: { select: { classNames: true } } },
+  });
+  return image.dataset.classNames[image.label] ?? `class ${image.label}`;
+}
+
 async function studyCaseByNumber(studyId: string, caseNumber: number) {
   // Beyond the Int4 column's range Postgres would answer an error (a 500), not "no such case".
   if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31) throw new HttpError(404, "No such case in this study.");
@@ -135,6 +146,7 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
   ]);
   const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
   const tokenOfSlot = new Map(order.blindTokens.map((t) => [t.slot, t.token]));
+  const probabilityClass = settings.showProbabilities ? await trueClassName(studyCase.imageId) : null;
   const [total, answered, response] = await Promise.all([
     db().studyCase.count({ where: { studyId } }),
     db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
@@ -160,6 +172,7 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
         probabilityPercent: settings.showProbabilities && p !== undefined ? Math.round(p * 100) : null,
       };
     }),
+    probabilityClass,
     settings: {
       rationaleRequired: settings.rationaleRequired,
       rationaleMin: settings.rationaleMin,

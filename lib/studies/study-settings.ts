@@ -6,7 +6,9 @@ export const DEFAULT_QUESTION = "Which model focuses on the most clinically rele
 
 export const studySettingsSchema = z
   .object({
-    showProbabilities: z.boolean().default(true),
+    // Off by default: a model that is always more (or less) confident is recognisable by its P, which weakens
+    // the blinding; a coordinator who wants P shown opts in on the form, which says so.
+    showProbabilities: z.boolean().default(false),
     rationaleRequired: z.boolean().default(true),
     rationaleMin: z.number().int().min(0).max(2000).default(10),
     rationaleMax: z.number().int().min(1).max(5000).default(1000),

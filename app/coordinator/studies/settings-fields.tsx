@@ -16,7 +16,13 @@ export function SettingsFields({ settings, errors = {}, disabled = false }: { se
   return (
     <fieldset className="grid gap-3 sm:grid-cols-2" disabled={disabled}>
       <legend className="mb-2 font-medium">Reader settings</legend>
-      {box("showProbabilities", "Show each model's probability (P) under its map")}
+      <div>
+        {box("showProbabilities", "Show each model's probability (P) under its map")}
+        <p className="ml-6 text-xs text-slate-600" id="show-probabilities-help">
+          P is the model&apos;s probability for the image&apos;s true class. Off by default: P can let readers tell
+          the models apart (one that is always more confident is recognisable), which weakens the blinding.
+        </p>
+      </div>
       {box("allowRevisit", "Allow readers to go back and change answers")}
       {box("confidenceEnabled", "Ask for a confidence rating (1–5)")}
       {box("rationaleRequired", "Rationale required")}

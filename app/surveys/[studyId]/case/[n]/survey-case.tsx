@@ -179,7 +179,9 @@ export function SurveyCase({ view }: { view: CaseView }) {
                       <kbd className="rounded border px-1 text-xs text-slate-500" aria-hidden>{i + 1}</kbd>
                     </span>
                   </label>
-                  {s.probabilityPercent !== null && <p className="text-center text-xs text-slate-600">P = {s.probabilityPercent} %</p>}
+                  {s.probabilityPercent !== null && view.probabilityClass !== null && (
+                    <ProbabilityLabel letter={s.letter} percent={s.probabilityPercent} trueClass={view.probabilityClass} />
+                  )}
                   <button type="button" onClick={() => setEnlarged(i)} className="mt-1 w-full rounded text-xs text-blue-700 underline">
                     Enlarge Model {s.letter}
                   </button>
@@ -246,5 +248,28 @@ export function SurveyCase({ view }: { view: CaseView }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** P with its meaning spelled out on hover and on keyboard focus (the tooltip is also the accessible description). */
+function ProbabilityLabel({ letter, percent, trueClass }: { letter: string; percent: number; trueClass: string }) {
+  const helpId = `p-help-${letter}`;
+  return (
+    <p className="group relative text-center text-xs text-slate-600">
+      <span tabIndex={0} aria-describedby={helpId} className="cursor-help underline decoration-dotted">
+        P({trueClass}) = {percent} %
+      </span>
+      <span
+        role="tooltip"
+        id={helpId}
+        className={[
+          "pointer-events-none absolute bottom-full left-1/2 z-10 mb-1 hidden w-56 -translate-x-1/2 rounded",
+          "bg-slate-800 px-2 py-1 text-left text-white group-focus-within:block group-hover:block",
+        ].join(" ")}
+      >
+        Model {letter}&apos;s probability that this image is {trueClass}, the image&apos;s true class. It says how sure
+        the model is, not where it looked.
+      </span>
+    </p>
   );
 }
