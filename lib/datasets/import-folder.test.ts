@@ -11,7 +11,7 @@ import { getBytes } from "@/lib/storage/content-store";
 import { validationCountForClass } from "@/lib/ml/data/split";
 import { FolderLayoutError } from "@/lib/ml/data/folder-import";
 import { importFolderDataset } from "./import-folder";
-import { decodeMask, decodeRgb } from "./load-split";
+import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
 import { DatasetExistsError } from "./persist-dataset";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { db, Prisma, type Dataset, type Modality } from "@/lib/db/client";
 import { ImageSplit } from "@/lib/db/client";
 import { putBytes } from "@/lib/storage/content-store";
-import { encodeGrayPng, encodeRgbPng } from "@/lib/ml/render/heatmap-png";
+import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { stratifiedSplit } from "@/lib/ml/data/split";
 
 export interface ImportSkip {

@@ -7,7 +7,8 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { getBytes, pathOfKey } from "@/lib/storage/content-store";
 import { generateSyntheticCase, syntheticSetLabels } from "@/lib/ml/data/synthetic-dermoscopy";
 import { createSyntheticDataset } from "./synthetic-dataset";
-import { decodeMask, decodeRgb, loadSplit } from "./load-split";
+import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
+import { loadSplit } from "./load-split";
 import { DatasetExistsError } from "./persist-dataset";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;

@@ -14,6 +14,7 @@ import yauzl from "yauzl";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db/client";
 import { storageRoot } from "@/lib/storage/content-store";
+import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/formats";
 import { importFolderInputSchema } from "./dataset-inputs";
 import { importFolderDataset, type FolderImportResult } from "./import-folder";
 import type { ImportSkip } from "./persist-dataset";
@@ -42,7 +43,6 @@ export interface ZipLimits {
 const MB = 1024 * 1024;
 /** Entries smaller than this are never bombs, whatever their ratio (headers dominate tiny files). */
 const RATIO_EXEMPT_BYTES = 64 * 1024;
-const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg"]);
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
@@ -216,7 +216,7 @@ export function classifyEntry(
     );
   }
   if (isClutterPath(segments)) return { kind: "ignore", path: clean };
-  if (!IMAGE_EXTENSIONS.has(extname(clean).toLowerCase())) return { kind: "skip", path: clean, reason: "not a .png, .jpg or .jpeg file (not extracted)" };
+  if (!IMAGE_EXTENSIONS.has(extname(clean).toLowerCase())) return { kind: "skip", path: clean, reason: `not a ${describeImageExtensions()} file (not extracted)` };
   return { kind: "image", path: clean, size: info.uncompressedSize };
 }
 
@@ -262,7 +262,7 @@ export async function inspectZip(zipPath: string, limits: ZipLimits = defaultZip
       );
     }
   });
-  if (plan.images === 0) throw new ZipRefusedError("The zip holds no .png, .jpg or .jpeg images.");
+  if (plan.images === 0) throw new ZipRefusedError(`The zip holds no ${describeImageExtensions()} images.`);
   return plan;
 }
 

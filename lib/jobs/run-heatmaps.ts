@@ -7,7 +7,7 @@ import type { PgBoss } from "pg-boss";
 import type * as tf from "@tensorflow/tfjs";
 import { db, JobStatus } from "@/lib/db/client";
 import { getBytes, putBytes, storageRoot } from "@/lib/storage/content-store";
-import { decodeMask, decodeRgb } from "@/lib/datasets/load-split";
+import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
 import { loadModel } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { localisationMetrics } from "@/lib/ml/metrics/localisation";

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import { putBytes } from "../storage/content-store";
-import { encodeRgbPng } from "../ml/render/heatmap-png";
+import { encodeRgbPng } from "../image-codec/encode-png";
 import { createInvitation } from "../studies/invitations";
 import { newPseudonym } from "../users/pseudonym";
 

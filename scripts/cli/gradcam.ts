@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Command } from "commander";
 import { initBackend } from "@/lib/ml/backend/select-backend";
-import { decodeToSquareRgb } from "@/lib/ml/data/image-decode";
+import { decodeToSquareRgb } from "@/lib/image-codec/decode";
 import { loadModel, MODEL_JSON } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { renderHeatmapOverlayPng } from "@/lib/ml/render/heatmap-png";

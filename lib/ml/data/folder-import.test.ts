@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { scanImageFolder, FolderLayoutError } from "./folder-import";
-import { decodeToSquareRgb } from "./image-decode";
+import { decodeToSquareRgb } from "@/lib/image-codec/decode";
 import { writeSyntheticSetToFolder } from "./synthetic-dermoscopy-folder";
 import { generateSyntheticCase } from "./synthetic-dermoscopy";
 

@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, basename } from "node:path";
-import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader } from "./image-decode";
+import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader } from "../../image-codec/decode";
+import { IMAGE_EXTENSIONS, describeImageExtensions } from "../../image-codec/formats";
 
 export type FolderLayoutErrorCode = "root-missing" | "root-not-directory" | "class-count" | "positive-unknown" | "class-empty";
 
@@ -79,7 +80,6 @@ export interface ScanOptions {
   concurrency?: number;
 }
 
-const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg"]);
 const MASKS_FOLDER = "masks";
 
 /** Entries that operating systems and archivers leave behind; never classes, never reported. */
@@ -161,13 +161,13 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       if (e.isDirectory()) {
         warnings.push({ relativePath, message: "sub-folder ignored (only files directly in a class folder are read)" });
       } else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-        rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not .png, .jpg or .jpeg` });
+        rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not ${describeImageExtensions()}` });
       } else {
         images++;
         candidates.push({ className, label, relativePath, absolutePath: join(root, className, e.name) });
       }
     }
-    if (images === 0) throw new FolderLayoutError("class-empty", `Class folder "${className}" contains no .png, .jpg or .jpeg files.`);
+    if (images === 0) throw new FolderLayoutError("class-empty", `Class folder "${className}" contains no ${describeImageExtensions()} files.`);
   }
 
   // Masks, by base name without extension.

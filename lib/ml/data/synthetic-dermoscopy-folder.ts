@@ -3,7 +3,7 @@
 // generator stays free of IO and of sharp.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encodeGrayPng, encodeRgbPng } from "../render/heatmap-png";
+import { encodeGrayPng, encodeRgbPng } from "../../image-codec/encode-png";
 import { generateSyntheticSet, type SyntheticSetOptions } from "./synthetic-dermoscopy";
 
 export const SYNTHETIC_CLASS_FOLDERS = { 0: "benign", 1: "malignant" } as const;

@@ -12,7 +12,7 @@ import { MOVING_AVERAGE_KERNEL, hasKernel } from "./kernels";
 
 export function movingAverage(moving: tf.Tensor, batch: tf.Tensor, momentum: number, batchScale: number): tf.Tensor {
   if (hasKernel(MOVING_AVERAGE_KERNEL)) {
-    return tf.engine().runKernel(MOVING_AVERAGE_KERNEL, { moving, batch }, { momentum, batchScale }) as tf.Tensor;
+    return tf.engine().runKernel<tf.Tensor>(MOVING_AVERAGE_KERNEL, { moving, batch }, { momentum, batchScale });
   }
   return tf.tidy(() => {
     const scaled = batchScale === 1 ? batch : tf.mul(batch, batchScale);

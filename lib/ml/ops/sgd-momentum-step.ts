@@ -28,7 +28,7 @@ export function sgdMomentumStep(
   const { learningRate, momentum, weightDecay } = attrs;
   if (grad !== undefined && grad.dtype === "float32" && momentum !== 0 && hasKernel(SGD_MOMENTUM_KERNEL)) {
     const kernelAttrs = { learningRate, momentum, weightDecay };
-    const [nextW, nextBuf] = tf.engine().runKernel(SGD_MOMENTUM_KERNEL, { w, grad, buf }, kernelAttrs) as tf.Tensor[];
+    const [nextW, nextBuf] = tf.engine().runKernel<tf.Tensor[]>(SGD_MOMENTUM_KERNEL, { w, grad, buf }, kernelAttrs);
     return { w: nextW, buf: nextBuf };
   }
   return tf.tidy(() => {

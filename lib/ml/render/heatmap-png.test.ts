@@ -2,8 +2,9 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import sharp from "sharp";
 import { jetColour, heatmapToJetRgb, blendHeatmapOverRgb } from "./colour-map";
-import { encodeRgbPng, encodeGrayPng, renderHeatmapPng, renderHeatmapOverlayPng } from "./heatmap-png";
-import { listPngChunks, METADATA_CHUNK_TYPES } from "./png-chunks";
+import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
+import { listPngChunks, METADATA_CHUNK_TYPES } from "@/lib/image-codec/png-chunks";
+import { renderHeatmapPng, renderHeatmapOverlayPng } from "./heatmap-png";
 
 async function decodeRgb(png: Buffer) {
   const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -1,0 +1,90 @@
+// Decoding of image bytes into fixed-size square RGB (and masks into 0/1). No file-system access: callers pass
+// bytes, so the same code serves folder imports, uploads, training and heat-map jobs.
+//
+// Imported files (any format of formats.ts) are resized by "cover" with a centre crop (scale the short side to
+// `size`, cut the overflow of the long side equally on both ends), i.e. torchvision's Resize(size) +
+// CenterCrop(size) that ImageNet-style ResNet pipelines use. Not stretching, because stretching changes shape and
+// asymmetry is itself a diagnostic cue (dermoscopy's ABCD rule); not letter-boxing, because the padding bars would
+// vary with the source's aspect ratio, which can differ by class or hospital and then becomes a shortcut for the
+// model. The cost is that a few percent at the ends of the long side are lost on non-square images.
+//
+// Stored images are the square PNGs an import wrote (encode-png.ts); they are only resized, to a run's input size
+// or a heat-map's display size.
+import sharp from "sharp";
+import { openImage } from "./formats";
+
+export interface DecodedImage {
+  /** Interleaved RGB, size * size * 3. */
+  rgb: Uint8Array;
+  /** Size of the stored image after EXIF orientation, before resizing. */
+  width: number;
+  height: number;
+  format: string;
+}
+
+export async function readImageHeader(bytes: Uint8Array): Promise<{ width: number; height: number; format: string }> {
+  const { width, height, format } = await openImage(bytes);
+  return { width, height, format };
+}
+
+/**
+ * Any supported image (grey, grey+alpha, RGB, RGBA, 8 or 16 bit, any size) to size x size sRGB bytes.
+ * Transparency is flattened onto black, the background of most medical images (MRI, CT, dermoscope vignette).
+ */
+export async function decodeToSquareRgb(bytes: Uint8Array, size: number): Promise<DecodedImage> {
+  const { pipeline, ...header } = await openImage(bytes);
+  const { data, info } = await pipeline()
+    .flatten({ background: "#000000" })
+    .resize(size, size, { fit: "cover", position: "centre" })
+    .toColourspace("srgb")
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 || info.width !== size || info.height !== size || data.length !== size * size * 3) {
+    throw new Error(`unexpected decoded layout ${info.width}x${info.height}x${info.channels}`);
+  }
+  return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ...header };
+}
+
+/**
+ * A mask image (any format; lesion = bright) to size x size values 0/1, cropped exactly like the image so the
+ * two stay aligned. Nearest-neighbour keeps the edge hard; luminance >= 128 counts as lesion (white on black).
+ */
+export async function decodeMaskToSquare(bytes: Uint8Array, size: number): Promise<{ mask: Uint8Array; width: number; height: number }> {
+  const { pipeline, width, height } = await openImage(bytes);
+  const { data, info } = await pipeline()
+    .flatten({ background: "#000000" })
+    .resize(size, size, { fit: "cover", position: "centre", kernel: "nearest" })
+    .toColourspace("b-w")
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== size || info.height !== size || data.length !== size * size) {
+    throw new Error(`unexpected decoded mask layout ${info.width}x${info.height}x${info.channels}`);
+  }
+  const mask = new Uint8Array(size * size);
+  for (let i = 0; i < mask.length; i++) mask[i] = data[i] >= 128 ? 1 : 0;
+  return { mask, width, height };
+}
+
+/** Decodes a stored PNG to interleaved RGB at `side` x `side`; resizes only when the stored side differs. */
+export async function decodeRgb(png: Uint8Array, side: number): Promise<Uint8Array> {
+  let pipeline = sharp(png).removeAlpha().toColourspace("srgb");
+  const meta = await sharp(png).metadata();
+  if (meta.width !== side || meta.height !== side) pipeline = pipeline.resize(side, side, { fit: "fill", kernel: "lanczos3" });
+  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Decodes a stored mask PNG (0/255) to 0/1 at `side` x `side` (nearest neighbour keeps it binary). */
+export async function decodeMask(png: Uint8Array, side: number): Promise<Uint8Array> {
+  const { data } = await sharp(png)
+    .extractChannel(0)
+    .resize(side, side, { fit: "fill", kernel: "nearest" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const mask = new Uint8Array(side * side);
+  for (let i = 0; i < mask.length; i++) mask[i] = data[i] >= 128 ? 1 : 0;
+  return mask;
+}

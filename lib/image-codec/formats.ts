@@ -1,0 +1,66 @@
+// The image formats Focus reads, one entry per decoder. Each entry names the file extensions an import treats as
+// images of that format, recognises its bytes, and opens them as an upright sharp pipeline plus the upright size;
+// everything after that (flattening, resizing, colour space) is shared by every format (decode.ts).
+//
+// A format libvips cannot read (DICOM, say) is one more entry placed before the libvips one: its `open` parses the
+// pixels and hands them to sharp as raw input (`sharp(pixels, { raw: { width, height, channels } })`).
+import sharp, { type Sharp } from "sharp";
+
+export interface OpenedImage {
+  /** Size after EXIF orientation, before any resizing. */
+  width: number;
+  height: number;
+  /** Format name as stored with each imported image (sharp's names for what libvips reads). */
+  format: string;
+  /** A fresh pipeline over the upright pixels; call once per output. */
+  pipeline: () => Sharp;
+}
+
+export interface ImageFormat {
+  /** File extensions (lower case, with the dot) that an import considers images of this format. */
+  extensions: readonly string[];
+  /** True when the bytes are this format's (a signature test). */
+  recognises: (bytes: Uint8Array) => boolean;
+  /** Reads the header and makes the pipeline; throws when the bytes are not a readable image. */
+  open: (bytes: Uint8Array) => Promise<OpenedImage>;
+}
+
+/** How sharp should treat decoder warnings: "warning" rejects truncated or damaged files instead of
+ *  silently filling the missing part with grey, which would put artefacts in a clinical image. */
+const FAIL_ON = "warning" as const;
+
+/** PNG and JPEG through libvips, which also identifies the real format from the bytes whatever the extension. */
+const LIBVIPS: ImageFormat = {
+  extensions: [".png", ".jpg", ".jpeg"],
+  recognises: () => true,
+  async open(bytes) {
+    const meta = await sharp(bytes, { failOn: FAIL_ON }).metadata();
+    if (!meta.width || !meta.height || !meta.format) throw new Error("no image dimensions in header");
+    // EXIF orientations 5-8 swap the axes once the image is turned upright.
+    const swapped = (meta.orientation ?? 1) >= 5;
+    return {
+      width: swapped ? meta.height : meta.width,
+      height: swapped ? meta.width : meta.height,
+      format: meta.format,
+      pipeline: () => sharp(bytes, { failOn: FAIL_ON }).rotate(), // rotate(): apply the EXIF orientation
+    };
+  },
+};
+
+/** In the order they are tried: the first format that recognises the bytes decodes them. */
+export const IMAGE_FORMATS: readonly ImageFormat[] = [LIBVIPS];
+
+/** Every extension an import accepts as an image file. */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(IMAGE_FORMATS.flatMap((f) => f.extensions));
+
+/** The accepted extensions for messages: ".png, .jpg or .jpeg". */
+export function describeImageExtensions(): string {
+  const all = [...IMAGE_EXTENSIONS];
+  return all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all.at(-1)}`;
+}
+
+export function openImage(bytes: Uint8Array): Promise<OpenedImage> {
+  const format = IMAGE_FORMATS.find((f) => f.recognises(bytes));
+  if (format === undefined) return Promise.reject(new Error("not an image format Focus reads"));
+  return format.open(bytes);
+}
