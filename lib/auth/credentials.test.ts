@@ -1,6 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { hash as bcryptHash } from "@node-rs/bcrypt";
 import { db } from "../db/client";
 import { createStaffUser } from "../users/users";
 import { signInStaff, signInWithInvitation } from "./credentials";
@@ -22,12 +23,27 @@ describe("staff sign-in", () => {
     assert.deepEqual(await signInStaff({ email: "not an email", password: "x" }, ip()), { ok: false, reason: "invalid" });
   });
 
-  test("the password hash is bcrypt, never the password", async () => {
+  test("a bcrypt hash from before argon2 signs in once more and is replaced by argon2id", async () => {
     const e = email();
-    await createStaffUser({ email: e, name: "Staff", role: "ADMIN", password: "another fine password" }, null);
-    const row = await db().user.findUniqueOrThrow({ where: { email: e } });
-    assert.match(row.passwordHash!, /^\$2[aby]\$12\$/);
-    assert.ok(!row.passwordHash!.includes("another fine password"));
+    const u = await createStaffUser({ email: e, name: "Staff", role: "ADMIN", password: "another fine password" }, null);
+    const legacy = await bcryptHash("the old bcrypt password", 10);
+    await db().user.update({ where: { id: u.id }, data: { passwordHash: legacy } });
+    assert.deepEqual(await signInStaff({ email: e, password: "not the old password" }, ip()), { ok: false, reason: "invalid" });
+    assert.equal((await db().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash, legacy);
+    assert.equal((await signInStaff({ email: e, password: "the old bcrypt password" }, ip())).ok, true);
+    const upgraded = (await db().user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash!;
+    assert.match(upgraded, /^\$argon2id\$/);
+    assert.equal((await signInStaff({ email: e, password: "the old bcrypt password" }, ip())).ok, true);
+    assert.equal(await db().auditEvent.count({ where: { subject: u.id, action: "user.password-rehashed" } }), 1);
+  });
+
+  test("no silent truncation: a password sharing only the first 72 bytes does not sign in", async () => {
+    const e = email();
+    const prefix = "Seventy-two bytes of a long passphrase, the limit where bcrypt stopped!!";
+    assert.equal(Buffer.byteLength(prefix), 72);
+    await createStaffUser({ email: e, name: "Staff", role: "RESEARCHER", password: `${prefix} and the rest` }, null);
+    assert.deepEqual(await signInStaff({ email: e, password: `${prefix} but other` }, ip()), { ok: false, reason: "invalid" });
+    assert.equal((await signInStaff({ email: e, password: `${prefix} and the rest` }, ip())).ok, true);
   });
 
   test("repeated failures lock the email out, even with the right password", async () => {

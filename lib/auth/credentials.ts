@@ -2,7 +2,7 @@
 // staff with email + password, specialists with a single-use invitation token.
 import { z } from "zod";
 import { db } from "../db/client";
-import { verifyPassword, verifyAgainstDummy } from "./password";
+import { hashPassword, verifyPassword, verifyAgainstDummy } from "./password";
 import { tooManyFailures, recordAttempt } from "./rate-limit";
 import { hashInvitationToken, INVITATION_TOKEN_PATTERN } from "./invitation-token";
 import type { Role } from "../db/generated/enums";
@@ -34,14 +34,25 @@ export async function signInStaff(input: unknown, clientKey: string | null): Pro
   const keys = [`email:${email}`, ...addressKeys(clientKey)];
   if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
   const user = await db().user.findUnique({ where: { email } });
-  const good =
+  const check =
     user && user.active && user.role !== "SPECIALIST" && user.passwordHash
       ? await verifyPassword(password, user.passwordHash)
-      : await verifyAgainstDummy(password);
-  await recordAttempt(keys, good);
-  if (!good || !user) return { ok: false, reason: "invalid" };
+      : { ok: await verifyAgainstDummy(password), needsRehash: false };
+  await recordAttempt(keys, check.ok);
+  if (!check.ok || !user) return { ok: false, reason: "invalid" };
+  if (check.needsRehash) await upgradeHash(user.id, user.passwordHash!, password);
   const { id, name, role, sessionVersion } = user;
   return { ok: true, user: { id, email: user.email, name, role, sessionVersion } };
+}
+
+// Replaces a bcrypt (or older argon2) hash once the password is known. Conditional on the old hash, so a
+// password changed in the meantime is never overwritten with the one just typed.
+async function upgradeHash(userId: string, oldHash: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.user.updateMany({ where: { id: userId, passwordHash: oldHash }, data: { passwordHash } });
+    if (count === 1) await tx.auditEvent.create({ data: { actorId: userId, action: "user.password-rehashed", subject: userId } });
+  });
 }
 
 export type InvitationSignInResult =
