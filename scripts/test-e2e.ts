@@ -20,6 +20,8 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
     NEXTAUTH_SECRET: "e2e-secret-".padEnd(40, "x"),
     NEXTAUTH_URL: baseURL,
     FOCUS_STORAGE_DIR: storage,
+    // Small enough that the body-limit test can overrun it quickly; larger than any zip the tests upload.
+    FOCUS_MAX_UPLOAD_MB: process.env.FOCUS_MAX_UPLOAD_MB ?? "16",
   };
   Object.assign(process.env, appEnv);
   buildIfNeeded(process.env.FOCUS_E2E_REUSE_BUILD !== "1");
@@ -29,7 +31,7 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
     const cli = require.resolve("@playwright/test/cli");
     const r = spawnSync(process.execPath, [cli, "test", "-c", "e2e/playwright.config.ts", ...args], {
       stdio: "inherit",
-      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL },
+      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL, E2E_SERVER_PID: String(server.pid ?? "") },
     });
     return r.status ?? 1;
   } finally {

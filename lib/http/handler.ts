@@ -5,6 +5,8 @@ import { ZodError, type ZodType } from "zod";
 import { HttpError } from "./http-error";
 import { DomainError } from "../errors/domain-error";
 import { STATUS_OF_KIND } from "./error-status";
+import { readBodyText } from "./body";
+import { BODY_LIMITS, type BodyLimitName } from "./body-limits";
 
 export function jsonError(status: number, message: string, details?: unknown): NextResponse {
   return NextResponse.json(
@@ -50,21 +52,18 @@ function isDatabaseUnavailable(e: unknown): boolean {
 }
 
 /** Parses a JSON request body with a zod schema; bad JSON or a bad field is a 400 naming the field. */
-export async function parseJson<T>(req: Request, schema: ZodType<T>, maxBytes = 64 * 1024): Promise<T> {
+export async function parseJson<T>(req: Request, schema: ZodType<T>, limit: BodyLimitName): Promise<T> {
   // CSRF: an HTML form on another site can POST only urlencoded, multipart or text/plain bodies (and
   // text/plain can carry JSON), so JSON routes accept application/json alone, which a cross-site page
   // cannot send without a CORS preflight that this app never grants.
   const type = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (type !== "application/json") throw new HttpError(415, "Send the request body as application/json.");
-  // Refuse a declared oversized body before reading it into memory.
-  if (Number(req.headers.get("content-length") ?? 0) > maxBytes) throw new HttpError(413, `Request body larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new HttpError(413, `Request body larger than ${maxBytes} bytes.`);
+  if (type !== "application/json") throw new DomainError("unsupported", "Send the request body as application/json.");
+  const text = await readBodyText(req, BODY_LIMITS[limit]);
   let body: unknown;
   try {
     body = text === "" ? {} : JSON.parse(text);
   } catch {
-    throw new HttpError(400, "Request body is not valid JSON.");
+    throw DomainError.invalid("Request body is not valid JSON.");
   }
   return schema.parse(body);
 }

@@ -115,19 +115,19 @@ describe("reader API under hostile input", () => {
         fc.string({ maxLength: 200 }),
         async (type, text) => {
           const req = new Request("http://x/", { method: "POST", body: text, headers: type ? { "content-type": type } : {} });
-          assert.equal(await statusOf(() => parseJson(req, draftInputSchema)), 415);
+          assert.equal(await statusOf(() => parseJson(req, draftInputSchema, "surveyDraft")), 415);
         },
       ),
       RUNS,
     );
     const big = JSON.stringify({ rationale: "x".repeat(20_000) });
-    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: big, headers: { "content-type": "application/json" } }), draftInputSchema, 16 * 1024)), 413);
+    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: big, headers: { "content-type": "application/json" } }), draftInputSchema, "surveyDraft")), 413);
     // Multi-byte characters count as bytes, not characters.
     const wide = JSON.stringify({ rationale: "é".repeat(9000) });
-    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: wide, headers: { "content-type": "application/json; charset=utf-8" } }), draftInputSchema, 16 * 1024)), 413);
+    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: wide, headers: { "content-type": "application/json; charset=utf-8" } }), draftInputSchema, "surveyDraft")), 413);
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (text) => {
-        const status = await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), answerInputSchema));
+        const status = await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), answerInputSchema, "surveyAnswer"));
         assert.ok(status === 200 || status === 400, `status ${status} for ${JSON.stringify(text)}`);
       }),
       { numRuns: 300, seed: 3 },

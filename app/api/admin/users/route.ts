@@ -16,7 +16,7 @@ export function GET() {
 export function POST(req: Request) {
   return handle(async () => {
     const admin = await requireApiRole("ADMIN");
-    const input = await parseJson(req, staffUserInputSchema);
+    const input = await parseJson(req, staffUserInputSchema, "adminUser");
     return NextResponse.json({ user: await createStaffUser(input, admin.id) }, { status: 201 });
   });
 }

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export function POST(req: Request, { params }: { params: Promise<{ studyId: string; n: string }> }) {
   return handle(async () => {
     const { readerId, studyId, caseNumber } = await readerRouteContext(params);
-    const input = await parseJson(req, answerInputSchema, 16 * 1024);
+    const input = await parseJson(req, answerInputSchema, "surveyAnswer");
     return NextResponse.json(await submitAnswer(readerId, studyId, caseNumber, input), { headers: NO_STORE });
   });
 }

@@ -11,7 +11,7 @@ type Ctx = { params: Promise<{ studyId: string; n: string }> };
 async function save(req: Request, { params }: Ctx) {
   return handle(async () => {
     const { readerId, studyId, caseNumber } = await readerRouteContext(params);
-    const input = await parseJson(req, draftInputSchema, 16 * 1024);
+    const input = await parseJson(req, draftInputSchema, "surveyDraft");
     return NextResponse.json(await saveDraft(readerId, studyId, caseNumber, input), { headers: NO_STORE });
   });
 }
