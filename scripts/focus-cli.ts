@@ -1,7 +1,9 @@
 // `npm run -s focus -- <command>`: the model lab from a terminal. One file per command in scripts/cli/.
 // Exit codes: 0 success, 1 failure (e.g. a run failed, a file could not be read), 2 bad arguments.
 import { Command, CommanderError } from "commander";
-import { asUsageError } from "./cli/arguments";
+import { ZodError } from "zod";
+import { fromZodError } from "@/lib/errors/field-errors";
+import { EXIT_FAILURE, EXIT_USAGE, exitCodeOf } from "@/lib/errors/exit-code";
 import { registerDatasetImport } from "./cli/dataset-import";
 import { registerDatasetSynthetic } from "./cli/dataset-synthetic";
 import { registerGradcam } from "./cli/gradcam";
@@ -11,7 +13,7 @@ import { registerRunControl } from "./cli/run-control";
 import { registerStats } from "./cli/stats";
 import { registerTrain } from "./cli/train";
 
-export const EXIT_USAGE = 2;
+export { EXIT_USAGE };
 
 export function buildProgram(): Command {
   const program = new Command("focus")
@@ -44,14 +46,12 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are "errors" too, with exit code 0; everything else commander rejects is usage.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
-    const usage = asUsageError(e);
-    if (usage) {
-      console.error(`error: ${usage.message}`);
-      return EXIT_USAGE;
-    }
-    console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
-    if (process.env.FOCUS_DEBUG) console.error(e);
-    return 1;
+    // A schema parsed without parseInput is still the user's arguments being wrong.
+    const error = e instanceof ZodError ? fromZodError(e) : e;
+    const code = exitCodeOf(error);
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (code === EXIT_FAILURE && process.env.FOCUS_DEBUG) console.error(e);
+    return code;
   }
 }
 

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { prepareDatabase } from "../lib/db/prepare";
 import { disconnectDb } from "../lib/db/client";
 import { createStaffUser } from "../lib/users/users";
-import { HttpError } from "../lib/http/http-error";
+import { exitCodeOf } from "../lib/errors/exit-code";
 import { reportFatal } from "./report-fatal";
 
 const program = new Command("user:create")
@@ -34,5 +34,5 @@ try {
     await embedded?.stop();
   }
 } catch (e) {
-  reportFatal(e, e instanceof HttpError || (e as Error).name === "ZodError" ? 2 : 1);
+  reportFatal(e, exitCodeOf(e));
 }

@@ -3,38 +3,19 @@
 // whatever page rendered it. Inputs go through zod (lib/researcher/console-inputs.ts).
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { z, ZodError } from "zod";
+import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit";
 import { requireRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { EmptyClassError, importFolderDataset } from "@/lib/datasets/import-folder";
-import { DatasetExistsError } from "@/lib/datasets/persist-dataset";
-import { enqueueHeatmaps, enqueueTraining, NotFoundError } from "@/lib/jobs/enqueue";
+import { importFolderDataset } from "@/lib/datasets/import-folder";
+import { toFormState, type FormState } from "@/lib/http/form-state";
+import { enqueueHeatmaps, enqueueTraining } from "@/lib/jobs/enqueue";
 import { cancelRun, retryRun } from "@/lib/jobs/run-control";
-import { FolderLayoutError } from "@/lib/ml/data/folder-import";
-import { StorageWriteError } from "@/lib/storage/content-store";
-import { describeZodError, folderImportFromForm, heatmapsInputFromForm, runIdSchema, trainingInputFromForm } from "@/lib/researcher/console-inputs";
+import { folderImportFromForm, heatmapsInputFromForm, parseForm, runIdSchema, trainingInputFromForm } from "@/lib/researcher/console-inputs";
 
-export interface FormState {
-  ok: boolean;
-  message: string;
-  fieldErrors?: Record<string, string>;
-}
+export type { FormState };
 
-/** Known failures become a message; anything else is logged and reported without details. */
-function failure(e: unknown): FormState {
-  if (e instanceof ZodError) {
-    const { fieldErrors, summary } = describeZodError(e);
-    return { ok: false, message: `Nothing was done. ${summary}`, fieldErrors };
-  }
-  if (e instanceof FolderLayoutError || e instanceof EmptyClassError || e instanceof DatasetExistsError || e instanceof NotFoundError || e instanceof StorageWriteError) {
-    return { ok: false, message: e.message };
-  }
-  // run-control and enqueue refuse state changes that do not apply (e.g. retrying a succeeded run).
-  if (e instanceof Error && /is (QUEUED|RUNNING|SUCCEEDED|FAILED|CANCELLED);/.test(e.message)) return { ok: false, message: e.message };
-  console.error(e);
-  return { ok: false, message: "Something went wrong on the server; see the server log." };
-}
+const failure = (e: unknown): FormState => toFormState(e);
 
 const researcher = () => requireRole("RESEARCHER", "ADMIN");
 
@@ -71,7 +52,7 @@ export async function startTrainingAction(_prev: FormState, form: FormData): Pro
 export async function cancelRunAction(runId: string): Promise<FormState> {
   const user = await researcher();
   try {
-    const id = runIdSchema.parse(runId);
+    const id = parseForm(runIdSchema, runId);
     const outcome = await cancelRun(id);
     await recordAudit(user.id, "run.cancel", id, { outcome });
     const message = outcome === "cancelled" ? "Cancelled." : outcome === "requested" ? "Cancelling: the worker stops after the current batch." : "The run had already finished.";
@@ -84,7 +65,7 @@ export async function cancelRunAction(runId: string): Promise<FormState> {
 export async function retryRunAction(runId: string): Promise<FormState> {
   const user = await researcher();
   try {
-    const id = runIdSchema.parse(runId);
+    const id = parseForm(runIdSchema, runId);
     await retryRun(id);
     await recordAudit(user.id, "run.retry", id);
     return { ok: true, message: "Queued again; training resumes from the last checkpoint." };
@@ -98,7 +79,7 @@ const readySchema = z.object({ runId: runIdSchema, ready: z.boolean({ error: "re
 export async function setReadyAction(runId: string, ready: boolean): Promise<FormState> {
   const user = await researcher();
   try {
-    const input = readySchema.parse({ runId, ready });
+    const input = parseForm(readySchema, { runId, ready });
     // Only a finished model can be put in front of readers.
     const updated = await db().modelRun.updateMany({ where: { id: input.runId, status: "SUCCEEDED" }, data: { readyForStudy: input.ready } });
     if (updated.count === 0) return { ok: false, message: "Only succeeded runs can be marked ready for studies." };

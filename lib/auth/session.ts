@@ -8,7 +8,7 @@ import { authOptions } from "./options";
 import { db } from "../db/client";
 import { isSessionCurrent } from "./session-version";
 import type { Role } from "../db/generated/enums";
-import { HttpError } from "../http/http-error";
+import { DomainError } from "../errors/domain-error";
 
 export interface SessionUser {
   id: string;
@@ -56,12 +56,10 @@ export async function requireRole(...roles: Role[]): Promise<SessionUser> {
   return user;
 }
 
-export { HttpError };
-
-/** For route handlers: throws HttpError(401/403), turned into JSON by lib/http/handler.ts. */
+/** For route handlers: throws DomainError (unauthenticated / forbidden), turned into JSON by lib/http/handler.ts. */
 export async function requireApiRole(...roles: Role[]): Promise<SessionUser> {
   const user = await currentUser();
-  if (!user) throw new HttpError(401, "Sign in first.");
-  if (!roles.includes(user.role)) throw new HttpError(403, "Your role may not use this resource.");
+  if (!user) throw new DomainError("unauthenticated", "Sign in first.");
+  if (!roles.includes(user.role)) throw DomainError.forbidden("Your role may not use this resource.");
   return user;
 }

@@ -1,6 +1,7 @@
 // Environment variables, validated once. Every server-side entry point (app, worker, CLI) reads
 // configuration through here so a bad value fails at start-up with the variable's name.
 import { z } from "zod";
+import { DomainError } from "../errors/domain-error";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -19,14 +20,12 @@ export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
 
-export class ConfigError extends Error {}
-
 export function env(): Env {
   if (cached) return cached;
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
+    throw new DomainError("invalid", `Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`, { code: "config" });
   }
   cached = parsed.data;
   return cached;

@@ -1,13 +1,13 @@
 // Look-ups by the names researchers type (CLI) rather than ids.
 import { db, type Dataset } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
 
-export class DatasetNotFoundError extends Error {}
 
 export async function findDatasetByName(name: string): Promise<Dataset> {
   const dataset = await db().dataset.findUnique({ where: { name } });
   if (!dataset) {
     const known = (await db().dataset.findMany({ select: { name: true }, orderBy: { createdAt: "desc" }, take: 10 })).map((d) => d.name);
-    throw new DatasetNotFoundError(`No dataset named "${name}".${known.length ? ` Known: ${known.join(", ")}` : " Import one with dataset:import or dataset:synthetic."}`);
+    throw DomainError.notFound(`No dataset named "${name}".${known.length ? ` Known: ${known.join(", ")}` : " Import one with dataset:import or dataset:synthetic."}`);
   }
   return dataset;
 }

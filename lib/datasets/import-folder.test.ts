@@ -9,10 +9,9 @@ import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { getBytes } from "@/lib/storage/content-store";
 import { validationCountForClass } from "@/lib/ml/data/split";
-import { FolderLayoutError } from "@/lib/ml/data/folder-import";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { importFolderDataset } from "./import-folder";
 import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
-import { DatasetExistsError } from "./persist-dataset";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 const BRAIN_MRI = "/work/shared/data/brain-mri";
@@ -84,7 +83,7 @@ describe("importFolderDataset", () => {
     assert.equal(rgb.length, 32 * 32 * 3);
     assert.deepEqual([m1.width, m1.height], [32, 32]);
 
-    await assert.rejects(importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }), DatasetExistsError);
+    await assert.rejects(importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }), (e: unknown) => isDomainError(e, "conflict"));
   });
 
   test("a class without two usable images is refused before anything is stored", async () => {
@@ -103,7 +102,7 @@ describe("importFolderDataset", () => {
   });
 
   test("a wrong layout or an unknown positive class is a clear error", async () => {
-    await assert.rejects(importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }), FolderLayoutError);
+    await assert.rejects(importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }), (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing");
     await assert.rejects(importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }), /Positive class "nevus"/);
   });
 

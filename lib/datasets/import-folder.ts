@@ -3,11 +3,11 @@
 // RGB PNG, with its mask when one matched, and the rows are written with a stratified 80/20 split.
 import { resolve } from "node:path";
 import type { Dataset } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
 import { scanImageFolder, type ImportReport, type ImportWarning } from "@/lib/ml/data/folder-import";
 import { importFolderInputSchema, type ImportFolderInput } from "./dataset-inputs";
 import { assertDatasetNameFree, createDatasetRows, dropDuplicates, storeDatasetImage, type ImportSkip, type StoredImage } from "./persist-dataset";
 
-export class EmptyClassError extends Error {}
 
 export interface FolderImportResult {
   dataset: Dataset;
@@ -32,7 +32,7 @@ export async function importFolderDataset(input: ImportFolderInput): Promise<Fol
     // Both sides of the split need both classes (a validation AUC is undefined otherwise).
     if (c.accepted < 2) {
       const reasons = skipsOf(report).filter((s) => s.path.startsWith(`${c.name}/`)).slice(0, 5).map((s) => `${s.path}: ${s.reason}`);
-      throw new EmptyClassError(`Class "${c.name}" has ${c.accepted} usable image(s); at least 2 per class are needed.${reasons.length ? ` Skipped: ${reasons.join("; ")}` : ""}`);
+      throw DomainError.invalid(`Class "${c.name}" has ${c.accepted} usable image(s); at least 2 per class are needed.${reasons.length ? ` Skipped: ${reasons.join("; ")}` : ""}`);
     }
   }
   const stored: StoredImage[] = [];

@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { db, Prisma, type Dataset, type Modality } from "@/lib/db/client";
 import { ImageSplit } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors/domain-error";
 import { putBytes } from "@/lib/storage/content-store";
 import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { stratifiedSplit } from "@/lib/ml/data/split";
@@ -35,10 +36,8 @@ export interface StoredImage {
   maskKey: string | null;
 }
 
-export class DatasetExistsError extends Error {
-  constructor(name: string) {
-    super(`A dataset named "${name}" already exists; choose another --name (datasets are never overwritten).`);
-  }
+function datasetExistsError(name: string): DomainError {
+  return DomainError.conflict(`A dataset named "${name}" already exists; choose another --name (datasets are never overwritten).`);
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -107,7 +106,7 @@ export interface DatasetMeta {
 
 export async function assertDatasetNameFree(name: string): Promise<void> {
   const existing = await db().dataset.findUnique({ where: { name }, select: { id: true } });
-  if (existing) throw new DatasetExistsError(name);
+  if (existing) throw datasetExistsError(name);
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -142,7 +141,7 @@ export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[]
       return dataset;
     }, { timeout: 120_000 });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new DatasetExistsError(meta.name);
+    if (isUniqueViolation(e)) throw datasetExistsError(meta.name);
     throw e;
   }
 }

@@ -9,7 +9,7 @@ import { generateSyntheticCase, syntheticSetLabels } from "@/lib/ml/data/synthet
 import { createSyntheticDataset } from "./synthetic-dataset";
 import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
 import { loadSplit } from "./load-split";
-import { DatasetExistsError } from "./persist-dataset";
+import { isDomainError } from "@/lib/errors/domain-error";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 
@@ -59,7 +59,7 @@ describe("createSyntheticDataset", () => {
     const splitOf = async (id: string) =>
       (await db().image.findMany({ where: { datasetId: id }, orderBy: { contentHash: "asc" } })).map((i) => `${i.contentHash}:${i.split}`);
     assert.deepEqual(await splitOf(a.id), await splitOf(b.id));
-    await assert.rejects(createSyntheticDataset({ name: a.name, count: 12, size: 24, seed: 1 }), DatasetExistsError);
+    await assert.rejects(createSyntheticDataset({ name: a.name, count: 12, size: 24, seed: 1 }), (e: unknown) => isDomainError(e, "conflict"));
   });
 
   test("bad input is refused before anything is written", async () => {

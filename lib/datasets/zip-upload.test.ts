@@ -10,7 +10,10 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { buildZip, type ZipEntrySpec } from "@/lib/researcher/zip-writer-for-tests";
-import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, ZipRefusedError, type ZipLimits } from "./zip-upload";
+import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, type ZipLimits } from "./zip-upload";
+import { isDomainError, type DomainError } from "@/lib/errors/domain-error";
+
+const isZipRefusal = (e: unknown): e is DomainError => isDomainError(e) && e.code === "zip-refused";
 
 let outer: string;
 let storage: string;
@@ -69,7 +72,7 @@ async function assertRefusedLeavingNothing(zip: Buffer, message: RegExp, limits?
   const outerBefore = await tree(outer);
   await assert.rejects(
     importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32 }, limits),
-    (e: unknown) => e instanceof ZipRefusedError && message.test(e.message),
+    (e: unknown) => isZipRefusal(e) && message.test(e.message),
   );
   // Only the (now empty) tmp folder may have appeared; no upload folder, no extracted file anywhere.
   const added = (await tree(outer)).filter((p) => !outerBefore.includes(p));
@@ -86,7 +89,7 @@ describe("classifyEntry (the safety rules)", () => {
   });
   test("traversal, absolute and drive paths are refused, with either separator", () => {
     for (const bad of ["../evil.png", "a/../../evil.png", "a\\..\\..\\evil.png", "/etc/evil.png", "C:/evil.png", "c:\\evil.png", "\\\\server\\evil.png"]) {
-      assert.throws(() => classifyEntry(bad, info, limits), ZipRefusedError, bad);
+      assert.throws(() => classifyEntry(bad, info, limits), isZipRefusal, bad);
     }
   });
   test("symlinks, encrypted entries and high-ratio entries are refused", () => {
@@ -134,7 +137,7 @@ describe("importZipDataset", () => {
     await assertRefusedLeavingNothing(zip, /expand to more than/, { ...base, maxTotalUncompressedBytes: 1000 });
     await assert.rejects(
       importZipDataset(bodyOf(zip), { name: uniqueName("big"), positive: "malignant" }, { ...base, maxUploadBytes: 1000 }),
-      (e: unknown) => e instanceof ZipRefusedError && e.status === 413 && /larger than the limit/.test(e.message),
+      (e: unknown) => isDomainError(e, "too-large") && /larger than the limit/.test(e.message),
     );
     await assertRefusedLeavingNothing(Buffer.from("this is not a zip"), /not a readable zip/);
   });
@@ -146,7 +149,7 @@ describe("importZipDataset", () => {
     zip.writeUInt32LE(100, central + 24);
     zip.writeUInt32LE(100, 22); // local header too
     const dest = join(storage, "tmp", "liar");
-    await assert.rejects(extractZip(await writeTemp(zip), dest), ZipRefusedError);
+    await assert.rejects(extractZip(await writeTemp(zip), dest), isZipRefusal);
     await rm(dest, { recursive: true, force: true });
   });
 

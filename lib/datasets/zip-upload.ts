@@ -13,6 +13,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import yauzl from "yauzl";
 import { z } from "zod";
 import { db, Prisma } from "@/lib/db/client";
+import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { storageRoot } from "@/lib/storage/content-store";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/formats";
 import { importFolderInputSchema } from "./dataset-inputs";
@@ -20,11 +21,8 @@ import { importFolderDataset, type FolderImportResult } from "./import-folder";
 import type { ImportSkip } from "./persist-dataset";
 
 /** The zip (or its upload) was refused; the message says why and is meant for the person uploading. */
-export class ZipRefusedError extends Error {
-  constructor(message: string, readonly status = 400) {
-    super(message);
-    this.name = "ZipRefusedError";
-  }
+function zipRefused(message: string, kind: "invalid" | "too-large" = "invalid"): DomainError {
+  return new DomainError(kind, message, { code: "zip-refused" });
 }
 
 export interface ZipLimits {
@@ -110,14 +108,14 @@ export async function saveUpload(
   const source = Symbol.asyncIterator in body
     ? Readable.from(body as AsyncIterable<Uint8Array>)
     : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-  const limit = new ByteLimit(maxBytes, () => new ZipRefusedError(`The upload is larger than the limit of ${megabytes(maxBytes)} (FOCUS_MAX_UPLOAD_MB).`, 413));
+  const limit = new ByteLimit(maxBytes, () => zipRefused(`The upload is larger than the limit of ${megabytes(maxBytes)} (FOCUS_MAX_UPLOAD_MB).`, "too-large"));
   try {
     await pipeline(source, limit, createWriteStream(path, { flags: "wx", mode: 0o600 }));
   } catch (e) {
     await rm(path, { force: true });
     throw e;
   }
-  if (limit.bytes === 0) throw new ZipRefusedError("The upload is empty: choose a .zip file.");
+  if (limit.bytes === 0) throw zipRefused("The upload is empty: choose a .zip file.");
   return limit.bytes;
 }
 
@@ -140,7 +138,7 @@ const getFileNameLowLevel = (yauzl as unknown as {
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((res, rej) =>
     yauzl.open(path, { lazyEntries: true, decodeStrings: false, autoClose: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) rej(new ZipRefusedError(`The file is not a readable zip archive (${err?.message ?? "unknown error"}).`));
+      if (err || !zip) rej(zipRefused(`The file is not a readable zip archive (${err?.message ?? "unknown error"}).`));
       else res(zip);
     }),
   );
@@ -156,7 +154,7 @@ async function forEachEntry(zip: yauzl.ZipFile, visit: (entry: RawEntry) => Prom
       zip.close();
       rej(e);
     };
-    zip.on("error", (e: Error) => fail(e instanceof ZipRefusedError ? e : new ZipRefusedError(`The zip archive is damaged: ${e.message}.`)));
+    zip.on("error", (e: Error) => fail(isDomainError(e) ? e : zipRefused(`The zip archive is damaged: ${e.message}.`)));
     zip.on("end", () => { if (!failed) res(); });
     zip.on("entry", (entry: RawEntry) => {
       Promise.resolve()
@@ -192,26 +190,26 @@ export function classifyEntry(
   const shown = JSON.stringify(name);
   // Windows archivers write "\" as the separator; treat it as one so "..\\x" cannot slip through.
   const path = name.replace(/\\/g, "/");
-  if (path.includes("\0")) throw new ZipRefusedError(`The zip was refused: entry ${shown} has a NUL character in its name.`);
+  if (path.includes("\0")) throw zipRefused(`The zip was refused: entry ${shown} has a NUL character in its name.`);
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
-    throw new ZipRefusedError(`The zip was refused: entry ${shown} has an absolute path. Entries must be relative (class/image.png); nothing was extracted.`);
+    throw zipRefused(`The zip was refused: entry ${shown} has an absolute path. Entries must be relative (class/image.png); nothing was extracted.`);
   }
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
   if (segments.includes("..")) {
-    throw new ZipRefusedError(`The zip was refused: entry ${shown} points outside the archive folder (".." path traversal); nothing was extracted.`);
+    throw zipRefused(`The zip was refused: entry ${shown} points outside the archive folder (".." path traversal); nothing was extracted.`);
   }
   const mode = (info.externalFileAttributes >>> 16) & S_IFMT;
-  if (mode === S_IFLNK) throw new ZipRefusedError(`The zip was refused: entry ${shown} is a symbolic link; links are not accepted. Nothing was extracted.`);
-  if (info.encrypted) throw new ZipRefusedError(`The zip was refused: entry ${shown} is encrypted.`);
+  if (mode === S_IFLNK) throw zipRefused(`The zip was refused: entry ${shown} is a symbolic link; links are not accepted. Nothing was extracted.`);
+  if (info.encrypted) throw zipRefused(`The zip was refused: entry ${shown} is encrypted.`);
   const clean = segments.join("/");
   if (path.endsWith("/")) return { kind: "directory", path: clean };
-  if (segments.length === 0) throw new ZipRefusedError(`The zip was refused: entry ${shown} has an empty name.`);
+  if (segments.length === 0) throw zipRefused(`The zip was refused: entry ${shown} has an empty name.`);
   if (
     info.uncompressedSize > RATIO_EXEMPT_BYTES &&
     info.uncompressedSize > limits.maxCompressionRatio * Math.max(1, info.compressedSize)
   ) {
     const ratio = Math.round(info.uncompressedSize / Math.max(1, info.compressedSize));
-    throw new ZipRefusedError(
+    throw zipRefused(
       `The zip was refused: entry ${shown} expands ${ratio}-fold (limit ${limits.maxCompressionRatio}), which looks like a zip bomb; images barely compress. Nothing was extracted.`,
     );
   }
@@ -246,7 +244,7 @@ export async function inspectZip(zipPath: string, limits: ZipLimits = defaultZip
   const zip = await openZip(zipPath);
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    throw new ZipRefusedError(`The zip was refused: it has ${zip.entryCount} entries (limit ${limits.maxEntries}).`);
+    throw zipRefused(`The zip was refused: it has ${zip.entryCount} entries (limit ${limits.maxEntries}).`);
   }
   const plan: ZipPlan = { entries: [], images: 0, totalUncompressedBytes: 0, skipped: [] };
   await forEachEntry(zip, (entry) => {
@@ -257,12 +255,12 @@ export async function inspectZip(zipPath: string, limits: ZipLimits = defaultZip
     plan.images++;
     plan.totalUncompressedBytes += d.size;
     if (plan.totalUncompressedBytes > limits.maxTotalUncompressedBytes) {
-      throw new ZipRefusedError(
+      throw zipRefused(
         `The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}, the limit for one upload. Nothing was extracted.`,
       );
     }
   });
-  if (plan.images === 0) throw new ZipRefusedError(`The zip holds no ${describeImageExtensions()} images.`);
+  if (plan.images === 0) throw zipRefused(`The zip holds no ${describeImageExtensions()} images.`);
   return plan;
 }
 
@@ -270,7 +268,7 @@ export async function inspectZip(zipPath: string, limits: ZipLimits = defaultZip
 export function safeJoin(root: string, entryPath: string): string {
   const base = resolve(root);
   const target = resolve(base, entryPath);
-  if (!target.startsWith(base + sep)) throw new ZipRefusedError(`The zip was refused: entry ${JSON.stringify(entryPath)} points outside the archive folder.`);
+  if (!target.startsWith(base + sep)) throw zipRefused(`The zip was refused: entry ${JSON.stringify(entryPath)} points outside the archive folder.`);
   return target;
 }
 
@@ -290,12 +288,12 @@ export async function extractZip(zipPath: string, destDir: string, limits: ZipLi
     await mkdir(dirname(target), { recursive: true });
     const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry as unknown as yauzl.Entry, (err, s) => (err || !s ? rej(err) : res(s))));
     const remaining = limits.maxTotalUncompressedBytes - written;
-    const limit = new ByteLimit(remaining, () => new ZipRefusedError(`The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}.`));
+    const limit = new ByteLimit(remaining, () => zipRefused(`The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}.`));
     // "wx": an entry repeated in the archive cannot overwrite (or follow a link planted by) an earlier one.
     await pipeline(stream, limit, createWriteStream(target, { flags: "wx", mode: 0o600 })).catch((e: unknown) => {
-      if (e instanceof ZipRefusedError) throw e;
+      if (isDomainError(e)) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ZipRefusedError(code === "EEXIST" ? `The zip was refused: entry ${JSON.stringify(d.path)} appears twice.` : `The zip archive is damaged at ${JSON.stringify(d.path)}: ${(e as Error).message}.`);
+      throw zipRefused(code === "EEXIST" ? `The zip was refused: entry ${JSON.stringify(d.path)} appears twice.` : `The zip archive is damaged at ${JSON.stringify(d.path)}: ${(e as Error).message}.`);
     });
     written += limit.bytes;
   });
@@ -330,7 +328,7 @@ export interface ZipImportResult extends FolderImportResult {
 
 /**
  * The whole upload path: stream to <storage>/tmp, inspect, extract, import, and always delete the temporary
- * files. Refusals throw ZipRefusedError; layout and naming problems come from the folder importer.
+ * files. Refusals throw DomainError (invalid, or too-large for the upload limit); layout and naming problems come from the folder importer.
  */
 export async function importZipDataset(
   body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,

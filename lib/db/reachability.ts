@@ -1,7 +1,6 @@
 // Turns "cannot connect" into one sentence a user can act on, instead of a driver stack trace.
 import pg from "pg";
-
-export class DatabaseUnreachableError extends Error {}
+import { DomainError } from "../errors/domain-error";
 
 function describe(url: string): string {
   try {
@@ -24,9 +23,11 @@ export async function assertDatabaseReachable(url: string, timeoutMs = 5000): Pr
       : err.code === "3D000" ? "that database does not exist"
       : err.code === "28P01" || err.code === "28000" ? "the user name or password was rejected"
       : err.message ?? String(e);
-    throw new DatabaseUnreachableError(
+    throw new DomainError(
+      "unavailable",
       `Cannot reach PostgreSQL at ${describe(url)}: ${reason}. ` +
         `Check DATABASE_URL, or unset it to use the embedded database in ./data/pg.`,
+      { code: "database-unreachable" },
     );
   } finally {
     await client.end().catch(() => undefined);

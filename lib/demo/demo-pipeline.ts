@@ -6,7 +6,7 @@ import { createSyntheticDataset } from "../datasets/synthetic-dataset";
 import { enqueueTraining, enqueueHeatmaps } from "../jobs/enqueue";
 import { CPU_QUICK_PRESET } from "../ml/train/train-params";
 import { VARIANTS } from "../ml/models/architecture";
-import { createDraftStudy, publishStudy } from "../studies/study-builder";
+import { createDraftStudy, parseStudyDraft, publishStudy } from "../studies/study-builder";
 import { createInvitation, reissueInvitation } from "../studies/invitations";
 
 // 96 px, not 64: at 64 px ResNet-18's layer4 is 2x2 and no Grad-CAM map can point at a centred lesion;
@@ -94,11 +94,15 @@ async function ensureStudy(datasetId: string, runIds: string[], log: Log): Promi
   let studyId = existing?.id;
   if (!studyId) {
     log("Building the demo study (12 cases, 4 blinded arms)…");
-    const created = await createDraftStudy(
-      { title: DEMO_STUDY, instructions: "Synthetic dermoscopy images. Each heat-map shows where one model looked.", datasetId, modelRunIds: runIds, cases: { mode: "sample", size: 12, seed: 7 },
-        settings: { showProbabilities: false } },
-      coordinator.id,
-    );
+    const draft = parseStudyDraft({
+      title: DEMO_STUDY,
+      instructions: "Synthetic dermoscopy images. Each heat-map shows where one model looked.",
+      datasetId,
+      modelRunIds: runIds,
+      cases: { mode: "sample", size: 12, seed: 7 },
+      settings: { showProbabilities: false },
+    });
+    const created = await createDraftStudy(draft, coordinator.id);
     studyId = created.id;
     await publishStudy(studyId, coordinator.id);
   }

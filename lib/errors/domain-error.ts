@@ -19,22 +19,32 @@ export interface FieldError {
   message: string;
 }
 
+export interface DomainErrorOptions {
+  fields?: FieldError[];
+  details?: unknown;
+  code?: string;
+  cause?: unknown;
+}
+
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;
   readonly fields: FieldError[];
   /** Extra machine-readable context for the client (never a stack trace or a secret). */
   readonly details?: unknown;
+  /** A stable reason within the kind, for callers that react to one case (e.g. "root-missing"). */
+  readonly code?: string;
 
-  constructor(kind: DomainErrorKind, message: string, options: { fields?: FieldError[]; details?: unknown; cause?: unknown } = {}) {
+  constructor(kind: DomainErrorKind, message: string, options: DomainErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "DomainError";
     this.kind = kind;
     this.fields = options.fields ?? [];
     this.details = options.details;
+    this.code = options.code;
   }
 
-  static invalid(message: string, fields?: FieldError[]): DomainError {
-    return new DomainError("invalid", message, { fields });
+  static invalid(message: string, fields?: FieldError[], details?: unknown): DomainError {
+    return new DomainError("invalid", message, { fields, details });
   }
 
   static notFound(message: string): DomainError {

@@ -2,7 +2,7 @@ import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../testing/seed-runs";
-import { createDraftStudy, publishStudy } from "../studies/study-builder";
+import { createDraftStudy, parseStudyDraft, publishStudy } from "../studies/study-builder";
 import { readerCase, submitAnswer } from "../studies/reader-survey";
 import { parseCsvRecords, readAnswerRows } from "../stats/answers-csv";
 import { armLabels, exportStudyAnswers, EXPORT_COLUMNS, type AnswersJsonExport } from "./answers-export";
@@ -31,7 +31,7 @@ describe("study answers export (real database)", () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE", "CBAM"] });
     const settings = { showProbabilities: true, rationaleRequired: true, rationaleMin: 1, rationaleMax: 500, allowRevisit: true, confidenceEnabled: true, targetSpecialty: null };
-    const { id } = await createDraftStudy({ title: "Export", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }, owner.id);
+    const { id } = await createDraftStudy(parseStudyDraft({ title: "Export", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }), owner.id);
     await publishStudy(id, owner.id);
     const { reader } = await invitedReader(id, owner.id, "RADIOLOGY");
     const other = await invitedReader(id, owner.id, "DERMATOLOGY");

@@ -2,8 +2,8 @@
 // authorisation failures into JSON 4xx answers and never leaks a stack trace.
 import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
-import { HttpError } from "./http-error";
 import { DomainError } from "../errors/domain-error";
+import { fromZodError, parseInput } from "../errors/field-errors";
 import { STATUS_OF_KIND } from "./error-status";
 import { readBodyText } from "./body";
 import { BODY_LIMITS, type BodyLimitName } from "./body-limits";
@@ -15,22 +15,15 @@ export function jsonError(status: number, message: string, details?: unknown): N
   );
 }
 
-export function fieldErrors(err: ZodError): { field: string; message: string }[] {
-  return err.issues.map((i) => ({ field: i.path.join(".") || "(body)", message: i.message }));
-}
-
 export async function handle(fn: () => Promise<Response>): Promise<Response> {
   try {
     return await fn();
-  } catch (e) {
+  } catch (thrown) {
+    // A schema parsed without parseInput still answers 400 naming the field, never 500.
+    const e = thrown instanceof ZodError ? fromZodError(thrown) : thrown;
     if (e instanceof DomainError) {
       const details = e.fields.length > 0 ? e.fields : e.details;
       return jsonError(STATUS_OF_KIND[e.kind], e.message, details);
-    }
-    if (e instanceof HttpError) return jsonError(e.status, e.message, e.details);
-    if (e instanceof ZodError) {
-      const errs = fieldErrors(e);
-      return jsonError(400, errs.map((x) => `${x.field}: ${x.message}`).join("; "), errs);
     }
     if (isDatabaseUnavailable(e)) {
       // A restart or failover: the transaction was rolled back, so the client may simply retry.
@@ -65,5 +58,5 @@ export async function parseJson<T>(req: Request, schema: ZodType<T>, limit: Body
   } catch {
     throw DomainError.invalid("Request body is not valid JSON.");
   }
-  return schema.parse(body);
+  return parseInput(schema, body);
 }

@@ -6,8 +6,7 @@ import { db, ImageSplit, JobStatus, Prisma, type TrainingJob, type ModelRun } fr
 import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "./job-inputs";
 import { getBoss, HEATMAPS_QUEUE, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
 import { toDbVariant } from "./variants";
-
-export class NotFoundError extends Error {}
+import { DomainError } from "@/lib/errors/domain-error";
 
 /** Sends the train job of a run; a no-op when one is already queued, retrying or active (exclusive policy). */
 export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string | null> {
@@ -21,7 +20,7 @@ export async function enqueueTraining(
 ): Promise<TrainingJob & { runs: ModelRun[] }> {
   const req = enqueueTrainingSchema.parse(input);
   const dataset = await db().dataset.findUnique({ where: { id: req.datasetId }, select: { id: true, _count: { select: { images: true } } } });
-  if (!dataset) throw new NotFoundError(`dataset ${req.datasetId} not found`);
+  if (!dataset) throw DomainError.notFound(`dataset ${req.datasetId} not found`);
   const params = req.params as unknown as Prisma.InputJsonValue;
   const job = await db().trainingJob.create({
     data: {
@@ -57,8 +56,8 @@ export async function enqueueHeatmaps(
   });
   for (const id of req.runIds) {
     const run = runs.find((r) => r.id === id);
-    if (!run) throw new NotFoundError(`model run ${id} not found`);
-    if (run.status !== JobStatus.SUCCEEDED) throw new Error(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
+    if (!run) throw DomainError.notFound(`model run ${id} not found`);
+    if (run.status !== JobStatus.SUCCEEDED) throw DomainError.conflict(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
   }
   const boss = opts.boss ?? (await getBoss());
   const jobIds: string[] = [];
@@ -69,7 +68,7 @@ export async function enqueueHeatmaps(
       : { split: req.split as ImageSplit, datasetId: run.job.datasetId };
     const ids = (await db().image.findMany({ where, select: { id: true }, orderBy: { contentHash: "asc" } })).map((r) => r.id);
     if (req.imageIds && ids.length !== new Set(req.imageIds).size) {
-      throw new NotFoundError(`some images are not in the dataset of run ${run.id}`);
+      throw DomainError.notFound(`some images are not in the dataset of run ${run.id}`);
     }
     images += ids.length;
     for (let start = 0; start < ids.length; start += HEATMAP_IMAGES_PER_JOB) {

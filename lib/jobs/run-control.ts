@@ -3,11 +3,9 @@
 import type { PgBoss } from "pg-boss";
 import { db, JobStatus, type ModelRun } from "@/lib/db/client";
 import { refreshJobStatus } from "./job-status";
-import { NotFoundError, sendTrainJob } from "./enqueue";
+import { sendTrainJob } from "./enqueue";
+import { DomainError } from "@/lib/errors/domain-error";
 import { getBoss } from "./queues";
-
-/** The run exists but is in a state that does not allow the operation. */
-export class RunStateError extends Error {}
 
 export type CancelOutcome = "cancelled" | "requested" | "already-finished";
 
@@ -18,7 +16,7 @@ export type CancelOutcome = "cancelled" | "requested" | "already-finished";
  */
 export async function cancelRun(runId: string): Promise<CancelOutcome> {
   const run = await db().modelRun.findUnique({ where: { id: runId }, select: { jobId: true } });
-  if (!run) throw new NotFoundError(`model run ${runId} not found`);
+  if (!run) throw DomainError.notFound(`model run ${runId} not found`);
   const queued = await db().modelRun.updateMany({
     where: { id: runId, status: JobStatus.QUEUED },
     data: { status: JobStatus.CANCELLED, cancelRequested: true, finishedAt: new Date(), etaSeconds: null },
@@ -48,8 +46,8 @@ export async function retryRun(runId: string, opts: { boss?: PgBoss } = {}): Pro
     data: { status: JobStatus.QUEUED, cancelRequested: false, error: null, finishedAt: null, workerId: null, etaSeconds: null },
   });
   const run = await db().modelRun.findUnique({ where: { id: runId } });
-  if (!run) throw new NotFoundError(`model run ${runId} not found`);
-  if (updated.count === 0) throw new RunStateError(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
+  if (!run) throw DomainError.notFound(`model run ${runId} not found`);
+  if (updated.count === 0) throw DomainError.conflict(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
   await refreshJobStatus(run.jobId);
   await sendTrainJob(opts.boss ?? (await getBoss()), runId);
   return run;

@@ -3,6 +3,7 @@
 // Read separately from lib/config/env.ts so a bad mail setting disables mail with a clear reason instead of
 // stopping the whole app at start-up.
 import { z } from "zod";
+import { DomainError, isDomainError } from "../errors/domain-error";
 
 const SMTP_URL_HINT = "FOCUS_SMTP_URL must look like smtp://user:pass@host:587 or smtps://user:pass@host:465";
 
@@ -36,16 +37,21 @@ export interface MailConfig {
   from: string;
 }
 
-export class MailConfigError extends Error {}
+/** Malformed mail settings (a set but unusable variable). */
+export function isMailConfigError(e: unknown): e is DomainError {
+  return isDomainError(e, "invalid") && e.code === "mail-config";
+}
 
 /**
  * Returns the mail settings, or null when mail is off (FOCUS_SMTP_URL unset or blank).
- * Throws MailConfigError when a variable is set but malformed; the message never repeats the URL, which
+ * Throws DomainError("invalid", code "mail-config") when a variable is set but malformed; the message never repeats the URL, which
  * may hold a password.
  */
 export function mailConfig(source: Record<string, string | undefined> = process.env): MailConfig | null {
   const parsed = mailEnvSchema.safeParse(source);
-  if (!parsed.success) throw new MailConfigError(parsed.error.issues.map((i) => i.message).join("; "));
+  if (!parsed.success) {
+    throw new DomainError("invalid", parsed.error.issues.map((i) => i.message).join("; "), { code: "mail-config" });
+  }
   const { FOCUS_SMTP_URL, FOCUS_MAIL_FROM, NEXTAUTH_URL } = parsed.data;
   if (!FOCUS_SMTP_URL) return null;
   return { smtpUrl: FOCUS_SMTP_URL, from: FOCUS_MAIL_FROM ?? defaultSender(FOCUS_SMTP_URL, NEXTAUTH_URL) };

@@ -6,7 +6,7 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { sendInvitationEmail, composeInvitation, describeSendError, type InvitationEmail } from "./send-invitation";
-import { mailConfig, MailConfigError, smtpConnectionOptions } from "./mail-config";
+import { isMailConfigError, mailConfig, smtpConnectionOptions } from "./mail-config";
 import { forbiddenTermsForStudy, findStudyLeaks } from "../blinding/leak-scan";
 
 interface Captured {
@@ -286,7 +286,7 @@ describe("mailConfig", () => {
 
   test("rejects other schemes, missing hosts and sender values that are not addresses", () => {
     for (const url of ["http://mail.test", "mail.test:587", "smtp://", "postgres://x@y/z", "smtp://u:%zz@mail.test"]) {
-      assert.throws(() => mailConfig({ FOCUS_SMTP_URL: url }), MailConfigError, url);
+      assert.throws(() => mailConfig({ FOCUS_SMTP_URL: url }), isMailConfigError, url);
     }
     assert.throws(() => mailConfig({ FOCUS_SMTP_URL: "smtp://mail.test", FOCUS_MAIL_FROM: "Focus" }), /FOCUS_MAIL_FROM/);
   });

@@ -3,7 +3,7 @@
 // Blinding: the message names only the study and the link, never a model, variant or arm. No tracking:
 // no images, no remote resources, no rewritten links.
 import nodemailer from "nodemailer";
-import { mailConfig, MailConfigError, smtpConnectionOptions, type MailConfig } from "./mail-config";
+import { isMailConfigError, mailConfig, smtpConnectionOptions, type MailConfig } from "./mail-config";
 
 export interface InvitationEmail {
   to: string;
@@ -79,7 +79,7 @@ export function composeInvitation(mail: Omit<InvitationEmail, "to">): ComposedMe
 
 /** Turns a nodemailer (or settings) error into one sentence for the coordinator; never echoes the SMTP URL. */
 export function describeSendError(e: unknown): string {
-  if (e instanceof MailConfigError) return `The mail settings are invalid: ${e.message}.`;
+  if (isMailConfigError(e)) return `The mail settings are invalid: ${e.message}.`;
   const err = e as { code?: string; message?: string; responseCode?: number };
   const detail = firstLine(err?.message ?? String(e));
   switch (err?.code) {

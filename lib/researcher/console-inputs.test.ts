@@ -1,7 +1,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ZodError } from "zod";
-import { CPU_QUICK_FORM_VALUES, describeZodError, heatmapsInputFromForm, PAPER_FORM_DEFAULTS, trainingInputFromForm } from "./console-inputs";
+import { isDomainError } from "@/lib/errors/domain-error";
+import { fieldErrorSummary } from "@/lib/errors/field-errors";
+import { formFieldErrors } from "@/lib/http/form-state";
+import { CPU_QUICK_FORM_VALUES, heatmapsInputFromForm, PAPER_FORM_DEFAULTS, trainingInputFromForm } from "./console-inputs";
 
 function form(entries: [string, string][]): FormData {
   const f = new FormData();
@@ -9,12 +11,13 @@ function form(entries: [string, string][]): FormData {
   return f;
 }
 
-function errorOf(fn: () => unknown): ReturnType<typeof describeZodError> {
+/** The field errors a form shows and the one-line summary of a validation failure. */
+function errorOf(fn: () => unknown): { fieldErrors: Record<string, string>; summary: string } {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof ZodError, String(e));
-    return describeZodError(e);
+    assert.ok(isDomainError(e, "invalid"), String(e));
+    return { fieldErrors: formFieldErrors(e.fields) ?? {}, summary: fieldErrorSummary(e.fields) };
   }
   assert.fail("expected a validation error");
 }

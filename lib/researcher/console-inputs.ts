@@ -1,10 +1,16 @@
 // Form inputs of the researcher console, parsed with zod. Every message names its field, because the page
 // shows the first ones as a summary ("epochs: must be at least 1") as well as beside the field.
-import { z, ZodError } from "zod";
+import { z, type ZodType, type output } from "zod";
+import { parseInput } from "@/lib/errors/field-errors";
 import { importFolderInputSchema, modalitySchema } from "@/lib/datasets/dataset-inputs";
 import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
 import { CPU_QUICK_PRESET, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
+
+/** Parses a form's values; a failure names the fields and says that nothing was done. */
+export function parseForm<S extends ZodType>(schema: S, raw: unknown): output<S> {
+  return parseInput(schema, raw, (summary) => `Nothing was done. ${summary}`);
+}
 
 /** FormData values: a missing or blank field is undefined, so schema defaults apply. */
 function field(form: FormData, name: string): string | undefined {
@@ -40,7 +46,7 @@ export const trainingFormSchema = z.object({
 });
 
 export function trainingInputFromForm(form: FormData, createdById?: string): EnqueueTrainingInput {
-  const parsed = trainingFormSchema.parse({
+  const parsed = parseForm(trainingFormSchema, {
     datasetId: field(form, "datasetId"),
     variants: form.getAll("variants").map(String),
     seeds: field(form, "seeds"),
@@ -56,7 +62,7 @@ export function trainingInputFromForm(form: FormData, createdById?: string): Enq
   const { datasetId, variants, seeds, ...params } = parsed;
   // The trainer's schema fills what the form does not set (lr drops at 30/60/90 %, checkpoints, 80/20).
   const input: EnqueueTrainingInput = { datasetId, variants, seeds, params, createdById };
-  enqueueTrainingSchema.parse(input);
+  parseForm(enqueueTrainingSchema, input);
   return input;
 }
 
@@ -71,7 +77,7 @@ export const CPU_QUICK_FORM_VALUES = { ...PAPER_FORM_DEFAULTS, ...CPU_QUICK_PRES
 
 /** Folder import: the dataset importer's own schema (its messages already name the fields). */
 export function folderImportFromForm(form: FormData, createdById?: string) {
-  return importFolderInputSchema.parse({
+  return parseForm(importFolderInputSchema, {
     folder: field(form, "folder") ?? "",
     name: field(form, "name") ?? "",
     positive: field(form, "positive") ?? "",
@@ -92,15 +98,14 @@ export const zipUploadQuerySchema = z.object({
 });
 
 export function heatmapsInputFromForm(form: FormData): EnqueueHeatmapsInput {
-  const parsed = z
+  const parsed = parseForm(z
     .object({
       runIds: z.array(z.string().min(1)).min(1, "runIds: choose at least one run"),
       split: z.enum(["VALIDATION", "TRAIN", "TEST", "CHOSEN"], { error: "split must be VALIDATION, TRAIN, TEST or CHOSEN" }),
       imageIds: z.array(z.string().min(1)),
       force: z.boolean(),
     })
-    .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, { message: "imageIds: choose at least one image", path: ["imageIds"] })
-    .parse({
+    .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, { message: "imageIds: choose at least one image", path: ["imageIds"] }), {
       runIds: form.getAll("runIds").map(String),
       split: field(form, "split") ?? "VALIDATION",
       imageIds: form.getAll("imageIds").map(String).filter((s) => s.trim() !== ""),
@@ -109,21 +114,8 @@ export function heatmapsInputFromForm(form: FormData): EnqueueHeatmapsInput {
   const input: EnqueueHeatmapsInput = parsed.split === "CHOSEN"
     ? { runIds: parsed.runIds, imageIds: parsed.imageIds, force: parsed.force }
     : { runIds: parsed.runIds, split: parsed.split, force: parsed.force };
-  enqueueHeatmapsSchema.parse(input);
+  parseForm(enqueueHeatmapsSchema, input);
   return input;
 }
 
 export const runIdSchema = z.string({ error: "runId is required" }).min(1, "runId is required").max(64, "runId is too long");
-
-/** Field -> first message, and a one-line summary naming the fields. */
-export function describeZodError(e: ZodError): { fieldErrors: Record<string, string>; summary: string } {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of e.issues) {
-    const key = issue.path.length ? String(issue.path[0]) : "form";
-    fieldErrors[key] ??= issue.message;
-  }
-  const summary = Object.entries(fieldErrors)
-    .map(([k, m]) => (m.startsWith(k) ? m : `${k}: ${m}`))
-    .join("; ");
-  return { fieldErrors, summary };
-}

@@ -1,4 +1,4 @@
-// Storage faults: a full or read-only storage folder gives a clear StorageWriteError, leaves no
+// Storage faults: a full or read-only storage folder gives a clear storage-write DomainError, leaves no
 // temporary or half-written file behind, and registers no key.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -6,7 +6,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getBytes, keyFor, pathOfKey, putBytes, StorageWriteError } from "./content-store";
+import { getBytes, keyFor, pathOfKey, putBytes } from "./content-store";
+import { isDomainError } from "../errors/domain-error";
+
+const isStorageWriteError = (e: unknown) => isDomainError(e, "unavailable") && e.code === "storage-write";
 import { mountTmpfs, type Mounted } from "../faults/tmpfs-mount";
 
 function filesUnder(dir: string): string[] {
@@ -33,7 +36,7 @@ describe("storage faults", () => {
     if (!m) return t.skip("mount is not allowed here");
     mounts.push(m);
     const bytes = randomBytes(256 * 1024);
-    await assert.rejects(putBytes(bytes, "png", "full"), (e: unknown) => e instanceof StorageWriteError && /storage folder is full/.test((e as Error).message));
+    await assert.rejects(putBytes(bytes, "png", "full"), (e: unknown) => isStorageWriteError(e) && /storage folder is full/.test((e as Error).message));
     assert.deepEqual(filesUnder(m.path), [], "nothing half-written or temporary is left");
     await assert.rejects(getBytes(keyFor(bytes, "png", "full")));
     // Small files still fit: the store keeps working once space is free.
@@ -46,14 +49,14 @@ describe("storage faults", () => {
     if (!m) return t.skip("mount is not allowed here");
     mounts.push(m);
     const bytes = randomBytes(4096);
-    await assert.rejects(putBytes(bytes, "png", "ro"), (e: unknown) => e instanceof StorageWriteError && /not writable/.test((e as Error).message));
+    await assert.rejects(putBytes(bytes, "png", "ro"), (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message));
     assert.deepEqual(filesUnder(m.path), []);
   });
 
-  test("a storage path that is a file (misconfiguration): a StorageWriteError naming the folder", async () => {
+  test("a storage path that is a file (misconfiguration): a storage-write error naming the folder", async () => {
     writeFileSync(join(root, "blocked"), "not a folder");
     const bytes = randomBytes(100);
-    await assert.rejects(putBytes(bytes, "png", "blocked"), (e: unknown) => e instanceof StorageWriteError && (e as Error).message.includes(root));
+    await assert.rejects(putBytes(bytes, "png", "blocked"), (e: unknown) => isStorageWriteError(e) && (e as Error).message.includes(root));
     assert.equal(existsSync(pathOfKey(keyFor(bytes, "png", "blocked"))), false);
   });
 });

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, chmodSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { putBytes, getBytes, pathOfKey, keyFor, StorageWriteError, isStorageKey } from "./content-store";
+import { putBytes, getBytes, pathOfKey, keyFor, isStorageKey } from "./content-store";
+import { isDomainError } from "../errors/domain-error";
+
+const isStorageWriteError = (e: unknown) => isDomainError(e, "unavailable") && e.code === "storage-write";
 
 function withRoot<T>(fn: (root: string) => Promise<T>): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), "focus-store-"));
@@ -32,7 +35,7 @@ test("a read-only storage folder gives a clear error and leaves no partial file"
   withRoot(async (root) => {
     chmodSync(root, 0o500);
     try {
-      await assert.rejects(putBytes(new Uint8Array([1, 2, 3]), "bin"), (e: unknown) => e instanceof StorageWriteError && /not writable/.test((e as Error).message));
+      await assert.rejects(putBytes(new Uint8Array([1, 2, 3]), "bin"), (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message));
     } finally {
       chmodSync(root, 0o700);
     }
@@ -47,7 +50,7 @@ test("a failed write removes its temporary file", () =>
     const { mkdirSync } = await import("node:fs");
     mkdirSync(pathOfKey(key), { recursive: true });
     mkdirSync(join(pathOfKey(key), "occupied"));
-    await assert.rejects(putBytes(bytes, "bin"), StorageWriteError);
+    await assert.rejects(putBytes(bytes, "bin"), isStorageWriteError);
     const dir = join(root, key.slice(0, 2));
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), []);
     assert.ok(existsSync(pathOfKey(key)));

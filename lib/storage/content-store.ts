@@ -6,6 +6,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { access, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { DomainError } from "../errors/domain-error";
 
 export function storageRoot(): string {
   return resolve(process.env.FOCUS_STORAGE_DIR ?? "./data/storage");
@@ -30,7 +31,6 @@ export function keyFor(bytes: Uint8Array, ext: string, namespace?: string): stri
   return `${namespace ? `${namespace}/` : ""}${hex.slice(0, 2)}/${hex.slice(2)}.${ext}`;
 }
 
-export class StorageWriteError extends Error {}
 
 /** Why a folder cannot be written: the kernel's answer for its nearest existing ancestor. */
 async function unwritableReason(dir: string): Promise<string | undefined> {
@@ -63,7 +63,8 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
       : code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the storage folder is not writable"
       : code === "ENOTDIR" || code === "EEXIST" ? "a path inside the storage folder is a file, not a folder"
       : (e as Error).message;
-    throw new StorageWriteError(`Could not write to ${storageRoot()}: ${why}.`);
+    // Unavailable, not a bug: freeing space or fixing permissions makes the same call succeed.
+    throw new DomainError("unavailable", `Could not write to ${storageRoot()}: ${why}.`, { code: "storage-write", cause: e });
   }
 }
 

@@ -1,6 +1,9 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { allocate, majorityCorrect, sampleCases, SamplingError, stratumKey, type CandidateCase } from "./case-sampling";
+import { allocate, majorityCorrect, sampleCases, stratumKey, type CandidateCase } from "./case-sampling";
+import { isDomainError } from "../errors/domain-error";
+
+const invalidInput = (e: unknown) => isDomainError(e, "invalid");
 
 /** n candidates per (label, correct) cell with 4 arms: correct => 3 of 4 right, wrong => 1 of 4 right. */
 function pool(cells: Record<string, number>): CandidateCase[] {
@@ -42,7 +45,7 @@ describe("allocate", () => {
   });
 
   test("refuses more cases than exist", () => {
-    assert.throws(() => allocate(new Map([["x", 2]]), 3), SamplingError);
+    assert.throws(() => allocate(new Map([["x", 2]]), 3), invalidInput);
   });
 });
 
@@ -76,9 +79,9 @@ describe("sampleCases", () => {
     assert.equal(sampleCases(candidates, { size: 100, seed: 1 }).imageIds.length, 100);
     assert.equal(sampleCases(candidates, { size: 1, seed: 1 }).imageIds.length, 1);
     assert.throws(() => sampleCases(candidates, { size: 101, seed: 1 }), /only 100 are eligible/);
-    assert.throws(() => sampleCases(candidates, { size: 0, seed: 1 }), SamplingError);
-    assert.throws(() => sampleCases(candidates, { size: 2.5, seed: 1 }), SamplingError);
-    assert.throws(() => sampleCases(candidates, { size: 3, seed: -1 }), SamplingError);
+    assert.throws(() => sampleCases(candidates, { size: 0, seed: 1 }), invalidInput);
+    assert.throws(() => sampleCases(candidates, { size: 2.5, seed: 1 }), invalidInput);
+    assert.throws(() => sampleCases(candidates, { size: 3, seed: -1 }), invalidInput);
   });
 
   test("duplicate candidates are refused", () => {

@@ -3,6 +3,7 @@
 // readers judge heat-maps differently when the models got the case right or wrong; a plain random sample of
 // a well-trained set would contain almost only "all correct" cases.
 import { mulberry32, shuffled, hashString32 } from "../ml/data/seeded-random";
+import { DomainError } from "../errors/domain-error";
 
 export interface CandidateCase {
   imageId: string;
@@ -26,7 +27,6 @@ export interface CaseSample {
   strata: StratumAllocation[];
 }
 
-export class SamplingError extends Error {}
 
 /** A strict majority: with an even number of arms a tie counts as "not majority correct". */
 export function majorityCorrect(c: Pick<CandidateCase, "armsCorrect" | "armCount">): boolean {
@@ -47,7 +47,7 @@ export function allocate(available: ReadonlyMap<string, number>, size: number): 
   const keys = [...available.keys()].filter((k) => available.get(k)! > 0).sort();
   const cap = (k: string) => available.get(k)!;
   const total = keys.reduce((s, k) => s + cap(k), 0);
-  if (size > total) throw new SamplingError(`Asked for ${size} cases but only ${total} are eligible.`);
+  if (size > total) throw DomainError.invalid(`Asked for ${size} cases but only ${total} are eligible.`);
   const out = new Map<string, number>(keys.map((k) => [k, 0]));
   let left = size;
   // Proportional to the remaining room; repeated only when a stratum fills up before its share.
@@ -91,11 +91,11 @@ export function allocate(available: ReadonlyMap<string, number>, size: number): 
  */
 export function sampleCases(candidates: readonly CandidateCase[], opts: { size: number; seed: number }): CaseSample {
   const { size, seed } = opts;
-  if (!Number.isInteger(size) || size < 1) throw new SamplingError("Sample size must be a whole number of at least 1.");
-  if (!Number.isInteger(seed) || seed < 0) throw new SamplingError("Seed must be a whole number of at least 0.");
+  if (!Number.isInteger(size) || size < 1) throw DomainError.invalid("Sample size must be a whole number of at least 1.");
+  if (!Number.isInteger(seed) || seed < 0) throw DomainError.invalid("Seed must be a whole number of at least 0.");
   const ids = new Set<string>();
   for (const c of candidates) {
-    if (ids.has(c.imageId)) throw new SamplingError(`Image ${c.imageId} is listed twice.`);
+    if (ids.has(c.imageId)) throw DomainError.invalid(`Image ${c.imageId} is listed twice.`);
     ids.add(c.imageId);
   }
   const groups = new Map<string, CandidateCase[]>();

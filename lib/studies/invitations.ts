@@ -11,6 +11,7 @@ import { specialistInputSchema, type SpecialistInput } from "../users/user-input
 import { newPseudonym } from "../users/pseudonym";
 import { recordAudit } from "../audit/audit";
 import { DomainError } from "../errors/domain-error";
+import { parseInput } from "../errors/field-errors";
 
 export function invitationLink(token: string, baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/invite/${token}`;
@@ -58,7 +59,7 @@ async function specialistFor(tx: Tx, data: SpecialistInput) {
  * re-issued or un-revoked); a deactivated account is refused, and the refusal is audited.
  */
 export async function createInvitation(studyId: string, input: unknown, actorId: string) {
-  const data = specialistInputSchema.parse(input);
+  const data = parseInput(specialistInputSchema, input, "Fix the highlighted fields; nothing was saved.");
   const { token, tokenHash } = newInvitationToken();
   const outcome = await db().$transaction(async (tx) => {
     // Serialise invitations per study: the row lock makes concurrent invites queue for the next reader index.

@@ -4,7 +4,6 @@
 // slot is resolved on the server when an answer is stored.
 import { z } from "zod";
 import { db, Prisma } from "../db/client";
-import { HttpError } from "../http/http-error";
 import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
 import { newOpaqueToken } from "../blinding/opaque-id";
@@ -50,7 +49,7 @@ async function readerAccess(readerId: string, studyId: string) {
     select: { readerIndex: true, status: true, study: { select: { id: true, title: true, question: true, instructions: true, status: true, settings: true, designSeed: true } } },
   });
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
-  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT") throw new HttpError(404, "No such study.");
+  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT") throw DomainError.notFound("No such study.");
   return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status as "OPEN" | "CLOSED" } };
 }
 
@@ -121,12 +120,12 @@ async function trueClassName(imageId: string): Promise<string> {
 
 async function studyCaseByNumber(studyId: string, caseNumber: number) {
   // Beyond the Int4 column's range Postgres would answer an error (a 500), not "no such case".
-  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31) throw new HttpError(404, "No such case in this study.");
+  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31) throw DomainError.notFound("No such case in this study.");
   const studyCase = await db().studyCase.findUnique({
     where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
     select: { id: true, caseIndex: true, imageId: true },
   });
-  if (!studyCase) throw new HttpError(404, "No such case in this study.");
+  if (!studyCase) throw DomainError.notFound("No such case in this study.");
   return studyCase;
 }
 
@@ -217,25 +216,32 @@ export const answerInputSchema = z.object({
   clientTimeMs: z.number().int().min(0).max(7 * 24 * 3600_000).optional(),
 });
 
+/** Parsed once, by the route (lib/http/handler.ts parseJson); the rules of the study are checked here. */
+export type DraftInput = z.infer<typeof draftInputSchema>;
+export type AnswerInput = z.infer<typeof answerInputSchema>;
+
 async function writableCase(readerId: string, studyId: string, caseNumber: number) {
   const { readerIndex, study } = await readerAccess(readerId, studyId);
-  if (study.status !== "OPEN") throw new HttpError(409, "This study is closed; answers can no longer be changed.");
+  if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
   const studyCase = await studyCaseByNumber(studyId, caseNumber);
   const armCount = await db().studyArm.count({ where: { studyId } });
   return { readerIndex, study, settings: readSettings(study.settings), studyCase, armCount };
 }
 
+function rationaleError(rule: string): DomainError {
+  return DomainError.invalid(`rationale: ${rule}.`, [{ field: "rationale", message: rule }]);
+}
+
 function slotIndex(letter: string, armCount: number): number {
   const slot = slotFromLetter(letter, armCount);
-  if (slot === null) throw new HttpError(400, `slot: this case has no Model ${letter}.`);
+  if (slot === null) throw DomainError.invalid(`slot: this case has no Model ${letter}.`, [{ field: "slot", message: `this case has no Model ${letter}` }]);
   return slot;
 }
 
-export async function saveDraft(readerId: string, studyId: string, caseNumber: number, input: unknown): Promise<{ savedAt: string }> {
-  const data = draftInputSchema.parse(input);
+export async function saveDraft(readerId: string, studyId: string, caseNumber: number, data: DraftInput): Promise<{ savedAt: string }> {
   const { studyCase, armCount, settings } = await writableCase(readerId, studyId, caseNumber);
   if (data.rationale !== undefined && data.rationale.length > settings.rationaleMax) {
-    throw new HttpError(400, `rationale: at most ${settings.rationaleMax} characters.`);
+    throw rationaleError(`at most ${settings.rationaleMax} characters`);
   }
   const draftSlot = data.slot ? slotIndex(data.slot, armCount) : data.slot === null ? null : undefined;
   const draftSavedAt = new Date();
@@ -248,16 +254,20 @@ export async function saveDraft(readerId: string, studyId: string, caseNumber: n
   return { savedAt: draftSavedAt.toISOString() };
 }
 
-export async function submitAnswer(readerId: string, studyId: string, caseNumber: number, input: unknown): Promise<{ answered: number; total: number; nextCase: number | null }> {
-  const data = answerInputSchema.parse(input);
+export async function submitAnswer(
+  readerId: string,
+  studyId: string,
+  caseNumber: number,
+  data: AnswerInput,
+): Promise<{ answered: number; total: number; nextCase: number | null }> {
   const { studyCase, armCount, settings, readerIndex, study } = await writableCase(readerId, studyId, caseNumber);
   const slot = slotIndex(data.slot, armCount);
   const rationale = data.rationale.trim();
-  if (rationale.length > settings.rationaleMax) throw new HttpError(400, `rationale: at most ${settings.rationaleMax} characters.`);
+  if (rationale.length > settings.rationaleMax) throw rationaleError(`at most ${settings.rationaleMax} characters`);
   if (settings.rationaleRequired && rationale.length < Math.max(1, settings.rationaleMin)) {
-    throw new HttpError(400, `rationale: at least ${Math.max(1, settings.rationaleMin)} characters.`);
+    throw rationaleError(`at least ${Math.max(1, settings.rationaleMin)} characters`);
   }
-  if (!settings.confidenceEnabled && data.confidence != null) throw new HttpError(400, "confidence: this study does not ask for confidence.");
+  if (!settings.confidenceEnabled && data.confidence != null) throw DomainError.invalid("confidence: this study does not ask for confidence.", [{ field: "confidence", message: "this study does not ask for confidence" }]);
   const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
   const arm = await db().studyArm.findUniqueOrThrow({ where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } }, select: { id: true } });
   const now = new Date();

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../testing/seed-runs";
-import { createDraftStudy, publishStudy } from "./study-builder";
+import { createDraftStudy, parseStudyDraft, publishStudy } from "./study-builder";
 import { readerCase, submitAnswer } from "./reader-survey";
 import { studyResults, localisationAgreement, armBars } from "./results";
 import { studyProgress, median, latest } from "./progress";
@@ -22,7 +22,7 @@ const settings = { showProbabilities: false, rationaleRequired: true, rationaleM
 async function publishedStudy(cases = 6) {
   const owner = await fixtureCoordinator();
   const { dataset, runs } = await seedDatasetWithRuns({ images: cases, variants: ["BASELINE", "SE", "CBAM", "GC"], energy: (v) => [0.3, 0.4, 0.9, 0.5][v] });
-  const { id } = await createDraftStudy({ title: "Results", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: cases, seed: 5 }, settings }, owner.id);
+  const { id } = await createDraftStudy(parseStudyDraft({ title: "Results", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: cases, seed: 5 }, settings }), owner.id);
   await publishStudy(id, owner.id);
   return { owner, studyId: id, runs };
 }

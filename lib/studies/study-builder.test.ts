@@ -3,7 +3,12 @@ import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator } from "../testing/seed-runs";
-import { closeStudy, createDraftStudy, draftInputFromForm, publishStudy, StudyInputError, updateStudySettings, manageableStudy, candidateCases } from "./study-builder";
+import { isDomainError } from "../errors/domain-error";
+import { formFieldErrors } from "../http/form-state";
+import {
+  closeStudy, createDraftStudy, draftInputFromForm, missingHeatmapsOf, parseStudyDraft, parseStudySettings, publishStudy,
+  updateStudySettings, manageableStudy, candidateCases,
+} from "./study-builder";
 import { DEFAULT_QUESTION } from "./study-settings";
 
 after(() => disconnectDb());
@@ -15,7 +20,7 @@ describe("createDraftStudy", () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 12 });
     const { id, strata } = await createDraftStudy(
-      { title: "  Pilot ", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: "6", seed: "42" }, settings },
+      parseStudyDraft({ title: "  Pilot ", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: "6", seed: "42" }, settings }),
       owner.id,
     );
     const study = await db().study.findUniqueOrThrow({ where: { id }, include: { arms: { orderBy: { armIndex: "asc" } }, cases: true } });
@@ -31,7 +36,7 @@ describe("createDraftStudy", () => {
     assert.ok(strata!.length >= 3);
     // Same seed, same cases: the sample is reproducible.
     const again = await createDraftStudy(
-      { title: "Pilot 2", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 6, seed: 42 }, settings },
+      parseStudyDraft({ title: "Pilot 2", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 6, seed: 42 }, settings }),
       owner.id,
     );
     const cases2 = await db().studyCase.findMany({ where: { studyId: again.id }, orderBy: { caseIndex: "asc" } });
@@ -43,11 +48,11 @@ describe("createDraftStudy", () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs, images } = await seedDatasetWithRuns({ images: 4, variants: ["BASELINE", "CBAM"], missing: [[1, 2]] });
     const before = await db().study.count();
-    await assert.rejects(
-      createDraftStudy({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }, owner.id),
+    await assert.rejects(async () =>
+      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }), owner.id),
       (e: unknown) => {
-        assert.ok(e instanceof StudyInputError);
-        assert.deepEqual(e.missing.map((m) => [m.modelRunId, m.imageId]), [[runs[1].id, images[2].id]]);
+        assert.ok(isDomainError(e, "invalid"));
+        assert.deepEqual(missingHeatmapsOf(e).map((m) => [m.modelRunId, m.imageId]), [[runs[1].id, images[2].id]]);
         assert.match(e.message, /1 heat-map is missing: cbam \(seed 1, run \w+\) on benign\/img-2\.png/);
         return true;
       },
@@ -63,22 +68,23 @@ describe("createDraftStudy", () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
     const other = await seedDatasetWithRuns({ images: 2, variants: ["GC"] });
-    await assert.rejects(
-      createDraftStudy({ title: "", datasetId: dataset.id, modelRunIds: [runs[0].id], cases: { mode: "sample", size: "x", seed: 1 }, settings }, owner.id),
+    await assert.rejects(async () =>
+      createDraftStudy(parseStudyDraft({ title: "", datasetId: dataset.id, modelRunIds: [runs[0].id], cases: { mode: "sample", size: "x", seed: 1 }, settings }), owner.id),
       (e: unknown) => {
-        assert.ok(e instanceof StudyInputError);
-        assert.equal(e.fieldErrors.title, "Title is required");
-        assert.equal(e.fieldErrors.modelRunIds, "Choose at least 2 model runs as arms");
-        assert.equal(e.fieldErrors["cases.size"], "Sample size must be a number");
+        assert.ok(isDomainError(e, "invalid"));
+        const fieldErrors = formFieldErrors(e.fields) ?? {};
+        assert.equal(fieldErrors.title, "Title is required");
+        assert.equal(fieldErrors.modelRunIds, "Choose at least 2 model runs as arms");
+        assert.equal(fieldErrors["cases.size"], "Sample size must be a number");
         return true;
       },
     );
-    await assert.rejects(
-      createDraftStudy({ title: "T", datasetId: dataset.id, modelRunIds: [runs[0].id, other.runs[0].id], cases: { mode: "sample", size: 1, seed: 1 }, settings }, owner.id),
+    await assert.rejects(async () =>
+      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: [runs[0].id, other.runs[0].id], cases: { mode: "sample", size: 1, seed: 1 }, settings }), owner.id),
       /gc \(seed 1, run \w+\) was trained on another dataset/,
     );
-    await assert.rejects(
-      createDraftStudy({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 5, seed: 1 }, settings }, owner.id),
+    await assert.rejects(async () =>
+      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 5, seed: 1 }, settings }), owner.id),
       /Asked for 5 cases but only 2 are eligible/,
     );
   });
@@ -106,17 +112,17 @@ describe("publish, settings, close and ownership", () => {
   test("publish opens the study once; settings lock; close ends it", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 4, variants: ["BASELINE", "SE", "GC"] });
-    const { id } = await createDraftStudy({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 4, seed: 3 }, settings }, owner.id);
+    const { id } = await createDraftStudy(parseStudyDraft({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 4, seed: 3 }, settings }), owner.id);
     await assert.rejects(closeStudy(id, owner.id), /publish it first/);
-    await assert.rejects(updateStudySettings(id, { ...settings, rationaleMin: 300, rationaleMax: 100 }, owner.id), /Fix the highlighted settings/);
-    await updateStudySettings(id, { ...settings, confidenceEnabled: true }, owner.id);
+    await assert.rejects((async () => updateStudySettings(id, parseStudySettings({ ...settings, rationaleMin: 300, rationaleMax: 100 }), owner.id))(), /Fix the highlighted settings/);
+    await updateStudySettings(id, parseStudySettings({ ...settings, confidenceEnabled: true }), owner.id);
     await publishStudy(id, owner.id);
     const open = await db().study.findUniqueOrThrow({ where: { id } });
     assert.equal(open.status, "OPEN");
     assert.ok(open.publishedAt);
     assert.equal((open.settings as { confidenceEnabled: boolean }).confidenceEnabled, true);
     await assert.rejects(publishStudy(id, owner.id), /already open/);
-    await assert.rejects(updateStudySettings(id, settings, owner.id), /only be changed while the study is a draft/);
+    await assert.rejects(updateStudySettings(id, parseStudySettings(settings), owner.id), /only be changed while the study is a draft/);
     await closeStudy(id, owner.id);
     assert.equal((await db().study.findUniqueOrThrow({ where: { id } })).status, "CLOSED");
     const actions = (await db().auditEvent.findMany({ where: { subject: id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
@@ -126,9 +132,9 @@ describe("publish, settings, close and ownership", () => {
   test("publish re-checks heat-maps: one deleted after drafting blocks it", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs, images } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
-    const { id } = await createDraftStudy({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }, owner.id);
+    const { id } = await createDraftStudy(parseStudyDraft({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }), owner.id);
     await db().heatmap.delete({ where: { modelRunId_imageId: { modelRunId: runs[1].id, imageId: images[0].id } } });
-    await assert.rejects(publishStudy(id, owner.id), (e: unknown) => e instanceof StudyInputError && e.missing.length === 1 && /Cannot publish/.test(e.message));
+    await assert.rejects(publishStudy(id, owner.id), (e: unknown) => isDomainError(e, "invalid") && missingHeatmapsOf(e).length === 1 && /Cannot publish/.test(e.message));
     assert.equal((await db().study.findUniqueOrThrow({ where: { id } })).status, "DRAFT");
   });
 
@@ -136,7 +142,7 @@ describe("publish, settings, close and ownership", () => {
     const owner = await fixtureCoordinator();
     const stranger = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
-    const { id } = await createDraftStudy({ title: "Mine", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }, owner.id);
+    const { id } = await createDraftStudy(parseStudyDraft({ title: "Mine", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }), owner.id);
     assert.equal((await manageableStudy(owner, id)).id, id);
     await assert.rejects(manageableStudy(stranger, id), /No such study/);
     assert.equal((await manageableStudy({ id: stranger.id, role: "ADMIN" }, id)).id, id);

@@ -4,12 +4,13 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db/client";
-import { HttpError } from "../http/http-error";
+import { DomainError, isDomainError, type FieldError } from "../errors/domain-error";
+import { parseInput } from "../errors/field-errors";
 import type { SessionUser } from "../auth/session";
 import { recordAudit } from "../audit/audit";
 import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import { DEFAULT_QUESTION, studySettingsSchema, type StudySettings } from "./study-settings";
-import { sampleCases, SamplingError, type CandidateCase, type StratumAllocation } from "./case-sampling";
+import { sampleCases, type CandidateCase, type StratumAllocation } from "./case-sampling";
 
 export const MAX_CASES = 500;
 
@@ -42,7 +43,16 @@ export const studyDraftSchema = z.object({
   settings: studySettingsSchema,
 });
 
-export type StudyDraftInput = z.input<typeof studyDraftSchema>;
+/** A draft as the domain takes it: parsed once at the edge (parseStudyDraft), defaults filled. */
+export type StudyDraftInput = z.output<typeof studyDraftSchema>;
+
+export function parseStudyDraft(raw: unknown): StudyDraftInput {
+  return parseInput(studyDraftSchema, raw, "Fix the highlighted fields; nothing was saved.");
+}
+
+export function parseStudySettings(raw: unknown): StudySettings {
+  return parseInput(studySettingsSchema, raw, "Fix the highlighted settings; nothing was saved.");
+}
 
 export interface MissingHeatmap {
   modelRunId: string;
@@ -51,20 +61,22 @@ export interface MissingHeatmap {
   imageName: string;
 }
 
-/** A 400 that names fields (for the form) and, when heat-maps are missing, exactly which (run, image). */
-export class StudyInputError extends HttpError {
-  constructor(message: string, public fieldErrors: Record<string, string> = {}, public missing: MissingHeatmap[] = []) {
-    super(400, message, { fieldErrors, missing });
-  }
+/** What an "invalid" study error carries besides its fields: exactly which (run, image) lack a heat-map. */
+export interface StudyInputDetails {
+  missing: MissingHeatmap[];
 }
 
-function zodToFieldErrors(e: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of e.issues) {
-    const key = issue.path.join(".") || "form";
-    if (!out[key]) out[key] = issue.message;
-  }
-  return out;
+/** An invalid draft that names fields (for the form) and, when heat-maps are missing, which ones. */
+function studyInputError(message: string, fields: Record<string, string> = {}, missing: MissingHeatmap[] = []): DomainError {
+  const fieldErrors: FieldError[] = Object.entries(fields).map(([field, msg]) => ({ field, message: msg }));
+  const details: StudyInputDetails = { missing };
+  return DomainError.invalid(message, fieldErrors, details);
+}
+
+/** The missing heat-maps an "invalid" study error names, or none. */
+export function missingHeatmapsOf(e: DomainError): MissingHeatmap[] {
+  const details = e.details as Partial<StudyInputDetails> | undefined;
+  return Array.isArray(details?.missing) ? details.missing : [];
 }
 
 const bool = (form: FormData, name: string) => form.get(name) === "on" || form.get(name) === "true";
@@ -188,7 +200,7 @@ async function checkRuns(datasetId: string, modelRunIds: readonly string[]) {
     else if (run.job.datasetId !== datasetId) problems.push(`${runLabel(run)} was trained on another dataset`);
     else if (run.status !== "SUCCEEDED") problems.push(`${runLabel(run)} has not finished training (${run.status.toLowerCase()})`);
   }
-  if (problems.length) throw new StudyInputError(`Arms: ${problems.join("; ")}.`, { modelRunIds: problems.join("; ") });
+  if (problems.length) throw studyInputError(`Arms: ${problems.join("; ")}.`, { modelRunIds: problems.join("; ") });
 }
 
 function missingMessage(missing: readonly MissingHeatmap[]): string {
@@ -202,12 +214,9 @@ export interface CreatedStudy {
 }
 
 /** Validates everything, then writes the study, its arms and its cases in one transaction. */
-export async function createDraftStudy(input: unknown, ownerId: string): Promise<CreatedStudy> {
-  const parsed = studyDraftSchema.safeParse(input);
-  if (!parsed.success) throw new StudyInputError("Fix the highlighted fields; nothing was saved.", zodToFieldErrors(parsed.error));
-  const data = parsed.data;
+export async function createDraftStudy(data: StudyDraftInput, ownerId: string): Promise<CreatedStudy> {
   const dataset = await db().dataset.findUnique({ where: { id: data.datasetId }, select: { id: true } });
-  if (!dataset) throw new StudyInputError("The dataset does not exist.", { datasetId: "Choose an existing dataset" });
+  if (!dataset) throw studyInputError("The dataset does not exist.", { datasetId: "Choose an existing dataset" });
   await checkRuns(data.datasetId, data.modelRunIds);
 
   let imageIds: string[];
@@ -219,11 +228,11 @@ export async function createDraftStudy(input: unknown, ownerId: string): Promise
       imageIds = sample.imageIds;
       strata = sample.strata;
     } catch (e) {
-      if (e instanceof SamplingError) {
+      if (isDomainError(e, "invalid")) {
         const detail = candidates.length === 0
           ? "No image has a heat-map from every chosen run; generate heat-maps first."
           : `${e.message} (images with a heat-map from every chosen run)`;
-        throw new StudyInputError(`Cases: ${detail}`, { "cases.size": detail });
+        throw studyInputError(`Cases: ${detail}`, { "cases.size": detail });
       }
       throw e;
     }
@@ -233,11 +242,11 @@ export async function createDraftStudy(input: unknown, ownerId: string): Promise
     const inDataset = new Set(images.filter((i) => i.datasetId === data.datasetId).map((i) => i.id));
     const foreign = imageIds.filter((id) => !inDataset.has(id));
     if (foreign.length) {
-      throw new StudyInputError(`Cases: ${foreign.length} picked image(s) are not in this dataset.`, { "cases.imageIds": `Not in this dataset: ${foreign.slice(0, 5).join(", ")}` });
+      throw studyInputError(`Cases: ${foreign.length} picked image(s) are not in this dataset.`, { "cases.imageIds": `Not in this dataset: ${foreign.slice(0, 5).join(", ")}` });
     }
   }
   const missing = await missingHeatmaps(data.modelRunIds, imageIds);
-  if (missing.length) throw new StudyInputError(missingMessage(missing), { cases: missingMessage(missing) }, missing);
+  if (missing.length) throw studyInputError(missingMessage(missing), { cases: missingMessage(missing) }, missing);
 
   const study = await db().study.create({
     data: {
@@ -264,20 +273,18 @@ export async function createDraftStudy(input: unknown, ownerId: string): Promise
 /** The study if the user may manage it: its owner, or any admin. Others get the same 404 as a missing id. */
 export async function manageableStudy(user: Pick<SessionUser, "id" | "role">, studyId: string) {
   const study = await db().study.findUnique({ where: { id: studyId } });
-  if (!study || (user.role !== "ADMIN" && study.ownerId !== user.id)) throw new HttpError(404, "No such study.");
+  if (!study || (user.role !== "ADMIN" && study.ownerId !== user.id)) throw DomainError.notFound("No such study.");
   return study;
 }
 
-export async function updateStudySettings(studyId: string, input: unknown, actorId: string): Promise<StudySettings> {
-  const parsed = studySettingsSchema.safeParse(input);
-  if (!parsed.success) throw new StudyInputError("Fix the highlighted settings; nothing was saved.", zodToFieldErrors(parsed.error));
+export async function updateStudySettings(studyId: string, settings: StudySettings, actorId: string): Promise<StudySettings> {
   const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
-  if (!study) throw new HttpError(404, "No such study.");
+  if (!study) throw DomainError.notFound("No such study.");
   // Readers must answer under the rules they started with.
-  if (study.status !== "DRAFT") throw new HttpError(409, "Settings can only be changed while the study is a draft.");
-  await db().study.update({ where: { id: studyId }, data: { settings: parsed.data } });
-  await recordAudit(actorId, "study.settings", studyId, parsed.data);
-  return parsed.data;
+  if (study.status !== "DRAFT") throw DomainError.conflict("Settings can only be changed while the study is a draft.");
+  await db().study.update({ where: { id: studyId }, data: { settings } });
+  await recordAudit(actorId, "study.settings", studyId, settings);
+  return settings;
 }
 
 /** Locks arms and cases and opens the study; refuses when any arm lacks a heat-map for any case. */
@@ -286,15 +293,15 @@ export async function publishStudy(studyId: string, actorId: string) {
     where: { id: studyId },
     select: { status: true, arms: { select: { modelRunId: true }, orderBy: { armIndex: "asc" } }, cases: { select: { imageId: true }, orderBy: { caseIndex: "asc" } } },
   });
-  if (!study) throw new HttpError(404, "No such study.");
-  if (study.status !== "DRAFT") throw new HttpError(409, `The study is already ${study.status.toLowerCase()}.`);
-  if (study.arms.length < MIN_ARMS || study.arms.length > MAX_ARMS) throw new StudyInputError(`A study needs ${MIN_ARMS} to ${MAX_ARMS} arms; it has ${study.arms.length}.`);
-  if (study.cases.length === 0) throw new StudyInputError("A study needs at least one case.");
+  if (!study) throw DomainError.notFound("No such study.");
+  if (study.status !== "DRAFT") throw DomainError.conflict(`The study is already ${study.status.toLowerCase()}.`);
+  if (study.arms.length < MIN_ARMS || study.arms.length > MAX_ARMS) throw studyInputError(`A study needs ${MIN_ARMS} to ${MAX_ARMS} arms; it has ${study.arms.length}.`);
+  if (study.cases.length === 0) throw studyInputError("A study needs at least one case.");
   const missing = await missingHeatmaps(study.arms.map((a) => a.modelRunId), study.cases.map((c) => c.imageId));
-  if (missing.length) throw new StudyInputError(`Cannot publish: ${missingMessage(missing)}`, {}, missing);
+  if (missing.length) throw studyInputError(`Cannot publish: ${missingMessage(missing)}`, {}, missing);
   // Conditional update: two publish clicks cannot both succeed.
   const { count } = await db().study.updateMany({ where: { id: studyId, status: "DRAFT" }, data: { status: "OPEN", publishedAt: new Date() } });
-  if (count === 0) throw new HttpError(409, "The study was published meanwhile.");
+  if (count === 0) throw DomainError.conflict("The study was published meanwhile.");
   await recordAudit(actorId, "study.publish", studyId, { arms: study.arms.length, cases: study.cases.length });
 }
 
@@ -302,8 +309,8 @@ export async function closeStudy(studyId: string, actorId: string) {
   const { count } = await db().study.updateMany({ where: { id: studyId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
   if (count === 0) {
     const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
-    if (!study) throw new HttpError(404, "No such study.");
-    throw new HttpError(409, study.status === "DRAFT" ? "A draft cannot be closed; publish it first." : "The study is already closed.");
+    if (!study) throw DomainError.notFound("No such study.");
+    throw DomainError.conflict(study.status === "DRAFT" ? "A draft cannot be closed; publish it first." : "The study is already closed.");
   }
   await recordAudit(actorId, "study.close", studyId);
 }
@@ -311,6 +318,6 @@ export async function closeStudy(studyId: string, actorId: string) {
 /** A draft can be thrown away; published studies hold answers and stay. */
 export async function deleteDraftStudy(studyId: string, actorId: string) {
   const { count } = await db().study.deleteMany({ where: { id: studyId, status: "DRAFT" } });
-  if (count === 0) throw new HttpError(409, "Only a draft study can be deleted.");
+  if (count === 0) throw DomainError.conflict("Only a draft study can be deleted.");
   await recordAudit(actorId, "study.delete", studyId);
 }

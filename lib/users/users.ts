@@ -3,14 +3,15 @@ import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { newPseudonym, pseudonymPrefix } from "./pseudonym";
 import { staffUserInputSchema } from "./user-input";
-import { HttpError } from "../http/http-error";
+import { DomainError } from "../errors/domain-error";
+import { parseInput } from "../errors/field-errors";
 import { recordAudit } from "../audit/audit";
 import { endUserSessions } from "../auth/session-version";
 
 export async function createStaffUser(input: unknown, actorId: string | null) {
-  const data = staffUserInputSchema.parse(input);
+  const data = parseInput(staffUserInputSchema, input, "Fix the highlighted fields; nothing was saved.");
   const existing = await db().user.findUnique({ where: { email: data.email } });
-  if (existing) throw new HttpError(409, `A user with email ${data.email} already exists.`);
+  if (existing) throw DomainError.conflict(`A user with email ${data.email} already exists.`);
   const user = await db().user.create({
     data: {
       email: data.email,
@@ -26,7 +27,7 @@ export async function createStaffUser(input: unknown, actorId: string | null) {
 }
 
 export async function setUserActive(userId: string, active: boolean, actorId: string) {
-  if (userId === actorId && !active) throw new HttpError(400, "You cannot deactivate your own account.");
+  if (userId === actorId && !active) throw DomainError.invalid("You cannot deactivate your own account.");
   const user = await db().$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: userId }, data: { active } }).catch(() => null);
     if (!updated) return null;
@@ -35,7 +36,7 @@ export async function setUserActive(userId: string, active: boolean, actorId: st
     if (!active) await endUserSessions(tx, userId, "deactivated", actorId);
     return updated;
   });
-  if (!user) throw new HttpError(404, "No such user.");
+  if (!user) throw DomainError.notFound("No such user.");
   return user;
 }
 

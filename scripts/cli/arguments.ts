@@ -1,15 +1,12 @@
 // Argument parsing shared by the commands. Bad arguments are usage errors: the CLI exits with code 2 and a
-// message naming the option, never a stack trace.
+// message naming the option, never a stack trace (lib/errors/exit-code.ts maps every failure to its code).
 import { InvalidArgumentError } from "commander";
-import { ZodError } from "zod";
-import { DatasetNotFoundError } from "@/lib/datasets/dataset-queries";
-import { DatasetExistsError } from "@/lib/datasets/persist-dataset";
-import { EmptyClassError } from "@/lib/datasets/import-folder";
-import { NotFoundError } from "@/lib/jobs/enqueue";
-import { RunStateError } from "@/lib/jobs/run-control";
-import { FolderLayoutError } from "@/lib/ml/data/folder-import";
+import { DomainError } from "@/lib/errors/domain-error";
 
-export class UsageError extends Error {}
+/** Arguments that make no sense together or name something absent: the "invalid" domain error. */
+export function usageError(message: string): DomainError {
+  return DomainError.invalid(message);
+}
 
 export function integerOption(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -45,16 +42,4 @@ export function choiceOption<T extends string>(name: string, choices: readonly T
     if (!hit) throw new InvalidArgumentError(`${name} must be one of ${choices.join(", ")}, got "${value}".`);
     return hit;
   };
-}
-
-/** Zod errors from library input schemas are the user's arguments being wrong, so they are usage errors. */
-export function asUsageError(e: unknown): UsageError | null {
-  if (e instanceof UsageError) return e;
-  // Naming a dataset or run that does not exist, a dataset name already taken, or a folder without the
-  // expected layout is an argument error too.
-  if (e instanceof DatasetNotFoundError || e instanceof DatasetExistsError || e instanceof NotFoundError || e instanceof FolderLayoutError || e instanceof EmptyClassError || e instanceof RunStateError) return new UsageError(e.message);
-  if (e instanceof ZodError) {
-    return new UsageError(e.issues.map((i) => `${i.path.length ? `${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
-  }
-  return null;
 }

@@ -10,16 +10,16 @@ import { loadModel, MODEL_JSON } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { renderHeatmapOverlayPng } from "@/lib/ml/render/heatmap-png";
 import { gradCamOfImages, modelInputSize } from "@/lib/jobs/heatmap-maps";
-import { integerOption, UsageError } from "./arguments";
+import { integerOption, usageError } from "./arguments";
 
 /** Accepts the model.json path or its folder. */
 export function modelFolder(path: string): string {
   if (existsSync(path) && statSync(path).isDirectory()) {
-    if (!existsSync(`${path}/${MODEL_JSON}`)) throw new UsageError(`--model: no ${MODEL_JSON} in ${path}.`);
+    if (!existsSync(`${path}/${MODEL_JSON}`)) throw usageError(`--model: no ${MODEL_JSON} in ${path}.`);
     return path;
   }
-  if (basename(path) !== MODEL_JSON && !path.endsWith(".json")) throw new UsageError(`--model must be a ${MODEL_JSON} file or its folder, got ${path}.`);
-  if (!existsSync(path)) throw new UsageError(`--model: ${path} does not exist.`);
+  if (basename(path) !== MODEL_JSON && !path.endsWith(".json")) throw usageError(`--model must be a ${MODEL_JSON} file or its folder, got ${path}.`);
+  if (!existsSync(path)) throw usageError(`--model: ${path} does not exist.`);
   return dirname(path);
 }
 
@@ -34,7 +34,7 @@ export function registerGradcam(program: Command): void {
     .option("--json", "print probabilities, classes and the heat-map grid as JSON")
     .action(async (o: { model: string; image: string; out: string; target?: number; json?: boolean }) => {
       const folder = modelFolder(o.model);
-      if (!existsSync(o.image)) throw new UsageError(`--image: ${o.image} does not exist.`);
+      if (!existsSync(o.image)) throw usageError(`--image: ${o.image} does not exist.`);
       // Backend choice goes to stderr, keeping stdout for the JSON.
       await initBackend({ log: (m) => console.error(m) });
       const model = await loadModel(folder);

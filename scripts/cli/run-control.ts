@@ -1,7 +1,7 @@
 // focus cancel --runs <ids> | --job <id>;  focus retry --runs <ids>
 import type { Command } from "commander";
 import { cancelRun, cancelTrainingJob, retryRun } from "@/lib/jobs/run-control";
-import { listOption, UsageError } from "./arguments";
+import { listOption, usageError } from "./arguments";
 import { withDatabase } from "./database-session";
 
 export function registerRunControl(program: Command): void {
@@ -11,7 +11,7 @@ export function registerRunControl(program: Command): void {
     .option("--runs <ids>", "comma-separated model run ids", listOption)
     .option("--job <id>", "every run of a training job")
     .action(async (o: { runs?: string[]; job?: string }) => {
-      if (!o.runs === !o.job) throw new UsageError("give either --runs or --job.");
+      if (!o.runs === !o.job) throw usageError("give either --runs or --job.");
       await withDatabase(async () => {
         if (o.job) {
           const outcomes = await cancelTrainingJob(o.job);

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Command } from "commander";
-import { UsageError } from "./arguments";
+import { usageError } from "./arguments";
 
 const STATS_CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "lib", "stats", "cli.ts");
 
@@ -16,10 +16,10 @@ export function registerStats(program: Command): void {
     .allowExcessArguments()
     .argument("[args...]", "passed to the statistics command")
     .action(async (args: string[]) => {
-      if (!existsSync(STATS_CLI)) throw new UsageError("the stats command is not available in this build (lib/stats/cli.ts is missing).");
+      if (!existsSync(STATS_CLI)) throw usageError("the stats command is not available in this build (lib/stats/cli.ts is missing).");
       // A computed specifier keeps this file compiling before lib/stats/cli.ts exists.
       const mod = (await import(pathToFileURL(STATS_CLI).href)) as { runStatsCli?: (argv: string[]) => unknown };
-      if (typeof mod.runStatsCli !== "function") throw new UsageError("lib/stats/cli.ts does not export runStatsCli(argv).");
+      if (typeof mod.runStatsCli !== "function") throw usageError("lib/stats/cli.ts does not export runStatsCli(argv).");
       const code = await mod.runStatsCli(args);
       if (typeof code === "number") process.exitCode = code;
     });

@@ -1,14 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { ZodError } from "zod";
-import { requireRole, HttpError } from "@/lib/auth/session";
+import { requireRole } from "@/lib/auth/session";
+import { toFormState, type FormState } from "@/lib/http/form-state";
 import { createStaffUser, setUserActive } from "@/lib/users/users";
 
-export interface CreateUserState {
-  ok: boolean;
-  message: string;
-  fieldErrors?: Record<string, string>;
-}
+export type CreateUserState = FormState;
 
 export async function createUserAction(_prev: CreateUserState, form: FormData): Promise<CreateUserState> {
   const admin = await requireRole("ADMIN");
@@ -20,12 +16,7 @@ export async function createUserAction(_prev: CreateUserState, form: FormData): 
     revalidatePath("/admin/users");
     return { ok: true, message: `Created ${user.email} (${user.role.toLowerCase()}).` };
   } catch (e) {
-    if (e instanceof ZodError) {
-      const fieldErrors = Object.fromEntries(e.issues.map((i) => [String(i.path[0]), i.message]));
-      return { ok: false, message: "Fix the highlighted fields; nothing was saved.", fieldErrors };
-    }
-    if (e instanceof HttpError) return { ok: false, message: e.message };
-    throw e;
+    return toFormState(e);
   }
 }
 

@@ -4,41 +4,34 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { HttpError } from "@/lib/http/http-error";
+import { toFormState, type FormState } from "@/lib/http/form-state";
 import {
-  closeStudy, createDraftStudy, deleteDraftStudy, draftInputFromForm, manageableStudy, publishStudy, settingsFromForm,
-  StudyInputError, updateStudySettings, type MissingHeatmap,
+  closeStudy, createDraftStudy, deleteDraftStudy, draftInputFromForm, manageableStudy, missingHeatmapsOf, parseStudyDraft,
+  parseStudySettings, publishStudy, settingsFromForm, updateStudySettings, type MissingHeatmap,
 } from "@/lib/studies/study-builder";
 import { createInvitation, existingInvitationOf, reissueInvitation, revokeInvitation, type ExistingInvitation } from "@/lib/studies/invitations";
 import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
-import { DomainError } from "@/lib/errors/domain-error";
+import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { emailInvitation } from "@/lib/mail/email-invitation";
 import { emailOutcomeMessage, type EmailOutcome } from "@/lib/mail/email-outcome";
-import { ZodError } from "zod";
 
-export interface FormState {
-  ok: boolean;
-  message: string;
-  fieldErrors?: Record<string, string>;
-  missing?: MissingHeatmap[];
+export type StudyFormState = FormState<{
+  missing: MissingHeatmap[];
   /** An invitation or re-entry link, shown once. */
-  link?: string;
+  link: string;
   /** The study's invitation for an email that was invited again: shown instead of issuing anything. */
-  existing?: ExistingInvitation;
+  existing: ExistingInvitation;
   /** What happened to the invitation email; absent when mail is off (no FOCUS_SMTP_URL). */
-  email?: EmailOutcome;
-}
+  email: EmailOutcome;
+}>;
 
-function failure(e: unknown): FormState {
-  if (e instanceof StudyInputError) return { ok: false, message: e.message, fieldErrors: e.fieldErrors, missing: e.missing.slice(0, 200) };
-  if (e instanceof ZodError) {
-    const fieldErrors = Object.fromEntries(e.issues.map((i) => [i.path.join("."), i.message]));
-    return { ok: false, message: "Fix the highlighted fields; nothing was saved.", fieldErrors };
-  }
-  if (e instanceof HttpError) return { ok: false, message: e.message };
-  if (e instanceof DomainError) return { ok: false, message: e.message, existing: existingInvitationOf(e) ?? undefined };
-  throw e;
+function failure(e: unknown): StudyFormState {
+  const state: StudyFormState = toFormState(e);
+  const missing = isDomainError(e) ? missingHeatmapsOf(e) : [];
+  if (missing.length > 0) return { ...state, missing: missing.slice(0, 200) };
+  const existing = existingInvitationOf(e);
+  return existing ? { ...state, existing } : state;
 }
 
 async function staffFor(studyId: string) {
@@ -47,11 +40,11 @@ async function staffFor(studyId: string) {
   return user;
 }
 
-export async function createStudyAction(_prev: FormState, form: FormData): Promise<FormState> {
+export async function createStudyAction(_prev: StudyFormState, form: FormData): Promise<StudyFormState> {
   const user = await requireRole("COORDINATOR", "ADMIN");
   let id: string;
   try {
-    ({ id } = await createDraftStudy(draftInputFromForm(form), user.id));
+    ({ id } = await createDraftStudy(parseStudyDraft(draftInputFromForm(form)), user.id));
   } catch (e) {
     return failure(e);
   }
@@ -60,7 +53,7 @@ export async function createStudyAction(_prev: FormState, form: FormData): Promi
 }
 
 /** Runs a change to a study the user may manage, then refreshes its page with `message`. */
-async function studyChange(studyId: string, change: (actorId: string) => Promise<unknown>, message: string): Promise<FormState> {
+async function studyChange(studyId: string, change: (actorId: string) => Promise<unknown>, message: string): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await change(user.id);
@@ -71,19 +64,19 @@ async function studyChange(studyId: string, change: (actorId: string) => Promise
   return { ok: true, message };
 }
 
-export async function updateSettingsAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
-  return studyChange(studyId, (actorId) => updateStudySettings(studyId, settingsFromForm(form), actorId), "Settings saved.");
+export async function updateSettingsAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {
+  return studyChange(studyId, (actorId) => updateStudySettings(studyId, parseStudySettings(settingsFromForm(form)), actorId), "Settings saved.");
 }
 
-export async function publishAction(studyId: string, _prev: FormState): Promise<FormState> {
+export async function publishAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
   return studyChange(studyId, (actorId) => publishStudy(studyId, actorId), "Published: invited readers can now answer.");
 }
 
-export async function closeAction(studyId: string, _prev: FormState): Promise<FormState> {
+export async function closeAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
   return studyChange(studyId, (actorId) => closeStudy(studyId, actorId), "Closed: answers are final.");
 }
 
-export async function deleteDraftAction(studyId: string, _prev: FormState): Promise<FormState> {
+export async function deleteDraftAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await deleteDraftStudy(studyId, user.id);
@@ -94,7 +87,7 @@ export async function deleteDraftAction(studyId: string, _prev: FormState): Prom
   redirect("/coordinator");
 }
 
-export async function inviteAction(studyId: string, _prev: FormState, form: FormData): Promise<FormState> {
+export async function inviteAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     const { invitation, reader, link } = await createInvitation(
@@ -115,7 +108,7 @@ async function invitationOfStudy(studyId: string, invitationId: string) {
   if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
 }
 
-export async function reissueAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+export async function reissueAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await invitationOfStudy(studyId, invitationId);
@@ -130,7 +123,7 @@ export async function reissueAction(studyId: string, invitationId: string, _prev
   }
 }
 
-export async function revokeAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+export async function revokeAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await invitationOfStudy(studyId, invitationId);
@@ -142,7 +135,7 @@ export async function revokeAction(studyId: string, invitationId: string, _prev:
   }
 }
 
-export async function reentryLinkAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+export async function reentryLinkAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     const { link } = await issueReentryLink(studyId, invitationId, user.id);
@@ -157,7 +150,7 @@ export async function reentryLinkAction(studyId: string, invitationId: string, _
   }
 }
 
-export async function revokeReentryAction(studyId: string, invitationId: string, _prev: FormState): Promise<FormState> {
+export async function revokeReentryAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await revokeReentryLinks(studyId, invitationId, user.id);

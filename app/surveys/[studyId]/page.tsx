@@ -1,5 +1,6 @@
 import { notFound, redirect } from "next/navigation";
-import { requireRole, sessionGrantsStudy, HttpError } from "@/lib/auth/session";
+import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { nextOpenCase } from "@/lib/studies/reader-survey";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,7 @@ export default async function StudyEntry({ params }: { params: Promise<{ studyId
   try {
     next = await nextOpenCase(user.id, studyId);
   } catch (e) {
-    if (e instanceof HttpError && e.status === 404) notFound();
+    if (isDomainError(e, "not-found")) notFound();
     throw e;
   }
   redirect(next === null ? `/surveys/${studyId}/done` : `/surveys/${studyId}/case/${next}`);

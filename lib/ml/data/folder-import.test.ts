@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import sharp from "sharp";
-import { scanImageFolder, FolderLayoutError } from "./folder-import";
+import { scanImageFolder } from "./folder-import";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { decodeToSquareRgb } from "@/lib/image-codec/decode";
 import { writeSyntheticSetToFolder } from "./synthetic-dermoscopy-folder";
 import { generateSyntheticCase } from "./synthetic-dermoscopy";
@@ -105,20 +106,20 @@ describe("scanImageFolder on a messy temp folder", () => {
   });
 
   test("layout errors are typed, with clear messages", async () => {
-    await assert.rejects(() => scanImageFolder(join(dir, "nope"), { positive: "x" }), (e: unknown) => e instanceof FolderLayoutError && e.code === "root-missing");
+    await assert.rejects(() => scanImageFolder(join(dir, "nope"), { positive: "x" }), (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing");
     const three = await makeFolder("three");
     await mkdir(join(three, "other"));
     await writeFile(join(three, "lesion", "a.png"), await solidPng(40, 40, [1, 2, 3]));
     await writeFile(join(three, "normal", "b.png"), await solidPng(40, 40, [3, 2, 1]));
     await writeFile(join(three, "other", "c.png"), await solidPng(40, 40, [5, 5, 5]));
-    await assert.rejects(() => scanImageFolder(three, { positive: "lesion" }), (e: unknown) => e instanceof FolderLayoutError && e.code === "class-count" && /found 3: lesion, normal, other/.test(e.message));
+    await assert.rejects(() => scanImageFolder(three, { positive: "lesion" }), (e: unknown) => isDomainError(e, "invalid") && e.code === "class-count" && /found 3: lesion, normal, other/.test(e.message));
     await rm(join(three, "other"), { recursive: true });
-    await assert.rejects(() => scanImageFolder(three, { positive: "tumour" }), (e: unknown) => e instanceof FolderLayoutError && e.code === "positive-unknown" && /lesion, normal/.test(e.message));
+    await assert.rejects(() => scanImageFolder(three, { positive: "tumour" }), (e: unknown) => isDomainError(e, "invalid") && e.code === "positive-unknown" && /lesion, normal/.test(e.message));
     const report = await scanImageFolder(three, { positive: "LESION", size: 16 }); // unique case-insensitive match
     assert.equal(report.positiveClass, "lesion");
     const empty = await makeFolder("empty-class");
     await writeFile(join(empty, "lesion", "a.png"), await solidPng(40, 40, [1, 2, 3]));
-    await assert.rejects(() => scanImageFolder(empty, { positive: "lesion" }), (e: unknown) => e instanceof FolderLayoutError && e.code === "class-empty");
+    await assert.rejects(() => scanImageFolder(empty, { positive: "lesion" }), (e: unknown) => isDomainError(e, "invalid") && e.code === "class-empty");
   });
 });
 

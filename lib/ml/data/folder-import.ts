@@ -6,17 +6,13 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, basename } from "node:path";
 import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader } from "../../image-codec/decode";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "../../image-codec/formats";
+import { DomainError } from "../../errors/domain-error";
 
 export type FolderLayoutErrorCode = "root-missing" | "root-not-directory" | "class-count" | "positive-unknown" | "class-empty";
 
-/** A layout the importer cannot work with; the message says what to change. */
-export class FolderLayoutError extends Error {
-  readonly code: FolderLayoutErrorCode;
-  constructor(code: FolderLayoutErrorCode, message: string) {
-    super(message);
-    this.name = "FolderLayoutError";
-    this.code = code;
-  }
+/** A layout the importer cannot work with: an invalid input whose message says what to change. */
+function layoutError(code: FolderLayoutErrorCode, message: string): DomainError {
+  return new DomainError("invalid", message, { code });
 }
 
 export type RejectionReason = "unreadable" | "duplicate" | "tiny" | "not-an-image";
@@ -122,8 +118,8 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   if (!Number.isInteger(size) || size < 8) throw new RangeError(`size must be an integer >= 8, got ${size}`);
 
   const rootStat = await stat(root).catch(() => null);
-  if (!rootStat) throw new FolderLayoutError("root-missing", `Folder not found: ${root}`);
-  if (!rootStat.isDirectory()) throw new FolderLayoutError("root-not-directory", `Not a folder: ${root}`);
+  if (!rootStat) throw layoutError("root-missing", `Folder not found: ${root}`);
+  if (!rootStat.isDirectory()) throw layoutError("root-not-directory", `Not a folder: ${root}`);
 
   const warnings: ImportWarning[] = [];
   const rejected: RejectedFile[] = [];
@@ -133,7 +129,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   for (const e of rootEntries) if (!e.isDirectory()) warnings.push({ relativePath: e.name, message: "file at the top level ignored (images belong in a class folder)" });
 
   if (classNames.length !== 2) {
-    throw new FolderLayoutError(
+    throw layoutError(
       "class-count",
       `Expected exactly two class folders in ${root} (plus an optional masks/ folder), found ${classNames.length}` +
         (classNames.length ? `: ${classNames.join(", ")}` : "") + ".",
@@ -145,7 +141,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       ? classNames.find((c) => c.toLowerCase() === options.positive.toLowerCase())
       : undefined);
   if (!positiveClass) {
-    throw new FolderLayoutError("positive-unknown", `Positive class "${options.positive}" is not one of the class folders: ${classNames.join(", ")}.`);
+    throw layoutError("positive-unknown", `Positive class "${options.positive}" is not one of the class folders: ${classNames.join(", ")}.`);
   }
   const negativeClass = classNames.find((c) => c !== positiveClass)!;
 
@@ -167,7 +163,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
         candidates.push({ className, label, relativePath, absolutePath: join(root, className, e.name) });
       }
     }
-    if (images === 0) throw new FolderLayoutError("class-empty", `Class folder "${className}" contains no ${describeImageExtensions()} files.`);
+    if (images === 0) throw layoutError("class-empty", `Class folder "${className}" contains no ${describeImageExtensions()} files.`);
   }
 
   // Masks, by base name without extension.

@@ -1,10 +1,10 @@
 "use client";
 // A one-button form for a bound server action, with its message, any one-time link and missing heat-maps.
 import { useActionState, useState } from "react";
-import type { FormState } from "../actions";
+import type { StudyFormState } from "../actions";
 import { MissingHeatmapTable } from "../settings-fields";
 
-const initial: FormState = { ok: false, message: "" };
+const initial: StudyFormState = { ok: false, message: "" };
 
 export function OneTimeLink({ link, label = "Invitation link" }: { link: string; label?: string }) {
   const [copied, setCopied] = useState(false);
@@ -26,7 +26,7 @@ export function OneTimeLink({ link, label = "Invitation link" }: { link: string;
 }
 
 export function ActionButton({ action, label, pendingLabel, confirmText, tone = "plain", linkLabel }: {
-  action: (prev: FormState) => Promise<FormState>;
+  action: (prev: StudyFormState) => Promise<StudyFormState>;
   label: string;
   linkLabel?: string;
   pendingLabel?: string;

@@ -1,22 +1,22 @@
 "use client";
 import { startTransition, useActionState, useRef } from "react";
-import type { FormState } from "../actions";
+import type { StudyFormState } from "../actions";
 import { FieldError } from "../settings-fields";
 import { ActionButton, OneTimeLink } from "./action-button";
 import { emailOutcomeMessage } from "@/lib/mail/email-outcome";
 
-const initial: FormState = { ok: false, message: "" };
+const initial: StudyFormState = { ok: false, message: "" };
 
-type InvitationAction = (invitationId: string, prev: FormState) => Promise<FormState>;
+type InvitationAction = (invitationId: string, prev: StudyFormState) => Promise<StudyFormState>;
 
-function invitationStatus(e: NonNullable<FormState["existing"]>): string {
+function invitationStatus(e: NonNullable<StudyFormState["existing"]>): string {
   if (e.status === "REVOKED") return "revoked (it stays revoked; inviting again does not restore access)";
   if (e.linkUsed) return "accepted: the reader has opened the link";
   return new Date(e.expiresAt) < new Date() ? "link expired, not used" : "link not yet used";
 }
 
 export function InviteForm({ action, reissue, reentry }: {
-  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  action: (prev: StudyFormState, form: FormData) => Promise<StudyFormState>;
   reissue: InvitationAction;
   reentry: InvitationAction;
 }) {

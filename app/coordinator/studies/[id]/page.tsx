@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { HttpError } from "@/lib/http/http-error";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { manageableStudy, runLabel } from "@/lib/studies/study-builder";
 import { readSettings } from "@/lib/studies/study-settings";
@@ -26,7 +26,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
   try {
     await manageableStudy(user, id);
   } catch (e) {
-    if (e instanceof HttpError) notFound();
+    if (isDomainError(e, "not-found")) notFound();
     throw e;
   }
   const [study, progress, reentry] = await Promise.all([

@@ -1,12 +1,12 @@
 "use client";
 import { startTransition, useActionState } from "react";
-import type { FormState } from "../actions";
+import type { StudyFormState } from "../actions";
 import { SettingsFields } from "../settings-fields";
 import type { StudySettings } from "@/lib/studies/study-settings";
 
-const initial: FormState = { ok: false, message: "" };
+const initial: StudyFormState = { ok: false, message: "" };
 
-export function SettingsForm({ action, settings }: { action: (prev: FormState, form: FormData) => Promise<FormState>; settings: StudySettings }) {
+export function SettingsForm({ action, settings }: { action: (prev: StudyFormState, form: FormData) => Promise<StudyFormState>; settings: StudySettings }) {
   const [state, dispatch, pending] = useActionState(action, initial);
   return (
     <form

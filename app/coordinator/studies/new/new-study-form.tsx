@@ -1,13 +1,13 @@
 "use client";
 import { startTransition, useActionState, useState } from "react";
-import { createStudyAction, type FormState } from "../actions";
+import { createStudyAction, type StudyFormState } from "../actions";
 import { FieldError, MissingHeatmapTable, SettingsFields } from "../settings-fields";
 import type { StudySettings } from "@/lib/studies/study-settings";
 
 export interface RunOption { id: string; label: string; variant: string; valAuc: number | null; readyForStudy: boolean; heatmapCount: number; preselected: boolean }
 export interface GalleryImage { id: string; label: string; name: string }
 
-const initial: FormState = { ok: false, message: "" };
+const initial: StudyFormState = { ok: false, message: "" };
 
 export function NewStudyForm(props: { datasetId: string; runs: RunOption[]; gallery: GalleryImage[]; defaultQuestion: string; defaultSeed: number; settings: StudySettings }) {
   const [state, action, pending] = useActionState(createStudyAction, initial);

@@ -2,7 +2,7 @@
 import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
-import { HttpError } from "@/lib/http/http-error";
+import { DomainError } from "@/lib/errors/domain-error";
 import { storedPngResponse } from "@/lib/http/png-response";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ export function GET(_req: Request, { params }: { params: Promise<{ imageId: stri
     await requireApiRole("COORDINATOR", "ADMIN");
     const { imageId } = await params;
     const image = await db().image.findUnique({ where: { id: imageId }, select: { fileKey: true } });
-    if (!image) throw new HttpError(404, "No such image.");
+    if (!image) throw DomainError.notFound("No such image.");
     return storedPngResponse(image.fileKey, "image");
   });
 }

@@ -2,7 +2,7 @@
 import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
-import { HttpError } from "@/lib/http/http-error";
+import { DomainError } from "@/lib/errors/domain-error";
 import { storedPngResponse } from "@/lib/http/png-response";
 import { z } from "zod";
 
@@ -16,7 +16,7 @@ export function GET(req: Request, { params }: { params: Promise<{ heatmapId: str
     const { heatmapId } = await params;
     const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
     const heatmap = await db().heatmap.findUnique({ where: { id: heatmapId }, select: { overlayKey: true, mapKey: true } });
-    if (!heatmap) throw new HttpError(404, "No such heat-map.");
+    if (!heatmap) throw DomainError.notFound("No such heat-map.");
     return storedPngResponse(kind === "map" ? heatmap.mapKey : heatmap.overlayKey, "heat-map");
   });
 }

@@ -2,7 +2,7 @@
 import { requireApiRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { handle } from "@/lib/http/handler";
-import { HttpError } from "@/lib/http/http-error";
+import { DomainError } from "@/lib/errors/domain-error";
 import { storedPngResponse } from "@/lib/http/png-response";
 import { z } from "zod";
 
@@ -16,9 +16,9 @@ export function GET(req: Request, { params }: { params: Promise<{ imageId: strin
     const { imageId } = await params;
     const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
     const image = await db().image.findUnique({ where: { id: imageId }, select: { fileKey: true, maskKey: true } });
-    if (!image) throw new HttpError(404, "No such image.");
+    if (!image) throw DomainError.notFound("No such image.");
     const key = kind === "mask" ? image.maskKey : image.fileKey;
-    if (!key) throw new HttpError(404, "This image has no mask.");
+    if (!key) throw DomainError.notFound("This image has no mask.");
     return storedPngResponse(key, "image");
   });
 }

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { HttpError } from "@/lib/http/http-error";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { manageableStudy } from "@/lib/studies/study-builder";
 import { studyResults } from "@/lib/studies/results";
 import type { StatsSummary } from "@/lib/stats/summary";
@@ -48,7 +48,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
   try {
     study = await manageableStudy(user, id);
   } catch (e) {
-    if (e instanceof HttpError) notFound();
+    if (isDomainError(e, "not-found")) notFound();
     throw e;
   }
   const r = await studyResults(id);

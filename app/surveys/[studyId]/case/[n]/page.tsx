@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
-import { requireRole, sessionGrantsStudy, HttpError } from "@/lib/auth/session";
+import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
+import { isDomainError } from "@/lib/errors/domain-error";
 import { readerCase } from "@/lib/studies/reader-survey";
 import { SurveyCase } from "./survey-case";
 
@@ -13,7 +14,7 @@ export default async function CasePage({ params }: { params: Promise<{ studyId: 
     const view = await readerCase(user.id, studyId, Number(n));
     return <SurveyCase key={`${studyId}-${n}`} view={view} />;
   } catch (e) {
-    if (e instanceof HttpError && e.status === 404) notFound();
+    if (isDomainError(e, "not-found")) notFound();
     throw e;
   }
 }
