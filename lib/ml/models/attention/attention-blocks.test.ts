@@ -118,6 +118,25 @@ test("GC starts as the identity (zero-initialised last transform conv, as in GCN
   assert.equal(maxAbsDiff(model.predict(x) as tf.Tensor, x), 0);
 });
 
+test("CBAM starts as the official ResNet initialises it: spatial-gate BN gamma 0, every bias 0", () => {
+  const model = blockModel(cbamBlock);
+  const values = (layer: string) => model.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
+  const [fc1Kernel, fc1Bias] = values("t_cbam_mlp_fc1");
+  const [fc2Kernel, fc2Bias] = values("t_cbam_mlp_fc2");
+  const [gamma, beta, movingMean, movingVariance] = values("t_cbam_spatial_bn");
+  assert.ok(fc1Bias.every((v) => v === 0) && fc2Bias.every((v) => v === 0), "MLP biases are 0");
+  assert.deepEqual([gamma, beta, movingMean, movingVariance], [[0], [0], [0], [1]]);
+  // The MLP weights stay PyTorch's nn.Linear default, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), and are not all 0.
+  assert.ok(fc1Kernel.every((v) => Math.abs(v) <= 1 / Math.sqrt(C)) && fc1Kernel.some((v) => v !== 0));
+  assert.ok(fc2Kernel.every((v) => Math.abs(v) <= 1 / Math.sqrt(C / 16)) && fc2Kernel.some((v) => v !== 0));
+  // So the spatial gate is a constant 1/2 at first, in training and in inference: y = (Mc ⊙ x) / 2.
+  const x = seededTensor([N, H, W, C], 6, 2);
+  const channelOnly = tf.model({ inputs: model.inputs, outputs: model.getLayer("t_cbam_channel_scale").output as tf.SymbolicTensor });
+  const half = tf.mul(channelOnly.predict(x) as tf.Tensor, 0.5);
+  assert.ok(maxAbsDiff(model.predict(x) as tf.Tensor, half) < 1e-6);
+  assert.ok(maxAbsDiff(model.apply(x, { training: true }) as tf.Tensor, half) < 1e-6);
+});
+
 test("hidden units never drop below one on very thin networks", () => {
   for (const builder of [seBlock, cbamBlock, gcBlock]) {
     const model = blockModel(builder, 4);

@@ -4,8 +4,15 @@
  *   Mc = sigmoid(MLP(AvgPool(x)) + MLP(MaxPool(x))),          x' = Mc ⊙ x
  *   Ms = sigmoid(BN(conv7x7([MaxPool_c(x'); AvgPool_c(x')]))), y  = Ms ⊙ x'
  * The MLP (C -> C/r, ReLU, C/r -> C, with biases) is shared by both pooled vectors; r = 16. As in the
- * official code (Jongchan/attention-module) the 7x7 conv has padding 3 and no bias and is followed by a
- * BatchNorm with eps 1e-5 and PyTorch momentum 0.01 (0.99 in the Keras convention used here).
+ * official code (github.com/Jongchan/attention-module, MODELS/cbam.py) the 7x7 conv has padding 3 and no bias
+ * and is followed by a BatchNorm with eps 1e-5 and PyTorch momentum 0.01 (0.99 in the Keras convention used here).
+ *
+ * Initialisation as the official ResNet does it (MODELS/model_resnet.py, ResNet.__init__): the spatial gate's BN
+ * weight (gamma) is 0 and every bias is 0 (the MLP's two, the BN's beta); the MLP weights keep PyTorch's nn.Linear
+ * default and the 7x7 conv is Kaiming normal, fan_out. With gamma 0 the spatial gate starts as a constant
+ * sigmoid(0) = 1/2 and learns where to look from there. That loop also zeroes the classifier's bias and draws its
+ * weight from Kaiming normal; Focus keeps torchvision's initialisation outside the module in all four variants, so
+ * that they differ only by their attention module.
  */
 import * as tf from "@tensorflow/tfjs";
 import { hiddenUnits } from "../architecture";
@@ -30,13 +37,13 @@ export function cbamBlock(x: tf.SymbolicTensor, channels: number, prefix: string
     units: hidden,
     activation: "relu",
     kernelInitializer: torchLinearDefault(channels, w1Seed),
-    biasInitializer: torchLinearDefault(channels, w1Seed + 1),
+    biasInitializer: "zeros",
     name: `${p}_mlp_fc1`,
   });
   const mlpOut = tf.layers.dense({
     units: channels,
     kernelInitializer: torchLinearDefault(hidden, w2Seed),
-    biasInitializer: torchLinearDefault(hidden, w2Seed + 1),
+    biasInitializer: "zeros",
     name: `${p}_mlp_fc2`,
   });
   const avg = tf.layers.globalAveragePooling2d({ name: `${p}_avg_pool` }).apply(x) as tf.SymbolicTensor;
@@ -60,9 +67,12 @@ export function cbamBlock(x: tf.SymbolicTensor, channels: number, prefix: string
       name: `${p}_spatial_conv`,
     })
     .apply(pooled) as tf.SymbolicTensor;
-  const bn = new ScaleShiftBatchNorm({ momentum: SPATIAL_BN_MOMENTUM, epsilon: BN_EPSILON, name: `${p}_spatial_bn` }).apply(
-    conv,
-  ) as tf.SymbolicTensor;
+  const bn = new ScaleShiftBatchNorm({
+    momentum: SPATIAL_BN_MOMENTUM,
+    epsilon: BN_EPSILON,
+    gammaInitializer: "zeros",
+    name: `${p}_spatial_bn`,
+  }).apply(conv) as tf.SymbolicTensor;
   const spatialGate = tf.layers.activation({ activation: "sigmoid", name: `${p}_spatial_gate` }).apply(bn) as tf.SymbolicTensor;
   return new BroadcastMultiply({ name: `${p}_spatial_scale` }).apply([refined, spatialGate]) as tf.SymbolicTensor;
 }

@@ -14,6 +14,8 @@ export interface ScaleShiftBatchNormArgs extends LayerArgs {
   momentum?: number;
   /** PyTorch's default 1e-5 (Keras uses 1e-3). */
   epsilon?: number;
+  /** Initial gamma: 1 (PyTorch's default) unless a module's reference code sets another. */
+  gammaInitializer?: "ones" | "zeros";
 }
 
 /**
@@ -34,6 +36,7 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
   static className = "ScaleShiftBatchNorm";
   readonly momentum: number;
   readonly epsilon: number;
+  private readonly gammaInitializer: "ones" | "zeros";
   private gamma!: tf.LayerVariable;
   private beta!: tf.LayerVariable;
   private movingMean!: tf.LayerVariable;
@@ -43,6 +46,7 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
     super(args);
     this.momentum = args.momentum ?? 0.9;
     this.epsilon = args.epsilon ?? 1e-5;
+    this.gammaInitializer = args.gammaInitializer ?? "ones";
     this.supportsMasking = false;
   }
 
@@ -50,7 +54,8 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
     const shape = singleShape(inputShape);
     const channels = shape[shape.length - 1];
     if (channels == null) throw new Error(`${this.name}: the channel dimension must be known`);
-    this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones(), undefined, true);
+    const gammaInit = this.gammaInitializer === "zeros" ? tf.initializers.zeros() : tf.initializers.ones();
+    this.gamma = this.addWeight("gamma", [channels], "float32", gammaInit, undefined, true);
     this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros(), undefined, true);
     this.movingMean = this.addWeight("moving_mean", [channels], "float32", tf.initializers.zeros(), undefined, false);
     this.movingVariance = this.addWeight("moving_variance", [channels], "float32", tf.initializers.ones(), undefined, false);
@@ -86,7 +91,7 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon };
+    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, gammaInitializer: this.gammaInitializer };
   }
 }
 
