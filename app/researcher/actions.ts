@@ -11,6 +11,7 @@ import { importFolderDataset } from "@/lib/datasets/import-folder";
 import { toFormState, type FormState } from "@/lib/http/form-state";
 import { enqueueHeatmaps, enqueueTraining } from "@/lib/jobs/enqueue";
 import { cancelRun, retryRun } from "@/lib/jobs/run-control";
+import { readyForStudyWarning } from "@/lib/ml/train/train-params";
 import { folderImportFromForm, heatmapsInputFromForm, parseForm, runIdSchema, trainingInputFromForm } from "@/lib/researcher/console-inputs";
 
 export type { FormState };
@@ -76,7 +77,8 @@ export async function retryRunAction(runId: string): Promise<FormState> {
 
 const readySchema = z.object({ runId: runIdSchema, ready: z.boolean({ error: "ready must be true or false" }) });
 
-export async function setReadyAction(runId: string, ready: boolean): Promise<FormState> {
+/** Done, possibly with a caveat the researcher should read (`warning`). */
+export async function setReadyAction(runId: string, ready: boolean): Promise<FormState<{ warning: string }>> {
   const user = await researcher();
   try {
     const input = parseForm(readySchema, { runId, ready });
@@ -84,10 +86,15 @@ export async function setReadyAction(runId: string, ready: boolean): Promise<For
     const updated = await db().modelRun.updateMany({ where: { id: input.runId, status: "SUCCEEDED" }, data: { readyForStudy: input.ready } });
     if (updated.count === 0) return { ok: false, message: "Only succeeded runs can be marked ready for studies." };
     await recordAudit(user.id, input.ready ? "run.ready" : "run.unready", input.runId);
-    const run = await db().modelRun.findUniqueOrThrow({ where: { id: input.runId }, select: { job: { select: { datasetId: true } } } });
+    const run = await db().modelRun.findUniqueOrThrow({
+      where: { id: input.runId },
+      select: { params: true, job: { select: { datasetId: true } } },
+    });
     revalidatePath(`/researcher/datasets/${run.job.datasetId}/results`);
     revalidatePath(`/researcher/runs/${input.runId}`);
-    return { ok: true, message: input.ready ? "Ready for studies." : "No longer offered for studies." };
+    if (!input.ready) return { ok: true, message: "No longer offered for studies." };
+    const warning = readyForStudyWarning(run.params);
+    return { ok: true, message: "Ready for studies.", ...(warning === null ? {} : { warning }) };
   } catch (e) {
     return failure(e);
   }

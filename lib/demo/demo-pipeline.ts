@@ -11,13 +11,12 @@ import { createInvitation, reissueInvitation } from "../studies/invitations";
 
 // 96 px, not 64: at 64 px ResNet-18's layer4 is 2x2 and no Grad-CAM map can point at a centred lesion;
 // at 96 px (3x3) trained models point at it well above chance (lib/ml/gradcam/localisation-quality.test.ts).
-const DEMO_SIZE = 96;
+const DEMO_SIZE = CPU_QUICK_PRESET.inputSize;
 export const DEMO_DATASET = `demo-synthetic-dermoscopy-${DEMO_SIZE}px`;
 export const DEMO_STUDY = "Demo: which model looks at the lesion?";
 const DEMO_READER = { email: "reader@focus.demo", name: "Dana Dermatologist", specialty: "DERMATOLOGY" as const };
 // Sized to finish in a few minutes on two CPU cores (see README "Demo").
 const DEMO_IMAGES = 320;
-const DEMO_EPOCHS = 12;
 
 type Log = (m: string) => void;
 
@@ -63,8 +62,8 @@ async function ensureRuns(datasetId: string, log: Log): Promise<string[]> {
   for (const r of done) if (!byVariant.has(r.variant) || r.status === "SUCCEEDED") byVariant.set(r.variant, r);
   const missing = VARIANTS.filter((v) => !byVariant.has(v.toUpperCase()));
   if (missing.length) {
-    log(`Training ${missing.join(", ")} on CPU (${DEMO_SIZE} px, width 0.25, ${DEMO_EPOCHS} epochs; the paper uses 224 px, width 1, 100 epochs)…`);
-    const job = await enqueueTraining({ datasetId, variants: missing, seeds: [1], params: { ...CPU_QUICK_PRESET, inputSize: DEMO_SIZE, epochs: DEMO_EPOCHS } });
+    log(`Training ${missing.join(", ")} on CPU (${DEMO_SIZE} px, width ${CPU_QUICK_PRESET.width}, ${CPU_QUICK_PRESET.epochs} epochs; the paper uses 224 px, width 1, 100 epochs)…`);
+    const job = await enqueueTraining({ datasetId, variants: missing, seeds: [1], params: CPU_QUICK_PRESET });
     for (const r of job.runs) byVariant.set(r.variant, r);
   }
   const runIds = [...byVariant.values()].map((r) => r.id);

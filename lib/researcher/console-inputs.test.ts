@@ -41,6 +41,19 @@ describe("training form", () => {
     });
   });
 
+  test("the CPU quick preset trains at 96 px and its LR drop reaches the trainer, also after edits", () => {
+    assert.ok(CPU_QUICK_FORM_VALUES.inputSize >= 96);
+    const fields: [string, string][] = [
+      ["datasetId", "d1"], ["variants", "baseline"], ["seeds", "1"], ["epochs", "3"], ["batchSize", "16"],
+      ["learningRate", "0.02"], ["momentum", "0.9"], ["weightDecay", "0.0001"], ["inputSize", "96"], ["width", "0.25"],
+    ];
+    const quick = trainingInputFromForm(form([...fields, ["preset", "cpu-quick"]]));
+    assert.deepEqual(quick.params?.lrDropAt, [0.75]);
+    assert.equal(quick.params?.epochs, 3, "the form's fields win over the preset's");
+    assert.equal(trainingInputFromForm(form([...fields, ["preset", "paper"]])).params?.lrDropAt, undefined);
+    assert.match(errorOf(() => trainingInputFromForm(form([...fields, ["preset", "gpu-huge"]]))).summary, /preset must be one of/);
+  });
+
   test("bad fields are named in the messages", () => {
     const { fieldErrors, summary } = errorOf(() => trainingInputFromForm(form([
       ["datasetId", "d1"], ["seeds", "0"], ["epochs", "many"], ["batchSize", "8"], ["learningRate", "0.05"], ["momentum", "1"],

@@ -5,7 +5,7 @@ import { parseInput } from "@/lib/errors/field-errors";
 import { importFolderInputSchema, modalitySchema } from "@/lib/datasets/dataset-inputs";
 import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
-import { CPU_QUICK_PRESET, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
+import { CPU_QUICK_PRESET, TRAINING_PRESETS, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
 
 /** Parses a form's values; a failure names the fields and says that nothing was done. */
 export function parseForm<S extends ZodType>(schema: S, raw: unknown): output<S> {
@@ -43,6 +43,12 @@ export const trainingFormSchema = z.object({
   inputSize: number("inputSize", { int: true, min: 32, max: 1024 }),
   width: number("width", { gt: 0, max: 4 }),
   augment: z.boolean(),
+  /** The preset the form was filled from: what the form has no field for (the LR drops) comes from it. */
+  preset: z
+    .enum(Object.keys(TRAINING_PRESETS) as [keyof typeof TRAINING_PRESETS], {
+      error: `preset must be one of ${Object.keys(TRAINING_PRESETS).join(", ")}`,
+    })
+    .optional(),
 });
 
 export function trainingInputFromForm(form: FormData, createdById?: string): EnqueueTrainingInput {
@@ -58,9 +64,12 @@ export function trainingInputFromForm(form: FormData, createdById?: string): Enq
     inputSize: field(form, "inputSize"),
     width: field(form, "width"),
     augment: form.get("augment") === "on" || form.get("augment") === "true",
+    preset: field(form, "preset"),
   });
-  const { datasetId, variants, seeds, ...params } = parsed;
-  // The trainer's schema fills what the form does not set (lr drops at 30/60/90 %, checkpoints, 80/20).
+  const { datasetId, variants, seeds, preset, ...fields } = parsed;
+  // The preset supplies what the form has no field for (the CPU preset's LR drop); the trainer's schema fills
+  // the rest (the paper's drops at 30/60/90 %, checkpoints, 80/20).
+  const params = preset === undefined ? fields : { ...TRAINING_PRESETS[preset], ...fields };
   const input: EnqueueTrainingInput = { datasetId, variants, seeds, params, createdById };
   parseForm(enqueueTrainingSchema, input);
   return input;

@@ -3,12 +3,12 @@ import { InvalidArgumentError, type Command } from "commander";
 import { findDatasetByName } from "@/lib/datasets/dataset-queries";
 import { enqueueTraining } from "@/lib/jobs/enqueue";
 import { VARIANTS } from "@/lib/ml/models/architecture";
-import { CPU_QUICK_PRESET, type TrainParams } from "@/lib/ml/train/train-params";
+import { TRAINING_PRESETS, type TrainParams } from "@/lib/ml/train/train-params";
 import { choiceOption, integerOption, listOption, numberOption } from "./arguments";
 import { withDatabase } from "./database-session";
 import { followRuns } from "./follow-runs";
 
-const PRESETS: Record<string, Partial<TrainParams>> = { "cpu-quick": CPU_QUICK_PRESET, paper: {} };
+const PRESETS: Record<string, Partial<TrainParams>> = TRAINING_PRESETS;
 
 /** "3" means three seeds (1, 2, 3); "7,11" means exactly those seeds. */
 export function parseSeeds(value: string): number | number[] {

@@ -4,10 +4,12 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { cancelRunAction, retryRunAction, setReadyAction, type FormState } from "../actions";
 
+type RunActionState = FormState<{ warning: string }>;
+
 function useRunAction(after?: () => void) {
-  const [state, setState] = useState<FormState | null>(null);
+  const [state, setState] = useState<RunActionState | null>(null);
   const [pending, start] = useTransition();
-  const run = (fn: () => Promise<FormState>) => start(async () => {
+  const run = (fn: () => Promise<RunActionState>) => start(async () => {
     const s = await fn();
     setState(s);
     after?.();
@@ -15,9 +17,14 @@ function useRunAction(after?: () => void) {
   return { state, pending, run };
 }
 
-function Message({ state }: { state: FormState | null }) {
+function Message({ state }: { state: RunActionState | null }) {
   if (!state?.message) return null;
-  return <span role={state.ok ? "status" : "alert"} className={`ml-2 text-xs ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</span>;
+  return (
+    <>
+      <span role={state.ok ? "status" : "alert"} className={`ml-2 text-xs ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</span>
+      {state.warning && <span role="alert" data-testid="action-warning" className="ml-2 whitespace-normal text-xs text-amber-800">{state.warning}</span>}
+    </>
+  );
 }
 
 export function CancelRetryButtons({ runId, status, cancelRequested, onDone }: { runId: string; status: string; cancelRequested: boolean; onDone?: () => void }) {

@@ -15,6 +15,8 @@ export interface TrainingValues {
   width: number;
   augment: boolean;
   seeds: number;
+  /** Fractions of the epochs at which the learning rate drops ÷10 (the form has no field for them). */
+  lrDropAt?: readonly number[];
 }
 
 const initial: FormState = { ok: false, message: "" };
@@ -41,12 +43,20 @@ export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; p
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])));
   const [augment, setAugment] = useState(paper.augment);
   const [preset, setPreset] = useState<"paper" | "quick" | "custom">("paper");
+  // The preset the fields were last filled from; edits start from it, so it still supplies the LR drops.
+  const [base, setBase] = useState<"paper" | "cpu-quick">("paper");
   const apply = (v: TrainingValues, name: "paper" | "quick") => {
     setValues(Object.fromEntries(NUMERIC.map((n) => [n.key, String(v[n.key])])));
     setAugment(v.augment);
     setPreset(name);
+    setBase(name === "quick" ? "cpu-quick" : "paper");
   };
   const err = (k: string) => state.fieldErrors?.[k];
+  const drops = (quick.lrDropAt ?? []).map((f) => `${Math.round(f * 100)} %`).join(", ");
+  const quickLabel =
+    `CPU quick: ${quick.inputSize} px (the smallest size whose heat-maps localise), width ${quick.width}, ` +
+    `${quick.epochs} epochs, lr ${quick.learningRate} ÷10 at ${drops}. ` +
+    "For trying things out on a CPU; results are NOT comparable with the paper.";
   return (
     <form
       noValidate
@@ -59,6 +69,7 @@ export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; p
       }}
     >
       <input type="hidden" name="datasetId" value={datasetId} />
+      <input type="hidden" name="preset" value={base} />
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium">Preset:</span>
         <button type="button" onClick={() => apply(paper, "paper")} aria-pressed={preset === "paper"} className={`rounded border px-2 py-1 text-sm ${preset === "paper" ? "border-slate-900 bg-slate-900 text-white" : "border-slate-400"}`}>
@@ -69,7 +80,7 @@ export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; p
         </button>
         <span data-testid="preset-label" className={`text-sm ${preset === "paper" ? "text-green-800" : "text-amber-800"}`}>
           {preset === "paper" && "Rao et al. (ICCV-W 2021): SGD 0.9, weight decay 1e-4, batch 64, lr 0.05 ÷10 at 30/60/90 %, 100 epochs, 224 px, full width, 3 seeds."}
-          {preset === "quick" && "CPU quick: small input, width 0.25, few epochs. For trying things out on a CPU; results are NOT comparable with the paper."}
+          {preset === "quick" && quickLabel}
           {preset === "custom" && "Custom settings (differ from the paper's protocol)."}
         </span>
       </div>

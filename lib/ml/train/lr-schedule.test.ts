@@ -68,7 +68,7 @@ describe("train params", () => {
     a.lrDropAt.push(0.95);
     assert.deepEqual(trainParamsSchema.parse({}).lrDropAt, [0.3, 0.6, 0.9]);
     const quick = trainParamsSchema.parse(CPU_QUICK_PRESET);
-    assert.equal(quick.inputSize, 64);
+    assert.equal(quick.inputSize, 96);
     assert.equal(quick.width, 0.25);
     assert.equal(quick.momentum, 0.9);
   });
