@@ -10,11 +10,15 @@ import { createStudyFixture } from "../lib/testing/study-fixture";
 import { HOME_BY_ROLE } from "../lib/auth/roles";
 import { parseMatrix, routesOnDisk } from "../lib/faults/route-inventory";
 import { staffUser } from "./support/seed";
+import { createInvitation } from "../lib/studies/invitations";
+import { setUserActive } from "../lib/users/users";
 
 const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3101";
 const SESSION_COOKIE = "next-auth.session-token";
 
-type Who = "anonymous" | "specialist" | "researcher" | "coordinator" | "admin" | "other coordinator" | "other specialist";
+type Who =
+  | "anonymous" | "specialist" | "researcher" | "coordinator" | "admin" | "other coordinator" | "other specialist"
+  | "another coordinator's reader" | "deactivated reader re-invited";
 const HOME: Record<Who, string | null> = {
   anonymous: null,
   specialist: HOME_BY_ROLE.SPECIALIST,
@@ -23,6 +27,8 @@ const HOME: Record<Who, string | null> = {
   admin: HOME_BY_ROLE.ADMIN,
   "other coordinator": HOME_BY_ROLE.COORDINATOR,
   "other specialist": HOME_BY_ROLE.SPECIALIST,
+  "another coordinator's reader": HOME_BY_ROLE.SPECIALIST,
+  "deactivated reader re-invited": null,
 };
 
 async function csrf(ctx: APIRequestContext): Promise<string> {
@@ -63,14 +69,28 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
   const admin = await staffUser("ADMIN");
   const otherCoordinator = await staffUser("COORDINATOR");
 
+  const specialistInvite = await f.inviteReader();
+  const specialist = await db().user.findUniqueOrThrow({ where: { id: specialistInvite.readerId }, select: { email: true } });
+  // Another coordinator invites the same clinician to their own study and holds that invitation's link.
+  const takeover = await createInvitation(elsewhere.studyId, { email: specialist.email, name: "Renamed", specialty: "RADIOLOGY" }, elsewhere.ownerId);
+  // A second reader of the study signs in; an admin deactivates the account; the coordinator invites it again.
+  const deactivated = await f.inviteReader("Deactivated Reader");
+  const deactivatedCtx = await signedIn("invitation", { token: tokenOf(deactivated.link) });
+  const adminId = (await db().user.findUniqueOrThrow({ where: { email: admin.email }, select: { id: true } })).id;
+  await setUserActive(deactivated.readerId, false, adminId);
+  const deactivatedEmail = (await db().user.findUniqueOrThrow({ where: { id: deactivated.readerId } })).email;
+  await expect(createInvitation(f.studyId, { email: deactivatedEmail, name: "Back", specialty: "OTHER" }, f.ownerId)).rejects.toThrow(/deactivated/);
+
   const ctx: Record<Who, APIRequestContext> = {
     anonymous: await playwrightRequest.newContext({ baseURL }),
-    specialist: await signedIn("invitation", { token: tokenOf((await f.inviteReader()).link) }),
+    specialist: await signedIn("invitation", { token: tokenOf(specialistInvite.link) }),
     researcher: await signedIn("staff", researcher),
     coordinator: await signedIn("staff", { email: owner.email, password: "fixture-password" }),
     admin: await signedIn("staff", admin),
     "other coordinator": await signedIn("staff", otherCoordinator),
     "other specialist": await signedIn("invitation", { token: tokenOf((await elsewhere.inviteReader()).link) }),
+    "another coordinator's reader": await signedIn("invitation", { token: tokenOf(takeover.link) }),
+    "deactivated reader re-invited": deactivatedCtx,
   };
   // The specialist's own token for the original image of case 1 (created when the case is first shown).
   const page = await (await ctx.specialist.get(`/surveys/${f.studyId}/case/1`)).text();
@@ -91,6 +111,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("[n]", "1")
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
+      .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)
       .replace("[imageId]", study.cases[0].imageId)
       .replace("[heatmapId]", f.heatmapIds[0])
       .replace("[...nextauth]", method === "GET" ? "csrf" : "signout");

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { currentUser } from "@/lib/auth/session";
 import { HOME_BY_ROLE, ROLE_LABEL } from "@/lib/auth/roles";
 import { SignOutButton } from "./sign-out-button";
+import { mailEnabled } from "@/lib/studies/invitations-reentry";
 
 const NAV: Record<string, { href: string; label: string }[]> = {
   ADMIN: [{ href: "/admin/users", label: "Users" }, { href: "/coordinator", label: "Studies" }, { href: "/researcher", label: "Models" }],
@@ -33,7 +34,7 @@ export async function SiteHeader() {
               <span className="text-slate-600" data-testid="whoami">
                 {user.name} · {ROLE_LABEL[user.role]}
               </span>
-              <SignOutButton />
+              <SignOutButton reader={user.role === "SPECIALIST" ? { mailEnabled: mailEnabled() } : undefined} />
             </>
           ) : (
             <Link href="/signin" className="text-slate-700">Sign in</Link>

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { HOME_BY_ROLE } from "@/lib/auth/roles";
@@ -11,7 +12,10 @@ export default async function SignInPage() {
   return (
     <div className="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
       <h1 className="text-xl font-semibold">Sign in to Focus</h1>
-      <p className="mt-1 text-sm text-slate-600">Staff accounts. Specialists use the invitation link they received.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        Staff accounts. Specialists use the invitation link they received;{" "}
+        <Link href="/signin/reader" className="text-blue-700 underline">signed out or on another device?</Link>
+      </p>
       <SignInForm />
     </div>
   );

@@ -16,6 +16,7 @@ export interface AuthUser {
   sessionVersion: number;
   /** For specialists: the invitation the session was started from; it grants that invitation's study only. */
   invitationId?: string;
+  invitationSessionVersion?: number;
 }
 
 export const staffCredentialsSchema = z.object({
@@ -86,7 +87,9 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
   const r = invitation.reader;
   return {
     ok: true,
-    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion, invitationId: invitation.id },
+    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion,
+      invitationId: invitation.id, invitationSessionVersion: invitation.sessionVersion,
+    },
     studyId: invitation.studyId,
   };
 }
@@ -104,12 +107,14 @@ export async function signInWithReentry(token: unknown, clientKey: string | null
   if (!claimed.ok) return claimed;
   const invitation = await db().invitation.findUniqueOrThrow({
     where: { id: claimed.invitationId },
-    select: { readerName: true, reader: { select: { id: true, email: true, role: true, sessionVersion: true } } },
+    select: { readerName: true, sessionVersion: true, reader: { select: { id: true, email: true, role: true, sessionVersion: true } } },
   });
   const r = invitation.reader;
   return {
     ok: true,
-    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion, invitationId: claimed.invitationId },
+    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion,
+      invitationId: claimed.invitationId, invitationSessionVersion: invitation.sessionVersion,
+    },
     studyId: claimed.studyId,
   };
 }

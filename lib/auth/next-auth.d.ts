@@ -3,10 +3,12 @@
 import type { Role } from "../db/generated/enums";
 
 declare module "next-auth" {
-  interface User { role: Role; sessionVersion: number; invitationId?: string }
-  interface Session { user?: { id: string; role: Role; sv?: number; invitationId?: string; name?: string | null; email?: string | null } }
+  interface User { role: Role; sessionVersion: number; invitationId?: string; invitationSessionVersion?: number }
+  interface Session {
+    user?: { id: string; role: Role; sv?: number; invitationId?: string; isv?: number; name?: string | null; email?: string | null };
+  }
 }
 
 declare module "next-auth/jwt" {
-  interface JWT { uid?: string; role?: Role; sv?: number; inv?: string }
+  interface JWT { uid?: string; role?: Role; sv?: number; inv?: string; isv?: number }
 }

@@ -57,6 +57,7 @@ export const authOptions: NextAuthOptions = {
         token.sv = user.sessionVersion;
         // A reader's session is bound to one invitation; signing in through another replaces it.
         token.inv = user.invitationId;
+        token.isv = user.invitationSessionVersion;
       }
       return token;
     },
@@ -65,14 +66,17 @@ export const authOptions: NextAuthOptions = {
         session.user.id = token.uid;
         session.user.role = token.role;
         session.user.sv = token.sv;
-        if (token.inv) session.user.invitationId = token.inv;
+        if (token.inv) {
+          session.user.invitationId = token.inv;
+          session.user.isv = token.isv;
+        }
       }
       return session;
     },
   },
   events: {
     async signOut({ token }) {
-      await signOutSessions(token?.uid, token?.sv);
+      await signOutSessions(token?.uid, token?.sv, token?.inv ? { id: token.inv, version: token.isv } : undefined);
     },
   },
 };

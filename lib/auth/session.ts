@@ -30,7 +30,7 @@ export const currentUser = cache(async function currentUser(): Promise<SessionUs
     where: { id },
     select: {
       id: true, email: true, name: true, role: true, pseudonym: true, active: true, sessionVersion: true,
-      invitations: { where: { id: invitationId ?? "" }, select: { id: true, studyId: true, status: true, readerName: true } },
+      invitations: { where: { id: invitationId ?? "" }, select: { id: true, studyId: true, status: true, readerName: true, sessionVersion: true } },
     },
   });
   if (!user || !user.active || !isSessionCurrent(session?.user?.sv, user)) return null;
@@ -39,7 +39,7 @@ export const currentUser = cache(async function currentUser(): Promise<SessionUs
   // A reader's session without a live invitation of that reader (revoked, or a token from before sessions
   // were bound to invitations) grants nothing.
   const invitation = invitations[0];
-  if (!invitation || invitation.status === "REVOKED") return null;
+  if (!invitation || invitation.status === "REVOKED" || !isSessionCurrent(session?.user?.isv, invitation)) return null;
   return { ...rest, name: invitation.readerName, invitation: { id: invitation.id, studyId: invitation.studyId } };
 });
 

@@ -11,6 +11,8 @@ import { readerCase, readerStudies, submitAnswer, saveDraft } from "./reader-sur
 import { studyProgress } from "./progress";
 import { studyAnswerRows } from "../export/answers-export";
 import { signInWithInvitation } from "../auth/credentials";
+import { signOutSessions } from "../auth/sign-out";
+import { isSessionCurrent } from "../auth/session-version";
 
 const tokenOf = (link: string) => link.split("/").pop()!;
 const ip = () => `10.9.${randomBytes(1)[0]}.${randomBytes(1)[0]}-${randomBytes(2).toString("hex")}`;
@@ -62,6 +64,23 @@ describe("another coordinator's reader", () => {
     assert.equal(session.user.name, "Renamed By B", "the session shows B's own entry, not A's");
     const visible = (await readerStudies(session.user.id, session.studyId)).map((s) => s.studyId);
     assert.deepEqual(visible, [b.studyId]);
+  });
+  test("signing out of B's session of the shared reader leaves the reader's session in A's study working", async () => {
+    const a = await createStudyFixture({ cases: 1, arms: 2 });
+    const b = await createStudyFixture({ cases: 1, arms: 2 });
+    const address = email();
+    const invA = await createInvitation(a.studyId, { email: address, name: "In A", specialty: "OTHER" }, a.ownerId);
+    const invB = await createInvitation(b.studyId, { email: address, name: "In B", specialty: "OTHER" }, b.ownerId);
+    const inA = await signInWithInvitation(tokenOf(invA.link), ip());
+    const inB = await signInWithInvitation(tokenOf(invB.link), ip());
+    assert.ok(inA.ok && inB.ok);
+    await signOutSessions(inB.user.id, inB.user.sessionVersion, { id: invB.invitation.id, version: inB.user.invitationSessionVersion });
+    const user = await db().user.findUniqueOrThrow({ where: { id: inA.user.id } });
+    const rowA = await db().invitation.findUniqueOrThrow({ where: { id: invA.invitation.id } });
+    const rowB = await db().invitation.findUniqueOrThrow({ where: { id: invB.invitation.id } });
+    assert.ok(isSessionCurrent(inA.user.sessionVersion, user), "the account's sessions were not ended");
+    assert.ok(isSessionCurrent(inA.user.invitationSessionVersion, rowA), "A's session still works");
+    assert.ok(!isSessionCurrent(inB.user.invitationSessionVersion, rowB), "B's own session ended");
   });
 });
 

@@ -1,5 +1,10 @@
 // Network calls of the survey page. Answers are retried on network errors and 5xx: the server
 // stores one answer per (case, reader), so a retry can never create a second one.
+// The invitation link works once, so "open it again" cannot help; these two ways always can.
+export const SESSION_ENDED =
+  "Your session has ended; your answers and drafts are saved. To continue, open the re-entry link from your study " +
+  "coordinator (ask them for one), or get a sign-in link by email at /signin/reader.";
+
 export type PostResult = { ok: true; body: unknown } | { ok: false; error: string; status: number };
 
 export async function postJson(url: string, body: unknown, method: "POST" | "PUT" = "POST", tries = 4): Promise<PostResult> {
@@ -11,7 +16,7 @@ export async function postJson(url: string, body: unknown, method: "POST" | "PUT
       const json = (await res.json().catch(() => ({}))) as { error?: string };
       if (res.ok) return { ok: true, body: json };
       if (res.status < 500) {
-        const error = res.status === 401 ? "Your session has ended. Open your invitation link again, or ask the coordinator for a new one." : json.error ?? `Request refused (${res.status}).`;
+        const error = res.status === 401 ? SESSION_ENDED : json.error ?? `Request refused (${res.status}).`;
         return { ok: false, error, status: res.status };
       }
       lastError = json.error ?? `Server error (${res.status}); retrying.`;
