@@ -2,13 +2,14 @@
 // demo data (synthetic set, four trained variants, heat-maps, an open study) built through them.
 import { spawn } from "node:child_process";
 import { prepareDatabase } from "../lib/db/prepare";
-import { seedDemoAccounts } from "../lib/demo/seed-accounts";
+import { DEMO_PASSWORD_FILE, seedDemoAccounts, signInLines } from "../lib/demo/seed-accounts";
 import { buildDemoData } from "../lib/demo/demo-pipeline";
 import { buildIfNeeded, startNext, stopTogether, waitForHttp } from "./next-process";
 import { reportFatal } from "./report-fatal";
 
 const port = Number(process.env.PORT ?? 3000);
 const base = `http://localhost:${port}`;
+const newReaderLink = process.argv.includes("--new-reader-link");
 
 try {
   console.log("Focus demo: preparing the database…");
@@ -28,11 +29,17 @@ try {
   });
   await waitForHttp(`${base}/api/health`);
   console.log(`\nFocus is running at ${base}\n\nDemo sign-in (${base}/signin):`);
-  for (const a of accounts) console.log(`  ${a.role.padEnd(12)} ${a.email.padEnd(26)} password: ${a.password}`);
+  for (const line of signInLines(accounts, DEMO_PASSWORD_FILE)) console.log(line);
   console.log("\nPreparing the demo study (the app is usable meanwhile)…");
   process.env.NEXTAUTH_URL = base;
-  const { readerLink } = await buildDemoData();
-  console.log(`\nThe demo study is open. Take the survey as a dermatologist (single-use link; a new one is printed at each start):\n  ${readerLink}`);
+  const { readerLink } = await buildDemoData({ newReaderLink });
+  console.log(
+    readerLink
+      ? `\nThe demo study is open. Take the survey as a dermatologist (single-use link, shown once):\n  ${readerLink}`
+      : "\nThe demo study is open. Its reader link was shown when it was issued and is single-use; for a new one, " +
+          "restart with `npm run demo -- --new-reader-link`, or sign in as the coordinator and re-issue the " +
+          "invitation of reader@focus.demo on the study's page.",
+  );
   console.log(`Then sign in as the coordinator to see its statistics.\n\nPress Ctrl-C to stop (the database stops with it; data stays in ./data).`);
 } catch (e) {
   reportFatal(e);

@@ -105,16 +105,32 @@ async function ensureStudy(datasetId: string, runIds: string[], log: Log): Promi
     studyId = created.id;
     await publishStudy(studyId, coordinator.id);
   }
-  // Invitation links are single-use: each demo start issues a fresh one.
-  const reader = await db().user.findUnique({ where: { email: DEMO_READER.email } });
-  const invitation = reader ? await db().invitation.findUnique({ where: { studyId_readerId: { studyId, readerId: reader.id } } }) : null;
-  const { link } = invitation ? await reissueInvitation(invitation.id, coordinator.id) : await createInvitation(studyId, DEMO_READER, coordinator.id);
-  return link;
+  return studyId;
 }
 
-export async function buildDemoData(log: Log = (m) => process.stdout.write(`${m}\n`)): Promise<{ readerLink: string }> {
+/**
+ * The demo reader's invitation link. Links are single-use and a printed link is a live credential, so a link is
+ * issued only when the invitation is created, or re-issued on request (`npm run demo -- --new-reader-link`);
+ * otherwise null.
+ */
+export async function demoReaderLink(studyId: string, options: { reissue: boolean }): Promise<string | null> {
+  const coordinator = await db().user.findUniqueOrThrow({ where: { email: "coordinator@focus.demo" } });
+  const reader = await db().user.findUnique({ where: { email: DEMO_READER.email } });
+  const invitation = reader
+    ? await db().invitation.findUnique({ where: { studyId_readerId: { studyId, readerId: reader.id } } })
+    : null;
+  if (!invitation) return (await createInvitation(studyId, DEMO_READER, coordinator.id)).link;
+  if (!options.reissue) return null;
+  return (await reissueInvitation(invitation.id, coordinator.id)).link;
+}
+
+export async function buildDemoData(
+  options: { newReaderLink: boolean },
+  log: Log = (m) => process.stdout.write(`${m}\n`),
+): Promise<{ readerLink: string | null }> {
   const dataset = await ensureDataset(log);
   const runIds = await ensureRuns(dataset.id, log);
   await ensureHeatmaps(dataset.id, runIds, log);
-  return { readerLink: await ensureStudy(dataset.id, runIds, log) };
+  const studyId = await ensureStudy(dataset.id, runIds, log);
+  return { readerLink: await demoReaderLink(studyId, { reissue: options.newReaderLink }) };
 }
