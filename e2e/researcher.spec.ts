@@ -193,6 +193,8 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   const baseline = await db().modelRun.findFirstOrThrow({ where: { job: { datasetId }, variant: "BASELINE" } });
   await page.getByTestId(`ready-${baseline.id}`).check();
   await expect(page.getByRole("status").filter({ hasText: "Ready for studies." })).toBeVisible();
+  // Trained at 32 px (above): marked ready all the same, with the warning that its heat-maps cannot localise.
+  await expect(page.getByTestId("action-warning")).toContainText("below the 96 px at which heat-maps localise");
   expect((await db().modelRun.findUniqueOrThrow({ where: { id: baseline.id } })).readyForStudy).toBe(true);
 
   // The run has its own page (linkable) with its AUC.
