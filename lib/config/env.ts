@@ -3,6 +3,18 @@
 import { z } from "zod";
 import { DomainError } from "../errors/domain-error";
 
+/**
+ * Threads of the native kernels in one process. Unset = the cores divided by FOCUS_WORKER_CONCURRENCY (the
+ * worker processes on this machine), so N one-thread workers share N cores and a single worker uses them all.
+ * Parsed on its own by the kernels' loader too, which runs in benchmarks and tests without the rest.
+ */
+export const focusThreadsSchema = z
+  .string()
+  .regex(/^\d+$/, "FOCUS_THREADS must be a whole number of threads, 1 to 256")
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 256, "FOCUS_THREADS must be a whole number of threads, 1 to 256")
+  .optional();
+
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -14,6 +26,7 @@ const envSchema = z.object({
   FOCUS_INVITE_TTL_HOURS: z.coerce.number().int().positive().max(24 * 365).default(24 * 14),
   FOCUS_TF_BACKEND: z.enum(["gpu", "node", "wasm", "cpu"]).optional(),
   FOCUS_NATIVE_KERNELS: z.enum(["0", "1"], { message: "FOCUS_NATIVE_KERNELS must be 0 (off) or 1 (on where built)" }).optional(),
+  FOCUS_THREADS: focusThreadsSchema,
 });
 
 export type Env = z.infer<typeof envSchema>;

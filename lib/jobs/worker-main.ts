@@ -4,8 +4,12 @@
 // Node), so one process trains on one core however many jobs it holds. FOCUS_WORKER_CONCURRENCY = N
 // therefore starts N worker processes, each taking one job at a time: N = the number of cores is how to use
 // a machine's cores. (On the native tfjs-node backends one process already uses several cores; keep N = 1.)
+// The native kernels of the wasm backend run on a thread pool: each child gets cores / N threads as
+// FOCUS_THREADS unless it is set, so N one-thread workers and one N-thread worker both fill the machine.
 import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
 import { disconnectDb } from "@/lib/db/client";
+import { defaultThreadsPerWorker, THREADS_ENV_VAR } from "@/lib/ml/backend/native-kernels";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { startWorker } from "./worker";
 
@@ -69,12 +73,13 @@ async function superviseWorkers(n: number): Promise<number> {
   const prepared = await prepareDatabase({ log });
   const script = process.argv[1];
   log(`starting ${n} worker processes (FOCUS_WORKER_CONCURRENCY=${n})`);
+  const threads = process.env[THREADS_ENV_VAR]?.trim() || String(defaultThreadsPerWorker(os.availableParallelism(), n));
   const children: ChildProcess[] = [];
   const exits: Promise<number>[] = [];
   for (let i = 0; i < n; i++) {
     // Own process group (detached): a terminal's Ctrl-C reaches only the supervisor, which relays it once.
     const child = fork(script, process.argv.slice(2), {
-      env: { ...process.env, DATABASE_URL: prepared.url, FOCUS_WORKER_CONCURRENCY: "1", [CHILD_FLAG]: "1" },
+      env: { ...process.env, DATABASE_URL: prepared.url, FOCUS_WORKER_CONCURRENCY: "1", [THREADS_ENV_VAR]: threads, [CHILD_FLAG]: "1" },
       execArgv: process.execArgv,
       detached: true,
       stdio: "inherit",

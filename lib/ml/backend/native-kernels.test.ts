@@ -1,4 +1,4 @@
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
@@ -41,9 +41,37 @@ before(async () => {
   await initBackend({ force: "wasm", log: () => {} });
 });
 
-describe("native convolution kernels on the wasm heap vs. cpu backend", { skip }, () => {
+// Every kernel test runs on one thread and on two (the pool's split and the share sums), and with the AVX2
+// GEMM micro-kernel as well where the CPU would pick AVX-512.
+const POOL_CONFIGS = [
+  { threads: 1, avx512: true },
+  { threads: 2, avx512: true },
+  { threads: 2, avx512: false },
+];
+
+for (const config of POOL_CONFIGS) {
+describe(`native convolution kernels on the wasm heap vs. cpu backend (${config.threads} thread(s), AVX-512 ${config.avx512 ? "where present" : "off"})`, { skip }, () => {
+  before(() => {
+    if (!("addon" in native)) return;
+    assert.equal(native.addon.setThreads(config.threads), config.threads);
+    native.addon.useAvx512(config.avx512);
+  });
+  after(() => {
+    if (!("addon" in native)) return;
+    native.addon.setThreads(1);
+    native.addon.useAvx512(true);
+  });
+
   test("initBackend registered them", () => {
     assert.ok(nativeKernelsRegistered());
+  });
+
+  test("layers large enough to be split across threads (every GEMM formulation)", async () => {
+    await assertMatchesCpu({ n: 4, h: 24, w: 24, c: 16, co: 32, kh: 3, kw: 3, stride: 1, pad: "same" });
+    await assertMatchesCpu({ n: 3, h: 20, w: 18, c: 8, co: 40, kh: 3, kw: 3, stride: 2, pad: "valid" });
+    await assertMatchesCpu({ n: 2, h: 16, w: 16, c: 48, co: 24, kh: 1, kw: 1, stride: 1, pad: "valid" });
+    await assertMatchesCpu({ n: 2, h: 32, w: 32, c: 3, co: 16, kh: 7, kw: 7, stride: 2, pad: "same" });
+    await assertMatchesCpu({ n: 3, h: 5, w: 5, c: 64, co: 64, kh: 3, kw: 3, stride: 1, pad: "same" });
   });
 
   for (const cc of gridCases()) {
@@ -138,3 +166,4 @@ describe("native convolution kernels on the wasm heap vs. cpu backend", { skip }
     assert.throws(() => native.addon.conv2d(x, w, new Float32Array(32), Int32Array.from([...geometry].map((v, i) => (i === 0 ? 0 : v)))), RangeError);
   });
 });
+}

@@ -1,7 +1,7 @@
 /**
  * Convolution kernels for the tfjs 'wasm' backend computed by the optional native addon
- * `focus-native-kernels` (native/focus-kernels: im2col + an AVX2/FMA SGEMM, one thread), reading and
- * writing the wasm heap in place.
+ * `focus-native-kernels` (native/focus-kernels: im2col + an AVX-512 or AVX2/FMA SGEMM on a std::thread
+ * pool of FOCUS_THREADS threads), reading and writing the wasm heap in place.
  *
  * Why: the wasm backend runs one thread of 128-bit SIMD, and XNNPACK's convolutions there, plus our
  * gradient kernels built from them (wasm-grad-kernels.ts), reach a fraction of what the same core does
@@ -17,7 +17,9 @@
  * own: training-mode batch norm and its gradient, and the optimizer's update.
  */
 import { createRequire } from "node:module";
+import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
+import { focusThreadsSchema } from "../../config/env";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { BATCH_NORM_GRAD_KERNEL, BATCH_NORM_TRAIN_KERNEL, SGD_MOMENTUM_KERNEL } from "@/lib/ml/ops/kernels";
 import { convInfo, isUnitDilation, type ConvAttrs, type Shape4 } from "./conv-attrs";
@@ -26,6 +28,11 @@ const BACKEND = "wasm";
 
 export interface NativeKernelAddon {
   cpuSupported: boolean;
+  /** Sets the size of the kernels' thread pool (1 to 256); returns it. */
+  setThreads(threads: number): number;
+  threads(): number;
+  /** The AVX-512 GEMM micro-kernel where the CPU has it (the default), else AVX2; returns whether it is used. */
+  useAvx512(enabled: boolean): boolean;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, geometry: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
@@ -85,6 +92,23 @@ export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): { addon: 
 }
 
 
+export const THREADS_ENV_VAR = "FOCUS_THREADS";
+
+/**
+ * The kernels' thread count for this process: FOCUS_THREADS, else the cores shared out among the worker
+ * processes of this machine (FOCUS_WORKER_CONCURRENCY of them; the worker supervisor passes each child its
+ * share as FOCUS_THREADS), at least 1.
+ */
+export function nativeThreadCount(env: Record<string, string | undefined> = process.env, cores = os.availableParallelism()): number {
+  const parsed = focusThreadsSchema.safeParse(env[THREADS_ENV_VAR]?.trim() || undefined);
+  if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.message ?? "invalid"} (got "${env[THREADS_ENV_VAR]}")`);
+  if (parsed.data !== undefined) return parsed.data;
+  return defaultThreadsPerWorker(cores, Number(env.FOCUS_WORKER_CONCURRENCY) || 1);
+}
+
+export function defaultThreadsPerWorker(cores: number, workers: number): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, workers)));
+}
 
 /** The 13 fields the addon reads, in its ConvGeometry order. */
 export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {

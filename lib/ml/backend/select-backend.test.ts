@@ -10,7 +10,7 @@ import {
   wasmBinaryDirectory,
   type BackendLoader,
 } from "./select-backend";
-import { loadNativeAddon, nativeKernelsRegistered } from "./native-kernels";
+import { loadNativeAddon, nativeKernelsRegistered, nativeThreadCount } from "./native-kernels";
 import { wasmGradKernelsRegistered } from "./wasm-grad-kernels";
 
 const loads: BackendLoader = async () => {};
@@ -106,7 +106,8 @@ describe("initBackend (real packages)", () => {
       assert.equal(first.label, native ? "wasm+native" : "wasm");
       assert.ok(tfjs.getKernel("Conv2DBackpropFilter", "wasm"));
       assert.match(logs.join("\n"), /wasm.*skipped gpu: .*node: /);
-      assert.match(logs.join("\n"), native ? /native AVX2\/FMA/ : /native kernels off: /);
+      assert.match(logs.join("\n"), native ? /native (AVX-512|AVX2\/FMA) kernels on \d+ thread/ : /native kernels off: /);
+      assert.equal(first.threads, native ? nativeThreadCount() : 1);
 
       const [second, third] = await Promise.all([initBackend({ log: () => {} }), initBackend({ force: "wasm", log: () => {} })]);
       assert.equal(second, first);

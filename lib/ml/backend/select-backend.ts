@@ -20,7 +20,7 @@ import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmCopyKernels } from "./wasm-copy-kernels";
 import { registerWasmMovingAverageKernel } from "./wasm-moving-average-kernel";
-import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels } from "./native-kernels";
+import { loadNativeAddon, nativeKernelsRegistered, nativeThreadCount, registerNativeKernels } from "./native-kernels";
 
 type TfNamespace = typeof import("@tensorflow/tfjs");
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
@@ -33,6 +33,8 @@ export interface SelectedBackend {
   name: string;
   /** What runs the numbers, for logs and run records: the name, or "wasm+native" with the native kernels. */
   label: string;
+  /** Threads of the native kernels' pool (FOCUS_THREADS); null where the backend manages its own threads. */
+  threads: number | null;
 }
 /** Loads one backend and makes it the active one, or throws why it cannot. */
 export type BackendLoader = () => Promise<void>;
@@ -80,6 +82,7 @@ async function loadNativePackage(pkg: string): Promise<void> {
 
 /** Which convolution kernels the wasm backend got, for the start-up log line. */
 let wasmKernelSet = "";
+let nativeThreads: number | null = null;
 
 async function loadWasm(): Promise<void> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
@@ -97,8 +100,14 @@ async function loadWasm(): Promise<void> {
   registerWasmCopyKernels();
   registerWasmMovingAverageKernel();
   const native = loadNativeAddon();
-  if ("addon" in native) registerNativeKernels(native.addon);
-  wasmKernelSet = "addon" in native ? "native AVX2/FMA kernels (convolutions, batch norm, pooling, reductions, SGD)" : `XNNPACK convolutions; native kernels off: ${native.reason}`;
+  if ("addon" in native) {
+    nativeThreads = native.addon.setThreads(nativeThreadCount());
+    const isa = native.addon.useAvx512(true) ? "AVX-512" : "AVX2/FMA";
+    registerNativeKernels(native.addon);
+    wasmKernelSet = `native ${isa} kernels on ${nativeThreads} thread(s) (convolutions, batch norm, pooling, reductions, SGD)`;
+  } else {
+    wasmKernelSet = `XNNPACK convolutions; native kernels off: ${native.reason}`;
+  }
 }
 
 async function loadCpu(): Promise<void> {
@@ -131,8 +140,8 @@ export async function selectBackend(
       const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
       const detail = name === "wasm" && wasmKernelSet ? `, ${wasmKernelSet}` : "";
       log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
-      const label = name === "wasm" && nativeKernelsRegistered() ? "wasm+native" : name;
-      return { name, label };
+      const native = name === "wasm" && nativeKernelsRegistered();
+      return { name, label: native ? "wasm+native" : name, threads: native ? nativeThreads : name === "wasm" || name === "cpu" ? 1 : null };
     } catch (err) {
       if (opts.force !== undefined) {
         throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`);
@@ -153,6 +162,8 @@ export async function initBackend(opts: InitBackendOptions = {}): Promise<Select
   const raw = opts.force ?? process.env[BACKEND_ENV_VAR];
   const force = raw !== undefined && raw.trim() !== "" ? parseBackendChoice(raw) : undefined;
   const log = opts.log ?? ((msg: string) => console.info(`[focus] ${msg}`));
+  // A bad FOCUS_THREADS must stop start-up, not make the wasm loader fail over to the slow cpu backend.
+  nativeThreadCount();
 
   if (pending === undefined) {
     const promise = selectBackend({ force, log });

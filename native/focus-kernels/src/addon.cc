@@ -11,6 +11,7 @@
 #include "reduce.h"
 #include "sgd.h"
 #include "batch-norm.h"
+#include "thread-pool.h"
 
 namespace {
 
@@ -214,6 +215,41 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// (n): sets the kernels' thread count (1 to 256); returns it.
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!readArgs(env, info, 1, argv, "expected (threads: integer 1..256)")) return nullptr;
+  int64_t n = 0;
+  if (!intArg(env, argv[0], &n) || n < 1 || n > 256) {
+    napi_throw_range_error(env, nullptr, "expected (threads: integer 1..256)");
+    return nullptr;
+  }
+  focus::setThreadCount(static_cast<int>(n));
+  napi_value out;
+  napi_create_int32(env, focus::threadCount(), &out);
+  return out;
+}
+
+napi_value Threads(napi_env env, napi_callback_info info) {
+  napi_value out;
+  napi_create_int32(env, focus::threadCount(), &out);
+  return out;
+}
+
+// (enabled): the AVX-512 GEMM micro-kernel where the CPU has it, else AVX2; returns whether AVX-512 is used.
+napi_value UseAvx512(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!readArgs(env, info, 1, argv, "expected (enabled: boolean)")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "expected (enabled: boolean)");
+    return nullptr;
+  }
+  napi_value out;
+  napi_get_boolean(env, focus::useAvx512(enabled), &out);
+  return out;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
   napi_get_boolean(env, focus::cpuSupported(), &supported);
@@ -227,6 +263,9 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdMomentumStep", nullptr, SgdMomentumStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumOuterAxes", nullptr, SumOuterAxes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"useAvx512", nullptr, UseAvx512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

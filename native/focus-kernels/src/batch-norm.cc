@@ -4,23 +4,45 @@
 #include <cmath>
 #include <vector>
 
+#include "thread-pool.h"
+
 namespace focus {
 namespace {
 
 // Channel sums are accumulated in float over blocks of rows (vectorised across channels), then added into
 // double totals, so a 200k-row layer keeps double accuracy without a double conversion per element.
+// Chunks of whole blocks each keep their own double totals, added in chunk order: the float partials are
+// the same for any thread count, only the order of the double additions changes.
 constexpr long kRowsPerBlock = 64;
+constexpr long kMinElementsPerChunk = 1L << 15;
 
 template <typename RowTerm>
 __attribute__((target("avx2,fma"))) void channelSums(long rows, long channels, std::vector<double>& total, RowTerm term) {
-  std::vector<float> partial(channels);
-  float* p = partial.data();
-  for (long r0 = 0; r0 < rows; r0 += kRowsPerBlock) {
-    std::fill(partial.begin(), partial.end(), 0.0f);
-    const long r1 = std::min(rows, r0 + kRowsPerBlock);
-    for (long r = r0; r < r1; ++r) term(r, p);
-    for (long c = 0; c < channels; ++c) total[c] += p[c];
-  }
+  const int chunks = chunksFor(rows * channels, kMinElementsPerChunk, 4);
+  std::vector<std::vector<double>> totals(chunks, std::vector<double>(channels, 0.0));
+  runChunks(chunks, [&](int t) {
+    long begin, end;
+    chunkRange(rows, chunks, t, kRowsPerBlock, &begin, &end);
+    std::vector<float> partial(channels);
+    float* p = partial.data();
+    double* sum = totals[t].data();
+    for (long r0 = begin; r0 < end; r0 += kRowsPerBlock) {
+      std::fill(partial.begin(), partial.end(), 0.0f);
+      const long r1 = std::min(end, r0 + kRowsPerBlock);
+      for (long r = r0; r < r1; ++r) term(r, p);
+      for (long c = 0; c < channels; ++c) sum[c] += p[c];
+    }
+  });
+  for (int t = 0; t < chunks; ++t)
+    for (long c = 0; c < channels; ++c) total[c] += totals[t][c];
+}
+
+// fn(row) for every row, split across threads (elementwise passes: any split gives the same result).
+template <typename RowFn>
+void forRows(long rows, long channels, RowFn fn) {
+  parallelRanges(rows, std::max<long>(1, kMinElementsPerChunk / channels), 1, [&](long b, long e) {
+    for (long r = b; r < e; ++r) fn(r);
+  });
 }
 
 }  // namespace
@@ -51,11 +73,11 @@ __attribute__((target("avx2,fma"))) void batchNormForward(const float* x, const 
   }
   const float* s = scale;
   const float* t = shift.data();
-  for (long r = 0; r < rows; ++r) {
+  forRows(rows, channels, [&](long r) __attribute__((target("avx2,fma"))) {
     const float* in = x + r * channels;
     float* out = y + r * channels;
     for (long c = 0; c < channels; ++c) out[c] = in[c] * s[c] + t[c];
-  }
+  });
 }
 
 __attribute__((target("avx2,fma"))) void batchNormBackward(const float* dy, const float* x, const float* mean,
@@ -81,12 +103,12 @@ __attribute__((target("avx2,fma"))) void batchNormBackward(const float* dy, cons
   }
   const float* md = meanDy.data();
   const float* cf = coef.data();
-  for (long r = 0; r < rows; ++r) {
+  forRows(rows, channels, [&](long r) __attribute__((target("avx2,fma"))) {
     const float* g = dy + r * channels;
     const float* in = x + r * channels;
     float* out = dx + r * channels;
     for (long c = 0; c < channels; ++c) out[c] = scale[c] * (g[c] - (in[c] - mean[c]) * cf[c] - md[c]);
-  }
+  });
 }
 
 }  // namespace focus

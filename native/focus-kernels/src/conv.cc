@@ -4,13 +4,20 @@
 //   filter gradient  dW       += patches[block]^T * dy[block]   (dW^T += dy^T * patches for <= 32 outputs)
 //   input gradient   dx       += col2im(dy[block] * W^T)        (col2im of (W * dy^T) for few pixels)
 // A 1x1, stride-1, unpadded layer uses x (or dx) itself as the patch matrix.
+//
+// Threads (thread-pool.h): the forward pass splits the output pixels, the input gradient splits the batch by
+// image (col2im of neighbouring pixels adds into the same dx elements, never across images), so both give
+// the same result for any thread count. The filter gradient is a sum over every pixel: each chunk of pixels
+// has its own partial sum, and the partials are added in order, so it depends on the thread count only.
 #include "conv.h"
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <vector>
 
 #include "gemm.h"
+#include "thread-pool.h"
 
 namespace focus {
 namespace {
@@ -101,76 +108,126 @@ std::vector<float>& patchBuffer(long floats) {
   return buf;
 }
 
+// Below this many multiply-adds a chunk is not worth waking a thread for.
+constexpr long kMinMacsPerChunk = 1L << 18;
+
+long minRowsPerChunk(long macsPerRow) { return std::max<long>(1, kMinMacsPerChunk / std::max<long>(1, macsPerRow)); }
+
+// out[0..n) = the sum over rows [0, M) computed by fn(begin, end, dst), which writes (not adds) the partial
+// sum of its rows into dst. Chunk 0 writes into out, the others into scratch; chunks are added in order.
+// Two chunks per thread: a partial is a whole filter, so more chunks would cost more in the final sum.
+void sumOverRowChunks(long M, long minRows, long n, float* out, const std::function<void(long, long, float*)>& fn) {
+  const int chunks = chunksFor(M, minRows, 2);
+  static std::vector<float> partials;  // only the JavaScript thread calls the kernels
+  if (chunks > 1 && static_cast<long>(partials.size()) < (chunks - 1) * n) partials.resize((chunks - 1) * n);
+  runChunks(chunks, [&](int t) {
+    long b, e;
+    chunkRange(M, chunks, t, 1, &b, &e);
+    float* dst = t == 0 ? out : partials.data() + (t - 1) * n;
+    if (b < e)
+      fn(b, e, dst);
+    else
+      std::memset(dst, 0, sizeof(float) * n);
+  });
+  if (chunks == 1) return;
+  parallelRanges(n, 1L << 15, 16, [&](long b, long e) {
+    for (int t = 1; t < chunks; ++t) {
+      const float* p = partials.data() + (t - 1) * n;
+      for (long i = b; i < e; ++i) out[i] += p[i];
+    }
+  });
+}
+
+// Runs fn(firstImage, endImage) over the batch cut into chunks of whole images.
+void forImageChunks(const ConvGeometry& g, long macsPerImage, const std::function<void(int, int)>& fn) {
+  parallelRanges(g.N, minRowsPerChunk(macsPerImage), 1,
+                 [&](long b, long e) { fn(static_cast<int>(b), static_cast<int>(e)); });
+}
+
 }  // namespace
 
 void conv2dForward(const ConvGeometry& g, const float* x, const float* filter, float* y) {
   const long M = static_cast<long>(g.N) * g.OH * g.OW;
   const long K = static_cast<long>(g.KH) * g.KW * g.C;
   if (isPointwise(g)) {
-    sgemm(M, g.Co, K, x, K, 1, filter, g.Co, 1, y, g.Co, false);
+    sgemmParallel(M, g.Co, K, x, K, 1, filter, g.Co, 1, y, g.Co, false);
     return;
   }
   const long block = std::min(M, blockRows(g));
-  float* patches = patchBuffer(block * K).data();
-  for (long m0 = 0; m0 < M; m0 += block) {
-    const long rows = std::min(block, M - m0);
-    im2colRows(g, x, m0, rows, patches);
-    sgemm(rows, g.Co, K, patches, K, 1, filter, g.Co, 1, y + m0 * g.Co, g.Co, false);
-  }
+  parallelRanges(M, minRowsPerChunk(K * g.Co), 12, [&](long begin, long end) {
+    float* patches = patchBuffer(block * K).data();
+    for (long m0 = begin; m0 < end; m0 += block) {
+      const long rows = std::min(block, end - m0);
+      im2colRows(g, x, m0, rows, patches);
+      sgemm(rows, g.Co, K, patches, K, 1, filter, g.Co, 1, y + m0 * g.Co, g.Co, false);
+    }
+  });
 }
 
 void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dFilter) {
   const long M = static_cast<long>(g.N) * g.OH * g.OW;
   const long K = static_cast<long>(g.KH) * g.KW * g.C;
+  const long minRows = minRowsPerChunk(K * g.Co);
   if (isPointwise(g)) {
-    sgemm(K, g.Co, M, x, 1, K, dy, g.Co, 1, dFilter, g.Co, false);
+    sumOverRowChunks(M, minRows, K * g.Co, dFilter, [&](long b, long e, float* dst) {
+      sgemm(K, g.Co, e - b, x + b * K, 1, K, dy + b * g.Co, g.Co, 1, dst, g.Co, false);
+    });
     return;
   }
   const long block = std::min(M, blockRows(g));
-  float* patches = patchBuffer(block * K).data();
   if (g.Co <= 32) {
     // Few output channels (the stem, narrow networks): dWᵀ = dyᵀ · patches reads the patch rows as B,
     // contiguously, instead of gathering them column-wise as Aᵀ; dWᵀ is small and transposed at the end.
-    static thread_local std::vector<float> dFilterT;
+    static std::vector<float> dFilterT;
     dFilterT.resize(K * g.Co);
-    for (long m0 = 0; m0 < M; m0 += block) {
-      const long rows = std::min(block, M - m0);
-      im2colRows(g, x, m0, rows, patches);
-      sgemm(g.Co, K, rows, dy + m0 * g.Co, 1, g.Co, patches, K, 1, dFilterT.data(), K, m0 > 0);
-    }
+    sumOverRowChunks(M, minRows, K * g.Co, dFilterT.data(), [&](long b, long e, float* dst) {
+      float* patches = patchBuffer(block * K).data();
+      for (long m0 = b; m0 < e; m0 += block) {
+        const long rows = std::min(block, e - m0);
+        im2colRows(g, x, m0, rows, patches);
+        sgemm(g.Co, K, rows, dy + m0 * g.Co, 1, g.Co, patches, K, 1, dst, K, m0 > b);
+      }
+    });
     for (long k = 0; k < K; ++k)
       for (int co = 0; co < g.Co; ++co) dFilter[k * g.Co + co] = dFilterT[co * K + k];
     return;
   }
-  for (long m0 = 0; m0 < M; m0 += block) {
-    const long rows = std::min(block, M - m0);
-    im2colRows(g, x, m0, rows, patches);
-    sgemm(K, g.Co, rows, patches, 1, K, dy + m0 * g.Co, g.Co, 1, dFilter, g.Co, m0 > 0);
-  }
+  sumOverRowChunks(M, minRows, K * g.Co, dFilter, [&](long b, long e, float* dst) {
+    float* patches = patchBuffer(block * K).data();
+    for (long m0 = b; m0 < e; m0 += block) {
+      const long rows = std::min(block, e - m0);
+      im2colRows(g, x, m0, rows, patches);
+      sgemm(K, g.Co, rows, patches, 1, K, dy + m0 * g.Co, g.Co, 1, dst, g.Co, m0 > b);
+    }
+  });
 }
 
 // Deep layers on small maps (few output pixels, a large filter): dcolsᵀ = W · dyᵀ packs the filter once as
 // A, in its stored layout, instead of transposing it and packing Wᵀ for a handful of rows; col2im then reads
 // the transposed patches.
 void backpropInputTransposed(const ConvGeometry& g, const float* dy, const float* filter, float* dx, long M, long K) {
-  static thread_local std::vector<float> patchesT;
+  static std::vector<float> patchesT;
   patchesT.resize(K * M);
-  sgemm(K, M, g.Co, filter, g.Co, 1, dy, 1, g.Co, patchesT.data(), M, false);
-  std::memset(dx, 0, sizeof(float) * g.inputSize());
-  for (long m = 0; m < M; ++m) {
-    const PixelRange o = pixelOrigin(g, m);
-    for (int kh = 0; kh < g.KH; ++kh) {
-      const int ih = o.ih0 + kh;
-      if (ih < 0 || ih >= g.H) continue;
-      for (int kw = 0; kw < g.KW; ++kw) {
-        const int iw = o.iw0 + kw;
-        if (iw < 0 || iw >= g.W) continue;
-        float* dst = dx + ((static_cast<long>(o.n) * g.H + ih) * g.W + iw) * g.C;
-        const float* src = patchesT.data() + (static_cast<long>(kh) * g.KW + kw) * g.C * M + m;
-        for (int c = 0; c < g.C; ++c) dst[c] += src[c * M];
+  sgemmParallel(K, M, g.Co, filter, g.Co, 1, dy, 1, g.Co, patchesT.data(), M, false);
+  const long pixels = static_cast<long>(g.OH) * g.OW;
+  const long imageSize = static_cast<long>(g.H) * g.W * g.C;
+  forImageChunks(g, pixels * K, [&](int n0, int n1) {
+    std::memset(dx + n0 * imageSize, 0, sizeof(float) * (n1 - n0) * imageSize);
+    for (long m = n0 * pixels; m < n1 * pixels; ++m) {
+      const PixelRange o = pixelOrigin(g, m);
+      for (int kh = 0; kh < g.KH; ++kh) {
+        const int ih = o.ih0 + kh;
+        if (ih < 0 || ih >= g.H) continue;
+        for (int kw = 0; kw < g.KW; ++kw) {
+          const int iw = o.iw0 + kw;
+          if (iw < 0 || iw >= g.W) continue;
+          float* dst = dx + ((static_cast<long>(o.n) * g.H + ih) * g.W + iw) * g.C;
+          const float* src = patchesT.data() + (static_cast<long>(kh) * g.KW + kw) * g.C * M + m;
+          for (int c = 0; c < g.C; ++c) dst[c] += src[c * M];
+        }
       }
     }
-  }
+  });
 }
 
 void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx) {
@@ -181,22 +238,30 @@ void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* fi
     return;
   }
   // W^T as a row-major [Co, K] matrix, so the GEMM packs B with unit column stride.
-  static thread_local std::vector<float> filterT;
+  static std::vector<float> filterT;
   filterT.resize(K * g.Co);
-  for (long k = 0; k < K; ++k)
-    for (int co = 0; co < g.Co; ++co) filterT[co * K + k] = filter[k * g.Co + co];
+  float* ft = filterT.data();
+  parallelRanges(K, 1L << 12, 1, [&](long b, long e) {
+    for (long k = b; k < e; ++k)
+      for (int co = 0; co < g.Co; ++co) ft[co * K + k] = filter[k * g.Co + co];
+  });
   if (isPointwise(g)) {
-    sgemm(M, K, g.Co, dy, g.Co, 1, filterT.data(), K, 1, dx, K, false);
+    sgemmParallel(M, K, g.Co, dy, g.Co, 1, ft, K, 1, dx, K, false);
     return;
   }
-  std::memset(dx, 0, sizeof(float) * g.inputSize());
   const long block = std::min(M, blockRows(g));
-  float* patches = patchBuffer(block * K).data();
-  for (long m0 = 0; m0 < M; m0 += block) {
-    const long rows = std::min(block, M - m0);
-    sgemm(rows, K, g.Co, dy + m0 * g.Co, g.Co, 1, filterT.data(), K, 1, patches, K, false);
-    col2imAddRows(g, patches, m0, rows, dx);
-  }
+  const long pixels = static_cast<long>(g.OH) * g.OW;
+  const long imageSize = static_cast<long>(g.H) * g.W * g.C;
+  forImageChunks(g, pixels * K * g.Co, [&](int n0, int n1) {
+    std::memset(dx + n0 * imageSize, 0, sizeof(float) * (n1 - n0) * imageSize);
+    float* patches = patchBuffer(block * K).data();
+    const long end = n1 * pixels;
+    for (long m0 = n0 * pixels; m0 < end; m0 += block) {
+      const long rows = std::min(block, end - m0);
+      sgemm(rows, K, g.Co, dy + m0 * g.Co, g.Co, 1, ft, K, 1, patches, K, false);
+      col2imAddRows(g, patches, m0, rows, dx);
+    }
+  });
 }
 
 }  // namespace focus

@@ -1,18 +1,26 @@
 #include "pool.h"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <vector>
+
+#include "thread-pool.h"
 
 namespace focus {
 
 // Per output pixel: the first valid tap seeds the per-channel maxima, later taps replace them only when
 // strictly greater (so ties keep the first position). Branch-free selects let the channel loop vectorise.
-__attribute__((target("avx2,fma"))) void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
-  std::memset(dx, 0, sizeof(float) * g.inputSize());
+// Images are independent (threads take chunks of the batch).
+namespace {
+
+__attribute__((target("avx2,fma"))) void maxPoolGradImages(const ConvGeometry& g, const float* dy, const float* x,
+                                                           float* dx, int n0, int n1) {
+  const long imageSize = static_cast<long>(g.H) * g.W * g.C;
+  std::memset(dx + n0 * imageSize, 0, sizeof(float) * (n1 - n0) * imageSize);
   std::vector<float> best(g.C);
   std::vector<int32_t> where(g.C);  // pixel index (n, ih, iw) of the maximum, per channel
-  for (int n = 0; n < g.N; ++n) {
+  for (int n = n0; n < n1; ++n) {
     for (int oh = 0; oh < g.OH; ++oh) {
       for (int ow = 0; ow < g.OW; ++ow) {
         bool seeded = false;
@@ -45,6 +53,14 @@ __attribute__((target("avx2,fma"))) void maxPoolGrad(const ConvGeometry& g, cons
       }
     }
   }
+}
+
+}  // namespace
+
+void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
+  const long perImage = static_cast<long>(g.OH) * g.OW * g.KH * g.KW * g.C;
+  parallelRanges(g.N, std::max<long>(1, (1L << 16) / std::max<long>(1, perImage)), 1,
+                 [&](long b, long e) { maxPoolGradImages(g, dy, x, dx, static_cast<int>(b), static_cast<int>(e)); });
 }
 
 }  // namespace focus
