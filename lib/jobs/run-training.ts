@@ -5,6 +5,7 @@ import { namedPath, storageRoot } from "@/lib/storage/content-store";
 import { loadSplit } from "@/lib/datasets/load-split";
 import { trainParamsSchema } from "@/lib/ml/train/train-params";
 import type { EpochProgress } from "@/lib/ml/train/epoch-progress";
+import type { MicroBatchPlan } from "@/lib/ml/train/micro-batch";
 import { trainRun } from "@/lib/ml/train/train-run";
 import { refreshJobStatus } from "./job-status";
 import { fromDbVariant } from "./variants";
@@ -97,7 +98,11 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
     };
 
     const workDir = namedPath("runs", runId);
-    const result = await trainRun({ variant, seed: run.seed, params, train, val, workDir, onEpoch, shouldStop, log });
+    // The run's record says how its batches ran: "wasm+native, 2 threads; batch 64 as 2 × 32, batch norm over 32".
+    const onPlan = async (plan: MicroBatchPlan): Promise<void> => {
+      await db().modelRun.update({ where: { id: runId }, data: { backend: `${ctx.backend}; ${plan.text}` } });
+    };
+    const result = await trainRun({ variant, seed: run.seed, params, train, val, workDir, onEpoch, onPlan, shouldStop, log });
 
     if (result.status === "completed") {
       await finish(runId, run.jobId, {

@@ -39,7 +39,10 @@ export function workerId(): string {
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
-  const { label: backend, threads } = await initBackend({ log });
+  const selected = await initBackend({ log });
+  const { threads } = selected;
+  // Runs and heart-beats record what computes: "wasm+native, 2 threads" (threads where Focus sets them).
+  const backend = threads === null ? selected.label : `${selected.label}, ${threads} thread${threads === 1 ? "" : "s"}`;
   const id = workerId();
   const shutdownState = new ShutdownState();
   let currentRunId: string | null = null;
@@ -71,7 +74,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   await boss.work(HEATMAPS_QUEUE, { localConcurrency: concurrency, pollingIntervalSeconds }, async (jobs: Job<HeatmapsJobData>[]) => {
     for (const job of jobs) await runHeatmaps(job.data, ctx, { signal: job.signal, boss });
   });
-  log(`worker ${id} ready (backend ${backend}, ${threads ?? "the backend's own"} kernel threads, concurrency ${concurrency})`);
+  log(`worker ${id} ready (backend ${backend}, concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;
   const shutdown = () => {

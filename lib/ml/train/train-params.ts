@@ -8,6 +8,12 @@ import { z } from "zod";
 export const trainParamsSchema = z.object({
   epochs: z.number().int().min(1).default(100),
   batchSize: z.number().int().min(2).default(64),
+  /**
+   * Images per micro-batch at most (gradients accumulated over the batch; batch norm then normalises over
+   * each micro-batch). Unset: the whole batch where it fits, else the largest micro-batch that fits by the
+   * memory model (micro-batch.ts); GPU backends always run the whole batch unless this is set.
+   */
+  microBatch: z.number().int().min(2).optional(),
   learningRate: z.number().positive().default(0.05),
   momentum: z.number().min(0).lt(1).default(0.9),
   /** Coupled L2 (added to the gradient) on every trainable weight, as PyTorch's SGD does by default. */

@@ -21,8 +21,10 @@ import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
 import type { EpochProgress } from "./epoch-progress";
 import { learningRateAt } from "./lr-schedule";
+import { microBatchSizes, planMicroBatches, type MicroBatchPlan } from "./micro-batch";
 import { SgdMomentum } from "./sgd-momentum";
 import { trainParamsSchema, type TrainParams } from "./train-params";
+import { trainStep } from "./train-step";
 
 export interface LabelledImages {
   /** Each image RGB uint8, inputSize * inputSize * 3, NHWC (interleaved) order. */
@@ -36,6 +38,8 @@ export interface TrainRunResult {
   valAuc: number | null;
   roc: { fpr: number; tpr: number; threshold: number }[] | null;
   history: EpochProgress[];
+  /** How each batch ran: at once, or as micro-batches with accumulated gradients. */
+  microBatchPlan: MicroBatchPlan;
   /**
    * TF.js layers format (model.json + weight shards). Completed: `workDir/model`. Cancelled: the
    * checkpoint's model (`workDir/checkpoint/model`), i.e. the weights after the finished epochs; it is
@@ -56,6 +60,8 @@ export interface TrainRunOptions {
   workDir: string;
   /** Called after every epoch, after its checkpoint (if any) is written. */
   onEpoch?: (p: EpochProgress) => void | Promise<void>;
+  /** Called once before the first batch with how batches are split into micro-batches (to record it). */
+  onPlan?: (plan: MicroBatchPlan) => void | Promise<void>;
   /** Checked before every batch; true => checkpoint the finished epochs and return "cancelled". */
   shouldStop?: () => boolean | Promise<boolean>;
   log?: (msg: string) => void;
@@ -114,33 +120,6 @@ export async function predictPositive(
     p.dispose();
   }
   return scores;
-}
-
-/**
- * One SGD step on a batch (BN in training mode, so its moving statistics update); returns the batch's mean
- * loss and its training-mode P(positive). Exported for bench/train.ts; the caller disposes both tensors.
- */
-export function trainStep(
-  model: tf.LayersModel,
-  sgd: SgdMomentum,
-  x: tf.Tensor4D,
-  labels: readonly number[],
-  learningRate: number,
-): { loss: tf.Scalar; positive: tf.Tensor1D } {
-  let positive: tf.Tensor1D | undefined;
-  const loss = tf.tidy(() => {
-    const oneHot = tf.oneHot(tf.tensor1d(labels as number[], "int32"), 2);
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      positive = tf.keep(tf.softmax(logits).slice([0, 1], [-1, 1]).reshape([-1]) as tf.Tensor1D);
-      // Mean over the batch of -log softmax(logits)[label], computed stably through log-sum-exp.
-      return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
-    }, sgd.params as tf.Variable[]);
-    sgd.step(grads, learningRate);
-    return value;
-  });
-  if (positive === undefined) throw new Error("training step produced no predictions");
-  return { loss, positive };
 }
 
 /** Copies of every model weight and momentum buffer: the state at an epoch boundary not yet on disk. */
@@ -285,6 +264,10 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
   const epochSeconds: number[] = [];
   const checkpointModelDir = path.join(workDir, CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR);
   try {
+    // Planned with the weights and momentum live, before the first batch, as the memory model assumes.
+    const microBatchPlan = planMicroBatches(model, { batchSize: params.batchSize, override: params.microBatch });
+    log(`${microBatchPlan.text} (${microBatchPlan.source})`);
+    await opts.onPlan?.(microBatchPlan);
     for (let epoch = epochsDone; epoch < params.epochs; epoch++) {
       const started = performance.now();
       const lr = learningRateAt(epoch, { epochs: params.epochs, base: params.learningRate, dropAt: params.lrDropAt });
@@ -310,6 +293,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
             valAuc: history.at(-1)?.valAuc ?? null,
             roc: lastValScores ? rocCurve(lastValScores, val.labels) : null,
             history,
+            microBatchPlan,
             modelDir: checkpointModelDir,
             valScores: lastValScores ?? [],
           };
@@ -318,7 +302,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
         const labels = indices.map((i) => train.labels[i]);
         const stepStarted = performance.now();
         const x = imagesToInputTensor(train.images, indices, params.inputSize, flips.slice(start, end));
-        const { loss, positive } = trainStep(model, sgd, x, labels, lr);
+        const { loss, positive } = trainStep(model, sgd, x, labels, lr, microBatchSizes(indices.length, microBatchPlan.maxMicroBatch));
         x.dispose();
         const [lossValue] = await loss.data();
         const scores = await positive.data();
@@ -374,6 +358,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       valAuc,
       roc: val.images.length ? rocCurve(lastValScores, val.labels) : null,
       history,
+      microBatchPlan,
       modelDir,
       valScores: lastValScores,
     };
