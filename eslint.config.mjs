@@ -26,6 +26,25 @@ export default tseslint.config(
     files: ["**/*.test.ts", "e2e/**/*.ts"],
     rules: { "@typescript-eslint/no-floating-promises": "off" },
   },
+  {
+    // PostgreSQL cannot store NUL in text; lib/validation/text.ts is the one text schema that refuses it.
+    // Environment variables cannot hold NUL, so configuration may use z.string() directly.
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["lib/validation/text.ts", "lib/config/**", "lib/mail/mail-config.ts", "**/*.test.ts", "e2e/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='z'][property.name='string']",
+          message: "Use text() from lib/validation/text.ts: it refuses NUL characters, which PostgreSQL cannot store.",
+        },
+        {
+          selector: "MemberExpression[object.object.name='z'][object.property.name='coerce'][property.name='string']",
+          message: "Use text() from lib/validation/text.ts: it refuses NUL characters, which PostgreSQL cannot store.",
+        },
+      ],
+    },
+  },
   // Types are checked by tsc; ESLint's own no-undef does not know TypeScript's globals.
   { files: ["**/*.ts", "**/*.tsx"], rules: { "no-undef": "off" } },
   { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },

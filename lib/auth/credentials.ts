@@ -1,6 +1,7 @@
 // The two ways into Focus, as plain functions so they can be tested without next-auth:
 // staff with email + password, specialists with a single-use invitation token.
 import { z } from "zod";
+import { text } from "../validation/text";
 import { db } from "../db/client";
 import { hashPassword, verifyPassword, verifyAgainstDummy } from "./password";
 import { tooManyFailures, recordAttempt } from "./rate-limit";
@@ -20,8 +21,8 @@ export interface AuthUser {
 }
 
 export const staffCredentialsSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address"),
-  password: z.string().min(1, "Enter your password").max(200),
+  email: text().trim().toLowerCase().email("Enter a valid email address"),
+  password: text().min(1, "Enter your password").max(200),
 });
 
 export type StaffSignInResult = { ok: true; user: AuthUser } | { ok: false; reason: "invalid" | "rate-limited" };

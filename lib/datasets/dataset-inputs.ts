@@ -1,11 +1,11 @@
 // Validated inputs of the dataset operations. The CLI and the web app both parse through these, so a bad
 // name, size or seed fails with the field's name before any file is read or written.
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { Modality } from "@/lib/db/client";
 
 /** Names appear in CLI arguments and URLs: keep them to a safe, readable alphabet. */
-export const datasetNameSchema = z
-  .string()
+export const datasetNameSchema = text()
   .trim()
   .min(1, "name is required")
   .max(80, "name must be at most 80 characters")
@@ -19,15 +19,15 @@ export const seedSchema = z.coerce.number().int("seed must be an integer").min(0
 export const modalitySchema = z.enum(Object.values(Modality) as [Modality, ...Modality[]]);
 
 export const importFolderInputSchema = z.object({
-  folder: z.string().min(1, "folder is required"),
+  folder: text().min(1, "folder is required"),
   name: datasetNameSchema,
   /** Name of the class folder holding the positive cases (label 1); the other folder is label 0. */
-  positive: z.string().min(1, "positive class is required"),
+  positive: text().min(1, "positive class is required"),
   modality: modalitySchema.default("OTHER"),
   size: imageSizeSchema.default(224),
   splitSeed: seedSchema.default(42),
-  description: z.string().max(2000).default(""),
-  createdById: z.string().optional(),
+  description: text().max(2000).default(""),
+  createdById: text().optional(),
 });
 export type ImportFolderInput = z.input<typeof importFolderInputSchema>;
 
@@ -38,6 +38,6 @@ export const syntheticInputSchema = z.object({
   seed: seedSchema.default(1),
   /** Seed of the stored train/validation split; by default the generator's seed. */
   splitSeed: seedSchema.optional(),
-  createdById: z.string().optional(),
+  createdById: text().optional(),
 });
 export type SyntheticInput = z.input<typeof syntheticInputSchema>;

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { text } from "../validation/text";
 
 export const SUPERUSER_ROLE = "focus";
 export const APP_ROLE = "focus_app";
@@ -16,7 +17,7 @@ export const APP_DATABASE = "focus";
  */
 export const LEGACY_SUPERUSER_PASSWORD = "focus-local";
 
-const roleSchema = z.object({ name: z.string().regex(/^[a-z_][a-z0-9_]*$/), password: z.string().min(24) });
+const roleSchema = z.object({ name: text().regex(/^[a-z_][a-z0-9_]*$/), password: text().min(24) });
 const credentialsSchema = z.object({ superuser: roleSchema, app: roleSchema });
 export type EmbeddedCredentials = z.infer<typeof credentialsSchema>;
 

@@ -1,10 +1,10 @@
 // Validated requests for training and heat-map jobs (shared by the CLI and the web app).
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { VARIANTS, type Variant } from "@/lib/ml/models/architecture";
 import { trainParamsSchema } from "@/lib/ml/train/train-params";
 
-export const variantSchema = z
-  .string()
+export const variantSchema = text()
   .trim()
   .toLowerCase()
   .refine((v): v is Variant => (VARIANTS as readonly string[]).includes(v), { message: `variant must be one of ${VARIANTS.join(", ")}` })
@@ -17,19 +17,19 @@ export const seedsSchema = z
   .refine((s) => new Set(s).size === s.length, "seeds must be distinct");
 
 export const enqueueTrainingSchema = z.object({
-  datasetId: z.string().min(1),
+  datasetId: text().min(1),
   variants: z.array(variantSchema).min(1, "at least one variant").refine((v) => new Set(v).size === v.length, "variants must be distinct"),
   seeds: seedsSchema,
   /** Any subset of the trainer's parameters; the rest take the paper's defaults (design §3). */
   params: trainParamsSchema.prefault({}),
-  createdById: z.string().optional(),
+  createdById: text().optional(),
 });
 export type EnqueueTrainingInput = z.input<typeof enqueueTrainingSchema>;
 
 export const enqueueHeatmapsSchema = z
   .object({
-    runIds: z.array(z.string().min(1)).min(1, "at least one run"),
-    imageIds: z.array(z.string().min(1)).min(1).optional(),
+    runIds: z.array(text().min(1)).min(1, "at least one run"),
+    imageIds: z.array(text().min(1)).min(1).optional(),
     split: z.enum(["TRAIN", "VALIDATION", "TEST"]).optional(),
     force: z.boolean().default(false),
   })

@@ -2,6 +2,7 @@
 // shows the first ones as a summary ("epochs: must be at least 1") as well as beside the field.
 import { z, type ZodType, type output } from "zod";
 import { parseInput } from "@/lib/errors/field-errors";
+import { text } from "@/lib/validation/text";
 import { importFolderInputSchema, modalitySchema } from "@/lib/datasets/dataset-inputs";
 import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
@@ -30,7 +31,7 @@ function number(name: string, opts: { int?: boolean; min?: number; max?: number;
 
 /** The fields of the start-training form, with the same bounds as the trainer's own schema. */
 export const trainingFormSchema = z.object({
-  datasetId: z.string({ error: "datasetId is required" }).min(1, "datasetId is required"),
+  datasetId: text({ error: "datasetId is required" }).min(1, "datasetId is required"),
   variants: z
     .array(z.enum(VARIANTS as unknown as [string, ...string[]], { error: `variants must be among ${VARIANTS.join(", ")}` }))
     .min(1, "variants: choose at least one variant"),
@@ -99,19 +100,19 @@ export function folderImportFromForm(form: FormData, createdById?: string) {
 
 /** Query string of a zip upload (the body is the zip itself, streamed). */
 export const zipUploadQuerySchema = z.object({
-  name: z.string({ error: "name is required" }),
-  positive: z.string({ error: "positive class is required" }).min(1, "positive class is required"),
+  name: text({ error: "name is required" }),
+  positive: text({ error: "positive class is required" }).min(1, "positive class is required"),
   modality: modalitySchema.optional(),
-  size: z.string().optional(),
-  fileName: z.string().max(255, "fileName must be at most 255 characters").optional(),
+  size: text().optional(),
+  fileName: text().max(255, "fileName must be at most 255 characters").optional(),
 });
 
 export function heatmapsInputFromForm(form: FormData): EnqueueHeatmapsInput {
   const parsed = parseForm(z
     .object({
-      runIds: z.array(z.string().min(1)).min(1, "runIds: choose at least one run"),
+      runIds: z.array(text().min(1)).min(1, "runIds: choose at least one run"),
       split: z.enum(["VALIDATION", "TRAIN", "TEST", "CHOSEN"], { error: "split must be VALIDATION, TRAIN, TEST or CHOSEN" }),
-      imageIds: z.array(z.string().min(1)),
+      imageIds: z.array(text().min(1)),
       force: z.boolean(),
     })
     .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, { message: "imageIds: choose at least one image", path: ["imageIds"] }), {
@@ -127,4 +128,4 @@ export function heatmapsInputFromForm(form: FormData): EnqueueHeatmapsInput {
   return input;
 }
 
-export const runIdSchema = z.string({ error: "runId is required" }).min(1, "runId is required").max(64, "runId is too long");
+export const runIdSchema = text({ error: "runId is required" }).min(1, "runId is required").max(64, "runId is too long");

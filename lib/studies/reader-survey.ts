@@ -3,6 +3,7 @@
 // tokens only, never an arm, variant, model run, training job or heat-map id. The arm behind a
 // slot is resolved on the server when an answer is stored.
 import { z } from "zod";
+import { text } from "../validation/text";
 import { db, Prisma } from "../db/client";
 import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
@@ -201,17 +202,17 @@ export async function nextOpenCase(readerId: string, studyId: string): Promise<n
   return next ? next.caseIndex + 1 : null;
 }
 
-const slotLetterSchema = z.string().regex(/^[A-F]$/, "Slot must be a letter from A to F");
+const slotLetterSchema = text().regex(/^[A-F]$/, "Slot must be a letter from A to F");
 
 export const draftInputSchema = z.object({
   slot: slotLetterSchema.nullable().optional(),
-  rationale: z.string().max(5000, "Rationale is longer than 5000 characters").optional(),
+  rationale: text().max(5000, "Rationale is longer than 5000 characters").optional(),
   confidence: z.number().int().min(1).max(5).nullable().optional(),
 });
 
 export const answerInputSchema = z.object({
   slot: slotLetterSchema,
-  rationale: z.string().max(5000, "Rationale is longer than 5000 characters"),
+  rationale: text().max(5000, "Rationale is longer than 5000 characters"),
   confidence: z.number().int().min(1, "Confidence is 1 to 5").max(5, "Confidence is 1 to 5").nullable().optional(),
   clientTimeMs: z.number().int().min(0).max(7 * 24 * 3600_000).optional(),
 });

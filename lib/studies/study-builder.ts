@@ -3,6 +3,7 @@
 // so bad input leaves the database untouched.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { text as textSchema } from "../validation/text";
 import { db } from "../db/client";
 import { DomainError, isDomainError, type FieldError } from "../errors/domain-error";
 import { parseInput } from "../errors/field-errors";
@@ -14,7 +15,7 @@ import { sampleCases, type CandidateCase, type StratumAllocation } from "./case-
 
 export const MAX_CASES = 500;
 
-const idSchema = z.string().trim().min(1).max(64);
+const idSchema = textSchema().trim().min(1).max(64);
 
 export const caseSelectionSchema = z.discriminatedUnion("mode", [
   z.object({
@@ -30,11 +31,11 @@ export const caseSelectionSchema = z.discriminatedUnion("mode", [
 ], { error: "Choose how cases are selected: sample or pick" });
 
 export const studyDraftSchema = z.object({
-  title: z.string().trim().min(1, "Title is required").max(200, "Title must be at most 200 characters"),
-  instructions: z.string().trim().max(5000, "Instructions must be at most 5000 characters").default(""),
-  question: z.string().trim().max(500, "Question must be at most 500 characters").default(DEFAULT_QUESTION)
+  title: textSchema().trim().min(1, "Title is required").max(200, "Title must be at most 200 characters"),
+  instructions: textSchema().trim().max(5000, "Instructions must be at most 5000 characters").default(""),
+  question: textSchema().trim().max(500, "Question must be at most 500 characters").default(DEFAULT_QUESTION)
     .transform((q) => (q === "" ? DEFAULT_QUESTION : q)),
-  datasetId: z.string().trim().min(1, "Choose a dataset").max(64),
+  datasetId: textSchema().trim().min(1, "Choose a dataset").max(64),
   modelRunIds: z.array(idSchema)
     .min(MIN_ARMS, `Choose at least ${MIN_ARMS} model runs as arms`)
     .max(MAX_ARMS, `Choose at most ${MAX_ARMS} model runs as arms`)

@@ -1,5 +1,6 @@
 // The one definition of what a valid user is, shared by the admin page, the CLI and invitations.
 import { z } from "zod";
+import { text } from "../validation/text";
 
 export const roleSchema = z.enum(["ADMIN", "COORDINATOR", "RESEARCHER", "SPECIALIST"], {
   error: "Role must be one of ADMIN, COORDINATOR, RESEARCHER, SPECIALIST",
@@ -8,13 +9,12 @@ export const specialtySchema = z.enum(["DERMATOLOGY", "RADIOLOGY", "OTHER"], {
   error: "Specialty must be one of DERMATOLOGY, RADIOLOGY, OTHER",
 });
 
-export const passwordSchema = z
-  .string()
+export const passwordSchema = text()
   .min(10, "Password must be at least 10 characters")
   .max(200, "Password must be at most 200 characters");
 
-export const emailSchema = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
-export const nameSchema = z.string().trim().min(1, "Name is required").max(120, "Name must be at most 120 characters");
+export const emailSchema = text().trim().toLowerCase().email("Enter a valid email address").max(254);
+export const nameSchema = text().trim().min(1, "Name is required").max(120, "Name must be at most 120 characters");
 
 export const staffUserInputSchema = z.object({
   email: emailSchema,

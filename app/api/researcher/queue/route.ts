@@ -1,6 +1,7 @@
 // Live state of the training queue and the workers, polled by the console every 2 s.
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { text } from "@/lib/validation/text";
 import { requireApiRole } from "@/lib/auth/session";
 import { handle } from "@/lib/http/handler";
 import { queueRuns, workersPanel } from "@/lib/researcher/console-queries";
@@ -8,7 +9,7 @@ import { queueRuns, workersPanel } from "@/lib/researcher/console-queries";
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  dataset: z.string().min(1, "dataset must not be empty").max(64, "dataset is too long").optional(),
+  dataset: text().min(1, "dataset must not be empty").max(64, "dataset is too long").optional(),
   recent: z.coerce.number({ error: "recent must be a number" }).int("recent must be a whole number").min(0, "recent must be at least 0").max(500, "recent must be at most 500").default(50),
 });
 
