@@ -3,13 +3,17 @@
 // with docs/authorization-matrix.md (parsed here, so the document and the test cannot drift). Also: CSRF,
 // session fixation and security headers.
 import { test, expect, request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
 import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { HOME_BY_ROLE } from "../lib/auth/roles";
 import { parseMatrix, routesOnDisk } from "../lib/faults/route-inventory";
-import { staffUser } from "./support/seed";
+import { importRoot, staffUser } from "./support/seed";
+import { signIn } from "./support/sign-in";
 import { createInvitation } from "../lib/studies/invitations";
 import { setUserActive } from "../lib/users/users";
 
@@ -195,5 +199,53 @@ test("security headers on pages and API answers", async ({ request }) => {
     expect(h["referrer-policy"], path).toBe("no-referrer");
     expect(h["x-content-type-options"], path).toBe("nosniff");
     expect(h["x-powered-by"], path).toBeUndefined();
+  }
+});
+
+test("import outside the root: a researcher's folder import reads nothing outside FOCUS_IMPORT_ROOTS", async ({ page }) => {
+  test.setTimeout(120_000);
+  const tag = randomBytes(3).toString("hex");
+  const root = importRoot();
+  // A valid data set, so that only the root check can stop it; class names that a listing would show.
+  const dataset = async (dir: string) => {
+    for (const [c, cls] of ["cls-alpha", "cls-beta"].entries()) {
+      mkdirSync(join(dir, cls), { recursive: true });
+      for (let i = 0; i < 3; i++) {
+        const px = Buffer.alloc(40 * 40 * 3, 40 + 60 * c + 10 * i);
+        writeFileSync(join(dir, cls, `img${i}.png`), await sharp(px, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer());
+      }
+    }
+  };
+  const privateDir = mkdtempSync(join(tmpdir(), "focus-e2e-private-"));
+  await dataset(privateDir);
+  chmodSync(privateDir, 0o700);
+  const evil = `${root}-evil-${tag}`;
+  await dataset(evil);
+  const link = join(root, `link-${tag}`);
+  symlinkSync(privateDir, link);
+  const researcher = await staffUser("RESEARCHER");
+  await signIn(page, researcher.email, researcher.password);
+  await page.goto("/researcher");
+  const form = page.getByRole("form", { name: "Import a folder" });
+  await expect(form).toContainText(root);
+  const names: string[] = [];
+  try {
+    for (const folder of ["/etc", "/proc/self", privateDir, evil, link, `${root}/../../../etc`]) {
+      const name = `e2e-outside-${tag}-${names.length}`;
+      names.push(name);
+      await form.getByLabel("Folder path").fill(folder);
+      await form.getByLabel("Dataset name").fill(name);
+      await form.getByLabel("Positive class (folder name)").fill("cls-beta");
+      await form.getByRole("button", { name: "Import folder" }).click();
+      const alert = form.getByRole("alert");
+      await expect(alert, folder).toContainText("is not inside an import root");
+      const shown = (await alert.textContent()) ?? "";
+      for (const entry of ["cls-alpha", "cls-beta", ...readdirSync("/etc").filter((e) => e.length >= 6)]) {
+        expect(shown, `${folder}: the refusal lists ${entry}`).not.toContain(entry);
+      }
+    }
+    expect(await db().dataset.count({ where: { name: { in: names } } })).toBe(0);
+  } finally {
+    for (const p of [privateDir, evil, link]) rmSync(p, { recursive: true, force: true });
   }
 });

@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import sharp from "sharp";
-import { staffUser, studyWithInvitation } from "./support/seed";
+import { importRoot, staffUser, studyWithInvitation } from "./support/seed";
 import { db } from "../lib/db/client";
 import { buildZip, type ZipEntrySpec } from "../lib/researcher/zip-writer-for-tests";
 import { signIn } from "./support/sign-in";
@@ -50,7 +50,8 @@ async function classImages(): Promise<ZipEntrySpec[]> {
 }
 
 test.beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), "focus-e2e-images-"));
+  // Inside the app's import root (scripts/test-e2e.ts): the web app imports nothing outside it.
+  folder = await mkdtemp(join(importRoot(), "images-"));
   for (const e of await classImages()) {
     await mkdir(dirname(join(folder, e.name)), { recursive: true });
     await writeFile(join(folder, e.name), e.data!);

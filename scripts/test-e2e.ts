@@ -14,6 +14,8 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
   const port = Number(process.env.E2E_PORT ?? 3101);
   const baseURL = `http://127.0.0.1:${port}`;
   const storage = process.env.FOCUS_STORAGE_DIR ?? mkdtempSync(join(tmpdir(), "focus-e2e-storage-"));
+  // Specs that import a folder through the web app make it under the first root.
+  const importRoots = process.env.FOCUS_IMPORT_ROOTS || mkdtempSync(join(tmpdir(), "focus-e2e-imports-"));
   const appEnv = {
     FOCUS_NEXT_DIST_DIR: process.env.FOCUS_NEXT_DIST_DIR || ".next-e2e",
     DATABASE_URL: databaseUrl,
@@ -22,6 +24,7 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
     FOCUS_STORAGE_DIR: storage,
     // Small enough that the body-limit test can overrun it quickly; larger than any zip the tests upload.
     FOCUS_MAX_UPLOAD_MB: process.env.FOCUS_MAX_UPLOAD_MB ?? "16",
+    FOCUS_IMPORT_ROOTS: importRoots,
   };
   Object.assign(process.env, appEnv);
   buildIfNeeded(process.env.FOCUS_E2E_REUSE_BUILD !== "1");

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit";
 import { requireRole } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
 import { db } from "@/lib/db/client";
 import { importFolderDataset } from "@/lib/datasets/import-folder";
 import { toFormState, type FormState } from "@/lib/http/form-state";
@@ -25,9 +26,10 @@ export async function importFolderAction(_prev: FormState, form: FormData): Prom
   let datasetId: string;
   try {
     const input = folderImportFromForm(form, user.id);
-    const result = await importFolderDataset(input);
+    const result = await importFolderDataset(input, { scope: "import-roots", roots: env().FOCUS_IMPORT_ROOTS }, {
+      audit: { actorId: user.id, action: "dataset.import", details: { folder: input.folder } },
+    });
     datasetId = result.dataset.id;
-    await recordAudit(user.id, "dataset.import", datasetId, { name: result.dataset.name, folder: input.folder, skipped: result.skipped.length });
   } catch (e) {
     return failure(e);
   }

@@ -1,6 +1,7 @@
 // Researcher console home: datasets (sortable), import from a folder or a zip, and the live workers panel.
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
+import { env } from "@/lib/config/env";
 import { uploadLimitBytes } from "@/lib/datasets/zip-upload";
 import { listDatasets, queueRuns, workersPanel } from "@/lib/researcher/console-queries";
 import { EmptyState } from "../components/empty-state";
@@ -54,7 +55,7 @@ export default async function ResearcherHome() {
       <section className="space-y-3">
         <h2 className="text-lg font-medium">Import a dataset</h2>
         <div className="grid gap-4 lg:grid-cols-2">
-          <FolderImportForm />
+          <FolderImportForm roots={env().FOCUS_IMPORT_ROOTS} />
           <ZipUploadForm maxMb={Math.round(uploadLimitBytes() / 1048576)} />
         </div>
       </section>

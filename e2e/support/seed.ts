@@ -33,3 +33,10 @@ export async function studyWithInvitation(status: "DRAFT" | "OPEN" = "OPEN") {
   );
   return { study, link, coordinator };
 }
+
+/** The first of the app's FOCUS_IMPORT_ROOTS (set by scripts/test-e2e.ts): where specs put folders to import. */
+export function importRoot(): string {
+  const first = (process.env.FOCUS_IMPORT_ROOTS ?? "").split(":").find((p) => p.trim() !== "");
+  if (!first) throw new Error("FOCUS_IMPORT_ROOTS is not set: run the browser tests through npm run test:e2e");
+  return first;
+}

@@ -1,5 +1,6 @@
 // Environment variables, validated once. Every server-side entry point (app, worker, CLI) reads
 // configuration through here so a bad value fails at start-up with the variable's name.
+import { isAbsolute, resolve, sep } from "node:path";
 import { z } from "zod";
 import { DomainError } from "../errors/domain-error";
 
@@ -27,6 +28,14 @@ const envSchema = z.object({
   FOCUS_TF_BACKEND: z.enum(["gpu", "node", "wasm", "cpu"]).optional(),
   FOCUS_NATIVE_KERNELS: z.enum(["0", "1"], { message: "FOCUS_NATIVE_KERNELS must be 0 (off) or 1 (on where built)" }).optional(),
   FOCUS_THREADS: focusThreadsSchema,
+  // Server folders researchers may import from in the web app; none = upload only (the CLI reads any path).
+  FOCUS_IMPORT_ROOTS: z
+    .string()
+    .default("")
+    .transform((raw) => raw.split(":").map((p) => p.trim()).filter((p) => p !== ""))
+    .refine((roots) => roots.every((p) => isAbsolute(p)), "FOCUS_IMPORT_ROOTS must list absolute paths separated by ':'")
+    .refine((roots) => roots.every((p) => resolve(p) !== sep), "FOCUS_IMPORT_ROOTS must not contain / (it would admit every folder)")
+    .transform((roots) => roots.map((p) => resolve(p))),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,6 +14,7 @@ import { importFolderDataset } from "./import-folder";
 import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+const ANY_PATH = { scope: "any-path" } as const;
 const BRAIN_MRI = "/work/shared/data/brain-mri";
 
 let root: string;
@@ -51,7 +52,7 @@ after(async () => {
 describe("importFolderDataset", () => {
   test("imports the good files, reports the corrupt, duplicate and non-image ones without failing", async () => {
     const name = unique("tiny-folder");
-    const result = await importFolderDataset({ folder: root, name, positive: "melanoma", modality: "SKIN", size: 32, splitSeed: 3 });
+    const result = await importFolderDataset({ folder: root, name, positive: "melanoma", modality: "SKIN", size: 32, splitSeed: 3 }, ANY_PATH);
     const { dataset } = result;
     assert.deepEqual(dataset.classNames, ["benign", "melanoma"]);
     assert.equal(dataset.modality, "SKIN");
@@ -83,7 +84,7 @@ describe("importFolderDataset", () => {
     assert.equal(rgb.length, 32 * 32 * 3);
     assert.deepEqual([m1.width, m1.height], [32, 32]);
 
-    await assert.rejects(importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }), (e: unknown) => isDomainError(e, "conflict"));
+    await assert.rejects(importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }, ANY_PATH), (e: unknown) => isDomainError(e, "conflict"));
   });
 
   test("a class without two usable images is refused before anything is stored", async () => {
@@ -94,7 +95,7 @@ describe("importFolderDataset", () => {
       for (let i = 0; i < 3; i++) await writeFile(join(sparse, "no", `n${i}.png`), await png(i, [10, 10, 10]));
       await writeFile(join(sparse, "yes", "y0.png"), await png(0, [200, 10, 10]));
       const name = unique("sparse");
-      await assert.rejects(importFolderDataset({ folder: sparse, name, positive: "yes", size: 32 }), /"yes" has 1 usable image/);
+      await assert.rejects(importFolderDataset({ folder: sparse, name, positive: "yes", size: 32 }, ANY_PATH), /"yes" has 1 usable image/);
       assert.equal(await db().dataset.findUnique({ where: { name } }), null);
     } finally {
       await rm(sparse, { recursive: true, force: true });
@@ -102,12 +103,12 @@ describe("importFolderDataset", () => {
   });
 
   test("a wrong layout or an unknown positive class is a clear error", async () => {
-    await assert.rejects(importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }), (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing");
-    await assert.rejects(importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }), /Positive class "nevus"/);
+    await assert.rejects(importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }, ANY_PATH), (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing");
+    await assert.rejects(importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }, ANY_PATH), /Positive class "nevus"/);
   });
 
   test("brain MRI (155 yes / 98 no): counts and a stratified 80/20 split", { skip: existsSync(BRAIN_MRI) ? false : `${BRAIN_MRI} not present` }, async () => {
-    const result = await importFolderDataset({ folder: BRAIN_MRI, name: unique("brain-mri"), positive: "yes", modality: "MRI", size: 48, splitSeed: 42 });
+    const result = await importFolderDataset({ folder: BRAIN_MRI, name: unique("brain-mri"), positive: "yes", modality: "MRI", size: 48, splitSeed: 42 }, ANY_PATH);
     const skippedIn = (cls: string) => result.skipped.filter((s) => s.path.startsWith(`${cls}/`)).length;
     const images = await db().image.findMany({ where: { datasetId: result.dataset.id }, select: { label: true, split: true } });
     const yes = images.filter((i) => i.label === 1);

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { putBytes } from "@/lib/storage/content-store";
 import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { stratifiedSplit } from "@/lib/ml/data/split";
+import { recordAudit } from "@/lib/audit/audit";
 
 export interface ImportSkip {
   path: string;
@@ -113,8 +114,18 @@ function isUniqueViolation(e: unknown): boolean {
   return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 }
 
-/** Creates the Dataset and all its Image rows atomically; files must already be stored. */
-export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[], skipped: ImportSkip[]): Promise<Dataset> {
+/** The audit event of an import, written in the transaction that creates the data set (subject: its id). */
+export interface DatasetAudit {
+  actorId: string;
+  action: string;
+  details: Record<string, Prisma.InputJsonValue>;
+}
+
+/**
+ * Creates the Dataset (with its source and import report), all its Image rows and its audit event in one
+ * transaction; files must already be stored.
+ */
+export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[], skipped: ImportSkip[], audit?: DatasetAudit): Promise<Dataset> {
   const splits = assignSplits(images, meta.splitSeed);
   try {
     return await db().$transaction(async (tx) => {
@@ -137,6 +148,9 @@ export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[]
         await tx.image.createMany({
           data: images.slice(start, start + 1000).map((im, j) => ({ ...im, datasetId: dataset.id, split: splits[start + j] })),
         });
+      }
+      if (audit) {
+        await recordAudit(audit.actorId, audit.action, dataset.id, { name: dataset.name, skipped: skipped.length, ...audit.details }, tx);
       }
       return dataset;
     }, { timeout: 120_000 });

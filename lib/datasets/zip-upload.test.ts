@@ -10,6 +10,8 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { buildZip, type ZipEntrySpec } from "@/lib/researcher/zip-writer-for-tests";
+import { createStaffUser } from "@/lib/users/users";
+import { createDatasetRows } from "./persist-dataset";
 import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, type ZipLimits } from "./zip-upload";
 import { isDomainError, type DomainError } from "@/lib/errors/domain-error";
 
@@ -175,6 +177,34 @@ describe("importZipDataset", () => {
     // The upload folder is gone; the stored images are regular content-addressed files.
     assert.deepEqual(await tree(join(storage, "tmp")), before);
     for (const im of dataset.images) assert.ok((await stat(join(storage, im.fileKey))).isFile());
+  });
+
+  test("source, report and audit event are written with the rows: one event, subject the dataset", async () => {
+    const name = uniqueName("zip-audited");
+    const actor = await createStaffUser({ email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" }, null);
+    const zip = buildZip([...(await classEntries("")), { name: "benign/notes.txt", data: Buffer.from("x") }]);
+    const result = await importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32, fileName: "audited.zip" }, defaultZipLimits(), { actorId: actor.id });
+    const events = await db().auditEvent.findMany({ where: { actorId: actor.id } });
+    assert.deepEqual(events.map((e) => [e.action, e.subject]), [["dataset.upload", result.dataset.id]]);
+    assert.deepEqual(events[0].details, { name, skipped: 1, fileName: "audited.zip", bytes: zip.length });
+    assert.equal(result.dataset.source, "upload:audited.zip");
+  });
+
+  test("when the audit event cannot be written, neither is the dataset", async () => {
+    const name = uniqueName("rows-rollback");
+    const actor = await createStaffUser({ email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" }, null);
+    const meta = { name, modality: "OTHER" as const, classNames: ["a", "b"] as [string, string], imageSize: 32, hasMasks: false, splitSeed: 1, source: "test" };
+    // jsonb cannot hold U+0000 either (22P05): the last statement of the transaction fails.
+    await assert.rejects(createDatasetRows(meta, [], [], { actorId: actor.id, action: "dataset.import", details: { note: "\u0000" } }));
+    assert.equal(await db().dataset.findUnique({ where: { name } }), null);
+    assert.equal(await db().auditEvent.count({ where: { actorId: actor.id } }), 0);
+  });
+
+  test("a NUL in the file name (a%00b.zip) is refused before anything is saved", async () => {
+    const name = uniqueName("zip-nul");
+    const zip = buildZip(await classEntries(""));
+    await assert.rejects(importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32, fileName: "a\u0000b.zip" }), /NUL/);
+    assert.equal(await db().dataset.findUnique({ where: { name } }), null);
   });
 });
 

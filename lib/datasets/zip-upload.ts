@@ -12,8 +12,8 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import yauzl from "yauzl";
 import { z } from "zod";
-import { db, Prisma } from "@/lib/db/client";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";
+import { text } from "@/lib/validation/text";
 import { storageRoot } from "@/lib/storage/content-store";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/formats";
 import { importFolderInputSchema } from "./dataset-inputs";
@@ -316,7 +316,7 @@ export async function findDatasetRoot(dir: string, maxDepth = 3): Promise<string
 
 export const zipImportInputSchema = importFolderInputSchema.omit({ folder: true }).extend({
   /** The uploaded file's name, kept as the dataset's source. */
-  fileName: z.string().trim().min(1, "fileName is required").max(255, "fileName must be at most 255 characters").default("upload.zip"),
+  fileName: text().trim().min(1, "fileName is required").max(255, "fileName must be at most 255 characters").default("upload.zip"),
 });
 export type ZipImportInput = z.input<typeof zipImportInputSchema>;
 
@@ -334,6 +334,7 @@ export async function importZipDataset(
   body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
   input: ZipImportInput,
   limits: ZipLimits = defaultZipLimits(),
+  audit?: { actorId: string },
 ): Promise<ZipImportResult> {
   const opts = zipImportInputSchema.parse(input);
   const workspace = await createUploadWorkspace();
@@ -342,14 +343,13 @@ export async function importZipDataset(
     const plan = await extractZip(workspace.zipPath, workspace.extractDir, limits);
     const root = await findDatasetRoot(workspace.extractDir);
     const { fileName, ...folderInput } = opts;
-    const result = await importFolderDataset({ ...folderInput, folder: root });
-    const skipped = [...plan.skipped, ...result.skipped];
-    // The importer recorded the temporary folder as the source and knows nothing of unextracted entries.
-    const dataset = await db().dataset.update({
-      where: { id: result.dataset.id },
-      data: { source: `upload:${fileName}`, importReport: skipped as unknown as Prisma.InputJsonValue },
+    // The folder is this upload's own temporary one; source, report and audit go in with the rows, at once.
+    const result = await importFolderDataset({ ...folderInput, folder: root }, { scope: "any-path" }, {
+      source: `upload:${fileName}`,
+      priorSkips: plan.skipped,
+      audit: audit && { actorId: audit.actorId, action: "dataset.upload", details: { fileName, bytes: uploadBytes } },
     });
-    return { ...result, dataset, skipped, zipSkipped: plan.skipped, uploadBytes };
+    return { ...result, zipSkipped: plan.skipped, uploadBytes };
   } finally {
     await workspace.remove();
   }

@@ -19,7 +19,9 @@ export function registerDatasetImport(program: Command): void {
     .option("--json", "print the dataset as JSON")
     .action(async (folder: string, o: { name: string; positive: string; modality: Modality; size: number; seed: number; json?: boolean }) => {
       await withDatabase(async () => {
-        const result = await importFolderDataset({ folder, name: o.name, positive: o.positive, modality: o.modality, size: o.size, splitSeed: o.seed });
+        // Whoever runs the CLI has a shell and reads these files anyway: no import roots here.
+        const input = { folder, name: o.name, positive: o.positive, modality: o.modality, size: o.size, splitSeed: o.seed };
+        const result = await importFolderDataset(input, { scope: "any-path" });
         const counts = await splitCounts(result.dataset.id);
         if (o.json) {
           console.log(JSON.stringify({ id: result.dataset.id, name: result.dataset.name, classNames: result.dataset.classNames, counts, skipped: result.skipped, warnings: result.warnings }, null, 2));

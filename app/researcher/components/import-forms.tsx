@@ -7,6 +7,7 @@ import { useRouter } from "next/navigation";
 import { importFolderAction, type FormState } from "../actions";
 import { MODALITY_LABEL } from "../format";
 import { FieldError, FormMessage, inputClass } from "./field-error";
+import { IMPORT_ROOTS_HINT } from "@/lib/datasets/import-roots-hint";
 
 const initial: FormState = { ok: false, message: "" };
 
@@ -39,8 +40,19 @@ function CommonFields({ errors, prefix }: { errors?: Record<string, string>; pre
   );
 }
 
-export function FolderImportForm() {
+/** `roots`: FOCUS_IMPORT_ROOTS; the server refuses every folder outside them, and everything when there are none. */
+export function FolderImportForm({ roots }: { roots: readonly string[] }) {
   const [state, action, pending] = useActionState(importFolderAction, initial);
+  if (roots.length === 0) {
+    return (
+      <section aria-label="Import a folder" className="grid gap-2 rounded-lg border border-slate-200 bg-white p-4">
+        <h3 className="font-medium">From a folder on the server</h3>
+        <p className="text-sm text-slate-700" data-testid="folder-import-off">
+          Importing a folder from the server is off. {IMPORT_ROOTS_HINT} Meanwhile, upload the data set as a zip.
+        </p>
+      </section>
+    );
+  }
   return (
     <form
       noValidate
@@ -53,10 +65,11 @@ export function FolderImportForm() {
       }}
     >
       <h3 className="font-medium">From a folder on the server</h3>
-      <p className="text-xs text-slate-600">Layout: <code>folder/&lt;class&gt;/*.png|jpg</code> with exactly two class folders, optional <code>folder/masks/</code> with lesion masks named like the images.</p>
+      <p className="text-xs text-slate-600">Layout: <code>folder/&lt;class&gt;/*.png|jpg</code> with exactly two class folders, optional <code>folder/masks/</code> with lesion masks named like the images. Only folders under{" "}
+        {roots.map((r, i) => <span key={r}>{i > 0 ? ", " : ""}<code>{r}</code></span>)} can be imported.</p>
       <label className="text-sm font-medium" htmlFor="folder-path">
         Folder path
-        <input id="folder-path" name="folder" required placeholder="/data/isic2017" className={inputClass} aria-invalid={!!state.fieldErrors?.folder} />
+        <input id="folder-path" name="folder" required placeholder={`${roots[0]}/isic2017`} className={inputClass} aria-invalid={!!state.fieldErrors?.folder} />
         <FieldError error={state.fieldErrors?.folder} />
       </label>
       <CommonFields errors={state.fieldErrors} prefix="folder" />

@@ -8,7 +8,6 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { parseInput } from "@/lib/errors/field-errors";
 import { handle } from "@/lib/http/handler";
 import { zipUploadQuerySchema } from "@/lib/researcher/console-inputs";
-import { recordAudit } from "@/lib/audit/audit";
 
 export const dynamic = "force-dynamic";
 
@@ -27,8 +26,8 @@ export function POST(req: Request) {
       throw new DomainError("too-large", `The upload is larger than the limit of ${Math.round(limits.maxUploadBytes / 1048576)} MB (FOCUS_MAX_UPLOAD_MB).`);
     }
     if (!req.body) throw DomainError.invalid("The upload is empty: choose a .zip file.");
-    const result = await importZipDataset(req.body, { ...q, createdById: user.id }, limits);
-    await recordAudit(user.id, "dataset.upload", result.dataset.id, { name: result.dataset.name, fileName: q.fileName ?? "upload.zip", bytes: result.uploadBytes });
+    // The audit event is written in the transaction that creates the dataset.
+    const result = await importZipDataset(req.body, { ...q, createdById: user.id }, limits, { actorId: user.id });
     return NextResponse.json(
       { datasetId: result.dataset.id, name: result.dataset.name, skipped: result.skipped, warnings: result.warnings, classes: result.classes },
       { status: 201 },
