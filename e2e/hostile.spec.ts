@@ -5,6 +5,8 @@ import fc from "fast-check";
 import { db } from "../lib/db/client";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { answerInputSchema, draftInputSchema } from "../lib/studies/reader-survey";
+import sharp from "sharp";
+import { buildZip } from "../lib/researcher/zip-writer-for-tests";
 import { staffUser } from "./support/seed";
 
 const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3101";
@@ -67,4 +69,44 @@ test("random bodies to the reader and admin write routes: 4xx for invalid ones, 
   expect(await counts()).toEqual(before);
   await reader.dispose();
   await adminCtx.dispose();
+});
+
+test("a NUL character in a text field is a 400 that saves nothing, never a 500", async () => {
+  test.setTimeout(120_000);
+  const f = await createStudyFixture({ cases: 2, arms: 2 });
+  const reader = await signedIn("invitation", { token: new URL((await f.inviteReader()).link).pathname.split("/").pop()! });
+  const adminCtx = await signedIn("staff", await staffUser("ADMIN"));
+  const researcher = await signedIn("staff", await staffUser("RESEARCHER"));
+  await reader.get(`/surveys/${f.studyId}/case/1`);
+  const before = await counts();
+  const nul = "before\u0000after";
+  const json = (data: unknown) => ({ data: JSON.stringify(data), headers: { "content-type": "application/json" } });
+
+  expect((await reader.put(`/api/surveys/${f.studyId}/cases/1/draft`, json({ slot: "A", rationale: nul }))).status()).toBe(400);
+  expect((await reader.post(`/api/surveys/${f.studyId}/cases/1/answer`, json({ slot: "A", rationale: nul }))).status()).toBe(400);
+  const user = { email: `nul-${Date.now()}@e2e.test`, role: "RESEARCHER", password: "a-long-enough-password-1" };
+  expect((await adminCtx.post("/api/admin/users", json({ ...user, name: nul }))).status()).toBe(400);
+  expect((await researcher.get(`/api/researcher/queue?dataset=${encodeURIComponent(nul)}`)).status()).toBe(400);
+  expect(await counts()).toEqual(before);
+
+  // The upload that used to answer 500 "nothing was saved" while leaving its dataset row behind.
+  const entries = [];
+  for (const [label, cls] of ["benign", "malignant"].entries()) {
+    for (let i = 0; i < 3; i++) {
+      const px = Buffer.alloc(40 * 40 * 3, 30 + 90 * label + 20 * i);
+      entries.push({ name: `${cls}/${i}.png`, data: await sharp(px, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer() });
+    }
+  }
+  const zip = buildZip(entries);
+  const name = `e2e-nul-${Date.now().toString(36)}`;
+  for (const query of [`fileName=a%00b.zip&name=${name}`, `fileName=a.zip&name=${name}%00`]) {
+    const res = await researcher.post(`/api/researcher/datasets/upload?${query}&positive=malignant&size=32`, {
+      data: zip,
+      headers: { "content-type": "application/zip" },
+    });
+    expect(res.status(), query).toBe(400);
+    expect(await res.text(), query).toContain("NUL");
+  }
+  expect(await db().dataset.count({ where: { name: { startsWith: name } } })).toBe(0);
+  for (const ctx of [reader, adminCtx, researcher]) await ctx.dispose();
 });
