@@ -28,9 +28,10 @@ export default tseslint.config(
   },
   {
     // PostgreSQL cannot store NUL in text; lib/validation/text.ts is the one text schema that refuses it.
-    // Environment variables cannot hold NUL, so configuration may use z.string() directly.
+    // Environment variables cannot hold NUL, so configuration may use z.string() directly, and so may the
+    // parser of npm's own audit report.
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["lib/validation/text.ts", "lib/config/**", "lib/mail/mail-config.ts", "**/*.test.ts", "e2e/**"],
+    ignores: ["lib/validation/text.ts", "lib/config/**", "lib/mail/mail-config.ts", "scripts/audit.ts", "**/*.test.ts", "e2e/**"],
     rules: {
       "no-restricted-syntax": [
         "error",
