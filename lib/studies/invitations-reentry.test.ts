@@ -1,11 +1,16 @@
 // Coming back into one's own invitation: the coordinator's re-entry link and the emailed sign-in link sign in
 // to that invitation only, keep identity and answers, can be revoked, and are audited.
-import { test, describe, after } from "node:test";
+import { test, describe, before, after } from "node:test";
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { db, disconnectDb } from "../db/client";
 import { createStudyFixture } from "../testing/study-fixture";
-import { issueReentryLink, revokeReentryLinks, claimReentryToken } from "./invitations-reentry";
+import {
+  issueReentryLink, revokeReentryLinks, claimReentryToken, requestEmailSignInLinks, EMAIL_LINKS_PER_WINDOW,
+} from "./invitations-reentry";
+import { createInvitation } from "./invitations";
 import { revokeInvitation } from "./invitations";
 import { saveDraft } from "./reader-survey";
 import { signInWithReentry } from "../auth/credentials";
@@ -13,7 +18,34 @@ import { signInWithReentry } from "../auth/credentials";
 const tokenOf = (link: string) => link.split("/").pop()!;
 const ip = () => `10.8.${randomBytes(1)[0]}.${randomBytes(1)[0]}-${randomBytes(2).toString("hex")}`;
 
-after(() => disconnectDb());
+const received: { rcptTo: string[]; raw: string }[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  logger: false,
+  onData(stream, session, callback) {
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => {
+      received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+      callback();
+    });
+  },
+});
+before(() => new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r)));
+after(async () => {
+  delete process.env.FOCUS_SMTP_URL;
+  await new Promise<void>((r) => smtp.close(() => r()));
+  await disconnectDb();
+});
+
+/** The /reenter links in the last message to `address` (quoted-printable soft breaks undone). */
+function linksMailedTo(address: string): string[] {
+  const mail = received.filter((m) => m.rcptTo.includes(address)).at(-1);
+  if (!mail) return [];
+  const text = mail.raw.replace(/=\r?\n/g, "");
+  return [...new Set([...text.matchAll(/https?:\/\/[^\s"<>]+\/reenter\/[A-Za-z0-9_-]{43}/g)].map((m) => m[0]))];
+}
 
 describe("re-entry link", () => {
   test("signs in to its invitation again and again, without touching identity or answers", async () => {
@@ -62,5 +94,54 @@ describe("re-entry link", () => {
     const { link } = await issueReentryLink(f.studyId, r.invitationId, f.ownerId);
     await db().user.update({ where: { id: r.readerId }, data: { active: false } });
     assert.equal((await claimReentryToken(tokenOf(link))).ok, false);
+  });
+});
+
+describe("emailed sign-in link", () => {
+  test("one single-use link per live invitation of the address, to that address only", async () => {
+    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    const a = await createStudyFixture({ cases: 1, arms: 2 });
+    const b = await createStudyFixture({ cases: 1, arms: 2 });
+    const address = `mailed-${randomBytes(4).toString("hex")}@clinic.test`;
+    const inA = await createInvitation(a.studyId, { email: address, name: "Mailed Reader", specialty: "OTHER" }, a.ownerId);
+    const inB = await createInvitation(b.studyId, { email: address, name: "Mailed Reader", specialty: "OTHER" }, b.ownerId);
+    const out = await requestEmailSignInLinks(address.toUpperCase());
+    assert.equal(out.links, 2);
+    assert.equal(out.mail?.sent, true);
+    const links = linksMailedTo(address);
+    assert.equal(links.length, 2);
+    const sessions = [];
+    for (const link of links) {
+      const s = await signInWithReentry(tokenOf(link), ip());
+      assert.ok(s.ok);
+      sessions.push([s.user.invitationId, s.studyId]);
+      assert.deepEqual(await signInWithReentry(tokenOf(link), ip()), { ok: false, reason: "used" }, "an emailed link works once");
+    }
+    assert.deepEqual(sessions.sort(), [[inA.invitation.id, a.studyId], [inB.invitation.id, b.studyId]].sort());
+    const audited = await db().auditEvent.count({ where: { action: "invitation.reentry.email", subject: { in: [inA.invitation.id, inB.invitation.id] } } });
+    assert.equal(audited, 2);
+  });
+
+  test("unknown, staff, revoked and over-asked addresses get no link; mail off sends nothing", async () => {
+    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    const before = received.length;
+    assert.equal((await requestEmailSignInLinks(`nobody-${randomBytes(4).toString("hex")}@clinic.test`)).links, 0);
+    const f = await createStudyFixture({ cases: 1, arms: 2 });
+    const owner = await db().user.findUniqueOrThrow({ where: { id: f.ownerId } });
+    assert.equal((await requestEmailSignInLinks(owner.email)).links, 0);
+    const r = await f.inviteReader();
+    const { email } = await db().user.findUniqueOrThrow({ where: { id: r.readerId } });
+    for (let i = 0; i < EMAIL_LINKS_PER_WINDOW; i++) assert.equal((await requestEmailSignInLinks(email)).links, 1);
+    assert.equal((await requestEmailSignInLinks(email)).links, 0, "at most a few links per invitation in the window");
+    const revoked = await f.inviteReader();
+    await revokeInvitation(revoked.invitationId, f.ownerId);
+    const revokedEmail = (await db().user.findUniqueOrThrow({ where: { id: revoked.readerId } })).email;
+    assert.equal((await requestEmailSignInLinks(revokedEmail)).links, 0, "a revoked invitation gets no link");
+    const r2 = await f.inviteReader();
+    const second = await db().user.findUniqueOrThrow({ where: { id: r2.readerId } });
+    delete process.env.FOCUS_SMTP_URL;
+    assert.deepEqual(await requestEmailSignInLinks(second.email), { links: 0, mail: null });
+    assert.equal(received.length - before, EMAIL_LINKS_PER_WINDOW);
+    await assert.rejects(requestEmailSignInLinks("not an email"), /valid email/);
   });
 });
