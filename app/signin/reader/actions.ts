@@ -1,20 +1,18 @@
 "use server";
 import { requestEmailSignInLinks } from "@/lib/studies/invitations-reentry";
 import { emailSchema } from "@/lib/users/user-input";
+import type { FormState } from "@/lib/http/form-state";
 
-export interface SignInLinkState {
-  sent: boolean;
-  message: string;
-}
-
-export async function requestSignInLinkAction(_prev: SignInLinkState, form: FormData): Promise<SignInLinkState> {
+export async function requestSignInLinkAction(_prev: FormState, form: FormData): Promise<FormState> {
   const email = emailSchema.safeParse(form.get("email"));
-  if (!email.success) return { sent: false, message: "Enter the email address your invitation was sent to." };
+  if (!email.success) {
+    return { ok: false, message: "Enter the email address your invitation was sent to.", fieldErrors: { email: "Enter a valid email address" } };
+  }
   // Not awaited, and the same answer either way: neither the text nor the time taken tells whether the
   // address is invited anywhere.
   void requestEmailSignInLinks(email.data).catch((e: unknown) => console.error("sign-in link request:", e));
   return {
-    sent: true,
+    ok: true,
     message: "If this address has an invitation, a sign-in link is on its way. Each link works once, for 30 minutes.",
   };
 }
