@@ -6,7 +6,12 @@ import { createStudyFixture } from "../lib/testing/study-fixture";
 import { db } from "../lib/db/client";
 import { signIn } from "./support/sign-in";
 
-async function copyReentryLink(browser: Browser, ownerEmail: string, studyId: string, readerName: string): Promise<string> {
+async function copyReentryLink(
+  browser: Browser,
+  ownerEmail: string,
+  studyId: string,
+  readerName: string,
+): Promise<string> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, ownerEmail, "fixture-password");
@@ -25,15 +30,28 @@ async function expectStudyWithWork(page: Page, studyId: string) {
   await expect(page.getByRole("textbox", { name: /Rationale/ })).toHaveValue("a draft I want back");
 }
 
-test("after sign-out and in a fresh browser, the re-entry link brings the reader back to answers and drafts", async ({ page, browser }) => {
+test("after sign-out and in a fresh browser, the re-entry link brings the reader back to answers and drafts", async ({
+  page,
+  browser,
+}) => {
   const f = await createStudyFixture({ cases: 2, arms: 2 });
   const reader = await f.inviteReader("Returning Reader");
   const owner = await db().user.findUniqueOrThrow({ where: { id: f.ownerId }, select: { email: true } });
 
   await page.goto(reader.link);
   await expect(page).toHaveURL(/\/surveys$/);
-  expect((await page.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "first answer here" } })).status()).toBe(200);
-  expect((await page.request.put(`/api/surveys/${f.studyId}/cases/2/draft`, { data: { rationale: "a draft I want back" } })).status()).toBe(200);
+  expect(
+    (
+      await page.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, {
+        data: { slot: "A", rationale: "first answer here" },
+      })
+    ).status(),
+  ).toBe(200);
+  expect(
+    (
+      await page.request.put(`/api/surveys/${f.studyId}/cases/2/draft`, { data: { rationale: "a draft I want back" } })
+    ).status(),
+  ).toBe(200);
 
   // Sign-out asks first and says how to come back; "Stay signed in" keeps the session.
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -62,7 +80,10 @@ test("after sign-out and in a fresh browser, the re-entry link brings the reader
   await other.goto(link);
   await expectStudyWithWork(other, f.studyId);
   await fresh.close();
-  const readers = await db().invitation.findMany({ where: { studyId: f.studyId }, select: { readerId: true, status: true } });
+  const readers = await db().invitation.findMany({
+    where: { studyId: f.studyId },
+    select: { readerId: true, status: true },
+  });
   expect(readers).toEqual([{ readerId: reader.readerId, status: "ACCEPTED" }]);
   expect(await db().response.count({ where: { readerId: reader.readerId, submittedAt: { not: null } } })).toBe(1);
 
@@ -70,11 +91,20 @@ test("after sign-out and in a fresh browser, the re-entry link brings the reader
   await page.context().clearCookies();
   await page.getByRole("radio", { name: /Model A/ }).check();
   await page.getByRole("button", { name: "Submit answer" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "re-entry link from your study coordinator" }).first()).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "re-entry link from your study coordinator" }).first(),
+  ).toBeVisible();
 
   // Revoked by the coordinator: the link stops working, and the page says it was withdrawn.
-  const audits = await db().auditEvent.findMany({ where: { subject: reader.invitationId, action: { startsWith: "invitation.reentry" } }, select: { action: true } });
-  expect(audits.map((a) => a.action).sort()).toEqual(["invitation.reentry.issue", "invitation.reentry.use", "invitation.reentry.use"]);
+  const audits = await db().auditEvent.findMany({
+    where: { subject: reader.invitationId, action: { startsWith: "invitation.reentry" } },
+    select: { action: true },
+  });
+  expect(audits.map((a) => a.action).sort()).toEqual([
+    "invitation.reentry.issue",
+    "invitation.reentry.use",
+    "invitation.reentry.use",
+  ]);
   const coordinator = await browser.newContext();
   const cpage = await coordinator.newPage();
   await signIn(cpage, owner.email, "fixture-password");
@@ -90,7 +120,9 @@ test("after sign-out and in a fresh browser, the re-entry link brings the reader
   await latePage.goto(link);
   await expect(latePage.getByRole("alert").filter({ hasText: "withdrawn by the study coordinator" })).toBeVisible();
   await late.close();
-  expect(await db().auditEvent.count({ where: { subject: reader.invitationId, action: "invitation.reentry.revoke" } })).toBe(1);
+  expect(
+    await db().auditEvent.count({ where: { subject: reader.invitationId, action: "invitation.reentry.revoke" } }),
+  ).toBe(1);
 });
 
 test("re-inviting an email that has an invitation shows it, and re-issuing asks first", async ({ page }) => {

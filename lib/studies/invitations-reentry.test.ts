@@ -8,7 +8,11 @@ import { randomBytes } from "node:crypto";
 import { db, disconnectDb } from "../db/client";
 import { createStudyFixture } from "../testing/study-fixture";
 import {
-  issueReentryLink, revokeReentryLinks, claimReentryToken, requestEmailSignInLinks, EMAIL_LINKS_PER_WINDOW,
+  issueReentryLink,
+  revokeReentryLinks,
+  claimReentryToken,
+  requestEmailSignInLinks,
+  EMAIL_LINKS_PER_WINDOW,
 } from "./invitations-reentry";
 import { createInvitation } from "./invitations";
 import { revokeInvitation } from "./invitations";
@@ -27,7 +31,10 @@ const smtp = new SMTPServer({
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
     stream.on("end", () => {
-      received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        raw: Buffer.concat(chunks).toString("utf8"),
+      });
       callback();
     });
   },
@@ -56,12 +63,21 @@ describe("re-entry link", () => {
     for (let i = 0; i < 2; i++) {
       const s = await signInWithReentry(tokenOf(link), ip());
       assert.ok(s.ok, JSON.stringify(s));
-      assert.deepEqual([s.user.id, s.user.invitationId, s.studyId, s.user.name], [r.readerId, r.invitationId, f.studyId, "Comes Back"]);
+      assert.deepEqual(
+        [s.user.id, s.user.invitationId, s.studyId, s.user.name],
+        [r.readerId, r.invitationId, f.studyId, "Comes Back"],
+      );
     }
     const draft = await db().response.findFirstOrThrow({ where: { readerId: r.readerId } });
     assert.equal(draft.draftRationale, "kept across devices");
-    const actions = (await db().auditEvent.findMany({ where: { subject: r.invitationId }, select: { action: true } })).map((a) => a.action);
-    assert.deepEqual(actions.filter((a) => a.startsWith("invitation.reentry")).sort(), ["invitation.reentry.issue", "invitation.reentry.use", "invitation.reentry.use"]);
+    const actions = (
+      await db().auditEvent.findMany({ where: { subject: r.invitationId }, select: { action: true } })
+    ).map((a) => a.action);
+    assert.deepEqual(actions.filter((a) => a.startsWith("invitation.reentry")).sort(), [
+      "invitation.reentry.issue",
+      "invitation.reentry.use",
+      "invitation.reentry.use",
+    ]);
   });
 
   test("a new link replaces the old; revoking, or revoking the invitation, stops it", async () => {
@@ -103,8 +119,16 @@ describe("emailed sign-in link", () => {
     const a = await createStudyFixture({ cases: 1, arms: 2 });
     const b = await createStudyFixture({ cases: 1, arms: 2 });
     const address = `mailed-${randomBytes(4).toString("hex")}@clinic.test`;
-    const inA = await createInvitation(a.studyId, { email: address, name: "Mailed Reader", specialty: "OTHER" }, a.ownerId);
-    const inB = await createInvitation(b.studyId, { email: address, name: "Mailed Reader", specialty: "OTHER" }, b.ownerId);
+    const inA = await createInvitation(
+      a.studyId,
+      { email: address, name: "Mailed Reader", specialty: "OTHER" },
+      a.ownerId,
+    );
+    const inB = await createInvitation(
+      b.studyId,
+      { email: address, name: "Mailed Reader", specialty: "OTHER" },
+      b.ownerId,
+    );
     const out = await requestEmailSignInLinks(address.toUpperCase());
     assert.equal(out.links, 2);
     assert.equal(out.mail?.sent, true);
@@ -115,10 +139,22 @@ describe("emailed sign-in link", () => {
       const s = await signInWithReentry(tokenOf(link), ip());
       assert.ok(s.ok);
       sessions.push([s.user.invitationId, s.studyId]);
-      assert.deepEqual(await signInWithReentry(tokenOf(link), ip()), { ok: false, reason: "used" }, "an emailed link works once");
+      assert.deepEqual(
+        await signInWithReentry(tokenOf(link), ip()),
+        { ok: false, reason: "used" },
+        "an emailed link works once",
+      );
     }
-    assert.deepEqual(sessions.sort(), [[inA.invitation.id, a.studyId], [inB.invitation.id, b.studyId]].sort());
-    const audited = await db().auditEvent.count({ where: { action: "invitation.reentry.email", subject: { in: [inA.invitation.id, inB.invitation.id] } } });
+    assert.deepEqual(
+      sessions.sort(),
+      [
+        [inA.invitation.id, a.studyId],
+        [inB.invitation.id, b.studyId],
+      ].sort(),
+    );
+    const audited = await db().auditEvent.count({
+      where: { action: "invitation.reentry.email", subject: { in: [inA.invitation.id, inB.invitation.id] } },
+    });
     assert.equal(audited, 2);
   });
 

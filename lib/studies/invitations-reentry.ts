@@ -22,7 +22,10 @@ export function reentryLink(token: string, baseUrl = process.env.NEXTAUTH_URL ??
 }
 
 async function liveInvitationOfStudy(studyId: string, invitationId: string) {
-  const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true, status: true } });
+  const inv = await db().invitation.findUnique({
+    where: { id: invitationId },
+    select: { studyId: true, status: true },
+  });
   if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
   if (inv.status === "REVOKED") throw DomainError.conflict("This invitation was revoked; it has no re-entry link.");
 }
@@ -38,7 +41,9 @@ export async function issueReentryLink(studyId: string, invitationId: string, ac
       where: { invitationId, kind: "COORDINATOR_LINK", revokedAt: null },
       data: { revokedAt: now },
     });
-    await tx.reentryToken.create({ data: { invitationId, kind: "COORDINATOR_LINK", tokenHash, expiresAt, createdById: actorId } });
+    await tx.reentryToken.create({
+      data: { invitationId, kind: "COORDINATOR_LINK", tokenHash, expiresAt, createdById: actorId },
+    });
     await recordAudit(actorId, "invitation.reentry.issue", invitationId, { studyId }, tx);
   });
   return { link: reentryLink(token), expiresAt };
@@ -58,7 +63,10 @@ export async function revokeReentryLinks(studyId: string, invitationId: string, 
 }
 
 /** Per invitation: when its live re-entry link (if any) was issued and until when it works. */
-export async function liveReentryLinks(studyId: string, now = new Date()): Promise<Map<string, { issuedAt: Date; expiresAt: Date }>> {
+export async function liveReentryLinks(
+  studyId: string,
+  now = new Date(),
+): Promise<Map<string, { issuedAt: Date; expiresAt: Date }>> {
   const rows = await db().reentryToken.findMany({
     where: { kind: "COORDINATOR_LINK", revokedAt: null, expiresAt: { gt: now }, invitation: { studyId } },
     select: { invitationId: true, createdAt: true, expiresAt: true },
@@ -89,7 +97,14 @@ export async function claimReentryToken(token: string, now = new Date()): Promis
     });
     const row = await tx.reentryToken.findUnique({
       where: { tokenHash },
-      select: { id: true, kind: true, expiresAt: true, usedAt: true, revokedAt: true, invitation: { select: { id: true, studyId: true, readerId: true, status: true, usedAt: true } } },
+      select: {
+        id: true,
+        kind: true,
+        expiresAt: true,
+        usedAt: true,
+        revokedAt: true,
+        invitation: { select: { id: true, studyId: true, readerId: true, status: true, usedAt: true } },
+      },
     });
     if (!row) return { ok: false, reason: "invalid" } as const;
     if (claimed.count !== 1) {
@@ -102,7 +117,10 @@ export async function claimReentryToken(token: string, now = new Date()): Promis
     // Coming back before ever opening the invitation link also accepts it (and spends that link).
     await tx.invitation.update({
       where: { id: inv.id },
-      data: { lastActiveAt: now, ...(inv.status === "PENDING" ? { status: "ACCEPTED", usedAt: inv.usedAt ?? now } : {}) },
+      data: {
+        lastActiveAt: now,
+        ...(inv.status === "PENDING" ? { status: "ACCEPTED", usedAt: inv.usedAt ?? now } : {}),
+      },
     });
     await recordAudit(inv.readerId, "invitation.reentry.use", inv.id, { kind: row.kind }, tx);
     return { ok: true, readerId: inv.readerId, invitationId: inv.id, studyId: inv.studyId } as const;
@@ -119,7 +137,8 @@ export function mailEnabled(): boolean {
 
 function composeSignInLinks(links: { studyTitle: string; link: string }[], expiresAt: Date) {
   const expiry = formatExpiry(expiresAt);
-  const subject = links.length === 1 ? `Your sign-in link for "${links[0].studyTitle}"` : "Your sign-in links for Focus";
+  const subject =
+    links.length === 1 ? `Your sign-in link for "${links[0].studyTitle}"` : "Your sign-in links for Focus";
   const text = [
     "You asked for a link to get back into your reader study.",
     "",
@@ -133,7 +152,9 @@ function composeSignInLinks(links: { studyTitle: string; link: string }[], expir
     "<!doctype html>",
     '<html><body style="font-family: sans-serif; line-height: 1.4">',
     "<p>You asked for a link to get back into your reader study.</p>",
-    ...links.map((l) => `<p>${escapeHtml(l.studyTitle)}: <a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></p>`),
+    ...links.map(
+      (l) => `<p>${escapeHtml(l.studyTitle)}: <a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></p>`,
+    ),
     `<p>Each link works once, until ${escapeHtml(expiry)}. Your answers and drafts are kept.<br>`,
     "If you did not ask for this, you can ignore this email.</p>",
     "<p>Focus</p>",
@@ -146,11 +167,20 @@ function composeSignInLinks(links: { studyTitle: string; link: string }[], expir
  * Emails a single-use sign-in link for each live invitation of the address (open or closed studies). The caller
  * answers the same whatever happens, so the page cannot tell whether an address is invited anywhere.
  */
-export async function requestEmailSignInLinks(rawEmail: unknown, now = new Date()): Promise<{ links: number; mail: SendResult | null }> {
+export async function requestEmailSignInLinks(
+  rawEmail: unknown,
+  now = new Date(),
+): Promise<{ links: number; mail: SendResult | null }> {
   const parsed = emailSchema.safeParse(rawEmail);
-  if (!parsed.success) throw DomainError.invalid("Enter a valid email address.", [{ field: "email", message: "Enter a valid email address" }]);
+  if (!parsed.success)
+    throw DomainError.invalid("Enter a valid email address.", [
+      { field: "email", message: "Enter a valid email address" },
+    ]);
   if (!mailEnabled()) return { links: 0, mail: null };
-  const reader = await db().user.findUnique({ where: { email: parsed.data }, select: { id: true, role: true, active: true, email: true } });
+  const reader = await db().user.findUnique({
+    where: { email: parsed.data },
+    select: { id: true, role: true, active: true, email: true },
+  });
   if (!reader || reader.role !== "SPECIALIST" || !reader.active) return { links: 0, mail: null };
   const invitations = await db().invitation.findMany({
     where: { readerId: reader.id, status: { not: "REVOKED" }, study: { status: { in: ["OPEN", "CLOSED"] } } },
@@ -162,7 +192,9 @@ export async function requestEmailSignInLinks(rawEmail: unknown, now = new Date(
   const links: { studyTitle: string; link: string }[] = [];
   await db().$transaction(async (tx) => {
     for (const inv of invitations) {
-      const recent = await tx.reentryToken.count({ where: { invitationId: inv.id, kind: "EMAIL_LINK", createdAt: { gt: windowStart } } });
+      const recent = await tx.reentryToken.count({
+        where: { invitationId: inv.id, kind: "EMAIL_LINK", createdAt: { gt: windowStart } },
+      });
       if (recent >= EMAIL_LINKS_PER_WINDOW) continue;
       const { token, tokenHash } = newInvitationToken();
       await tx.reentryToken.create({ data: { invitationId: inv.id, kind: "EMAIL_LINK", tokenHash, expiresAt } });

@@ -37,12 +37,20 @@ describe("another coordinator's reader", () => {
     const a = await createStudyFixture({ cases: 2, arms: 2 });
     const b = await createStudyFixture({ cases: 1, arms: 2 });
     const address = email();
-    const invA = await createInvitation(a.studyId, { email: address, name: "Ann Derm", specialty: "DERMATOLOGY" }, a.ownerId);
+    const invA = await createInvitation(
+      a.studyId,
+      { email: address, name: "Ann Derm", specialty: "DERMATOLOGY" },
+      a.ownerId,
+    );
     const before = await db().user.findUniqueOrThrow({ where: { id: invA.reader.id } });
     await readerCase(before.id, a.studyId, 1);
     await submitAnswer(before.id, a.studyId, 1, { slot: "A", rationale: "A's answer, private", confidence: 3 });
 
-    const invB = await createInvitation(b.studyId, { email: address.toUpperCase(), name: "Renamed By B", specialty: "RADIOLOGY" }, b.ownerId);
+    const invB = await createInvitation(
+      b.studyId,
+      { email: address.toUpperCase(), name: "Renamed By B", specialty: "RADIOLOGY" },
+      b.ownerId,
+    );
     const afterB = await db().user.findUniqueOrThrow({ where: { id: before.id } });
     assert.deepEqual(
       { name: afterB.name, specialty: afterB.specialty, active: afterB.active },
@@ -74,7 +82,10 @@ describe("another coordinator's reader", () => {
     const inA = await signInWithInvitation(tokenOf(invA.link), ip());
     const inB = await signInWithInvitation(tokenOf(invB.link), ip());
     assert.ok(inA.ok && inB.ok);
-    await signOutSessions(inB.user.id, inB.user.sessionVersion, { id: invB.invitation.id, version: inB.user.invitationSessionVersion });
+    await signOutSessions(inB.user.id, inB.user.sessionVersion, {
+      id: invB.invitation.id,
+      version: inB.user.invitationSessionVersion,
+    });
     const user = await db().user.findUniqueOrThrow({ where: { id: inA.user.id } });
     const rowA = await db().invitation.findUniqueOrThrow({ where: { id: invA.invitation.id } });
     const rowB = await db().invitation.findUniqueOrThrow({ where: { id: invB.invitation.id } });
@@ -88,16 +99,25 @@ describe("re-inviting", () => {
   test("an email with a live invitation gets that invitation shown; nothing is re-issued", async () => {
     const f = await createStudyFixture({ cases: 1, arms: 2 });
     const address = email();
-    const first = await createInvitation(f.studyId, { email: address, name: "First Name", specialty: "OTHER" }, f.ownerId);
+    const first = await createInvitation(
+      f.studyId,
+      { email: address, name: "First Name", specialty: "OTHER" },
+      f.ownerId,
+    );
     await saveDraft(first.reader.id, f.studyId, 1, { rationale: "a draft that must survive" });
-    const refused = await conflictOf(createInvitation(f.studyId, { email: address, name: "Second", specialty: "RADIOLOGY" }, f.ownerId));
+    const refused = await conflictOf(
+      createInvitation(f.studyId, { email: address, name: "Second", specialty: "RADIOLOGY" }, f.ownerId),
+    );
     const existing = (refused.details as { existingInvitation: Record<string, unknown> }).existingInvitation;
     assert.deepEqual(
       { id: existing.invitationId, status: existing.status, name: existing.readerName, used: existing.linkUsed },
       { id: first.invitation.id, status: "PENDING", name: "First Name", used: false },
     );
     const row = await db().invitation.findUniqueOrThrow({ where: { id: first.invitation.id } });
-    assert.deepEqual([row.tokenHash, row.readerName, row.specialty], [first.invitation.tokenHash, "First Name", "OTHER"]);
+    assert.deepEqual(
+      [row.tokenHash, row.readerName, row.specialty],
+      [first.invitation.tokenHash, "First Name", "OTHER"],
+    );
     assert.ok((await signInWithInvitation(tokenOf(first.link), ip())).ok, "the first link still works");
     const response = await db().response.findFirstOrThrow({ where: { readerId: first.reader.id } });
     assert.equal(response.draftRationale, "a draft that must survive");
@@ -106,9 +126,15 @@ describe("re-inviting", () => {
   test("a revoked invitation stays revoked: re-inviting and re-issuing both refuse", async () => {
     const f = await createStudyFixture({ cases: 1, arms: 2 });
     const address = email();
-    const inv = await createInvitation(f.studyId, { email: address, name: "Revoked Reader", specialty: "OTHER" }, f.ownerId);
+    const inv = await createInvitation(
+      f.studyId,
+      { email: address, name: "Revoked Reader", specialty: "OTHER" },
+      f.ownerId,
+    );
     await revokeInvitation(inv.invitation.id, f.ownerId);
-    const again = await conflictOf(createInvitation(f.studyId, { email: address, name: "Revoked Reader", specialty: "OTHER" }, f.ownerId));
+    const again = await conflictOf(
+      createInvitation(f.studyId, { email: address, name: "Revoked Reader", specialty: "OTHER" }, f.ownerId),
+    );
     assert.equal((again.details as { existingInvitation: { status: string } }).existingInvitation.status, "REVOKED");
     await conflictOf(reissueInvitation(inv.invitation.id, f.ownerId));
     const row = await db().invitation.findUniqueOrThrow({ where: { id: inv.invitation.id } });
@@ -122,13 +148,21 @@ describe("deactivated reader re-invited", () => {
     const a = await createStudyFixture({ cases: 1, arms: 2 });
     const b = await createStudyFixture({ cases: 1, arms: 2 });
     const address = email();
-    const inv = await createInvitation(a.studyId, { email: address, name: "Deactivated", specialty: "OTHER" }, a.ownerId);
+    const inv = await createInvitation(
+      a.studyId,
+      { email: address, name: "Deactivated", specialty: "OTHER" },
+      a.ownerId,
+    );
     await db().user.update({ where: { id: inv.reader.id }, data: { active: false } });
     const invitationsBefore = await db().invitation.count({ where: { readerId: inv.reader.id } });
     for (const f of [a, b]) {
-      const refused = await conflictOf(createInvitation(f.studyId, { email: address, name: "Back Again", specialty: "OTHER" }, f.ownerId));
+      const refused = await conflictOf(
+        createInvitation(f.studyId, { email: address, name: "Back Again", specialty: "OTHER" }, f.ownerId),
+      );
       assert.match(refused.message, /deactivated by an administrator/);
-      const audit = await db().auditEvent.findFirst({ where: { action: "invitation.refused", subject: f.studyId, actorId: f.ownerId } });
+      const audit = await db().auditEvent.findFirst({
+        where: { action: "invitation.refused", subject: f.studyId, actorId: f.ownerId },
+      });
       assert.ok(audit, "the refusal is in the audit log");
       assert.deepEqual(audit.details, { readerId: inv.reader.id, reason: "deactivated" });
     }

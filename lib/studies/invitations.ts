@@ -41,14 +41,21 @@ type Tx = Prisma.TransactionClient;
 async function specialistFor(tx: Tx, data: SpecialistInput) {
   const existing = await tx.user.findUnique({ where: { email: data.email } });
   if (existing) {
-    if (existing.role !== "SPECIALIST") throw DomainError.conflict(`${data.email} belongs to a staff account; use another address.`);
+    if (existing.role !== "SPECIALIST")
+      throw DomainError.conflict(`${data.email} belongs to a staff account; use another address.`);
     return existing;
   }
   // `update: {}`: a concurrent first invitation of the same email (another study) wins the insert, and
   // this one uses that account as it is.
   return tx.user.upsert({
     where: { email: data.email },
-    create: { email: data.email, name: data.name, specialty: data.specialty, role: "SPECIALIST", pseudonym: newPseudonym("R") },
+    create: {
+      email: data.email,
+      name: data.name,
+      specialty: data.specialty,
+      role: "SPECIALIST",
+      pseudonym: newPseudonym("R"),
+    },
     update: {},
   });
 }
@@ -63,9 +70,12 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
   const { token, tokenHash } = newInvitationToken();
   const outcome = await db().$transaction(async (tx) => {
     // Serialise invitations per study: the row lock makes concurrent invites queue for the next reader index.
-    const locked = await tx.$queryRaw<{ status: string }[]>`select status::text from "Study" where id = ${studyId} for update`;
+    const locked = await tx.$queryRaw<
+      { status: string }[]
+    >`select status::text from "Study" where id = ${studyId} for update`;
     if (locked.length === 0) throw DomainError.notFound("No such study.");
-    if (locked[0].status === "CLOSED") throw DomainError.conflict("The study is closed; readers can no longer be invited.");
+    if (locked[0].status === "CLOSED")
+      throw DomainError.conflict("The study is closed; readers can no longer be invited.");
     const reader = await specialistFor(tx, data);
     if (!reader.active) {
       await recordAudit(actorId, "invitation.refused", studyId, { readerId: reader.id, reason: "deactivated" }, tx);
@@ -86,8 +96,14 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
     const readerIndex = await tx.invitation.count({ where: { studyId } });
     const invitation = await tx.invitation.create({
       data: {
-        studyId, readerId: reader.id, invitedById: actorId, readerIndex, tokenHash, expiresAt: invitationExpiry(),
-        readerName: data.name, specialty: data.specialty,
+        studyId,
+        readerId: reader.id,
+        invitedById: actorId,
+        readerIndex,
+        tokenHash,
+        expiresAt: invitationExpiry(),
+        readerName: data.name,
+        specialty: data.specialty,
       },
     });
     await recordAudit(actorId, "invitation.issue", invitation.id, { studyId, readerId: reader.id }, tx);
@@ -95,7 +111,9 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
   });
   if (outcome.kind === "refused") throw DomainError.conflict(DEACTIVATED_READER_MESSAGE);
   if (outcome.kind === "existing") {
-    throw DomainError.conflict(`${outcome.summary.email} is already invited to this study.`, { existingInvitation: outcome.summary });
+    throw DomainError.conflict(`${outcome.summary.email} is already invited to this study.`, {
+      existingInvitation: outcome.summary,
+    });
   }
   return { invitation: outcome.invitation, reader: outcome.reader, link: invitationLink(token) };
 }
@@ -127,7 +145,9 @@ export async function reissueInvitation(invitationId: string, actorId: string) {
 
 export async function revokeInvitation(invitationId: string, actorId: string) {
   return db().$transaction(async (tx) => {
-    const invitation = await tx.invitation.update({ where: { id: invitationId }, data: { status: "REVOKED" } }).catch(() => null);
+    const invitation = await tx.invitation
+      .update({ where: { id: invitationId }, data: { status: "REVOKED" } })
+      .catch(() => null);
     if (!invitation) throw DomainError.notFound("No such invitation.");
     await tx.reentryToken.updateMany({ where: { invitationId, revokedAt: null }, data: { revokedAt: new Date() } });
     await recordAudit(actorId, "invitation.revoke", invitationId, {}, tx);

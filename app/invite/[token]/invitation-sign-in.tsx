@@ -6,14 +6,23 @@ import { signIn } from "next-auth/react";
 type Failure = { text: string; comeBack: boolean };
 
 const MESSAGES: Record<string, Failure> = {
-  InvitationUsed: { text: "This invitation link has already been used, so it cannot sign you in again.", comeBack: true },
+  InvitationUsed: {
+    text: "This invitation link has already been used, so it cannot sign you in again.",
+    comeBack: true,
+  },
   InvitationExpired: { text: "This invitation link has expired.", comeBack: true },
   InvitationRevoked: { text: "This invitation was withdrawn by the study coordinator.", comeBack: false },
-  InvitationRateLimited: { text: "Too many attempts from this network. Wait 15 minutes and try again.", comeBack: false },
+  InvitationRateLimited: {
+    text: "Too many attempts from this network. Wait 15 minutes and try again.",
+    comeBack: false,
+  },
   InvitationInvalid: { text: "This invitation link is not valid. Check that you copied all of it.", comeBack: true },
   ReentryUsed: { text: "This sign-in link has already been used; each emailed link works once.", comeBack: true },
   ReentryExpired: { text: "This sign-in link has expired.", comeBack: true },
-  ReentryRevoked: { text: "This link was withdrawn by the study coordinator, or replaced by a newer one.", comeBack: true },
+  ReentryRevoked: {
+    text: "This link was withdrawn by the study coordinator, or replaced by a newer one.",
+    comeBack: true,
+  },
   ReentryRateLimited: { text: "Too many attempts from this network. Wait 15 minutes and try again.", comeBack: false },
   ReentryInvalid: { text: "This link is not valid. Check that you copied all of it.", comeBack: true },
 };
@@ -26,8 +35,10 @@ export function ComeBackSteps({ mailEnabled }: { mailEnabled: boolean }) {
       <ul className="list-disc space-y-1 pl-5">
         {mailEnabled && (
           <li>
-            <Link href="/signin/reader" className="text-blue-700 underline">Get a sign-in link by email</Link> (sent to the
-            address you were invited with).
+            <Link href="/signin/reader" className="text-blue-700 underline">
+              Get a sign-in link by email
+            </Link>{" "}
+            (sent to the address you were invited with).
           </li>
         )}
         <li>Or ask your study coordinator for a re-entry link: they can copy one for your invitation at any time.</li>
@@ -37,7 +48,11 @@ export function ComeBackSteps({ mailEnabled }: { mailEnabled: boolean }) {
 }
 
 // The link is used on load: sign-in happens at once, and a single-use token is then useless to anyone else.
-export function InvitationSignIn({ token, provider = "invitation", mailEnabled }: {
+export function InvitationSignIn({
+  token,
+  provider = "invitation",
+  mailEnabled,
+}: {
   token: string;
   provider?: "invitation" | "reentry";
   mailEnabled: boolean;
@@ -61,5 +76,9 @@ export function InvitationSignIn({ token, provider = "invitation", mailEnabled }
       </div>
     );
   }
-  return <p className="mt-3 text-slate-600" aria-live="polite">Opening your study…</p>;
+  return (
+    <p className="mt-3 text-slate-600" aria-live="polite">
+      Opening your study…
+    </p>
+  );
 }

@@ -6,7 +6,11 @@ import type { FormState } from "@/lib/http/form-state";
 export async function requestSignInLinkAction(_prev: FormState, form: FormData): Promise<FormState> {
   const email = emailSchema.safeParse(form.get("email"));
   if (!email.success) {
-    return { ok: false, message: "Enter the email address your invitation was sent to.", fieldErrors: { email: "Enter a valid email address" } };
+    return {
+      ok: false,
+      message: "Enter the email address your invitation was sent to.",
+      fieldErrors: { email: "Enter a valid email address" },
+    };
   }
   // Not awaited, and the same answer either way: neither the text nor the time taken tells whether the
   // address is invited anywhere.

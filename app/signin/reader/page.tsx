@@ -18,8 +18,15 @@ export default async function ReaderComeBack() {
         Your answers and drafts are saved. Your first invitation link works only once, so use one of these ways back:
       </p>
       <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
-        <li>Open the re-entry link your study coordinator gave you. If you have none, ask them: they can copy one for your invitation at any time.</li>
-        {mail ? <li>Or have a sign-in link emailed to you:</li> : <li>Sign-in links by email are not set up on this server.</li>}
+        <li>
+          Open the re-entry link your study coordinator gave you. If you have none, ask them: they can copy one for your
+          invitation at any time.
+        </li>
+        {mail ? (
+          <li>Or have a sign-in link emailed to you:</li>
+        ) : (
+          <li>Sign-in links by email are not set up on this server.</li>
+        )}
       </ul>
       {mail && <RequestLinkForm />}
     </div>

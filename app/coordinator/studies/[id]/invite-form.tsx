@@ -15,7 +15,11 @@ function invitationStatus(e: NonNullable<StudyFormState["existing"]>): string {
   return new Date(e.expiresAt) < new Date() ? "link expired, not used" : "link not yet used";
 }
 
-export function InviteForm({ action, reissue, reentry }: {
+export function InviteForm({
+  action,
+  reissue,
+  reentry,
+}: {
   action: (prev: StudyFormState, form: FormData) => Promise<StudyFormState>;
   reissue: InvitationAction;
   reentry: InvitationAction;
@@ -48,7 +52,11 @@ export function InviteForm({ action, reissue, reentry }: {
         </label>
         <label className="text-sm">
           Specialty
-          <select name="specialty" defaultValue="DERMATOLOGY" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1">
+          <select
+            name="specialty"
+            defaultValue="DERMATOLOGY"
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+          >
             <option value="DERMATOLOGY">Dermatology</option>
             <option value="RADIOLOGY">Radiology</option>
             <option value="OTHER">Other</option>
@@ -56,12 +64,25 @@ export function InviteForm({ action, reissue, reentry }: {
           <FieldError error={err("specialty")} />
         </label>
         <div className="flex items-end">
-          <button disabled={pending} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-60">{pending ? "Inviting…" : "Invite"}</button>
+          <button disabled={pending} className="rounded bg-slate-900 px-3 py-1.5 text-white disabled:opacity-60">
+            {pending ? "Inviting…" : "Invite"}
+          </button>
         </div>
       </form>
-      {state.message && <p role={state.ok ? "status" : "alert"} className={`mt-2 text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</p>}
+      {state.message && (
+        <p
+          role={state.ok ? "status" : "alert"}
+          className={`mt-2 text-sm ${state.ok ? "text-green-700" : "text-red-700"}`}
+        >
+          {state.message}
+        </p>
+      )}
       {state.email && (
-        <p role={state.email.sent ? "status" : "alert"} data-testid="invitation-email" className={`mt-2 text-sm ${state.email.sent ? "text-green-700" : "text-amber-700"}`}>
+        <p
+          role={state.email.sent ? "status" : "alert"}
+          data-testid="invitation-email"
+          className={`mt-2 text-sm ${state.email.sent ? "text-green-700" : "text-amber-700"}`}
+        >
           {emailOutcomeMessage(state.email)}
         </p>
       )}
@@ -69,12 +90,17 @@ export function InviteForm({ action, reissue, reentry }: {
       {state.existing && (
         <div className="mt-3 rounded border border-amber-300 bg-amber-50 p-3 text-sm" data-testid="existing-invitation">
           <p>
-            <strong>{state.existing.readerName}</strong> ({state.existing.email}) already has an invitation to this study:{" "}
-            <span data-testid="existing-status">{invitationStatus(state.existing)}</span>. Nothing was changed.
+            <strong>{state.existing.readerName}</strong> ({state.existing.email}) already has an invitation to this
+            study: <span data-testid="existing-status">{invitationStatus(state.existing)}</span>. Nothing was changed.
           </p>
           {state.existing.status !== "REVOKED" && (
             <div className="mt-2 flex flex-wrap gap-3">
-              <ActionButton key={`r-${state.existing.invitationId}`} action={reentry.bind(null, state.existing.invitationId)} label="Copy a re-entry link" linkLabel="Re-entry link" />
+              <ActionButton
+                key={`r-${state.existing.invitationId}`}
+                action={reentry.bind(null, state.existing.invitationId)}
+                label="Copy a re-entry link"
+                linkLabel="Re-entry link"
+              />
               <ActionButton
                 key={`i-${state.existing.invitationId}`}
                 action={reissue.bind(null, state.existing.invitationId)}
