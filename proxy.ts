@@ -3,7 +3,21 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, newNonce } from "./lib/http/content-security-policy";
 
+// PostgreSQL cannot store or compare NUL in text: an id or query value with %00 would fail in the database (a 500)
+// wherever a route or page uses it. Body fields are refused by their schemas (lib/validation/text.ts).
+const ENCODED_NUL = /%00/i;
+
 export function proxy(request: NextRequest) {
+  if (ENCODED_NUL.test(request.nextUrl.pathname) || ENCODED_NUL.test(request.nextUrl.search)) {
+    return NextResponse.json(
+      { error: "The address contains a NUL character (%00)." },
+      { status: 400, headers: { "Cache-Control": "private, no-store" } },
+    );
+  }
+  // Prefetches are not rendered pages: they need no nonce (they run through here only for the check above).
+  if (request.headers.get("next-router-prefetch") !== null || request.headers.get("purpose") === "prefetch") {
+    return NextResponse.next();
+  }
   const policy = contentSecurityPolicy(newNonce(), process.env.NODE_ENV === "development");
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", policy);
@@ -13,14 +27,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Static files are the same for everyone and carry no markup; prefetches are not rendered pages.
-  matcher: [
-    {
-      source: "/((?!_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Static files are the same for everyone and carry no markup.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

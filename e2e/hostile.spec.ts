@@ -77,6 +77,7 @@ test("a NUL character in a text field is a 400 that saves nothing, never a 500",
   const reader = await signedIn("invitation", { token: new URL((await f.inviteReader()).link).pathname.split("/").pop()! });
   const adminCtx = await signedIn("staff", await staffUser("ADMIN"));
   const researcher = await signedIn("staff", await staffUser("RESEARCHER"));
+  const coordinator = await signedIn("staff", await staffUser("COORDINATOR"));
   await reader.get(`/surveys/${f.studyId}/case/1`);
   const before = await counts();
   const nul = "before\u0000after";
@@ -87,6 +88,18 @@ test("a NUL character in a text field is a 400 that saves nothing, never a 500",
   const user = { email: `nul-${Date.now()}@e2e.test`, role: "RESEARCHER", password: "a-long-enough-password-1" };
   expect((await adminCtx.post("/api/admin/users", json({ ...user, name: nul }))).status()).toBe(400);
   expect((await researcher.get(`/api/researcher/queue?dataset=${encodeURIComponent(nul)}`)).status()).toBe(400);
+  // Ids in the path reach the same database.
+  for (const [ctx, path] of [
+    [researcher, "/api/researcher/images/a%00b"], [researcher, "/api/researcher/heatmaps/a%00b"], [researcher, "/researcher/datasets/a%00b"],
+    [researcher, "/researcher/runs/a%00b"], [coordinator, "/api/coordinator/images/a%00b"], [coordinator, "/coordinator/studies/a%00b"],
+    [coordinator, "/api/coordinator/studies/a%00b/results"], [reader, "/surveys/a%00b"], [reader, "/api/blind/a%00b"],
+  ] as const) {
+    const status = (await ctx.get(path, { maxRedirects: 0 })).status();
+    expect(status, path).toBeGreaterThanOrEqual(400);
+    expect(status, path).toBeLessThan(500);
+  }
+  expect((await reader.post(`/api/surveys/a%00b/cases/1/answer`, json({ slot: "A", rationale: "fine" }))).status()).toBeLessThan(500);
+  await coordinator.dispose();
   expect(await counts()).toEqual(before);
 
   // The upload that used to answer 500 "nothing was saved" while leaving its dataset row behind.
