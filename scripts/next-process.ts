@@ -1,7 +1,7 @@
 // Starting the Next.js server as a child process with the prepared environment; shared by
 // `npm start`, `npm run dev`, the demo and the browser tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 
@@ -43,9 +43,15 @@ export function buildIfNeeded(force = false): void {
   if (r.status !== 0) throw new Error("next build failed");
 }
 
-export function startNext(mode: "dev" | "start", port: number, extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, mode, "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: "inherit",
+/** With `logFile`, the server's output also goes to that file (the browser tests read what the server logged). */
+export function startNext(
+  mode: "dev" | "start",
+  port: number,
+  extraEnv: Record<string, string> = {},
+  options: { logFile?: string } = {},
+): ChildProcess {
+  const child = spawn(process.execPath, [NEXT_BIN, mode, "-p", String(port), "-H", "127.0.0.1"], {
+    stdio: options.logFile ? ["inherit", "pipe", "pipe"] : "inherit",
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: "1",
@@ -53,6 +59,13 @@ export function startNext(mode: "dev" | "start", port: number, extraEnv: Record<
       ...extraEnv,
     },
   });
+  if (options.logFile) {
+    const file = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout?.on("data", (chunk: Buffer) => { process.stdout.write(chunk); file.write(chunk); });
+    child.stderr?.on("data", (chunk: Buffer) => { process.stderr.write(chunk); file.write(chunk); });
+    child.once("exit", () => file.end());
+  }
+  return child;
 }
 
 export async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {

@@ -1,6 +1,6 @@
 // Browser tests: a production build served on a spare port against the test database, driven
 // by Playwright in Debian's Chromium (never a downloaded browser).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,15 +28,18 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
   };
   Object.assign(process.env, appEnv);
   buildIfNeeded(process.env.FOCUS_E2E_REUSE_BUILD !== "1");
-  const server = startNext("start", port, appEnv);
+  const serverLog = join(mkdtempSync(join(tmpdir(), "focus-e2e-log-")), "server.log");
+  const server = startNext("start", port, appEnv, { logFile: serverLog });
   try {
     await waitForHttp(`${baseURL}/api/health`);
     const cli = require.resolve("@playwright/test/cli");
-    const r = spawnSync(process.execPath, [cli, "test", "-c", "e2e/playwright.config.ts", ...args], {
+    // Not spawnSync: this process must keep copying the server's output (to the terminal and the log file)
+    // while the tests run, or the server would block once the pipe is full.
+    const playwright = spawn(process.execPath, [cli, "test", "-c", "e2e/playwright.config.ts", ...args], {
       stdio: "inherit",
-      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL, E2E_SERVER_PID: String(server.pid ?? "") },
+      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL, E2E_SERVER_PID: String(server.pid ?? ""), E2E_SERVER_LOG: serverLog },
     });
-    return r.status ?? 1;
+    return await new Promise<number>((done) => playwright.once("exit", (code) => done(code ?? 1)));
   } finally {
     server.kill("SIGTERM");
   }

@@ -7,6 +7,7 @@ import CredentialsModule from "next-auth/providers/credentials";
 import { signInStaff, signInWithInvitation, signInWithReentry } from "./credentials";
 import { clientKeyFromHeaders } from "./client-key";
 import { signOutSessions } from "./sign-out";
+import { authLogger } from "./auth-logger";
 
 // next-auth ships CommonJS; under plain Node (tsx, tests) the default import is the module object.
 const CredentialsProvider =
@@ -17,6 +18,7 @@ export const SESSION_MAX_AGE_S = 7 * 24 * 60 * 60;
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
   pages: { signIn: "/signin", error: "/signin" },
+  logger: authLogger(),
   providers: [
     CredentialsProvider({
       id: "staff",

@@ -2,6 +2,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client";
 import { env } from "../config/env";
+import { logger } from "../logging/logger";
 
 const globalForPrisma = globalThis as unknown as { focusPrisma?: PrismaClient };
 
@@ -9,7 +10,8 @@ export function db(): PrismaClient {
   if (!globalForPrisma.focusPrisma) {
     // An idle connection dropped by the server (restart, failover) is expected: the pool replaces it on the
     // next query. Log one line instead of an unhandled 'error' event with a stack.
-    const dropped = (err: Error) => console.warn(`[db] connection lost (${err.message}); it will be replaced`);
+    const dropped = (err: Error) =>
+      logger.warn({ name: "db", reason: err.message }, "connection lost; it will be replaced");
     const adapter = new PrismaPg(
       { connectionString: env().DATABASE_URL, max: Number(process.env.FOCUS_DB_POOL ?? 10) },
       { onPoolError: dropped, onConnectionError: dropped },

@@ -19,6 +19,9 @@ import {
   roleUrl,
   type EmbeddedCredentials,
 } from "./embedded-credentials";
+import { logger } from "../logging/logger";
+
+const dbLog = logger.child({ name: "db" });
 
 export const EMBEDDED_PORT = Number(process.env.FOCUS_EMBEDDED_PG_PORT ?? 54329);
 
@@ -169,7 +172,7 @@ async function provision(creds: EmbeddedCredentials, port: number, log: (m: stri
 export async function startEmbeddedPostgres(
   opts: { dataDir?: string; port?: number; log?: (m: string) => void; persistent?: boolean; credentialsFile?: string } = {},
 ): Promise<EmbeddedHandle> {
-  const { dataDir = resolve("data/pg"), port = EMBEDDED_PORT, log = console.log, persistent = true } = opts;
+  const { dataDir = resolve("data/pg"), port = EMBEDDED_PORT, log = (m: string) => dbLog.info(m), persistent = true } = opts;
   const credentialsFile = opts.credentialsFile ?? credentialsFileFor(dataDir);
   const initialised = existsSync(resolve(dataDir, "PG_VERSION"));
   const { credentials, created } = ensureCredentials(credentialsFile);

@@ -4,6 +4,7 @@ import { startEmbeddedPostgres, type EmbeddedHandle } from "./embedded-postgres"
 import { assertDatabaseReachable } from "./reachability";
 import { migrateDeploy } from "./migrate";
 import { ensureLocalSecret } from "../config/local-secret";
+import { logger } from "../logging/logger";
 
 export interface PreparedDatabase {
   url: string;
@@ -11,7 +12,7 @@ export interface PreparedDatabase {
 }
 
 export async function prepareDatabase(opts: { migrate?: boolean; log?: (m: string) => void } = {}): Promise<PreparedDatabase> {
-  const log = opts.log ?? ((m: string) => console.log(m));
+  const log = opts.log ?? ((m: string) => logger.child({ name: "db" }).info(m));
   let embedded: EmbeddedHandle | null = null;
   let url = process.env.DATABASE_URL;
   if (!url) {

@@ -4,6 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import { ZodError } from "zod";
 import { DomainError, type FieldError } from "../errors/domain-error";
 import { fromZodError } from "../errors/field-errors";
+import { logger } from "../logging/logger";
 
 /** What a form shows after its action ran; `Extra` is what one form adds (a link shown once, a table). */
 export type FormState<Extra extends object = Record<never, never>> = {
@@ -42,6 +43,6 @@ export function toFormState(e: unknown): FormState {
     const fieldErrors = formFieldErrors(error.fields);
     return { ok: false, message: error.message, ...(fieldErrors ? { fieldErrors } : {}) };
   }
-  console.error(e);
+  logger.error({ err: e }, "server action failed");
   return { ok: false, message: "Something went wrong on the server; see the server log." };
 }

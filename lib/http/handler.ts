@@ -7,6 +7,7 @@ import { fromZodError, parseInput } from "../errors/field-errors";
 import { STATUS_OF_KIND } from "./error-status";
 import { readBodyText } from "./body";
 import { BODY_LIMITS, type BodyLimitName } from "./body-limits";
+import { logger } from "../logging/logger";
 
 export function jsonError(status: number, message: string, details?: unknown): NextResponse {
   return NextResponse.json(
@@ -27,12 +28,13 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
     }
     if (isDatabaseUnavailable(e)) {
       // A restart or failover: the transaction was rolled back, so the client may simply retry.
-      console.warn(`[db] request failed while the database was unavailable: ${(e as Error).message.split("\n").at(-1)}`);
+      const reason = (e as Error).message.split("\n").at(-1);
+      logger.warn({ name: "db", reason }, "request failed while the database was unavailable");
       const res = jsonError(503, "The database is restarting; nothing was saved. Try again in a moment.");
       res.headers.set("Retry-After", "1");
       return res;
     }
-    console.error(e);
+    logger.error({ err: e }, "route handler failed");
     return jsonError(500, "Something went wrong on the server; nothing was saved.");
   }
 }

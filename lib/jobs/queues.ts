@@ -1,6 +1,7 @@
 // pg-boss queues of the model lab (design §1): `train` runs one ModelRun, `heatmaps` renders Grad-CAM maps
 // for one run and a list of images. Any number of workers on any machines share them through Postgres.
 import { PgBoss, type Queue } from "pg-boss";
+import { logger } from "../logging/logger";
 
 export const TRAIN_QUEUE = "train";
 export const HEATMAPS_QUEUE = "heatmaps";
@@ -64,7 +65,7 @@ export async function startBoss(
   // need its own maintenance loop.
   const supervise = opts.supervise ?? true;
   const boss = new PgBoss({ connectionString, max: supervise ? 4 : 2, application_name: "focus-jobs", supervise, schedule: false });
-  const log = opts.log ?? ((m: string) => console.error(m));
+  const log = opts.log ?? ((m: string) => logger.error(m));
   // Without a listener an 'error' event would crash the process; pg-boss recovers from most of them.
   boss.on("error", (e: Error) => log(`[pg-boss] ${e.message}`));
   await boss.start();

@@ -12,6 +12,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { defaultThreadsPerWorker, THREADS_ENV_VAR } from "@/lib/ml/backend/native-kernels";
 import { prepareDatabase } from "@/lib/db/prepare";
 import { startWorker } from "./worker";
+import { logger } from "@/lib/logging/logger";
 
 const CHILD_FLAG = "FOCUS_WORKER_CHILD";
 
@@ -36,8 +37,10 @@ export function takeOverShutdownSignals(onSignal: (signal: NodeJS.Signals) => vo
   }
 }
 
+const workerLog = logger.child({ name: "worker", pid: process.pid });
+
 function log(msg: string): void {
-  console.log(`[worker ${process.pid}] ${msg}`);
+  workerLog.info(msg);
 }
 
 /** One worker in this process; resolves when it has shut down after SIGTERM/SIGINT (or its parent left). */

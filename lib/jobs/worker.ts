@@ -9,6 +9,7 @@ import { runHeatmaps } from "./run-heatmaps";
 import { runTraining } from "./run-training";
 import { HEATMAPS_QUEUE, startBoss, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
 import { ShutdownState, type WorkerContext } from "./worker-context";
+import { logger } from "@/lib/logging/logger";
 
 export const HEARTBEAT_MS = 10_000;
 
@@ -37,7 +38,7 @@ export function workerId(): string {
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
-  const log = opts.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const log = opts.log ?? ((m: string) => logger.child({ name: "worker" }).info(m));
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
   const selected = await initBackend({ log });
   const { threads } = selected;

@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/audit";
 import { sendInvitationEmail } from "./send-invitation";
 import { mailConfig } from "./mail-config";
 import type { EmailOutcome } from "./email-outcome";
+import { logger } from "../logging/logger";
 
 function mailIsOff(): boolean {
   try {
@@ -36,11 +37,11 @@ export async function emailInvitation(invitationId: string, link: string, actorI
     });
     outcome = { to: invitation.reader.email, ...result };
   } catch (e) {
-    console.error("invitation email:", e);
+    logger.error({ err: e, invitationId }, "invitation email: the invitation could not be loaded");
     return { to: "the reader", sent: false, error: "The invitation could not be loaded for the email (see the server log)." };
   }
   const details = outcome.error ? { sent: outcome.sent, error: outcome.error } : { sent: outcome.sent };
   // A lost audit row must not turn a delivered email into a reported failure.
-  await recordAudit(actorId, "invitation.email", invitationId, details).catch((e) => console.error("audit invitation.email:", e));
+  await recordAudit(actorId, "invitation.email", invitationId, details).catch((e: unknown) => logger.error({ err: e, invitationId }, "audit invitation.email failed"));
   return outcome;
 }

@@ -12,6 +12,7 @@ import { DomainError } from "../errors/domain-error";
 import { emailSchema } from "../users/user-input";
 import { sendComposedEmail, escapeHtml, formatExpiry, type SendResult } from "../mail/send-invitation";
 import { mailConfig } from "../mail/mail-config";
+import { logger } from "../logging/logger";
 
 export const EMAIL_LINK_TTL_MS = 30 * 60_000;
 /** Email links per invitation in an EMAIL_LINK_TTL_MS window: enough for a typo'd spam folder, not a mail bomb. */
@@ -205,6 +206,6 @@ export async function requestEmailSignInLinks(
   if (links.length === 0) return { links: 0, mail: null };
   const name = invitations[0].readerName;
   const mail = await sendComposedEmail({ name, address: reader.email }, () => composeSignInLinks(links, expiresAt));
-  if (!mail.sent) console.error(`sign-in link email: ${mail.error ?? "not sent"}`);
+  if (!mail.sent) logger.error({ error: mail.error ?? "not sent" }, "sign-in link email failed");
   return { links: links.length, mail };
 }

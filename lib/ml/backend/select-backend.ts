@@ -21,6 +21,7 @@ import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmCopyKernels } from "./wasm-copy-kernels";
 import { registerWasmMovingAverageKernel } from "./wasm-moving-average-kernel";
 import { loadNativeAddon, nativeKernelsRegistered, nativeThreadCount, registerNativeKernels } from "./native-kernels";
+import { logger } from "../../logging/logger";
 
 type TfNamespace = typeof import("@tensorflow/tfjs");
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
@@ -161,7 +162,7 @@ let pending: { force: BackendChoice | undefined; promise: Promise<SelectedBacken
 export async function initBackend(opts: InitBackendOptions = {}): Promise<SelectedBackend> {
   const raw = opts.force ?? process.env[BACKEND_ENV_VAR];
   const force = raw !== undefined && raw.trim() !== "" ? parseBackendChoice(raw) : undefined;
-  const log = opts.log ?? ((msg: string) => console.info(`[focus] ${msg}`));
+  const log = opts.log ?? ((msg: string) => logger.child({ name: "ml" }).info(msg));
   // A bad FOCUS_THREADS must stop start-up, not make the wasm loader fail over to the slow cpu backend.
   nativeThreadCount();
 
