@@ -94,6 +94,7 @@ async function connectSuperuser(creds: EmbeddedCredentials, database: string, po
     throw new Error(
       `The embedded PostgreSQL on port ${port} refused the password in its credentials file. If another ` +
         `PostgreSQL uses that port, set FOCUS_EMBEDDED_PG_PORT; otherwise restore the credentials file from a backup.`,
+      { cause: e },
     );
   }
   await legacy.query(`alter role ${legacy.escapeIdentifier(creds.superuser.name)} password ${legacy.escapeLiteral(creds.superuser.password)}`);
@@ -184,7 +185,7 @@ export async function startEmbeddedPostgres(
   });
   if (await serverAnswers(roleUrl(credentials.superuser, "postgres", port))) {
     await provision(credentials, port, log);
-    return handle(async () => undefined);
+    return handle(() => Promise.resolve());
   }
   mkdirSync(dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) {
@@ -228,7 +229,7 @@ export async function startEmbeddedPostgres(
       const c = new pg.Client({ host: dataDir, port, user: credentials.superuser.name, password: oneTime, database: "postgres" });
       await c.connect().catch((e: unknown) => {
         throw (e as { code?: string }).code === AUTH_FAILED
-          ? new Error(`${credentialsFile} is missing or does not match the embedded PostgreSQL in ${dataDir}; restore it from a backup.`)
+          ? new Error(`${credentialsFile} is missing or does not match the embedded PostgreSQL in ${dataDir}; restore it from a backup.`, { cause: e })
           : e;
       });
       try {
@@ -255,7 +256,9 @@ export async function startEmbeddedPostgres(
   } catch (e) {
     throw new Error(
       `Could not start the embedded PostgreSQL in ${dataDir} on port ${port}. ` +
-        `If another program uses that port set FOCUS_EMBEDDED_PG_PORT, or set DATABASE_URL to use your own server. (${String(e ?? "server exited")})`,
+        `If another program uses that port set FOCUS_EMBEDDED_PG_PORT, or set DATABASE_URL to use your own server. ` +
+        `(${e instanceof Error ? e.message : "server exited"})`,
+      { cause: e },
     );
   }
   log(`Embedded PostgreSQL running on 127.0.0.1:${port} (data in ${dataDir}).`);
