@@ -143,6 +143,34 @@ describe(`native convolution kernels on the wasm heap vs. cpu backend (${config.
     }
   });
 
+  test("Add, Multiply, Relu and ReLU's gradient (Step) same-shape, large enough to split; broadcasts and ints fall back", async () => {
+    const n = 3 * 50 * 40 * 37;
+    const a = () => {
+      const v = values(n, 11);
+      v[5] = NaN;
+      v[7] = -0;
+      return tf.tensor4d(v, [3, 50, 40, 37]);
+    };
+    const b = () => tf.tensor4d(values(n, 12), [3, 50, 40, 37]);
+    const ops: Array<() => tf.Tensor> = [
+      () => tf.add(a(), b()),
+      () => tf.mul(a(), b()),
+      () => tf.relu(a()),
+      () => tf.step(a(), 0.25),
+      () => tf.grad((t: tf.Tensor) => tf.relu(t).mul(b()).sum())(a()),
+      () => tf.add(a(), tf.tensor1d(values(37, 13))),
+      () => tf.mul(tf.tensor2d(values(6, 14), [3, 2]), tf.scalar(3)),
+      () => tf.add(tf.tensor1d([1, 2, 3], "int32"), tf.tensor1d([4, 5, 6], "int32")),
+      () => tf.relu(tf.tensor1d([-1, 2], "int32")),
+    ];
+    for (const [i, f] of ops.entries()) {
+      const got = await onBackend("wasm", f);
+      const want = await onBackend("cpu", f);
+      assert.deepEqual(got.shape, want.shape, `op ${i}: shape`);
+      assert.deepEqual(Array.from(got.values), Array.from(want.values), `op ${i}`);
+    }
+  });
+
   test("no engine tensors and no backend buffers are leaked", async () => {
     const cc = { n: 2, h: 9, w: 7, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" as const };
     await convGrads("wasm", cc, false);

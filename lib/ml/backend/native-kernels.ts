@@ -13,8 +13,10 @@
  * models is built; other fused forms go to the stock kernel), Conv2DBackpropFilter and Conv2DBackpropInput,
  * NHWC, dilation 1; MaxPoolGrad, whose stock wasm version is a scalar loop (41 ms per step at width 1); and
  * Sum/Mean over every axis but the last (batch-norm statistics and the gradients of per-channel
- * broadcasts), which the stock kernels compute by transposing the whole tensor first. Plus kernels of our
- * own: training-mode batch norm and its gradient, and the optimizer's update.
+ * broadcasts), which the stock kernels compute by transposing the whole tensor first; and same-shape float32
+ * Add, Multiply, Relu and Step (ReLU's gradient mask), which are cheap but touch every activation of a step
+ * and so, on the wasm backend's one thread, would cap what the thread pool gains. Plus kernels of our own:
+ * training-mode batch norm and its gradient, and the optimizer's update.
  */
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -38,6 +40,10 @@ export interface NativeKernelAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   sumOuterAxes(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  multiply(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  relu(x: Float32Array, out: Float32Array): void;
+  step(x: Float32Array, out: Float32Array, alpha: number): void;
   batchNormForward(
     x: Float32Array,
     gamma: Float32Array,
@@ -223,6 +229,37 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     return out;
   };
 
+  const sameShapeFloats = (...ts: tf.TensorInfo[]) =>
+    ts.every((t) => t.dtype === "float32" && tf.util.arraysEqual(t.shape, ts[0].shape)) && tf.util.sizeFromShape(ts[0].shape) > 0;
+
+  const binary = (name: "Add" | "Multiply", fn: NativeKernelAddon["add"]) => (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (!sameShapeFloats(a, b)) return fallback(name, args);
+    const out = backend.makeOutput(a.shape, "float32");
+    fn.call(addon, heap(backend, a), heap(backend, b), heap(backend, out));
+    return out;
+  };
+
+  const relu = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (!sameShapeFloats(x)) return fallback("Relu", args);
+    const out = backend.makeOutput(x.shape, "float32");
+    addon.relu(heap(backend, x), heap(backend, out));
+    return out;
+  };
+
+  const step = (args: KernelArgs): tf.TensorInfo => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    const { alpha } = (args.attrs ?? {}) as { alpha?: number };
+    if (!sameShapeFloats(x)) return fallback("Step", args);
+    const out = backend.makeOutput(x.shape, "float32");
+    addon.step(heap(backend, x), heap(backend, out), alpha ?? 0);
+    return out;
+  };
+
   const sgdStep = (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as BackendWasm;
     const { w, grad, buf } = args.inputs as { w: tf.TensorInfo; grad: tf.TensorInfo; buf: tf.TensorInfo };
@@ -283,6 +320,10 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") as tf.KernelFunc },
     { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") as tf.KernelFunc },
     { kernelName: "MaxPoolGrad", backendName: BACKEND, kernelFunc: maxPoolGrad as tf.KernelFunc },
+    { kernelName: "Add", backendName: BACKEND, kernelFunc: binary("Add", addon.add) as tf.KernelFunc },
+    { kernelName: "Multiply", backendName: BACKEND, kernelFunc: binary("Multiply", addon.multiply) as tf.KernelFunc },
+    { kernelName: "Relu", backendName: BACKEND, kernelFunc: relu as tf.KernelFunc },
+    { kernelName: "Step", backendName: BACKEND, kernelFunc: step as tf.KernelFunc },
     { kernelName: "Conv2D", backendName: BACKEND, kernelFunc: forward("Conv2D") as tf.KernelFunc },
     { kernelName: "FusedConv2D", backendName: BACKEND, kernelFunc: forward("FusedConv2D") as tf.KernelFunc },
     { kernelName: "Conv2DBackpropFilter", backendName: BACKEND, kernelFunc: backpropFilter as tf.KernelFunc },
@@ -299,7 +340,7 @@ let installed: { configs: tf.KernelConfig[]; replaced: Map<string, tf.KernelConf
 export function registerNativeKernels(addon: NativeKernelAddon): void {
   if (installed !== undefined) return;
   const replaced = new Map<string, tf.KernelConfig>();
-  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "Sum", "Mean"]) {
+  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "Sum", "Mean", "Add", "Multiply", "Relu", "Step"]) {
     const current = tf.getKernel(name, BACKEND);
     if (current !== undefined) replaced.set(name, current);
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "conv.h"
+#include "elementwise.h"
 #include "gemm.h"
 #include "pool.h"
 #include "reduce.h"
@@ -215,6 +216,66 @@ napi_value BatchNormBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// (a, b, out) of equal lengths: out = a op b.
+napi_value callBinary(napi_env env, napi_callback_info info, void (*fn)(const float*, const float*, float*, long)) {
+  napi_value argv[3];
+  if (!readArgs(env, info, 3, argv, "expected (a, b, out)")) return nullptr;
+  float *a, *b, *out;
+  size_t n = 0;
+  napi_typedarray_type type;
+  void* data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, argv[2], &type, &n, &data, &buffer, &offset) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "out must be a Float32Array");
+    return nullptr;
+  }
+  const long len = static_cast<long>(n);
+  if (!floatArray(env, argv[2], len, &out, "out: Float32Array expected") ||
+      !floatArray(env, argv[0], len, &a, "a: Float32Array as long as out expected") ||
+      !floatArray(env, argv[1], len, &b, "b: Float32Array as long as out expected"))
+    return nullptr;
+  fn(a, b, out, len);
+  return nullptr;
+}
+
+napi_value Add(napi_env env, napi_callback_info info) { return callBinary(env, info, focus::addArrays); }
+napi_value Multiply(napi_env env, napi_callback_info info) { return callBinary(env, info, focus::multiplyArrays); }
+
+// (x, out[, alpha]) of equal lengths: relu, or step with alpha.
+napi_value callUnary(napi_env env, napi_callback_info info, bool isStep) {
+  napi_value argv[3];
+  const size_t argc = isStep ? 3 : 2;
+  if (!readArgs(env, info, argc, argv, isStep ? "expected (x, out, alpha)" : "expected (x, out)")) return nullptr;
+  double alpha = 0;
+  if (isStep && !numberArg(env, argv[2], &alpha)) {
+    napi_throw_type_error(env, nullptr, "alpha must be a number");
+    return nullptr;
+  }
+  size_t n = 0;
+  napi_typedarray_type type;
+  void* data;
+  napi_value buffer;
+  size_t offset;
+  if (napi_get_typedarray_info(env, argv[1], &type, &n, &data, &buffer, &offset) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "out must be a Float32Array");
+    return nullptr;
+  }
+  float *x, *out;
+  const long len = static_cast<long>(n);
+  if (!floatArray(env, argv[1], len, &out, "out: Float32Array expected") ||
+      !floatArray(env, argv[0], len, &x, "x: Float32Array as long as out expected"))
+    return nullptr;
+  if (isStep)
+    focus::step(x, out, len, static_cast<float>(alpha));
+  else
+    focus::relu(x, out, len);
+  return nullptr;
+}
+
+napi_value Relu(napi_env env, napi_callback_info info) { return callUnary(env, info, false); }
+napi_value Step(napi_env env, napi_callback_info info) { return callUnary(env, info, true); }
+
 // (n): sets the kernels' thread count (1 to 256); returns it.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -263,6 +324,10 @@ napi_value Init(napi_env env, napi_value exports) {
       {"sgdMomentumStep", nullptr, SgdMomentumStep, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"sumOuterAxes", nullptr, SumOuterAxes, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"maxPoolGrad", nullptr, MaxPoolGrad, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"add", nullptr, Add, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"multiply", nullptr, Multiply, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"relu", nullptr, Relu, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"step", nullptr, Step, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"useAvx512", nullptr, UseAvx512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
