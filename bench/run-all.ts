@@ -1,10 +1,11 @@
-// `npm run bench`: the training + Grad-CAM benchmark (bench/train.ts) and the load benchmark
-// (bench/load.ts), one after the other (each needs the machine to itself), then bench/results.json
-// and the Markdown table docs/benchmarks.md, both naming the machine the figures came from.
+// `npm run bench`: the training + Grad-CAM benchmark (bench/train.ts), the paper-size step (bench/train.ts
+// --size 224 --width 1 at batch 16 and 64) and the load benchmark (bench/load.ts), one after the other (each
+// needs the machine to itself), then bench/results.json and the Markdown table docs/benchmarks.md, both
+// naming the machine the figures came from.
 //
-//   npm run bench                      # both (the load bench needs DATABASE_URL or starts an embedded server)
+//   npm run bench                      # all (the load bench needs DATABASE_URL or starts an embedded server)
 //   npm run bench -- --quick           # bench:train --quick
-//   npm run bench -- --skip-train      # or --skip-load; a skipped part is taken from the last results file
+//   npm run bench -- --skip-train      # or --skip-paper, --skip-load; a skipped part is taken from the last results file
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -19,12 +20,43 @@ interface TrainFigures {
   torch: { width: number; imagesPerSecond: number | null; note: string }[];
 }
 
+/** One `bench/train.ts --size … --json` line: a configuration with PyTorch on 1 and N threads. */
+export interface PaperFigures {
+  backend: string;
+  threads: number | null;
+  loadAverage: { start: number; end: number };
+  train: {
+    variant: string;
+    width: number;
+    size: number;
+    batch: number;
+    threads: number | null;
+    msPerStep: number;
+    imagesPerSecond: number;
+    cpuSecondsPerStep: number;
+    peakRssBytes: number;
+    microBatchPlan: { text: string; source: string };
+  }[];
+  torch: {
+    threads: number;
+    imagesPerSecond: number | null;
+    cpuSecondsPerStep: number | null;
+    peakRssBytes: number | null;
+    note: string;
+    ratioBackendOverTorch: number | null;
+  }[];
+}
+
 export interface BenchResults {
   at: string;
   machine: MachineInfo;
   train: (TrainFigures & { at: string; machine: MachineInfo }) | null;
+  paper?: (PaperFigures & { at: string; machine: MachineInfo })[] | null;
   load: LoadResult | null;
 }
+
+/** The paper's step (224 px, full width) at the batch the issue's throughput target names and at the paper's. */
+const PAPER_BATCHES = [16, 64];
 
 const RESULTS = "bench/results.json";
 const LOAD_RESULTS = "bench/results-load.json";
@@ -41,6 +73,50 @@ function runTrainBench(quick: boolean): BenchResults["train"] {
   const json = (r.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
   if (!json) throw new Error("bench/train.ts printed no JSON line");
   return { ...(JSON.parse(json) as TrainFigures), at: new Date().toISOString(), machine: machineInfo() };
+}
+
+function runPaperBench(): (PaperFigures & { at: string; machine: MachineInfo })[] {
+  return PAPER_BATCHES.map((batch) => {
+    console.log(`== bench:train -- --size 224 --width 1 --batch ${batch} ==`);
+    const argv = ["--import", "tsx", "bench/train.ts", "--size", "224", "--width", "1", "--batch", String(batch), "--json"];
+    const r = spawnSync(process.execPath, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+    if (r.status !== 0) throw new Error(`bench/train.ts --batch ${batch} exited with ${r.status}`);
+    const json = (r.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
+    if (!json) throw new Error("bench/train.ts printed no JSON line");
+    return { ...(JSON.parse(json) as PaperFigures), at: new Date().toISOString(), machine: machineInfo() };
+  });
+}
+
+const gb = (bytes: number | null) => (bytes === null ? "–" : `${(bytes / 1e9).toFixed(2)} GB`);
+
+/** The paper-size section: ours beside PyTorch on 1 and N threads, measured in the same run. */
+export function paperMarkdown(paper: (PaperFigures & { at: string; machine: MachineInfo })[]): string[] {
+  const out = ["## Paper size: 224 px, full width (`npm run bench:train -- --size 224 --width 1 --batch 64`)", ""];
+  const first = paper[0];
+  if (!first) return [];
+  out.push(
+    `${first.at.slice(0, 10)} on ${first.machine.cores} × ${first.machine.cpuModel}; TF.js backend \`${first.backend}\` with ${first.threads ?? "its own"} kernel thread(s). ` +
+      "Each line is one run of the command: our step (median of its steps), then PyTorch 1.13's same ResNet-18 step on 1 and on as many threads, with the ratio ours / PyTorch. " +
+      "CPU s / step is the process's CPU time (all threads) per step: on a shared machine it shows what a step costs when the wall clock does not.",
+    "",
+    "| batch | micro-batches | images / s | ms / step | CPU s / step | peak RSS | PyTorch 1 thread | PyTorch N threads | ours / PyTorch N | load average |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
+  for (const p of paper) {
+    for (const t of p.train) {
+      const one = p.torch.find((x) => x.threads === 1);
+      const n = [...p.torch].reverse().find((x) => x.threads === (p.threads ?? x.threads)) ?? one;
+      const torch = (x: typeof one) =>
+        x?.imagesPerSecond ? `${f1(x.imagesPerSecond)} img/s, ${x.cpuSecondsPerStep?.toFixed(1) ?? "–"} CPU s, ${gb(x.peakRssBytes)}` : x?.note ?? "–";
+      const ratio = n?.ratioBackendOverTorch ? n.ratioBackendOverTorch.toFixed(2) : "–";
+      out.push(
+        `| ${t.batch} | ${t.microBatchPlan.text} | ${f1(t.imagesPerSecond)} | ${t.msPerStep.toFixed(0)} | ${t.cpuSecondsPerStep.toFixed(1)} | ${gb(t.peakRssBytes)} | ` +
+          `${torch(one)} | ${torch(n)} (${n?.threads ?? "?"}) | ${ratio} | ${p.loadAverage.start.toFixed(1)} → ${p.loadAverage.end.toFixed(1)} |`,
+      );
+    }
+  }
+  out.push("");
+  return out;
 }
 
 function runLoadBench(): LoadResult {
@@ -68,6 +144,7 @@ export function benchmarksMarkdown(r: BenchResults): string {
     }
     out.push("");
   }
+  if (r.paper?.length) out.push(...paperMarkdown(r.paper));
   if (r.load) {
     const l = r.load;
     out.push("## Load (`npm run bench:load`)", "");
@@ -84,11 +161,19 @@ export function benchmarksMarkdown(r: BenchResults): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false }, "skip-train": { type: "boolean", default: false }, "skip-load": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      "skip-train": { type: "boolean", default: false },
+      "skip-paper": { type: "boolean", default: false },
+      "skip-load": { type: "boolean", default: false },
+    },
+  });
   const prev = previous();
   const train = values["skip-train"] ? prev.train ?? null : runTrainBench(values.quick!);
+  const paper = values["skip-paper"] ? prev.paper ?? null : runPaperBench();
   const load = values["skip-load"] ? prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null) : runLoadBench();
-  const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, load };
+  const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, paper, load };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const md = benchmarksMarkdown(results);
   writeFileSync("docs/benchmarks.md", md);

@@ -72,6 +72,8 @@ interface TrainFigure {
   threads: number | null;
   msPerStep: number;
   imagesPerSecond: number;
+  /** CPU time of the process per step (all threads), median: on a shared machine, what the step costs. */
+  cpuSecondsPerStep: number;
   /** The process's peak resident set size after this configuration's steps. */
   peakRssBytes: number;
   microBatchPlan: MicroBatchPlan;
@@ -83,6 +85,7 @@ interface TorchFigure {
   batch: number;
   threads: number;
   imagesPerSecond: number | null;
+  cpuSecondsPerStep: number | null;
   peakRssBytes: number | null;
   note: string;
 }
@@ -116,14 +119,18 @@ async function timeTrainStep(variant: Variant, width: number, reps: number, thre
   const indices = images.map((_, i) => i);
   const labels = indices.map((i) => i % 2);
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r <= reps; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const x = imagesToInputTensor(images, indices, TRAIN_SIZE);
     const { loss, positive } = trainStep(model, sgd, x, labels, 0.01, sizes);
     await loss.data();
     await positive.data();
     tf.dispose([x, loss, positive]);
+    const c = process.cpuUsage(c0);
     if (r > 0) times.push(performance.now() - t0); // the first step compiles/allocates: warm-up
+    if (r > 0) cpu.push((c.user + c.system) / 1e6);
     if (single) console.error(`  ${variant} w${width} ${TRAIN_SIZE}px batch ${BATCH} step ${r}: ${(performance.now() - t0).toFixed(0)} ms`);
   }
   sgd.dispose();
@@ -137,6 +144,7 @@ async function timeTrainStep(variant: Variant, width: number, reps: number, thre
     threads,
     msPerStep: ms,
     imagesPerSecond: (BATCH * 1000) / ms,
+    cpuSecondsPerStep: median(cpu),
     peakRssBytes: peakRssBytes(),
     microBatchPlan: plan,
   };
@@ -183,24 +191,24 @@ layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 2)]
 model = nn.Sequential(*layers).train()
 opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=1e-4)
 x = torch.randn(batch, 3, size, size); y = torch.arange(batch) % 2
-times = []
+times, cpu = [], []
 for r in range(reps + 1):
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     opt.zero_grad(); loss = nn.functional.cross_entropy(model(x), y); loss.backward(); opt.step()
-    if r > 0: times.append(time.perf_counter() - t0)
-times.sort()
-print(batch / times[len(times) // 2], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    if r > 0: times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
+times.sort(); cpu.sort()
+print(batch / times[len(times) // 2], resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, cpu[len(cpu) // 2])
 `;
 
 function timeTorch(width: number, reps: number, threads = 1): TorchFigure {
-  const base = { width, size: TRAIN_SIZE, batch: BATCH, threads, peakRssBytes: null };
+  const base = { width, size: TRAIN_SIZE, batch: BATCH, threads, peakRssBytes: null, cpuSecondsPerStep: null };
   // Debian's python3-torch installs for /usr/bin/python3, which need not be the python3 on PATH.
   const python = ["python3", "/usr/bin/python3"].find((py) => spawnSync(py, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
   if (!python) return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
   const run = spawnSync(python, ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps), String(threads)], { encoding: "utf8" });
   if (run.status !== 0) return { ...base, imagesPerSecond: null, note: `PyTorch run failed: ${run.stderr.trim().split("\n").at(-1)}` };
-  const [ips, rss] = run.stdout.trim().split(/\s+/).map(Number);
-  return { ...base, imagesPerSecond: ips, peakRssBytes: rss, note: `torch.set_num_threads(${threads})` };
+  const [ips, rss, cpu] = run.stdout.trim().split(/\s+/).map(Number);
+  return { ...base, imagesPerSecond: ips, peakRssBytes: rss, cpuSecondsPerStep: cpu, note: `torch.set_num_threads(${threads})` };
 }
 
 const gb = (bytes: number | null) => (bytes === null ? "-" : `${(bytes / 1e9).toFixed(2)} GB`);
@@ -223,14 +231,15 @@ async function mainSingle(backend: string, threads: number | null): Promise<void
   for (const f of train) {
     out(
       `${f.variant} width ${f.width} at ${f.size} px, batch ${f.batch}: ${f.imagesPerSecond.toFixed(2)} img/s ` +
-        `(median of ${reps} steps, ${f.msPerStep.toFixed(0)} ms/step), peak RSS ${gb(f.peakRssBytes)}, ${f.microBatchPlan.text} (${f.microBatchPlan.source})`,
+        `(median of ${reps} steps, ${f.msPerStep.toFixed(0)} ms/step, ${f.cpuSecondsPerStep.toFixed(2)} CPU s/step), peak RSS ${gb(f.peakRssBytes)}, ` +
+        `${f.microBatchPlan.text} (${f.microBatchPlan.source})`,
     );
   }
   const ours = train.find((f) => f.variant === "baseline");
   const comparisons = torch.map((t) => {
     const ratio = t.imagesPerSecond && ours ? ours.imagesPerSecond / t.imagesPerSecond : null;
     out(
-      `PyTorch baseline, ${t.threads} thread(s): ${t.imagesPerSecond === null ? t.note : `${t.imagesPerSecond.toFixed(2)} img/s, peak RSS ${gb(t.peakRssBytes)}`}` +
+      `PyTorch baseline, ${t.threads} thread(s): ${t.imagesPerSecond === null ? t.note : `${t.imagesPerSecond.toFixed(2)} img/s, ${t.cpuSecondsPerStep?.toFixed(2)} CPU s/step, peak RSS ${gb(t.peakRssBytes)}`}` +
         (ratio === null ? "" : `; ${backend}/PyTorch = ${ratio.toFixed(2)}`),
     );
     return { ...t, ratioBackendOverTorch: ratio };
