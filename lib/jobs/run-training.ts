@@ -11,7 +11,7 @@ import { refreshJobStatus } from "./job-status";
 import { fromDbVariant } from "./variants";
 import type { WorkerContext } from "./worker-context";
 
-export type TrainOutcome = "succeeded" | "cancelled" | "requeued" | "skipped";
+export type TrainOutcome = "succeeded" | "cancelled" | "requeued" | "skipped" | "lost";
 
 /** How often shouldStop may ask the database for cancelRequested (it is called between every batch). */
 export const CANCEL_POLL_MS = 3000;
@@ -73,36 +73,45 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
 
     const pollMs = opts.cancelPollMs ?? CANCEL_POLL_MS;
     let cancelRequested = false;
+    // Set when the surviving workers requeued the run because this worker's heartbeat looked dead (a
+    // stalled process that came back): another worker owns it now, so this one stops and writes nothing.
+    let lostToOther = false;
     let lastPoll = 0;
     let epochEndedSinceShutdown = false;
     const shouldStop = async (): Promise<boolean> => {
       if (opts.signal?.aborted || ctx.shutdown.urgent) return true;
       if (ctx.shutdown.requested && epochEndedSinceShutdown) return true;
       const now = Date.now();
-      if (!cancelRequested && now - lastPoll >= pollMs) {
+      if (!cancelRequested && !lostToOther && now - lastPoll >= pollMs) {
         lastPoll = now;
-        const row = await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } });
+        const row = await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true, status: true, workerId: true } });
         cancelRequested = row?.cancelRequested ?? true;
+        lostToOther = row?.status !== JobStatus.RUNNING || row.workerId !== ctx.workerId;
       }
-      return cancelRequested;
+      return cancelRequested || lostToOther;
     };
 
     let history = (Array.isArray(run.history) ? run.history : []) as unknown as EpochProgress[];
     const onEpoch = async (p: EpochProgress): Promise<void> => {
       if (ctx.shutdown.requested) epochEndedSinceShutdown = true;
       history = mergeHistory(history, p);
-      await db().modelRun.update({
-        where: { id: runId },
+      const owned = await db().modelRun.updateMany({
+        where: { id: runId, ...ownedBy(ctx.workerId) },
         data: { epoch: p.epoch, history: jsonValue(history), valAuc: p.valAuc, etaSeconds: p.etaSeconds },
       });
+      if (owned.count === 0) lostToOther = true;
     };
 
     const workDir = namedPath("runs", runId);
     // The run's record says how its batches ran: "wasm+native, 2 threads; batch 64 as 2 × 32, batch norm over 32".
     const onPlan = async (plan: MicroBatchPlan): Promise<void> => {
-      await db().modelRun.update({ where: { id: runId }, data: { backend: `${ctx.backend}; ${plan.text}` } });
+      await db().modelRun.updateMany({ where: { id: runId, ...ownedBy(ctx.workerId) }, data: { backend: `${ctx.backend}; ${plan.text}` } });
     };
     const result = await trainRun({ variant, seed: run.seed, params, train, val, workDir, onEpoch, onPlan, shouldStop, log });
+    if (lostToOther) {
+      log("requeued by the other workers while this one was unresponsive; another worker owns it now, stopping");
+      return "lost";
+    }
 
     if (result.status === "completed") {
       await finish(runId, run.jobId, {
@@ -115,18 +124,18 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
         checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
         etaSeconds: 0,
         finishedAt: new Date(),
-      });
+      }, ctx.workerId);
       log(`succeeded, validation AUC ${result.valAuc?.toFixed(4) ?? "n/a"}`);
       return "succeeded";
     }
     const cancelled = (await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } }))?.cancelRequested ?? true;
     if (cancelled) {
-      await finish(runId, run.jobId, { status: JobStatus.CANCELLED, epoch: result.epochsDone, finishedAt: new Date(), etaSeconds: null });
+      await finish(runId, run.jobId, { status: JobStatus.CANCELLED, epoch: result.epochsDone, finishedAt: new Date(), etaSeconds: null }, ctx.workerId);
       log(`cancelled after ${result.epochsDone} epochs`);
       return "cancelled";
     }
     // Stopped by a shutdown or the job's expiry: checkpointed, back in the queue for any worker to resume.
-    await finish(runId, run.jobId, { status: JobStatus.QUEUED, epoch: result.epochsDone, workerId: null, etaSeconds: null });
+    await finish(runId, run.jobId, { status: JobStatus.QUEUED, epoch: result.epochsDone, workerId: null, etaSeconds: null }, ctx.workerId);
     log(`stopped after ${result.epochsDone} epochs (checkpointed); queued again`);
     return "requeued";
   } catch (e) {
@@ -134,7 +143,7 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
     await finish(runId, run.jobId, opts.finalAttempt === false
       ? { status: JobStatus.QUEUED, error: `attempt failed, will be retried: ${message}`, workerId: null, etaSeconds: null }
       : { status: JobStatus.FAILED, error: message, finishedAt: new Date(), etaSeconds: null },
-    ).catch(() => undefined);
+    ctx.workerId).catch(() => undefined);
     log(`failed: ${message}`);
     throw e;
   } finally {
@@ -142,7 +151,12 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
   }
 }
 
-async function finish(runId: string, jobId: string, data: Prisma.ModelRunUpdateInput): Promise<void> {
-  await db().modelRun.update({ where: { id: runId }, data });
+/** The run is still this worker's: nobody requeued it from under a stalled worker. */
+function ownedBy(workerId: string): Prisma.ModelRunWhereInput {
+  return { status: JobStatus.RUNNING, workerId };
+}
+
+async function finish(runId: string, jobId: string, data: Prisma.ModelRunUpdateManyMutationInput, workerId?: string): Promise<void> {
+  await db().modelRun.updateMany({ where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) }, data });
   await refreshJobStatus(jobId);
 }

@@ -2,6 +2,8 @@
 // every 10 s, and shuts down without losing work (see shutdown()). workers/main.ts is a thin entry point.
 import { hostname } from "node:os";
 import type { Job, JobWithMetadata, PgBoss } from "pg-boss";
+import { readEnv } from "@/lib/config/env";
+import { DomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { initBackend } from "@/lib/ml/backend/select-backend";
 import { requeueOrphanedRuns } from "./run-control";
@@ -10,8 +12,8 @@ import { runTraining } from "./run-training";
 import { HEATMAPS_QUEUE, startBoss, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
 import { ShutdownState, type WorkerContext } from "./worker-context";
 import { logger } from "@/lib/logging/logger";
+import { requeueRunsOfLostWorkers } from "./worker-liveness";
 
-export const HEARTBEAT_MS = 10_000;
 
 export interface WorkerOptions {
   connectionString: string;
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   pollingIntervalSeconds?: number;
   /** Overrides the cancel-poll interval of training (tests). */
   cancelPollMs?: number;
+  /** Heartbeat interval and the silence after which a worker counts as dead (default: the environment). */
+  liveness?: { heartbeatMs: number; staleMs: number };
 }
 
 export interface RunningWorker {
@@ -55,8 +59,35 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const row = { hostname: hostname(), backend, pid: process.pid, seenAt: new Date(), currentRunId };
     await db().workerHeartbeat.upsert({ where: { id }, create: { id, startedAt, ...row }, update: row });
   };
+  const env = readEnv(["FOCUS_WORKER_HEARTBEAT_MS", "FOCUS_WORKER_STALE_MS"]);
+  const { heartbeatMs, staleMs } = opts.liveness ?? { heartbeatMs: env.FOCUS_WORKER_HEARTBEAT_MS, staleMs: env.FOCUS_WORKER_STALE_MS };
+  if (staleMs < 2 * heartbeatMs) {
+    // One late beat would otherwise make a live worker look dead and lose its run.
+    const message = `FOCUS_WORKER_STALE_MS (${staleMs}) must be at least twice FOCUS_WORKER_HEARTBEAT_MS (${heartbeatMs})`;
+    throw new DomainError("invalid", message, { code: "config" });
+  }
+  // Each beat also looks for runs whose worker went silent: with a beat every H and a stale limit S, a dead
+  // worker's run is requeued at most S + H after its last beat (70 s with the defaults).
+  const reap = async () => {
+    for (const r of await requeueRunsOfLostWorkers(boss, { staleMs, byWorkerId: id })) {
+      log(`run ${r.runId}: worker ${r.lostWorkerId ?? "?"} lost (no heartbeat for ${staleMs / 1000} s); requeued`);
+    }
+  };
+  let beating = false;
+  const tick = async () => {
+    if (beating) return; // a slow database must not pile up overlapping beats
+    beating = true;
+    try {
+      await beat();
+      await reap();
+    } catch (e) {
+      log(`heartbeat failed: ${(e as Error).message}`);
+    } finally {
+      beating = false;
+    }
+  };
   await beat();
-  const heartbeat = setInterval(() => beat().catch((e) => log(`heartbeat failed: ${(e as Error).message}`)), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void tick(), heartbeatMs);
   heartbeat.unref();
 
   const recovered = await requeueOrphanedRuns(boss);

@@ -144,12 +144,12 @@ describe("queue and workers", () => {
     assert.equal(q[0].datasetName, dataset.name);
   });
 
-  test("a worker seen within 30 s is online, an older one offline", async () => {
+  test("a worker seen within FOCUS_WORKER_STALE_MS (60 s) is online, an older one offline", async () => {
     const now = new Date();
-    for (const [id, age] of [[`host-${tag}:1`, 5_000], [`host-${tag}:2`, 45_000]] as const) {
+    for (const [id, age] of [[`host-${tag}:1`, 5_000], [`host-${tag}:2`, 75_000]] as const) {
       await db().workerHeartbeat.create({ data: { id, hostname: `host-${tag}`, backend: "wasm", pid: 1, startedAt: new Date(now.getTime() - 600_000), seenAt: new Date(now.getTime() - age) } });
     }
     const mine = (await workersPanel(now)).filter((w) => w.hostname === `host-${tag}`);
-    assert.deepEqual(mine.map((w) => [w.id, w.online, w.secondsSinceSeen]), [[`host-${tag}:1`, true, 5], [`host-${tag}:2`, false, 45]]);
+    assert.deepEqual(mine.map((w) => [w.id, w.online, w.secondsSinceSeen]), [[`host-${tag}:1`, true, 5], [`host-${tag}:2`, false, 75]]);
   });
 });

@@ -1,5 +1,6 @@
 // Read models of the researcher console (datasets, queue, workers, results). Plain serialisable objects,
 // so pages can hand them to client components (charts, sortable tables, the live queue) as they are.
+import { envVar } from "@/lib/config/env";
 import { db, JobStatus, type ImageSplit, type Modality, type Prisma } from "@/lib/db/client";
 import type { ImportSkip } from "@/lib/datasets/persist-dataset";
 import { aucTableByVariant, type VariantAucRow } from "./auc-summary";
@@ -185,6 +186,9 @@ export interface QueueRun {
   workerId: string | null;
   backend: string | null;
   error: string | null;
+  /** The worker that died holding this run, and when the surviving workers requeued it. */
+  lostWorkerId: string | null;
+  workerLostAt: string | null;
   cancelRequested: boolean;
   readyForStudy: boolean;
   params: TrainParamsSummary;
@@ -201,7 +205,7 @@ export async function queueRuns(opts: { datasetId?: string; recent?: number } = 
   const select = {
     id: true, jobId: true, variant: true, seed: true, status: true, epoch: true, epochs: true, history: true, valAuc: true,
     etaSeconds: true, workerId: true, backend: true, error: true, cancelRequested: true, readyForStudy: true, params: true,
-    createdAt: true, startedAt: true, finishedAt: true, job: { select: { datasetId: true, dataset: { select: { name: true } } } },
+    lostWorkerId: true, workerLostAt: true, createdAt: true, startedAt: true, finishedAt: true, job: { select: { datasetId: true, dataset: { select: { name: true } } } },
   } as const;
   const [active, finished] = await Promise.all([
     db().modelRun.findMany({ where: { ...where, status: { in: ACTIVE } }, select, orderBy: [{ createdAt: "asc" }, { variant: "asc" }, { seed: "asc" }] }),
@@ -214,7 +218,8 @@ export async function queueRuns(opts: { datasetId?: string; recent?: number } = 
       id: r.id, jobId: r.jobId, datasetId: r.job.datasetId, datasetName: r.job.dataset.name, variant: r.variant, seed: r.seed,
       status: r.status, epoch: r.epoch, epochs: r.epochs, loss: last?.loss ?? null, valAuc: r.valAuc,
       imagesPerSecond: last?.imagesPerSecond ?? null, etaSeconds: r.etaSeconds, workerId: r.workerId, backend: r.backend,
-      error: r.error, cancelRequested: r.cancelRequested, readyForStudy: r.readyForStudy, params: paramsSummary(r.params),
+      error: r.error, lostWorkerId: r.lostWorkerId, workerLostAt: r.workerLostAt?.toISOString() ?? null,
+      cancelRequested: r.cancelRequested, readyForStudy: r.readyForStudy, params: paramsSummary(r.params),
       createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
     };
   });
@@ -228,14 +233,12 @@ export interface WorkerRow {
   startedAt: string;
   seenAt: string;
   secondsSinceSeen: number;
-  /** Heartbeat within the window (workers beat every 10 s; 30 s tolerates two missed beats). */
+  /** Heartbeat within FOCUS_WORKER_STALE_MS: the same limit after which the workers requeue its run. */
   online: boolean;
   currentRunId: string | null;
 }
 
-export const WORKER_ONLINE_WINDOW_MS = 30_000;
-
-export async function workersPanel(now = new Date(), windowMs = WORKER_ONLINE_WINDOW_MS): Promise<WorkerRow[]> {
+export async function workersPanel(now = new Date(), windowMs = envVar("FOCUS_WORKER_STALE_MS")): Promise<WorkerRow[]> {
   // Rows of workers gone for a day are history, not status.
   const rows = await db().workerHeartbeat.findMany({ where: { seenAt: { gte: new Date(now.getTime() - 24 * 3600_000) } }, orderBy: { seenAt: "desc" } });
   return rows.map((w) => {

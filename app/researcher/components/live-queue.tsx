@@ -102,6 +102,12 @@ export function LiveQueue({ initial, datasetId, recent = 50, pollMs = 2000, show
                   <td className="p-2">
                     <span className={statusClass(r.status)} data-testid="run-status">{r.status.toLowerCase()}</span>
                     {r.error && <div className="mt-1 max-w-xs text-xs text-red-700">{r.error}</div>}
+                    {r.workerLostAt && (
+                      <div className="mt-1 max-w-xs text-xs text-amber-700" data-testid="run-worker-lost">
+                        worker lost, requeued at {r.workerLostAt.slice(11, 19)} UTC
+                        {r.lostWorkerId ? ` (was on ${r.lostWorkerId})` : ""}
+                      </div>
+                    )}
                   </td>
                   <td className="p-2">
                     <span data-testid="run-epoch">{r.epoch} / {r.epochs}</span>
