@@ -12,8 +12,14 @@ import { startBoss, TRAIN_QUEUE } from "./queues";
 import { cancelLeftoverRuns, uniqueName, waitFor } from "./test-support";
 import { requeueRunsOfLostWorkers } from "./worker-liveness";
 
+// Short enough for a quick test, long enough that a worker busy compiling its first kernels on a loaded
+// machine (its event loop blocked, so no beat) is not mistaken for a dead one.
 const HEARTBEAT_MS = 1000;
-const STALE_MS = 3000;
+const STALE_MS = 8000;
+
+async function requeueEvents(runId: string) {
+  return db().auditEvent.findMany({ where: { action: "run.requeued-worker-lost", subject: runId }, select: { createdAt: true, details: true } });
+}
 
 const jobIds: string[] = [];
 const children: ChildProcess[] = [];
@@ -111,6 +117,7 @@ test("SIGKILL of the training worker: the survivor requeues the run within stale
     assert.equal(holder.child.pid, holderPid, `the run is held by one of the two workers\n${a.output()}\n${b.output()}`);
     await waitFor("the survivor to be ready", async () => /ready \(backend/.test(survivor.output()), 60_000);
 
+    assert.deepEqual(await requeueEvents(runId), [], "no requeue while both workers were alive");
     const killedAt = Date.now();
     holder.child.kill("SIGKILL");
     await holder.exited;
@@ -120,7 +127,8 @@ test("SIGKILL of the training worker: the survivor requeues the run within stale
     console.log(`run requeued and taken over ${seconds.toFixed(1)} s after SIGKILL (heartbeat ${HEARTBEAT_MS} ms, stale ${STALE_MS} ms)`);
     assert.equal(pidOf(retaken.workerId!), survivor.child.pid);
     assert.ok(retaken.workerLostAt!.getTime() - killedAt <= STALE_MS + 2 * HEARTBEAT_MS + 1000, "requeued within stale + heartbeat");
-    assert.equal(await db().auditEvent.count({ where: { action: "run.requeued-worker-lost", subject: runId } }), 1);
+    const events = await requeueEvents(runId);
+    assert.equal(events.length, 1, JSON.stringify(events));
     // The dead worker's job was cancelled, so exactly one job is active: the survivor's.
     assert.equal((await boss.findJobs(TRAIN_QUEUE, { key: runId })).filter((j) => j.state === "active").length, 1);
     assert.match(survivor.output(), new RegExp(`run ${runId}: worker ${running.workerId} lost`));
@@ -152,6 +160,7 @@ test("a frozen worker (SIGSTOP past the limit) resumed after the requeue gives t
     const [frozen, survivor] = a.child.pid === pidOf(running.workerId!) ? [a, b] : [b, a];
     await waitFor("the survivor to be ready", async () => /ready \(backend/.test(survivor.output()), 60_000);
 
+    assert.deepEqual(await requeueEvents(runId), [], "no requeue while both workers were alive");
     frozen.child.kill("SIGSTOP");
     const retaken = await waitFor("the survivor to take the run over", async () =>
       db().modelRun.findFirst({ where: { id: runId, status: JobStatus.RUNNING, workerId: { not: running.workerId } } }), 60_000)
@@ -165,7 +174,8 @@ test("a frozen worker (SIGSTOP past the limit) resumed after the requeue gives t
     const run = await db().modelRun.findUniqueOrThrow({ where: { id: runId } });
     assert.equal(run.status, JobStatus.RUNNING);
     assert.equal(run.workerId, retaken.workerId, "the run stays with its new owner");
-    assert.equal(await db().auditEvent.count({ where: { action: "run.requeued-worker-lost", subject: runId } }), 1);
+    const events = await requeueEvents(runId);
+    assert.equal(events.length, 1, JSON.stringify(events));
     for (const w of [frozen, survivor]) w.child.kill("SIGTERM");
     assert.equal(await frozen.exited, 0, frozen.output());
     assert.equal(await survivor.exited, 0, survivor.output());
