@@ -27,3 +27,17 @@ test("a garbage session cookie on every request logs one line at most, never a s
   expect(lines.length, added).toBeLessThanOrEqual(1);
   expect(added).not.toMatch(/Invalid Compact JWE|JWEInvalid|^\s+at /m);
 });
+
+test("the favicon is served, so no page load logs a 404", async ({ page, request }) => {
+  const res = await request.get("/favicon.ico");
+  expect(res.status()).toBe(200);
+  const icon = await res.body();
+  expect([...icon.subarray(0, 4)]).toEqual([0, 0, 1, 0]); // ICO header: reserved 0, type 1 (icon)
+  const failed: string[] = [];
+  page.on("response", (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto("/signin");
+  await page.waitForLoadState("networkidle");
+  expect(failed).toEqual([]);
+});

@@ -1,7 +1,5 @@
 import type { Role } from "../db/generated/enums";
 
-export const ROLES = ["ADMIN", "COORDINATOR", "RESEARCHER", "SPECIALIST"] as const satisfies readonly Role[];
-
 // Where each role lands after signing in.
 export const HOME_BY_ROLE: Record<Role, string> = {
   ADMIN: "/admin/users",

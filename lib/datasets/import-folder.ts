@@ -11,7 +11,6 @@ import { confineToImportRoots, type FolderAccess } from "./import-roots";
 import {
   assertDatasetNameFree,
   createDatasetRows,
-  dropDuplicates,
   storeDatasetImage,
   type DatasetAudit,
   type ImportSkip,
@@ -73,8 +72,9 @@ export async function importFolderDataset(
       contentHash: image.sha256,
     }));
   }
-  const { kept, skipped: repeats } = dropDuplicates(stored);
-  const skipped = [...(options.priorSkips ?? []), ...skipsOf(report), ...repeats];
+  // The scan already rejected repeated content by the original file's hash, which is each image's contentHash.
+  const kept = stored;
+  const skipped = [...(options.priorSkips ?? []), ...skipsOf(report)];
   const dataset = await createDatasetRows(
     {
       name: opts.name,

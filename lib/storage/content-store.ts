@@ -87,9 +87,3 @@ export function namedPath(...parts: string[]): string {
   for (const p of parts) if (!/^[A-Za-z0-9._-]+$/.test(p) || p === "." || p === "..") throw new Error(`Bad path part ${p}`);
   return join(storageRoot(), ...parts);
 }
-
-export async function putNamed(bytes: Uint8Array, ...parts: string[]): Promise<string> {
-  const path = namedPath(...parts);
-  await writeAtomic(path, bytes);
-  return path;
-}

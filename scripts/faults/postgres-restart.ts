@@ -6,7 +6,6 @@ import { mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedHandle } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
 import { seedStudyWithReaders, signInAll, startProductionApp } from "../../bench/load/app-under-test";
@@ -96,16 +95,5 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
     }
     rmSync(parent, { recursive: true, force: true });
     rmSync(storage, { recursive: true, force: true });
-  }
-}
-
-/** Reads a count straight from the database (used by tests to prove nothing was written). */
-export async function countRows(url: string, table: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return Number((await c.query(`select count(*) from "${table.replace(/"/g, "")}"`)).rows[0].count);
-  } finally {
-    await c.end();
   }
 }

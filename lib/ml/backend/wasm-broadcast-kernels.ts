@@ -58,7 +58,6 @@ function broadcastingWrapper(stock: tf.KernelConfig): tf.KernelConfig {
   };
 }
 
-const stockConfigs = new Map<string, tf.KernelConfig>();
 const ourConfigs = new Map<string, tf.KernelConfig>();
 
 /** Wraps the listed kernels for 'wasm' (after the wasm package is imported). Idempotent. */
@@ -68,24 +67,9 @@ export function registerWasmBroadcastKernels(): void {
     if (current === undefined) continue;
     if (ourConfigs.get(name)?.kernelFunc === current.kernelFunc) continue;
     const ours = broadcastingWrapper(current);
-    stockConfigs.set(name, current);
     ourConfigs.set(name, ours);
     tf.unregisterKernel(name, BACKEND);
     tf.registerKernel(ours);
-  }
-}
-
-/** Restores the stock kernels (benchmarks and tests). */
-export function unregisterWasmBroadcastKernels(): void {
-  for (const name of BROADCAST_WRAPPED_KERNELS) {
-    const ours = ourConfigs.get(name);
-    const stock = stockConfigs.get(name);
-    if (ours === undefined || stock === undefined) continue;
-    if (tf.getKernel(name, BACKEND)?.kernelFunc !== ours.kernelFunc) continue;
-    tf.unregisterKernel(name, BACKEND);
-    tf.registerKernel(stock);
-    ourConfigs.delete(name);
-    stockConfigs.delete(name);
   }
 }
 

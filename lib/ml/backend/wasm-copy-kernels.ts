@@ -119,11 +119,11 @@ function makeCast(stock: tf.KernelConfig): tf.KernelConfig {
   return { kernelName: "Cast", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
 }
 
-let installed: { ours: tf.KernelConfig[]; stock: tf.KernelConfig[] } | undefined;
+let installed = false;
 
 /** Registers these over the stock wasm kernels (which remain the fallback). Idempotent. */
 export function registerWasmCopyKernels(): void {
-  if (installed !== undefined) return;
+  if (installed) return;
   const stock = ["Slice", "PadV2", "Identity", "Cast"].map((name) => {
     const config = tf.getKernel(name, BACKEND);
     if (config === undefined) throw new Error(`wasm backend has no '${name}' kernel to wrap`);
@@ -134,13 +134,5 @@ export function registerWasmCopyKernels(): void {
     tf.unregisterKernel(config.kernelName, BACKEND);
     tf.registerKernel(config);
   }
-  installed = { ours, stock };
-}
-
-/** Restores the stock kernels (tests compare both). */
-export function unregisterWasmCopyKernels(): void {
-  if (installed === undefined) return;
-  for (const config of installed.ours) tf.unregisterKernel(config.kernelName, BACKEND);
-  for (const config of installed.stock) tf.registerKernel(config);
-  installed = undefined;
+  installed = true;
 }

@@ -292,17 +292,6 @@ const OUR_CONFIGS = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];
 
 /** The kernels that were registered before ours, restored by `unregisterWasmGradKernels`. */
 const replaced = new Map<string, tf.KernelConfig>();
-let stockBackpropInput: tf.KernelConfig | undefined;
-
-/**
- * The wasm backend's own Conv2DBackpropInput (scalar loop), kept for comparison benchmarks.
- * Must be called after `@tensorflow/tfjs-backend-wasm` has been imported.
- */
-export function stockConv2DBackpropInputKernel(): tf.KernelConfig | undefined {
-  if (stockBackpropInput !== undefined) return stockBackpropInput;
-  const current = tf.getKernel("Conv2DBackpropInput", BACKEND);
-  return current?.kernelFunc === conv2DBackpropInputConfig.kernelFunc ? undefined : current;
-}
 
 /** Registers both convolution gradients for 'wasm', replacing the stock ones. Idempotent. */
 export function registerWasmGradKernels(): void {
@@ -311,7 +300,6 @@ export function registerWasmGradKernels(): void {
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) {
       replaced.set(config.kernelName, current);
-      if (config.kernelName === "Conv2DBackpropInput") stockBackpropInput = current;
       tf.unregisterKernel(config.kernelName, BACKEND);
     }
     tf.registerKernel(config);
