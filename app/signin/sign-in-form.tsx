@@ -4,8 +4,17 @@ import { signIn } from "next-auth/react";
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: "Email or password is not right.",
-  RateLimited: "Too many failed attempts. Wait 15 minutes and try again.",
 };
+
+// "RateLimited:<seconds>" from lib/auth/options.ts: each failure past the first few doubles the wait.
+function messageFor(code: string): string {
+  const wait = /^RateLimited:(\d+)$/.exec(code);
+  if (wait) {
+    const s = Number(wait[1]);
+    return `Too many failed attempts. Try again in ${s < 90 ? `${s} seconds` : `${Math.ceil(s / 60)} minutes`}.`;
+  }
+  return MESSAGES[code] ?? "Sign-in failed. Try again.";
+}
 
 export function SignInForm() {
   const [error, setError] = useState<string | null>(null);
@@ -19,7 +28,7 @@ export function SignInForm() {
     const res = await signIn("staff", { email: form.get("email"), password: form.get("password"), redirect: false });
     setBusy(false);
     if (!res || res.error) {
-      setError(MESSAGES[res?.error ?? ""] ?? "Sign-in failed. Try again.");
+      setError(messageFor(res?.error ?? ""));
       return;
     }
     window.location.assign("/");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { text } from "../validation/text";
 import { db } from "../db/client";
 import { hashPassword, verifyPassword, verifyAgainstDummy } from "./password";
-import { tooManyFailures, recordAttempt } from "./rate-limit";
+import { claimAttempt, clearAttempts, clientKeys, staffSignInKeys } from "./rate-limit";
 import { hashInvitationToken, INVITATION_TOKEN_PATTERN } from "./invitation-token";
 import type { Role } from "../db/generated/enums";
 import { claimReentryToken } from "../studies/invitations-reentry";
@@ -25,23 +25,26 @@ export const staffCredentialsSchema = z.object({
   password: text().min(1, "Enter your password").max(200),
 });
 
-export type StaffSignInResult = { ok: true; user: AuthUser } | { ok: false; reason: "invalid" | "rate-limited" };
-
-const addressKeys = (clientKey: string | null) => (clientKey ? [`ip:${clientKey}`] : []);
+export type StaffSignInResult =
+  | { ok: true; user: AuthUser }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate-limited"; retryAfterS: number };
 
 export async function signInStaff(input: unknown, clientKey: string | null): Promise<StaffSignInResult> {
   const parsed = staffCredentialsSchema.safeParse(input);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const keys = [`email:${email}`, ...addressKeys(clientKey)];
-  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
+  // Claimed before the password is checked, for unknown emails too (a refusal must not reveal accounts).
+  const keys = staffSignInKeys(email, clientKey);
+  const claim = await claimAttempt(keys);
+  if (!claim.ok) return { ok: false, reason: "rate-limited", retryAfterS: Math.ceil(claim.retryAfterMs / 1000) };
   const user = await db().user.findUnique({ where: { email } });
   const check =
     user && user.active && user.role !== "SPECIALIST" && user.passwordHash
       ? await verifyPassword(password, user.passwordHash)
       : { ok: await verifyAgainstDummy(password), needsRehash: false };
-  await recordAttempt(keys, check.ok);
   if (!check.ok || !user) return { ok: false, reason: "invalid" };
+  await clearAttempts(keys);
   if (check.needsRehash) await upgradeHash(user.id, user.passwordHash!, password);
   const { id, name, role, sessionVersion } = user;
   return { ok: true, user: { id, email: user.email, name, role, sessionVersion } };
@@ -63,13 +66,9 @@ export type InvitationSignInResult =
 
 /** Consumes the invitation atomically: of two concurrent uses of one link, exactly one wins. */
 export async function signInWithInvitation(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
-  // Tokens carry 256 random bits, so guessing is hopeless; the per-address limit only slows floods.
-  const keys = addressKeys(clientKey);
-  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
-  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) {
-    await recordAttempt(keys, false);
-    return { ok: false, reason: "invalid" };
-  }
+  const keys = clientKeys(clientKey);
+  if (!(await claimAttempt(keys)).ok) return { ok: false, reason: "rate-limited" };
+  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
   const tokenHash = hashInvitationToken(token);
   const claimed = await db().invitation.updateMany({
     where: { tokenHash, usedAt: null, status: "PENDING", expiresAt: { gt: now }, reader: { active: true } },
@@ -77,14 +76,13 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
   });
   const invitation = await db().invitation.findUnique({ where: { tokenHash }, include: { reader: true } });
   if (claimed.count !== 1 || !invitation) {
-    await recordAttempt(keys, false);
     if (!invitation) return { ok: false, reason: "invalid" };
     if (invitation.status === "REVOKED") return { ok: false, reason: "revoked" };
     if (invitation.usedAt) return { ok: false, reason: "used" };
     if (invitation.expiresAt <= now) return { ok: false, reason: "expired" };
     return { ok: false, reason: "invalid" };
   }
-  await recordAttempt(keys, true);
+  await clearAttempts(keys);
   const r = invitation.reader;
   return {
     ok: true,
@@ -97,15 +95,12 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
 
 /** A re-entry link (copied by the coordinator) or an emailed sign-in link: back into its invitation only. */
 export async function signInWithReentry(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
-  const keys = addressKeys(clientKey);
-  if (await tooManyFailures(keys)) return { ok: false, reason: "rate-limited" };
-  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) {
-    await recordAttempt(keys, false);
-    return { ok: false, reason: "invalid" };
-  }
+  const keys = clientKeys(clientKey);
+  if (!(await claimAttempt(keys)).ok) return { ok: false, reason: "rate-limited" };
+  if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
   const claimed = await claimReentryToken(token, now);
-  await recordAttempt(keys, claimed.ok);
   if (!claimed.ok) return claimed;
+  await clearAttempts(keys);
   const invitation = await db().invitation.findUniqueOrThrow({
     where: { id: claimed.invitationId },
     select: { readerName: true, sessionVersion: true, reader: { select: { id: true, email: true, role: true, sessionVersion: true } } },

@@ -26,7 +26,10 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { type: "email" }, password: { type: "password" } },
       async authorize(credentials, req) {
         const result = await signInStaff(credentials, clientKeyFromHeaders(req?.headers));
-        if (!result.ok) throw new Error(result.reason === "rate-limited" ? "RateLimited" : "CredentialsSignin");
+        // The sign-in form reads the wait from the error code.
+        if (!result.ok) {
+          throw new Error(result.reason === "rate-limited" ? `RateLimited:${result.retryAfterS}` : "CredentialsSignin");
+        }
         return result.user;
       },
     }),

@@ -13,7 +13,7 @@ const MESSAGES: Record<string, Failure> = {
   InvitationExpired: { text: "This invitation link has expired.", comeBack: true },
   InvitationRevoked: { text: "This invitation was withdrawn by the study coordinator.", comeBack: false },
   InvitationRateLimited: {
-    text: "Too many attempts from this network. Wait 15 minutes and try again.",
+    text: "Too many attempts from this network. Wait a minute and try again.",
     comeBack: false,
   },
   InvitationInvalid: { text: "This invitation link is not valid. Check that you copied all of it.", comeBack: true },
@@ -23,7 +23,7 @@ const MESSAGES: Record<string, Failure> = {
     text: "This link was withdrawn by the study coordinator, or replaced by a newer one.",
     comeBack: true,
   },
-  ReentryRateLimited: { text: "Too many attempts from this network. Wait 15 minutes and try again.", comeBack: false },
+  ReentryRateLimited: { text: "Too many attempts from this network. Wait a minute and try again.", comeBack: false },
   ReentryInvalid: { text: "This link is not valid. Check that you copied all of it.", comeBack: true },
 };
 
