@@ -26,5 +26,8 @@ test("user:create refuses bad arguments with exit code 2 and a message", () => {
   assert.match(badEmail.stderr, /Enter a valid email address/);
   const shortPassword = run("--email", "y@test.local", "--role", "ADMIN", "--password", "short");
   assert.equal(shortPassword.status, 2);
-  assert.match(shortPassword.stderr, /at least 10 characters/);
+  assert.match(shortPassword.stderr, /at least 12 characters/);
+  const commonPassword = run("--email", "z@test.local", "--role", "ADMIN", "--password", "password1234");
+  assert.equal(commonPassword.status, 2);
+  assert.match(commonPassword.stderr, /too easy to guess/);
 });

@@ -17,7 +17,7 @@ const program = new Command("user:create")
     return r;
   })
   .option("--name <name>", "display name (default: the part of the email before @)")
-  .option("--password <password>", "at least 10 characters (default: generated)")
+  .option("--password <password>", "at least 12 characters, not easy to guess (default: generated)")
   .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
 program.parse(process.argv);
