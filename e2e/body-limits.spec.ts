@@ -67,7 +67,7 @@ async function cookieHeader(ctx: APIRequestContext): Promise<string> {
 
 const writes = async () => ({
   users: await db().user.count(),
-  attempts: await db().signInAttempt.count(),
+  attempts: await db().signInThrottle.count(),
   responses: await db().response.count(),
   audit: await db().auditEvent.count(),
   datasets: await db().dataset.count(),
