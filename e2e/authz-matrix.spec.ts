@@ -116,6 +116,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
       .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)
+      .replace("/reset/[token]", `/reset/${randomBytes(32).toString("base64url")}`)
       .replace("[imageId]", study.cases[0].imageId)
       .replace("[heatmapId]", f.heatmapIds[0])
       .replace("[...nextauth]", method === "GET" ? "csrf" : "signout");

@@ -34,6 +34,9 @@ export async function SiteHeader() {
               <span className="text-slate-600" data-testid="whoami">
                 {user.name} · {ROLE_LABEL[user.role]}
               </span>
+              {user.role !== "SPECIALIST" && (
+                <Link href="/account/password" className="text-slate-700 hover:text-slate-950">Change password</Link>
+              )}
               <SignOutButton reader={user.role === "SPECIALIST" ? { mailEnabled: mailEnabled() } : undefined} />
             </>
           ) : (

@@ -2,13 +2,16 @@ import { requireRole } from "@/lib/auth/session";
 import { listUsers } from "@/lib/users/users";
 import { ROLE_LABEL } from "@/lib/auth/roles";
 import { CreateUserForm } from "./create-user-form";
-import { setActiveAction } from "./actions";
+import { setActiveAction, unlockSignInAction } from "./actions";
+import { ResetLinkButton } from "./reset-link-button";
+import { delayedEmails } from "@/lib/auth/rate-limit";
 
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage() {
   const me = await requireRole("ADMIN");
   const users = await listUsers();
+  const delayed = await delayedEmails();
   return (
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold">Users</h1>
@@ -26,8 +29,22 @@ export default async function UsersPage() {
               <td className="p-2">{u.name}</td>
               <td className="p-2">{ROLE_LABEL[u.role]}{u.specialty ? ` (${u.specialty.toLowerCase()})` : ""}</td>
               <td className="p-2 font-mono">{u.pseudonym}</td>
-              <td className="p-2">{u.active ? "active" : "deactivated"}</td>
-              <td className="p-2 text-right">
+              <td className="p-2">
+                {u.active ? "active" : "deactivated"}
+                {delayed.has(u.email) && (
+                  <span className="block text-xs text-amber-800">
+                    sign-in waiting until {delayed.get(u.email)!.toISOString().slice(11, 19)} UTC (failed attempts)
+                  </span>
+                )}
+              </td>
+              <td className="space-y-1 p-2 text-right">
+                {delayed.has(u.email) && (
+                  <form action={unlockSignInAction}>
+                    <input type="hidden" name="userId" value={u.id} />
+                    <button className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">Unlock sign-in</button>
+                  </form>
+                )}
+                {u.active && u.role !== "SPECIALIST" && <ResetLinkButton userId={u.id} />}
                 {u.id !== me.id && (
                   <form action={setActiveAction}>
                     <input type="hidden" name="userId" value={u.id} />
