@@ -11,6 +11,9 @@
 // at the fast end of a clinician's 20 to 60 s per case; all 200 readers are active for the whole run.
 // (With 4 s on this shared 2-core machine the server saturated: requests queued and the run took twice
 // as long as planned.)
+// --staff-sign-ins 20 --sign-in-bursts 5: while the readers work, 5 bursts (one think time apart, after the
+// ramp) of 20 staff signing in at once with email and password; the readers' latencies during the bursts
+// are reported apart (password hashing must not stall the readers; 0 = no bursts)
 // --port 3201 --build (rebuild even if .next exists) --out bench/results-load.json
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +27,7 @@ import { verifyAnswers, type ExpectedAnswer } from "./load/verify-answers";
 import { machineInfo } from "./load/machine";
 import { agent } from "./load/http-client";
 import { hotQueryPlans, type QueryPlan } from "./load/hot-query-plans";
+import { runSignInBursts, seedStaffAccounts, type SignInBurstResult } from "./load/staff-sign-ins";
 
 export interface LoadTargets {
   "PUT draft (autosave)": number;
@@ -32,6 +36,7 @@ export interface LoadTargets {
 }
 
 export const TARGET_P95_MS: LoadTargets = { "PUT draft (autosave)": 100, "POST answer (submit)": 100, "GET case page": 300 };
+const AUTOSAVE = "PUT draft (autosave)";
 
 export interface LoadResult {
   kind: "load";
@@ -42,6 +47,15 @@ export interface LoadResult {
   totalRequests: number;
   requestsPerSecond: number;
   signIn: { readers: number; p50: number; p95: number };
+  /** Reader latencies while staff signed in with passwords (null without bursts). */
+  staffSignIns: {
+    bursts: number;
+    signInsPerBurst: number;
+    failures: number;
+    signInP50: number;
+    signInP95: number;
+    readersDuring: EndpointSummary[];
+  } | null;
   endpoints: EndpointSummary[];
   errors: number;
   errorExamples: string[];
@@ -51,7 +65,10 @@ export interface LoadResult {
   passed: boolean;
 }
 
-export async function runLoadBench(o: { readers: number; cases: number; arms: number; thinkMs: number; drafts: number; rampMs: number; port: number; build: boolean }): Promise<LoadResult> {
+export async function runLoadBench(o: {
+  readers: number; cases: number; arms: number; thinkMs: number; drafts: number; rampMs: number; port: number; build: boolean;
+  staffSignIns: number; signInBursts: number;
+}): Promise<LoadResult> {
   const tdb = await createTestDatabase();
   const storage = mkdtempSync(join(tmpdir(), "focus-load-storage-"));
   const appEnv = { DATABASE_URL: tdb.url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "load-bench-secret-".padEnd(40, "x") };
@@ -61,6 +78,7 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
   try {
     console.log(`Seeding a ${o.cases}-case, ${o.arms}-arm study and ${o.readers} invited readers…`);
     const { studyId, readers } = await seedStudyWithReaders({ cases: o.cases, arms: o.arms, readers: o.readers });
+    const staff = o.signInBursts > 0 ? await seedStaffAccounts(o.staffSignIns) : [];
     app = await startProductionApp({ port: o.port, env: { ...appEnv, NEXTAUTH_URL: `http://127.0.0.1:${o.port}` }, forceBuild: o.build });
     console.log(`Signing ${o.readers} readers in through their invitation links…`);
     const signInMs: number[] = [];
@@ -71,6 +89,10 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
     const expected: ExpectedAnswer[] = [];
     console.log(`${o.readers} readers start at once (think time ${o.thinkMs} ms ± 50 %, ${o.drafts} autosaves per case)…`);
     const started = performance.now();
+    // After the ramp, so that every reader is at work when the staff sign in.
+    const bursts: Promise<SignInBurstResult | null> = staff.length
+      ? runSignInBursts({ base: app.base, accounts: staff, bursts: o.signInBursts, startMs: o.rampMs + o.thinkMs, gapMs: o.thinkMs, recorder })
+      : Promise.resolve(null);
     await Promise.all(
       readers.map(async (r, i) => {
         // 0 = all readers open their first case in the same instant (the worst case for the first page).
@@ -89,6 +111,8 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
     );
     const durationS = (performance.now() - started) / 1000;
     const endpoints = recorder.summarise(durationS);
+    const burst = await bursts;
+    const staffSignIns = burst && summariseBursts(burst);
     // The figures first: a failure in the checks below must not lose a long run's measurements.
     console.log(formatTable(endpoints));
     const answers = await verifyAnswers(tdb.url, studyId, expected);
@@ -102,6 +126,11 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
       const p95 = endpoints.find((e) => e.endpoint === endpoint)?.p95 ?? NaN;
       return { endpoint, p95, targetP95, met: p95 < targetP95 };
     });
+    if (staffSignIns) {
+      const p95 = staffSignIns.readersDuring.find((e) => e.endpoint === AUTOSAVE)?.p95 ?? NaN;
+      const targetP95 = TARGET_P95_MS[AUTOSAVE];
+      targets.push({ endpoint: `${AUTOSAVE} during staff sign-ins`, p95, targetP95, met: p95 < targetP95 });
+    }
     const allSubmitted = expected.length === o.readers * o.cases;
     return {
       kind: "load",
@@ -112,13 +141,14 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
       totalRequests,
       requestsPerSecond: Math.round((totalRequests / durationS) * 10) / 10,
       signIn: { readers: signInMs.length, p50: Math.round(percentile(signInMs, 50)), p95: Math.round(percentile(signInMs, 95)) },
+      staffSignIns,
       endpoints,
       errors,
       errorExamples: recorder.errorExamples,
       answers,
       targets,
       queryPlans,
-      passed: errors === 0 && answers.ok && allSubmitted && targets.every((t) => t.met),
+      passed: errors === 0 && answers.ok && allSubmitted && targets.every((t) => t.met) && (staffSignIns?.failures ?? 0) === 0,
     };
   } finally {
     agent.destroy();
@@ -127,10 +157,27 @@ export async function runLoadBench(o: { readers: number; cases: number; arms: nu
   }
 }
 
+function summariseBursts(b: SignInBurstResult): NonNullable<LoadResult["staffSignIns"]> {
+  const signIn = [...b.signInMs].sort((x, y) => x - y);
+  return {
+    bursts: b.bursts,
+    signInsPerBurst: b.signInsPerBurst,
+    failures: b.failures,
+    signInP50: Math.round(percentile(signIn, 50)),
+    signInP95: Math.round(percentile(signIn, 95)),
+    readersDuring: b.readers.summarise(b.windowS),
+  };
+}
+
 export function printLoadResult(r: LoadResult): void {
   console.log(`\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`);
   console.log(`${r.totalRequests} requests in ${r.durationS} s = ${r.requestsPerSecond} req/s; sign-in p50 ${r.signIn.p50} ms, p95 ${r.signIn.p95} ms\n`);
   console.log(formatTable(r.endpoints));
+  if (r.staffSignIns) {
+    const s = r.staffSignIns;
+    console.log(`\nWhile ${s.bursts} × ${s.signInsPerBurst} staff signed in at once (sign-in p50 ${s.signInP50} ms, p95 ${s.signInP95} ms, ${s.failures} failed), readers saw:`);
+    console.log(formatTable(s.readersDuring));
+  }
   console.log(`\nerrors: ${r.errors}${r.errorExamples.length ? `\n  ${r.errorExamples.join("\n  ")}` : ""}`);
   const a = r.answers;
   console.log(`answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`);
@@ -150,6 +197,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "ramp-ms": { type: "string", default: process.env.BENCH_RAMP_MS ?? "24000" },
       port: { type: "string", default: process.env.BENCH_PORT ?? "3201" },
       build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
+      "staff-sign-ins": { type: "string", default: "20" },
+      "sign-in-bursts": { type: "string", default: "5" },
       out: { type: "string", default: "bench/results-load.json" },
     },
   });
@@ -162,6 +211,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     rampMs: Number(values["ramp-ms"]),
     port: Number(values.port),
     build: values.build!,
+    staffSignIns: Number(values["staff-sign-ins"]),
+    signInBursts: Number(values["sign-in-bursts"]),
   });
   printLoadResult(result);
   console.log(`\n${JSON.stringify(result, null, 2)}`);

@@ -24,10 +24,24 @@ export class LatencyRecorder {
   private retryCounts = new Map<string, number>();
   readonly errorExamples: string[] = [];
 
+  private taps = new Set<LatencyRecorder>();
+
   record(endpoint: string, ms: number): void {
     let s = this.samples.get(endpoint);
     if (!s) this.samples.set(endpoint, (s = []));
     s.push(ms);
+    for (const tap of this.taps) tap.record(endpoint, ms);
+  }
+
+  /** Also records every sample that completes while `during` runs into `tap` (returned). */
+  async tapWhile(during: () => Promise<void>, tap = new LatencyRecorder()): Promise<LatencyRecorder> {
+    this.taps.add(tap);
+    try {
+      await during();
+    } finally {
+      this.taps.delete(tap);
+    }
+    return tap;
   }
   error(endpoint: string, what: string): void {
     this.errorCounts.set(endpoint, (this.errorCounts.get(endpoint) ?? 0) + 1);
