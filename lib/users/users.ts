@@ -1,6 +1,7 @@
 // Creating and (de)activating accounts. Validation happens here, not in the callers.
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
+import { passwordProblem } from "../auth/password-policy";
 import { newPseudonym, pseudonymPrefix } from "./pseudonym";
 import { staffUserInputSchema } from "./user-input";
 import { DomainError } from "../errors/domain-error";
@@ -10,6 +11,8 @@ import { endUserSessions } from "../auth/session-version";
 
 export async function createStaffUser(input: unknown, actorId: string | null) {
   const data = parseInput(staffUserInputSchema, input, "Fix the highlighted fields; nothing was saved.");
+  const weak = passwordProblem(data.password, [data.email, data.name]);
+  if (weak) throw DomainError.invalid("Fix the highlighted fields; nothing was saved.", [{ field: "password", message: weak }]);
   const existing = await db().user.findUnique({ where: { email: data.email } });
   if (existing) throw DomainError.conflict(`A user with email ${data.email} already exists.`);
   const user = await db().user.create({
