@@ -1,5 +1,5 @@
 /**
- * Training and Grad-CAM throughput on the selected TF.js backend (design.md §7 reports the reference figures).
+ * Training and Grad-CAM throughput on the selected TF.js backend (docs/benchmarks.md has the reference figures).
  *
  *   npm run bench:train            # every variant at 64 px, width 0.25 and 1.0, batch 16; Grad-CAM at 64 and 224 px
  *   npm run bench:train -- --quick # width 0.25 only, fewer repetitions (a smoke test)

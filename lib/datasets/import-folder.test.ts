@@ -1,6 +1,5 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,10 +11,11 @@ import { validationCountForClass } from "@/lib/ml/data/split";
 import { isDomainError } from "@/lib/errors/domain-error";
 import { importFolderDataset } from "./import-folder";
 import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
+import { sharedDataSet } from "@/lib/testing/shared-data";
 
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 const ANY_PATH = { scope: "any-path" } as const;
-const BRAIN_MRI = "/work/shared/data/brain-mri";
+const { path: BRAIN_MRI, present: BRAIN_MRI_PRESENT } = sharedDataSet("brain-mri");
 
 let root: string;
 
@@ -107,7 +107,7 @@ describe("importFolderDataset", () => {
     await assert.rejects(importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }, ANY_PATH), /Positive class "nevus"/);
   });
 
-  test("brain MRI (155 yes / 98 no): counts and a stratified 80/20 split", { skip: existsSync(BRAIN_MRI) ? false : `${BRAIN_MRI} not present` }, async () => {
+  test("brain MRI (155 yes / 98 no): counts and a stratified 80/20 split", { skip: BRAIN_MRI_PRESENT ? false : `the shared brain MRI set is absent (looked in ${BRAIN_MRI})` }, async () => {
     const result = await importFolderDataset({ folder: BRAIN_MRI, name: unique("brain-mri"), positive: "yes", modality: "MRI", size: 48, splitSeed: 42 }, ANY_PATH);
     const skippedIn = (cls: string) => result.skipped.filter((s) => s.path.startsWith(`${cls}/`)).length;
     const images = await db().image.findMany({ where: { datasetId: result.dataset.id }, select: { label: true, split: true } });

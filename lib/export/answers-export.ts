@@ -1,6 +1,6 @@
 // One row per submitted answer, as CSV or JSON. The same rows feed the results page (lib/studies/results.ts),
 // so `focus stats --input export.csv` re-analyses exactly what the coordinator saw. Exports and the results
-// page are the only places where arms are named (design.md §5).
+// page are the only places where arms are named.
 import { db } from "../db/client";
 import { recordAudit } from "../audit/audit";
 import { slotLetter } from "../blinding/slot-design";

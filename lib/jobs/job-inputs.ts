@@ -20,7 +20,7 @@ export const enqueueTrainingSchema = z.object({
   datasetId: text().min(1),
   variants: z.array(variantSchema).min(1, "at least one variant").refine((v) => new Set(v).size === v.length, "variants must be distinct"),
   seeds: seedsSchema,
-  /** Any subset of the trainer's parameters; the rest take the paper's defaults (design §3). */
+  /** Any subset of the trainer's parameters; the rest take the paper's defaults. */
   params: trainParamsSchema.prefault({}),
   createdById: text().optional(),
 });

@@ -1,4 +1,4 @@
-// pg-boss queues of the model lab (design §1): `train` runs one ModelRun, `heatmaps` renders Grad-CAM maps
+// pg-boss queues of the model lab: `train` runs one ModelRun, `heatmaps` renders Grad-CAM maps
 // for one run and a list of images. Any number of workers on any machines share them through Postgres.
 import { PgBoss, type Queue } from "pg-boss";
 import { logger } from "../logging/logger";

@@ -1,4 +1,4 @@
-// The `heatmaps` handler: Grad-CAM maps (design §4) of one run's model for a list of images. Target class =
+// The `heatmaps` handler: Grad-CAM maps of one run's model for a list of images. Target class =
 // ground truth; each map stores the softmax probability of that class, and localisation metrics where the
 // image has a mask. Files are written first (content-addressed), the Heatmap row last, so a row never
 // points at a missing or half-written file.

@@ -1,4 +1,4 @@
-// Outgoing mail settings. Mail is optional (issue 5: no mail server is assumed): without FOCUS_SMTP_URL the
+// Outgoing mail settings. Mail is optional (no mail server is assumed): without FOCUS_SMTP_URL the
 // coordinator copies invitation links by hand, and nothing here ever opens a connection.
 // Read separately from lib/config/env.ts so a bad mail setting disables mail with a clear reason instead of
 // stopping the whole app at start-up.

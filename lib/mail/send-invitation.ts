@@ -1,4 +1,4 @@
-// Emails an invitation link to a reader when SMTP is configured (issue 5). The link is always shown to the
+// Emails an invitation link to a reader when SMTP is configured. The link is always shown to the
 // coordinator as well, so this never throws: a failed send comes back as one sentence for the UI.
 // Blinding: the message names only the study and the link, never a model, variant or arm. No tracking:
 // no images, no remote resources, no rewritten links.

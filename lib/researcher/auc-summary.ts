@@ -1,6 +1,6 @@
 // The paper-style results table: validation AUC-ROC per variant as mean ± sd over runs with different
 // seeds (Rao et al., "Studying the Effects of Self-Attention for Medical Image Analysis", ICCV-W 2021,
-// Table 1; design.md §3: 3 runs per variant).
+// Table 1; 3 runs per variant).
 
 export interface MeanSd {
   n: number;

@@ -76,7 +76,7 @@ export function trainingInputFromForm(form: FormData, createdById?: string): Enq
   return input;
 }
 
-/** The paper's protocol (design.md §3) as the form's initial values. */
+/** The paper's protocol as the form's initial values. */
 export const PAPER_FORM_DEFAULTS: Pick<TrainParams, "epochs" | "batchSize" | "learningRate" | "momentum" | "weightDecay" | "inputSize" | "width" | "augment"> & { seeds: number } = (() => {
   const p = trainParamsSchema.parse({});
   return { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, momentum: p.momentum, weightDecay: p.weightDecay, inputSize: p.inputSize, width: p.width, augment: p.augment, seeds: 3 };

@@ -1,5 +1,5 @@
 // Special functions needed for p-values. Implemented here rather than pulled from npm because the project
-// avoids statistics dependencies (design §6) and these few routines are small and well documented.
+// avoids statistics dependencies and these few routines are small and well documented.
 
 // Lanczos approximation (g = 7, 9 coefficients), as tabulated by Godfrey and used by Numerical Recipes
 // 3rd ed. §6.1; relative error below 1e-15 for positive arguments.

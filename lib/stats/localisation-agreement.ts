@@ -1,5 +1,5 @@
 // How often readers chose the arm whose heat-map localised the lesion best by an objective metric (pointing
-// game, energy inside the mask, IoU; design §4 and §6). Ties in the metric may give a case several best arms.
+// game, energy inside the mask, IoU). Ties in the metric may give a case several best arms.
 import { type Answer, givenAnswers } from "./answers";
 import { wilsonInterval } from "./wilson";
 

@@ -1,4 +1,4 @@
-// The statistics a study coordinator sees (design §6), as one JSON-ready object.
+// The statistics a study coordinator sees, as one JSON-ready object.
 import { type Answer, compareCodeUnits, distinctSorted, givenAnswers, isMissingChoice, resolveChoices } from "./answers";
 import { type ChiSquareResult, chiSquareGoodnessOfFit } from "./chi-square";
 import { pairwiseCohenKappa } from "./cohen-kappa";

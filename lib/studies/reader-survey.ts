@@ -1,5 +1,5 @@
 // Everything a specialist's browser may learn about a study goes through this module.
-// Blinding rule (design.md §5): what leaves here names slots ("A", "B", …) and opaque per-reader
+// Blinding rule: what leaves here names slots ("A", "B", …) and opaque per-reader
 // tokens only, never an arm, variant, model run, training job or heat-map id. The arm behind a
 // slot is resolved on the server when an answer is stored.
 import { z } from "zod";

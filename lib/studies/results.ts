@@ -1,4 +1,4 @@
-// What the coordinator's results page shows (design.md §6). The statistics are computed from the export rows
+// What the coordinator's results page shows. The statistics are computed from the export rows
 // (case_id, reader_id = pseudonym, choice = arm name) with lib/stats `summarize`, the same call the
 // `focus stats --input export.csv` CLI makes, so the page and an offline re-analysis agree to the last digit.
 import { db } from "../db/client";

@@ -1,4 +1,4 @@
-// Building a study (design.md §5): a draft names a dataset, 2-6 model runs as arms and the cases; publishing
+// Building a study: a draft names a dataset, 2-6 model runs as arms and the cases; publishing
 // locks arms and cases and opens the study to invited readers. Every check runs before anything is written,
 // so bad input leaves the database untouched.
 import { randomBytes } from "node:crypto";

@@ -74,7 +74,7 @@ describe("focus CLI arguments", () => {
   test("model:summary --json prints the analytic parameter count", async () => {
     const r = await run(["model:summary", "--variant", "baseline", "--width", "1", "--size", "224", "--json"]);
     assert.equal(r.code, 0, r.err);
-    // design.md §2: ImageNet-width ResNet-18 with 2 classes.
+    // ImageNet-width ResNet-18 with 2 classes.
     assert.deepEqual(JSON.parse(r.out), { variant: "baseline", width: 1, inputSize: 224, params: 11_177_538 });
   });
 

@@ -46,7 +46,7 @@ export function registerTrain(program: Command): void {
     .requiredOption("--dataset <name>", "dataset name")
     .option("--variants <list>", `comma-separated, of ${VARIANTS.join(", ")}`, parseVariants, [...VARIANTS])
     .option("--seeds <n|list>", "number of seeds (1..n) or a comma-separated list", parseSeeds, 3)
-    .option("--preset <name>", `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = design §3 defaults)`, choiceOption("--preset", Object.keys(PRESETS)))
+    .option("--preset <name>", `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = the paper's protocol)`, choiceOption("--preset", Object.keys(PRESETS)))
     .option("--epochs <n>", "epochs (paper: 100)", integerOption("--epochs", 1, 10000))
     .option("--size <px>", "input size (paper: 224)", integerOption("--size", 32, 1024))
     .option("--width <w>", "channel width multiplier (paper: 1)", numberOption("--width", { min: 0, exclusiveMin: true, max: 4 }))

@@ -1,5 +1,5 @@
 "use client";
-// Start-training form, prefilled with the paper's protocol (design.md §3). "CPU quick" swaps in a
+// Start-training form, prefilled with the paper's protocol. "CPU quick" swaps in a
 // small, fast configuration and says clearly that it is not the paper's protocol.
 import { startTransition, useActionState, useState } from "react";
 import { startTrainingAction, type FormState } from "../actions";

@@ -2,8 +2,8 @@
  * Training kernels for the tfjs 'wasm' backend, built from its own XNNPACK `Conv2D` kernel.
  *
  * Stock @tensorflow/tfjs-backend-wasm 4.22 cannot train a CNN: it has no `Conv2DBackpropFilter`
- * kernel (tensorflow/tfjs issue 8474) and its `Conv2DBackpropInput` is a scalar C++ loop, orders of
- * magnitude slower than the forward convolution. Both gradients are built here from the backend's fast
+ * kernel (https://github.com/tensorflow/tfjs/issues/8474) and its `Conv2DBackpropInput` is a scalar C++ loop,
+ * orders of magnitude slower than the forward convolution. Both gradients are built here from the backend's fast
  * XNNPACK kernels, with the layout passes around them as JS loops on the wasm heap (conv-grad-layout.ts):
  *   - filter gradient: one matmul patchesᵀ · dy (im2col), already in [KH, KW, C, Co] order;
  *   - input gradient, by a measured cost model (inputGradMethodFor): the stride-1 convolution of dy with

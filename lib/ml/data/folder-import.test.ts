@@ -11,8 +11,9 @@ import { isDomainError } from "@/lib/errors/domain-error";
 import { decodeToSquareRgb } from "@/lib/image-codec/decode";
 import { writeSyntheticSetToFolder } from "./synthetic-dermoscopy-folder";
 import { generateSyntheticCase } from "./synthetic-dermoscopy";
+import { sharedDataSet } from "@/lib/testing/shared-data";
 
-const BRAIN_MRI = "/work/shared/data/brain-mri";
+const BRAIN_MRI = sharedDataSet("brain-mri").path;
 
 async function solidPng(width: number, height: number, rgb: [number, number, number], channels: 1 | 3 | 4 = 3): Promise<Buffer> {
   const background = channels === 4 ? { r: rgb[0], g: rgb[1], b: rgb[2], alpha: 1 } : { r: rgb[0], g: rgb[1], b: rgb[2] };
@@ -155,7 +156,7 @@ describe("scanImageFolder with masks (synthetic demo folder)", () => {
 
 describe("scanImageFolder on the real brain-MRI folder", () => {
   const present = existsSync(join(BRAIN_MRI, "yes")) && existsSync(join(BRAIN_MRI, "no"));
-  test("imports 253 files: mixed formats, PNGs named .jpg, spaces; duplicates reported", { skip: present ? false : `skipped: ${BRAIN_MRI} is absent` }, async () => {
+  test("imports 253 files: mixed formats, PNGs named .jpg, spaces; duplicates reported", { skip: present ? false : `the shared brain MRI set is absent (looked in ${BRAIN_MRI})` }, async () => {
     const report = await scanImageFolder(BRAIN_MRI, { positive: "yes", size: 64 });
     assert.equal(report.images.length + report.rejected.length, 253);
     assert.ok(report.rejected.every((r) => r.reason === "duplicate"), JSON.stringify(report.rejected.filter((r) => r.reason !== "duplicate")));

@@ -1,4 +1,4 @@
-// Stratified train/validation split (design §3: 80/20, stratified, from a stored seed).
+// Stratified train/validation split (80/20, stratified, from a stored seed).
 //
 // Each item is ranked inside its class by a seeded hash of its key, and the lowest-ranked share of every class
 // goes to validation. Ranking by key (not by position) makes the split independent of the order in which

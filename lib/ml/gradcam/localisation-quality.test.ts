@@ -1,6 +1,6 @@
-// Issue 3: "Grad-CAM's pointing game on malignant synthetic cases is clearly above chance".
+// The requirement held here: "Grad-CAM's pointing game on malignant synthetic cases is clearly above chance".
 //
-// Layer4 of ResNet-18 has stride 32, so the input size sets the resolution of every Grad-CAM map (design §4).
+// Layer4 of ResNet-18 has stride 32, so the input size sets the resolution of every Grad-CAM map.
 // The first block shows, from the up-sampling alone, why the CPU demo's 64 px could never pass: at 64 px layer4
 // is 2x2, each cell's value sits at the centre of an image quadrant and is clamped out to the corner, so the
 // hottest cell is a 16x16 corner block that no synthetic lesion (centred at 0.5 ± 0.1 of the image) covers.

@@ -15,7 +15,7 @@ export interface MaskedImage {
   rgb: Uint8Array;
   /** 0/1, side * side. */
   mask: Uint8Array;
-  /** Ground-truth class: Grad-CAM's target (design §4). */
+  /** Ground-truth class: Grad-CAM's target. */
   label: number;
 }
 

@@ -1,4 +1,4 @@
-// Objective localisation scores of a heat-map against a lesion mask (design §4). Both are row-major H x W.
+// Objective localisation scores of a heat-map against a lesion mask. Both are row-major H x W.
 //
 // - Pointing game (Zhang et al., "Top-down Neural Attention by Excitation Backprop", ECCV 2016): is the
 //   heat-map's maximum inside the object? Without their 15-pixel tolerance, as masks here are exact.

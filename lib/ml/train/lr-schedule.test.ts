@@ -47,7 +47,7 @@ describe("lr schedule", () => {
 });
 
 describe("train params", () => {
-  test("empty input gives the paper's defaults (design.md §3)", () => {
+  test("empty input gives the paper's defaults", () => {
     assert.deepEqual(trainParamsSchema.parse({}), {
       epochs: 100,
       batchSize: 64,

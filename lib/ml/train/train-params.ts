@@ -1,5 +1,5 @@
 /**
- * Training parameters of one run, with the defaults of Rao et al. (ICCV-W 2021), design.md §3:
+ * Training parameters of one run, with the defaults of Rao et al. (ICCV-W 2021):
  * SGD momentum 0.9, weight decay 1e-4, batch 64, learning rate 0.05 divided by 10 at 30 %, 60 % and 90 %
  * of the epochs, 100 epochs, 224 px, full-width ResNet-18, 80/20 split. Every field is optional on input.
  */

@@ -1,5 +1,5 @@
 /**
- * One training run of a ResNet-18 variant with the protocol of Rao et al. (ICCV-W 2021), design.md §3:
+ * One training run of a ResNet-18 variant with the protocol of Rao et al. (ICCV-W 2021):
  * SGD momentum with coupled weight decay (sgd-momentum.ts), step learning rate (lr-schedule.ts), softmax
  * cross-entropy on 2 logits, seeded shuffling and horizontal flips (batches.ts), validation AUC-ROC each
  * epoch on softmax P(positive), crash-safe checkpoints (checkpoint.ts) and resume.

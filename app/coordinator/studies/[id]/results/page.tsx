@@ -1,4 +1,4 @@
-// Results (design.md §6): the one page besides exports where arms are named. Every number comes from
+// Results: the one page besides exports where arms are named. Every number comes from
 // `summarize` over the export rows, exactly as `focus stats --input export.csv --json` computes it.
 import Link from "next/link";
 import { notFound } from "next/navigation";
