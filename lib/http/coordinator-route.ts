@@ -4,6 +4,7 @@ import { requireApiRole } from "../auth/session";
 import { handle } from "./handler";
 import { manageableStudy } from "../studies/study-builder";
 import { exportStudyAnswers } from "../export/answers-export";
+import { exportStudy, type StudyExportKind } from "../export/study-exports";
 
 export async function managedStudyContext(params: Promise<{ id: string }>) {
   const user = await requireApiRole("COORDINATOR", "ADMIN");
@@ -13,11 +14,14 @@ export async function managedStudyContext(params: Promise<{ id: string }>) {
 }
 
 /** GET handler that downloads a study's answers; each download is written to the audit log. */
-export function studyExportHandler(format: "csv" | "json") {
+export function studyExportHandler(format: "csv" | "json" | StudyExportKind) {
   return (_req: Request, { params }: { params: Promise<{ id: string }> }) =>
     handle(async () => {
       const { user, studyId } = await managedStudyContext(params);
-      const file = await exportStudyAnswers(studyId, format, user.id);
+      const file =
+        format === "csv" || format === "json"
+          ? await exportStudyAnswers(studyId, format, user.id)
+          : await exportStudy(studyId, format, user.id);
       return new Response(file.body, {
         headers: {
           "Content-Type": file.contentType,

@@ -64,6 +64,9 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
         <div className="ml-auto flex gap-3 text-sm">
           <a href={`/api/coordinator/studies/${id}/export.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-csv">Export CSV</a>
           <a href={`/api/coordinator/studies/${id}/export.json`} className="rounded border border-slate-400 px-3 py-1">Export JSON</a>
+          <a href={`/api/coordinator/studies/${id}/export-tidy.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-tidy">Tidy CSV (R, Python)</a>
+          <a href={`/api/coordinator/studies/${id}/export-spreadsheet.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-spreadsheet">Spreadsheet CSV (Excel)</a>
+          <a href={`/api/coordinator/studies/${id}/export-full.json`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-full">JSON with hanging list</a>
         </div>
       </div>
       <p className="text-sm text-slate-700" data-testid="answer-count" data-value={s.n_answers}>

@@ -1,0 +1,6 @@
+// The study's spreadsheet export (docs/export-codebook.md); each download is written to the audit log.
+import { studyExportHandler } from "@/lib/http/coordinator-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = studyExportHandler("spreadsheet");

@@ -1,0 +1,266 @@
+// Analysis exports of a study: a tidy CSV for R and Python, a CSV for spreadsheet programs and a JSON document with
+// the settings and the hanging list. They name the arms, so only the study's coordinator reaches them (the route
+// checks ownership before calling in here). docs/export-codebook.md describes every column.
+import { stringify } from "csv-stringify/sync";
+import { db } from "../db/client";
+import { recordAudit } from "../audit/audit";
+import { slotLetter, slotOrder as designedSlotOrder } from "../blinding/slot-design";
+import { readSettings, type StudySettings } from "../studies/study-settings";
+import { neutraliseFormula } from "./csv";
+import { studyArms, type StudyArmInfo } from "./answers-export";
+
+export const TIDY_COLUMNS = [
+  "study_id",
+  "reader",
+  "specialty",
+  "reader_status",
+  "case_id",
+  "image_id",
+  "original_name",
+  "image_label",
+  "position",
+  "question",
+  "slot",
+  "variant",
+  "seed",
+  "arm",
+  "model_run_id",
+  "answer",
+  "confidence",
+  "time_server_ms",
+  "time_client_ms",
+] as const;
+
+export type TidyColumn = (typeof TIDY_COLUMNS)[number];
+export type TidyQuestion = "best_map" | "rationale" | "confidence";
+export type TidyRow = Record<TidyColumn, string | number | null>;
+
+interface ReaderInfo {
+  readerId: string;
+  pseudonym: string;
+  specialty: string;
+  status: string;
+  readerIndex: number;
+}
+
+interface CaseInfo {
+  caseId: string;
+  caseIndex: number;
+  imageId: string;
+  originalName: string;
+  label: string;
+}
+
+export interface HangingEntry {
+  position: number;
+  case_id: string;
+  image_id: string;
+  /** Arm labels in slot order, slot A first, as this reader sees (or will see) the case. */
+  slots: string[];
+  /** Whether the server has served the case to the reader yet. */
+  served: boolean;
+}
+
+interface StudyExportData {
+  study: { id: string; title: string; status: string; question: string; publishedAt: Date | null; closedAt: Date | null };
+  settings: StudySettings;
+  arms: StudyArmInfo[];
+  readers: ReaderInfo[];
+  cases: CaseInfo[];
+  hanging: Map<string, HangingEntry[]>;
+  rows: TidyRow[];
+}
+
+async function loadStudyExport(studyId: string): Promise<StudyExportData> {
+  const study = await db().study.findUniqueOrThrow({
+    where: { id: studyId },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      question: true,
+      settings: true,
+      designSeed: true,
+      publishedAt: true,
+      closedAt: true,
+      dataset: { select: { classNames: true } },
+    },
+  });
+  const arms = await studyArms(studyId);
+  const labelOfIndex = new Map(arms.map((a) => [a.armIndex, a]));
+  const armById = new Map(arms.map((a) => [a.armId, a]));
+  const [invitations, studyCases, orders, responses] = await Promise.all([
+    db().invitation.findMany({
+      where: { studyId },
+      orderBy: { readerIndex: "asc" },
+      select: { readerId: true, specialty: true, status: true, readerIndex: true, reader: { select: { pseudonym: true } } },
+    }),
+    db().studyCase.findMany({
+      where: { studyId },
+      orderBy: { caseIndex: "asc" },
+      select: { id: true, caseIndex: true, imageId: true, image: { select: { originalName: true, label: true } } },
+    }),
+    db().slotOrder.findMany({ where: { studyCase: { studyId } }, select: { readerId: true, studyCaseId: true, armOrder: true } }),
+    db().response.findMany({
+      where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
+      select: {
+        readerId: true,
+        studyCaseId: true,
+        chosenArmId: true,
+        chosenSlot: true,
+        rationale: true,
+        confidence: true,
+        serverTimeMs: true,
+        clientTimeMs: true,
+      },
+    }),
+  ]);
+  const classNames = study.dataset.classNames;
+  const readers: ReaderInfo[] = invitations.map((i) => ({
+    readerId: i.readerId,
+    pseudonym: i.reader.pseudonym,
+    specialty: i.specialty.toLowerCase(),
+    status: i.status.toLowerCase(),
+    readerIndex: i.readerIndex,
+  }));
+  const cases: CaseInfo[] = studyCases.map((c) => ({
+    caseId: c.id,
+    caseIndex: c.caseIndex,
+    imageId: c.imageId,
+    originalName: c.image.originalName,
+    label: classNames[c.image.label] ?? String(c.image.label),
+  }));
+  const stored = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
+  const hanging = new Map<string, HangingEntry[]>();
+  for (const r of readers) {
+    // Every reader sees the cases in the study's order today, so the position is the case's place in the study.
+    hanging.set(
+      r.readerId,
+      cases.map((c) => {
+        const saved = stored.get(`${r.readerId}|${c.caseId}`);
+        const order =
+          saved ??
+          designedSlotOrder({ studySeed: study.designSeed, readerIndex: r.readerIndex, caseIndex: c.caseIndex, armCount: arms.length });
+        return {
+          position: c.caseIndex + 1,
+          case_id: c.caseId,
+          image_id: c.imageId,
+          slots: order.map((i) => labelOfIndex.get(i)?.label ?? `arm${i}`),
+          served: saved !== undefined,
+        };
+      }),
+    );
+  }
+  const readerById = new Map(readers.map((r) => [r.readerId, r]));
+  const caseById = new Map(cases.map((c) => [c.caseId, c]));
+  const rows: TidyRow[] = [];
+  for (const r of responses) {
+    const reader = readerById.get(r.readerId);
+    const c = caseById.get(r.studyCaseId);
+    const arm = armById.get(r.chosenArmId!);
+    if (!reader || !c || !arm) continue;
+    const base = {
+      study_id: studyId,
+      reader: reader.pseudonym,
+      specialty: reader.specialty,
+      reader_status: reader.status,
+      case_id: c.caseId,
+      image_id: c.imageId,
+      original_name: c.originalName,
+      image_label: c.label,
+      position: c.caseIndex + 1,
+      // The rationale and confidence are about the chosen map, so they carry its slot and arm too.
+      slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
+      variant: arm.variant.toLowerCase(),
+      seed: arm.seed,
+      arm: arm.label,
+      model_run_id: arm.modelRunId,
+      confidence: r.confidence,
+      time_server_ms: r.serverTimeMs,
+      time_client_ms: r.clientTimeMs,
+    };
+    const row = (question: TidyQuestion, answer: string | number): TidyRow => ({ ...base, question, answer });
+    rows.push(row("best_map", arm.label));
+    if (r.rationale !== "") rows.push(row("rationale", r.rationale));
+    if (r.confidence !== null) rows.push(row("confidence", r.confidence));
+  }
+  const questionOrder: Record<string, number> = { best_map: 0, rationale: 1, confidence: 2 };
+  rows.sort(
+    (a, b) =>
+      Number(a.position) - Number(b.position) ||
+      String(a.reader).localeCompare(String(b.reader)) ||
+      questionOrder[String(a.question)] - questionOrder[String(b.question)],
+  );
+  return { study, settings: readSettings(study.settings), arms, readers, cases, hanging, rows };
+}
+
+function records(rows: readonly TidyRow[]): (string | number | null)[][] {
+  return rows.map((r) => TIDY_COLUMNS.map((c) => r[c]));
+}
+
+/** The tidy CSV: RFC 4180, plain UTF-8 without a byte order mark, and the data exactly as stored. */
+export function tidyCsv(rows: readonly TidyRow[]): string {
+  return stringify(records(rows), { header: true, columns: [...TIDY_COLUMNS], record_delimiter: "windows" });
+}
+
+/**
+ * The same rows for spreadsheet programs: a byte order mark so that Excel reads UTF-8, every cell with a `;` quoted
+ * so that it stays one cell where `;` is the list separator, and text that a spreadsheet would run as a formula
+ * prefixed with an apostrophe. This file is for reading by people, not for re-analysis.
+ */
+export function spreadsheetCsv(rows: readonly TidyRow[]): string {
+  return stringify(records(rows), {
+    header: true,
+    columns: [...TIDY_COLUMNS],
+    bom: true,
+    record_delimiter: "windows",
+    quoted_match: ";",
+    cast: { string: (value) => neutraliseFormula(value) },
+  });
+}
+
+export type StudyExportKind = "tidy" | "spreadsheet" | "full";
+
+export interface StudyJsonExport {
+  study: { id: string; title: string; status: string; question: string; published_at: string | null; closed_at: string | null };
+  settings: StudySettings;
+  exported_at: string;
+  arms: { arm_index: number; label: string; variant: string; seed: number; model_run_id: string }[];
+  cases: { position: number; case_id: string; image_id: string; original_name: string; image_label: string }[];
+  readers: { reader: string; specialty: string; status: string; hanging: HangingEntry[] }[];
+  columns: readonly TidyColumn[];
+  answers: TidyRow[];
+}
+
+function jsonDocument(data: StudyExportData, now: Date): StudyJsonExport {
+  return {
+    study: {
+      id: data.study.id,
+      title: data.study.title,
+      status: data.study.status,
+      question: data.study.question,
+      published_at: data.study.publishedAt?.toISOString() ?? null,
+      closed_at: data.study.closedAt?.toISOString() ?? null,
+    },
+    settings: data.settings,
+    exported_at: now.toISOString(),
+    arms: data.arms.map((a) => ({ arm_index: a.armIndex, label: a.label, variant: a.variant.toLowerCase(), seed: a.seed, model_run_id: a.modelRunId })),
+    cases: data.cases.map((c) => ({ position: c.caseIndex + 1, case_id: c.caseId, image_id: c.imageId, original_name: c.originalName, image_label: c.label })),
+    readers: data.readers.map((r) => ({ reader: r.pseudonym, specialty: r.specialty, status: r.status, hanging: data.hanging.get(r.readerId) ?? [] })),
+    columns: TIDY_COLUMNS,
+    answers: data.rows,
+  };
+}
+
+/** One export file of the study; each download is written to the audit log with who asked for it. */
+export async function exportStudy(studyId: string, kind: StudyExportKind, actorId: string, now = new Date()) {
+  const data = await loadStudyExport(studyId);
+  await recordAudit(actorId, "study.export", studyId, { format: kind, rows: data.rows.length });
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+  const base = `focus-study-${studyId}-${stamp}`;
+  if (kind === "tidy") return { filename: `${base}-tidy.csv`, contentType: "text/csv; charset=utf-8", body: tidyCsv(data.rows) };
+  if (kind === "spreadsheet") {
+    return { filename: `${base}-spreadsheet.csv`, contentType: "text/csv; charset=utf-8", body: spreadsheetCsv(data.rows) };
+  }
+  return { filename: `${base}.json`, contentType: "application/json; charset=utf-8", body: `${JSON.stringify(jsonDocument(data, now), null, 2)}\n` };
+}
