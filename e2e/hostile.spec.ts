@@ -6,7 +6,7 @@ import { db } from "../lib/db/client";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { answerInputSchema, draftInputSchema } from "../lib/studies/reader-survey";
 import sharp from "sharp";
-import { buildZip } from "../lib/researcher/zip-writer-for-tests";
+import { buildZip } from "../lib/testing/zip-writer";
 import { staffUser } from "./support/seed";
 
 const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3101";

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { importRoot, staffUser, studyWithInvitation } from "./support/seed";
 import { db } from "../lib/db/client";
-import { buildZip, type ZipEntrySpec } from "../lib/researcher/zip-writer-for-tests";
+import { buildZip, type ZipEntrySpec } from "../lib/testing/zip-writer";
 import { signIn } from "./support/sign-in";
 
 test.describe.configure({ mode: "serial" });

@@ -1,19 +1,19 @@
 "use server";
 // Researcher mutations. Every action re-checks the role: a server action is a public POST endpoint,
-// whatever page rendered it. Inputs go through zod (lib/researcher/console-inputs.ts).
+// whatever page rendered it. Inputs are parsed once here, by the forms of lib/jobs/job-forms.ts and
+// lib/datasets/dataset-forms.ts; the domain functions take the typed requests.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { recordAudit } from "@/lib/audit/audit";
 import { requireRole } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
-import { db } from "@/lib/db/client";
+import { folderImportFromForm } from "@/lib/datasets/dataset-forms";
 import { importFolderDataset } from "@/lib/datasets/import-folder";
+import { parseForm } from "@/lib/errors/field-errors";
 import { toFormState, type FormState } from "@/lib/http/form-state";
 import { enqueueHeatmaps, enqueueTraining } from "@/lib/jobs/enqueue";
-import { cancelRun, retryRun } from "@/lib/jobs/run-control";
-import { readyForStudyWarning } from "@/lib/ml/train/train-params";
-import { folderImportFromForm, heatmapsInputFromForm, parseForm, runIdSchema, trainingInputFromForm } from "@/lib/researcher/console-inputs";
+import { heatmapsRequestFromForm, runIdSchema, runReadySchema, trainingRequestFromForm } from "@/lib/jobs/job-forms";
+import { cancelRun, retryRun, setRunReady } from "@/lib/jobs/run-control";
 
 export type { FormState };
 
@@ -41,8 +41,7 @@ export async function startTrainingAction(_prev: FormState, form: FormData): Pro
   const user = await researcher();
   let datasetId: string;
   try {
-    const input = trainingInputFromForm(form, user.id);
-    const job = await enqueueTraining(input);
+    const job = await enqueueTraining(trainingRequestFromForm(form, user.id));
     datasetId = job.datasetId;
     await recordAudit(user.id, "training.start", job.id, { datasetId, variants: job.variants, seeds: job.seeds });
   } catch (e) {
@@ -77,25 +76,15 @@ export async function retryRunAction(runId: string): Promise<FormState> {
   }
 }
 
-const readySchema = z.object({ runId: runIdSchema, ready: z.boolean({ error: "ready must be true or false" }) });
-
 /** Done, possibly with a caveat the researcher should read (`warning`). */
 export async function setReadyAction(runId: string, ready: boolean): Promise<FormState<{ warning: string }>> {
   const user = await researcher();
   try {
-    const input = parseForm(readySchema, { runId, ready });
-    // Only a finished model can be put in front of readers.
-    const updated = await db().modelRun.updateMany({ where: { id: input.runId, status: "SUCCEEDED" }, data: { readyForStudy: input.ready } });
-    if (updated.count === 0) return { ok: false, message: "Only succeeded runs can be marked ready for studies." };
-    await recordAudit(user.id, input.ready ? "run.ready" : "run.unready", input.runId);
-    const run = await db().modelRun.findUniqueOrThrow({
-      where: { id: input.runId },
-      select: { params: true, job: { select: { datasetId: true } } },
-    });
-    revalidatePath(`/researcher/datasets/${run.job.datasetId}/results`);
+    const input = parseForm(runReadySchema, { runId, ready });
+    const { datasetId, warning } = await setRunReady(input.runId, input.ready, user.id);
+    revalidatePath(`/researcher/datasets/${datasetId}/results`);
     revalidatePath(`/researcher/runs/${input.runId}`);
     if (!input.ready) return { ok: true, message: "No longer offered for studies." };
-    const warning = readyForStudyWarning(run.params);
     return { ok: true, message: "Ready for studies.", ...(warning === null ? {} : { warning }) };
   } catch (e) {
     return failure(e);
@@ -105,7 +94,7 @@ export async function setReadyAction(runId: string, ready: boolean): Promise<For
 export async function heatmapsAction(_prev: FormState, form: FormData): Promise<FormState> {
   const user = await researcher();
   try {
-    const input = heatmapsInputFromForm(form);
+    const input = heatmapsRequestFromForm(form);
     const { jobIds, images } = await enqueueHeatmaps(input);
     await recordAudit(user.id, "heatmaps.start", input.runIds.join(","), { images, jobs: jobIds.length });
     return { ok: true, message: `Queued ${images} heat-map${images === 1 ? "" : "s"} in ${jobIds.length} job${jobIds.length === 1 ? "" : "s"}; the gallery fills in as a worker renders them.` };

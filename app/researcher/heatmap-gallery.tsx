@@ -1,6 +1,6 @@
 // The same images side by side for each run: the original, then each run's Grad-CAM overlay with the
 // softmax probability P of the true class (printed under each map as in the paper) and localisation hits.
-import type { HeatmapComparison } from "@/lib/researcher/console-queries";
+import type { HeatmapComparison } from "@/lib/jobs/run-results";
 import { formatAuc } from "./format";
 
 export function HeatmapGallery({ comparison }: { comparison: HeatmapComparison }) {

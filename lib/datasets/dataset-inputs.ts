@@ -30,6 +30,7 @@ export const importFolderInputSchema = z.object({
   createdById: text().optional(),
 });
 export type ImportFolderInput = z.input<typeof importFolderInputSchema>;
+export type ImportFolderRequest = z.output<typeof importFolderInputSchema>;
 
 export const syntheticInputSchema = z.object({
   name: datasetNameSchema,

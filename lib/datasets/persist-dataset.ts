@@ -5,15 +5,13 @@ import { createHash } from "node:crypto";
 import { db, Prisma, type Dataset, type Modality } from "@/lib/db/client";
 import { ImageSplit } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
+import { importReportColumn, toJson, type ImportSkip } from "@/lib/db/json-columns";
 import { putBytes } from "@/lib/storage/content-store";
 import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { stratifiedSplit } from "@/lib/ml/data/split";
 import { recordAudit } from "@/lib/audit/audit";
 
-export interface ImportSkip {
-  path: string;
-  reason: string;
-}
+export type { ImportSkip };
 
 export interface DatasetImage {
   originalName: string;
@@ -139,7 +137,7 @@ export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[]
           hasMasks: meta.hasMasks,
           splitSeed: meta.splitSeed,
           source: meta.source,
-          importReport: skipped as unknown as Prisma.InputJsonValue,
+          importReport: toJson(importReportColumn.write, skipped),
           createdById: meta.createdById,
         },
       });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
-import { buildZip, type ZipEntrySpec } from "@/lib/researcher/zip-writer-for-tests";
+import { buildZip, type ZipEntrySpec } from "@/lib/testing/zip-writer";
 import { createStaffUser } from "@/lib/users/users";
 import { createDatasetRows } from "./persist-dataset";
 import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, type ZipLimits } from "./zip-upload";

@@ -4,6 +4,7 @@
 import { db } from "../db/client";
 import { createSyntheticDataset } from "../datasets/synthetic-dataset";
 import { enqueueTraining, enqueueHeatmaps } from "../jobs/enqueue";
+import { parseHeatmapsRequest, parseTrainingRequest } from "../jobs/job-inputs";
 import { CPU_QUICK_PRESET } from "../ml/train/train-params";
 import { VARIANTS } from "../ml/models/architecture";
 import { createDraftStudy, parseStudyDraft, publishStudy } from "../studies/study-builder";
@@ -63,7 +64,7 @@ async function ensureRuns(datasetId: string, log: Log): Promise<string[]> {
   const missing = VARIANTS.filter((v) => !byVariant.has(v.toUpperCase()));
   if (missing.length) {
     log(`Training ${missing.join(", ")} on CPU (${DEMO_SIZE} px, width ${CPU_QUICK_PRESET.width}, ${CPU_QUICK_PRESET.epochs} epochs; the paper uses 224 px, width 1, 100 epochs)…`);
-    const job = await enqueueTraining({ datasetId, variants: missing, seeds: [1], params: CPU_QUICK_PRESET });
+    const job = await enqueueTraining(parseTrainingRequest({ datasetId, variants: missing, seeds: [1], params: CPU_QUICK_PRESET }));
     for (const r of job.runs) byVariant.set(r.variant, r);
   }
   const runIds = [...byVariant.values()].map((r) => r.id);
@@ -77,7 +78,7 @@ async function ensureHeatmaps(datasetId: string, runIds: string[], log: Log): Pr
   const lacking = runIds.filter((id) => (have.find((h) => h.modelRunId === id)?._count ?? 0) < images);
   if (lacking.length === 0) return;
   log(`Computing Grad-CAM heat-maps for ${images} validation images × ${lacking.length} runs…`);
-  await enqueueHeatmaps({ runIds: lacking, split: "VALIDATION" });
+  await enqueueHeatmaps(parseHeatmapsRequest({ runIds: lacking, split: "VALIDATION" }));
   const target = images * runIds.length;
   for (;;) {
     const n = await db().heatmap.count({ where: { modelRunId: { in: runIds }, image: { split: "VALIDATION" } } });

@@ -31,3 +31,8 @@ export function parseInput<S extends ZodType>(schema: S, value: unknown, message
   if (!parsed.success) throw fromZodError(parsed.error, message);
   return parsed.data;
 }
+
+/** Parses a form's values at a server action; a failure names the fields and says that nothing was done. */
+export function parseForm<S extends ZodType>(schema: S, raw: unknown): output<S> {
+  return parseInput(schema, raw, (summary) => `Nothing was done. ${summary}`);
+}

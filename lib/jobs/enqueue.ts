@@ -2,11 +2,12 @@
 // jobs per run. Rows are written before jobs are sent, so a worker never receives a job for a missing row;
 // a run whose job was lost (crash between the two steps) is picked up by requeueOrphanedRuns.
 import type { PgBoss } from "pg-boss";
-import { db, ImageSplit, JobStatus, Prisma, type TrainingJob, type ModelRun } from "@/lib/db/client";
-import { enqueueHeatmapsSchema, enqueueTrainingSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput } from "./job-inputs";
+import { db, ImageSplit, JobStatus, type TrainingJob, type ModelRun } from "@/lib/db/client";
+import type { HeatmapsRequest, TrainingRequest } from "./job-inputs";
 import { getBoss, HEATMAPS_QUEUE, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
 import { toDbVariant } from "./variants";
 import { DomainError } from "@/lib/errors/domain-error";
+import { paramsColumn, toJson } from "@/lib/db/json-columns";
 
 /** Sends the train job of a run; a no-op when one is already queued, retrying or active (exclusive policy). */
 export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string | null> {
@@ -15,13 +16,12 @@ export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string 
 }
 
 export async function enqueueTraining(
-  input: EnqueueTrainingInput,
+  req: TrainingRequest,
   opts: { boss?: PgBoss } = {},
 ): Promise<TrainingJob & { runs: ModelRun[] }> {
-  const req = enqueueTrainingSchema.parse(input);
   const dataset = await db().dataset.findUnique({ where: { id: req.datasetId }, select: { id: true, _count: { select: { images: true } } } });
   if (!dataset) throw DomainError.notFound(`dataset ${req.datasetId} not found`);
-  const params = req.params as unknown as Prisma.InputJsonValue;
+  const params = toJson(paramsColumn.write, req.params);
   const job = await db().trainingJob.create({
     data: {
       datasetId: req.datasetId,
@@ -46,10 +46,9 @@ export async function enqueueTraining(
 export const HEATMAP_IMAGES_PER_JOB = 100;
 
 export async function enqueueHeatmaps(
-  input: EnqueueHeatmapsInput,
+  req: HeatmapsRequest,
   opts: { boss?: PgBoss } = {},
 ): Promise<{ jobIds: string[]; images: number }> {
-  const req = enqueueHeatmapsSchema.parse(input);
   const runs = await db().modelRun.findMany({
     where: { id: { in: req.runIds } },
     select: { id: true, status: true, job: { select: { datasetId: true } } },

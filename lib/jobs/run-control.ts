@@ -5,6 +5,8 @@ import { db, JobStatus, type ModelRun } from "@/lib/db/client";
 import { refreshJobStatus } from "./job-status";
 import { sendTrainJob } from "./enqueue";
 import { DomainError } from "@/lib/errors/domain-error";
+import { recordAudit } from "@/lib/audit/audit";
+import { readyForStudyWarning } from "@/lib/ml/train/train-params";
 import { getBoss } from "./queues";
 
 export type CancelOutcome = "cancelled" | "requested" | "already-finished";
@@ -63,4 +65,24 @@ export async function requeueOrphanedRuns(boss: PgBoss): Promise<number> {
   let sent = 0;
   for (const r of runs) if (await sendTrainJob(boss, r.id)) sent++;
   return sent;
+}
+
+/**
+ * Offers a run to study builders, or withdraws it. Only a SUCCEEDED run can be ready: readers must never be
+ * shown heat-maps of a model that did not finish training. The change and its audit event commit together;
+ * `warning` says why a ready run may still be a poor choice (trained below the size heat-maps need).
+ */
+export async function setRunReady(
+  runId: string,
+  ready: boolean,
+  actorId: string,
+): Promise<{ datasetId: string; warning: string | null }> {
+  return db().$transaction(async (tx) => {
+    const updated = await tx.modelRun.updateMany({ where: { id: runId, status: JobStatus.SUCCEEDED }, data: { readyForStudy: ready } });
+    if (updated.count === 0) throw DomainError.conflict("Only succeeded runs can be marked ready for studies.");
+    await recordAudit(actorId, ready ? "run.ready" : "run.unready", runId, {}, tx);
+    const run = await tx.modelRun.findUniqueOrThrow({ where: { id: runId }, select: { params: true, job: { select: { datasetId: true } } } });
+    // Allowed, but the researcher should know when a run's heat-maps cannot localise.
+    return { datasetId: run.job.datasetId, warning: ready ? readyForStudyWarning(run.params) : null };
+  });
 }

@@ -3,7 +3,7 @@ import { relative } from "node:path";
 import { db, ImageSplit, JobStatus, Prisma } from "@/lib/db/client";
 import { namedPath, storageRoot } from "@/lib/storage/content-store";
 import { loadSplit } from "@/lib/datasets/load-split";
-import { trainParamsSchema } from "@/lib/ml/train/train-params";
+import { historyColumn, paramsColumn, rocColumn, toJson, type HistoryEntry } from "@/lib/db/json-columns";
 import type { EpochProgress } from "@/lib/ml/train/epoch-progress";
 import type { MicroBatchPlan } from "@/lib/ml/train/micro-batch";
 import { trainRun } from "@/lib/ml/train/train-run";
@@ -25,12 +25,8 @@ export interface RunTrainingOptions {
   cancelPollMs?: number;
 }
 
-function jsonValue(x: unknown): Prisma.InputJsonValue {
-  return x as Prisma.InputJsonValue;
-}
-
 /** Keeps the history consistent after a resume: entries from the resumed epoch on are replaced. */
-export function mergeHistory(history: readonly EpochProgress[], p: EpochProgress): EpochProgress[] {
+export function mergeHistory<T extends { epoch: number }>(history: readonly T[], p: T): T[] {
   return [...history.filter((h) => h.epoch < p.epoch), p];
 }
 
@@ -64,7 +60,8 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
   const log = (m: string) => ctx.log(`run ${runId} (${variant}, seed ${run.seed}): ${m}`);
 
   try {
-    const params = trainParamsSchema.parse(run.params);
+    // The stored parameters cross a process boundary: checked again, with the schema they were written with.
+    const params = paramsColumn.read.parse(run.params);
     const [train, val] = [
       await loadSplit(run.job.datasetId, ImageSplit.TRAIN, params.inputSize),
       await loadSplit(run.job.datasetId, ImageSplit.VALIDATION, params.inputSize),
@@ -91,13 +88,13 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
       return cancelRequested || lostToOther;
     };
 
-    let history = (Array.isArray(run.history) ? run.history : []) as unknown as EpochProgress[];
+    let history: (HistoryEntry | EpochProgress)[] = historyColumn.read.parse(run.history);
     const onEpoch = async (p: EpochProgress): Promise<void> => {
       if (ctx.shutdown.requested) epochEndedSinceShutdown = true;
       history = mergeHistory(history, p);
       const owned = await db().modelRun.updateMany({
         where: { id: runId, ...ownedBy(ctx.workerId) },
-        data: { epoch: p.epoch, history: jsonValue(history), valAuc: p.valAuc, etaSeconds: p.etaSeconds },
+        data: { epoch: p.epoch, history: toJson(historyColumn.write, history), valAuc: p.valAuc, etaSeconds: p.etaSeconds },
       });
       if (owned.count === 0) lostToOther = true;
     };
@@ -117,9 +114,9 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
       await finish(runId, run.jobId, {
         status: JobStatus.SUCCEEDED,
         epoch: result.epochsDone,
-        history: jsonValue(result.history),
+        history: toJson(historyColumn.write, result.history),
         valAuc: result.valAuc,
-        roc: result.roc === null ? Prisma.DbNull : jsonValue(result.roc),
+        roc: result.roc === null ? Prisma.DbNull : toJson(rocColumn.write, result.roc),
         weightsKey: relative(storageRoot(), result.modelDir),
         checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
         etaSeconds: 0,

@@ -9,6 +9,7 @@ import { getBytes, pathOfKey, storageRoot } from "@/lib/storage/content-store";
 import sharp from "sharp";
 import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
 import { enqueueHeatmaps, enqueueTraining } from "./enqueue";
+import { parseHeatmapsRequest, parseTrainingRequest } from "./job-inputs";
 import { heatmapJobsProgress } from "./progress";
 import { cancelRun, retryRun } from "./run-control";
 import { startWorker, type RunningWorker } from "./worker";
@@ -41,7 +42,7 @@ async function ensureWorker(): Promise<RunningWorker> {
 describe("training through pg-boss", () => {
   test("a queued 1-epoch run is trained by the worker and its result recorded", async () => {
     const w = await ensureWorker();
-    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["baseline"], seeds: [7], params: { ...TINY, epochs: 1 } }, { boss: w.boss });
+    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [7], params: { ...TINY, epochs: 1 } }), { boss: w.boss });
     jobIds.push(job.id);
     assert.equal(job.runs.length, 1);
     assert.equal(job.runs[0].status, "QUEUED");
@@ -67,7 +68,7 @@ describe("training through pg-boss", () => {
   test("heat-maps for the run's validation images: rows only for complete files, with P and localisation", async () => {
     assert.ok(trainedRunId, "needs the trained run of the previous test");
     const w = await ensureWorker();
-    const queued = await enqueueHeatmaps({ runIds: [trainedRunId], split: "VALIDATION" }, { boss: w.boss });
+    const queued = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), { boss: w.boss });
     const validation = await db().image.findMany({ where: { datasetId: dataset.id, split: "VALIDATION" } });
     assert.equal(queued.images, validation.length);
     await waitFor("heat-map jobs", async () => (await heatmapJobsProgress(w.boss, queued.jobIds)).pending === 0);
@@ -92,17 +93,17 @@ describe("training through pg-boss", () => {
     }
     // Asking again skips the finished maps instead of redoing them.
     const before = maps.map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
-    const again = await enqueueHeatmaps({ runIds: [trainedRunId], split: "VALIDATION" }, { boss: w.boss });
+    const again = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), { boss: w.boss });
     await waitFor("repeat heat-map jobs", async () => (await heatmapJobsProgress(w.boss, again.jobIds)).pending === 0);
     const after = (await db().heatmap.findMany({ where: { modelRunId: trainedRunId } })).map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
     assert.deepEqual(after, before);
-    await assert.rejects(enqueueHeatmaps({ runIds: ["no-such-run"], split: "VALIDATION" }, { boss: w.boss }), /not found/);
+    await assert.rejects(enqueueHeatmaps(parseHeatmapsRequest({ runIds: ["no-such-run"], split: "VALIDATION" }), { boss: w.boss }), /not found/);
   });
 
   test("cancelling: a queued run at once, a running run at its next batch; retry resumes from the checkpoint", async () => {
     const w = await ensureWorker();
     // Two seeds, one worker slot: while the first trains the second waits in the queue.
-    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["se"], seeds: [1, 2], params: { ...TINY, epochs: 200 } }, { boss: w.boss });
+    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["se"], seeds: [1, 2], params: { ...TINY, epochs: 200 } }), { boss: w.boss });
     jobIds.push(job.id);
     const running = await waitFor("a run to finish an epoch", async () =>
       db().modelRun.findFirst({ where: { jobId: job.id, status: "RUNNING", epoch: { gte: 1 } } }));
@@ -135,7 +136,7 @@ describe("training through pg-boss", () => {
 
   test("a worker shutdown requeues the run after finishing its epoch; the next worker completes it", async () => {
     const w = await ensureWorker();
-    const job = await enqueueTraining({ datasetId: dataset.id, variants: ["baseline"], seeds: [3], params: { ...TINY, epochs: 8 } }, { boss: w.boss });
+    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [3], params: { ...TINY, epochs: 8 } }), { boss: w.boss });
     jobIds.push(job.id);
     const runId = job.runs[0].id;
     await waitFor("epoch 1", async () => db().modelRun.findFirst({ where: { id: runId, epoch: { gte: 1 } } }));

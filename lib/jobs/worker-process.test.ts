@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { db, disconnectDb } from "@/lib/db/client";
 import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
 import { enqueueTraining } from "./enqueue";
+import { parseTrainingRequest } from "./job-inputs";
 import { startBoss } from "./queues";
 import { cancelLeftoverRuns, uniqueName, waitFor } from "./test-support";
 
@@ -20,7 +21,7 @@ test("SIGTERM: the worker process finishes its epoch, requeues the run and exits
   const boss = await startBoss(process.env.DATABASE_URL!, { log: () => undefined });
   try {
     const job = await enqueueTraining(
-      { datasetId: dataset.id, variants: ["baseline"], seeds: [1], params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 } },
+      parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [1], params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 } }),
       { boss },
     );
     jobIds.push(job.id);

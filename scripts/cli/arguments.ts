@@ -1,7 +1,9 @@
 // Argument parsing shared by the commands. Bad arguments are usage errors: the CLI exits with code 2 and a
 // message naming the option, never a stack trace (lib/errors/exit-code.ts maps every failure to its code).
 import { InvalidArgumentError } from "commander";
+import type { ZodType } from "zod";
 import { DomainError } from "@/lib/errors/domain-error";
+import { numberBounds } from "@/lib/ml/train/train-params";
 
 /** Arguments that make no sense together or name something absent: the "invalid" domain error. */
 export function usageError(message: string): DomainError {
@@ -27,6 +29,13 @@ export function numberOption(name: string, opts: { min?: number; max?: number; e
     if (opts.max !== undefined && n > opts.max) throw new InvalidArgumentError(`${name} must be at most ${opts.max}, got ${n}.`);
     return n;
   };
+}
+
+/** An option bounded by the schema that checks the value downstream, so the two cannot disagree. */
+export function schemaNumberOption(name: string, schema: ZodType) {
+  const b = numberBounds(schema);
+  if (b.integer) return integerOption(name, b.min ?? Number.MIN_SAFE_INTEGER, b.max);
+  return numberOption(name, { min: b.min, max: b.max, exclusiveMin: b.exclusiveMin });
 }
 
 export function listOption(value: string): string[] {

@@ -1,6 +1,7 @@
 // focus heatmaps --runs <ids> --images <split|ids> [--force] [--wait]
 import type { Command } from "commander";
 import { enqueueHeatmaps } from "@/lib/jobs/enqueue";
+import { parseHeatmapsRequest } from "@/lib/jobs/job-inputs";
 import { countHeatmaps, heatmapJobsProgress } from "@/lib/jobs/progress";
 import { getBoss } from "@/lib/jobs/queues";
 import { listOption } from "./arguments";
@@ -27,7 +28,7 @@ export function registerHeatmaps(program: Command): void {
     .option("--wait", "follow progress until the maps are done")
     .action(async (o: { runs: string[]; images: ReturnType<typeof parseImages>; force?: boolean; wait?: boolean }) => {
       const code = await withDatabase(async () => {
-        const queued = await enqueueHeatmaps({ runIds: o.runs, ...o.images, force: o.force === true });
+        const queued = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: o.runs, ...o.images, force: o.force === true }));
         const expected = queued.images;
         console.log(`Queued ${queued.jobIds.length} heat-map job(s): ${expected} map(s) for ${o.runs.length} run(s).`);
         if (!o.wait) return 0;

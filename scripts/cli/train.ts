@@ -2,17 +2,19 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { findDatasetByName } from "@/lib/datasets/dataset-queries";
 import { enqueueTraining } from "@/lib/jobs/enqueue";
+import { parseTrainingRequest, seedCountSchema } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
-import { TRAINING_PRESETS, type TrainParams } from "@/lib/ml/train/train-params";
-import { choiceOption, integerOption, listOption, numberOption } from "./arguments";
+import { TRAINING_PRESETS, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
+import { choiceOption, integerOption, listOption, schemaNumberOption } from "./arguments";
 import { withDatabase } from "./database-session";
 import { followRuns } from "./follow-runs";
 
 const PRESETS: Record<string, Partial<TrainParams>> = TRAINING_PRESETS;
+const PARAM = trainParamsSchema.shape;
 
 /** "3" means three seeds (1, 2, 3); "7,11" means exactly those seeds. */
 export function parseSeeds(value: string): number | number[] {
-  if (/^\d+$/.test(value.trim())) return integerOption("--seeds", 1, 20)(value);
+  if (/^\d+$/.test(value.trim())) return schemaNumberOption("--seeds", seedCountSchema)(value);
   const list = listOption(value);
   if (!list.every((s) => /^\d+$/.test(s))) throw new InvalidArgumentError(`--seeds must be a count (e.g. 3) or a comma-separated list of seeds (e.g. 7,11), got "${value}".`);
   return list.map((s) => integerOption("--seeds", 0, 2 ** 31 - 1)(s));
@@ -47,11 +49,12 @@ export function registerTrain(program: Command): void {
     .option("--variants <list>", `comma-separated, of ${VARIANTS.join(", ")}`, parseVariants, [...VARIANTS])
     .option("--seeds <n|list>", "number of seeds (1..n) or a comma-separated list", parseSeeds, 3)
     .option("--preset <name>", `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = the paper's protocol)`, choiceOption("--preset", Object.keys(PRESETS)))
-    .option("--epochs <n>", "epochs (paper: 100)", integerOption("--epochs", 1, 10000))
-    .option("--size <px>", "input size (paper: 224)", integerOption("--size", 32, 1024))
-    .option("--width <w>", "channel width multiplier (paper: 1)", numberOption("--width", { min: 0, exclusiveMin: true, max: 4 }))
-    .option("--batch <n>", "batch size (paper: 64)", integerOption("--batch", 2, 4096))
-    .option("--lr <rate>", "initial learning rate (paper: 0.05)", numberOption("--lr", { min: 0, exclusiveMin: true, max: 10 }))
+    // Bounded by the trainer's own schema: the form, the CLI and the worker refuse the same values.
+    .option("--epochs <n>", "epochs (paper: 100)", schemaNumberOption("--epochs", PARAM.epochs.unwrap()))
+    .option("--size <px>", "input size (paper: 224)", schemaNumberOption("--size", PARAM.inputSize.unwrap()))
+    .option("--width <w>", "channel width multiplier (paper: 1)", schemaNumberOption("--width", PARAM.width.unwrap()))
+    .option("--batch <n>", "batch size (paper: 64)", schemaNumberOption("--batch", PARAM.batchSize.unwrap()))
+    .option("--lr <rate>", "initial learning rate (paper: 0.05)", schemaNumberOption("--lr", PARAM.learningRate.unwrap()))
     .option("--wait", "follow progress until every run has ended")
     .option("--json", "print the job and its runs as JSON")
     .action(async (o: TrainOptions) => {
@@ -63,7 +66,7 @@ export function registerTrain(program: Command): void {
       if (o.lr !== undefined) params.learningRate = o.lr;
       const code = await withDatabase(async () => {
         const dataset = await findDatasetByName(o.dataset);
-        const job = await enqueueTraining({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params });
+        const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params }));
         if (o.json) console.log(JSON.stringify({ jobId: job.id, params: job.params, runs: job.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed })) }, null, 2));
         else {
           console.log(`Queued training job ${job.id} on "${dataset.name}": ${job.runs.length} run(s).`);

@@ -1,7 +1,7 @@
 "use client";
 // Recharts views of runs: ROC curves overlaid (validation split) and training curves per epoch.
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { EpochPoint, RocPoint } from "@/lib/researcher/console-queries";
+import type { EpochPoint, RocPoint } from "@/lib/jobs/run-results";
 import { VARIANT_COLOURS } from "../format";
 
 export interface ChartRun {

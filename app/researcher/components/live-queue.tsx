@@ -3,7 +3,7 @@
 // reload). Rows link to the run and dataset pages; cancel and retry act at once and refetch.
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { QueueRun, WorkerRow } from "@/lib/researcher/console-queries";
+import type { QueueRun, WorkerRow } from "@/lib/jobs/job-queries";
 import { formatAuc, formatEta, formatMoment, formatNumber, statusClass } from "../format";
 import { CancelRetryButtons } from "./run-controls";
 import { compareSortValues } from "./sortable-table";

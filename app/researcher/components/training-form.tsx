@@ -27,7 +27,7 @@ const VARIANTS = [
   { value: "gc", label: "GC (Cao et al.)" },
 ];
 
-const NUMERIC: { key: Exclude<keyof TrainingValues, "augment">; label: string; step: string }[] = [
+const NUMERIC: { key: keyof TrainingBounds; label: string; step: string }[] = [
   { key: "epochs", label: "Epochs", step: "1" },
   { key: "seeds", label: "Runs per variant (seeds 1..n)", step: "1" },
   { key: "batchSize", label: "Batch size", step: "1" },
@@ -38,7 +38,15 @@ const NUMERIC: { key: Exclude<keyof TrainingValues, "augment">; label: string; s
   { key: "width", label: "Width multiplier", step: "any" },
 ];
 
-export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; paper: TrainingValues; quick: TrainingValues }) {
+/** Inclusive input limits of each numeric field, read on the server from the schemas that check them. */
+export type TrainingBounds = Record<Exclude<keyof TrainingValues, "augment" | "lrDropAt">, { min?: number; max?: number }>;
+
+export function TrainingForm({ datasetId, paper, quick, bounds }: {
+  datasetId: string;
+  paper: TrainingValues;
+  quick: TrainingValues;
+  bounds: TrainingBounds;
+}) {
   const [state, action, pending] = useActionState(startTrainingAction, initial);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])));
   const [augment, setAugment] = useState(paper.augment);
@@ -106,6 +114,8 @@ export function TrainingForm({ datasetId, paper, quick }: { datasetId: string; p
               name={n.key}
               type="number"
               step={n.step}
+              min={bounds[n.key].min}
+              max={bounds[n.key].max}
               value={values[n.key]}
               aria-invalid={!!err(n.key)}
               onChange={(e) => { setValues({ ...values, [n.key]: e.target.value }); setPreset("custom"); }}

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { requireRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { queueRuns, workersPanel } from "@/lib/researcher/console-queries";
+import { queueRuns, workersPanel } from "@/lib/jobs/job-queries";
 import { LiveQueue } from "../components/live-queue";
 
 export const dynamic = "force-dynamic";

@@ -5,33 +5,76 @@
  */
 import { z } from "zod";
 
+/**
+ * A number field whose every message names it ("epochs must be at least 1"), because forms and the CLI
+ * show the messages as they are. The bounds live only here: the web form and the CLI read them back with
+ * `numberBounds`, and the worker re-validates a stored run's parameters with this same schema.
+ */
+function param(name: string, rules: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number }) {
+  let s = z.number({ error: `${name} must be a number` });
+  if (rules.int) s = s.int(`${name} must be a whole number`);
+  if (rules.min !== undefined) s = s.min(rules.min, `${name} must be at least ${rules.min}`);
+  if (rules.gt !== undefined) s = s.gt(rules.gt, `${name} must be greater than ${rules.gt}`);
+  if (rules.max !== undefined) s = s.max(rules.max, `${name} must be at most ${rules.max}`);
+  if (rules.lt !== undefined) s = s.lt(rules.lt, `${name} must be less than ${rules.lt}`);
+  return s;
+}
+
 export const trainParamsSchema = z.object({
-  epochs: z.number().int().min(1).default(100),
-  batchSize: z.number().int().min(2).default(64),
+  epochs: param("epochs", { int: true, min: 1, max: 10_000 }).default(100),
+  /** Micro-batches with accumulated gradients make a large batch affordable on a CPU, hence a generous bound. */
+  batchSize: param("batchSize", { int: true, min: 2, max: 4096 }).default(64),
   /**
    * Images per micro-batch at most (gradients accumulated over the batch; batch norm then normalises over
    * each micro-batch). Unset: the whole batch where it fits, else the largest micro-batch that fits by the
    * memory model (micro-batch.ts); GPU backends always run the whole batch unless this is set.
    */
-  microBatch: z.number().int().min(2).optional(),
-  learningRate: z.number().positive().default(0.05),
-  momentum: z.number().min(0).lt(1).default(0.9),
+  microBatch: param("microBatch", { int: true, min: 2 }).optional(),
+  learningRate: param("learningRate", { gt: 0, max: 10 }).default(0.05),
+  momentum: param("momentum", { min: 0, lt: 1 }).default(0.9),
   /** Coupled L2 (added to the gradient) on every trainable weight, as PyTorch's SGD does by default. */
-  weightDecay: z.number().min(0).default(1e-4),
+  weightDecay: param("weightDecay", { min: 0, max: 1 }).default(1e-4),
   /** Fractions of `epochs` at which the learning rate is divided by 10 (PyTorch MultiStepLR, gamma 0.1). */
   lrDropAt: z
     .array(z.number().gt(0).lt(1))
     .default(() => [0.3, 0.6, 0.9]),
-  inputSize: z.number().int().min(32).default(224),
+  inputSize: param("inputSize", { int: true, min: 32, max: 1024 }).default(224),
   /** ResNet channel multiplier: 1 = the paper, 0.25 for CPU demos and tests. */
-  width: z.number().positive().max(4).default(1),
+  width: param("width", { gt: 0, max: 4 }).default(1),
   /** Write a checkpoint after every this many epochs (and always after the last one and on cancel). */
-  checkpointEvery: z.number().int().min(1).default(1),
+  checkpointEvery: param("checkpointEvery", { int: true, min: 1 }).default(1),
   /** Share of each class held out for validation; used by whoever splits the data before trainRun. */
-  valFraction: z.number().gt(0).lt(1).default(0.2),
+  valFraction: param("valFraction", { gt: 0, lt: 1 }).default(0.2),
   /** Random horizontal flip of training images (the only augmentation). */
   augment: z.boolean().default(true),
 });
+
+/** The bounds of one numeric field, read from its schema (so a form or the CLI cannot drift from it). */
+export interface NumberBounds {
+  integer: boolean;
+  min?: number;
+  max?: number;
+  /** `min` itself is refused (greater than). */
+  exclusiveMin: boolean;
+  /** `max` itself is refused (less than). */
+  exclusiveMax: boolean;
+}
+
+export function numberBounds(schema: z.ZodType): NumberBounds {
+  const json = z.toJSONSchema(schema, { io: "input" }) as {
+    type?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number;
+  };
+  const min = json.exclusiveMinimum ?? json.minimum;
+  const max = json.exclusiveMaximum ?? json.maximum;
+  return {
+    integer: json.type === "integer",
+    // An integer without an upper bound of its own reports the largest safe integer.
+    min: min !== undefined && Math.abs(min) < Number.MAX_SAFE_INTEGER ? min : undefined,
+    max: max !== undefined && Math.abs(max) < Number.MAX_SAFE_INTEGER ? max : undefined,
+    exclusiveMin: json.exclusiveMinimum !== undefined,
+    exclusiveMax: json.exclusiveMaximum !== undefined,
+  };
+}
 
 export type TrainParams = z.infer<typeof trainParamsSchema>;
 

@@ -23,7 +23,7 @@ import type { EpochProgress } from "./epoch-progress";
 import { learningRateAt } from "./lr-schedule";
 import { microBatchSizes, planMicroBatches, type MicroBatchPlan } from "./micro-batch";
 import { SgdMomentum } from "./sgd-momentum";
-import { trainParamsSchema, type TrainParams } from "./train-params";
+import type { TrainParams } from "./train-params";
 import { trainStep } from "./train-step";
 
 export interface LabelledImages {
@@ -174,9 +174,8 @@ async function saveModelAtomically(model: tf.LayersModel, dir: string): Promise<
 }
 
 export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
-  // Parsing fills defaults and validates, so callers may pass a partially built params object.
-  const params = trainParamsSchema.parse(opts.params);
-  const { variant, seed, train, val, workDir } = opts;
+  // Parsed by the caller (the worker re-validates the stored run's JSON with trainParamsSchema).
+  const { variant, seed, params, train, val, workDir } = opts;
   const log = opts.log ?? (() => {});
   checkImages("train", train, params.inputSize);
   checkImages("val", val, params.inputSize);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { text } from "@/lib/validation/text";
 import { requireApiRole } from "@/lib/auth/session";
 import { handle } from "@/lib/http/handler";
-import { queueRuns, workersPanel } from "@/lib/researcher/console-queries";
+import { queueRuns, workersPanel } from "@/lib/jobs/job-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { classGallery, datasetOverview } from "@/lib/researcher/console-queries";
-import { CPU_QUICK_FORM_VALUES, PAPER_FORM_DEFAULTS } from "@/lib/researcher/console-inputs";
+import { classGallery, datasetOverview } from "@/lib/datasets/dataset-queries";
+import { CPU_QUICK_FORM_VALUES, PAPER_FORM_DEFAULTS, TRAINING_INPUT_LIMITS } from "@/lib/jobs/job-forms";
 import { MODALITY_LABEL } from "../../format";
 import { TrainingForm } from "../../components/training-form";
 
@@ -73,7 +73,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Start training</h2>
-        <TrainingForm datasetId={d.id} paper={PAPER_FORM_DEFAULTS} quick={CPU_QUICK_FORM_VALUES} />
+        <TrainingForm datasetId={d.id} paper={PAPER_FORM_DEFAULTS} quick={CPU_QUICK_FORM_VALUES} bounds={TRAINING_INPUT_LIMITS} />
       </section>
     </section>
   );

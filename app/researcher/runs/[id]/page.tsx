@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { heatmapComparison, runDetail } from "@/lib/researcher/console-queries";
+import { heatmapComparison, runDetail } from "@/lib/jobs/run-results";
 import { formatAuc, formatEta, formatMoment, runLabel, statusClass } from "../../format";
 import { AutoRefresh } from "@/app/components/auto-refresh";
 import { RocChart, TrainingCurves } from "../../components/charts";

@@ -7,7 +7,7 @@ import { defaultZipLimits, importZipDataset } from "@/lib/datasets/zip-upload";
 import { DomainError } from "@/lib/errors/domain-error";
 import { parseInput } from "@/lib/errors/field-errors";
 import { handle } from "@/lib/http/handler";
-import { zipUploadQuerySchema } from "@/lib/researcher/console-inputs";
+import { zipUploadQuerySchema } from "@/lib/datasets/dataset-forms";
 
 export const dynamic = "force-dynamic";
 

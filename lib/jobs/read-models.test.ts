@@ -1,10 +1,12 @@
-// The console's read models against the real test database: counts per class/split/mask, the queue order,
+// The researcher console's read models (dataset queries, job queries and results) against the real test database: counts per class/split/mask, the queue order,
 // workers online within 30 s, the per-variant AUC table (mean ± sd over succeeded runs) and the heat-map grid.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { db, disconnectDb, type Dataset, type ImageSplit } from "@/lib/db/client";
-import { classGallery, datasetOverview, datasetResults, heatmapComparison, listDatasets, queueRuns, runDetail, workersPanel } from "./console-queries";
+import { classGallery, datasetOverview, listDatasets } from "@/lib/datasets/dataset-queries";
+import { queueRuns, workersPanel } from "./job-queries";
+import { datasetResults, heatmapComparison, runDetail } from "./run-results";
 
 const tag = randomBytes(4).toString("hex");
 const fakeKey = (i: number, ns = "img") => `${ns}/${(i % 256).toString(16).padStart(2, "0")}/${randomBytes(31).toString("hex")}.png`;

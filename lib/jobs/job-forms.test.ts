@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { isDomainError } from "@/lib/errors/domain-error";
 import { fieldErrorSummary } from "@/lib/errors/field-errors";
 import { formFieldErrors } from "@/lib/http/form-state";
-import { CPU_QUICK_FORM_VALUES, heatmapsInputFromForm, PAPER_FORM_DEFAULTS, trainingInputFromForm } from "./console-inputs";
+import { CPU_QUICK_FORM_VALUES, heatmapsRequestFromForm, PAPER_FORM_DEFAULTS, trainingRequestFromForm } from "./job-forms";
+import { parseHeatmapsRequest, parseTrainingRequest } from "./job-inputs";
+import { trainParamsSchema } from "@/lib/ml/train/train-params";
 
 function form(entries: [string, string][]): FormData {
   const f = new FormData();
@@ -31,14 +33,15 @@ describe("training form", () => {
   });
 
   test("a filled form becomes an enqueue request with seeds 1..n", () => {
-    const input = trainingInputFromForm(form([
+    const input = trainingRequestFromForm(form([
       ["datasetId", "d1"], ["variants", "baseline"], ["variants", "cbam"], ["seeds", "2"], ["epochs", "1"], ["batchSize", "8"],
       ["learningRate", "0.05"], ["momentum", "0.9"], ["weightDecay", "0.0001"], ["inputSize", "32"], ["width", "0.25"], ["augment", "on"],
     ]), "u1");
-    assert.deepEqual(input, {
+    // The same request as the CLI would send, parsed by the same schema.
+    assert.deepEqual(input, parseTrainingRequest({
       datasetId: "d1", variants: ["baseline", "cbam"], seeds: 2, createdById: "u1",
       params: { epochs: 1, batchSize: 8, learningRate: 0.05, momentum: 0.9, weightDecay: 0.0001, inputSize: 32, width: 0.25, augment: true },
-    });
+    }));
   });
 
   test("the CPU quick preset trains at 96 px and its LR drop reaches the trainer, also after edits", () => {
@@ -47,15 +50,16 @@ describe("training form", () => {
       ["datasetId", "d1"], ["variants", "baseline"], ["seeds", "1"], ["epochs", "3"], ["batchSize", "16"],
       ["learningRate", "0.02"], ["momentum", "0.9"], ["weightDecay", "0.0001"], ["inputSize", "96"], ["width", "0.25"],
     ];
-    const quick = trainingInputFromForm(form([...fields, ["preset", "cpu-quick"]]));
+    const quick = trainingRequestFromForm(form([...fields, ["preset", "cpu-quick"]]));
     assert.deepEqual(quick.params?.lrDropAt, [0.75]);
     assert.equal(quick.params?.epochs, 3, "the form's fields win over the preset's");
-    assert.equal(trainingInputFromForm(form([...fields, ["preset", "paper"]])).params?.lrDropAt, undefined);
-    assert.match(errorOf(() => trainingInputFromForm(form([...fields, ["preset", "gpu-huge"]]))).summary, /preset must be one of/);
+    // The paper preset sets no LR drops of its own: the request carries the trainer's defaults.
+    assert.deepEqual(trainingRequestFromForm(form([...fields, ["preset", "paper"]])).params?.lrDropAt, trainParamsSchema.parse({}).lrDropAt);
+    assert.match(errorOf(() => trainingRequestFromForm(form([...fields, ["preset", "gpu-huge"]]))).summary, /preset must be one of/);
   });
 
   test("bad fields are named in the messages", () => {
-    const { fieldErrors, summary } = errorOf(() => trainingInputFromForm(form([
+    const { fieldErrors, summary } = errorOf(() => trainingRequestFromForm(form([
       ["datasetId", "d1"], ["seeds", "0"], ["epochs", "many"], ["batchSize", "8"], ["learningRate", "0.05"], ["momentum", "1"],
       ["weightDecay", "0"], ["inputSize", "16"], ["width", "0.25"],
     ])));
@@ -70,12 +74,12 @@ describe("training form", () => {
 
 describe("heat-map form", () => {
   test("a split or chosen images", () => {
-    assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["runIds", "r2"], ["split", "VALIDATION"]])), { runIds: ["r1", "r2"], split: "VALIDATION", force: false });
-    assert.deepEqual(heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"], ["imageIds", "i1"]])), { runIds: ["r1"], imageIds: ["i1"], force: false });
-    const e = errorOf(() => heatmapsInputFromForm(form([["split", "CHOSEN"]])));
+    assert.deepEqual(heatmapsRequestFromForm(form([["runIds", "r1"], ["runIds", "r2"], ["split", "VALIDATION"]])), parseHeatmapsRequest({ runIds: ["r1", "r2"], split: "VALIDATION", force: false }));
+    assert.deepEqual(heatmapsRequestFromForm(form([["runIds", "r1"], ["split", "CHOSEN"], ["imageIds", "i1"]])), parseHeatmapsRequest({ runIds: ["r1"], imageIds: ["i1"], force: false }));
+    const e = errorOf(() => heatmapsRequestFromForm(form([["split", "CHOSEN"]])));
     assert.deepEqual(Object.keys(e.fieldErrors), ["runIds", "imageIds"]);
     assert.match(e.summary, /runIds: choose at least one run/);
-    const noImages = errorOf(() => heatmapsInputFromForm(form([["runIds", "r1"], ["split", "CHOSEN"]])));
+    const noImages = errorOf(() => heatmapsRequestFromForm(form([["runIds", "r1"], ["split", "CHOSEN"]])));
     assert.equal(noImages.summary, "imageIds: choose at least one image");
   });
 });
