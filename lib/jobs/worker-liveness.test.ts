@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { db, disconnectDb, JobStatus } from "@/lib/db/client";
 import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
-import { workersPanel } from "@/lib/researcher/console-queries";
 import { enqueueTraining } from "./enqueue";
+import { parseTrainingRequest } from "./job-inputs";
+import { workersPanel } from "./job-queries";
 import { startBoss, TRAIN_QUEUE } from "./queues";
 import { cancelLeftoverRuns, uniqueName, waitFor } from "./test-support";
 import { requeueRunsOfLostWorkers } from "./worker-liveness";
@@ -57,7 +58,7 @@ async function longRun(tag: string) {
   const dataset = await createSyntheticDataset({ name: uniqueName(tag), count: 12, size: 32, seed: 4 });
   const boss = await startBoss(process.env.DATABASE_URL!, { log: () => undefined, supervise: false });
   const job = await enqueueTraining(
-    { datasetId: dataset.id, variants: ["baseline"], seeds: [1], params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 } },
+    parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [1], params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 } }),
     { boss },
   );
   jobIds.push(job.id);
