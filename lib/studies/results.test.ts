@@ -8,7 +8,7 @@ import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator, invitedReader } from "../testing/seed-runs";
 import { createDraftStudy, parseStudyDraft, publishStudy } from "./study-builder";
 import { readerCase, submitAnswer } from "./reader-survey";
-import { studyResults, localisationAgreement, armBars } from "./results";
+import { studyResults, localisationAgreement, armBars, armEffort } from "./results";
 import { studyProgress, median, latest } from "./progress";
 import { answersToCsv } from "../export/answers-export";
 import { runStatsCli } from "../stats/cli";
@@ -150,5 +150,46 @@ describe("study results and progress (real database)", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("revoked readers, one reader, effort per arm", () => {
+  test("a revoked reader's answers are listed as left out and counted nowhere", async () => {
+    const { owner, studyId } = await publishedStudy(2);
+    const kept = await invitedReader(studyId, owner.id, "DERMATOLOGY", "Kept");
+    const gone = await invitedReader(studyId, owner.id, "RADIOLOGY", "Gone");
+    await answer(kept.reader.id, studyId, 1, "CBAM");
+    await answer(gone.reader.id, studyId, 1, "SE");
+    await answer(gone.reader.id, studyId, 2, "SE");
+    const before = await studyResults(studyId);
+    assert.equal(before.summary.n_readers, 2);
+    const invitation = await db().invitation.findFirstOrThrow({ where: { studyId, readerId: gone.reader.id } });
+    const { revokeInvitation } = await import("./invitations");
+    await revokeInvitation(invitation.id, owner.id);
+    const res = await studyResults(studyId);
+    assert.deepEqual(res.leftOut, [{ readerId: gone.reader.pseudonym, status: "revoked", answers: 2 }]);
+    assert.equal(res.summary.n_readers, 1);
+    assert.equal(res.summary.n_answers, 1);
+    assert.deepEqual(res.summary.counts, { cbam: 1 });
+    assert.ok(res.rows.every((r) => r.reader_id === kept.reader.pseudonym));
+    assert.ok(res.bySpecialty.every((g) => g.group !== "radiology"));
+    // One reader left: no agreement coefficient is defined.
+    assert.equal(res.summary.fleiss_kappa, null);
+    assert.equal(res.summary.krippendorff_alpha, null);
+    assert.equal(res.summary.mean_pairwise_cohen_kappa, null);
+    assert.deepEqual(res.cases[0].choices.map((c) => c.slot.length), [1]);
+  });
+
+  test("confidence mean ± sd and median time per chosen arm", async () => {
+    const rows = [
+      { choice: "a", confidence: 2, time_server_ms: 1000 },
+      { choice: "a", confidence: 4, time_server_ms: 3000 },
+      { choice: "a", confidence: null, time_server_ms: 8000 },
+      { choice: "b", confidence: 5, time_server_ms: null },
+    ];
+    const [a, b, c] = armEffort(["a", "b", "c"], rows);
+    assert.deepEqual(a, { label: "a", answers: 3, confidenceN: 2, confidenceMean: 3, confidenceSd: Math.SQRT2, timeMedianMs: 3000 });
+    assert.deepEqual(b, { label: "b", answers: 1, confidenceN: 1, confidenceMean: 5, confidenceSd: null, timeMedianMs: null });
+    assert.deepEqual(c, { label: "c", answers: 0, confidenceN: 0, confidenceMean: null, confidenceSd: null, timeMedianMs: null });
   });
 });

@@ -21,7 +21,7 @@ export interface CaseRow {
   imageId: string;
   imageLabel: string;
   /** Each reader's choice on this case, by pseudonym. */
-  choices: { readerId: string; choice: string }[];
+  choices: { readerId: string; choice: string; slot: string }[];
   majority: string | null;
   tied: string[];
   agreementShare: number | null;
@@ -52,6 +52,46 @@ export interface StudyResults {
   unchosenArms: string[];
   cases: CaseRow[];
   localisation: LocalisationAgreement | null;
+  /** Readers whose answers are left out of every statistic, with why and how many answers they gave. */
+  leftOut: { readerId: string; status: "revoked"; answers: number }[];
+  /** Confidence and time on case of the answers choosing each arm. */
+  perArm: ArmEffort[];
+}
+
+export interface ArmEffort {
+  label: string;
+  answers: number;
+  /** Answers that gave a confidence, and their mean and standard deviation (1–5). */
+  confidenceN: number;
+  confidenceMean: number | null;
+  confidenceSd: number | null;
+  /** Median server-side time on case, ms. */
+  timeMedianMs: number | null;
+}
+
+function rowsOfReaders(rows: readonly AnswerExportRow[], readers: ReadonlySet<string>) {
+  const counts = new Map<string, number>();
+  for (const r of rows) if (readers.has(r.reader_id)) counts.set(r.reader_id, (counts.get(r.reader_id) ?? 0) + 1);
+  return [...readers].sort().map((readerId) => ({ readerId, status: "revoked" as const, answers: counts.get(readerId) ?? 0 }));
+}
+
+function middle(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const h = Math.floor(v.length / 2);
+  return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+/** Confidence (mean, sample sd) and median time on case per chosen arm; arms never chosen get zeros and nulls. */
+export function armEffort(labels: readonly string[], rows: readonly Pick<AnswerExportRow, "choice" | "confidence" | "time_server_ms">[]): ArmEffort[] {
+  return labels.map((label) => {
+    const mine = rows.filter((r) => r.choice === label);
+    const conf = mine.map((r) => r.confidence).filter((c): c is number => c !== null);
+    const mean = conf.length === 0 ? null : conf.reduce((a, b) => a + b, 0) / conf.length;
+    const sd = mean === null || conf.length < 2 ? null : Math.sqrt(conf.reduce((a, c) => a + (c - mean) ** 2, 0) / (conf.length - 1));
+    const times = mine.map((r) => r.time_server_ms).filter((t): t is number => t !== null);
+    return { label, answers: mine.length, confidenceN: conf.length, confidenceMean: mean, confidenceSd: sd, timeMedianMs: middle(times) };
+  });
 }
 
 export function answersOf(rows: readonly AnswerExportRow[]): Answer[] {
@@ -108,7 +148,7 @@ export function localisationAgreement(
 export async function studyResults(studyId: string): Promise<StudyResults> {
   const arms = await studyArms(studyId);
   const labels = arms.map((a) => a.label);
-  const [rows, cases] = await Promise.all([
+  const [allRows, cases] = await Promise.all([
     studyAnswerRows(studyId, arms),
     db().studyCase.findMany({
       where: { studyId },
@@ -121,6 +161,14 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     select: { modelRunId: true, imageId: true, energyInMask: true },
   });
 
+  // A revoked reader's answers are kept (and exported with their status) but do not count.
+  const revoked = await db().invitation.findMany({
+    where: { studyId, status: "REVOKED" },
+    select: { reader: { select: { pseudonym: true } } },
+  });
+  const revokedPseudonyms = new Set(revoked.map((i) => i.reader.pseudonym));
+  const leftOut = rowsOfReaders(allRows, revokedPseudonyms);
+  const rows = allRows.filter((r) => !revokedPseudonyms.has(r.reader_id));
   const answers = answersOf(rows);
   const summary = summarize(answers);
   const specialtyOf = new Map(rows.map((r) => [r.reader_id, r.specialty || "(none)"]));
@@ -138,11 +186,11 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
   const localisation = localisationAgreement(rows, energy, labels);
 
   const majorityOf = new Map(summary.per_case.map((m) => [m.case_id, m]));
-  const choicesOf = new Map<string, { readerId: string; choice: string }[]>();
+  const choicesOf = new Map<string, { readerId: string; choice: string; slot: string }[]>();
   for (const r of rows) {
     let list = choicesOf.get(r.case_id);
     if (!list) choicesOf.set(r.case_id, (list = []));
-    list.push({ readerId: r.reader_id, choice: r.choice });
+    list.push({ readerId: r.reader_id, choice: r.choice, slot: r.chosen_slot });
   }
   const caseRows: CaseRow[] = cases.map((c) => {
     const m = majorityOf.get(c.id);
@@ -172,6 +220,8 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     bySpecialty,
     bars: armBars(labels, summary),
     unchosenArms: labels.filter((l) => !(l in summary.counts)),
+    leftOut,
+    perArm: armEffort(labels, rows),
     cases: caseRows,
     localisation,
   };

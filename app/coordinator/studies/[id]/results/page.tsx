@@ -14,28 +14,35 @@ import { AutoRefresh } from "@/app/components/auto-refresh";
 
 export const dynamic = "force-dynamic";
 
+const NEEDS_TWO_READERS = "needs ≥ 2 readers";
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** A statistic with its exact value in data-value, so tests and scrapers need not parse the rounded text. */
-function Stat({ name, label, value, testid }: { name: string; label: string; value: number | null; testid?: string }) {
+function Stat({ name, label, value, testid, undefinedText }: { name: string; label: string; value: number | null; testid?: string; undefinedText?: string }) {
   return (
     <tr className="border-b">
       <th className="p-2 text-left font-normal text-slate-700">{label}</th>
-      <td className="p-2 font-mono" data-testid={testid ?? `stat-${name}`} data-value={JSON.stringify(value)}>{formatStat(value)}</td>
+      <td className="p-2 font-mono" data-testid={testid ?? `stat-${name}`} data-value={JSON.stringify(value)}>
+        {value === null && undefinedText ? undefinedText : formatStat(value)}
+      </td>
     </tr>
   );
 }
 
 function StatsTable({ s, prefix = "" }: { s: StatsSummary; prefix?: string }) {
   const id = (k: string) => `${prefix}stat-${k}`;
+  // Agreement between readers is not defined with one reader; say so rather than print a dash or a perfect score.
+  const agreement = s.n_readers < 2 ? NEEDS_TWO_READERS : undefined;
   return (
     <table className="w-full border-collapse bg-white text-sm">
       <tbody>
         <Stat name="chi_square" testid={id("chi_square")} label={`Chi-square (df ${s.chi_square?.df ?? "—"}), equal preference`} value={s.chi_square?.statistic ?? null} />
         <Stat name="chi_square_p" testid={id("chi_square_p")} label="p (chi-square)" value={s.chi_square?.p ?? null} />
         {s.exact_p && <Stat name="exact_p" testid={id("exact_p")} label={`Exact multinomial p (${s.exact_p.method})`} value={s.exact_p.p} />}
-        <Stat name="fleiss_kappa" testid={id("fleiss_kappa")} label="Fleiss' kappa" value={s.fleiss_kappa} />
-        <Stat name="krippendorff_alpha" testid={id("krippendorff_alpha")} label="Krippendorff's alpha (nominal)" value={s.krippendorff_alpha} />
-        <Stat name="gwet_ac1" testid={id("gwet_ac1")} label="Gwet's AC1" value={s.gwet_ac1} />
-        <Stat name="mean_pairwise_cohen_kappa" testid={id("mean_pairwise_cohen_kappa")} label={`Mean pairwise Cohen's kappa (${s.pairwise_cohen.n_pairs_defined} of ${s.pairwise_cohen.n_pairs} pairs)`} value={s.mean_pairwise_cohen_kappa} />
+        <Stat name="fleiss_kappa" testid={id("fleiss_kappa")} undefinedText={agreement} label="Fleiss' kappa" value={s.fleiss_kappa} />
+        <Stat name="krippendorff_alpha" testid={id("krippendorff_alpha")} undefinedText={agreement} label="Krippendorff's alpha (nominal)" value={s.krippendorff_alpha} />
+        <Stat name="gwet_ac1" testid={id("gwet_ac1")} undefinedText={agreement} label="Gwet's AC1" value={s.gwet_ac1} />
+        <Stat name="mean_pairwise_cohen_kappa" testid={id("mean_pairwise_cohen_kappa")} undefinedText={agreement} label={`Mean pairwise Cohen's kappa (${s.pairwise_cohen.n_pairs_defined} of ${s.pairwise_cohen.n_pairs} pairs)`} value={s.mean_pairwise_cohen_kappa} />
       </tbody>
     </table>
   );
@@ -70,9 +77,17 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
         </div>
       </div>
       <p className="text-sm text-slate-700" data-testid="answer-count" data-value={s.n_answers}>
-        {s.n_answers} answers from {s.n_readers} readers on {s.n_cases} of {r.cases.length} cases.
+        {plural(s.n_answers, "answer")} from {plural(s.n_readers, "reader")} on {s.n_cases} of {plural(r.cases.length, "case")}.
         {" "}The same numbers come out of <code>npm run -s focus -- stats --input export.csv --json</code>.
       </p>
+
+      {r.leftOut.length > 0 && (
+        <p className="text-sm text-amber-800" data-testid="left-out">
+          Left out of every statistic:{" "}
+          {r.leftOut.map((x) => `${x.readerId} (${x.status}, ${plural(x.answers, "answer")})`).join(", ")}.
+          {" "}Their answers stay in the tidy export, marked by <code>reader_status</code>.
+        </p>
+      )}
 
       {s.n_answers === 0 ? (
         <EmptyState title="No answers yet">Statistics appear here as soon as invited readers submit answers.</EmptyState>
@@ -91,6 +106,23 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                       <td className="p-2" data-testid={`count-${b.label}`} data-value={b.count}>{b.count}</td>
                       <td className="p-2">{formatPercent(b.share)}</td>
                       <td className="p-2">{formatPercent(b.ciLow)} – {formatPercent(b.ciHigh)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <h3 className="mt-4 font-medium">Confidence and time on case, by chosen arm</h3>
+              <table className="mt-1 w-full border-collapse bg-white text-sm" data-testid="effort-table">
+                <thead><tr className="border-b text-left"><th className="p-2">Arm</th><th className="p-2">Confidence mean ± sd (n)</th><th className="p-2">Median time on case</th></tr></thead>
+                <tbody>
+                  {r.perArm.map((a) => (
+                    <tr key={a.label} className="border-b">
+                      <td className="p-2 font-medium">{a.label}</td>
+                      <td className="p-2" data-testid={`confidence-${a.label}`} data-value={JSON.stringify(a.confidenceMean)}>
+                        {a.confidenceMean === null ? "—" : `${a.confidenceMean.toFixed(2)} ± ${a.confidenceSd === null ? "—" : a.confidenceSd.toFixed(2)} (${a.confidenceN})`}
+                      </td>
+                      <td className="p-2" data-testid={`time-${a.label}`} data-value={JSON.stringify(a.timeMedianMs)}>
+                        {a.timeMedianMs === null ? "—" : `${(a.timeMedianMs / 1000).toFixed(1)} s`}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -154,9 +186,9 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   <td className="p-2">{c.caseNumber}</td>
                   <td className="p-2"><img src={`/api/coordinator/images/${c.imageId}`} alt={`Case ${c.caseNumber}`} loading="lazy" className="h-12 w-12 rounded border object-contain [image-rendering:pixelated]" /></td>
                   <td className="p-2">{c.imageLabel}</td>
-                  <td className="p-2">{c.choices.length === 0 ? "—" : c.choices.map((x) => <span key={x.readerId} className="mr-2 inline-block"><span className="font-mono text-xs text-slate-500">{x.readerId}</span> {x.choice}</span>)}</td>
+                  <td className="p-2">{c.choices.length === 0 ? "—" : c.choices.map((x) => <span key={x.readerId} className="mr-2 inline-block"><span className="font-mono text-xs text-slate-500">{x.readerId}</span> {x.slot} → {x.choice}</span>)}</td>
                   <td className="p-2">{c.majority ?? (c.tied.length ? `tie: ${c.tied.join(", ")}` : "—")}</td>
-                  <td className="p-2">{formatPercent(c.agreementShare)}</td>
+                  <td className="p-2">{c.choices.length < 2 ? NEEDS_TWO_READERS : formatPercent(c.agreementShare)}</td>
                   <td className="p-2">{c.bestLocalised.join(", ") || "—"}</td>
                 </tr>
               ))}
@@ -171,12 +203,13 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
           <p className="text-sm text-slate-600">No answers yet.</p>
         ) : (
           <table className="w-full border-collapse bg-white text-sm" data-testid="paper-table">
-            <thead><tr className="border-b text-left"><th className="p-2">Case</th><th className="p-2">Reader</th><th className="p-2">Chosen model</th><th className="p-2">Rationale</th></tr></thead>
+            <thead><tr className="border-b text-left"><th className="p-2">Case</th><th className="p-2">Reader</th><th className="p-2">Slot seen</th><th className="p-2">Chosen model</th><th className="p-2">Rationale</th></tr></thead>
             <tbody>
               {r.rows.map((row) => (
                 <tr key={`${row.case_id}|${row.reader_id}`} className="border-b align-top">
                   <td className="p-2">{row.case_number}</td>
                   <td className="p-2 font-mono text-xs">{row.reader_id}</td>
+                  <td className="p-2 font-mono" data-testid="rationale-slot">{row.chosen_slot}</td>
                   <td className="p-2 font-medium">{row.choice}</td>
                   <td className="whitespace-pre-wrap p-2">{row.rationale}</td>
                 </tr>
