@@ -11,7 +11,12 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import "./layers"; // registers the custom layers, which deserialisation looks up by class name
+// Each module registers its custom layers, which deserialisation looks up by class name.
+import "./layers/attention-pool";
+import "./layers/broadcast-merge";
+import "./layers/channel-pool";
+import "./layers/layer-norm";
+import "./layers/scale-shift-batch-norm";
 
 export const MODEL_JSON = "model.json";
 /** The TF.js converter's default shard size. */
