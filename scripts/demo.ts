@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { prepareDatabase } from "../lib/db/prepare";
 import { DEMO_PASSWORD_FILE, seedDemoAccounts, signInLines } from "../lib/demo/seed-accounts";
 import { buildDemoData } from "../lib/demo/demo-pipeline";
-import { buildIfNeeded, startNext, stopTogether, waitForHttp } from "./next-process";
+import { buildIfNeeded, startNext, stopTogether, waitForHttp } from "../harness/next-process";
 import { reportFatal } from "./report-fatal";
 
 const port = Number(process.env.PORT ?? 3000);

@@ -1,6 +1,6 @@
 // `npm start` / `npm run dev`: prepare the database (DATABASE_URL or embedded), migrate, serve.
 import { prepareDatabase } from "../lib/db/prepare";
-import { buildIfNeeded, startNext, stopTogether } from "./next-process";
+import { buildIfNeeded, startNext, stopTogether } from "../harness/next-process";
 import { reportFatal } from "./report-fatal";
 
 const mode = process.argv[2] === "dev" ? "dev" : "start";

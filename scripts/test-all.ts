@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestDatabase } from "./test-database";
+import { createTestDatabase } from "../harness/test-database";
 import { runUnitTests } from "./test-unit";
 import { runE2eTests } from "./test-e2e";
 import { runPostgresRestartFault } from "./test-faults";

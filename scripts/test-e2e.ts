@@ -5,8 +5,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { buildIfNeeded, startNext, waitForHttp } from "./next-process";
-import { createTestDatabase } from "./test-database";
+import { buildIfNeeded, startNext, waitForHttp } from "../harness/next-process";
+import { createTestDatabase } from "../harness/test-database";
 
 const require = createRequire(import.meta.url);
 

@@ -8,7 +8,7 @@
 //      lib/jobs/worker-process.test.ts), a training process killed with SIGKILL resumes from its
 //      checkpoint (lib/ml/train/train-crash.test.ts), and every *.faults.test.ts / *.hostile.test.ts.
 import { unitTestFiles, runUnitTests } from "./test-unit";
-import { createTestDatabase } from "./test-database";
+import { createTestDatabase } from "../harness/test-database";
 import { postgresRestartScenario } from "./faults/postgres-restart";
 
 const FAULT_TESTS = [

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { createTestDatabase } from "./test-database";
+import { createTestDatabase } from "../harness/test-database";
 
 const ROOTS = ["lib", "workers", "scripts", "prisma"];
 

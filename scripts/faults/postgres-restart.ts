@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import { startEmbeddedPostgres, type EmbeddedHandle } from "@/lib/db/embedded-postgres";
 import { migrateDeploy } from "@/lib/db/migrate";
-import { seedStudyWithReaders, signInAll, startProductionApp } from "../../bench/load/app-under-test";
-import { LatencyRecorder, formatTable } from "../../bench/load/latency-stats";
-import { runReader } from "../../bench/load/reader-flow";
-import { verifyAnswers, type AnswerCheck, type ExpectedAnswer } from "../../bench/load/verify-answers";
-import { agent } from "../../bench/load/http-client";
+import { seedStudyWithReaders, signInAll, startProductionApp } from "../../harness/load/app-under-test";
+import { LatencyRecorder, formatTable } from "../../harness/load/latency-stats";
+import { runReader } from "../../harness/load/reader-flow";
+import { verifyAnswers, type AnswerCheck, type ExpectedAnswer } from "../../harness/load/verify-answers";
+import { agent } from "../../harness/load/http-client";
 
 export interface RestartOutcome {
   answers: AnswerCheck;

@@ -3,7 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createStudyFixture } from "../../lib/testing/study-fixture";
-import { buildIfNeeded, startNext, waitForHttp } from "../../scripts/next-process";
+import { buildIfNeeded, startNext, waitForHttp } from "../next-process";
 import { signInWithInvitation } from "./invitation-sign-in";
 import type { CookieJar } from "./http-client";
 
