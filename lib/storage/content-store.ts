@@ -2,10 +2,11 @@
 // ("ab/cdef….png" = SHA-256 of the bytes). A key is registered in the database only after its
 // file is complete: writes go to a temporary file, are fsynced, then renamed into place, so a crash
 // or a full disk never leaves a half-written file under a real key.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { access, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
+import { writeFileAtomic } from "./atomic-write";
 import { DomainError } from "../errors/domain-error";
 
 export function storageRoot(): string {
@@ -40,7 +41,6 @@ async function unwritableReason(dir: string): Promise<string | undefined> {
 }
 
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   try {
     // Inside the try: a read-only or misconfigured folder fails here first and must get the same clear error.
     await mkdir(dirname(path), { recursive: true }).catch(async (e: NodeJS.ErrnoException) => {
@@ -48,16 +48,8 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
       if (e.code === "ENOENT") e.code = (await unwritableReason(dirname(path))) ?? e.code;
       throw e;
     });
-    const fh = await open(tmp, "wx", 0o644);
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeFileAtomic(path, bytes);
   } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === "ENOSPC" || code === "EDQUOT" ? "the storage folder is full"
       : code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the storage folder is not writable"

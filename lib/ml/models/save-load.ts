@@ -8,8 +8,9 @@
  * previous model.json pointing at its own, untouched shards. Unreferenced shards are removed afterwards.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile, readdir, rename, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, unlink } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic, writeFileSynced } from "../../storage/atomic-write";
 import * as tf from "@tensorflow/tfjs";
 // Each module registers its custom layers, which deserialisation looks up by class name.
 import "./layers/attention-pool";
@@ -40,7 +41,7 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
       const paths: string[] = [];
       for (let i = 0; i < shardCount; i++) {
         const name = `weights-${hash}-shard${i + 1}of${shardCount}.bin`;
-        await writeFile(path.join(dir, name), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES));
+        await writeFileSynced(path.join(dir, name), weights.subarray(i * SHARD_BYTES, (i + 1) * SHARD_BYTES));
         paths.push(name);
       }
       const modelJSON: tf.io.ModelJSON = {
@@ -55,9 +56,7 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
       if (artifacts.userDefinedMetadata != null) modelJSON.userDefinedMetadata = artifacts.userDefinedMetadata;
       if (artifacts.modelInitializer != null) modelJSON.modelInitializer = artifacts.modelInitializer;
       const json = JSON.stringify(modelJSON);
-      const tmp = path.join(dir, `${MODEL_JSON}.${process.pid}.tmp`);
-      await writeFile(tmp, json);
-      await rename(tmp, path.join(dir, MODEL_JSON));
+      await writeFileAtomic(path.join(dir, MODEL_JSON), json);
       for (const file of await readdir(dir)) {
         if (SHARD_PATTERN.test(file) && !paths.includes(file)) await unlink(path.join(dir, file)).catch(() => undefined);
       }

@@ -12,8 +12,9 @@
  * directory without it is incomplete by construction.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { replaceDirAtomic, writeFileSynced } from "../../storage/atomic-write";
 import type { EpochProgress } from "./epoch-progress";
 
 export const CHECKPOINT_FORMAT = "focus-train-checkpoint/1";
@@ -74,24 +75,6 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-async function writeFileSynced(file: string, data: Uint8Array | string): Promise<void> {
-  const fh = await open(file, "w");
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** fsync a directory so the renames inside it survive a power cut (best effort: some systems refuse). */
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, "r").catch(() => null);
-  if (fh === null) return;
-  await fh.sync().catch(() => undefined);
-  await fh.close();
-}
-
 function concatFloat32(parts: readonly Float32Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.length, 0);
   const out = new Float32Array(total);
@@ -134,13 +117,7 @@ export async function writeCheckpoint(
     savedAt: new Date().toISOString(),
   };
   await writeFileSynced(path.join(tmpDir, STATE_FILE), JSON.stringify(state));
-  await syncDir(tmpDir);
-
-  const hadOld = await exists(finalDir);
-  if (hadOld) await rename(finalDir, oldDir);
-  await rename(tmpDir, finalDir);
-  await syncDir(workDir);
-  if (hadOld) await rm(oldDir, { recursive: true, force: true });
+  await replaceDirAtomic(tmpDir, finalDir, oldDir);
   await cleanStaleDirectories(workDir, "old");
 }
 

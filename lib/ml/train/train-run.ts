@@ -9,7 +9,7 @@
  * checkpoint left off (same weights, momentum, BN statistics, epoch and RNG streams).
  */
 import { createHash } from "node:crypto";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { aucRoc, rocCurve } from "@/lib/ml/metrics/auc";
@@ -24,6 +24,7 @@ import { learningRateAt } from "./lr-schedule";
 import { microBatchSizes, planMicroBatches, type MicroBatchPlan } from "./micro-batch";
 import { SgdMomentum } from "./sgd-momentum";
 import type { TrainParams } from "./train-params";
+import { replaceDirAtomic } from "../../storage/atomic-write";
 import { trainStep } from "./train-step";
 
 export interface LabelledImages {
@@ -168,9 +169,7 @@ async function saveModelAtomically(model: tf.LayersModel, dir: string): Promise<
   const old = `${dir}.old-${process.pid}-${Date.now()}`;
   await rm(tmp, { recursive: true, force: true });
   await saveModel(model, tmp);
-  await rename(dir, old).catch(() => undefined);
-  await rename(tmp, dir);
-  await rm(old, { recursive: true, force: true });
+  await replaceDirAtomic(tmp, dir, old);
 }
 
 export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
