@@ -3,8 +3,8 @@
 // requests readers make. The readers' latencies that complete during each burst are collected apart.
 import { randomBytes } from "node:crypto";
 import { createStaffUser } from "../../lib/users/users";
-import { CookieJar, request } from "./http-client";
-import { LatencyRecorder } from "./latency-stats";
+import { CookieJar, request } from "../../harness/load/http-client";
+import { LatencyRecorder } from "../../harness/load/latency-stats";
 
 export interface StaffAccount {
   email: string;
