@@ -7,7 +7,8 @@ import { enqueueTraining, enqueueHeatmaps } from "../jobs/enqueue";
 import { parseHeatmapsRequest, parseTrainingRequest } from "../jobs/job-inputs";
 import { CPU_QUICK_PRESET } from "../ml/train/train-params";
 import { VARIANTS } from "../ml/models/architecture";
-import { createDraftStudy, parseStudyDraft, publishStudy } from "../studies/study-builder";
+import { createDraftStudy, publishStudy } from "../studies/study-commands";
+import { parseStudyDraft } from "../studies/study-schemas";
 import { createInvitation, reissueInvitation } from "../studies/invitations";
 
 // 96 px, not 64: at 64 px ResNet-18's layer4 is 2x2 and no Grad-CAM map can point at a centred lesion;

@@ -2,7 +2,7 @@
 // may manage (another coordinator's study answers 404, like a missing one).
 import { requireApiRole } from "../auth/session";
 import { handle } from "./handler";
-import { manageableStudy } from "../studies/study-builder";
+import { manageableStudy } from "../studies/study-access";
 import { exportStudyAnswers } from "../export/answers-export";
 import { exportStudy, type StudyExportKind } from "../export/study-exports";
 

@@ -11,7 +11,7 @@ import { zipUploadQuerySchema } from "@/lib/datasets/dataset-forms";
 import { runIdSchema } from "@/lib/jobs/job-forms";
 import { staffUserInputSchema } from "@/lib/users/user-input";
 import { staffCredentialsSchema } from "@/lib/auth/credentials";
-import { studyDraftSchema } from "@/lib/studies/study-builder";
+import { studyDraftSchema } from "@/lib/studies/study-schemas";
 import { answerInputSchema, draftInputSchema } from "@/lib/studies/reader-survey";
 import { enqueueTrainingSchema } from "@/lib/jobs/job-inputs";
 

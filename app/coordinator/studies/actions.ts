@@ -5,10 +5,11 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { toFormState, type FormState } from "@/lib/http/form-state";
-import {
-  closeStudy, createDraftStudy, deleteDraftStudy, draftInputFromForm, manageableStudy, missingHeatmapsOf, parseStudyDraft,
-  parseStudySettings, publishStudy, settingsFromForm, updateStudySettings, type MissingHeatmap,
-} from "@/lib/studies/study-builder";
+import { closeStudy, createDraftStudy, deleteDraftStudy, missingHeatmapsOf, publishStudy, updateStudySettings } from "@/lib/studies/study-commands";
+import { draftInputFromForm, settingsFromForm } from "@/lib/studies/study-form";
+import { manageableStudy } from "@/lib/studies/study-access";
+import { parseStudyDraft, parseStudySettings } from "@/lib/studies/study-schemas";
+import { type MissingHeatmap } from "@/lib/studies/study-queries";
 import { createInvitation, existingInvitationOf, reissueInvitation, revokeInvitation, type ExistingInvitation } from "@/lib/studies/invitations";
 import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";

@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
-import { manageableStudy, runLabel } from "@/lib/studies/study-builder";
+import { manageableStudy } from "@/lib/studies/study-access";
+import { runLabel } from "@/lib/studies/study-queries";
 import { readSettings } from "@/lib/studies/study-settings";
 import { studyProgress } from "@/lib/studies/progress";
 import {

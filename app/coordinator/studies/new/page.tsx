@@ -2,7 +2,7 @@ import Link from "next/link";
 import { randomInt } from "node:crypto";
 import { requireRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
-import { eligibleRuns, galleryImages } from "@/lib/studies/study-builder";
+import { eligibleRuns, galleryImages } from "@/lib/studies/study-queries";
 import { DEFAULT_QUESTION, readSettings } from "@/lib/studies/study-settings";
 import { MAX_ARMS } from "@/lib/blinding/slot-design";
 import { EmptyState } from "../../../components/empty-state";

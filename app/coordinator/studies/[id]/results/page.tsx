@@ -4,7 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors/domain-error";
-import { manageableStudy } from "@/lib/studies/study-builder";
+import { manageableStudy } from "@/lib/studies/study-access";
 import { studyResults } from "@/lib/studies/results";
 import type { StatsSummary } from "@/lib/stats/summary";
 import { EmptyState } from "../../../../components/empty-state";

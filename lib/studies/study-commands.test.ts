@@ -5,10 +5,11 @@ import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator } from "../testing/seed-runs";
 import { isDomainError } from "../errors/domain-error";
 import { formFieldErrors } from "../http/form-state";
-import {
-  closeStudy, createDraftStudy, draftInputFromForm, missingHeatmapsOf, parseStudyDraft, parseStudySettings, publishStudy,
-  updateStudySettings, manageableStudy, candidateCases,
-} from "./study-builder";
+import { closeStudy, createDraftStudy, missingHeatmapsOf, publishStudy, updateStudySettings } from "./study-commands";
+import { draftInputFromForm } from "./study-form";
+import { parseStudyDraft, parseStudySettings } from "./study-schemas";
+import { manageableStudy } from "./study-access";
+import { candidateCases } from "./study-queries";
 import { DEFAULT_QUESTION } from "./study-settings";
 
 after(() => disconnectDb());
