@@ -58,9 +58,8 @@ export async function enqueueHeatmaps(
     if (!run) throw DomainError.notFound(`model run ${id} not found`);
     if (run.status !== JobStatus.SUCCEEDED) throw DomainError.conflict(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
   }
-  const boss = opts.boss ?? (await getBoss());
-  const jobIds: string[] = [];
-  let images = 0;
+  // Every selection is checked before any job is sent, so a refusal leaves nothing queued.
+  const selections: Array<{ runId: string; ids: string[] }> = [];
   for (const run of runs) {
     const where = req.imageIds
       ? { id: { in: req.imageIds }, datasetId: run.job.datasetId }
@@ -69,9 +68,19 @@ export async function enqueueHeatmaps(
     if (req.imageIds && ids.length !== new Set(req.imageIds).size) {
       throw DomainError.notFound(`some images are not in the dataset of run ${run.id}`);
     }
+    // Queuing nothing would look like success ("0 maps") while the user asked for a split this dataset lacks.
+    if (ids.length === 0) {
+      throw DomainError.invalid(`no images selected: the dataset of run ${run.id} has no ${String(req.split).toLowerCase()} images`);
+    }
+    selections.push({ runId: run.id, ids });
+  }
+  const boss = opts.boss ?? (await getBoss());
+  const jobIds: string[] = [];
+  let images = 0;
+  for (const { runId, ids } of selections) {
     images += ids.length;
     for (let start = 0; start < ids.length; start += HEATMAP_IMAGES_PER_JOB) {
-      const data: HeatmapsJobData = { runId: run.id, imageIds: ids.slice(start, start + HEATMAP_IMAGES_PER_JOB), force: req.force };
+      const data: HeatmapsJobData = { runId, imageIds: ids.slice(start, start + HEATMAP_IMAGES_PER_JOB), force: req.force };
       const id = await boss.send(HEATMAPS_QUEUE, data);
       if (id) jobIds.push(id);
     }

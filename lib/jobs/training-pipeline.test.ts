@@ -8,6 +8,7 @@ import { db, disconnectDb, type Dataset } from "@/lib/db/client";
 import { getBytes, pathOfKey, storageRoot } from "@/lib/storage/content-store";
 import sharp from "sharp";
 import { createSyntheticDataset } from "@/lib/datasets/synthetic-dataset";
+import { DomainError } from "@/lib/errors/domain-error";
 import { enqueueHeatmaps, enqueueTraining } from "./enqueue";
 import { parseHeatmapsRequest, parseTrainingRequest } from "./job-inputs";
 import { heatmapJobsProgress } from "./progress";
@@ -98,6 +99,11 @@ describe("training through pg-boss", () => {
     const after = (await db().heatmap.findMany({ where: { modelRunId: trainedRunId } })).map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
     assert.deepEqual(after, before);
     await assert.rejects(enqueueHeatmaps(parseHeatmapsRequest({ runIds: ["no-such-run"], split: "VALIDATION" }), { boss: w.boss }), /not found/);
+    // The synthetic set has no test split: an empty selection is the caller's mistake, not "0 jobs queued".
+    await assert.rejects(
+      enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "TEST" }), { boss: w.boss }),
+      (e: unknown) => e instanceof DomainError && e.kind === "invalid" && /no test images/.test(e.message),
+    );
   });
 
   test("cancelling: a queued run at once, a running run at its next batch; retry resumes from the checkpoint", async () => {
