@@ -18,7 +18,26 @@ export const seedSchema = z.coerce.number().int("seed must be an integer").min(0
 
 export const modalitySchema = z.enum(Object.values(Modality) as [Modality, ...Modality[]]);
 
-export const importFolderInputSchema = z.object({
+/** Absent, or a non-blank trimmed string: an empty form field means "not given". */
+function optionalText() {
+  return z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text().trim().max(500).optional());
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A comma-separated list of label values. */
+export function valueList(v: string): string[] {
+  return v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export const importFolderFieldsSchema = z.object({
   folder: text().min(1, "folder is required"),
   name: datasetNameSchema,
   /** Name of the class folder holding the positive cases (label 1); the other folder is label 0. */
@@ -28,7 +47,40 @@ export const importFolderInputSchema = z.object({
   splitSeed: seedSchema.default(42),
   description: text().max(2000).default(""),
   createdById: text().optional(),
+  /** Label table (CSV/TSV): a path relative to the folder (or, from the CLI, anywhere). */
+  labels: optionalText(),
+  imageColumn: optionalText(),
+  labelColumn: optionalText(),
+  /** With a label table: comma-separated label values of class 0 (positive then holds those of class 1). */
+  negative: optionalText(),
+  splitColumn: optionalText(),
+  groupColumn: optionalText(),
+  maskColumn: optionalText(),
+  /** Regular expression over file names whose first group is the patient or lesion id, e.g. "person(\d+)_". */
+  groupPattern: optionalText().refine((p) => p === undefined || compiles(p), "groupPattern is not a valid regular expression"),
+  /** Mask file name with "{id}" for the image's name without extension, e.g. "{id}_lesion". */
+  maskPattern: optionalText().refine((p) => p === undefined || p.includes("{id}"), "maskPattern must contain {id}"),
+  /** Split a given train/validation split again (a given test split is always kept). */
+  resplit: z.boolean().default(false),
 });
+
+/** Label-table options come together, and only with a table (shared by the folder and the zip import). */
+export function refineLabelTableOptions(
+  v: { labels?: string; imageColumn?: string; labelColumn?: string; negative?: string; splitColumn?: string; groupColumn?: string; maskColumn?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.labels === undefined) {
+    for (const key of ["imageColumn", "labelColumn", "negative", "splitColumn", "groupColumn", "maskColumn"] as const) {
+      if (v[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} needs a label table (labels)` });
+    }
+    return;
+  }
+  for (const key of ["imageColumn", "labelColumn", "negative"] as const) {
+    if (v[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required with a label table` });
+  }
+}
+
+export const importFolderInputSchema = importFolderFieldsSchema.superRefine(refineLabelTableOptions);
 export type ImportFolderInput = z.input<typeof importFolderInputSchema>;
 export type ImportFolderRequest = z.output<typeof importFolderInputSchema>;
 

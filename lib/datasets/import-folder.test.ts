@@ -58,7 +58,12 @@ describe("importFolderDataset", () => {
     assert.equal(dataset.modality, "SKIN");
     assert.equal(dataset.imageSize, 32);
     assert.equal(dataset.hasMasks, true, JSON.stringify(result.warnings));
-    const report = dataset.importReport as { path: string; reason: string }[];
+    const fullReport = dataset.importReport as { path: string; reason: string }[];
+    // One mask for eleven images: the report names each image that has none.
+    const withoutMask = fullReport.filter((r) => r.reason === "image without mask").map((r) => r.path);
+    assert.equal(withoutMask.length, 10);
+    assert.ok(!withoutMask.includes("melanoma/m1.png"));
+    const report = fullReport.filter((r) => r.reason !== "image without mask");
     assert.deepEqual(report.map((r) => r.path).sort(), ["benign/zz-copy-of-b0.png", "melanoma/broken.jpg", "melanoma/notes.txt"]);
     assert.match(report.find((r) => r.path === "benign/zz-copy-of-b0.png")!.reason, /^duplicate: same content as benign\/b0\.png/);
     assert.match(report.find((r) => r.path === "melanoma/broken.jpg")!.reason, /^unreadable/);

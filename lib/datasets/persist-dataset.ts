@@ -8,7 +8,7 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { importReportColumn, toJson, type ImportSkip } from "@/lib/db/json-columns";
 import { putBytes } from "@/lib/storage/content-store";
 import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
-import { stratifiedSplit } from "@/lib/ml/data/split";
+import { stratifiedGroupSplit, stratifiedSplit } from "@/lib/ml/data/split";
 import { recordAudit } from "@/lib/audit/audit";
 
 export type { ImportSkip };
@@ -23,6 +23,10 @@ export interface DatasetImage {
   mask?: Uint8Array | null;
   /** Identity used for de-duplication and for the seeded split; defaults to the SHA-256 of `rgb`. */
   contentHash?: string;
+  /** The split the source gave (split folders, split column). */
+  givenSplit?: ImageSplit;
+  /** Patient or lesion id: a group is never split across train and validation. */
+  group?: string;
 }
 
 export interface StoredImage {
@@ -33,6 +37,8 @@ export interface StoredImage {
   height: number;
   fileKey: string;
   maskKey: string | null;
+  givenSplit?: ImageSplit;
+  group?: string;
 }
 
 function datasetExistsError(name: string): DomainError {
@@ -61,6 +67,8 @@ export async function storeDatasetImage(image: DatasetImage): Promise<StoredImag
     height: image.size,
     fileKey,
     maskKey,
+    givenSplit: image.givenSplit,
+    group: image.group,
   };
 }
 
@@ -81,14 +89,67 @@ export function dropDuplicates(images: StoredImage[]): { kept: StoredImage[]; sk
   return { kept, skipped };
 }
 
-/** Stratified 80/20 split keyed by content hash, so the same files and seed always give the same split. */
-export function assignSplits(images: readonly StoredImage[], seed: number): ImageSplit[] {
-  const { validationIndices } = stratifiedSplit(
-    images.map((im) => ({ label: im.label, key: im.contentHash })),
-    { seed, validationShare: 0.2 },
-  );
-  const validation = new Set(validationIndices);
-  return images.map((_, i) => (validation.has(i) ? ImageSplit.VALIDATION : ImageSplit.TRAIN));
+export interface SplitPlan {
+  splits: ImageSplit[];
+  /** Report lines: how the split was made, groups per side, groups found on two sides of a given split. */
+  notes: ImportSkip[];
+}
+
+function countGroups(images: readonly StoredImage[], splits: readonly ImageSplit[], split: ImageSplit): number {
+  return new Set(images.filter((im, i) => splits[i] === split).map((im) => im.group ?? `#${im.contentHash}`)).size;
+}
+
+/**
+ * Splits keyed by content hash, so the same files and seed always give the same split. A given test split is
+ * always kept held out; a given validation split is kept unless `resplit`; whatever else remains is split
+ * 80/20, stratified, keeping each group on one side.
+ */
+export function assignSplits(images: readonly StoredImage[], seed: number, resplit = false): SplitPlan {
+  const notes: ImportSkip[] = [];
+  const splits: ImageSplit[] = images.map((im) => (im.givenSplit === ImageSplit.TEST ? ImageSplit.TEST : ImageSplit.TRAIN));
+  const keepValidation = !resplit && images.some((im) => im.givenSplit === ImageSplit.VALIDATION);
+  const grouped = images.some((im) => im.group !== undefined);
+  if (keepValidation) {
+    images.forEach((im, i) => { if (im.givenSplit === ImageSplit.VALIDATION) splits[i] = ImageSplit.VALIDATION; });
+    notes.push({ path: "(split)", reason: "the given train/validation/test split is kept" });
+  } else {
+    const pool = images.map((_, i) => i).filter((i) => splits[i] !== ImageSplit.TEST);
+    const items = pool.map((i) => ({ label: images[i].label, key: images[i].contentHash, group: images[i].group }));
+    let validationIndices: number[];
+    if (grouped) {
+      try {
+        validationIndices = stratifiedGroupSplit(items, { seed, validationShare: 0.2 }).validationIndices;
+      } catch (e) {
+        throw DomainError.invalid(`The grouped split cannot be stratified: ${e instanceof Error ? e.message : String(e)}.`);
+      }
+    } else {
+      validationIndices = stratifiedSplit(items, { seed, validationShare: 0.2 }).validationIndices;
+    }
+    for (const v of validationIndices) splits[pool[v]] = ImageSplit.VALIDATION;
+    const given = images.some((im) => im.givenSplit !== undefined);
+    // Plain class folders get today's split and no note; a note only where the source had a say.
+    if (given || grouped) notes.push({
+      path: "(split)",
+      reason: `${given ? (resplit ? "re-split on request" : "no validation split given") + ": " : ""}train/validation split 80/20 ` +
+        `stratified from seed ${seed}${grouped ? ", each group on one side" : ""}` +
+        (splits.includes(ImageSplit.TEST) ? "; the given test split is kept" : ""),
+    });
+  }
+  if (grouped) {
+    const sides = [ImageSplit.TRAIN, ImageSplit.VALIDATION, ImageSplit.TEST].filter((s) => splits.includes(s));
+    notes.push({ path: "(groups)", reason: `groups per side: ${sides.map((s) => `${s.toLowerCase()} ${countGroups(images, splits, s)}`).join(", ")}` });
+    const sidesOf = new Map<string, Set<ImageSplit>>();
+    images.forEach((im, i) => { if (im.group !== undefined) sidesOf.set(im.group, (sidesOf.get(im.group) ?? new Set()).add(splits[i])); });
+    const leaking = [...sidesOf].filter(([, s]) => s.size > 1).map(([g]) => g).sort();
+    if (leaking.length) {
+      notes.push({
+        path: "(groups)",
+        reason: `leakage: ${leaking.length} group(s) have images on more than one side of the given split ` +
+          `(${leaking.slice(0, 10).join(", ")}${leaking.length > 10 ? ", ..." : ""}); re-split to keep each group on one side`,
+      });
+    }
+  }
+  return { splits, notes };
 }
 
 export interface DatasetMeta {
@@ -101,6 +162,8 @@ export interface DatasetMeta {
   splitSeed: number;
   source: string;
   createdById?: string;
+  /** Ignore a given validation split and split train + validation again (a given test split stays). */
+  resplit?: boolean;
 }
 
 export async function assertDatasetNameFree(name: string): Promise<void> {
@@ -120,11 +183,15 @@ export interface DatasetAudit {
 }
 
 /**
- * Creates the Dataset (with its source and import report), all its Image rows and its audit event in one
- * transaction; files must already be stored.
+ * Creates the Dataset (with its source and import report: skipped files, then notes), all its Image rows and its
+ * audit event in one transaction; files must already be stored.
  */
-export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[], skipped: ImportSkip[], audit?: DatasetAudit): Promise<Dataset> {
-  const splits = assignSplits(images, meta.splitSeed);
+export async function createDatasetRows(
+  meta: DatasetMeta, images: StoredImage[], reported: ImportSkip[], audit?: DatasetAudit, importNotes: ImportSkip[] = [],
+): Promise<Dataset> {
+  const { splits, notes } = assignSplits(images, meta.splitSeed, meta.resplit);
+  // Skipped files, then how the split was made and the import's other findings (leakage, masks, labels).
+  const skipped = [...reported, ...notes, ...importNotes];
   try {
     return await db().$transaction(async (tx) => {
       const dataset = await tx.dataset.create({
@@ -144,11 +211,21 @@ export async function createDatasetRows(meta: DatasetMeta, images: StoredImage[]
       // Chunks keep each INSERT well under Postgres' 65,535 bind-parameter limit.
       for (let start = 0; start < images.length; start += 1000) {
         await tx.image.createMany({
-          data: images.slice(start, start + 1000).map((im, j) => ({ ...im, datasetId: dataset.id, split: splits[start + j] })),
+          data: images.slice(start, start + 1000).map((im, j) => ({
+            originalName: im.originalName,
+            label: im.label,
+            contentHash: im.contentHash,
+            width: im.width,
+            height: im.height,
+            fileKey: im.fileKey,
+            maskKey: im.maskKey,
+            datasetId: dataset.id,
+            split: splits[start + j],
+          })),
         });
       }
       if (audit) {
-        await recordAudit(audit.actorId, audit.action, dataset.id, { name: dataset.name, skipped: skipped.length, ...audit.details }, tx);
+        await recordAudit(audit.actorId, audit.action, dataset.id, { name: dataset.name, skipped: reported.length, ...audit.details }, tx);
       }
       return dataset;
     }, { timeout: 120_000 });

@@ -16,7 +16,7 @@ import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { text } from "@/lib/validation/text";
 import { storageRoot } from "@/lib/storage/content-store";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/formats";
-import { importFolderInputSchema } from "./dataset-inputs";
+import { importFolderFieldsSchema, refineLabelTableOptions } from "./dataset-inputs";
 import { importFolderDataset, type FolderImportResult } from "./import-folder";
 import type { ImportSkip } from "./persist-dataset";
 
@@ -314,10 +314,10 @@ export async function findDatasetRoot(dir: string, maxDepth = 3): Promise<string
   return current;
 }
 
-export const zipImportInputSchema = importFolderInputSchema.omit({ folder: true }).extend({
+export const zipImportInputSchema = importFolderFieldsSchema.omit({ folder: true }).extend({
   /** The uploaded file's name, kept as the dataset's source. */
   fileName: text().trim().min(1, "fileName is required").max(255, "fileName must be at most 255 characters").default("upload.zip"),
-});
+}).superRefine(refineLabelTableOptions);
 export type ZipImportInput = z.input<typeof zipImportInputSchema>;
 
 export interface ZipImportResult extends FolderImportResult {

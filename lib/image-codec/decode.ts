@@ -48,9 +48,14 @@ export async function decodeToSquareRgb(bytes: Uint8Array, size: number): Promis
 
 /**
  * A mask image (any format; lesion = bright) to size x size values 0/1, cropped exactly like the image so the
- * two stay aligned. Nearest-neighbour keeps the edge hard; luminance >= 128 counts as lesion (white on black).
+ * two stay aligned. Nearest-neighbour keeps the edge hard. Lesion is luminance >= half the mask's maximum, so
+ * 0/255 and 0/1 masks both work; `binary` is false when the mask held more than two values (a soft or
+ * anti-aliased mask that the threshold changed), which imports report.
  */
-export async function decodeMaskToSquare(bytes: Uint8Array, size: number): Promise<{ mask: Uint8Array; width: number; height: number }> {
+export async function decodeMaskToSquare(
+  bytes: Uint8Array,
+  size: number,
+): Promise<{ mask: Uint8Array; width: number; height: number; binary: boolean }> {
   const { pipeline, width, height } = await openImage(bytes);
   const { data, info } = await pipeline()
     .flatten({ background: "#000000" })
@@ -62,9 +67,17 @@ export async function decodeMaskToSquare(bytes: Uint8Array, size: number): Promi
   if (info.width !== size || info.height !== size || data.length !== size * size) {
     throw new Error(`unexpected decoded mask layout ${info.width}x${info.height}x${info.channels}`);
   }
+  let max = 0;
+  const values = new Set<number>();
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] > max) max = data[i];
+    if (values.size <= 2) values.add(data[i]);
+  }
+  const threshold = max <= 1 ? 1 : Math.max(1, Math.ceil(max / 2));
   const mask = new Uint8Array(size * size);
-  for (let i = 0; i < mask.length; i++) mask[i] = data[i] >= 128 ? 1 : 0;
-  return { mask, width, height };
+  for (let i = 0; i < mask.length; i++) mask[i] = data[i] >= threshold ? 1 : 0;
+  const binary = values.size <= 2 && [...values].every((v) => v === 0 || v === max);
+  return { mask, width, height, binary };
 }
 
 /** Decodes a stored PNG to interleaved RGB at `side` x `side`; resizes only when the stored side differs. */

@@ -140,7 +140,7 @@ describe("scanImageFolder with masks (synthetic demo folder)", () => {
     const report = await scanImageFolder(root, { positive: "malignant", size: 32 });
     assert.equal(report.images.length, 8);
     assert.equal(report.rejected.length, 0);
-    assert.deepEqual(report.masks, { files: 9, matched: 8, unmatched: ["masks/stray.png"] });
+    assert.deepEqual(report.masks, { files: 9, matched: 8, unmatched: ["masks/stray.png"], imagesWithoutMask: [], thresholded: [] });
     for (const image of report.images) {
       const index = Number(image.relativePath.match(/case-(\d+)/)![1]);
       const expected = generateSyntheticCase(5, index, 32, { label: image.label });

@@ -1,21 +1,28 @@
-// Import of a labelled image folder: root/<class>/*.{png,jpg,jpeg}, exactly two classes, optional root/masks/
-// with lesion masks named like the images (extension ignored). Problems with single files (unreadable,
-// duplicate content, too small, not an image) are reported by name and reason; only a wrong layout throws.
+// Import of a labelled image folder in one of three layouts:
+// - class folders root/<class>/*, exactly two classes;
+// - split folders root/{train,val,test}/<class>/* (usual spellings), whose split is kept per image;
+// - a label table (CSV/TSV) mapping image ids or paths anywhere under root to labels, splits, groups, masks.
+// Masks are found in root/masks/ by the image's name, by a name pattern next to the image or anywhere under root
+// ({id}_segmentation, {id}_lesion, {id}_mask or a given one), or from the table's mask column. Problems with
+// single files (unreadable, duplicate content, too small, not an image, no label) are reported by name and
+// reason; only a wrong layout throws.
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { extname, join, basename } from "node:path";
+import { extname, join, basename, dirname } from "node:path";
 import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader } from "../../image-codec/decode";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "../../image-codec/formats";
 import { DomainError } from "../../errors/domain-error";
+import { splitOfName, requireColumns, type GivenSplit, type LabelTable } from "./label-table";
 
-export type FolderLayoutErrorCode = "root-missing" | "root-not-directory" | "class-count" | "positive-unknown" | "class-empty";
+export type FolderLayoutErrorCode =
+  | "root-missing" | "root-not-directory" | "class-count" | "positive-unknown" | "class-empty" | "labels-unusable";
 
 /** A layout the importer cannot work with: an invalid input whose message says what to change. */
 function layoutError(code: FolderLayoutErrorCode, message: string): DomainError {
   return new DomainError("invalid", message, { code });
 }
 
-export type RejectionReason = "unreadable" | "duplicate" | "tiny" | "not-an-image";
+export type RejectionReason = "unreadable" | "duplicate" | "tiny" | "not-an-image" | "no-label" | "no-image" | "ambiguous";
 
 export interface RejectedFile {
   /** Relative to the root, with "/" separators. */
@@ -48,7 +55,13 @@ export interface ImportedImage {
   maskRelativePath?: string;
   /** Resized size x size mask, 0/1, when a readable mask matched. */
   mask?: Uint8Array;
+  /** The split the dataset's layout gave (split folders, split column); undefined when none. */
+  split?: GivenSplit;
+  /** Patient or lesion id from the group column or the group pattern; undefined when none. */
+  group?: string;
 }
+
+export type DatasetLayout = "class-folders" | "split-folders" | "label-table";
 
 export interface ImportReport {
   root: string;
@@ -59,8 +72,24 @@ export interface ImportReport {
   images: ImportedImage[];
   rejected: RejectedFile[];
   warnings: ImportWarning[];
-  /** null when there is no masks/ folder. */
-  masks: { files: number; matched: number; unmatched: string[] } | null;
+  layout: DatasetLayout;
+  /** null when no mask was found at all. */
+  masks: { files: number; matched: number; unmatched: string[]; imagesWithoutMask: string[]; thresholded: string[] } | null;
+  /** Label-table rows whose label is in neither value set, counted per value. */
+  skippedLabels: Array<{ value: string; rows: number }>;
+}
+
+/** A label table and how its columns map onto the import (parsed and checked at the edge). */
+export interface LabelMapping {
+  table: LabelTable;
+  fileName: string;
+  imageColumn: string;
+  labelColumn: string;
+  positive: readonly string[];
+  negative: readonly string[];
+  splitColumn?: string;
+  groupColumn?: string;
+  maskColumn?: string;
 }
 
 export interface ScanOptions {
@@ -74,9 +103,19 @@ export interface ScanOptions {
   keepPixels?: boolean;
   /** Files decoded at the same time. */
   concurrency?: number;
+  /** Labels (and optionally splits, groups, masks) from a table instead of class folders. */
+  labels?: LabelMapping;
+  /** A regular expression over the file name whose first group (or whole match) is the image's group. */
+  groupPattern?: RegExp;
+  /** Extra mask name pattern with "{id}" for the image's name without extension, e.g. "{id}_lesion". */
+  maskPattern?: string;
 }
 
+/** Mask names found without flags: ISIC's {id}_segmentation, PH2's {id}_lesion, and the generic {id}_mask. */
+export const DEFAULT_MASK_PATTERNS = ["{id}_segmentation", "{id}_lesion", "{id}_mask"] as const;
+
 const MASKS_FOLDER = "masks";
+const SPLIT_ORDER: readonly GivenSplit[] = ["TRAIN", "VALIDATION", "TEST"];
 
 /** Entries that operating systems and archivers leave behind; never classes, never reported. */
 function isSystemClutter(name: string): boolean {
@@ -109,6 +148,199 @@ interface Candidate {
   label: 0 | 1;
   relativePath: string;
   absolutePath: string;
+  split?: GivenSplit;
+  group?: string;
+  /** Mask named by the label table's mask column, relative to root. */
+  maskPath?: string;
+}
+
+/** Every file under `dir` (clutter skipped), relative paths with "/" in a fixed order. */
+async function walkFiles(root: string, dir = ""): Promise<string[]> {
+  const entries = (await readdir(join(root, dir), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+  entries.sort((a, b) => byName(a.name, b.name));
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = dir ? `${dir}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await walkFiles(root, rel)));
+    else if (e.isFile()) out.push(rel);
+  }
+  return out;
+}
+
+function withoutExtension(path: string): string {
+  const ext = extname(path);
+  return ext ? path.slice(0, -ext.length) : path;
+}
+
+function maskStems(id: string, patterns: readonly string[]): string[] {
+  return patterns.map((p) => p.replaceAll("{id}", id).toLowerCase());
+}
+
+interface Collected {
+  classNames: string[];
+  positiveClass: string;
+  negativeClass: string;
+  candidates: Candidate[];
+  skippedLabels: Array<{ value: string; rows: number }>;
+}
+
+async function collectClassFolders(
+  root: string, classRoot: string, positive: string, split: GivenSplit | undefined,
+  rejected: RejectedFile[], warnings: ImportWarning[], excluded: ReadonlySet<string>,
+): Promise<Collected> {
+  const prefix = classRoot ? `${classRoot}/` : "";
+  const entries = (await readdir(join(root, classRoot), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+  const classNames = entries.filter((e) => e.isDirectory() && !excluded.has(`${prefix}${e.name}`)).map((e) => e.name).sort(byName);
+  for (const e of entries) {
+    if (!e.isDirectory()) warnings.push({ relativePath: `${prefix}${e.name}`, message: "file at the top level ignored (images belong in a class folder)" });
+  }
+  const where = classRoot ? `${root}/${classRoot}` : root;
+  if (classNames.length !== 2) {
+    throw layoutError(
+      "class-count",
+      `Expected exactly two class folders in ${where} (plus an optional masks/ folder), found ${classNames.length}` +
+        (classNames.length ? `: ${classNames.join(", ")}` : "") + ".",
+    );
+  }
+  const positiveClass =
+    classNames.find((c) => c === positive) ??
+    (classNames.filter((c) => c.toLowerCase() === positive.toLowerCase()).length === 1
+      ? classNames.find((c) => c.toLowerCase() === positive.toLowerCase())
+      : undefined);
+  if (!positiveClass) {
+    throw layoutError("positive-unknown", `Positive class "${positive}" is not one of the class folders: ${classNames.join(", ")}.`);
+  }
+  const negativeClass = classNames.find((c) => c !== positiveClass)!;
+
+  // In a fixed order, so that "first of duplicates" is reproducible.
+  const candidates: Candidate[] = [];
+  for (const className of classNames) {
+    const label: 0 | 1 = className === positiveClass ? 1 : 0;
+    const folder = `${prefix}${className}`;
+    const files = (await readdir(join(root, folder), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+    files.sort((a, b) => byName(a.name, b.name));
+    let images = 0;
+    for (const e of files) {
+      const relativePath = `${folder}/${e.name}`;
+      if (e.isDirectory()) {
+        warnings.push({ relativePath, message: "sub-folder ignored (only files directly in a class folder are read)" });
+      } else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+        rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not ${describeImageExtensions()}` });
+      } else {
+        images++;
+        candidates.push({ className, label, relativePath, absolutePath: join(root, folder, e.name), split });
+      }
+    }
+    if (images === 0) throw layoutError("class-empty", `Class folder "${folder}" contains no ${describeImageExtensions()} files.`);
+  }
+  return { classNames, positiveClass, negativeClass, candidates, skippedLabels: [] };
+}
+
+/** Split folders: every split's class folders must name the same two classes. */
+async function collectSplitFolders(
+  root: string, splitFolders: Array<{ name: string; split: GivenSplit }>, positive: string,
+  rejected: RejectedFile[], warnings: ImportWarning[],
+): Promise<Collected> {
+  let first: Collected | undefined;
+  const candidates: Candidate[] = [];
+  for (const { name, split } of splitFolders) {
+    const c = await collectClassFolders(root, name, positive, split, rejected, warnings, new Set());
+    if (first && (c.positiveClass !== first.positiveClass || c.negativeClass !== first.negativeClass)) {
+      throw layoutError("class-count", `Split folder "${name}" has classes ${c.classNames.join(", ")}; ` +
+        `the first split has ${first.classNames.join(", ")}.`);
+    }
+    first ??= c;
+    candidates.push(...c.candidates);
+  }
+  return { ...first!, candidates };
+}
+
+/** Label table: ids are matched to files by relative path, by path without extension, then by file name. */
+async function collectLabelTable(
+  root: string, mapping: LabelMapping, allFiles: readonly string[], maskFiles: ReadonlySet<string>,
+  rejected: RejectedFile[], warnings: ImportWarning[],
+): Promise<Collected> {
+  const { table, fileName } = mapping;
+  requireColumns(table, fileName, {
+    "--image-column": mapping.imageColumn, "--label-column": mapping.labelColumn, "--split-column": mapping.splitColumn,
+    "--group-column": mapping.groupColumn, "--mask-column": mapping.maskColumn,
+  });
+  const positive = new Set(mapping.positive.map((v) => v.trim().toLowerCase()));
+  const negative = new Set(mapping.negative.map((v) => v.trim().toLowerCase()));
+  const both = [...positive].filter((v) => negative.has(v));
+  if (both.length) throw layoutError("labels-unusable", `Label value(s) ${both.join(", ")} are in both the positive and the negative set.`);
+
+  const images = allFiles.filter((f) => !maskFiles.has(f) && f !== fileName && (IMAGE_EXTENSIONS.has(extname(f).toLowerCase()) || extname(f) === ""));
+  const byPath = new Map<string, string>();
+  const byStem = new Map<string, string[]>();
+  for (const f of images) {
+    byPath.set(f.toLowerCase(), f);
+    if (!byPath.has(withoutExtension(f).toLowerCase())) byPath.set(withoutExtension(f).toLowerCase(), f);
+    const key = stem(f).toLowerCase();
+    byStem.set(key, [...(byStem.get(key) ?? []), f]);
+  }
+  const skipped = new Map<string, number>();
+  const used = new Set<string>();
+  const candidates: Candidate[] = [];
+  const at = (line: number) => `${fileName}:${line}`;
+  for (const { line, cells } of table.rows) {
+    const id = cells[mapping.imageColumn].replaceAll("\\", "/").replace(/^\.\//, "");
+    const value = cells[mapping.labelColumn];
+    const v = value.toLowerCase();
+    const label: 0 | 1 | undefined = positive.has(v) ? 1 : negative.has(v) ? 0 : undefined;
+    if (label === undefined) {
+      skipped.set(value, (skipped.get(value) ?? 0) + 1);
+      continue;
+    }
+    if (id === "") {
+      rejected.push({ relativePath: at(line), reason: "no-image", detail: `empty ${mapping.imageColumn}` });
+      continue;
+    }
+    let file = byPath.get(id.toLowerCase()) ?? byPath.get(withoutExtension(id).toLowerCase());
+    if (file === undefined) {
+      const matches = byStem.get(stem(id).toLowerCase()) ?? [];
+      if (matches.length > 1) {
+        rejected.push({ relativePath: at(line), reason: "ambiguous", detail: `"${id}" matches ${matches.join(", ")}` });
+        continue;
+      }
+      file = matches[0];
+    }
+    if (file === undefined) {
+      rejected.push({ relativePath: at(line), reason: "no-image", detail: `no image file named "${id}" under the folder` });
+      continue;
+    }
+    if (used.has(file)) {
+      warnings.push({ relativePath: at(line), message: `"${id}" is listed again; the first row for ${file} was used` });
+      continue;
+    }
+    used.add(file);
+    let split: GivenSplit | undefined;
+    if (mapping.splitColumn) {
+      const cell = cells[mapping.splitColumn];
+      split = splitOfName(cell);
+      if (cell !== "" && split === undefined) {
+        warnings.push({ relativePath: at(line), message: `split "${cell}" is not train, validation or test; the image is split like unassigned ones` });
+      }
+    }
+    const group = mapping.groupColumn ? cells[mapping.groupColumn] || undefined : undefined;
+    const maskCell = mapping.maskColumn ? cells[mapping.maskColumn] : "";
+    const maskPath = maskCell ? (byPath.get(maskCell.toLowerCase()) ?? allFiles.find((f) => f.toLowerCase() === maskCell.toLowerCase())) : undefined;
+    if (maskCell && !maskPath) warnings.push({ relativePath: at(line), message: `mask "${maskCell}" not found; image kept without mask` });
+    candidates.push({ className: label === 1 ? mapping.positive.join("+") : mapping.negative.join("+"), label, relativePath: file, absolutePath: join(root, file), split, group, maskPath });
+  }
+  for (const f of images) if (!used.has(f) && extname(f) !== "") rejected.push({ relativePath: f, reason: "no-label", detail: `no row of ${fileName} names this image` });
+  const positiveClass = mapping.positive.join("+");
+  const negativeClass = mapping.negative.join("+");
+  for (const [className, label] of [[negativeClass, 0], [positiveClass, 1]] as const) {
+    if (!candidates.some((c) => c.label === label)) {
+      throw layoutError("class-empty", `No row of ${fileName} with ${mapping.labelColumn} in {${className.replaceAll("+", ", ")}} names an image under the folder.`);
+    }
+  }
+  return {
+    classNames: [negativeClass, positiveClass].sort(byName),
+    positiveClass, negativeClass, candidates,
+    skippedLabels: [...skipped].map(([value, rows]) => ({ value, rows })).sort((a, b) => b.rows - a.rows || byName(a.value, b.value)),
+  };
 }
 
 export async function scanImageFolder(root: string, options: ScanOptions): Promise<ImportReport> {
@@ -125,48 +357,58 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const rejected: RejectedFile[] = [];
   const rootEntries = (await readdir(root, { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
   const masksEntry = rootEntries.find((e) => e.isDirectory() && e.name.toLowerCase() === MASKS_FOLDER);
-  const classNames = rootEntries.filter((e) => e.isDirectory() && e !== masksEntry).map((e) => e.name).sort(byName);
-  for (const e of rootEntries) if (!e.isDirectory()) warnings.push({ relativePath: e.name, message: "file at the top level ignored (images belong in a class folder)" });
+  const allFiles = await walkFiles(root);
+  const patterns = [...DEFAULT_MASK_PATTERNS, ...(options.maskPattern ? [options.maskPattern] : [])];
 
-  if (classNames.length !== 2) {
-    throw layoutError(
-      "class-count",
-      `Expected exactly two class folders in ${root} (plus an optional masks/ folder), found ${classNames.length}` +
-        (classNames.length ? `: ${classNames.join(", ")}` : "") + ".",
-    );
-  }
-  const positiveClass =
-    classNames.find((c) => c === options.positive) ??
-    (classNames.filter((c) => c.toLowerCase() === options.positive.toLowerCase()).length === 1
-      ? classNames.find((c) => c.toLowerCase() === options.positive.toLowerCase())
-      : undefined);
-  if (!positiveClass) {
-    throw layoutError("positive-unknown", `Positive class "${options.positive}" is not one of the class folders: ${classNames.join(", ")}.`);
-  }
-  const negativeClass = classNames.find((c) => c !== positiveClass)!;
-
-  // Collect candidate files, in a fixed order so that "first of duplicates" is reproducible.
-  const candidates: Candidate[] = [];
-  for (const className of classNames) {
-    const label: 0 | 1 = className === positiveClass ? 1 : 0;
-    const entries = (await readdir(join(root, className), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
-    entries.sort((a, b) => byName(a.name, b.name));
-    let images = 0;
-    for (const e of entries) {
-      const relativePath = `${className}/${e.name}`;
-      if (e.isDirectory()) {
-        warnings.push({ relativePath, message: "sub-folder ignored (only files directly in a class folder are read)" });
-      } else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-        rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not ${describeImageExtensions()}` });
-      } else {
-        images++;
-        candidates.push({ className, label, relativePath, absolutePath: join(root, className, e.name) });
-      }
+  // Files whose name is a mask pattern of another file's name are masks, never images or classes' members.
+  const stemsInTree = new Set(allFiles.map((f) => stem(f).toLowerCase()));
+  const patternMasks = new Map<string, string[]>(); // lower-case mask stem -> files
+  for (const f of allFiles) {
+    if (!IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) continue;
+    const key = stem(f).toLowerCase();
+    if (patterns.some((p) => { const [pre, post] = p.toLowerCase().split("{id}"); return key.startsWith(pre) && key.endsWith(post ?? "") &&
+      key.length > pre.length + (post ?? "").length && stemsInTree.has(key.slice(pre.length, key.length - (post ?? "").length)); })) {
+      patternMasks.set(key, [...(patternMasks.get(key) ?? []), f]);
     }
-    if (images === 0) throw layoutError("class-empty", `Class folder "${className}" contains no ${describeImageExtensions()} files.`);
+  }
+  const maskFileSet = new Set([...patternMasks.values()].flat());
+  const masksPrefix = masksEntry ? `${masksEntry.name}/` : undefined;
+  if (masksPrefix) for (const f of allFiles) if (f.startsWith(masksPrefix)) maskFileSet.add(f);
+
+  const splitFolders = rootEntries
+    .filter((e) => e.isDirectory() && e !== masksEntry)
+    .map((e) => ({ name: e.name, split: splitOfName(e.name) }));
+  let layout: DatasetLayout;
+  let collected: Collected;
+  if (options.labels) {
+    layout = "label-table";
+    collected = await collectLabelTable(root, options.labels, allFiles, maskFileSet, rejected, warnings);
+  } else if (splitFolders.length > 0 && splitFolders.every((f) => f.split !== undefined)) {
+    layout = "split-folders";
+    const given = splitFolders.map((f) => ({ name: f.name, split: f.split! }))
+      // Train first, so that of two identical images the training one is kept and the held-out copy reported.
+      .sort((a, b) => SPLIT_ORDER.indexOf(a.split) - SPLIT_ORDER.indexOf(b.split) || byName(a.name, b.name));
+    const twice = given.find((f, i) => given.findIndex((g) => g.split === f.split) !== i);
+    if (twice) throw layoutError("class-count", `Two folders name the same split: ${given.filter((g) => g.split === twice.split).map((g) => g.name).join(", ")}.`);
+    for (const e of rootEntries) if (!e.isDirectory()) warnings.push({ relativePath: e.name, message: "file at the top level ignored (images belong in a class folder)" });
+    collected = await collectSplitFolders(root, given, options.positive, rejected, warnings);
+  } else {
+    layout = "class-folders";
+    collected = await collectClassFolders(root, "", options.positive, undefined, rejected, warnings, new Set(masksEntry ? [masksEntry.name] : []));
+  }
+  const { classNames, positiveClass, negativeClass } = collected;
+  const candidates = collected.candidates.filter((c) => !maskFileSet.has(c.relativePath));
+  if (options.groupPattern) {
+    let unmatched = 0;
+    for (const c of candidates) {
+      const m = options.groupPattern.exec(basename(c.relativePath));
+      if (m) c.group = m[1] ?? m[0];
+      else unmatched++;
+    }
+    if (unmatched) warnings.push({ relativePath: "", message: `${unmatched} image(s) do not match the group pattern ${options.groupPattern.source}; each is its own group` });
   }
 
-  // Masks, by base name without extension.
+  // Masks in masks/, by base name without extension.
   let maskIndex: Map<string, string> | null = null;
   if (masksEntry) {
     maskIndex = new Map();
@@ -183,6 +425,18 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       }
     }
   }
+  /** The mask of a candidate: the table's column, masks/<stem>.*, then a pattern match (same folder first). */
+  const maskOf = (c: Candidate): string | undefined => {
+    if (c.maskPath) return c.maskPath;
+    const inMasks = maskIndex?.get(stem(c.relativePath));
+    if (inMasks) return inMasks;
+    for (const key of maskStems(stem(c.relativePath), patterns)) {
+      const files = patternMasks.get(key);
+      if (files?.length) return files.find((f) => dirname(f) === dirname(c.relativePath)) ?? files[0];
+    }
+    return undefined;
+  };
+  const allMasks = new Set([...maskFileSet].filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())));
   const stemsPerClass = new Map<string, Set<string>>();
   for (const c of candidates) {
     const key = stem(c.relativePath);
@@ -203,6 +457,9 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
     const first = firstWithHash.get(hash);
     if (first) {
       const conflict = first.className !== c.className ? " (in the other class: conflicting labels)" : "";
+      if (first.split !== c.split) {
+        warnings.push({ relativePath: c.relativePath, message: `leakage: the same image is in ${first.split?.toLowerCase() ?? "no split"} as ${first.relativePath} and in ${c.split?.toLowerCase() ?? "no split"}; only the first is kept` });
+      }
       rejected.push({ relativePath: c.relativePath, reason: "duplicate", detail: `same content as ${first.relativePath}${conflict}`, duplicateOf: first.relativePath });
       if (conflict) warnings.push({ relativePath: first.relativePath, message: `the same image is also in ${c.relativePath} with the other label` });
     } else {
@@ -214,6 +471,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   // Pass 2: decode, check size, resize; attach masks.
   const accepted = new Map<string, ImportedImage>();
   const usedMasks = new Set<string>();
+  const thresholded: string[] = [];
   await runPool(unique, options.concurrency ?? 4, async (c) => {
     const bytes = await readFile(c.absolutePath);
     let header: { width: number; height: number; format: string };
@@ -244,20 +502,23 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       originalHeight: header.height,
       rgb: keepPixels ? rgb : undefined,
       loadRgb: keepPixels ? async () => rgb : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size)).rgb,
+      split: c.split,
+      group: c.group,
     };
 
     const key = stem(c.relativePath);
-    const maskPath = maskIndex?.get(key);
+    const maskPath = maskOf(c);
     if (maskPath) {
       usedMasks.add(maskPath);
-      if (stemsPerClass.get(key)!.size > 1) {
+      if (layout === "class-folders" && !c.maskPath && maskIndex?.get(key) === maskPath && stemsPerClass.get(key)!.size > 1) {
         warnings.push({ relativePath: maskPath, message: `ambiguous: both classes have an image named "${key}"; mask not used` });
       } else {
         try {
           const decoded = await decodeMaskToSquare(await readFile(join(root, maskPath)), size);
           if (decoded.width !== header.width || decoded.height !== header.height) {
-            warnings.push({ relativePath: maskPath, message: `mask is ${decoded.width}x${decoded.height} but the image is ${header.width}x${header.height}; resized the same way, check alignment` });
+            warnings.push({ relativePath: maskPath, message: `mask is ${decoded.width}x${decoded.height} but the image is ${header.width}x${header.height}; resized the same way (nearest neighbour), check alignment` });
           }
+          if (!decoded.binary) thresholded.push(maskPath);
           if (!decoded.mask.some((v) => v === 1)) warnings.push({ relativePath: maskPath, message: "mask is empty after resizing" });
           image.mask = decoded.mask;
           image.maskRelativePath = maskPath;
@@ -273,24 +534,36 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const images = candidates.map((c) => accepted.get(c.relativePath)).filter((x): x is ImportedImage => x !== undefined);
   const order = new Map(candidates.map((c, i) => [c.relativePath, i]));
   rejected.sort((a, b) => (order.get(a.relativePath) ?? -1) - (order.get(b.relativePath) ?? -1) || byName(a.relativePath, b.relativePath));
-  warnings.sort((a, b) => byName(a.relativePath, b.relativePath));
 
+  const classOf = new Map(candidates.map((c) => [c.relativePath, c.className]));
+  thresholded.sort(byName);
+  for (const m of thresholded) warnings.push({ relativePath: m, message: "mask is not binary; thresholded at half its maximum" });
+  warnings.sort((a, b) => byName(a.relativePath, b.relativePath));
+  const anyMask = allMasks.size > 0 || images.some((i) => i.mask);
   return {
     root,
     size,
+    layout,
     positiveClass,
     negativeClass,
     classes: classNames.map((name) => ({
       name,
       label: name === positiveClass ? 1 : 0,
       accepted: images.filter((i) => i.className === name).length,
-      rejected: rejected.filter((r) => r.relativePath.startsWith(`${name}/`)).length,
+      rejected: rejected.filter((r) => (classOf.get(r.relativePath) ?? r.relativePath.split("/").at(layout === "split-folders" ? 1 : 0)) === name).length,
     })),
     images,
     rejected,
     warnings,
-    masks: maskIndex
-      ? { files: maskIndex.size, matched: images.filter((i) => i.mask).length, unmatched: [...maskIndex.values()].filter((p) => !usedMasks.has(p)) }
+    masks: anyMask
+      ? {
+          files: allMasks.size,
+          matched: images.filter((i) => i.mask).length,
+          unmatched: [...allMasks].filter((p) => !usedMasks.has(p)).sort(byName),
+          imagesWithoutMask: images.filter((i) => !i.mask).map((i) => i.relativePath),
+          thresholded,
+        }
       : null,
+    skippedLabels: collected.skippedLabels,
   };
 }

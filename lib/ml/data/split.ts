@@ -53,3 +53,63 @@ export function stratifiedSplit(items: readonly SplitItem[], options: SplitOptio
   const trainIndices = items.map((_, i) => i).filter((i) => !inValidation.has(i));
   return { trainIndices, validationIndices: validation.sort((a, b) => a - b) };
 }
+
+export interface GroupSplitItem extends SplitItem {
+  /** Items of one group (patient, lesion) always land on the same side; undefined = a group of its own. */
+  group?: string;
+}
+
+export interface GroupSplitResult extends SplitResult {
+  /** Distinct groups on each side. */
+  groups: { train: number; validation: number };
+}
+
+/**
+ * Stratified split that keeps every group on one side. Groups are stratified by their majority label (ties
+ * count as positive) and ranked by a seeded hash of the group key; groups go to validation in rank order until
+ * each class has its validation share of images. Fails when a class has fewer than two groups, since one side
+ * would then lack that class.
+ */
+export function stratifiedGroupSplit(items: readonly GroupSplitItem[], options: SplitOptions): GroupSplitResult {
+  const share = options.validationShare ?? 0.2;
+  if (!(share > 0 && share < 1)) throw new RangeError(`validationShare must be in (0, 1), got ${share}`);
+  const keys = items.map((item, i) => item.key ?? String(i));
+  if (new Set(keys).size !== keys.length) throw new Error("stratifiedGroupSplit: item keys must be unique");
+  const groups = new Map<string, number[]>();
+  items.forEach((item, i) => {
+    // A prefix no group column value can collide with: an ungrouped item is its own group.
+    const g = item.group !== undefined ? `g:${item.group}` : `i:${keys[i]}`;
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  const validation: number[] = [];
+  const validationGroups = new Set<string>();
+  for (const label of [0, 1] as const) {
+    const mine = [...groups].filter(([, members]) => {
+      const positives = members.filter((i) => items[i].label === 1).length;
+      return (positives * 2 >= members.length ? 1 : 0) === label;
+    });
+    if (mine.length === 0) continue;
+    if (mine.length < 2) {
+      throw new RangeError(`class ${label} has ${mine.length} group(s); a grouped split needs at least 2 per class`);
+    }
+    const n = mine.reduce((sum, [, m]) => sum + m.length, 0);
+    const target = Math.round(n * share);
+    const ranked = mine
+      .map(([g, members]) => ({ g, members, rank: hashString32(g, options.seed) }))
+      .sort((a, b) => a.rank - b.rank || (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
+    let taken = 0;
+    // At least one group each side, whatever the sizes.
+    for (let r = 0; r < ranked.length - 1 && (r === 0 || taken < target); r++) {
+      validation.push(...ranked[r].members);
+      validationGroups.add(ranked[r].g);
+      taken += ranked[r].members.length;
+    }
+  }
+  const inValidation = new Set(validation);
+  const trainIndices = items.map((_, i) => i).filter((i) => !inValidation.has(i));
+  return {
+    trainIndices,
+    validationIndices: validation.sort((a, b) => a - b),
+    groups: { train: groups.size - validationGroups.size, validation: validationGroups.size },
+  };
+}
