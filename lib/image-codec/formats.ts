@@ -4,6 +4,7 @@
 //
 // A format libvips cannot read (DICOM, say) is one more entry placed before the libvips one: its `open` parses the
 // pixels and hands them to sharp as raw input (`sharp(pixels, { raw: { width, height, channels } })`).
+import * as bmp from "bmp-ts";
 import sharp, { type Sharp } from "sharp";
 
 export interface OpenedImage {
@@ -29,9 +30,31 @@ export interface ImageFormat {
  *  silently filling the missing part with grey, which would put artefacts in a clinical image. */
 const FAIL_ON = "warning" as const;
 
-/** PNG and JPEG through libvips, which also identifies the real format from the bytes whatever the extension. */
+/**
+ * BMP, which libvips does not read, through bmp-ts (pure TypeScript: 1 to 32 bits, RLE, bit fields; dermoscopy
+ * sets such as PH2 ship BMP images and masks). Its alpha byte is not meaningful for 24-bit files, so only RGB
+ * goes on to sharp.
+ */
+const BMP: ImageFormat = {
+  extensions: [".bmp"],
+  recognises: (bytes) => bytes.length > 26 && bytes[0] === 0x42 && bytes[1] === 0x4d,
+  async open(bytes) {
+    const decoded = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: true });
+    const { width, height } = decoded;
+    if (!width || !height || decoded.data.length < width * height * 4) throw new Error("BMP header and pixel data do not agree");
+    const rgb = Buffer.alloc(width * height * 3);
+    for (let i = 0; i < width * height; i++) {
+      rgb[3 * i] = decoded.data[4 * i];
+      rgb[3 * i + 1] = decoded.data[4 * i + 1];
+      rgb[3 * i + 2] = decoded.data[4 * i + 2];
+    }
+    return { width, height, format: "bmp", pipeline: () => sharp(rgb, { raw: { width, height, channels: 3 } }) };
+  },
+};
+
+/** PNG, JPEG, TIFF and WebP through libvips, which also identifies the real format from the bytes. */
 const LIBVIPS: ImageFormat = {
-  extensions: [".png", ".jpg", ".jpeg"],
+  extensions: [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"],
   recognises: () => true,
   async open(bytes) {
     const meta = await sharp(bytes, { failOn: FAIL_ON }).metadata();
@@ -48,7 +71,7 @@ const LIBVIPS: ImageFormat = {
 };
 
 /** In the order they are tried: the first format that recognises the bytes decodes them. */
-export const IMAGE_FORMATS: readonly ImageFormat[] = [LIBVIPS];
+export const IMAGE_FORMATS: readonly ImageFormat[] = [BMP, LIBVIPS];
 
 /** Every extension an import accepts as an image file. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(IMAGE_FORMATS.flatMap((f) => f.extensions));
