@@ -13,9 +13,8 @@ const nextConfig = {
   distDir: process.env.FOCUS_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   experimental: { authInterrupts: true },
-  // `npm test` type-checks the whole project (app, lib, workers, scripts) with tsc first; the build
-  // does not repeat it.
-  typescript: { ignoreBuildErrors: true },
+  // No ignoreBuildErrors: every path that builds (`npm run build`, `npm start`, the demo and the browser
+  // tests, all through `next build`) type-checks the project first, so a type error never reaches a server.
   // Server-only packages with native parts, WASM or large dependency trees stay outside the bundle.
   serverExternalPackages: [
     "@prisma/client",

@@ -10,7 +10,11 @@ import { createTestDatabase } from "../harness/test-database";
 
 const require = createRequire(import.meta.url);
 
-export async function runE2eTests(databaseUrl: string, args: string[] = []): Promise<number> {
+export async function runE2eTests(
+  databaseUrl: string,
+  args: string[] = [],
+  config = "e2e/playwright.config.ts",
+): Promise<number> {
   const port = Number(process.env.E2E_PORT ?? 3101);
   const baseURL = `http://127.0.0.1:${port}`;
   const storage = process.env.FOCUS_STORAGE_DIR ?? mkdtempSync(join(tmpdir(), "focus-e2e-storage-"));
@@ -35,7 +39,7 @@ export async function runE2eTests(databaseUrl: string, args: string[] = []): Pro
     const cli = require.resolve("@playwright/test/cli");
     // Not spawnSync: this process must keep copying the server's output (to the terminal and the log file)
     // while the tests run, or the server would block once the pipe is full.
-    const playwright = spawn(process.execPath, [cli, "test", "-c", "e2e/playwright.config.ts", ...args], {
+    const playwright = spawn(process.execPath, [cli, "test", "-c", config, ...args], {
       stdio: "inherit",
       env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL, E2E_SERVER_PID: String(server.pid ?? ""), E2E_SERVER_LOG: serverLog },
     });

@@ -1,16 +1,15 @@
-// Screenshots of the reader's blinded grid, the coordinator's results and the researcher's model
-// comparison, on seeded data. Written to test-results/screenshots on every run; with
-// FOCUS_UPDATE_SCREENSHOTS=1 they replace the README's copies in docs/screenshots, so an ordinary
-// test run never changes tracked files.
+// `npm run screenshots`: the README's screenshots of the reader's blinded grid, the coordinator's results
+// and the researcher's model comparison, on seeded data, written to docs/screenshots. A generator, not a
+// test (it asserts only what it needs to reach each page), so it lives here and not in e2e/.
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { db } from "../lib/db/client";
-import { createStudyFixture } from "../lib/testing/study-fixture";
-import { submitAnswer } from "../lib/studies/reader-survey";
-import { staffUser } from "./support/seed";
-import { signIn } from "./support/sign-in";
+import { db } from "../../lib/db/client";
+import { createStudyFixture } from "../../lib/testing/study-fixture";
+import { submitAnswer } from "../../lib/studies/reader-survey";
+import { staffUser } from "../../e2e/support/seed";
+import { signIn } from "../../e2e/support/sign-in";
 
-const DIR = process.env.FOCUS_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots";
+const DIR = "docs/screenshots";
 mkdirSync(DIR, { recursive: true });
 
 test.use({ viewport: { width: 1280, height: 860 } });
