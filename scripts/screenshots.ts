@@ -1,7 +1,7 @@
 // `npm run screenshots`: regenerates docs/screenshots against a throwaway test database, through the same
 // production build and server as the browser tests.
 import { runE2eTests } from "./test-e2e";
-import { createTestDatabase } from "./test-database";
+import { createTestDatabase } from "../harness/test-database";
 
 const tdb = await createTestDatabase();
 let code = 1;
