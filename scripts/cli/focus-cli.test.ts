@@ -51,6 +51,9 @@ describe("focus CLI arguments", () => {
     ["synthetic count too small", ["dataset:synthetic", "--name", "x", "--count", "1"], /--count must be between 4/],
     ["import without folder", ["dataset:import", "--name", "x", "--positive", "yes"], /missing required argument 'folder'/],
     ["bad modality", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--modality", "PET"], /--modality must be one of/],
+    ["label column without a table", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--label-column", "dx"], /labelColumn needs a label table/],
+    ["table without negative values", ["dataset:import", "f", "--name", "x", "--positive", "mel", "--labels", "t.csv", "--image-column", "id", "--label-column", "dx"], /negative is required with a label table/],
+    ["bad group pattern", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--group-pattern", "person(\\d+"], /groupPattern is not a valid regular expression/],
     ["unknown option", ["model:summary", "--variant", "se", "--colour"], /unknown option '--colour'/],
     ["gradcam without model", ["gradcam", "--image", "a.png", "--out", "b.png"], /--model/],
   ];
