@@ -1,13 +1,14 @@
 // `npm run demo`: embedded database, demo accounts, the web app on :3000, two CPU workers, and the
 // demo data (synthetic set, four trained variants, heat-maps, an open study) built through them.
 import { spawn } from "node:child_process";
+import { envVar } from "../lib/config/env";
 import { prepareDatabase } from "../lib/db/prepare";
 import { DEMO_PASSWORD_FILE, seedDemoAccounts, signInLines } from "../lib/demo/seed-accounts";
 import { buildDemoData } from "../lib/demo/demo-pipeline";
 import { buildIfNeeded, startNext, stopTogether, waitForHttp } from "../harness/next-process";
 import { reportFatal } from "./report-fatal";
 
-const port = Number(process.env.PORT ?? 3000);
+const port = envVar("PORT");
 const base = `http://localhost:${port}`;
 const newReaderLink = process.argv.includes("--new-reader-link");
 
@@ -15,7 +16,7 @@ try {
   console.log("Focus demo: preparing the database…");
   const { embedded } = await prepareDatabase();
   const accounts = await seedDemoAccounts();
-  buildIfNeeded(process.env.FOCUS_DEMO_REBUILD === "1");
+  buildIfNeeded(envVar("FOCUS_DEMO_REBUILD") === "1");
   const app = startNext("start", port, { NEXTAUTH_URL: base });
   // One worker process per core: WASM TensorFlow.js is single-threaded.
   const workers = spawn(process.execPath, ["--import", "tsx", "workers/main.ts"], {

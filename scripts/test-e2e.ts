@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { buildIfNeeded, startNext, waitForHttp } from "../harness/next-process";
 import { createTestDatabase } from "../harness/test-database";
+import { envVar } from "../lib/config/env";
 
 const require = createRequire(import.meta.url);
 
@@ -15,7 +16,7 @@ export async function runE2eTests(
   args: string[] = [],
   config = "e2e/playwright.config.ts",
 ): Promise<number> {
-  const port = Number(process.env.E2E_PORT ?? 3101);
+  const port = envVar("E2E_PORT");
   const baseURL = `http://127.0.0.1:${port}`;
   const storage = process.env.FOCUS_STORAGE_DIR ?? mkdtempSync(join(tmpdir(), "focus-e2e-storage-"));
   // Specs that import a folder through the web app make it under the first root.

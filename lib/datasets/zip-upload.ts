@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import yauzl from "yauzl";
 import { z } from "zod";
+import { envVar } from "@/lib/config/env";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { text } from "@/lib/validation/text";
 import { storageRoot } from "@/lib/storage/content-store";
@@ -46,11 +47,7 @@ const S_IFLNK = 0o120000;
 
 /** FOCUS_MAX_UPLOAD_MB (default 500) as bytes; a bad value is an error rather than no limit. */
 export function uploadLimitBytes(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.FOCUS_MAX_UPLOAD_MB;
-  if (raw === undefined || raw.trim() === "") return 500 * MB;
-  const mb = Number(raw);
-  if (!Number.isFinite(mb) || mb <= 0) throw new Error(`FOCUS_MAX_UPLOAD_MB must be a positive number of megabytes, got "${raw}"`);
-  return Math.floor(mb * MB);
+  return Math.floor(envVar("FOCUS_MAX_UPLOAD_MB", env) * MB);
 }
 
 export function defaultZipLimits(env: Record<string, string | undefined> = process.env): ZipLimits {

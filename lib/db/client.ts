@@ -13,7 +13,7 @@ export function db(): PrismaClient {
     const dropped = (err: Error) =>
       logger.warn({ name: "db", reason: err.message }, "connection lost; it will be replaced");
     const adapter = new PrismaPg(
-      { connectionString: env().DATABASE_URL, max: Number(process.env.FOCUS_DB_POOL ?? 10) },
+      { connectionString: env().DATABASE_URL, max: env().FOCUS_DB_POOL },
       { onPoolError: dropped, onConnectionError: dropped },
     );
     globalForPrisma.focusPrisma = new PrismaClient({ adapter });

@@ -20,10 +20,11 @@ import {
   type EmbeddedCredentials,
 } from "./embedded-credentials";
 import { logger } from "../logging/logger";
+import { envVar } from "../config/env";
 
 const dbLog = logger.child({ name: "db" });
 
-export const EMBEDDED_PORT = Number(process.env.FOCUS_EMBEDDED_PG_PORT ?? 54329);
+export const EMBEDDED_PORT = envVar("FOCUS_EMBEDDED_PG_PORT");
 
 const require = createRequire(import.meta.url);
 

@@ -8,6 +8,7 @@
 // FOCUS_THREADS unless it is set, so N one-thread workers and one N-thread worker both fill the machine.
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
+import { envVar } from "@/lib/config/env";
 import { disconnectDb } from "@/lib/db/client";
 import { defaultThreadsPerWorker, THREADS_ENV_VAR } from "@/lib/ml/backend/native-kernels";
 import { prepareDatabase } from "@/lib/db/prepare";
@@ -17,11 +18,7 @@ import { logger } from "@/lib/logging/logger";
 const CHILD_FLAG = "FOCUS_WORKER_CHILD";
 
 export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.FOCUS_WORKER_CONCURRENCY;
-  if (raw === undefined || raw.trim() === "") return 1;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new Error(`FOCUS_WORKER_CONCURRENCY must be an integer from 1 to 256, got "${raw}"`);
-  return n;
+  return envVar("FOCUS_WORKER_CONCURRENCY", env);
 }
 
 /**

@@ -8,9 +8,10 @@ import { access, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./atomic-write";
 import { DomainError } from "../errors/domain-error";
+import { envVar } from "../config/env";
 
 export function storageRoot(): string {
-  return resolve(process.env.FOCUS_STORAGE_DIR ?? "./data/storage");
+  return resolve(envVar("FOCUS_STORAGE_DIR"));
 }
 
 const KEY_PATTERN = /^(?:[a-z0-9-]+\/)?[0-9a-f]{2}\/[0-9a-f]{62}\.[a-z0-9]{2,5}$/;
