@@ -60,6 +60,19 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     await p.first().focus();
     await expect(page.getByRole("tooltip").first()).toBeVisible();
     await expect(page.getByRole("tooltip").first()).toContainText(/Model A's probability that this image is (benign|malignant), the image's true class/);
+    // The comparison view on every case: open it, switch and add maps, zoom, change the opacity, hide the maps.
+    await page.getByRole("img", { name: "Heat-map of Model A" }).focus();
+    await page.keyboard.press("Space");
+    const compare = page.getByRole("dialog", { name: /Comparison/ });
+    await expect(compare).toBeVisible();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("4");
+    await page.keyboard.press("+");
+    await compare.getByRole("slider", { name: /Overlay opacity/ }).fill("40");
+    await page.keyboard.down("h");
+    await page.keyboard.up("h");
+    await page.keyboard.press("Escape");
+    await expect(compare).toHaveCount(0);
     await page.locator("body").press(String(n)); // choose Model A/B/C by key
     await expect(page.getByRole("radio", { name: new RegExp(`Model ${"ABC"[n - 1]}`) })).toBeChecked();
     await page.getByRole("textbox", { name: /Rationale/ }).focus();
@@ -150,7 +163,7 @@ test("a closed study says so and refuses answers", async ({ page }) => {
   expect(res.status()).toBe(409);
 });
 
-test("the grid fits a 768 px tablet without sideways scrolling, with the enlarge view beside the original", async ({ page }) => {
+test("the grid fits a 768 px tablet without sideways scrolling, with the comparison view beside the original", async ({ page }) => {
   const f = await createStudyFixture({ cases: 1, arms: 4 });
   const reader = await f.inviteReader();
   await page.setViewportSize({ width: 768, height: 1024 });
@@ -158,9 +171,9 @@ test("the grid fits a 768 px tablet without sideways scrolling, with the enlarge
   await page.goto(`/surveys/${f.studyId}/case/1`);
   await expect(page.getByRole("img", { name: /Heat-map of Model/ })).toHaveCount(4);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
-  await page.getByRole("button", { name: "Enlarge Model C" }).click();
-  const dialog = page.getByRole("dialog", { name: /Model C enlarged beside the original/ });
-  await expect(dialog.getByRole("img", { name: "Heat-map of Model C" })).toBeVisible();
+  await page.getByRole("button", { name: "Compare Model C" }).click();
+  const dialog = page.getByRole("dialog", { name: /Comparison: original and Model C/ });
+  await expect(dialog.getByRole("img", { name: "Model C" })).toBeVisible();
   await expect(dialog.getByRole("img", { name: /Original image/ })).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);

@@ -40,11 +40,13 @@ export interface CaseView {
   probabilityClass: string | null;
   settings: Pick<StudySettings, "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities">;
   saved: { slot: string | null; rationale: string; confidence: number | null; submitted: boolean; fromDraft: boolean };
+  /** The submitted answer, so that the page can tell an unsubmitted change from what is stored. */
+  answer: { slot: string; rationale: string; confidence: number | null } | null;
 }
 
 export const blindUrl = (token: string) => `/api/blind/${token}`;
 
-async function readerAccess(readerId: string, studyId: string) {
+export async function readerAccess(readerId: string, studyId: string) {
   const invitation = await db().invitation.findUnique({
     where: { studyId_readerId: { studyId, readerId } },
     select: { readerIndex: true, status: true, study: { select: { id: true, title: true, question: true, instructions: true, status: true, settings: true, designSeed: true } } },
@@ -188,6 +190,10 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
       submitted: !!response?.submittedAt,
       fromDraft: useDraft,
     },
+    answer:
+      response?.submittedAt && response.chosenSlot !== null
+        ? { slot: slotLetter(response.chosenSlot), rationale: response.rationale, confidence: response.confidence }
+        : null,
   };
 }
 
@@ -221,7 +227,7 @@ export const answerInputSchema = z.object({
 export type DraftInput = z.infer<typeof draftInputSchema>;
 export type AnswerInput = z.infer<typeof answerInputSchema>;
 
-async function writableCase(readerId: string, studyId: string, caseNumber: number) {
+export async function writableCase(readerId: string, studyId: string, caseNumber: number) {
   const { readerIndex, study } = await readerAccess(readerId, studyId);
   if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
   const studyCase = await studyCaseByNumber(studyId, caseNumber);

@@ -1,11 +1,25 @@
 "use client";
 // One case of a blinded survey. Everything here speaks of slots ("Model A"), never of models.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
 import { useRouter } from "next/navigation";
 import type { CaseView } from "@/lib/studies/reader-survey";
 import { postJson, sendDraftBeacon } from "./survey-client";
+import { CompareDialog } from "./compare-dialog";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { usePanZoom, PanZoomImage } from "./pan-zoom";
+import { useLeaveWarning } from "./leave-warning";
 
 type SaveState = "idle" | "saving" | "saved" | "error";
+
+/** Keys a focused control uses itself: a digit or Enter there belongs to that control, not to the page. */
+function keyTarget(target: EventTarget | null) {
+  const el = target instanceof HTMLElement ? target : null;
+  const input = el instanceof HTMLInputElement ? el : null;
+  const inChoice = input?.type === "radio" && input.name === "slot";
+  const textual = !!el && (el.tagName === "TEXTAREA" || el.isContentEditable || (!!input && !["radio", "checkbox", "button", "submit", "range"].includes(input.type)));
+  const control = !inChoice && !!el?.closest("input, textarea, select, [contenteditable='true']");
+  return { inChoice, textual, control, submitButton: el instanceof HTMLButtonElement && el.type === "submit" };
+}
 
 export function SurveyCase({ view }: { view: CaseView }) {
   const router = useRouter();
@@ -17,7 +31,9 @@ export function SurveyCase({ view }: { view: CaseView }) {
   const [saveState, setSaveState] = useState<SaveState>("idle");
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const [enlarged, setEnlarged] = useState<number | null>(null);
+  const [compare, setCompare] = useState<number | null>(null);
+  const [shortcuts, setShortcuts] = useState(false);
+  const panZoom = usePanZoom();
   const started = useRef(performance.now());
   const dirty = useRef(false);
   const latest = useRef({ slot, rationale, confidence });
@@ -26,7 +42,13 @@ export function SurveyCase({ view }: { view: CaseView }) {
   const { rationaleMin, rationaleMax, rationaleRequired, confidenceEnabled, allowRevisit } = view.settings;
   const trimmed = rationale.trim().length;
   const rationaleOk = trimmed <= rationaleMax && (!rationaleRequired || trimmed >= Math.max(1, rationaleMin));
-  const canSubmit = !closed && !submitting && slot !== null && rationaleOk && (!view.saved.submitted || allowRevisit);
+  const answer = view.answer;
+  // What is stored is what counts: an answered case whose fields differ from the stored answer is a change not yet made.
+  const changed =
+    answer !== null &&
+    (slot !== answer.slot || rationale.trim() !== answer.rationale || (confidenceEnabled && confidence !== answer.confidence));
+  const canSubmit = !closed && !submitting && slot !== null && rationaleOk && (answer === null || allowRevisit);
+  const confirmLeave = useLeaveWarning(changed && !submitting);
 
   const draftBody = () => ({
     slot: latest.current.slot,
@@ -87,128 +109,201 @@ export function SurveyCase({ view }: { view: CaseView }) {
     }
     dirty.current = false;
     const next = (res.body as { nextCase: number | null }).nextCase;
-    const target = next !== null && next !== view.caseNumber ? `/surveys/${view.studyId}/case/${next}` : next === null ? `/surveys/${view.studyId}/done` : `/surveys/${view.studyId}/case/${Math.min(view.caseNumber + 1, view.total)}`;
+    const target =
+      next !== null && next !== view.caseNumber
+        ? `/surveys/${view.studyId}/case/${next}`
+        : next === null
+          ? `/surveys/${view.studyId}/done`
+          : `/surveys/${view.studyId}/case/${Math.min(view.caseNumber + 1, view.total)}`;
     router.push(target);
   }, [canSubmit, base, slot, rationale, confidence, confidenceEnabled, router, view.caseNumber, view.studyId, view.total]);
 
   const go = useCallback(
     (delta: number) => {
       const n = view.caseNumber + delta;
-      if (n >= 1 && n <= view.total) router.push(`/surveys/${view.studyId}/case/${n}`);
+      if (n >= 1 && n <= view.total && confirmLeave()) router.push(`/surveys/${view.studyId}/case/${n}`);
     },
-    [router, view.caseNumber, view.studyId, view.total],
+    [router, view.caseNumber, view.studyId, view.total, confirmLeave],
   );
 
-  // Keyboard: 1–6 choose, Enter submits (Ctrl+Enter inside the rationale), arrows move between cases.
+  // Keyboard: digits choose, Enter submits from the choice or the Submit button, Ctrl+Enter from the rationale,
+  // arrows move between cases, ? lists the keys. A key pressed in another control is that control's.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (enlarged !== null) {
-        if (e.key === "Escape") setEnlarged(null);
-        return;
-      }
-      const target = e.target as HTMLElement;
-      const typing = target.tagName === "TEXTAREA" || (target.tagName === "INPUT" && (target as HTMLInputElement).type === "text");
-      if (typing) {
-        if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      if (compare !== null || shortcuts || e.defaultPrevented) return;
+      const t = keyTarget(e.target);
+      if (e.key === "Enter") {
+        if (t.textual) {
+          if (e.ctrlKey || e.metaKey) {
+            e.preventDefault();
+            void submit();
+          } else if (e.target instanceof HTMLInputElement) e.preventDefault();
+        } else if (t.inChoice) {
           e.preventDefault();
           void submit();
+        } else if (t.control) {
+          // No implicit form submission from the confidence radios.
+          e.preventDefault();
         }
         return;
       }
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const digit = Number(e.key);
-      if (Number.isInteger(digit) && digit >= 1 && digit <= view.slots.length && !closed) {
+      if (t.control || t.textual || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === "?") {
+        e.preventDefault();
+        setShortcuts(true);
+        return;
+      }
+      if (e.key === "+" || e.key === "=") return panZoom.zoomAt(1.25);
+      if (e.key === "-") return panZoom.zoomAt(0.8);
+      if (e.key === "0") return panZoom.reset();
+      const digit = /^[1-9]$/.test(e.key) ? Number(e.key) : 0;
+      if (digit >= 1 && digit <= view.slots.length && !closed) {
         e.preventDefault();
         chooseSlot(view.slots[digit - 1].letter);
-      } else if (e.key === "Enter" && target.tagName !== "BUTTON" && target.tagName !== "A") {
-        e.preventDefault();
-        void submit();
-      } else if (allowRevisit && e.key === "ArrowLeft" && target.getAttribute("type") !== "radio") {
-        go(-1);
-      } else if (allowRevisit && e.key === "ArrowRight" && target.getAttribute("type") !== "radio") {
-        go(1);
+      } else if (allowRevisit && !t.inChoice && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+        go(e.key === "ArrowLeft" ? -1 : 1);
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [enlarged, submit, go, closed, allowRevisit, view.slots, chooseSlot]);
+  }, [compare, shortcuts, submit, go, closed, allowRevisit, view.slots, chooseSlot, panZoom]);
 
-  const panel = enlarged === null ? null : view.slots[enlarged];
+  const rows = view.slots.length > 4 ? 2 : Math.ceil(view.slots.length / 2);
+  const cols = Math.ceil(view.slots.length / rows);
+  // Every map as large as both the screen's height and width allow (chrome: header, paddings, captions).
+  const layout = {
+    "--cell": [
+      "max(160px, min(480px",
+      `calc((100dvh - 85px - ${rows * 52}px - ${(rows - 1) * 12}px) / ${rows})`,
+      `calc((min(100vw - 16px, 72rem) - 32px - var(--side) - ${cols * 24}px - ${(cols - 1) * 12}px) / ${cols})))`,
+    ].join(", "),
+  } as CSSProperties;
+  const status = changed
+    ? "Changed, not submitted"
+    : saveState === "saving"
+      ? "Saving draft…"
+      : saveState === "saved"
+        ? "Draft saved"
+        : saveState === "error"
+          ? "Draft not saved; retrying on next change"
+          : answer
+            ? "Answer submitted"
+            : "";
 
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-baseline gap-3">
-        <h1 className="text-xl font-semibold">{view.studyTitle}</h1>
-        <p className="text-sm text-slate-600" data-testid="case-progress">
-          Case {view.caseNumber} of {view.total} · {view.answered} answered
-        </p>
-        {allowRevisit && (
-          <nav aria-label="Cases" className="ml-auto flex gap-2 text-sm">
-            <button type="button" onClick={() => go(-1)} disabled={view.caseNumber <= 1} className="rounded border px-2 py-1 disabled:opacity-40">← Previous</button>
-            <button type="button" onClick={() => go(1)} disabled={view.caseNumber >= view.total} className="rounded border px-2 py-1 disabled:opacity-40">Next →</button>
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+      style={layout}
+      className="grid gap-x-4 gap-y-2 [--side:0px] lg:grid-rows-[auto_1fr] lg:grid-cols-[var(--side)_1fr] lg:[--side:300px]"
+    >
+      <fieldset disabled={closed} className="contents">
+        <div className="space-y-2 lg:col-start-1 lg:row-start-1">
+          <div className="flex flex-wrap items-baseline gap-x-3">
+            <h1 className="text-lg font-semibold">{view.studyTitle}</h1>
+            <p className="text-sm text-slate-600" data-testid="case-progress">
+              Case {view.caseNumber} of {view.total} · {view.answered} answered
+            </p>
+          </div>
+          <nav aria-label="Cases" className="flex flex-wrap gap-2 text-sm">
+            {allowRevisit && (
+              <>
+                <button type="button" onClick={() => go(-1)} disabled={view.caseNumber <= 1} className="rounded border px-2 py-0.5 disabled:opacity-40">
+                  ← Previous
+                </button>
+                <button type="button" onClick={() => go(1)} disabled={view.caseNumber >= view.total} className="rounded border px-2 py-0.5 disabled:opacity-40">
+                  Next →
+                </button>
+              </>
+            )}
+            <a href={`/surveys/${view.studyId}/answers`} className="px-1 py-0.5 text-blue-700 underline">My answers</a>
+            <button type="button" onClick={() => setShortcuts(true)} className="ml-auto rounded border px-2 py-0.5" aria-keyshortcuts="?">
+              Keys (?)
+            </button>
           </nav>
-        )}
-      </div>
-      {closed && <p role="status" className="rounded border border-amber-300 bg-amber-50 p-3">This study is closed. Your answers are kept; they can no longer be changed.</p>}
-      {view.instructions && <p className="text-sm text-slate-700">{view.instructions}</p>}
+          {closed && (
+            <p role="status" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm">
+              This study is closed. Your answers are kept; they can no longer be changed.
+            </p>
+          )}
+          {view.instructions && (
+            <details className="text-sm text-slate-700">
+              <summary className="cursor-pointer">Instructions</summary>
+              {view.instructions}
+            </details>
+          )}
+          <h2 id="question" className="font-medium">{view.question}</h2>
+          <figure className="mx-auto w-[min(240px,100%,calc(100dvh-480px))] min-w-40 rounded-lg border border-slate-300 bg-white p-1">
+            <PanZoomImage
+              src={view.imageUrl}
+              alt={`Original image, case ${view.caseNumber}`}
+              panZoom={panZoom}
+              onOpen={() => setCompare(-1)}
+            />
+            <figcaption className="text-center text-sm font-medium">Original</figcaption>
+          </figure>
+        </div>
 
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-        className="space-y-4"
-      >
-        <fieldset disabled={closed} className="space-y-3">
-          <legend className="text-lg font-medium">{view.question}</legend>
-          <div className="grid grid-cols-3 gap-3">
-            <figure className="self-start rounded-lg border border-slate-300 bg-white p-2 md:sticky md:top-2">
-              <img src={view.imageUrl} alt={`Original image, case ${view.caseNumber}`} className="aspect-square w-full rounded object-contain [image-rendering:pixelated]" />
-              <figcaption className="mt-1 text-center text-sm font-medium">Original</figcaption>
-            </figure>
-            <div className={`col-span-2 grid gap-3 ${view.slots.length > 4 ? "grid-cols-3" : "grid-cols-2"}`}>
-            {view.slots.map((s, i) => {
-              const checked = slot === s.letter;
-              return (
-                <div key={s.letter} className={`rounded-lg border-2 bg-white p-2 ${checked ? "border-blue-600 ring-2 ring-blue-200" : "border-slate-200"}`}>
-                  <label className="block cursor-pointer">
-                    <img src={s.url} alt={`Heat-map of Model ${s.letter}`} className="mx-auto aspect-square max-h-[34vh] w-full rounded object-contain [image-rendering:pixelated]" />
-                    <span className="mt-1 flex items-center justify-center gap-2 text-sm font-medium">
-                      <input type="radio" name="slot" value={s.letter} checked={checked} onChange={() => chooseSlot(s.letter)} aria-keyshortcuts={String(i + 1)} />
-                      Model {s.letter}
-                      <kbd className="rounded border px-1 text-xs text-slate-500" aria-hidden>{i + 1}</kbd>
-                    </span>
+        <div
+          role="radiogroup"
+          aria-labelledby="question"
+          className="grid justify-center gap-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start"
+          style={{ gridTemplateColumns: `repeat(${cols}, max-content)` }}
+          data-testid="map-grid"
+        >
+          {view.slots.map((s, i) => {
+            const checked = slot === s.letter;
+            return (
+              <div key={s.letter} className={`rounded-lg border-2 bg-white p-2 ${checked ? "border-blue-600 ring-2 ring-blue-200" : "border-slate-200"}`}>
+                <div className="w-[var(--cell)]">
+                  <PanZoomImage src={s.url} alt={`Heat-map of Model ${s.letter}`} panZoom={panZoom} onOpen={() => setCompare(i)} />
+                </div>
+                <div className="mt-1 flex items-center justify-between gap-2 text-sm font-medium">
+                  <label className="flex cursor-pointer items-center gap-2">
+                    <input
+                      type="radio"
+                      name="slot"
+                      value={s.letter}
+                      checked={checked}
+                      onChange={() => chooseSlot(s.letter)}
+                      aria-keyshortcuts={String(i + 1)}
+                    />
+                    Model {s.letter}
+                    <kbd className="rounded border px-1 text-xs text-slate-600" aria-hidden>{i + 1}</kbd>
                   </label>
                   {s.probabilityPercent !== null && view.probabilityClass !== null && (
                     <ProbabilityLabel letter={s.letter} percent={s.probabilityPercent} trueClass={view.probabilityClass} />
                   )}
-                  <button type="button" onClick={() => setEnlarged(i)} className="mt-1 w-full rounded text-xs text-blue-700 underline">
-                    Enlarge Model {s.letter}
+                  <button type="button" onClick={() => setCompare(i)} className="rounded px-1 text-xs text-blue-700 underline">
+                    Compare<span className="sr-only"> Model {s.letter}</span>
                   </button>
                 </div>
-              );
-            })}
-            </div>
-          </div>
+              </div>
+            );
+          })}
+        </div>
 
+        <div className="space-y-2 lg:col-start-1 lg:row-start-2">
           <label className="block">
-            <span className="font-medium">Rationale{rationaleRequired ? "" : " (optional)"}</span>
+            <span className="text-sm font-medium">Rationale{rationaleRequired ? "" : " (optional)"}</span>
             <textarea
               name="rationale"
               value={rationale}
               onChange={(e) => change(setRationale)(e.target.value)}
               maxLength={rationaleMax}
-              rows={3}
+              rows={2}
               aria-describedby="rationale-help"
-              className="mt-1 block w-full rounded border border-slate-300 p-2"
+              className="block w-full rounded border border-slate-300 p-1.5 text-sm"
             />
             <span id="rationale-help" className="text-xs text-slate-600">
-              {trimmed} / {rationaleMax} characters{rationaleRequired && rationaleMin > 0 ? ` · at least ${rationaleMin}` : ""} · Ctrl+Enter submits
+              {trimmed}/{rationaleMax}{rationaleRequired && rationaleMin > 0 ? ` · min ${rationaleMin}` : ""} · Ctrl+Enter submits
             </span>
           </label>
 
           {confidenceEnabled && (
-            <div role="radiogroup" aria-label="Confidence (optional), 1 low to 5 high" className="flex items-center gap-3 text-sm">
+            <div role="radiogroup" aria-label="Confidence (optional), 1 low to 5 high" className="flex flex-wrap items-center gap-3 text-sm">
               <span className="font-medium">Confidence (optional)</span>
               {[1, 2, 3, 4, 5].map((c) => (
                 <label key={c} className="flex items-center gap-1">
@@ -218,36 +313,32 @@ export function SurveyCase({ view }: { view: CaseView }) {
               ))}
             </div>
           )}
-        </fieldset>
 
-        <div className="flex items-center gap-4">
-          <button type="submit" disabled={!canSubmit} className="rounded bg-slate-900 px-5 py-2 font-medium text-white disabled:opacity-50">
-            {submitting ? "Saving…" : view.saved.submitted ? "Update answer" : "Submit answer"}
-          </button>
-          <span aria-live="polite" className="text-sm text-slate-600" data-testid="save-state">
-            {saveState === "saving" ? "Saving draft…" : saveState === "saved" ? "Draft saved" : saveState === "error" ? "Draft not saved; retrying on next change" : view.saved.submitted ? "Answer saved" : ""}
-          </span>
-        </div>
-        {error && <p role="alert" className="text-red-700">{error}</p>}
-        <p className="text-xs text-slate-500">Keys: 1–{view.slots.length} choose a model · Enter submits{allowRevisit ? " · ← → move between cases" : ""}.</p>
-      </form>
-
-      {panel && (
-        <div role="dialog" aria-modal="true" aria-label={`Model ${panel.letter} enlarged beside the original`} className="fixed inset-0 z-50 flex items-center justify-center bg-black/70 p-4" onClick={() => setEnlarged(null)}>
-          <div className="flex max-h-full max-w-5xl gap-4 rounded-lg bg-white p-4" onClick={(e) => e.stopPropagation()}>
-            <figure className="flex-1">
-              <img src={view.imageUrl} alt={`Original image, case ${view.caseNumber}`} className="max-h-[80vh] w-full object-contain [image-rendering:pixelated]" />
-              <figcaption className="text-center text-sm">Original</figcaption>
-            </figure>
-            <figure className="flex-1">
-              <img src={panel.url} alt={`Heat-map of Model ${panel.letter}`} className="max-h-[80vh] w-full object-contain [image-rendering:pixelated]" />
-              <figcaption className="text-center text-sm">Model {panel.letter}</figcaption>
-            </figure>
-            <button type="button" autoFocus onClick={() => setEnlarged(null)} className="self-start rounded border px-2 py-1">Close</button>
+          <div className="flex flex-wrap items-center gap-3">
+            <button type="submit" disabled={!canSubmit} className="rounded bg-slate-900 px-5 py-2 font-medium text-white disabled:opacity-50">
+              {submitting ? "Saving…" : changed ? "Submit change" : answer ? "Submit again" : "Submit answer"}
+            </button>
+            <span aria-live="polite" className={`text-sm ${changed ? "font-medium text-amber-800" : "text-slate-600"}`} data-testid="save-state">
+              {status}
+            </span>
           </div>
+          {error && <p role="alert" className="text-red-700">{error}</p>}
+          <p id="panel-help" className="text-xs text-slate-600">
+            Click a picture or press Space on it to compare · wheel or +/− zooms all pictures · ? lists the keys
+          </p>
         </div>
+      </fieldset>
+
+      {compare !== null && (
+        <CompareDialog
+          view={view}
+          initial={compare}
+          panZoom={panZoom}
+          onClose={() => setCompare(null)}
+        />
       )}
-    </div>
+      {shortcuts && <ShortcutsDialog slots={view.slots.length} allowRevisit={allowRevisit} onClose={() => setShortcuts(false)} />}
+    </form>
   );
 }
 

@@ -1,0 +1,204 @@
+// The reader's workstation: keys that respect the focused control, an honest edit state, a grid that fits a
+// laptop screen, and the comparison view with shared zoom and pan.
+import { test, expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { createStudyFixture } from "../lib/testing/study-fixture";
+import { db } from "../lib/db/client";
+
+const SHOTS = process.env.FOCUS_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots";
+
+async function openCase(page: Page, opts: Parameters<typeof createStudyFixture>[0] = {}) {
+  const f = await createStudyFixture({ cases: 2, ...opts });
+  const reader = await f.inviteReader();
+  await page.goto(reader.link);
+  await expect(page).toHaveURL(/\/surveys$/);
+  await page.goto(`/surveys/${f.studyId}/case/1`);
+  await expect(page.getByRole("img", { name: /Heat-map of Model/ }).first()).toBeVisible();
+  return { f, reader };
+}
+
+test("digit keys in the confidence buttons or the rationale do not change the model choice", async ({ page }) => {
+  await openCase(page, { settings: { confidenceEnabled: true } });
+  await page.locator("body").press("2");
+  await expect(page.getByRole("radio", { name: /Model B/ })).toBeChecked();
+  await page.getByRole("radio", { name: "4" }).check();
+  await page.keyboard.press("1");
+  await page.keyboard.press("3");
+  await expect(page.getByRole("radio", { name: /Model B/ })).toBeChecked();
+  // Enter in the confidence buttons does not submit either.
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/case\/1$/);
+  await page.getByRole("textbox", { name: /Rationale/ }).fill("Typed 1 and 3");
+  await page.keyboard.press("3");
+  await expect(page.getByRole("radio", { name: /Model B/ })).toBeChecked();
+  await page.getByRole("textbox", { name: /Rationale/ }).blur();
+  await page.keyboard.press("?");
+  const keys = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(keys).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(keys).toHaveCount(0);
+  // Enter from the choice group submits.
+  await page.getByRole("radio", { name: /Model B/ }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/case\/2$/);
+});
+
+test("an answered case with a change says so, offers Submit change, and warns on leaving", async ({ page }) => {
+  const { f, reader } = await openCase(page);
+  await page.getByRole("radio", { name: /Model A/ }).check();
+  await page.getByRole("textbox", { name: /Rationale/ }).fill("First reason");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await expect(page).toHaveURL(/\/case\/2$/);
+  await page.goto(`/surveys/${f.studyId}/case/1`);
+  await expect(page.getByTestId("save-state")).toHaveText("Answer submitted");
+  await page.getByRole("radio", { name: /Model C/ }).check();
+  await expect(page.getByTestId("save-state")).toHaveText("Changed, not submitted");
+  await expect(page.getByRole("button", { name: "Submit change" })).toBeEnabled();
+  // The draft is autosaved, and a reload still tells the truth.
+  await page.waitForTimeout(1200);
+  await page.reload();
+  await expect(page.getByTestId("save-state")).toHaveText("Changed, not submitted");
+
+  const asked: string[] = [];
+  page.on("dialog", (d) => {
+    asked.push(d.type());
+    void d.dismiss();
+  });
+  await page.getByRole("button", { name: "Next →" }).click();
+  await page.getByRole("link", { name: "My studies" }).click();
+  await expect(page).toHaveURL(/\/case\/1$/);
+  expect(asked).toEqual(["confirm", "confirm"]);
+  const stored = await db().response.findMany({ where: { readerId: reader.readerId, studyCase: { studyId: f.studyId } } });
+  expect(stored.find((r) => r.submittedAt)?.chosenSlot).toBe(0);
+
+  await page.getByRole("button", { name: "Submit change" }).click();
+  await expect(page).toHaveURL(/\/case\/2$/);
+  const after = await db().response.findMany({ where: { readerId: reader.readerId, submittedAt: { not: null }, studyCase: { studyId: f.studyId } } });
+  expect(after.map((r) => r.chosenSlot)).toEqual([2]);
+  await page.goto(`/surveys/${f.studyId}/case/1`);
+  await page.getByRole("radio", { name: /Model D/ }).check();
+  await page.close({ runBeforeUnload: true });
+  await expect.poll(() => asked.includes("beforeunload")).toBe(true);
+});
+
+for (const vp of [
+  { width: 1366, height: 768 },
+  { width: 1280, height: 800 },
+]) {
+  test(`at ${vp.width}×${vp.height} the original, 4 maps ≥ 256 px, question, choice, rationale and Submit need no scrolling`, async ({ page }) => {
+    await page.setViewportSize(vp);
+    const { f } = await openCase(page, { arms: 4 });
+    const question = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { question: true } });
+    const inside = async (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
+      expect(box, name).not.toBeNull();
+      expect(box!.x, name).toBeGreaterThanOrEqual(0);
+      expect(box!.y, name).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(vp.width);
+      expect(box!.y + box!.height, name).toBeLessThanOrEqual(vp.height);
+    };
+    await inside("original", await page.getByRole("img", { name: /Original image/ }).boundingBox());
+    for (const l of "ABCD") {
+      const box = await page.getByRole("img", { name: `Heat-map of Model ${l}` }).boundingBox();
+      await inside(`map ${l}`, box);
+      expect(box!.width).toBeGreaterThanOrEqual(256);
+      await inside(`choice ${l}`, await page.getByRole("radio", { name: new RegExp(`Model ${l}`) }).boundingBox());
+    }
+    await inside("question", await page.getByRole("heading", { name: question.question }).boundingBox());
+    await inside("rationale", await page.getByRole("textbox", { name: /Rationale/ }).boundingBox());
+    await inside("submit", await page.getByRole("button", { name: "Submit answer" }).boundingBox());
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}/reader-case-${vp.width}x${vp.height}.png` });
+  });
+}
+
+test("tablet layouts (both orientations) keep every map on screen sideways", async ({ page }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  const { f } = await openCase(page, { arms: 4 });
+  for (const vp of [
+    { width: 1024, height: 768 },
+    { width: 768, height: 1024 },
+  ]) {
+    await page.setViewportSize(vp);
+    await page.goto(`/surveys/${f.studyId}/case/1`);
+    await expect(page.getByRole("img", { name: /Heat-map of Model/ })).toHaveCount(4);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(vp.width);
+    await page.screenshot({ path: `${SHOTS}/reader-case-tablet-${vp.width}x${vp.height}.png` });
+  }
+});
+
+const transformOf = (page: Page) =>
+  page.getByRole("img", { name: /Heat-map of Model|Original image/ }).evaluateAll((imgs) => imgs.map((i) => (i as HTMLElement).style.transform));
+
+test("comparison view: zoom and pan in sync everywhere, opacity changes the drawn overlay, focus handled", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openCase(page, { arms: 4 });
+  // Zoom in the grid: every panel follows.
+  const mapB = page.getByRole("img", { name: "Heat-map of Model B" });
+  const box = (await mapB.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.3);
+  await page.mouse.wheel(0, -400);
+  await expect.poll(async () => new Set(await transformOf(page)).size).toBe(1);
+  const zoomed = (await transformOf(page))[0];
+  expect(zoomed).toMatch(/scale\((?!1\))/);
+  // Pan by dragging the original: every panel follows.
+  const orig = (await page.getByRole("img", { name: /Original image/ }).boundingBox())!;
+  await page.mouse.move(orig.x + orig.width / 2, orig.y + orig.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(orig.x + orig.width / 2 + 40, orig.y + orig.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => (await transformOf(page))[0]).not.toBe(zoomed);
+  const panned = await transformOf(page);
+  expect(new Set(panned).size).toBe(1);
+
+  // Space on a panel opens the comparison view.
+  await mapB.focus();
+  await page.keyboard.press("Space");
+  const dialog = page.getByRole("dialog", { name: /Comparison: original and Model B/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toHaveJSProperty("open", true);
+  expect(await page.evaluate(() => document.querySelector("dialog")!.matches(":modal"))).toBe(true);
+  await expect(dialog.getByTestId("zoom-level")).not.toHaveText("100 %");
+  await page.keyboard.press("3");
+  await expect(page.getByRole("dialog", { name: /Model B and Model C/ })).toBeVisible();
+  await expect(dialog.getByTestId("compare-canvas")).toHaveCount(3);
+  await page.keyboard.press("2");
+  await expect(page.getByRole("dialog", { name: /original and Model C$/ })).toBeVisible();
+  await page.keyboard.press("0");
+  await expect(dialog.getByTestId("zoom-level")).toHaveText("100 %");
+  await page.keyboard.press("+");
+  await expect(dialog.getByTestId("zoom-level")).toHaveText("125 %");
+  // The grid behind follows the dialog's zoom.
+  expect((await transformOf(page))[0]).toContain("scale(1.25)");
+
+  const pixel = () =>
+    page.evaluate(() => {
+      const [original, map] = [...document.querySelectorAll("dialog canvas")] as HTMLCanvasElement[];
+      const at = (c: HTMLCanvasElement) => [...c.getContext("2d")!.getImageData(c.width / 2, c.height / 2, 1, 1).data];
+      const sum = (c: HTMLCanvasElement) => c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data.reduce((a, b) => a + b, 0);
+      return { original: at(original), map: at(map), originalSum: sum(original), mapSum: sum(map) };
+    });
+  await expect.poll(async () => (await pixel()).mapSum).toBeGreaterThan(0);
+  const full = await pixel();
+  expect(full.mapSum).not.toBe(full.originalSum);
+  await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("0");
+  await expect(dialog.getByText("0 %", { exact: true })).toBeVisible();
+  const none = await pixel();
+  expect(none.mapSum).toBe(none.originalSum);
+  await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("100");
+  await dialog.getByRole("button", { name: "Close" }).focus();
+  await page.keyboard.down("h");
+  await expect.poll(async () => { const p = await pixel(); return p.mapSum === p.originalSum; }).toBe(true);
+  await page.keyboard.up("h");
+  await expect.poll(async () => (await pixel()).mapSum).toBe(full.mapSum);
+  await expect(dialog.getByText(/low/)).toBeVisible();
+
+  // Focus stays inside while tabbing, and returns to the panel on close.
+  for (let i = 0; i < 15; i++) {
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("dialog"))).toBe(true);
+  }
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(mapB).toBeFocused();
+});
