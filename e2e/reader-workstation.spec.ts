@@ -202,3 +202,34 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
   await expect(dialog).toHaveCount(0);
   await expect(mapB).toBeFocused();
 });
+
+test("My answers lists every case with status, letter and thumbnail; flag and unflag; jump to a case", async ({ page }) => {
+  const { f } = await openCase(page, { cases: 3 });
+  await page.getByRole("radio", { name: /Model B/ }).check();
+  await page.getByRole("textbox", { name: /Rationale/ }).fill("Clear border");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await expect(page).toHaveURL(/\/case\/2$/);
+  await page.getByRole("radio", { name: /Model C/ }).check();
+  await expect(page.getByTestId("save-state")).toHaveText("Draft saved");
+  await page.getByRole("link", { name: "My answers" }).click();
+  await expect(page).toHaveURL(new RegExp(`/surveys/${f.studyId}/answers$`));
+  const row = (n: number) => page.getByTestId(`answer-row-${n}`);
+  await expect(row(1)).toContainText("Answered");
+  await expect(row(1)).toContainText("Model B");
+  await expect(row(2)).toContainText("Draft");
+  await expect(row(2)).toContainText("Model C");
+  await expect(row(3)).toContainText("Not started");
+  const thumb = row(1).getByRole("img", { name: "Original image, case 1" });
+  await expect(thumb).toBeVisible();
+  // The thumbnail is the original's per-reader token, the one the case page shows, not a new kind of URL.
+  expect(await thumb.getAttribute("src")).toMatch(/^\/api\/blind\/[A-Za-z0-9_-]{20,64}$/);
+  await row(3).getByRole("button", { name: "Flag case 3" }).click();
+  await expect(row(3)).toContainText("Flagged");
+  await page.reload();
+  await expect(row(3)).toContainText("Flagged");
+  await row(3).getByRole("button", { name: "Unflag case 3" }).click();
+  await expect(row(3)).not.toContainText("Flagged");
+  await row(1).getByRole("link", { name: "Case 1" }).click();
+  await expect(page).toHaveURL(/\/case\/1$/);
+  await expect(page.getByRole("radio", { name: /Model B/ })).toBeChecked();
+});

@@ -16,7 +16,10 @@ export default async function Done({ params }: { params: Promise<{ studyId: stri
       <h1 className="text-2xl font-semibold">Thank you</h1>
       <p className="mt-2" data-testid="done-count">You answered {study.answered} of {study.total} cases in “{study.title}”.</p>
       {study.answered < study.total && <p className="mt-1 text-slate-600">Some cases are still open; you can come back to them while the study is open.</p>}
-      <Link href="/surveys" className="mt-4 inline-block text-blue-700 underline">Back to my studies</Link>
+      <p className="mt-4 flex justify-center gap-4">
+        <Link href={`/surveys/${studyId}/answers`} className="text-blue-700 underline">Review my answers</Link>
+        <Link href="/surveys" className="text-blue-700 underline">Back to my studies</Link>
+      </p>
     </div>
   );
 }

@@ -1,0 +1,70 @@
+// "My answers": the reader's own view of every case of a study. Like reader-survey.ts it speaks of slot letters
+// and opaque per-reader tokens only; the thumbnail is the original's token, the same for every arm.
+import { db } from "../db/client";
+import { slotLetter } from "../blinding/slot-design";
+import { readSettings } from "./study-settings";
+import { blindUrl, readerAccess, writableCase } from "./reader-survey";
+
+export type CaseStatus = "answered" | "changed" | "draft" | "not-started";
+
+export interface ReviewRow {
+  caseNumber: number;
+  status: CaseStatus;
+  /** Letter of the submitted answer's slot, or of the draft's when nothing is submitted. */
+  letter: string | null;
+  flagged: boolean;
+  /** The original image, for a case the reader has opened (a token exists only once the case was shown). */
+  thumbnailUrl: string | null;
+}
+
+export interface ReviewView {
+  studyId: string;
+  title: string;
+  status: "OPEN" | "CLOSED";
+  allowRevisit: boolean;
+  rows: ReviewRow[];
+}
+
+export async function readerReview(readerId: string, studyId: string): Promise<ReviewView> {
+  const { study } = await readerAccess(readerId, studyId);
+  const cases = await db().studyCase.findMany({
+    where: { studyId },
+    orderBy: { caseIndex: "asc" },
+    select: {
+      caseIndex: true,
+      responses: { where: { readerId } },
+      slotOrders: { where: { readerId }, select: { blindTokens: { where: { slot: null }, select: { token: true } } } },
+    },
+  });
+  return {
+    studyId,
+    title: study.title,
+    status: study.status,
+    allowRevisit: readSettings(study.settings).allowRevisit,
+    rows: cases.map((c) => {
+      const r = c.responses[0];
+      const draftNewer = !!r?.draftSavedAt && (!r.submittedAt || r.draftSavedAt > r.submittedAt);
+      const status: CaseStatus = r?.submittedAt ? (draftNewer ? "changed" : "answered") : draftNewer ? "draft" : "not-started";
+      const slot = r?.submittedAt ? r.chosenSlot : (r?.draftSlot ?? null);
+      const token = c.slotOrders[0]?.blindTokens[0]?.token;
+      return {
+        caseNumber: c.caseIndex + 1,
+        status,
+        letter: slot === null || slot === undefined ? null : slotLetter(slot),
+        flagged: !!r?.flaggedAt,
+        thumbnailUrl: token ? blindUrl(token) : null,
+      };
+    }),
+  };
+}
+
+/** Flags or unflags a case for the reader; allowed while the study is open. */
+export async function setCaseFlag(readerId: string, studyId: string, caseNumber: number, flagged: boolean): Promise<void> {
+  const { studyCase } = await writableCase(readerId, studyId, caseNumber);
+  const flaggedAt = flagged ? new Date() : null;
+  await db().response.upsert({
+    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
+    create: { studyCaseId: studyCase.id, readerId, flaggedAt },
+    update: { flaggedAt },
+  });
+}
