@@ -84,12 +84,20 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
   await answerAll(browser, derm.link, studyId, ["A", "B", "A", "C"], (n) => (n === 1 ? '=HYPERLINK("http://evil.example","x")' : `Dermatology rationale ${n}`));
   await page.reload();
   await expect(page.getByTestId("answer-count")).toHaveAttribute("data-value", "4");
+  // One reader: agreement is not defined, and the page says so instead of a perfect score.
+  await expect(page.getByTestId("answer-count")).toContainText("from 1 reader on");
+  await expect(page.getByTestId("stat-fleiss_kappa")).toHaveText("needs ≥ 2 readers");
+  await expect(page.getByTestId("case-table")).toContainText("needs ≥ 2 readers");
 
   await answerAll(browser, rad.link, studyId, ["A", "A", "D", "C"], (n) => `Radiology rationale ${n}`);
   await page.reload();
   await expect(page.getByTestId("answer-count")).toHaveAttribute("data-value", "8");
   await expect(page.getByTestId("paper-table")).toContainText('=HYPERLINK("http://evil.example","x")');
   await expect(page.getByTestId("specialty-dermatology")).toBeVisible();
+  await expect(page.getByTestId("answer-count")).toContainText("from 2 readers on");
+  await expect(page.getByTestId("stat-fleiss_kappa")).not.toHaveText("needs ≥ 2 readers");
+  await expect(page.getByTestId("rationale-slot")).toHaveText(Array.from({ length: 8 }, () => /^[A-D]$/));
+  await expect(page.getByTestId("effort-table")).toBeVisible();
   await expect(page.getByTestId("specialty-radiology")).toBeVisible();
 
   // Progress reflects both readers.
@@ -108,6 +116,14 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
     expect(csv.split("\r\n")[0]).toContain("case_id");
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
     expect(csv).not.toMatch(/(^|,)=HYPERLINK/m);
+
+    const [tidyDownload] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-tidy").click()]);
+    const tidyFile = join(dir, "tidy.csv");
+    await tidyDownload.saveAs(tidyFile);
+    const tidy = await readFile(tidyFile, "utf8");
+    expect(tidy.charCodeAt(0)).not.toBe(0xfeff);
+    expect(tidy.split("\r\n")[0]).toContain("reader,specialty,reader_status");
+    expect(tidy).toContain('"=HYPERLINK(""http://evil.example"",""x"")"');
 
     let out = "";
     const code = await runStatsCli(["stats", "--input", file, "--json"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
