@@ -54,6 +54,11 @@ const envSchema = z.object({
   FOCUS_TRUST_PROXY: flag("FOCUS_TRUST_PROXY", "1 only behind a proxy that overwrites X-Forwarded-For").default("0"),
   FOCUS_SMTP_URL: z.string().optional(),
   FOCUS_MAIL_FROM: z.string().optional(),
+  // Chromium that renders study reports to PDF; unset = /usr/bin/chromium when it exists, else no PDF (HTML only).
+  FOCUS_CHROMIUM_PATH: z
+    .string()
+    .refine((p) => isAbsolute(p), "FOCUS_CHROMIUM_PATH must be an absolute path to a Chromium executable")
+    .optional(),
   PORT: port("PORT").default(3000),
   // Server folders researchers may import from in the web app; none = upload only (the CLI reads any path).
   FOCUS_IMPORT_ROOTS: z

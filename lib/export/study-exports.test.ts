@@ -35,7 +35,12 @@ async function answeredStudy() {
   const { reader } = await invitedReader(id, owner.id, "RADIOLOGY", "Dr Läsion");
   const other = await invitedReader(id, owner.id, "DERMATOLOGY");
   await readerCase(reader.id, id, 1);
-  await submitAnswer(reader.id, id, 1, { slot: "B", rationale: "=SUM(A1;A2) Läsion, \"rim\"", confidence: 4, clientTimeMs: 4321 });
+  await submitAnswer(reader.id, id, 1, {
+    slot: "B",
+    rationale: '=SUM(A1;A2) Läsion, "rim"',
+    confidence: 4,
+    clientTimeMs: 4321,
+  });
   await readerCase(reader.id, id, 2);
   await submitAnswer(reader.id, id, 2, { slot: "C", rationale: "edge; border", confidence: null });
   // Seen but not answered: in the hanging list as served, with no answer rows.
@@ -53,13 +58,22 @@ describe("study exports (real database)", () => {
     assert.deepEqual(records[0].fields, [...TIDY_COLUMNS]);
     const rows = records.slice(1).map((r) => Object.fromEntries(TIDY_COLUMNS.map((c, i) => [c, r.fields[i]])));
     // Case 1: best map, rationale, confidence; case 2: best map and rationale (no confidence given).
-    assert.deepEqual(rows.map((r) => [r.position, r.question]), [
-      ["1", "best_map"], ["1", "rationale"], ["1", "confidence"], ["2", "best_map"], ["2", "rationale"],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.position, r.question]),
+      [
+        ["1", "best_map"],
+        ["1", "rationale"],
+        ["1", "confidence"],
+        ["2", "best_map"],
+        ["2", "rationale"],
+      ],
+    );
     const invitation = await db().invitation.findFirstOrThrow({ where: { studyId: id, readerId: reader.id } });
     const status = invitation.status.toLowerCase();
-    assert.ok(rows.every((r) => r.reader === reader.pseudonym && r.specialty === "radiology" && r.reader_status === status));
-    assert.equal(rows[1].answer, "=SUM(A1;A2) Läsion, \"rim\"", "no formula guard in the tidy file");
+    assert.ok(
+      rows.every((r) => r.reader === reader.pseudonym && r.specialty === "radiology" && r.reader_status === status),
+    );
+    assert.equal(rows[1].answer, '=SUM(A1;A2) Läsion, "rim"', "no formula guard in the tidy file");
     assert.equal(rows[2].answer, "4");
     assert.equal(rows[0].confidence, "4");
     assert.equal(rows[0].time_client_ms, "4321");
@@ -103,19 +117,34 @@ describe("study exports (real database)", () => {
     assert.equal(doc.cases.length, 2);
     assert.deepEqual(doc.readers.map((r) => r.reader).sort(), [reader.pseudonym, other.pseudonym].sort());
     const mine = doc.readers.find((r) => r.reader === reader.pseudonym)!;
-    assert.deepEqual(mine.hanging.map((h) => h.position), [1, 2]);
-    const stored = await db().slotOrder.findMany({ where: { readerId: reader.id, studyCase: { studyId: id } }, include: { studyCase: true } });
+    assert.deepEqual(
+      mine.hanging.map((h) => h.position),
+      [1, 2],
+    );
+    const stored = await db().slotOrder.findMany({
+      where: { readerId: reader.id, studyCase: { studyId: id } },
+      include: { studyCase: true },
+    });
     for (const s of stored) {
       const entry = mine.hanging.find((h) => h.case_id === s.studyCaseId)!;
-      assert.deepEqual(entry.slots, s.armOrder.map((i) => doc.arms.find((a) => a.arm_index === i)!.label));
+      assert.deepEqual(
+        entry.slots,
+        s.armOrder.map((i) => doc.arms.find((a) => a.arm_index === i)!.label),
+      );
       assert.equal(entry.served, true);
     }
     const theirs = doc.readers.find((r) => r.reader === other.pseudonym)!;
-    assert.deepEqual(theirs.hanging.map((h) => h.served), [true, false]);
+    assert.deepEqual(
+      theirs.hanging.map((h) => h.served),
+      [true, false],
+    );
     assert.ok(theirs.hanging.every((h) => [...h.slots].sort().join() === ["baseline", "cbam", "se"].join()));
     assert.equal(doc.answers.length, 5);
-    assert.equal(doc.answers[1].answer, "=SUM(A1;A2) Läsion, \"rim\"");
+    assert.equal(doc.answers[1].answer, '=SUM(A1;A2) Läsion, "rim"');
     const audits = await db().auditEvent.findMany({ where: { action: "study.export", subject: id } });
-    assert.deepEqual(audits.map((a) => [a.actorId, (a.details as { format: string }).format]), [[owner.id, "full"]]);
+    assert.deepEqual(
+      audits.map((a) => [a.actorId, (a.details as { format: string }).format]),
+      [[owner.id, "full"]],
+    );
   });
 });

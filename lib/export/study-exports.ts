@@ -62,7 +62,14 @@ export interface HangingEntry {
 }
 
 interface StudyExportData {
-  study: { id: string; title: string; status: string; question: string; publishedAt: Date | null; closedAt: Date | null };
+  study: {
+    id: string;
+    title: string;
+    status: string;
+    question: string;
+    publishedAt: Date | null;
+    closedAt: Date | null;
+  };
   settings: StudySettings;
   arms: StudyArmInfo[];
   readers: ReaderInfo[];
@@ -93,14 +100,23 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     db().invitation.findMany({
       where: { studyId },
       orderBy: { readerIndex: "asc" },
-      select: { readerId: true, specialty: true, status: true, readerIndex: true, reader: { select: { pseudonym: true } } },
+      select: {
+        readerId: true,
+        specialty: true,
+        status: true,
+        readerIndex: true,
+        reader: { select: { pseudonym: true } },
+      },
     }),
     db().studyCase.findMany({
       where: { studyId },
       orderBy: { caseIndex: "asc" },
       select: { id: true, caseIndex: true, imageId: true, image: { select: { originalName: true, label: true } } },
     }),
-    db().slotOrder.findMany({ where: { studyCase: { studyId } }, select: { readerId: true, studyCaseId: true, armOrder: true } }),
+    db().slotOrder.findMany({
+      where: { studyCase: { studyId } },
+      select: { readerId: true, studyCaseId: true, armOrder: true },
+    }),
     db().response.findMany({
       where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
       select: {
@@ -140,7 +156,12 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
         const saved = stored.get(`${r.readerId}|${c.caseId}`);
         const order =
           saved ??
-          designedSlotOrder({ studySeed: study.designSeed, readerIndex: r.readerIndex, caseIndex: c.caseIndex, armCount: arms.length });
+          designedSlotOrder({
+            studySeed: study.designSeed,
+            readerIndex: r.readerIndex,
+            caseIndex: c.caseIndex,
+            armCount: arms.length,
+          });
         return {
           position: c.caseIndex + 1,
           case_id: c.caseId,
@@ -222,7 +243,14 @@ export function spreadsheetCsv(rows: readonly TidyRow[]): string {
 export type StudyExportKind = "tidy" | "spreadsheet" | "full";
 
 export interface StudyJsonExport {
-  study: { id: string; title: string; status: string; question: string; published_at: string | null; closed_at: string | null };
+  study: {
+    id: string;
+    title: string;
+    status: string;
+    question: string;
+    published_at: string | null;
+    closed_at: string | null;
+  };
   settings: StudySettings;
   exported_at: string;
   arms: { arm_index: number; label: string; variant: string; seed: number; model_run_id: string }[];
@@ -244,9 +272,26 @@ function jsonDocument(data: StudyExportData, now: Date): StudyJsonExport {
     },
     settings: data.settings,
     exported_at: now.toISOString(),
-    arms: data.arms.map((a) => ({ arm_index: a.armIndex, label: a.label, variant: a.variant.toLowerCase(), seed: a.seed, model_run_id: a.modelRunId })),
-    cases: data.cases.map((c) => ({ position: c.caseIndex + 1, case_id: c.caseId, image_id: c.imageId, original_name: c.originalName, image_label: c.label })),
-    readers: data.readers.map((r) => ({ reader: r.pseudonym, specialty: r.specialty, status: r.status, hanging: data.hanging.get(r.readerId) ?? [] })),
+    arms: data.arms.map((a) => ({
+      arm_index: a.armIndex,
+      label: a.label,
+      variant: a.variant.toLowerCase(),
+      seed: a.seed,
+      model_run_id: a.modelRunId,
+    })),
+    cases: data.cases.map((c) => ({
+      position: c.caseIndex + 1,
+      case_id: c.caseId,
+      image_id: c.imageId,
+      original_name: c.originalName,
+      image_label: c.label,
+    })),
+    readers: data.readers.map((r) => ({
+      reader: r.pseudonym,
+      specialty: r.specialty,
+      status: r.status,
+      hanging: data.hanging.get(r.readerId) ?? [],
+    })),
     columns: TIDY_COLUMNS,
     answers: data.rows,
   };
@@ -258,9 +303,18 @@ export async function exportStudy(studyId: string, kind: StudyExportKind, actorI
   await recordAudit(actorId, "study.export", studyId, { format: kind, rows: data.rows.length });
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
   const base = `focus-study-${studyId}-${stamp}`;
-  if (kind === "tidy") return { filename: `${base}-tidy.csv`, contentType: "text/csv; charset=utf-8", body: tidyCsv(data.rows) };
+  if (kind === "tidy")
+    return { filename: `${base}-tidy.csv`, contentType: "text/csv; charset=utf-8", body: tidyCsv(data.rows) };
   if (kind === "spreadsheet") {
-    return { filename: `${base}-spreadsheet.csv`, contentType: "text/csv; charset=utf-8", body: spreadsheetCsv(data.rows) };
+    return {
+      filename: `${base}-spreadsheet.csv`,
+      contentType: "text/csv; charset=utf-8",
+      body: spreadsheetCsv(data.rows),
+    };
   }
-  return { filename: `${base}.json`, contentType: "application/json; charset=utf-8", body: `${JSON.stringify(jsonDocument(data, now), null, 2)}\n` };
+  return {
+    filename: `${base}.json`,
+    contentType: "application/json; charset=utf-8",
+    body: `${JSON.stringify(jsonDocument(data, now), null, 2)}\n`,
+  };
 }

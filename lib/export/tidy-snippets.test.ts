@@ -18,11 +18,29 @@ after(() => disconnectDb());
 test("docs/snippets/tidy_summary.py gives the page's counts, shares and Fleiss' kappa from the tidy CSV", async () => {
   const owner = await fixtureCoordinator();
   const { dataset, runs } = await seedDatasetWithRuns({ images: 3, variants: ["BASELINE", "SE", "CBAM"] });
-  const settings = { showProbabilities: false, rationaleRequired: true, rationaleMin: 1, rationaleMax: 500, allowRevisit: true, confidenceEnabled: true, targetSpecialty: null };
-  const draft = parseStudyDraft({ title: "Snippet", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 3, seed: 2 }, settings });
+  const settings = {
+    showProbabilities: false,
+    rationaleRequired: true,
+    rationaleMin: 1,
+    rationaleMax: 500,
+    allowRevisit: true,
+    confidenceEnabled: true,
+    targetSpecialty: null,
+  };
+  const draft = parseStudyDraft({
+    title: "Snippet",
+    datasetId: dataset.id,
+    modelRunIds: runs.map((r) => r.id),
+    cases: { mode: "sample", size: 3, seed: 2 },
+    settings,
+  });
   const { id } = await createDraftStudy(draft, owner.id);
   await publishStudy(id, owner.id);
-  const picks = [["A", "B", "A"], ["A", "C", "B"], ["B", "B", "C"]];
+  const picks = [
+    ["A", "B", "A"],
+    ["A", "C", "B"],
+    ["B", "B", "C"],
+  ];
   for (const [r, slots] of picks.entries()) {
     const { reader } = await invitedReader(id, owner.id, r === 0 ? "RADIOLOGY" : "DERMATOLOGY");
     for (const [c, slot] of slots.entries()) {
@@ -36,7 +54,13 @@ test("docs/snippets/tidy_summary.py gives the page's counts, shares and Fleiss' 
     const csvPath = join(dir, "tidy.csv");
     writeFileSync(csvPath, file.body);
     const out = execFileSync("python3", [join("docs", "snippets", "tidy_summary.py"), csvPath], { encoding: "utf8" });
-    const py = JSON.parse(out) as { n_answers: number; n_readers: number; counts: Record<string, number>; shares: Record<string, number>; fleiss_kappa: number | null };
+    const py = JSON.parse(out) as {
+      n_answers: number;
+      n_readers: number;
+      counts: Record<string, number>;
+      shares: Record<string, number>;
+      fleiss_kappa: number | null;
+    };
     const page = (await studyResults(id)).summary;
     assert.equal(py.n_answers, page.n_answers);
     assert.equal(py.n_readers, page.n_readers);

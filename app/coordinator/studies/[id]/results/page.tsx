@@ -73,6 +73,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
           <a href={`/api/coordinator/studies/${id}/export.json`} className="rounded border border-slate-400 px-3 py-1">Export JSON</a>
           <a href={`/api/coordinator/studies/${id}/export-tidy.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-tidy">Tidy CSV (R, Python)</a>
           <a href={`/api/coordinator/studies/${id}/export-spreadsheet.csv`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-spreadsheet">Spreadsheet CSV (Excel)</a>
+          <a href={`/api/coordinator/studies/${id}/report.html`} className="rounded border border-slate-400 px-3 py-1" data-testid="report" target="_blank" rel="noopener">Report (HTML, PDF)</a>
           <a href={`/api/coordinator/studies/${id}/export-full.json`} className="rounded border border-slate-400 px-3 py-1" data-testid="export-full">JSON with hanging list</a>
         </div>
       </div>

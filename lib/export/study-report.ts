@@ -1,0 +1,133 @@
+// The study report as one print-ready HTML document: the models, the per-case table with the slot letters the
+// rationales refer to, preference and agreement statistics with their intervals, and a methods paragraph written
+// from the settings. It names the models, so only the study's coordinators reach it (the route checks ownership).
+import { db } from "../db/client";
+import { readSettings } from "../studies/study-settings";
+import { studyResults } from "../studies/results";
+
+export interface VariantAuc {
+  variant: string;
+  runs: number;
+  mean: number | null;
+  /** Sample standard deviation over the study's runs of this variant; null with fewer than two. */
+  sd: number | null;
+}
+
+/** Validation AUC mean ± sd per variant over the runs the study compares. */
+export function variantAucs(runs: readonly { variant: string; valAuc: number | null }[]): VariantAuc[] {
+  const variants = [...new Set(runs.map((r) => r.variant.toLowerCase()))];
+  return variants.map((variant) => {
+    const aucs = runs.filter((r) => r.variant.toLowerCase() === variant && r.valAuc !== null).map((r) => r.valAuc!);
+    const mean = aucs.length === 0 ? null : aucs.reduce((a, b) => a + b, 0) / aucs.length;
+    const sd =
+      mean === null || aucs.length < 2
+        ? null
+        : Math.sqrt(aucs.reduce((a, v) => a + (v - mean) ** 2, 0) / (aucs.length - 1));
+    return { variant, runs: runs.filter((r) => r.variant.toLowerCase() === variant).length, mean, sd };
+  });
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const num = (v: number | null, digits = 3) => (v === null ? "—" : v.toFixed(digits));
+const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} %`);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "not yet");
+
+export interface ReportOptions {
+  /** Whether a Chromium can print the PDF; without one the page says so and offers the browser's print. */
+  pdfAvailable?: boolean;
+  /** The copy sent to Chromium for the PDF: no download links. */
+  forPrint?: boolean;
+}
+
+export async function studyReportHtml(studyId: string, options: ReportOptions = {}): Promise<string> {
+  const study = await db().study.findUniqueOrThrow({
+    where: { id: studyId },
+    select: {
+      title: true,
+      question: true,
+      settings: true,
+      publishedAt: true,
+      closedAt: true,
+      dataset: { select: { name: true } },
+      arms: { orderBy: { armIndex: "asc" }, select: { modelRun: { select: { variant: true, valAuc: true } } } },
+      invitations: { select: { specialty: true, status: true } },
+    },
+  });
+  const settings = readSettings(study.settings);
+  const r = await studyResults(studyId);
+  const s = r.summary;
+  const aucs = variantAucs(study.arms.map((a) => a.modelRun));
+  const counted = study.invitations.filter((i) => i.status !== "REVOKED");
+  const specialties = [...new Set(counted.map((i) => i.specialty.toLowerCase()))].sort();
+  const agreement = (v: number | null) => (s.n_readers < 2 ? "needs ≥ 2 readers" : num(v));
+
+  const methods =
+    `${plural(counted.length, "reader")} (${specialties.join(", ") || "none yet"}) ${counted.length === 1 ? "was" : "were"} invited; ${s.n_readers} answered ` +
+    `${s.n_cases} of ${plural(r.cases.length, "case")} from the dataset “${escapeHtml(study.dataset.name)}”. ` +
+    `Each case showed the original image and the heat-maps of ${plural(r.arms.length, "model")} ` +
+    `(${r.arms.map((a) => a.label).join(", ")}) in slots A–${String.fromCharCode(64 + r.arms.length)}, ` +
+    `in an order balanced across readers and cases (Williams design) so that no model held one slot; readers did not ` +
+    `know which model made which map${settings.showProbabilities ? ", and saw each model's probability P" : ", and no probabilities were shown"}. ` +
+    `Readers answered “${escapeHtml(study.question)}”` +
+    `${settings.rationaleRequired ? `, justified the choice in ${settings.rationaleMin}–${settings.rationaleMax} characters` : ""}` +
+    `${settings.confidenceEnabled ? " and rated their confidence from 1 to 5" : ""}; ` +
+    `${settings.allowRevisit ? "they could revisit earlier cases" : "earlier cases could not be revisited"}. ` +
+    `The study opened on ${day(study.publishedAt)} and closed on ${day(study.closedAt)}. ` +
+    `Preference is reported as shares with 95 % Wilson intervals and a chi-square test of equal preference; ` +
+    `agreement as Fleiss' kappa, Krippendorff's alpha and Gwet's AC1.` +
+    (r.leftOut.length > 0 ? ` Answers of ${plural(r.leftOut.length, "revoked reader")} were left out.` : "");
+
+  const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(study.title)} · report</title>
+<style>
+body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em}
+td,th{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}h2{margin-top:1.5em}
+@media print{body{margin:0}.noprint{display:none}section{break-inside:avoid-page}}@page{size:A4;margin:15mm}
+</style></head><body>
+<h1>${escapeHtml(study.title)}</h1>
+${
+  options.forPrint
+    ? ""
+    : options.pdfAvailable
+      ? `<p class="noprint" data-testid="report-pdf-link"><a href="report.pdf">Download the PDF</a></p>`
+      : `<p class="noprint" data-testid="report-no-pdf">No Chromium is installed on the server, so there is no PDF: print this page ` +
+        `from the browser (Ctrl+P / ⌘P). FOCUS_CHROMIUM_PATH points Focus at one.</p>`
+}
+<section id="methods"><h2>Methods</h2><p data-testid="report-methods">${methods}</p></section>
+<section id="models"><h2>Models</h2><table data-testid="report-models">
+<tr><th>Variant</th><th>Runs</th><th>Validation AUC (mean ± sd)</th></tr>
+${rows(aucs.map((a) => [a.variant, String(a.runs), `${num(a.mean)} ± ${num(a.sd)}`]))}
+</table></section>
+<section id="preference"><h2>Preference</h2><table data-testid="report-preference">
+<tr><th>Model</th><th>Chosen</th><th>Share</th><th>95 % interval</th></tr>
+${rows(r.bars.map((b) => [b.label, String(b.count), pct(b.share), `${pct(b.ciLow)} – ${pct(b.ciHigh)}`]))}
+</table>
+<table data-testid="report-stats">
+${rows([
+  [`Chi-square (df ${s.chi_square?.df ?? "—"}), equal preference`, num(s.chi_square?.statistic ?? null)],
+  ["p (chi-square)", num(s.chi_square?.p ?? null, 4)],
+  ["Fleiss' kappa", agreement(s.fleiss_kappa)],
+  ["Krippendorff's alpha (nominal)", agreement(s.krippendorff_alpha)],
+  ["Gwet's AC1", agreement(s.gwet_ac1)],
+])}
+</table></section>
+<section id="cases"><h2>Per case</h2><table data-testid="report-cases">
+<tr><th>Case</th><th>Label</th><th>Model chosen (majority)</th><th>Reader</th><th>Slot</th><th>Chose</th><th>Rationale</th></tr>
+${rows(
+  r.rows.map((row) => [
+    String(row.case_number),
+    escapeHtml(row.image_label),
+    escapeHtml(r.cases.find((c) => c.caseId === row.case_id)?.majority ?? "tie"),
+    escapeHtml(row.reader_id),
+    row.chosen_slot,
+    escapeHtml(row.choice),
+    escapeHtml(row.rationale),
+  ]),
+)}
+</table></section>
+</body></html>
+`;
+}
