@@ -125,6 +125,23 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
     expect(tidy.split("\r\n")[0]).toContain("reader,specialty,reader_status");
     expect(tidy).toContain('"=HYPERLINK(""http://evil.example"",""x"")"');
 
+    // The report: one click from the results page, its HTML carries the figures, and the PDF has pages.
+    const [reportPage] = await Promise.all([page.context().waitForEvent("page"), page.getByTestId("report").click()]);
+    await reportPage.waitForLoadState();
+    await expect(reportPage.getByTestId("report-figure")).toHaveCount(4);
+    await expect(reportPage.getByTestId("report-methods")).toContainText("2 readers (dermatology, radiology) were invited");
+    await expect(reportPage.getByTestId("report-cases")).toContainText("Radiology rationale 2");
+    const kappa = await page.getByTestId("stat-fleiss_kappa").getAttribute("data-value");
+    await expect(reportPage.getByTestId("report-stats")).toContainText(Number(kappa).toFixed(3));
+    await expect(reportPage.getByTestId("report-pdf-link")).toBeVisible();
+    await reportPage.close();
+    const pdf = await page.request.get(`/api/coordinator/studies/${studyId}/report.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()["content-type"]).toBe("application/pdf");
+    const pdfText = (await pdf.body()).toString("latin1");
+    expect(pdfText.startsWith("%PDF-")).toBe(true);
+    expect(pdfText.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBeGreaterThan(0);
+
     let out = "";
     const code = await runStatsCli(["stats", "--input", file, "--json"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
     expect(code, out).toBe(0);

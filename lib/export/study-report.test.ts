@@ -64,6 +64,11 @@ test("the report names models, shows the page's figures, slot letters, escaped r
   assert.ok(html.includes("no probabilities were shown"));
   assert.ok(html.includes("in 1–300 characters"));
   assert.ok(html.includes('data-testid="report-no-pdf"'), "without a Chromium the page says so");
+  // A figure per case: the original and every arm's map with its name and P, embedded.
+  assert.equal(html.match(/data-testid="report-figure"/g)?.length, 2);
+  assert.equal(html.match(/<img src="data:image\/png;base64,/g)?.length, 2 * 4);
+  const hm = await db().heatmap.findFirstOrThrow({ where: { modelRunId: runs[1].id } });
+  assert.ok(html.includes(`se · P = ${hm.probability.toFixed(3)}`));
   assert.ok((await studyReportHtml(id, { pdfAvailable: true })).includes('href="report.pdf"'));
 });
 

@@ -4,6 +4,7 @@
 import { db } from "../db/client";
 import { readSettings } from "../studies/study-settings";
 import { studyResults } from "../studies/results";
+import { getBytes } from "../storage/content-store";
 
 export interface VariantAuc {
   variant: string;
@@ -32,6 +33,10 @@ const escapeHtml = (text: string) =>
 const num = (v: number | null, digits = 3) => (v === null ? "—" : v.toFixed(digits));
 const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} %`);
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+function figureCell(uri: string | null, caption: string, alt: string): string {
+  const img = uri ? `<img src="${uri}" alt="${escapeHtml(alt)}">` : "<div>(missing)</div>";
+  return `<figure>${img}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "not yet");
 
 export interface ReportOptions {
@@ -51,7 +56,14 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
       publishedAt: true,
       closedAt: true,
       dataset: { select: { name: true } },
-      arms: { orderBy: { armIndex: "asc" }, select: { modelRun: { select: { variant: true, valAuc: true } } } },
+      arms: {
+        orderBy: { armIndex: "asc" },
+        select: { modelRun: { select: { id: true, variant: true, valAuc: true } } },
+      },
+      cases: {
+        orderBy: { caseIndex: "asc" },
+        select: { caseIndex: true, image: { select: { id: true, fileKey: true } } },
+      },
       invitations: { select: { specialty: true, status: true } },
     },
   });
@@ -61,6 +73,35 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
   const aucs = variantAucs(study.arms.map((a) => a.modelRun));
   const counted = study.invitations.filter((i) => i.status !== "REVOKED");
   const specialties = [...new Set(counted.map((i) => i.specialty.toLowerCase()))].sort();
+  // Pictures are embedded so that the HTML prints, and the PDF renders, without reaching the server again.
+  const dataUri = async (key: string) =>
+    getBytes(key).then(
+      (b) => `data:image/png;base64,${b.toString("base64")}`,
+      () => null,
+    );
+  const heatmaps = await db().heatmap.findMany({
+    where: {
+      modelRunId: { in: study.arms.map((a) => a.modelRun.id) },
+      imageId: { in: study.cases.map((c) => c.image.id) },
+    },
+    select: { modelRunId: true, imageId: true, overlayKey: true, probability: true },
+  });
+  const labelOfRun = new Map(r.arms.map((a) => [a.modelRunId, a.label]));
+  const figures: string[] = [];
+  for (const c of study.cases) {
+    const cells: string[] = [];
+    const original = await dataUri(c.image.fileKey);
+    cells.push(figureCell(original, "original", `Case ${c.caseIndex + 1}`));
+    for (const a of r.arms) {
+      const h = heatmaps.find((x) => x.imageId === c.image.id && x.modelRunId === a.modelRunId);
+      const uri = h ? await dataUri(h.overlayKey) : null;
+      const caption = h ? `${labelOfRun.get(a.modelRunId)} · P = ${h.probability.toFixed(3)}` : `${a.label} · no map`;
+      cells.push(figureCell(uri, caption, `${a.label}, case ${c.caseIndex + 1}`));
+    }
+    figures.push(
+      `<div class="case-figure" data-testid="report-figure"><h3>Case ${c.caseIndex + 1}</h3>${cells.join("")}</div>`,
+    );
+  }
   const agreement = (v: number | null) => (s.n_readers < 2 ? "needs ≥ 2 readers" : num(v));
 
   const methods =
@@ -84,6 +125,9 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(study.title)} · report</title>
 <style>
 body{font:11pt/1.4 system-ui,sans-serif;margin:2em;color:#111}table{border-collapse:collapse;margin:.5em 0 1.5em}
+figure{display:inline-block;margin:0 .5em .5em 0;text-align:center;font-size:9pt}
+figure img{width:30mm;height:30mm;object-fit:contain;image-rendering:pixelated;border:1px solid #ccc}
+.case-figure{break-inside:avoid-page}
 td,th{border:1px solid #999;padding:.2em .5em;text-align:left;vertical-align:top}h2{margin-top:1.5em}
 @media print{body{margin:0}.noprint{display:none}section{break-inside:avoid-page}}@page{size:A4;margin:15mm}
 </style></head><body>
@@ -101,6 +145,9 @@ ${
 <tr><th>Variant</th><th>Runs</th><th>Validation AUC (mean ± sd)</th></tr>
 ${rows(aucs.map((a) => [a.variant, String(a.runs), `${num(a.mean)} ± ${num(a.sd)}`]))}
 </table></section>
+<section id="figures"><h2>Cases and heat-maps</h2>
+${figures.join("\n")}
+</section>
 <section id="preference"><h2>Preference</h2><table data-testid="report-preference">
 <tr><th>Model</th><th>Chosen</th><th>Share</th><th>95 % interval</th></tr>
 ${rows(r.bars.map((b) => [b.label, String(b.count), pct(b.share), `${pct(b.ciLow)} – ${pct(b.ciHigh)}`]))}
