@@ -210,14 +210,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     drafts: Number(values.drafts),
     rampMs: Number(values["ramp-ms"]),
     port: Number(values.port),
-    build: values.build!,
+    build: values.build,
     staffSignIns: Number(values["staff-sign-ins"]),
     signInBursts: Number(values["sign-in-bursts"]),
   });
   printLoadResult(result);
   console.log(`\n${JSON.stringify(result, null, 2)}`);
-  mkdirSync(dirname(values.out!), { recursive: true });
-  writeFileSync(values.out!, `${JSON.stringify(result, null, 2)}\n`);
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwritten to ${values.out}`);
   process.exit(result.passed ? 0 : 1);
 }

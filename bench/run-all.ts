@@ -170,7 +170,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   const prev = previous();
-  const train = values["skip-train"] ? prev.train ?? null : runTrainBench(values.quick!);
+  const train = values["skip-train"] ? prev.train ?? null : runTrainBench(values.quick);
   const paper = values["skip-paper"] ? prev.paper ?? null : runPaperBench();
   const load = values["skip-load"] ? prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null) : runLoadBench();
   const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, paper, load };

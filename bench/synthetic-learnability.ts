@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
 
   // Grad-CAM of the ground-truth class on the validation images, scored against the lesion masks.
-  const results = await gradCam(model, val.x as tf.Tensor4D, { targets: validationIndices.map((i) => set[i].label) });
+  const results = await gradCam(model, val.x, { targets: validationIndices.map((i) => set[i].label) });
   const scores = results.map((r, k) => localisationMetrics(r.heatmap, set[validationIndices[k]].mask));
   const mean = (f: (m: (typeof scores)[number]) => number) => scores.reduce((s, m) => s + f(m), 0) / scores.length;
   const lesionShare = validationIndices.reduce((s, i) => s + set[i].mask.reduce((a, b) => a + b, 0), 0) / (validationIndices.length * size * size);

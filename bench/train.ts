@@ -50,7 +50,7 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   return n;
 }
 
-const quick = args.quick!;
+const quick = args.quick;
 const single = args.size !== undefined || args.width !== undefined || args.batch !== undefined || args.variant !== undefined;
 const BATCH = positiveNumber("batch", args.batch, 16);
 const TRAIN_SIZE = positiveNumber("size", args.size, 64);

@@ -50,7 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url,
     async drop() {
-      const c = new pg.Client({ connectionString: withDatabase(serverUrl!, "postgres") });
+      const c = new pg.Client({ connectionString: withDatabase(serverUrl, "postgres") });
       await c.connect();
       await c.query(`drop database if exists "${name}" with (force)`);
       await c.end();

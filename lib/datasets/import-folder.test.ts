@@ -80,7 +80,7 @@ describe("importFolderDataset", () => {
     const m1 = images.find((i) => i.originalName === "melanoma/m1.png")!;
     assert.ok(m1.maskKey, "the mask was matched by name");
     assert.equal(images.filter((i) => i.maskKey).length, 1);
-    const mask = await decodeMask(await getBytes(m1.maskKey!), 32);
+    const mask = await decodeMask(await getBytes(m1.maskKey), 32);
     // The centre crop of 48x40 to 40x40 keeps columns 4..43: the masked columns 0..23 become 0..19 of 40,
     // i.e. half of the square.
     const inside = mask.reduce((a, b) => a + b, 0) / mask.length;

@@ -40,8 +40,8 @@ describe("createSyntheticDataset", () => {
     assert.deepEqual((await sharp(png).metadata()).format, "png");
     assert.deepEqual(Buffer.from(await decodeRgb(png, 32)), Buffer.from(expected.rgb));
     assert.ok(first.maskKey);
-    assert.deepEqual(Buffer.from(await decodeMask(await getBytes(first.maskKey!), 32)), Buffer.from(expected.mask));
-    assert.ok((await stat(pathOfKey(first.maskKey!))).size > 0);
+    assert.deepEqual(Buffer.from(await decodeMask(await getBytes(first.maskKey), 32)), Buffer.from(expected.mask));
+    assert.ok((await stat(pathOfKey(first.maskKey))).size > 0);
 
     const train = await loadSplit(dataset.id, "TRAIN", 32);
     assert.equal(train.images.length, 16);

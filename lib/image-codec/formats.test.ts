@@ -33,7 +33,7 @@ describe("image formats", () => {
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) abgr.set(x < width / 2 ? [0, 30, 60, 250] : [0, 200, 100, 10], 4 * (y * width + x));
     }
-    const file = bmp.encode({ data: abgr, width, height, bitPP: 24 } as Parameters<typeof bmp.encode>[0]).data;
+    const file = bmp.encode({ data: abgr, width, height, bitPP: 24 }).data;
     assert.equal(file.subarray(0, 2).toString("latin1"), "BM");
     assert.deepEqual(await readImageHeader(file), { width, height, format: "bmp" });
     const { data, info } = await (await openImage(file)).pipeline().raw().toBuffer({ resolveWithObject: true });

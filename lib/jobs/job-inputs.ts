@@ -10,7 +10,7 @@ export const variantSchema = text()
   .trim()
   .toLowerCase()
   .refine((v): v is Variant => (VARIANTS as readonly string[]).includes(v), { message: `variant must be one of ${VARIANTS.join(", ")}` })
-  .transform((v) => v as Variant);
+  .transform((v) => v);
 
 /** How many seeds one request may train per variant (the form's and the CLI's count). */
 export const seedCountSchema = z

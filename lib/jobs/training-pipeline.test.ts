@@ -59,7 +59,7 @@ describe("training through pg-boss", () => {
     assert.equal((run.history as unknown[]).length, 1);
     assert.ok(run.finishedAt && run.startedAt && run.finishedAt >= run.startedAt);
     assert.equal(run.weightsKey, `runs/${run.id}/model`);
-    assert.ok(existsSync(join(storageRoot(), run.weightsKey!, "model.json")));
+    assert.ok(existsSync(join(storageRoot(), run.weightsKey, "model.json")));
     assert.equal((await db().trainingJob.findUnique({ where: { id: job.id } }))?.status, "SUCCEEDED");
     const beat = await db().workerHeartbeat.findUnique({ where: { id: w.workerId } });
     assert.ok(beat && beat.backend === w.backend && beat.pid === process.pid);

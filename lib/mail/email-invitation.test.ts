@@ -64,7 +64,7 @@ describe("emailInvitation", () => {
     const { invitation, link } = await createInvitation(fixture.studyId, reader, fixture.ownerId);
     const outcome = await emailInvitation(invitation.id, link, fixture.ownerId);
     assert.deepEqual(outcome, { to: reader.email, sent: true });
-    assert.equal(emailOutcomeMessage(outcome!), `Email sent to ${reader.email}.`);
+    assert.equal(emailOutcomeMessage(outcome), `Email sent to ${reader.email}.`);
 
     const msg = received.at(-1)!;
     assert.deepEqual(msg.rcptTo, [reader.email]);
@@ -95,7 +95,7 @@ describe("emailInvitation", () => {
     const outcome = await emailInvitation(invitation.id, again.link, fixture.ownerId);
     assert.equal(outcome?.sent, false);
     assert.equal(outcome?.error, "The mail server refused the connection.");
-    assert.equal(emailOutcomeMessage(outcome!), "Email not sent: The mail server refused the connection. Send the link yourself.");
+    assert.equal(emailOutcomeMessage(outcome), "Email not sent: The mail server refused the connection. Send the link yourself.");
     assert.deepEqual((await lastEmailAudit(invitation.id))?.details, { sent: false, error: "The mail server refused the connection." });
     // The invitation itself is untouched by the failed send: still pending, link still valid.
     const row = await db().invitation.findUniqueOrThrow({ where: { id: invitation.id } });

@@ -59,7 +59,7 @@ describe("reader API under hostile input", () => {
         for (const schema of [draftInputSchema, answerInputSchema]) {
           const r = schema.safeParse(body);
           if (!r.success) continue;
-          const d = r.data as { slot?: string | null; rationale?: string; confidence?: number | null };
+          const d = r.data;
           if (d.slot != null) assert.match(d.slot, /^[A-F]$/);
           if (d.rationale !== undefined) assert.ok(d.rationale.length <= 5000);
           if (d.confidence != null) assert.ok(Number.isInteger(d.confidence) && d.confidence >= 1 && d.confidence <= 5);

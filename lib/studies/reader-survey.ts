@@ -53,7 +53,7 @@ export async function readerAccess(readerId: string, studyId: string) {
   });
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
   if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT") throw DomainError.notFound("No such study.");
-  return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status as "OPEN" | "CLOSED" } };
+  return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status } };
 }
 
 /** The reader's studies; `studyId` narrows them to the one study a session grants. */
@@ -155,7 +155,7 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } }),
   ]);
   const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
-  const savedSlot = useDraft ? response!.draftSlot : response?.chosenSlot ?? null;
+  const savedSlot = useDraft ? response.draftSlot : response?.chosenSlot ?? null;
   return {
     studyId,
     studyTitle: study.title,
@@ -185,8 +185,8 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     },
     saved: {
       slot: savedSlot === null || savedSlot === undefined ? null : slotLetter(savedSlot),
-      rationale: (useDraft ? response!.draftRationale : response?.rationale) ?? "",
-      confidence: (useDraft ? response!.draftConfidence : response?.confidence) ?? null,
+      rationale: (useDraft ? response.draftRationale : response?.rationale) ?? "",
+      confidence: (useDraft ? response.draftConfidence : response?.confidence) ?? null,
       submitted: !!response?.submittedAt,
       fromDraft: useDraft,
     },

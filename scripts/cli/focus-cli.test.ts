@@ -23,8 +23,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const so = process.stdout.write.bind(process.stdout);
   const se = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true));
+  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true));
   const previous = process.exitCode;
   try {
     process.exitCode = undefined;

@@ -52,13 +52,13 @@ export function SortableTable({ columns, rows, testid, initialSort }: { columns:
             {columns.map((c) => {
               const active = sort?.key === c.key;
               return (
-                <th key={c.key} className="p-2" aria-sort={active ? (sort!.dir === "asc" ? "ascending" : "descending") : "none"}>
+                <th key={c.key} className="p-2" aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
                   <button
                     type="button"
                     className={`font-medium ${c.numeric ? "text-right" : ""} hover:underline`}
-                    onClick={() => setSort(active && sort!.dir === "asc" ? { key: c.key, dir: "desc" } : { key: c.key, dir: "asc" })}
+                    onClick={() => setSort(active && sort.dir === "asc" ? { key: c.key, dir: "desc" } : { key: c.key, dir: "asc" })}
                   >
-                    {c.label}{active ? (sort!.dir === "asc" ? " ▲" : " ▼") : ""}
+                    {c.label}{active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
                   </button>
                 </th>
               );

@@ -200,7 +200,7 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
       attrs.filterSize,
       attrs.strides,
       1,
-      attrs.pad as Parameters<typeof tf.backend_util.computePool2DInfo>[4],
+      attrs.pad,
       attrs.dimRoundingMode,
     );
     const out = backend.makeOutput(input.shape, "float32");
@@ -314,20 +314,20 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
   };
 
   return [
-    { kernelName: BATCH_NORM_TRAIN_KERNEL, backendName: BACKEND, kernelFunc: batchNormTrain as tf.KernelFunc },
-    { kernelName: BATCH_NORM_GRAD_KERNEL, backendName: BACKEND, kernelFunc: batchNormGrad as tf.KernelFunc },
-    { kernelName: SGD_MOMENTUM_KERNEL, backendName: BACKEND, kernelFunc: sgdStep as tf.KernelFunc },
-    { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") as tf.KernelFunc },
-    { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") as tf.KernelFunc },
-    { kernelName: "MaxPoolGrad", backendName: BACKEND, kernelFunc: maxPoolGrad as tf.KernelFunc },
-    { kernelName: "Add", backendName: BACKEND, kernelFunc: binary("Add", addon.add) as tf.KernelFunc },
-    { kernelName: "Multiply", backendName: BACKEND, kernelFunc: binary("Multiply", addon.multiply) as tf.KernelFunc },
-    { kernelName: "Relu", backendName: BACKEND, kernelFunc: relu as tf.KernelFunc },
-    { kernelName: "Step", backendName: BACKEND, kernelFunc: step as tf.KernelFunc },
-    { kernelName: "Conv2D", backendName: BACKEND, kernelFunc: forward("Conv2D") as tf.KernelFunc },
-    { kernelName: "FusedConv2D", backendName: BACKEND, kernelFunc: forward("FusedConv2D") as tf.KernelFunc },
-    { kernelName: "Conv2DBackpropFilter", backendName: BACKEND, kernelFunc: backpropFilter as tf.KernelFunc },
-    { kernelName: "Conv2DBackpropInput", backendName: BACKEND, kernelFunc: backpropInput as tf.KernelFunc },
+    { kernelName: BATCH_NORM_TRAIN_KERNEL, backendName: BACKEND, kernelFunc: batchNormTrain },
+    { kernelName: BATCH_NORM_GRAD_KERNEL, backendName: BACKEND, kernelFunc: batchNormGrad },
+    { kernelName: SGD_MOMENTUM_KERNEL, backendName: BACKEND, kernelFunc: sgdStep },
+    { kernelName: "Sum", backendName: BACKEND, kernelFunc: outerAxesReduction("Sum") },
+    { kernelName: "Mean", backendName: BACKEND, kernelFunc: outerAxesReduction("Mean") },
+    { kernelName: "MaxPoolGrad", backendName: BACKEND, kernelFunc: maxPoolGrad },
+    { kernelName: "Add", backendName: BACKEND, kernelFunc: binary("Add", addon.add) },
+    { kernelName: "Multiply", backendName: BACKEND, kernelFunc: binary("Multiply", addon.multiply) },
+    { kernelName: "Relu", backendName: BACKEND, kernelFunc: relu },
+    { kernelName: "Step", backendName: BACKEND, kernelFunc: step },
+    { kernelName: "Conv2D", backendName: BACKEND, kernelFunc: forward("Conv2D") },
+    { kernelName: "FusedConv2D", backendName: BACKEND, kernelFunc: forward("FusedConv2D") },
+    { kernelName: "Conv2DBackpropFilter", backendName: BACKEND, kernelFunc: backpropFilter },
+    { kernelName: "Conv2DBackpropInput", backendName: BACKEND, kernelFunc: backpropInput },
   ];
 }
 

@@ -52,7 +52,7 @@ function broadcastingWrapper(stock: tf.KernelConfig): tf.KernelConfig {
   return {
     kernelName: stock.kernelName,
     backendName: BACKEND,
-    kernelFunc: kernelFunc as tf.KernelFunc,
+    kernelFunc: kernelFunc,
     setupFunc: stock.setupFunc,
     disposeFunc: stock.disposeFunc,
   };

@@ -46,7 +46,7 @@ function makeSlice(stock: tf.KernelConfig): tf.KernelConfig {
     const backend = args.backend as BackendWasm;
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
-    const [b, s] = tf.slice_util.parseSliceParams(x as tf.TensorInfo as tf.Tensor, begin, size);
+    const [b, s] = tf.slice_util.parseSliceParams(x, begin, size);
     const shape = x.shape;
     if (x.dtype !== "float32" || shape.length !== 4 || b[3] !== 0 || s[3] !== shape[3]) {
       return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
@@ -63,7 +63,7 @@ function makeSlice(stock: tf.KernelConfig): tf.KernelConfig {
     );
     return out;
   };
-  return { kernelName: "Slice", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+  return { kernelName: "Slice", backendName: BACKEND, kernelFunc: kernelFunc };
 }
 
 function makePad(stock: tf.KernelConfig): tf.KernelConfig {
@@ -92,7 +92,7 @@ function makePad(stock: tf.KernelConfig): tf.KernelConfig {
     );
     return out;
   };
-  return { kernelName: "PadV2", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+  return { kernelName: "PadV2", backendName: BACKEND, kernelFunc: kernelFunc };
 }
 
 function share(backend: BackendWasm, x: tf.TensorInfo): tf.TensorInfo {
@@ -106,7 +106,7 @@ function makeIdentity(stock: tf.KernelConfig): tf.KernelConfig {
     if (x.dtype === "string") return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     return share(args.backend as BackendWasm, x);
   };
-  return { kernelName: "Identity", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+  return { kernelName: "Identity", backendName: BACKEND, kernelFunc: kernelFunc };
 }
 
 function makeCast(stock: tf.KernelConfig): tf.KernelConfig {
@@ -116,7 +116,7 @@ function makeCast(stock: tf.KernelConfig): tf.KernelConfig {
     if (x.dtype !== dtype || dtype === "string") return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     return share(args.backend as BackendWasm, x);
   };
-  return { kernelName: "Cast", backendName: BACKEND, kernelFunc: kernelFunc as tf.KernelFunc };
+  return { kernelName: "Cast", backendName: BACKEND, kernelFunc: kernelFunc };
 }
 
 let installed = false;

@@ -279,13 +279,13 @@ function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend:
 export const conv2DBackpropFilterConfig: tf.KernelConfig = {
   kernelName: "Conv2DBackpropFilter",
   backendName: BACKEND,
-  kernelFunc: conv2DBackpropFilterWasm as tf.KernelFunc,
+  kernelFunc: conv2DBackpropFilterWasm,
 };
 
 export const conv2DBackpropInputConfig: tf.KernelConfig = {
   kernelName: "Conv2DBackpropInput",
   backendName: BACKEND,
-  kernelFunc: conv2DBackpropInputWasm as tf.KernelFunc,
+  kernelFunc: conv2DBackpropInputWasm,
 };
 
 const OUR_CONFIGS = [conv2DBackpropFilterConfig, conv2DBackpropInputConfig];

@@ -36,5 +36,5 @@ function movingAverage(args: KernelArgs): tf.TensorInfo {
 
 export function registerWasmMovingAverageKernel(): void {
   if (tf.getKernel(MOVING_AVERAGE_KERNEL, BACKEND) !== undefined) return;
-  tf.registerKernel({ kernelName: MOVING_AVERAGE_KERNEL, backendName: BACKEND, kernelFunc: movingAverage as tf.KernelFunc });
+  tf.registerKernel({ kernelName: MOVING_AVERAGE_KERNEL, backendName: BACKEND, kernelFunc: movingAverage });
 }

@@ -44,7 +44,7 @@ function resizeBilinear(src: number[], h: number, w: number, outH: number, outW:
  * passes W2 through the units that are active).
  */
 function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number, hiddenHead: boolean, outSize = SIZE): number[] {
-  const featureModel = tf.model({ inputs: model.inputs, outputs: model.getLayer("layer4").output as tf.SymbolicTensor });
+  const featureModel = tf.model({ inputs: model.inputs, outputs: model.getLayer("layer4").output });
   const a = featureModel.predict(image) as tf.Tensor4D;
   const [, h, w, channels] = a.shape;
   const A = Array.from(a.dataSync());

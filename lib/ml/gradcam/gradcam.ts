@@ -68,7 +68,7 @@ export function splitModelAtLayer(model: tf.LayersModel, layerName: string): Spl
   if (model.outputs.length !== 1) throw new Error(`Grad-CAM: expected a model with one output (the logits), got ${model.outputs.length}`);
 
   const features = tf.model({ inputs: model.inputs, outputs: featureTensor[0] });
-  const headInput = tf.input({ shape: featureTensor[0].shape.slice(1) as number[] });
+  const headInput = tf.input({ shape: featureTensor[0].shape.slice(1) });
   const mapped = new Map<number, tf.SymbolicTensor>([[featureTensor[0].id, headInput]]);
   // model.layers is in topological order, so every producer is visited before its consumers.
   for (const candidate of model.layers) {
@@ -145,7 +145,7 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
 
   try {
     const [heat, probs, targetValues] = await Promise.all([heatTensor.data(), probTensor.data(), targetTensor.data()]);
-    const numClasses = probTensor.shape[1]!;
+    const numClasses = probTensor.shape[1];
     return Array.from({ length: batch }, (_, n) => {
       const probabilities = Array.from(probs.subarray(n * numClasses, (n + 1) * numClasses));
       let predictedClass = 0;

@@ -80,7 +80,7 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
           specs.push(...group.weights);
           for (const p of group.paths) {
             const bytes = await readFile(path.join(dir, p));
-            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+            buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
           }
         }
         return [specs, tf.io.CompositeArrayBuffer.join(buffers)];

@@ -246,7 +246,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     writeCheckpoint(workDir, {
       state: {
         identity,
-        params: params as unknown as Record<string, unknown>,
+        params: params,
         epochsDone,
         history,
         rng: { scheme: "mulberry32(combineSeeds(seed, epoch, stream))", seed, nextEpoch: epochsDone },

@@ -44,7 +44,7 @@ export function batchGradients(
     const whole = sizes.length === 1;
     const step = tf.tidy(() => {
       const xi = whole ? x : x.slice([start, 0, 0, 0], [n, -1, -1, -1]);
-      const oneHot = tf.oneHot(tf.tensor1d(labels.slice(start, start + n) as number[], "int32"), 2);
+      const oneHot = tf.oneHot(tf.tensor1d(labels.slice(start, start + n), "int32"), 2);
       let positive: tf.Tensor1D | undefined;
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = model.apply(xi, { training }) as tf.Tensor2D;

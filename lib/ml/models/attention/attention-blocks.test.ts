@@ -131,7 +131,7 @@ test("CBAM starts as the official ResNet initialises it: spatial-gate BN gamma 0
   assert.ok(fc2Kernel.every((v) => Math.abs(v) <= 1 / Math.sqrt(C / 16)) && fc2Kernel.some((v) => v !== 0));
   // So the spatial gate is a constant 1/2 at first, in training and in inference: y = (Mc ⊙ x) / 2.
   const x = seededTensor([N, H, W, C], 6, 2);
-  const channelOnly = tf.model({ inputs: model.inputs, outputs: model.getLayer("t_cbam_channel_scale").output as tf.SymbolicTensor });
+  const channelOnly = tf.model({ inputs: model.inputs, outputs: model.getLayer("t_cbam_channel_scale").output });
   const half = tf.mul(channelOnly.predict(x) as tf.Tensor, 0.5);
   assert.ok(maxAbsDiff(model.predict(x) as tf.Tensor, half) < 1e-6);
   assert.ok(maxAbsDiff(model.apply(x, { training: true }) as tf.Tensor, half) < 1e-6);
