@@ -4,6 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
+import globals from "globals";
 
 export default tseslint.config(
   {
@@ -49,4 +50,8 @@ export default tseslint.config(
   // Types are checked by tsc; ESLint's own no-undef does not know TypeScript's globals.
   { files: ["**/*.ts", "**/*.tsx"], rules: { "no-undef": "off" } },
   { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },
+  // The plain JavaScript files (configs, the addon loader, the schema-engine glue) all run in Node.
+  { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], languageOptions: { globals: globals.node } },
+  // CommonJS has no import statement; require() is how a .cjs file loads anything.
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
 );
