@@ -54,15 +54,15 @@ function medianMs(runs: number, f: () => tf.Tensor): number {
 
 function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
   const { batch, size, inC, outC, kernel, stride } = layer;
-  const x = tf.randomNormal([batch, size, size, inC], 0, 1, "float32", 1) as tf.Tensor4D;
-  const w = tf.randomNormal([kernel, kernel, inC, outC], 0, 0.1, "float32", 2) as tf.Tensor4D;
+  const x = tf.randomNormal<tf.Rank.R4>([batch, size, size, inC], 0, 1, "float32", 1);
+  const w = tf.randomNormal<tf.Rank.R4>([kernel, kernel, inC, outC], 0, 0.1, "float32", 2);
   const y = tf.conv2d(x, w, stride, "same");
   const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3);
   const attrs = { strides: [stride, stride], pad: "same", dataFormat: "NHWC", dimRoundingMode: undefined };
   const backpropInput = () =>
-    tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: x.shape } as never) as tf.Tensor;
+    tf.engine().runKernel<tf.Tensor>("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: x.shape } as never);
   const backpropFilter = () =>
-    tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: w.shape } as never) as tf.Tensor;
+    tf.engine().runKernel<tf.Tensor>("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: w.shape } as never);
 
   const result: Record<string, number> = {};
   const native = loadNativeAddon();

@@ -22,10 +22,11 @@ before(async () => {
     },
   });
   // 6 benign (2 validation, 1 masked), 4 malignant (1 validation, 3 masked).
+  type Spec = { label: number; split: ImageSplit; mask: boolean };
   const specs = [
-    ...Array.from({ length: 6 }, (_, i) => ({ label: 0, split: (i < 2 ? "VALIDATION" : "TRAIN") as ImageSplit, mask: i === 0 })),
-    ...Array.from({ length: 4 }, (_, i) => ({ label: 1, split: (i < 1 ? "VALIDATION" : "TRAIN") as ImageSplit, mask: i < 3 })),
-  ] as const;
+    ...Array.from({ length: 6 }, (_, i): Spec => ({ label: 0, split: i < 2 ? "VALIDATION" : "TRAIN", mask: i === 0 })),
+    ...Array.from({ length: 4 }, (_, i): Spec => ({ label: 1, split: i < 1 ? "VALIDATION" : "TRAIN", mask: i < 3 })),
+  ];
   for (const [i, s] of specs.entries()) {
     const im = await db().image.create({
       data: {

@@ -19,7 +19,7 @@ test("the moving-average kernel is bit-identical to the op-by-op update it repla
     [0.99, 64 / 63],
     [0.1, 3 / 2],
   ]) {
-    const fused = tf.engine().runKernel(MOVING_AVERAGE_KERNEL, { moving, batch }, { momentum, batchScale }) as tf.Tensor;
+    const fused = tf.engine().runKernel<tf.Tensor>(MOVING_AVERAGE_KERNEL, { moving, batch }, { momentum, batchScale });
     const scaled = batchScale === 1 ? batch : tf.mul(batch, batchScale);
     const opByOp = tf.add(tf.mul(moving, momentum), tf.mul(scaled, 1 - momentum));
     assert.deepEqual(fused.dataSync(), opByOp.dataSync(), `momentum ${momentum}, scale ${batchScale}`);

@@ -28,14 +28,14 @@ function miniNetLoss(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D, dense: tf
   const context = tf.sum(tf.mul(gated, attn), [1, 2]);
   const feats = tf.add(tf.mean(tf.mul(gated, spatial), [1, 2]), context).reshape([n, ch]);
   const logits = tf.matMul(feats, dense);
-  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, logits);
 }
 
 async function miniNetGrads(backend: string): Promise<Float32Array[]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const x = tf.tensor4d(values(3 * 12 * 10 * 3, 1), [3, 12, 10, 3]);
-    const w1 = tf.tensor4d(values(3 * 3 * 3 * 6, 2), [3, 3, 3, 6]).mul(0.5) as tf.Tensor4D;
+    const w1 = tf.tensor4d(values(3 * 3 * 3 * 6, 2), [3, 3, 3, 6]).mul<tf.Tensor4D>(0.5);
     const w2 = tf.tensor4d(values(3 * 3 * 2 * 1, 3), [3, 3, 2, 1]);
     const dense = tf.tensor2d(values(6 * 2, 4), [6, 2]);
     const labels = tf.oneHot([0, 1, 1], 2).toFloat() as tf.Tensor2D;
@@ -96,7 +96,7 @@ describe("training on the wasm backend", () => {
       ],
     });
     const optimizer = tf.train.momentum(0.05, 0.9);
-    const lossOf = () => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar;
+    const lossOf = () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(ys, model.apply(xs, { training: true }) as tf.Tensor);
     const trainStep = () => {
       const loss = optimizer.minimize(lossOf, true) as tf.Scalar;
       const value = loss.dataSync()[0];

@@ -17,7 +17,7 @@ function tinyModel(seed: number, hiddenHead: boolean): tf.LayersModel {
 }
 
 function images(n: number, seed: number): tf.Tensor4D {
-  return tf.randomUniform([n, SIZE, SIZE, 3], -1, 1, "float32", seed) as tf.Tensor4D;
+  return tf.randomUniform<tf.Rank.R4>([n, SIZE, SIZE, 3], -1, 1, "float32", seed);
 }
 
 /** Bilinear resize with half-pixel centres (OpenCV / PyTorch align_corners=False), written out independently. */

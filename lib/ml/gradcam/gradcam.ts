@@ -103,7 +103,7 @@ export function upsampleCam(cam: tf.Tensor4D, height: number, width: number): tf
     const upsampled = tf.image.resizeBilinear(cam, [height, width], false, true);
     const min = tf.min(upsampled, [1, 2, 3], true);
     const max = tf.max(upsampled, [1, 2, 3], true);
-    return tf.divNoNan(tf.sub(upsampled, min), tf.sub(max, min)) as tf.Tensor4D;
+    return tf.divNoNan<tf.Tensor4D>(tf.sub(upsampled, min), tf.sub(max, min));
   });
 }
 

@@ -47,7 +47,7 @@ function cellsThatCanHit(mask: Uint8Array, side: number): number[] {
   const hitting: number[] = [];
   for (let cell = 0; cell < cells * cells; cell++) {
     const heat = tf.tidy(() => {
-      const oneHot = tf.oneHot(tf.tensor1d([cell], "int32"), cells * cells).reshape([1, cells, cells, 1]) as tf.Tensor4D;
+      const oneHot = tf.oneHot(tf.tensor1d([cell], "int32"), cells * cells).reshape<tf.Tensor4D>([1, cells, cells, 1]);
       return upsampleCam(oneHot, side, side).dataSync();
     });
     if (pointingGameHit(heat, mask)) hitting.push(cell);

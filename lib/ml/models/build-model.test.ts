@@ -148,7 +148,7 @@ describe("training graph", () => {
       const labels = tf.oneHot(tf.tensor1d([0, 1, 1, 0], "int32"), 2);
       const before = Array.from(model.getLayer("layer3_1_bn2").getWeights()[2].dataSync());
       const { value, grads } = tf.variableGrads(
-        () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, model.apply(x, { training: true }) as tf.Tensor),
         model.trainableWeights.map((w) => w.read() as tf.Variable),
       );
       assert.ok(Number.isFinite(value.dataSync()[0]));

@@ -36,7 +36,7 @@ function makeInputs(shape: number[], seed: number): Inputs {
   return tf.tidy(() => ({
     // Channel means well away from 0 and spreads away from 1, as after a convolution.
     x: tf.add(tf.mul(seededTensor(shape, seed), 3), 1.5),
-    gamma: tf.add(seededTensor([c], seed + 1), 0.5) as tf.Tensor1D,
+    gamma: tf.add<tf.Tensor1D>(seededTensor([c], seed + 1), 0.5),
     beta: seededTensor([c], seed + 2) as tf.Tensor1D,
     r: seededTensor(shape, seed + 3),
   }));
@@ -133,7 +133,7 @@ describe("batchNormTrain on the cpu backend", () => {
     const gamma = tf.variable(inputs.gamma);
     const beta = tf.variable(inputs.beta);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(fused(inputs.x, gamma, beta), inputs.r)) as tf.Scalar, [gamma, beta]);
+    const { value, grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.mul(fused(inputs.x, gamma, beta), inputs.r)), [gamma, beta]);
     const want = run(compositeBatchNorm, inputs);
     assert.ok(relativeError(grads[gamma.name].dataSync() as Float32Array, want.dgamma) < 1e-5);
     assert.ok(relativeError(grads[beta.name].dataSync() as Float32Array, want.dbeta) < 1e-5);
@@ -188,7 +188,7 @@ for (const mode of ["native kernels", "TF.js ops"] as const) {
       // data of its input: [1, C] reshaped to [C] must still work.
       await tf.setBackend("wasm");
       const inputs = makeInputs([2, 3, 3, 4], 90);
-      const asView = (t: tf.Tensor1D) => tf.reshape(tf.reshape(t, [1, 4]).clone(), [4]) as tf.Tensor1D;
+      const asView = (t: tf.Tensor1D) => tf.reshape<tf.Rank.R1>(tf.reshape(t, [1, 4]).clone(), [4]);
       const viewed = { ...inputs, gamma: asView(inputs.gamma), beta: asView(inputs.beta) };
       assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
       tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);

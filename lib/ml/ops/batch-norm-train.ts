@@ -20,10 +20,10 @@ function batchNormTrain_(
   const channels = x.shape[x.rank - 1];
   const count = x.size / channels;
   const shape = x.shape;
-  const view = (t: tf.Tensor) => tf.reshape(t, [1, count, 1, channels]) as tf.Tensor4D;
+  const view = (t: tf.Tensor) => tf.reshape<tf.Rank.R4>(t, [1, count, 1, channels]);
   // The kernel directly: tf.avgPool would add a Cast of its result to the input's dtype.
   const channelMean = (v: tf.Tensor4D) =>
-    tf.reshape(tf.engine().runKernel("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }) as tf.Tensor, [channels]) as tf.Tensor1D;
+    tf.reshape<tf.Rank.R1>(tf.engine().runKernel<tf.Tensor>("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }), [channels]);
 
   if (hasKernel(BATCH_NORM_TRAIN_KERNEL) && hasKernel(BATCH_NORM_GRAD_KERNEL)) {
     return batchNormTrainKernels(x, gamma, beta, epsilon, onMoments);
@@ -63,14 +63,14 @@ function batchNormTrainKernels(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance, invStd, scale] = tf.engine().runKernel(BATCH_NORM_TRAIN_KERNEL, { x: input, gamma: g, beta: b }, { epsilon }) as tf.Tensor[];
+    const [y, mean, variance, invStd, scale] = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAIN_KERNEL, { x: input, gamma: g, beta: b }, { epsilon });
     if (onMoments !== undefined) onMoments(mean as tf.Tensor1D, variance as tf.Tensor1D, count);
     save([input, mean, invStd, scale]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, m, inv, s] = saved;
-        return tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, { dy, x: xs, mean: m, invStd: inv, scale: s }, {}) as tf.Tensor[];
+        return tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_GRAD_KERNEL, { dy, x: xs, mean: m, invStd: inv, scale: s }, {});
       },
     };
   });
@@ -117,8 +117,8 @@ function channelAffine(v: tf.Tensor4D, a: tf.Tensor, b?: tf.Tensor): tf.Tensor4D
   const filter = a.rank === 4 ? a : tf.reshape(a, [1, 1, a.size, 1]);
   const attrs = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] };
   // The kernels directly: tf.fused.depthwiseConv2d would wrap itself in a gradient op of its own.
-  if (b === undefined) return tf.engine().runKernel("DepthwiseConv2dNative", { x: v, filter }, attrs) as tf.Tensor4D;
-  return tf.engine().runKernel("FusedDepthwiseConv2D", { x: v, filter, bias: b }, { ...attrs, activation: "linear" }) as tf.Tensor4D;
+  if (b === undefined) return tf.engine().runKernel<tf.Tensor4D>("DepthwiseConv2dNative", { x: v, filter }, attrs);
+  return tf.engine().runKernel<tf.Tensor4D>("FusedDepthwiseConv2D", { x: v, filter, bias: b }, { ...attrs, activation: "linear" });
 }
 
 /**

@@ -48,9 +48,9 @@ export function batchGradients(
       let positive: tf.Tensor1D | undefined;
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = model.apply(xi, { training }) as tf.Tensor2D;
-        positive = tf.keep(tf.softmax(logits).slice([0, 1], [-1, 1]).reshape([-1]) as tf.Tensor1D);
+        positive = tf.keep(tf.softmax(logits).slice([0, 1], [-1, 1]).reshape<tf.Tensor1D>([-1]));
         // Mean over the micro-batch of -log softmax(logits)[label], computed stably through log-sum-exp.
-        return tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar;
+        return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(oneHot, logits);
       }, params as tf.Variable[]);
       if (whole) return { value, g, positive: positive! };
       const scaled: tf.NamedTensorMap = {};
@@ -64,7 +64,7 @@ export function batchGradients(
     parts.push(step.positive);
     start += n;
   }
-  const positive = parts.length === 1 ? parts[0] : (tf.concat(parts) as tf.Tensor1D);
+  const positive = parts.length === 1 ? parts[0] : tf.concat<tf.Tensor1D>(parts);
   if (parts.length > 1) tf.dispose(parts);
   return { loss: loss!, positive, grads };
 }

@@ -81,7 +81,7 @@ for (const block of blocks) {
       randomiseWeights(model);
       const x = seededTensor([N, H, W, C], 2, 2);
       const r = seededTensor([N, H, W, C], 3);
-      const loss = (input: tf.Tensor) => tf.sum(tf.mul(model.apply(input) as tf.Tensor, r)) as tf.Scalar;
+      const loss = (input: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(model.apply(input) as tf.Tensor, r));
       const lossValue = (input: tf.Tensor) => tf.tidy(() => loss(input).dataSync()[0]);
 
       const dx = tf.grad(loss)(x);

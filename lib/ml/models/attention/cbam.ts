@@ -101,14 +101,14 @@ export function cbamFormula(x: tf.Tensor4D, w: CBAMWeights): tf.Tensor4D {
     const mlp = (v: tf.Tensor) =>
       tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(v as tf.Tensor2D, w.fc1Kernel as tf.Tensor2D), w.fc1Bias)), w.fc2Kernel as tf.Tensor2D), w.fc2Bias);
     const mc = tf.sigmoid(tf.add(mlp(tf.mean(x, [1, 2])), mlp(tf.max(x, [1, 2]))));
-    const refined = tf.mul(x, tf.reshape(mc, [n, 1, 1, c])) as tf.Tensor4D;
+    const refined = tf.mul<tf.Tensor4D>(x, tf.reshape(mc, [n, 1, 1, c]));
     const descriptor = tf.concat([tf.max(refined, 3, true), tf.mean(refined, 3, true)], 3) as tf.Tensor4D;
     const pad = (CBAM_SPATIAL_KERNEL - 1) / 2;
     const padded = tf.pad(descriptor, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
     const conv = tf.conv2d(padded, w.spatialKernel as tf.Tensor4D, 1, "valid");
     const eps = w.bnEpsilon ?? BN_EPSILON;
     const bn = tf.add(tf.mul(tf.div(tf.sub(conv, w.bnMean), tf.sqrt(tf.add(w.bnVariance, eps))), w.bnGamma), w.bnBeta);
-    return tf.mul(refined, tf.sigmoid(bn)) as tf.Tensor4D;
+    return tf.mul<tf.Tensor4D>(refined, tf.sigmoid(bn));
   });
 }
 

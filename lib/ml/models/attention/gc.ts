@@ -80,13 +80,13 @@ export function gcFormula(x: tf.Tensor4D, w: GCWeights): tf.Tensor4D {
     const attention = tf.div(e, tf.sum(e, [1, 2], true));
     const context = tf.sum(tf.mul(attention, x), [1, 2]); // [N, C]
     // Transform: bottleneck with LayerNorm.
-    const t1 = tf.add(tf.matMul(context as tf.Tensor2D, tf.reshape(w.conv1Kernel, [c, hidden]) as tf.Tensor2D), w.conv1Bias);
+    const t1 = tf.add(tf.matMul(context as tf.Tensor2D, tf.reshape<tf.Rank.R2>(w.conv1Kernel, [c, hidden])), w.conv1Bias);
     const { mean, variance } = tf.moments(t1, 1, true);
     const eps = w.lnEpsilon ?? LN_EPSILON;
     const ln = tf.add(tf.mul(tf.div(tf.sub(t1, mean), tf.sqrt(tf.add(variance, eps))), w.lnGamma), w.lnBeta);
-    const t2 = tf.add(tf.matMul(tf.relu(ln) as tf.Tensor2D, tf.reshape(w.conv2Kernel, [hidden, c]) as tf.Tensor2D), w.conv2Bias);
+    const t2 = tf.add(tf.matMul(tf.relu(ln as tf.Tensor2D), tf.reshape<tf.Rank.R2>(w.conv2Kernel, [hidden, c])), w.conv2Bias);
     // Fusion: the same vector added at every position.
-    return tf.add(x, tf.reshape(t2, [n, 1, 1, c])) as tf.Tensor4D;
+    return tf.add<tf.Tensor4D>(x, tf.reshape(t2, [n, 1, 1, c]));
   });
 }
 

@@ -44,9 +44,9 @@ export interface SEWeights {
 export function seFormula(x: tf.Tensor4D, w: SEWeights): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, , , c] = x.shape;
-    const z = tf.mean(x, [1, 2]) as tf.Tensor2D; // squeeze
+    const z = tf.mean<tf.Tensor2D>(x, [1, 2]); // squeeze
     const s = tf.sigmoid(tf.matMul(tf.relu(tf.matMul(z, w.fc1 as tf.Tensor2D)), w.fc2 as tf.Tensor2D)); // excitation
-    return tf.mul(x, tf.reshape(s, [n, 1, 1, c])) as tf.Tensor4D;
+    return tf.mul<tf.Tensor4D>(x, tf.reshape(s, [n, 1, 1, c]));
   });
 }
 

@@ -23,7 +23,7 @@ export class AttentionPool extends tf.layers.Layer {
       const [x, logits] = pairInput(inputs);
       const [n, h, w, c] = x.shape;
       const weights = tf.softmax(tf.reshape(logits, [n, 1, h * w])); // [N, 1, HW]
-      const context = tf.matMul(weights, tf.reshape(x, [n, h * w, c]) as tf.Tensor3D); // [N, 1, C]
+      const context = tf.matMul(weights, tf.reshape<tf.Rank.R3>(x, [n, h * w, c])); // [N, 1, C]
       return tf.reshape(context, [n, 1, 1, c]);
     });
   }

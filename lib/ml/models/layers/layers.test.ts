@@ -101,7 +101,7 @@ describe("ScaleShiftBatchNorm", () => {
     layer.setWeights([tf.tensor1d([1, 2, 0.5, 1, 1.5, 3]), tf.tensor1d([0, -1, 0.25, 0, 2, 0]), tf.zeros([C]), tf.ones([C])]);
     const x = seededTensor([2, 3, 3, C], 14, 2);
     const r = seededTensor([2, 3, 3, C], 15);
-    const loss = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, r)) as tf.Scalar;
+    const loss = (input: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, r));
     const dx = tf.grad(loss)(x).dataSync() as Float32Array;
     const check = compareWithFiniteDifferences(x.dataSync() as Float32Array, dx, (v) => tf.tidy(() => loss(tf.tensor(v, x.shape)).dataSync()[0]), {
       maxChecks: 108,
