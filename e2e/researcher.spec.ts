@@ -77,6 +77,7 @@ test.beforeAll(async () => {
   }
 });
 
+// eslint-disable-next-line no-empty-pattern -- Playwright only accepts a destructured fixtures argument
 test.afterEach(async ({}, testInfo) => {
   if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("worker output", { body: workerLog, contentType: "text/plain" }).then(() => console.log(`--- worker output ---\n${workerLog.slice(-5000)}`));
 });
@@ -167,7 +168,7 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await page.goto(`/researcher/datasets/${datasetId}/results`);
   for (const variant of ["BASELINE", "CBAM"]) {
     const cell = page.getByTestId(`auc-mean-${variant}`);
-    const auc = JSON.parse((await cell.getAttribute("data-value"))!);
+    const auc = JSON.parse((await cell.getAttribute("data-value"))!) as number;
     expect(auc).toBeGreaterThanOrEqual(0);
     expect(auc).toBeLessThanOrEqual(1);
     await expect(cell).toHaveText(auc.toFixed(3));

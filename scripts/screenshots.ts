@@ -4,7 +4,7 @@ import { runE2eTests } from "./test-e2e";
 import { createTestDatabase } from "../harness/test-database";
 
 const tdb = await createTestDatabase();
-let code = 1;
+let code: number;
 try {
   code = await runE2eTests(tdb.url, process.argv.slice(2), "scripts/screenshots/playwright.config.ts");
 } finally {

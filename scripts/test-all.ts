@@ -16,9 +16,8 @@ if (tsc.status !== 0) {
   process.exit(1);
 }
 const tdb = await createTestDatabase();
-let unit = 1;
-let e2e = 1;
-let faults = false;
+let unit: number;
+let e2e: number;
 try {
   console.log(`\n== Unit and integration tests (database ${new URL(tdb.url).pathname.slice(1)}) ==\n`);
   unit = runUnitTests(tdb.url);
@@ -29,6 +28,6 @@ try {
 }
 // Reuses the browser tests' build; runs on its own throwaway PostgreSQL, which it stops and restarts.
 console.log("\n== Fault scenario ==\n");
-faults = await runPostgresRestartFault();
+const faults = await runPostgresRestartFault();
 console.log(`\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}; PostgreSQL restart: ${faults ? "passed" : "FAILED"}`);
 process.exit(unit === 0 && e2e === 0 && faults ? 0 : 1);

@@ -52,7 +52,7 @@ export async function runE2eTests(
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const tdb = await createTestDatabase();
-  let code = 1;
+  let code: number;
   try {
     code = await runE2eTests(tdb.url, process.argv.slice(2));
   } finally {

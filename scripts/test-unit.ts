@@ -38,7 +38,7 @@ export function runUnitTests(databaseUrl: string, filter: string[] = []): number
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const tdb = await createTestDatabase();
-  let code = 1;
+  let code: number;
   try {
     code = runUnitTests(tdb.url, process.argv.slice(2));
   } finally {

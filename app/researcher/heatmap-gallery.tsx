@@ -20,6 +20,7 @@ export function HeatmapGallery({ comparison }: { comparison: HeatmapComparison }
           {comparison.images.map((im) => (
             <tr key={im.id} className="border-b align-top">
               <td className="p-2">
+                {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                 <img src={`/api/researcher/images/${im.id}`} alt={im.originalName} className="h-28 w-28 rounded border object-contain [image-rendering:pixelated]" />
                 <div className="mt-1 max-w-28 truncate" title={im.originalName}>{im.className} · {im.split === "VALIDATION" ? "val" : im.split.toLowerCase()}</div>
               </td>
@@ -29,6 +30,7 @@ export function HeatmapGallery({ comparison }: { comparison: HeatmapComparison }
                   <td key={r.id} className="p-2">
                     {c ? (
                       <figure data-testid="heatmap-cell">
+                        {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                         <img src={`/api/researcher/heatmaps/${c.heatmapId}`} alt={`Grad-CAM of ${r.variant} seed ${r.seed} on ${im.originalName}`} className="h-28 w-28 rounded border object-contain" />
                         <figcaption className="mt-1">
                           P = {c.probability.toFixed(2)}{c.predictedClass !== null ? ` · predicts ${c.predictedClass}` : ""}

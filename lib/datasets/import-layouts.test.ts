@@ -112,7 +112,7 @@ describe("label table", () => {
       }
     }
     lines.push("HAM_99;ISIC_9999999;mel;no such image");
-    await put(join(root, "part_1", "ISIC_unlisted.png"), await png(seed++));
+    await put(join(root, "part_1", "ISIC_unlisted.png"), await png(seed));
     await put(join(root, "HAM10000_metadata.csv"), lines.join("\r\n") + "\r\n");
 
     const result = await importFolderDataset({

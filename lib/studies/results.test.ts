@@ -83,7 +83,7 @@ describe("study results and progress (real database)", () => {
   test("progress counts answers per reader, last activity and median server time", async () => {
     const { owner, studyId } = await publishedStudy(4);
     const r1 = await invitedReader(studyId, owner.id, "DERMATOLOGY", "Ann");
-    const r2 = await invitedReader(studyId, owner.id, "RADIOLOGY", "Bob");
+    await invitedReader(studyId, owner.id, "RADIOLOGY", "Bob");
     await answer(r1.reader.id, studyId, 1, "CBAM");
     await answer(r1.reader.id, studyId, 2, "SE");
     await answer(r1.reader.id, studyId, 3, "CBAM");
@@ -143,8 +143,8 @@ describe("study results and progress (real database)", () => {
       let out = "";
       const code = await runStatsCli(["stats", "--input", file, "--json", "--by", "specialty"], { stdout: (t) => (out += t), stderr: () => undefined });
       assert.equal(code, 0);
-      const cli = JSON.parse(out);
-      const page = JSON.parse(JSON.stringify(res.summary));
+      const cli = JSON.parse(out) as { by_group: { groups: unknown } } & Record<string, unknown>;
+      const page = JSON.parse(JSON.stringify(res.summary)) as unknown;
       const { by_group, ...cliSummary } = cli;
       assert.deepEqual(cliSummary, page);
       assert.deepEqual(by_group.groups, JSON.parse(JSON.stringify(res.bySpecialty)));
@@ -181,7 +181,7 @@ describe("revoked readers, one reader, effort per arm", () => {
     assert.deepEqual(res.cases[0].choices.map((c) => c.slot.length), [1]);
   });
 
-  test("confidence mean ± sd and median time per chosen arm", async () => {
+  test("confidence mean ± sd and median time per chosen arm", () => {
     const rows = [
       { choice: "a", confidence: 2, time_server_ms: 1000 },
       { choice: "a", confidence: 4, time_server_ms: 3000 },

@@ -1,7 +1,7 @@
 // `npm run screenshots`: the README's screenshots of the reader's blinded grid, the coordinator's results
 // and the researcher's model comparison, on seeded data, written to docs/screenshots. A generator, not a
 // test (it asserts only what it needs to reach each page), so it lives here and not in e2e/.
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { db } from "../../lib/db/client";
 import { createStudyFixture } from "../../lib/testing/study-fixture";

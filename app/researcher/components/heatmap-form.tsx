@@ -56,6 +56,7 @@ export function HeatmapForm({ runs, images }: {
           <div className="mt-1 grid max-h-64 grid-cols-4 gap-2 overflow-y-auto sm:grid-cols-8">
             {images.map((im) => (
               <label key={im.id} className="flex flex-col items-center text-xs">
+                {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                 <img src={`/api/researcher/images/${im.id}`} alt={im.originalName} loading="lazy" className="h-14 w-14 rounded border object-contain [image-rendering:pixelated]" />
                 <span><input type="checkbox" name="imageIds" value={im.id} /> {im.className}</span>
               </label>

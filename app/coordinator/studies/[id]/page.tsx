@@ -86,6 +86,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           <ul className="grid grid-cols-6 gap-1" aria-label="Cases">
             {study.cases.map((c) => (
               <li key={c.id} title={`Case ${c.caseIndex + 1}: ${c.image.originalName}`} className="text-center text-xs">
+                {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                 <img src={`/api/coordinator/images/${c.image.id}`} alt={`Case ${c.caseIndex + 1}`} loading="lazy" className="aspect-square w-full rounded border object-contain [image-rendering:pixelated]" />
                 {c.caseIndex + 1} · {study.dataset.classNames[c.image.label] ?? c.image.label}
               </li>

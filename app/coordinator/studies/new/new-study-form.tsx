@@ -92,6 +92,7 @@ export function NewStudyForm(props: { datasetId: string; runs: RunOption[]; gall
               {props.gallery.map((g) => (
                 <li key={g.id}>
                   <label className="block cursor-pointer rounded border border-slate-200 p-1 text-xs has-[:checked]:border-blue-600 has-[:checked]:ring-2 has-[:checked]:ring-blue-200">
+                    {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                     <img src={`/api/coordinator/images/${g.id}`} alt={g.name} loading="lazy" className="aspect-square w-full object-contain [image-rendering:pixelated]" />
                     <span className="flex items-center gap-1"><input type="checkbox" name="imageId" value={g.id} /> {g.label}</span>
                     <span className="block truncate text-slate-500">{g.name}</span>

@@ -61,6 +61,7 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
               <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6">
                 {c.images.map((im) => (
                   <li key={im.id} className="text-center text-[10px] text-slate-500">
+                    {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                     <img src={`/api/researcher/images/${im.id}`} alt={im.originalName} title={`${im.originalName} · ${im.split.toLowerCase()}${im.hasMask ? " · mask" : ""}`} loading="lazy" className="mx-auto h-16 w-16 rounded border object-contain [image-rendering:pixelated]" />
                     {im.split === "VALIDATION" ? "val" : "train"}{im.hasMask ? " · mask" : ""}
                   </li>
