@@ -89,23 +89,23 @@ for (const vp of [
     await page.setViewportSize(vp);
     const { f } = await openCase(page, { arms: 4 });
     const question = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { question: true } });
-    const inside = async (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
+    const inside = (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
       expect(box, name).not.toBeNull();
       expect(box!.x, name).toBeGreaterThanOrEqual(0);
       expect(box!.y, name).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width, name).toBeLessThanOrEqual(vp.width);
       expect(box!.y + box!.height, name).toBeLessThanOrEqual(vp.height);
     };
-    await inside("original", await page.getByRole("img", { name: /Original image/ }).boundingBox());
+    inside("original", await page.getByRole("img", { name: /Original image/ }).boundingBox());
     for (const l of "ABCD") {
       const box = await page.getByRole("img", { name: `Heat-map of Model ${l}` }).boundingBox();
-      await inside(`map ${l}`, box);
+      inside(`map ${l}`, box);
       expect(box!.width).toBeGreaterThanOrEqual(256);
-      await inside(`choice ${l}`, await page.getByRole("radio", { name: new RegExp(`Model ${l}`) }).boundingBox());
+      inside(`choice ${l}`, await page.getByRole("radio", { name: new RegExp(`Model ${l}`) }).boundingBox());
     }
-    await inside("question", await page.getByRole("heading", { name: question.question }).boundingBox());
-    await inside("rationale", await page.getByRole("textbox", { name: /Rationale/ }).boundingBox());
-    await inside("submit", await page.getByRole("button", { name: "Submit answer" }).boundingBox());
+    inside("question", await page.getByRole("heading", { name: question.question }).boundingBox());
+    inside("rationale", await page.getByRole("textbox", { name: /Rationale/ }).boundingBox());
+    inside("submit", await page.getByRole("button", { name: "Submit answer" }).boundingBox());
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}/reader-case-${vp.width}x${vp.height}.png` });

@@ -28,13 +28,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // app does; on DATABASE_URL's server the URL's own role is used for both, as before.
   let appServerUrl = serverUrl;
   let owner: string | null = null;
-  let stopEmbedded: () => Promise<void> = async () => undefined;
+  let stopEmbedded: () => Promise<void> = () => Promise.resolve();
   if (!serverUrl) {
     const dataDir = join(mkdtempSync(join(tmpdir(), "focus-test-pg-")), "pg");
     chmodSync(join(dataDir, ".."), 0o755);
     const port = await freePort();
     const handle = await startEmbeddedPostgres({ dataDir, port, log: () => undefined, persistent: false });
-    stopEmbedded = handle.stop;
+    stopEmbedded = () => handle.stop();
     serverUrl = handle.adminUrl;
     appServerUrl = handle.url;
     owner = handle.appRole;

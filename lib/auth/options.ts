@@ -55,7 +55,7 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
-    async jwt({ token, user }) {
+    jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
         token.role = user.role;
@@ -66,7 +66,7 @@ export const authOptions: NextAuthOptions = {
       }
       return token;
     },
-    async session({ session, token }) {
+    session({ session, token }) {
       if (session.user && token.uid && token.role) {
         session.user.id = token.uid;
         session.user.role = token.role;

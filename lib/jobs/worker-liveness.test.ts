@@ -116,7 +116,7 @@ test("SIGKILL of the training worker: the survivor requeues the run within stale
     const holderPid = pidOf(running.workerId!);
     const [holder, survivor] = a.child.pid === holderPid ? [a, b] : [b, a];
     assert.equal(holder.child.pid, holderPid, `the run is held by one of the two workers\n${a.output()}\n${b.output()}`);
-    await waitFor("the survivor to be ready", async () => /ready \(backend/.test(survivor.output()), 60_000);
+    await waitFor("the survivor to be ready", () => Promise.resolve(/ready \(backend/.test(survivor.output())), 60_000);
 
     assert.deepEqual(await requeueEvents(runId), [], "no requeue while both workers were alive");
     const killedAt = Date.now();
@@ -159,7 +159,7 @@ test("a frozen worker (SIGSTOP past the limit) resumed after the requeue gives t
     const running = await waitFor("a worker to train an epoch", async () =>
       db().modelRun.findFirst({ where: { id: runId, status: JobStatus.RUNNING, epoch: { gte: 1 } } }), 150_000);
     const [frozen, survivor] = a.child.pid === pidOf(running.workerId!) ? [a, b] : [b, a];
-    await waitFor("the survivor to be ready", async () => /ready \(backend/.test(survivor.output()), 60_000);
+    await waitFor("the survivor to be ready", () => Promise.resolve(/ready \(backend/.test(survivor.output())), 60_000);
 
     assert.deepEqual(await requeueEvents(runId), [], "no requeue while both workers were alive");
     frozen.child.kill("SIGSTOP");
@@ -171,7 +171,7 @@ test("a frozen worker (SIGSTOP past the limit) resumed after the requeue gives t
         throw new Error(`${e.message}\n${JSON.stringify(row)}\n${JSON.stringify(waiting)}\n--- survivor\n${survivor.output()}`);
       });
     frozen.child.kill("SIGCONT");
-    await waitFor("the resumed worker to give the run up", async () => /another worker owns it now, stopping/.test(frozen.output()), 60_000);
+    await waitFor("the resumed worker to give the run up", () => Promise.resolve(/another worker owns it now, stopping/.test(frozen.output())), 60_000);
     const run = await db().modelRun.findUniqueOrThrow({ where: { id: runId } });
     assert.equal(run.status, JobStatus.RUNNING);
     assert.equal(run.workerId, retaken.workerId, "the run stays with its new owner");

@@ -3,6 +3,7 @@ import { requestEmailSignInLinks } from "@/lib/studies/invitations-reentry";
 import { emailSchema } from "@/lib/users/user-input";
 import type { FormState } from "@/lib/http/form-state";
 
+// eslint-disable-next-line @typescript-eslint/require-await -- a server action must be an async function
 export async function requestSignInLinkAction(_prev: FormState, form: FormData): Promise<FormState> {
   const email = emailSchema.safeParse(form.get("email"));
   if (!email.success) {

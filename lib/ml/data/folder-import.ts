@@ -256,10 +256,10 @@ async function collectSplitFolders(
 }
 
 /** Label table: ids are matched to files by relative path, by path without extension, then by file name. */
-async function collectLabelTable(
+function collectLabelTable(
   root: string, mapping: LabelMapping, allFiles: readonly string[], maskFiles: ReadonlySet<string>,
   rejected: RejectedFile[], warnings: ImportWarning[],
-): Promise<Collected> {
+): Collected {
   const { table, fileName } = mapping;
   requireColumns(table, fileName, {
     "--image-column": mapping.imageColumn, "--label-column": mapping.labelColumn, "--split-column": mapping.splitColumn,
@@ -382,7 +382,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   let collected: Collected;
   if (options.labels) {
     layout = "label-table";
-    collected = await collectLabelTable(root, options.labels, allFiles, maskFileSet, rejected, warnings);
+    collected = collectLabelTable(root, options.labels, allFiles, maskFileSet, rejected, warnings);
   } else if (splitFolders.length > 0 && splitFolders.every((f) => f.split !== undefined)) {
     layout = "split-folders";
     const given = splitFolders.map((f) => ({ name: f.name, split: f.split! }))
@@ -501,7 +501,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       originalWidth: header.width,
       originalHeight: header.height,
       rgb: keepPixels ? rgb : undefined,
-      loadRgb: keepPixels ? async () => rgb : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size)).rgb,
+      loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size)).rgb,
       split: c.split,
       group: c.group,
     };
