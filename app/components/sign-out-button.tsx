@@ -10,7 +10,7 @@ export function SignOutButton({ reader }: { reader?: { mailEnabled: boolean } })
   const leave = () => signOut({ callbackUrl: reader ? "/signin/reader" : "/signin" });
   if (!reader) {
     return (
-      <button type="button" onClick={leave} className={buttonStyle}>
+      <button type="button" onClick={() => void leave()} className={buttonStyle}>
         Sign out
       </button>
     );
@@ -39,7 +39,7 @@ export function SignOutButton({ reader }: { reader?: { mailEnabled: boolean } })
           <button type="button" autoFocus onClick={() => dialog.current?.close()} className={buttonStyle}>
             Stay signed in
           </button>
-          <button type="button" onClick={leave} className="rounded bg-slate-900 px-3 py-1 text-white">
+          <button type="button" onClick={() => void leave()} className="rounded bg-slate-900 px-3 py-1 text-white">
             Sign out
           </button>
         </div>

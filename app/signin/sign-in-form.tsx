@@ -35,7 +35,7 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="mt-4 space-y-3" noValidate>
+    <form onSubmit={(e) => void onSubmit(e)} className="mt-4 space-y-3" noValidate>
       <label className="block text-sm font-medium">
         Email
         <input name="email" type="email" autoComplete="username" required className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5" />

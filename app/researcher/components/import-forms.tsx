@@ -88,7 +88,7 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
       noValidate
       aria-label="Upload a zip"
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4"
-      onSubmit={async (e) => {
+      onSubmit={(e) => void (async () => {
         e.preventDefault();
         const data = new FormData(e.currentTarget);
         const file = data.get("zip");
@@ -101,14 +101,15 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
           return;
         }
         const qs = new URLSearchParams({ fileName: file.name });
-        for (const k of ["name", "positive", "modality", "size"]) qs.set(k, String(data.get(k) ?? ""));
+        // Text inputs only: FormData gives their values as strings.
+        for (const k of ["name", "positive", "modality", "size"]) qs.set(k, (data.get(k) as string | null) ?? "");
         setPending(true);
         setState({ ok: true, message: "Uploading and importing…" });
         try {
           const res = await fetch(`/api/researcher/datasets/upload?${qs}`, { method: "POST", body: file, headers: { "Content-Type": "application/zip" } });
-          const body = await res.json().catch(() => ({}));
+          const body = (await res.json().catch(() => ({}))) as { details?: unknown; error?: string; datasetId?: string };
           if (!res.ok) {
-            const fieldErrors = Array.isArray(body.details) ? Object.fromEntries(body.details.map((d: { field: string; message: string }) => [d.field, d.message])) : undefined;
+            const fieldErrors = Array.isArray(body.details) ? Object.fromEntries((body.details as { field: string; message: string }[]).map((d) => [d.field, d.message])) : undefined;
             setState({ ok: false, message: body.error ?? `Upload failed (HTTP ${res.status}).`, fieldErrors });
             return;
           }
@@ -118,7 +119,7 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
         } finally {
           setPending(false);
         }
-      }}
+      })()}
     >
       <h3 className="font-medium">From a zip upload</h3>
       <p className="text-xs text-slate-600">The same layout zipped (a single wrapping folder is fine). Up to {maxMb} MB; only .png, .jpg and .jpeg entries are extracted.</p>

@@ -39,8 +39,8 @@ export function LiveQueue({ initial, datasetId, recent = 50, pollMs = 2000, show
     if (datasetId) qs.set("dataset", datasetId);
     try {
       const res = await fetch(`/api/researcher/queue?${qs}`, { cache: "no-store" });
-      if (!res.ok) throw new Error((await res.json().catch(() => ({})))?.error ?? `HTTP ${res.status}`);
-      setSnap(await res.json());
+      if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: string })?.error ?? `HTTP ${res.status}`);
+      setSnap((await res.json()) as QueueSnapshot);
       setError(null);
     } catch (e) {
       setError(`Live update failed: ${(e as Error).message}`);
@@ -49,7 +49,7 @@ export function LiveQueue({ initial, datasetId, recent = 50, pollMs = 2000, show
 
   useEffect(() => {
     if (!live) return;
-    const t = setInterval(refresh, pollMs);
+    const t = setInterval(() => void refresh(), pollMs);
     return () => clearInterval(t);
   }, [live, pollMs, refresh]);
 
@@ -120,7 +120,7 @@ export function LiveQueue({ initial, datasetId, recent = 50, pollMs = 2000, show
                   <td className="p-2 font-mono">{formatNumber(r.imagesPerSecond, 1)}</td>
                   <td className="p-2">{r.status === "RUNNING" ? formatEta(r.etaSeconds) : "—"}</td>
                   <td className="p-2 text-xs">{r.workerId ?? "—"}{r.backend ? ` · ${r.backend}` : ""}</td>
-                  <td className="p-2"><CancelRetryButtons runId={r.id} status={r.status} cancelRequested={r.cancelRequested} onDone={refresh} /></td>
+                  <td className="p-2"><CancelRetryButtons runId={r.id} status={r.status} cancelRequested={r.cancelRequested} onDone={() => void refresh()} /></td>
                 </tr>
               ))}
             </tbody>

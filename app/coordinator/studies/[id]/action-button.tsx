@@ -13,10 +13,10 @@ export function OneTimeLink({ link, label = "Invitation link" }: { link: string;
       <input readOnly value={link} aria-label={label} data-testid={label === "Invitation link" ? "invitation-link" : "reentry-link"} onFocus={(e) => e.currentTarget.select()} className="w-full max-w-xl rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
       <button
         type="button"
-        onClick={async () => {
+        onClick={() => void (async () => {
           await navigator.clipboard?.writeText(link).catch(() => undefined);
           setCopied(true);
-        }}
+        })()}
         className="rounded border border-slate-400 px-2 py-1 text-sm"
       >
         {copied ? "Copied" : "Copy"}

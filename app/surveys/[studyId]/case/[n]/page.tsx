@@ -10,11 +10,12 @@ export default async function CasePage({ params }: { params: Promise<{ studyId: 
   const user = await requireRole("SPECIALIST");
   const { studyId, n } = await params;
   if (!/^\d{1,6}$/.test(n) || !sessionGrantsStudy(user, studyId)) notFound();
+  let view: Awaited<ReturnType<typeof readerCase>>;
   try {
-    const view = await readerCase(user.id, studyId, Number(n));
-    return <SurveyCase key={`${studyId}-${n}`} view={view} />;
+    view = await readerCase(user.id, studyId, Number(n));
   } catch (e) {
     if (isDomainError(e, "not-found")) notFound();
     throw e;
   }
+  return <SurveyCase key={`${studyId}-${n}`} view={view} />;
 }

@@ -1,6 +1,6 @@
 "use client";
 // One case of a blinded survey. Everything here speaks of slots ("Model A"), never of models.
-import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from "react";
 import { useRouter } from "next/navigation";
 import type { CaseView } from "@/lib/studies/reader-survey";
 import { postJson, sendDraftBeacon } from "./survey-client";
@@ -34,10 +34,13 @@ export function SurveyCase({ view }: { view: CaseView }) {
   const [compare, setCompare] = useState<number | null>(null);
   const [shortcuts, setShortcuts] = useState(false);
   const panZoom = usePanZoom();
-  const started = useRef(performance.now());
+  const [started] = useState(() => performance.now());
   const dirty = useRef(false);
   const latest = useRef({ slot, rationale, confidence });
-  latest.current = { slot, rationale, confidence };
+  // Updated before any handler or effect of this render can read it.
+  useLayoutEffect(() => {
+    latest.current = { slot, rationale, confidence };
+  });
 
   const { rationaleMin, rationaleMax, rationaleRequired, confidenceEnabled, allowRevisit } = view.settings;
   const trimmed = rationale.trim().length;
@@ -59,12 +62,12 @@ export function SurveyCase({ view }: { view: CaseView }) {
   // Debounced autosave of the draft while the reader works.
   useEffect(() => {
     if (closed || !dirty.current) return;
-    const t = setTimeout(async () => {
+    const t = setTimeout(() => void (async () => {
       setSaveState("saving");
       const res = await postJson(`${base}/draft`, draftBody(), "PUT");
       setSaveState(res.ok ? "saved" : "error");
       if (res.ok) dirty.current = false;
-    }, 700);
+    })(), 700);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slot, rationale, confidence]);
@@ -100,7 +103,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
       slot,
       rationale,
       ...(confidenceEnabled ? { confidence } : {}),
-      clientTimeMs: Math.round(performance.now() - started.current),
+      clientTimeMs: Math.round(performance.now() - started),
     });
     if (!res.ok) {
       setSubmitting(false);
@@ -116,7 +119,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
           ? `/surveys/${view.studyId}/done`
           : `/surveys/${view.studyId}/case/${Math.min(view.caseNumber + 1, view.total)}`;
     router.push(target);
-  }, [canSubmit, base, slot, rationale, confidence, confidenceEnabled, router, view.caseNumber, view.studyId, view.total]);
+  }, [canSubmit, base, slot, rationale, confidence, confidenceEnabled, started, router, view.caseNumber, view.studyId, view.total]);
 
   const go = useCallback(
     (delta: number) => {
