@@ -90,7 +90,7 @@ test("64 MiB chunked bodies get a 413 from the auth callback and every write rou
   const adminCookie = await cookieHeader(await signedIn("staff", await staffUser("ADMIN")));
   const researcherCookie = await cookieHeader(await signedIn("staff", await staffUser("RESEARCHER")));
   const csrf = await (await playwrightRequest.newContext({ baseURL })).get("/api/auth/csrf");
-  const anonymous = { cookie: (await csrf.headersArray()).filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value.split(";")[0]).join("; ") };
+  const anonymous = { cookie: csrf.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value.split(";")[0]).join("; ") };
 
   const storageDir = process.env.FOCUS_STORAGE_DIR!;
   const files = () => readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;

@@ -128,7 +128,7 @@ interface RawEntry {
 
 // yauzl's decoder (CP437 or UTF-8 by flag, Info-ZIP unicode path field); not in @types/yauzl.
 const getFileNameLowLevel = (yauzl as unknown as {
-  getFileNameLowLevel(flag: number, raw: Buffer, extra: RawEntry["extraFields"], strict: boolean): string;
+  getFileNameLowLevel: (flag: number, raw: Buffer, extra: RawEntry["extraFields"], strict: boolean) => string;
 }).getFileNameLowLevel;
 
 /** Opens a zip with name checks left to us (decodeStrings: false), so every refusal gets our message. */
@@ -149,6 +149,7 @@ async function forEachEntry(zip: yauzl.ZipFile, visit: (entry: RawEntry) => Prom
       if (failed) return;
       failed = true;
       zip.close();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on what visit() threw, as is
       rej(e);
     };
     zip.on("error", (e: Error) => fail(isDomainError(e) ? e : zipRefused(`The zip archive is damaged: ${e.message}.`)));
@@ -283,7 +284,7 @@ export async function extractZip(zipPath: string, destDir: string, limits: ZipLi
     if (d.kind !== "image") return;
     const target = safeJoin(destDir, d.path);
     await mkdir(dirname(target), { recursive: true });
-    const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry as unknown as yauzl.Entry, (err, s) => (err || !s ? rej(err) : res(s))));
+    const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry as unknown as yauzl.Entry, (err, s) => (err || !s ? rej(err ?? new Error("yauzl gave no read stream")) : res(s))));
     const remaining = limits.maxTotalUncompressedBytes - written;
     const limit = new ByteLimit(remaining, () => zipRefused(`The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}.`));
     // "wx": an entry repeated in the archive cannot overwrite (or follow a link planted by) an earlier one.

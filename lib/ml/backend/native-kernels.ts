@@ -40,8 +40,9 @@ export interface NativeKernelAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   sumOuterAxes(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
-  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
-  multiply(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  // Plain N-API functions (no `this`), so they may be passed around unbound.
+  add: (a: Float32Array, b: Float32Array, out: Float32Array) => void;
+  multiply: (a: Float32Array, b: Float32Array, out: Float32Array) => void;
   relu(x: Float32Array, out: Float32Array): void;
   step(x: Float32Array, out: Float32Array, alpha: number): void;
   batchNormForward(

@@ -145,7 +145,7 @@ export async function selectBackend(
       return { name, label: native ? "wasm+native" : name, threads: native ? nativeThreads : name === "wasm" || name === "cpu" ? 1 : null };
     } catch (err) {
       if (opts.force !== undefined) {
-        throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`);
+        throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`, { cause: err });
       }
       skipped.push(`${name}: ${describe(err)}`);
     }
