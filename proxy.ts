@@ -27,6 +27,18 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Static files are the same for everyone and carry no markup.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    // Pages (static files are the same for everyone and carry no markup).
+    "/((?!api/|_next/static|_next/image|favicon.ico).*)",
+    // API requests only when they carry no body: wherever the proxy runs, Next.js buffers the request body in
+    // memory for it (up to 10 MB, then passes the route a truncated body), which would defeat the routes'
+    // streamed body limits (lib/http/body.ts) and cut large zip uploads short.
+    {
+      source: "/api/:path*",
+      missing: [
+        { type: "header", key: "content-length" },
+        { type: "header", key: "transfer-encoding" },
+      ],
+    },
+  ],
 };
