@@ -14,13 +14,16 @@ import { hashInvitationToken as hashToken, newInvitationToken as newToken, INVIT
 export const RESET_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 
 const newPasswordFields = {
+  // eslint-disable-next-line no-restricted-syntax -- a password is hashed, never stored as text
   password: z.string().max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  // eslint-disable-next-line no-restricted-syntax -- a password is hashed, never stored as text
   confirm: z.string().max(PASSWORD_MAX_LENGTH),
 };
 const sameTwice = (v: { password: string; confirm: string }) => v.password === v.confirm;
 const sameTwiceIssue = { message: "The two new passwords differ", path: ["confirm"] };
 
 export const changePasswordSchema = z
+  // eslint-disable-next-line no-restricted-syntax -- a password is hashed, never stored as text
   .object({ current: z.string().min(1, "Enter your current password").max(PASSWORD_MAX_LENGTH), ...newPasswordFields })
   .refine(sameTwice, sameTwiceIssue);
 export const resetPasswordSchema = z.object(newPasswordFields).refine(sameTwice, sameTwiceIssue);

@@ -4,6 +4,7 @@
 // instead of trusting it (rows written by older versions, or edited by hand), and a `write` schema that
 // `toJson` checks a value against before it is stored.
 import { z } from "zod";
+import { text } from "../validation/text";
 import type { Prisma } from "./client";
 import { trainParamsSchema } from "../ml/train/train-params";
 
@@ -57,7 +58,7 @@ export const paramsSummarySchema = z
 export type TrainParamsSummary = z.output<typeof paramsSummarySchema>;
 
 /** Dataset.importReport: each file an import did not take, and why. */
-export const importSkipSchema = z.object({ path: z.string(), reason: z.string() });
+export const importSkipSchema = z.object({ path: text(), reason: text() });
 export type ImportSkip = z.output<typeof importSkipSchema>;
 export const importReportColumn = { read: listOf(importSkipSchema), write: z.array(importSkipSchema) };
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
+import { text } from "../validation/text";
 import { db } from "../db/client";
 import { hashPassword } from "../auth/password";
 import { newPseudonym, pseudonymPrefix } from "../users/pseudonym";
@@ -27,7 +28,7 @@ const ACCOUNTS: Omit<DemoAccount, "createdWithPassword">[] = [
 
 export const DEMO_PASSWORD_FILE = "data/demo-accounts.json";
 
-const passwordFileSchema = z.record(z.string(), z.string());
+const passwordFileSchema = z.record(text(), text());
 
 export async function seedDemoAccounts(file = resolve(DEMO_PASSWORD_FILE)): Promise<DemoAccount[]> {
   const passwords = existsSync(file) ? passwordFileSchema.parse(JSON.parse(readFileSync(file, "utf8"))) : {};

@@ -26,7 +26,7 @@ export function plainLine(json: string): string {
   const { level, time, msg, name, err, pid: _pid, hostname: _hostname, ...rest } = JSON.parse(json) as Record<
     string,
     unknown
-  >;
+  > & { msg?: string; name?: string };
   const clock = new Date(typeof time === "number" ? time : Date.now()).toISOString().slice(11, 19);
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
   const error = err && typeof err === "object" ? `\n${(err as { stack?: string }).stack ?? JSON.stringify(err)}` : "";

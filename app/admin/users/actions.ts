@@ -21,9 +21,15 @@ export async function createUserAction(_prev: CreateUserState, form: FormData): 
   }
 }
 
+/** The hidden userId field; a missing one finds no user, like any unknown id. */
+function userIdOf(form: FormData): string {
+  const v = form.get("userId");
+  return typeof v === "string" ? v : "";
+}
+
 export async function setActiveAction(form: FormData): Promise<void> {
   const admin = await requireRole("ADMIN");
-  await setUserActive(String(form.get("userId")), form.get("active") === "true", admin.id);
+  await setUserActive(userIdOf(form), form.get("active") === "true", admin.id);
   revalidatePath("/admin/users");
 }
 
@@ -43,6 +49,6 @@ export async function issueResetLinkAction(userId: string, _prev: ResetLinkState
 
 export async function unlockSignInAction(form: FormData): Promise<void> {
   const admin = await requireRole("ADMIN");
-  await unlockSignIn(String(form.get("userId")), admin.id);
+  await unlockSignIn(userIdOf(form), admin.id);
   revalidatePath("/admin/users");
 }

@@ -48,7 +48,7 @@ export function TrainingCurves({ runs, metric }: { runs: (ChartRun & { history: 
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis type="number" dataKey="epoch" domain={["dataMin", "dataMax"]} allowDecimals={false} label={{ value: "Epoch", position: "insideBottom", offset: -10 }} />
           <YAxis type="number" domain={metric === "valAuc" ? [0, 1] : ["auto", "auto"]} label={{ value: label, angle: -90, position: "insideLeft", style: { fontSize: 11 } }} />
-          <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(v) => `epoch ${v}`} />
+          <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(v) => `epoch ${v as number}`} />
           <Legend verticalAlign="top" />
           {shown.map((r, i) => (
             <Line key={r.id} data={r.history} dataKey={metric} name={r.label} type="linear" dot={r.history.length < 30} isAnimationActive={false} strokeWidth={2} connectNulls {...stroke(r, i)} />

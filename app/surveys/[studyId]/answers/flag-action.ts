@@ -4,9 +4,10 @@ import { z } from "zod";
 import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors/domain-error";
 import { setCaseFlag } from "@/lib/studies/reader-survey-review";
+import { text } from "@/lib/validation/text";
 
 const flagSchema = z.object({
-  studyId: z.string().min(1).max(64),
+  studyId: text().min(1).max(64),
   caseNumber: z.coerce.number().int().min(1).max(2 ** 31),
   flagged: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
