@@ -139,7 +139,7 @@ describe(`native convolution kernels on the wasm heap vs. cpu backend (${config.
       const got = await onBackend("wasm", f);
       const want = await onBackend("cpu", f);
       assert.deepEqual(got.shape, want.shape, `reduction ${i}: shape`);
-      assert.ok(relativeError(got.values, want.values) < 1e-6, `reduction ${i}: ${got.values} vs ${want.values}`);
+      assert.ok(relativeError(got.values, want.values) < 1e-6, `reduction ${i}: ${got.values.join(",")} vs ${want.values.join(",")}`);
     }
   });
 

@@ -1,3 +1,5 @@
+// The fake loaders are async like the real ones, so that their failures reject rather than throw.
+/* eslint-disable @typescript-eslint/require-await */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
