@@ -43,6 +43,18 @@ async function answerAll(browser: Browser, link: string, studyId: string, slots:
   await ctx.close();
 }
 
+/** The fields of `focus stats --json` this test compares with the page. */
+type CliSummary = {
+  n_answers: number;
+  counts: Record<string, number>;
+  chi_square: { statistic: number; p: number } | null;
+  exact_p: { p: number } | null;
+  fleiss_kappa: number | null;
+  krippendorff_alpha: number | null;
+  gwet_ac1: number | null;
+  mean_pairwise_cohen_kappa: number | null;
+};
+
 async function statValue(page: Page, testid: string): Promise<unknown> {
   return JSON.parse((await page.getByTestId(testid).getAttribute("data-value"))!);
 }
@@ -145,9 +157,9 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
     let out = "";
     const code = await runStatsCli(["stats", "--input", file, "--json"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
     expect(code, out).toBe(0);
-    const cli = JSON.parse(out);
+    const cli = JSON.parse(out) as CliSummary;
     expect(cli.n_answers).toBe(8);
-    for (const [choice, count] of Object.entries(cli.counts as Record<string, number>)) {
+    for (const [choice, count] of Object.entries(cli.counts)) {
       expect(await statValue(page, `count-${choice}`), choice).toBe(count);
     }
     expect(await statValue(page, "stat-chi_square")).toBe(cli.chi_square?.statistic ?? null);

@@ -145,7 +145,7 @@ test("a reader cannot open another reader's heat-maps or another study", async (
   expect(write.status()).toBe(404);
   const bad = await pageB.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "F", rationale: "unknown slot" } });
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).error).toMatch(/slot/);
+  expect(((await bad.json()) as { error: string }).error).toMatch(/slot/);
   for (const c of contexts) await c.close();
 });
 

@@ -49,7 +49,7 @@ export async function startProductionApp(opts: { port: number; env: Record<strin
 
 /** Signs readers in through the real invitation flow, a few at a time. */
 export async function signInAll(base: string, readers: SeededReader[], concurrency = 10, onTime?: (ms: number) => void): Promise<CookieJar[]> {
-  const jars: CookieJar[] = new Array(readers.length);
+  const jars = new Array<CookieJar>(readers.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -180,7 +180,7 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
   for (const h of heatmaps) {
     const caseId = caseOfImage.get(h.imageId)!;
     let m = energy.get(caseId);
-    if (!m) energy.set(caseId, (m = new Map()));
+    if (!m) energy.set(caseId, (m = new Map<string, number>()));
     m.set(labelOfRun.get(h.modelRunId)!, h.energyInMask!);
   }
   const localisation = localisationAgreement(rows, energy, labels);

@@ -168,7 +168,7 @@ export default defineConfig({
     const missing = await engineCli("can-connect-to-database");
     assert.equal(missing.code, 1);
     // The CLI skips the first stderr line and reads the rest as JSON log lines.
-    const errorLine = JSON.parse(missing.stderr.split("\n")[1]);
+    const errorLine = JSON.parse(missing.stderr.split("\n")[1]) as { fields: { error_code: string } };
     assert.equal(errorLine.fields.error_code, "P1003");
 
     const created = await engineCli("create-database");

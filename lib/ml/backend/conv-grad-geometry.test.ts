@@ -25,7 +25,7 @@ function bruteGrads(x: number[], w: number[], dy: number[], s: number, pt: numbe
 
 /** valid correlation of `input` (zero-padded by before/after) with `filter` dilated by `dil` */
 function correlate(input: number[], filter: number[], before: number, after: number, dil: number): number[] {
-  const padded = [...new Array(before).fill(0), ...input, ...new Array(after).fill(0)];
+  const padded = [...new Array<number>(before).fill(0), ...input, ...new Array<number>(after).fill(0)];
   const outLen = padded.length - (filter.length - 1) * dil;
   return Array.from({ length: outLen }, (_, p) => filter.reduce((acc, f, j) => acc + f * padded[p + j * dil], 0));
 }
@@ -38,7 +38,7 @@ function viaPlans(x: number[], w: number[], dy: number[], s: number, pt: number)
   const dw = dwFull.slice(0, k);
 
   const ip = planInputGradAxis(x.length, k, s, pt, dy.length);
-  const dilated = new Array(ip.dilatedSize).fill(0);
+  const dilated = new Array<number>(ip.dilatedSize).fill(0);
   dy.forEach((g, o) => (dilated[o * s] = g));
   const cropped = dilated.slice(ip.cropBefore, ip.dilatedSize - ip.cropAfter);
   const dx = correlate(cropped, [...w].reverse(), ip.padBefore, ip.padAfter, 1);

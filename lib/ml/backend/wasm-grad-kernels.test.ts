@@ -144,7 +144,7 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
       assert.ok(!wasmGradKernelsRegistered());
       await tf.setBackend("wasm");
       assert.throws(() =>
-        tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, "same").sum())(tf.ones([3, 3, 1, 1]))),
+        tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones<tf.Rank.R4>([1, 4, 4, 1]), w as tf.Tensor4D, 1, "same").sum())(tf.ones([3, 3, 1, 1]))),
       /Conv2DBackpropFilter/);
     } finally {
       registerWasmGradKernels();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { stratifiedSplit, validationCountForClass } from "./split";
 
 function labels(pos: number, neg: number) {
-  return [...Array(pos).fill(1), ...Array(neg).fill(0)].map((label, i) => ({ label: label as 0 | 1, key: `img-${i}` }));
+  return [...Array<number>(pos).fill(1), ...Array<number>(neg).fill(0)].map((label, i) => ({ label: label as 0 | 1, key: `img-${i}` }));
 }
 
 describe("stratifiedSplit", () => {

@@ -45,18 +45,21 @@ for (const variant of VARIANTS) {
   });
 }
 
+/** The parts of tfjs' model.json these tests read. */
+type ModelJson = { format?: string; weightsManifest: { paths: string[] }[] };
+
 test("large models are sharded; re-saving replaces model.json atomically and removes stale shards", async () => {
   const dir = path.join(root, "sharded");
   const model = buildModel({ variant: "gc", width: 0.5, inputSize: 32, seed: 1 });
   await saveModel(model, dir);
-  const firstJSON = JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8"));
+  const firstJSON = JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")) as ModelJson;
   const firstShards: string[] = firstJSON.weightsManifest[0].paths;
   assert.ok(firstShards.length >= 2, `expected several 4 MiB shards, got ${firstShards.length}`);
   assert.equal(firstJSON.format, "layers-model");
 
   perturbWeights(model);
   await saveModel(model, dir);
-  const secondShards: string[] = JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")).weightsManifest[0].paths;
+  const secondShards = (JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")) as ModelJson).weightsManifest[0].paths;
   const files = (await readdir(dir)).sort();
   assert.deepEqual(files, [MODEL_JSON, ...secondShards].sort());
   assert.ok(firstShards.every((s) => !secondShards.includes(s)));

@@ -108,7 +108,7 @@ describe("ScaleShiftBatchNorm", () => {
     });
     assert.ok(check.worstRatio <= 1, JSON.stringify(check));
     // A batch-normalised output is invariant to shifting one channel, so that channel's gradients sum to 0.
-    const perChannel = new Array(C).fill(0);
+    const perChannel = new Array<number>(C).fill(0);
     dx.forEach((g, i) => (perChannel[i % C] += g));
     perChannel.forEach((s) => assert.ok(Math.abs(s) < 1e-4, `channel gradient sum ${s}`));
   });
