@@ -123,7 +123,7 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
   }
   const { features, head } = splitModelAtLayer(model, layerName);
 
-  const [heatTensor, probTensor, targetTensor] = tf.tidy(() => {
+  const [heatTensor, probTensor, targetTensor] = tf.tidy((): [tf.Tensor2D, tf.Tensor2D, tf.Tensor] => {
     const a = features.predict(images) as tf.Tensor4D;
     const logits = head.predict(a) as tf.Tensor2D;
     const numClasses = logits.shape[1];
@@ -140,7 +140,7 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
     const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]
     const normalised = upsampleCam(cam, height, width);
-    return [normalised.reshape([batch, height * width]), tf.softmax(logits), targets];
+    return [normalised.reshape<tf.Tensor2D>([batch, height * width]), tf.softmax(logits), targets];
   });
 
   try {

@@ -23,13 +23,13 @@ function compositeBatchNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf
 type BatchNormFn = (x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => tf.Tensor;
 const fused: BatchNormFn = (x, gamma, beta) => batchNormTrain(x, gamma as tf.Tensor1D, beta as tf.Tensor1D, EPS);
 
-interface Inputs {
+type Inputs = {
   x: tf.Tensor;
   gamma: tf.Tensor1D;
   beta: tf.Tensor1D;
   /** Weights of the test loss sum(y * r), so that dy is not constant (a constant dy gives dx = 0). */
   r: tf.Tensor;
-}
+};
 
 function makeInputs(shape: number[], seed: number): Inputs {
   const c = shape[shape.length - 1];

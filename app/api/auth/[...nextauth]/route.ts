@@ -5,9 +5,10 @@ import { readBody } from "@/lib/http/body";
 import { BODY_LIMITS } from "@/lib/http/body-limits";
 import { handle } from "@/lib/http/handler";
 
-const handler = NextAuth(authOptions);
-
 type Ctx = { params: Promise<{ nextauth: string[] }> };
+
+// next-auth v4 types its route handler as `any`.
+const handler = NextAuth(authOptions) as (req: NextRequest, ctx: Ctx) => Promise<Response>;
 
 // next-auth reads the body with req.text()/req.json(), which would hold any amount in memory before the
 // credentials are even looked at; it gets the body only after it has been read within its limit.
