@@ -29,11 +29,11 @@ import { agent } from "../harness/load/http-client";
 import { hotQueryPlans, type QueryPlan } from "./load/hot-query-plans";
 import { runSignInBursts, seedStaffAccounts, type SignInBurstResult } from "./load/staff-sign-ins";
 
-export interface LoadTargets {
+export type LoadTargets = {
   "PUT draft (autosave)": number;
   "POST answer (submit)": number;
   "GET case page": number;
-}
+};
 
 export const TARGET_P95_MS: LoadTargets = { "PUT draft (autosave)": 100, "POST answer (submit)": 100, "GET case page": 300 };
 const AUTOSAVE = "PUT draft (autosave)";
