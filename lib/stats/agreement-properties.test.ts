@@ -46,7 +46,7 @@ function sameValues(a: Array<number | null>, b: Array<number | null>): void {
   assert.equal(a.length, b.length);
   a.forEach((x, i) => {
     if (x === null || b[i] === null) assert.equal(x, b[i], `coefficient ${i}: ${x} vs ${b[i]}`);
-    else assert.ok(Math.abs(x - b[i]!) < 1e-9, `coefficient ${i}: ${x} vs ${b[i]}`);
+    else assert.ok(Math.abs(x - b[i]) < 1e-9, `coefficient ${i}: ${x} vs ${b[i]}`);
   });
 }
 

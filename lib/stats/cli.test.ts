@@ -34,7 +34,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
 test("--json prints the summary as indented JSON; --compact on one line", async () => {
   const pretty = await run(["--input", answersFile, "--json"]);
   assert.equal(pretty.code, 0, pretty.err);
-  const summary = JSON.parse(pretty.out);
+  const summary = JSON.parse(pretty.out) as { n_answers: number; krippendorff_alpha: number | null };
   assert.equal(summary.n_answers, 41);
   assert.equal(summary.krippendorff_alpha, krippendorffAlpha(answers));
   assert.ok(pretty.out.includes('\n  "n_answers"'));
@@ -51,8 +51,10 @@ test("without --json a readable table; --by adds a breakdown", async () => {
   assert.match(r.out, /Krippendorff's alpha \(nominal\)\s+0\.743/);
   assert.match(r.out, /=== specialty: dermatology \(2 readers\) ===/);
   assert.match(r.out, /=== specialty: radiology \(2 readers\) ===/);
-  const json = JSON.parse((await run(["--input", answersFile, "--by", "specialty", "--json"])).out);
-  assert.deepEqual(json.by_group.groups.map((g: { group: string }) => g.group), ["dermatology", "radiology"]);
+  const json = JSON.parse((await run(["--input", answersFile, "--by", "specialty", "--json"])).out) as {
+    by_group: { groups: { group: string }[] };
+  };
+  assert.deepEqual(json.by_group.groups.map((g) => g.group), ["dermatology", "radiology"]);
 });
 
 test("exit code 2 with a clear message on bad arguments, missing files and missing columns", async () => {

@@ -97,7 +97,7 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
 
 // Allows `npx tsx lib/stats/cli.ts --input answers.csv` as well as embedding in the main CLI.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runStatsCli(process.argv.slice(2)).then((code) => {
+  void runStatsCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -45,7 +45,7 @@ function choicesByReader(answers: readonly Answer[]): Map<string, Map<string, st
   const byReader = new Map<string, Map<string, string>>();
   for (const a of givenAnswers(answers)) {
     let cases = byReader.get(a.readerId);
-    if (!cases) byReader.set(a.readerId, (cases = new Map()));
+    if (!cases) byReader.set(a.readerId, (cases = new Map<string, string>()));
     cases.set(a.caseId, a.choice);
   }
   return byReader;
@@ -63,7 +63,7 @@ function sharedPairs(a: Map<string, string>, b: Map<string, string>): [string, s
 /** Cohen's kappa of two readers on the cases both of them answered. */
 export function cohenKappa(answers: readonly Answer[], readerA: string, readerB: string): number | null {
   const byReader = choicesByReader(answers);
-  return cohenKappaFromPairs(sharedPairs(byReader.get(readerA) ?? new Map(), byReader.get(readerB) ?? new Map()));
+  return cohenKappaFromPairs(sharedPairs(byReader.get(readerA) ?? new Map<string, string>(), byReader.get(readerB) ?? new Map<string, string>()));
 }
 
 export interface ReaderPairKappa {

@@ -167,7 +167,7 @@ export function summarizeByGroup(
 ): GroupSummary[] {
   const lookup = (readerId: string): string | undefined =>
     groupOfReader instanceof Map
-      ? groupOfReader.get(readerId)
+      ? (groupOfReader as ReadonlyMap<string, string>).get(readerId)
       : Object.hasOwn(groupOfReader, readerId)
         ? (groupOfReader as Record<string, string>)[readerId]
         : undefined;

@@ -185,6 +185,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
               {r.cases.map((c) => (
                 <tr key={c.caseId} className="border-b align-top">
                   <td className="p-2">{c.caseNumber}</td>
+                  {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                   <td className="p-2"><img src={`/api/coordinator/images/${c.imageId}`} alt={`Case ${c.caseNumber}`} loading="lazy" className="h-12 w-12 rounded border object-contain [image-rendering:pixelated]" /></td>
                   <td className="p-2">{c.imageLabel}</td>
                   <td className="p-2">{c.choices.length === 0 ? "—" : c.choices.map((x) => <span key={x.readerId} className="mr-2 inline-block"><span className="font-mono text-xs text-slate-500">{x.readerId}</span> {x.slot} → {x.choice}</span>)}</td>
