@@ -8,7 +8,17 @@ import globals from "globals";
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/", ".next*/", "lib/db/generated/", "native/**/build/", "data/", "test-results/", "playwright-report/", "bench/out/", "next-env.d.ts"],
+    ignores: [
+      "node_modules/",
+      ".next*/",
+      "lib/db/generated/",
+      "native/**/build/",
+      "data/",
+      "test-results/",
+      "playwright-report/",
+      "bench/out/",
+      "next-env.d.ts",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -19,7 +29,10 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs["core-web-vitals"].rules,
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       // Shapes and index lists print as their comma-joined elements, which is what every such message wants.
       "@typescript-eslint/restrict-template-expressions": ["error", { allowArray: true }],
     },
@@ -34,7 +47,14 @@ export default tseslint.config(
     // Environment variables cannot hold NUL, so configuration may use z.string() directly, and so may the
     // parser of npm's own audit report.
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["lib/validation/text.ts", "lib/config/**", "lib/mail/mail-config.ts", "scripts/audit.ts", "**/*.test.ts", "e2e/**"],
+    ignores: [
+      "lib/validation/text.ts",
+      "lib/config/**",
+      "lib/mail/mail-config.ts",
+      "scripts/audit.ts",
+      "**/*.test.ts",
+      "e2e/**",
+    ],
     rules: {
       "no-restricted-syntax": [
         "error",
@@ -55,5 +75,9 @@ export default tseslint.config(
   // The plain JavaScript files (configs, the addon loader, the schema-engine glue) all run in Node.
   { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], languageOptions: { globals: globals.node } },
   // CommonJS has no import statement; require() is how a .cjs file loads anything.
-  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs" },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -22,7 +22,9 @@ function nativeSchemaEngineInstalled(root: string): boolean {
   ];
   return searched.some((folder) => {
     if (!existsSync(folder)) return false;
-    return readdirSync(folder).some((name) => /^schema-engine-[\w.-]+?(\.exe)?$/.test(name) && !/\.(js|ts|wasm|map)$/.test(name));
+    return readdirSync(folder).some(
+      (name) => /^schema-engine-[\w.-]+?(\.exe)?$/.test(name) && !/\.(js|ts|wasm|map)$/.test(name),
+    );
   });
 }
 

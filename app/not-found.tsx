@@ -5,7 +5,9 @@ export default function NotFound() {
     <div className="mx-auto max-w-md rounded-lg border border-slate-200 bg-white p-6">
       <h1 className="text-xl font-semibold">Not found</h1>
       <p className="mt-2 text-slate-600">There is nothing at this address.</p>
-      <Link href="/" className="mt-4 inline-block text-blue-700 underline">Go to your home page</Link>
+      <Link href="/" className="mt-4 inline-block text-blue-700 underline">
+        Go to your home page
+      </Link>
     </div>
   );
 }

@@ -10,8 +10,17 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "@/lib/ml/backend/select-backend";
-import { loadNativeAddon, nativeKernelsRegistered, registerNativeKernels, unregisterNativeKernels } from "@/lib/ml/backend/native-kernels";
-import { registerWasmGradKernels, setInputGradMethod, unregisterWasmGradKernels } from "@/lib/ml/backend/wasm-grad-kernels";
+import {
+  loadNativeAddon,
+  nativeKernelsRegistered,
+  registerNativeKernels,
+  unregisterNativeKernels,
+} from "@/lib/ml/backend/native-kernels";
+import {
+  registerWasmGradKernels,
+  setInputGradMethod,
+  unregisterWasmGradKernels,
+} from "@/lib/ml/backend/wasm-grad-kernels";
 
 interface LayerShape {
   label: string;
@@ -60,7 +69,9 @@ function bench(layer: LayerShape, withStock: boolean): Record<string, number> {
   const dy = tf.randomNormal(y.shape, 0, 1, "float32", 3);
   const attrs = { strides: [stride, stride], pad: "same", dataFormat: "NHWC", dimRoundingMode: undefined };
   const backpropInput = () =>
-    tf.engine().runKernel<tf.Tensor>("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: x.shape } as never);
+    tf
+      .engine()
+      .runKernel<tf.Tensor>("Conv2DBackpropInput", { dy, filter: w }, { ...attrs, inputShape: x.shape } as never);
   const backpropFilter = () =>
     tf.engine().runKernel<tf.Tensor>("Conv2DBackpropFilter", { x, dy }, { ...attrs, filterShape: w.shape } as never);
 

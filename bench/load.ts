@@ -35,14 +35,26 @@ export type LoadTargets = {
   "GET case page": number;
 };
 
-export const TARGET_P95_MS: LoadTargets = { "PUT draft (autosave)": 100, "POST answer (submit)": 100, "GET case page": 300 };
+export const TARGET_P95_MS: LoadTargets = {
+  "PUT draft (autosave)": 100,
+  "POST answer (submit)": 100,
+  "GET case page": 300,
+};
 const AUTOSAVE = "PUT draft (autosave)";
 
 export interface LoadResult {
   kind: "load";
   at: string;
   machine: ReturnType<typeof machineInfo>;
-  config: { readers: number; cases: number; arms: number; thinkMs: number; draftsPerCase: number; rampMs: number; dbPool: number };
+  config: {
+    readers: number;
+    cases: number;
+    arms: number;
+    thinkMs: number;
+    draftsPerCase: number;
+    rampMs: number;
+    dbPool: number;
+  };
   durationS: number;
   totalRequests: number;
   requestsPerSecond: number;
@@ -66,12 +78,24 @@ export interface LoadResult {
 }
 
 export async function runLoadBench(o: {
-  readers: number; cases: number; arms: number; thinkMs: number; drafts: number; rampMs: number; port: number; build: boolean;
-  staffSignIns: number; signInBursts: number;
+  readers: number;
+  cases: number;
+  arms: number;
+  thinkMs: number;
+  drafts: number;
+  rampMs: number;
+  port: number;
+  build: boolean;
+  staffSignIns: number;
+  signInBursts: number;
 }): Promise<LoadResult> {
   const tdb = await createTestDatabase();
   const storage = mkdtempSync(join(tmpdir(), "focus-load-storage-"));
-  const appEnv = { DATABASE_URL: tdb.url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "load-bench-secret-".padEnd(40, "x") };
+  const appEnv = {
+    DATABASE_URL: tdb.url,
+    FOCUS_STORAGE_DIR: storage,
+    NEXTAUTH_SECRET: "load-bench-secret-".padEnd(40, "x"),
+  };
   Object.assign(process.env, appEnv);
   let app: Awaited<ReturnType<typeof startProductionApp>> | undefined;
   const machine = machineInfo();
@@ -79,7 +103,11 @@ export async function runLoadBench(o: {
     console.log(`Seeding a ${o.cases}-case, ${o.arms}-arm study and ${o.readers} invited readers…`);
     const { studyId, readers } = await seedStudyWithReaders({ cases: o.cases, arms: o.arms, readers: o.readers });
     const staff = o.signInBursts > 0 ? await seedStaffAccounts(o.staffSignIns) : [];
-    app = await startProductionApp({ port: o.port, env: { ...appEnv, NEXTAUTH_URL: `http://127.0.0.1:${o.port}` }, forceBuild: o.build });
+    app = await startProductionApp({
+      port: o.port,
+      env: { ...appEnv, NEXTAUTH_URL: `http://127.0.0.1:${o.port}` },
+      forceBuild: o.build,
+    });
     console.log(`Signing ${o.readers} readers in through their invitation links…`);
     const signInMs: number[] = [];
     const jars = await signInAll(app.base, readers, 10, (ms) => signInMs.push(ms));
@@ -87,11 +115,20 @@ export async function runLoadBench(o: {
 
     const recorder = new LatencyRecorder();
     const expected: ExpectedAnswer[] = [];
-    console.log(`${o.readers} readers start at once (think time ${o.thinkMs} ms ± 50 %, ${o.drafts} autosaves per case)…`);
+    console.log(
+      `${o.readers} readers start at once (think time ${o.thinkMs} ms ± 50 %, ${o.drafts} autosaves per case)…`,
+    );
     const started = performance.now();
     // After the ramp, so that every reader is at work when the staff sign in.
     const bursts: Promise<SignInBurstResult | null> = staff.length
-      ? runSignInBursts({ base: app.base, accounts: staff, bursts: o.signInBursts, startMs: o.rampMs + o.thinkMs, gapMs: o.thinkMs, recorder })
+      ? runSignInBursts({
+          base: app.base,
+          accounts: staff,
+          bursts: o.signInBursts,
+          startMs: o.rampMs + o.thinkMs,
+          gapMs: o.thinkMs,
+          recorder,
+        })
       : Promise.resolve(null);
     await Promise.all(
       readers.map(async (r, i) => {
@@ -105,7 +142,8 @@ export async function runLoadBench(o: {
           recorder,
           thinkMs: o.thinkMs,
           draftsPerCase: o.drafts,
-          onSubmitted: (caseNumber, slot, rationale) => expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
+          onSubmitted: (caseNumber, slot, rationale) =>
+            expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
         });
       }),
     );
@@ -136,11 +174,23 @@ export async function runLoadBench(o: {
       kind: "load",
       at: new Date().toISOString(),
       machine,
-      config: { readers: o.readers, cases: o.cases, arms: o.arms, thinkMs: o.thinkMs, draftsPerCase: o.drafts, rampMs: o.rampMs, dbPool: Number(process.env.FOCUS_DB_POOL ?? 10) },
+      config: {
+        readers: o.readers,
+        cases: o.cases,
+        arms: o.arms,
+        thinkMs: o.thinkMs,
+        draftsPerCase: o.drafts,
+        rampMs: o.rampMs,
+        dbPool: Number(process.env.FOCUS_DB_POOL ?? 10),
+      },
       durationS: Math.round(durationS * 10) / 10,
       totalRequests,
       requestsPerSecond: Math.round((totalRequests / durationS) * 10) / 10,
-      signIn: { readers: signInMs.length, p50: Math.round(percentile(signInMs, 50)), p95: Math.round(percentile(signInMs, 95)) },
+      signIn: {
+        readers: signInMs.length,
+        p50: Math.round(percentile(signInMs, 50)),
+        p95: Math.round(percentile(signInMs, 95)),
+      },
       staffSignIns,
       endpoints,
       errors,
@@ -148,7 +198,12 @@ export async function runLoadBench(o: {
       answers,
       targets,
       queryPlans,
-      passed: errors === 0 && answers.ok && allSubmitted && targets.every((t) => t.met) && (staffSignIns?.failures ?? 0) === 0,
+      passed:
+        errors === 0 &&
+        answers.ok &&
+        allSubmitted &&
+        targets.every((t) => t.met) &&
+        (staffSignIns?.failures ?? 0) === 0,
     };
   } finally {
     agent.destroy();
@@ -170,19 +225,31 @@ function summariseBursts(b: SignInBurstResult): NonNullable<LoadResult["staffSig
 }
 
 export function printLoadResult(r: LoadResult): void {
-  console.log(`\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`);
-  console.log(`${r.totalRequests} requests in ${r.durationS} s = ${r.requestsPerSecond} req/s; sign-in p50 ${r.signIn.p50} ms, p95 ${r.signIn.p95} ms\n`);
+  console.log(
+    `\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`,
+  );
+  console.log(
+    `${r.totalRequests} requests in ${r.durationS} s = ${r.requestsPerSecond} req/s; sign-in p50 ${r.signIn.p50} ms, p95 ${r.signIn.p95} ms\n`,
+  );
   console.log(formatTable(r.endpoints));
   if (r.staffSignIns) {
     const s = r.staffSignIns;
-    console.log(`\nWhile ${s.bursts} × ${s.signInsPerBurst} staff signed in at once (sign-in p50 ${s.signInP50} ms, p95 ${s.signInP95} ms, ${s.failures} failed), readers saw:`);
+    console.log(
+      `\nWhile ${s.bursts} × ${s.signInsPerBurst} staff signed in at once (sign-in p50 ${s.signInP50} ms, p95 ${s.signInP95} ms, ${s.failures} failed), readers saw:`,
+    );
     console.log(formatTable(s.readersDuring));
   }
   console.log(`\nerrors: ${r.errors}${r.errorExamples.length ? `\n  ${r.errorExamples.join("\n  ")}` : ""}`);
   const a = r.answers;
-  console.log(`answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`);
-  for (const q of r.queryPlans) console.log(`query ${q.name}: ${q.executionMs} ms${q.seqScans.length ? `, sequential scan on ${q.seqScans.join(", ")}` : ", index only"}`);
-  for (const t of r.targets) console.log(`target ${t.endpoint}: p95 ${t.p95} ms < ${t.targetP95} ms ${t.met ? "met" : "NOT MET"}`);
+  console.log(
+    `answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`,
+  );
+  for (const q of r.queryPlans)
+    console.log(
+      `query ${q.name}: ${q.executionMs} ms${q.seqScans.length ? `, sequential scan on ${q.seqScans.join(", ")}` : ", index only"}`,
+    );
+  for (const t of r.targets)
+    console.log(`target ${t.endpoint}: p95 ${t.p95} ms < ${t.targetP95} ms ${t.met ? "met" : "NOT MET"}`);
   console.log(r.passed ? "\nLOAD BENCH PASSED" : "\nLOAD BENCH: TARGETS NOT ALL MET (see above)");
 }
 

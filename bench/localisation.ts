@@ -32,7 +32,14 @@ const size = Number(values.size);
 const epochs = Number(values.epochs);
 await initBackend({ log: () => {} });
 const { train, val } = syntheticMaskedSplit(Number(values.count), size, Number(values["data-seed"]));
-const params = trainParamsSchema.parse({ inputSize: size, width: Number(values.width), epochs, batchSize: 16, learningRate: Number(values.lr), lrDropAt: [0.75] });
+const params = trainParamsSchema.parse({
+  inputSize: size,
+  width: Number(values.width),
+  epochs,
+  batchSize: 16,
+  learningRate: Number(values.lr),
+  lrDropAt: [0.75],
+});
 const workDir = await mkdtemp(path.join(tmpdir(), "focus-loc-"));
 const started = performance.now();
 try {
@@ -48,12 +55,34 @@ try {
   const trainSeconds = (performance.now() - started) / 1000;
   const model = await loadModel(result.modelDir);
   const camStarted = performance.now();
-  const malignant = await summariseLocalisation(model, val.filter((c) => c.label === 1), size);
-  const benign = await summariseLocalisation(model, val.filter((c) => c.label === 0), size);
+  const malignant = await summariseLocalisation(
+    model,
+    val.filter((c) => c.label === 1),
+    size,
+  );
+  const benign = await summariseLocalisation(
+    model,
+    val.filter((c) => c.label === 0),
+    size,
+  );
   const camSeconds = (performance.now() - camStarted) / 1000;
   disposeModel(model);
-  const round = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? Number(v.toFixed(3)) : v]));
-  console.log(JSON.stringify({ variant: values.variant, size, epochs, count: Number(values.count), valAuc: result.valAuc, aucByEpoch: result.history.map((h) => Number(h.valAuc?.toFixed(3))), trainSeconds: Math.round(trainSeconds), camSeconds: Number(camSeconds.toFixed(1)), malignant: round(malignant), benign: round(benign) }));
+  const round = (o: object) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "number" ? Number(v.toFixed(3)) : v]));
+  console.log(
+    JSON.stringify({
+      variant: values.variant,
+      size,
+      epochs,
+      count: Number(values.count),
+      valAuc: result.valAuc,
+      aucByEpoch: result.history.map((h) => Number(h.valAuc?.toFixed(3))),
+      trainSeconds: Math.round(trainSeconds),
+      camSeconds: Number(camSeconds.toFixed(1)),
+      malignant: round(malignant),
+      benign: round(benign),
+    }),
+  );
 } finally {
   await rm(workDir, { recursive: true, force: true });
 }

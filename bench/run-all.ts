@@ -67,10 +67,18 @@ function previous(): Partial<BenchResults> {
 
 function runTrainBench(quick: boolean): BenchResults["train"] {
   console.log("== bench:train ==");
-  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/train.ts", ...(quick ? ["--quick"] : [])], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/train.ts", ...(quick ? ["--quick"] : [])], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 << 20,
+  });
   process.stdout.write(r.stdout ?? "");
   if (r.status !== 0) throw new Error(`bench/train.ts exited with ${r.status}`);
-  const json = (r.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
+  const json = (r.stdout ?? "")
+    .trim()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
   if (!json) throw new Error("bench/train.ts printed no JSON line");
   return { ...(JSON.parse(json) as TrainFigures), at: new Date().toISOString(), machine: machineInfo() };
 }
@@ -78,10 +86,29 @@ function runTrainBench(quick: boolean): BenchResults["train"] {
 function runPaperBench(): (PaperFigures & { at: string; machine: MachineInfo })[] {
   return PAPER_BATCHES.map((batch) => {
     console.log(`== bench:train -- --size 224 --width 1 --batch ${batch} ==`);
-    const argv = ["--import", "tsx", "bench/train.ts", "--size", "224", "--width", "1", "--batch", String(batch), "--json"];
-    const r = spawnSync(process.execPath, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 64 << 20 });
+    const argv = [
+      "--import",
+      "tsx",
+      "bench/train.ts",
+      "--size",
+      "224",
+      "--width",
+      "1",
+      "--batch",
+      String(batch),
+      "--json",
+    ];
+    const r = spawnSync(process.execPath, argv, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+      maxBuffer: 64 << 20,
+    });
     if (r.status !== 0) throw new Error(`bench/train.ts --batch ${batch} exited with ${r.status}`);
-    const json = (r.stdout ?? "").trim().split("\n").reverse().find((l) => l.startsWith("{"));
+    const json = (r.stdout ?? "")
+      .trim()
+      .split("\n")
+      .reverse()
+      .find((l) => l.startsWith("{"));
     if (!json) throw new Error("bench/train.ts printed no JSON line");
     return { ...(JSON.parse(json) as PaperFigures), at: new Date().toISOString(), machine: machineInfo() };
   });
@@ -107,7 +134,9 @@ export function paperMarkdown(paper: (PaperFigures & { at: string; machine: Mach
       const one = p.torch.find((x) => x.threads === 1);
       const n = [...p.torch].reverse().find((x) => x.threads === (p.threads ?? x.threads)) ?? one;
       const torch = (x: typeof one) =>
-        x?.imagesPerSecond ? `${f1(x.imagesPerSecond)} img/s, ${x.cpuSecondsPerStep?.toFixed(1) ?? "–"} CPU s, ${gb(x.peakRssBytes)}` : x?.note ?? "–";
+        x?.imagesPerSecond
+          ? `${f1(x.imagesPerSecond)} img/s, ${x.cpuSecondsPerStep?.toFixed(1) ?? "–"} CPU s, ${gb(x.peakRssBytes)}`
+          : (x?.note ?? "–");
       const ratio = n?.ratioBackendOverTorch ? n.ratioBackendOverTorch.toFixed(2) : "–";
       out.push(
         `| ${t.batch} | ${t.microBatchPlan.text} | ${f1(t.imagesPerSecond)} | ${t.msPerStep.toFixed(0)} | ${t.cpuSecondsPerStep.toFixed(1)} | ${gb(t.peakRssBytes)} | ` +
@@ -121,7 +150,9 @@ export function paperMarkdown(paper: (PaperFigures & { at: string; machine: Mach
 
 function runLoadBench(): LoadResult {
   console.log("== bench:load ==");
-  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/load.ts", "--out", LOAD_RESULTS], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/load.ts", "--out", LOAD_RESULTS], {
+    stdio: "inherit",
+  });
   if (!existsSync(LOAD_RESULTS)) throw new Error(`bench/load.ts exited with ${r.status} and wrote no results`);
   return JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult;
 }
@@ -129,18 +160,41 @@ function runLoadBench(): LoadResult {
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "–");
 
 export function benchmarksMarkdown(r: BenchResults): string {
-  const m = (x: MachineInfo) => `${x.cores} × ${x.cpuModel}, ${x.ramGiB} GiB RAM, Node ${x.node}, ${x.platform}; load average ${x.loadAverage1m ?? "?"} at the start`;
-  const out = ["# Benchmarks", "", "Written by `npm run bench` (bench/run-all.ts); raw figures in `bench/results.json`.", ""];
+  const m = (x: MachineInfo) =>
+    `${x.cores} × ${x.cpuModel}, ${x.ramGiB} GiB RAM, Node ${x.node}, ${x.platform}; load average ${x.loadAverage1m ?? "?"} at the start`;
+  const out = [
+    "# Benchmarks",
+    "",
+    "Written by `npm run bench` (bench/run-all.ts); raw figures in `bench/results.json`.",
+    "",
+  ];
   if (r.train) {
-    out.push("## Training and Grad-CAM (`npm run bench:train`)", "", `${r.train.at.slice(0, 10)} on ${m(r.train.machine)}; TF.js backend \`${r.train.backend}\`${r.train.quick ? " (quick run)" : ""}.`, "");
-    out.push("| variant | width | input px | batch | ms / step | images / s |", "| --- | --- | --- | --- | --- | --- |");
-    for (const t of r.train.train) out.push(`| ${t.variant} | ${t.width} | ${t.size} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${f1(t.imagesPerSecond)} |`);
+    out.push(
+      "## Training and Grad-CAM (`npm run bench:train`)",
+      "",
+      `${r.train.at.slice(0, 10)} on ${m(r.train.machine)}; TF.js backend \`${r.train.backend}\`${r.train.quick ? " (quick run)" : ""}.`,
+      "",
+    );
+    out.push(
+      "| variant | width | input px | batch | ms / step | images / s |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
+    for (const t of r.train.train)
+      out.push(
+        `| ${t.variant} | ${t.width} | ${t.size} | ${t.batch} | ${t.msPerStep.toFixed(0)} | ${f1(t.imagesPerSecond)} |`,
+      );
     out.push("", "| Grad-CAM variant | width | input px | ms / image |", "| --- | --- | --- | --- |");
     for (const g of r.train.gradcam) out.push(`| ${g.variant} | ${g.width} | ${g.size} | ${f1(g.msPerImage)} |`);
     for (const t of r.train.torch) {
       const ours = r.train.train.find((f) => f.variant === "baseline" && f.width === t.width);
-      const ratio = t.imagesPerSecond && ours ? `; ${r.train.backend} / PyTorch = ${(ours.imagesPerSecond / t.imagesPerSecond).toFixed(2)} (target ≥ 0.5)` : "";
-      out.push("", `PyTorch (baseline, width ${t.width}, one thread): ${t.imagesPerSecond === null ? t.note : `${f1(t.imagesPerSecond)} images/s${ratio}`}`);
+      const ratio =
+        t.imagesPerSecond && ours
+          ? `; ${r.train.backend} / PyTorch = ${(ours.imagesPerSecond / t.imagesPerSecond).toFixed(2)} (target ≥ 0.5)`
+          : "";
+      out.push(
+        "",
+        `PyTorch (baseline, width ${t.width}, one thread): ${t.imagesPerSecond === null ? t.note : `${f1(t.imagesPerSecond)} images/s${ratio}`}`,
+      );
     }
     out.push("");
   }
@@ -148,14 +202,26 @@ export function benchmarksMarkdown(r: BenchResults): string {
   if (r.load) {
     const l = r.load;
     out.push("## Load (`npm run bench:load`)", "");
-    out.push(`${l.at.slice(0, 10)} on ${m(l.machine)}. ${l.config.readers} readers at once on a ${l.config.cases}-case, ${l.config.arms}-arm study (production build, PostgreSQL on localhost, app pool ${l.config.dbPool} connections); each reader opens a case page, fetches its ${l.config.arms + 1} images, autosaves ${l.config.draftsPerCase} drafts and submits, pausing ${l.config.thinkMs} ms ± 50 % between actions; ${l.config.rampMs ? `first requests spread over ${l.config.rampMs} ms` : `all ${l.config.readers} start in the same instant (so the first case page meets a burst of 200 renders and 1,000 image requests)`}. ${l.totalRequests} requests in ${l.durationS} s (${l.requestsPerSecond} requests/s).`, "");
-    out.push("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target p95 |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    out.push(
+      `${l.at.slice(0, 10)} on ${m(l.machine)}. ${l.config.readers} readers at once on a ${l.config.cases}-case, ${l.config.arms}-arm study (production build, PostgreSQL on localhost, app pool ${l.config.dbPool} connections); each reader opens a case page, fetches its ${l.config.arms + 1} images, autosaves ${l.config.draftsPerCase} drafts and submits, pausing ${l.config.thinkMs} ms ± 50 % between actions; ${l.config.rampMs ? `first requests spread over ${l.config.rampMs} ms` : `all ${l.config.readers} start in the same instant (so the first case page meets a burst of 200 renders and 1,000 image requests)`}. ${l.totalRequests} requests in ${l.durationS} s (${l.requestsPerSecond} requests/s).`,
+      "",
+    );
+    out.push(
+      "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors | target p95 |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    );
     for (const e of l.endpoints) {
       const t = l.targets.find((x) => x.endpoint === e.endpoint);
-      out.push(`| ${e.endpoint} | ${e.requests} | ${e.requestsPerSecond} | ${e.p50} | ${e.p95} | ${e.p99} | ${e.errors} | ${t ? `< ${t.targetP95} ms: ${t.met ? "met" : "**not met**"}` : "–"} |`);
+      out.push(
+        `| ${e.endpoint} | ${e.requests} | ${e.requestsPerSecond} | ${e.p50} | ${e.p95} | ${e.p99} | ${e.errors} | ${t ? `< ${t.targetP95} ms: ${t.met ? "met" : "**not met**"}` : "–"} |`,
+      );
     }
     const a = l.answers;
-    out.push("", `Answers afterwards: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, wrong arm ${a.wrongArm}. Sign-in through the invitation link: p50 ${l.signIn.p50} ms, p95 ${l.signIn.p95} ms.`, "");
+    out.push(
+      "",
+      `Answers afterwards: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, wrong arm ${a.wrongArm}. Sign-in through the invitation link: p50 ${l.signIn.p50} ms, p95 ${l.signIn.p95} ms.`,
+      "",
+    );
   }
   return out.join("\n");
 }
@@ -170,9 +236,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   });
   const prev = previous();
-  const train = values["skip-train"] ? prev.train ?? null : runTrainBench(values.quick);
-  const paper = values["skip-paper"] ? prev.paper ?? null : runPaperBench();
-  const load = values["skip-load"] ? prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null) : runLoadBench();
+  const train = values["skip-train"] ? (prev.train ?? null) : runTrainBench(values.quick);
+  const paper = values["skip-paper"] ? (prev.paper ?? null) : runPaperBench();
+  const load = values["skip-load"]
+    ? (prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null))
+    : runLoadBench();
   const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, paper, load };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const md = benchmarksMarkdown(results);

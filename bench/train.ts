@@ -46,19 +46,23 @@ const { values: args } = parseArgs({
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer = true): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, got "${raw}"`);
   return n;
 }
 
 const quick = args.quick;
-const single = args.size !== undefined || args.width !== undefined || args.batch !== undefined || args.variant !== undefined;
+const single =
+  args.size !== undefined || args.width !== undefined || args.batch !== undefined || args.variant !== undefined;
 const BATCH = positiveNumber("batch", args.batch, 16);
 const TRAIN_SIZE = positiveNumber("size", args.size, 64);
 const WIDTHS = single ? [positiveNumber("width", args.width, 1, false)] : quick ? [0.25] : [0.25, 1.0];
 const SINGLE_VARIANTS: readonly Variant[] =
   args.variant === undefined ? ["baseline"] : args.variant === "all" ? VARIANTS : [args.variant as Variant];
-if (SINGLE_VARIANTS.some((v) => !VARIANTS.includes(v))) throw new Error(`--variant must be one of ${VARIANTS.join(", ")} or all`);
-const MICRO_BATCH = args["micro-batch"] === undefined ? undefined : positiveNumber("micro-batch", args["micro-batch"], 2);
+if (SINGLE_VARIANTS.some((v) => !VARIANTS.includes(v)))
+  throw new Error(`--variant must be one of ${VARIANTS.join(", ")} or all`);
+const MICRO_BATCH =
+  args["micro-batch"] === undefined ? undefined : positiveNumber("micro-batch", args["micro-batch"], 2);
 const GRADCAM_SIZES = [64, 224];
 const GRADCAM_BATCH = 4;
 const out = args.json ? console.error : console.log;
@@ -78,7 +82,12 @@ interface TrainFigure {
   peakRssBytes: number;
   microBatchPlan: MicroBatchPlan;
 }
-interface GradCamFigure { variant: Variant; width: number; size: number; msPerImage: number }
+interface GradCamFigure {
+  variant: Variant;
+  width: number;
+  size: number;
+  msPerImage: number;
+}
 interface TorchFigure {
   width: number;
   size: number;
@@ -109,9 +118,17 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeTrainStep(variant: Variant, width: number, reps: number, threads: number | null): Promise<TrainFigure> {
+async function timeTrainStep(
+  variant: Variant,
+  width: number,
+  reps: number,
+  threads: number | null,
+): Promise<TrainFigure> {
   const model = buildModel({ variant, width, inputSize: TRAIN_SIZE, seed: 1 });
-  const sgd = new SgdMomentum(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-4 });
+  const sgd = new SgdMomentum(
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+    { momentum: 0.9, weightDecay: 1e-4 },
+  );
   // As trainRun plans it: with the weights and momentum live.
   const plan = planMicroBatches(model, { batchSize: BATCH, override: MICRO_BATCH });
   const sizes = microBatchSizes(BATCH, plan.maxMicroBatch);
@@ -131,7 +148,10 @@ async function timeTrainStep(variant: Variant, width: number, reps: number, thre
     const c = process.cpuUsage(c0);
     if (r > 0) times.push(performance.now() - t0); // the first step compiles/allocates: warm-up
     if (r > 0) cpu.push((c.user + c.system) / 1e6);
-    if (single) console.error(`  ${variant} w${width} ${TRAIN_SIZE}px batch ${BATCH} step ${r}: ${(performance.now() - t0).toFixed(0)} ms`);
+    if (single)
+      console.error(
+        `  ${variant} w${width} ${TRAIN_SIZE}px batch ${BATCH} step ${r}: ${(performance.now() - t0).toFixed(0)} ms`,
+      );
   }
   sgd.dispose();
   disposeModel(model);
@@ -153,7 +173,11 @@ async function timeTrainStep(variant: Variant, width: number, reps: number, thre
 async function timeGradCam(variant: Variant, width: number, size: number, reps: number): Promise<GradCamFigure> {
   const model = buildModel({ variant, width, inputSize: size, seed: 1 });
   const images = randomImages(GRADCAM_BATCH, size, 9);
-  const x = imagesToInputTensor(images, images.map((_, i) => i), size);
+  const x = imagesToInputTensor(
+    images,
+    images.map((_, i) => i),
+    size,
+  );
   const times: number[] = [];
   for (let r = 0; r <= reps; r++) {
     const t0 = performance.now();
@@ -203,12 +227,26 @@ print(batch / times[len(times) // 2], resource.getrusage(resource.RUSAGE_SELF).r
 function timeTorch(width: number, reps: number, threads = 1): TorchFigure {
   const base = { width, size: TRAIN_SIZE, batch: BATCH, threads, peakRssBytes: null, cpuSecondsPerStep: null };
   // Debian's python3-torch installs for /usr/bin/python3, which need not be the python3 on PATH.
-  const python = ["python3", "/usr/bin/python3"].find((py) => spawnSync(py, ["-c", "import torch"], { encoding: "utf8" }).status === 0);
-  if (!python) return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
-  const run = spawnSync(python, ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps), String(threads)], { encoding: "utf8" });
-  if (run.status !== 0) return { ...base, imagesPerSecond: null, note: `PyTorch run failed: ${run.stderr.trim().split("\n").at(-1)}` };
+  const python = ["python3", "/usr/bin/python3"].find(
+    (py) => spawnSync(py, ["-c", "import torch"], { encoding: "utf8" }).status === 0,
+  );
+  if (!python)
+    return { ...base, imagesPerSecond: null, note: "PyTorch not importable (python3 -c 'import torch' failed)" };
+  const run = spawnSync(
+    python,
+    ["-c", TORCH_SNIPPET, String(width), String(TRAIN_SIZE), String(BATCH), String(reps), String(threads)],
+    { encoding: "utf8" },
+  );
+  if (run.status !== 0)
+    return { ...base, imagesPerSecond: null, note: `PyTorch run failed: ${run.stderr.trim().split("\n").at(-1)}` };
   const [ips, rss, cpu] = run.stdout.trim().split(/\s+/).map(Number);
-  return { ...base, imagesPerSecond: ips, peakRssBytes: rss, cpuSecondsPerStep: cpu, note: `torch.set_num_threads(${threads})` };
+  return {
+    ...base,
+    imagesPerSecond: ips,
+    peakRssBytes: rss,
+    cpuSecondsPerStep: cpu,
+    note: `torch.set_num_threads(${threads})`,
+  };
 }
 
 const gb = (bytes: number | null) => (bytes === null ? "-" : `${(bytes / 1e9).toFixed(2)} GB`);
@@ -227,7 +265,9 @@ async function mainSingle(backend: string, threads: number | null): Promise<void
   });
   const loadAtEnd = os.loadavg()[0];
   out(`\nBackend: ${backend}, ${threads ?? "own"} thread(s); step = forward in training mode, backward, SGD momentum`);
-  out(`Load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end (${os.availableParallelism()} cores)`);
+  out(
+    `Load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end (${os.availableParallelism()} cores)`,
+  );
   for (const f of train) {
     out(
       `${f.variant} width ${f.width} at ${f.size} px, batch ${f.batch}: ${f.imagesPerSecond.toFixed(2)} img/s ` +
@@ -244,7 +284,18 @@ async function mainSingle(backend: string, threads: number | null): Promise<void
     );
     return { ...t, ratioBackendOverTorch: ratio };
   });
-  console.log(JSON.stringify({ backend, threads, quick: false, single: true, loadAverage: { start: loadAtStart, end: loadAtEnd }, train, gradcam: [], torch: comparisons }));
+  console.log(
+    JSON.stringify({
+      backend,
+      threads,
+      quick: false,
+      single: true,
+      loadAverage: { start: loadAtStart, end: loadAtEnd },
+      train,
+      gradcam: [],
+      torch: comparisons,
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -270,13 +321,20 @@ async function main(): Promise<void> {
   const torch = WIDTHS.map((w) => timeTorch(w, quick ? 2 : 8));
 
   out(`\nBackend: ${backend}; training step = batch ${BATCH} at ${TRAIN_SIZE} px (forward, backward, SGD momentum)`);
-  out(`${"variant".padEnd(10)}${"width".padStart(7)}${"ms/step".padStart(10)}${"img/s".padStart(9)}${"s per epoch per 100 img".padStart(26)}`);
+  out(
+    `${"variant".padEnd(10)}${"width".padStart(7)}${"ms/step".padStart(10)}${"img/s".padStart(9)}${"s per epoch per 100 img".padStart(26)}`,
+  );
   for (const f of train) {
-    out(`${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${f.msPerStep.toFixed(0).padStart(10)}${f.imagesPerSecond.toFixed(1).padStart(9)}${(100 / f.imagesPerSecond).toFixed(2).padStart(26)}`);
+    out(
+      `${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${f.msPerStep.toFixed(0).padStart(10)}${f.imagesPerSecond.toFixed(1).padStart(9)}${(100 / f.imagesPerSecond).toFixed(2).padStart(26)}`,
+    );
   }
   out(`\nGrad-CAM (batch ${GRADCAM_BATCH}, layer4, backward to the feature map)`);
   out(`${"variant".padEnd(10)}${"width".padStart(7)}${"size".padStart(6)}${"ms/image".padStart(10)}`);
-  for (const f of gradcam) out(`${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${String(f.size).padStart(6)}${f.msPerImage.toFixed(1).padStart(10)}`);
+  for (const f of gradcam)
+    out(
+      `${f.variant.padEnd(10)}${f.width.toFixed(2).padStart(7)}${String(f.size).padStart(6)}${f.msPerImage.toFixed(1).padStart(10)}`,
+    );
   out("\nPyTorch (baseline ResNet-18, same step, one thread)");
   const comparisons = torch.map((t) => {
     const ours = train.find((f) => f.variant === "baseline" && f.width === t.width);

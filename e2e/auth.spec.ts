@@ -2,7 +2,6 @@ import { test, expect } from "@playwright/test";
 import { signIn, submitSignIn } from "./support/sign-in";
 import { staffUser, studyWithInvitation } from "./support/seed";
 
-
 const HOMES = { ADMIN: "/admin/users", COORDINATOR: "/coordinator", RESEARCHER: "/researcher" } as const;
 const STAFF_PAGES = ["/admin/users", "/coordinator", "/researcher"];
 

@@ -3,7 +3,16 @@
 // with docs/authorization-matrix.md (parsed here, so the document and the test cannot drift). Also: CSRF,
 // session fixation and security headers.
 import { test, expect, request as playwrightRequest, type APIRequestContext, type APIResponse } from "@playwright/test";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -21,8 +30,15 @@ const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3101";
 const SESSION_COOKIE = "next-auth.session-token";
 
 type Who =
-  | "anonymous" | "specialist" | "researcher" | "coordinator" | "admin" | "other coordinator" | "other specialist"
-  | "another coordinator's reader" | "deactivated reader re-invited";
+  | "anonymous"
+  | "specialist"
+  | "researcher"
+  | "coordinator"
+  | "admin"
+  | "other coordinator"
+  | "other specialist"
+  | "another coordinator's reader"
+  | "deactivated reader re-invited";
 const HOME: Record<Who, string | null> = {
   anonymous: null,
   specialist: HOME_BY_ROLE.SPECIALIST,
@@ -39,9 +55,14 @@ async function csrf(ctx: APIRequestContext): Promise<string> {
   return ((await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken;
 }
 
-async function signedIn(provider: "staff" | "invitation", credentials: Record<string, string>): Promise<APIRequestContext> {
+async function signedIn(
+  provider: "staff" | "invitation",
+  credentials: Record<string, string>,
+): Promise<APIRequestContext> {
   const ctx = await playwrightRequest.newContext({ baseURL });
-  const res = await ctx.post(`/api/auth/callback/${provider}`, { form: { csrfToken: await csrf(ctx), json: "true", ...credentials } });
+  const res = await ctx.post(`/api/auth/callback/${provider}`, {
+    form: { csrfToken: await csrf(ctx), json: "true", ...credentials },
+  });
   expect(res.status(), `${provider} sign-in`).toBe(200);
   expect((await ctx.storageState()).cookies.some((c) => c.name === SESSION_COOKIE)).toBe(true);
   return ctx;
@@ -62,28 +83,44 @@ function outcome(res: APIResponse, who: Who): string {
 test("every route answers every role as docs/authorization-matrix.md says", async () => {
   test.setTimeout(240_000);
   const { rows } = parseMatrix(readFileSync("docs/authorization-matrix.md", "utf8"));
-  const onDisk = routesOnDisk("app").map((r) => `${r.method} ${r.route}`).sort();
-  expect(rows.map((r) => `${r.method} ${r.route}`).sort(), "the matrix lists exactly the routes on disk").toEqual(onDisk);
+  const onDisk = routesOnDisk("app")
+    .map((r) => `${r.method} ${r.route}`)
+    .sort();
+  expect(rows.map((r) => `${r.method} ${r.route}`).sort(), "the matrix lists exactly the routes on disk").toEqual(
+    onDisk,
+  );
 
   const f = await createStudyFixture({ cases: 2, arms: 2 });
   const elsewhere = await createStudyFixture({ cases: 1, arms: 2 });
   const owner = await db().user.findUniqueOrThrow({ where: { id: f.ownerId }, select: { email: true } });
-  const study = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { datasetId: true, cases: { orderBy: { caseIndex: "asc" }, select: { imageId: true } } } });
+  const study = await db().study.findUniqueOrThrow({
+    where: { id: f.studyId },
+    select: { datasetId: true, cases: { orderBy: { caseIndex: "asc" }, select: { imageId: true } } },
+  });
   const researcher = await staffUser("RESEARCHER");
   const admin = await staffUser("ADMIN");
   const otherCoordinator = await staffUser("COORDINATOR");
 
   const specialistInvite = await f.inviteReader();
-  const specialist = await db().user.findUniqueOrThrow({ where: { id: specialistInvite.readerId }, select: { email: true } });
+  const specialist = await db().user.findUniqueOrThrow({
+    where: { id: specialistInvite.readerId },
+    select: { email: true },
+  });
   // Another coordinator invites the same clinician to their own study and holds that invitation's link.
-  const takeover = await createInvitation(elsewhere.studyId, { email: specialist.email, name: "Renamed", specialty: "RADIOLOGY" }, elsewhere.ownerId);
+  const takeover = await createInvitation(
+    elsewhere.studyId,
+    { email: specialist.email, name: "Renamed", specialty: "RADIOLOGY" },
+    elsewhere.ownerId,
+  );
   // A second reader of the study signs in; an admin deactivates the account; the coordinator invites it again.
   const deactivated = await f.inviteReader("Deactivated Reader");
   const deactivatedCtx = await signedIn("invitation", { token: tokenOf(deactivated.link) });
   const adminId = (await db().user.findUniqueOrThrow({ where: { email: admin.email }, select: { id: true } })).id;
   await setUserActive(deactivated.readerId, false, adminId);
   const deactivatedEmail = (await db().user.findUniqueOrThrow({ where: { id: deactivated.readerId } })).email;
-  await expect(createInvitation(f.studyId, { email: deactivatedEmail, name: "Back", specialty: "OTHER" }, f.ownerId)).rejects.toThrow(/deactivated/);
+  await expect(
+    createInvitation(f.studyId, { email: deactivatedEmail, name: "Back", specialty: "OTHER" }, f.ownerId),
+  ).rejects.toThrow(/deactivated/);
 
   const ctx: Record<Who, APIRequestContext> = {
     anonymous: await playwrightRequest.newContext({ baseURL }),
@@ -109,7 +146,8 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
   };
   const samplePath = (route: string, method: string): string => {
     let path = route;
-    for (const [prefix, id] of Object.entries(ids)) if (path.startsWith(prefix)) path = prefix.replace("[id]", id) + path.slice(prefix.length);
+    for (const [prefix, id] of Object.entries(ids))
+      if (path.startsWith(prefix)) path = prefix.replace("[id]", id) + path.slice(prefix.length);
     return path
       .replace("[studyId]", f.studyId)
       .replace("[n]", "1")
@@ -122,10 +160,13 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("[...nextauth]", method === "GET" ? "csrf" : "signout");
   };
   const body = (route: string): { data?: unknown; headers?: Record<string, string> } =>
-    route.startsWith("/api/surveys/") ? { data: { slot: "A", rationale: "matrix test rationale" } }
-      : route === "/api/admin/users" ? { data: {} }
-      : route.startsWith("/api/auth/") ? { headers: { "content-type": "application/x-www-form-urlencoded" } }
-      : {};
+    route.startsWith("/api/surveys/")
+      ? { data: { slot: "A", rationale: "matrix test rationale" } }
+      : route === "/api/admin/users"
+        ? { data: {} }
+        : route.startsWith("/api/auth/")
+          ? { headers: { "content-type": "application/x-www-form-urlencoded" } }
+          : {};
 
   const mismatches: string[] = [];
   const actualTable: string[] = [];
@@ -137,7 +178,8 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       const res = await ctx[who].fetch(path, { method: row.method, maxRedirects: 0, ...body(row.route) });
       const got = outcome(res, who);
       cells.push(got);
-      if (got !== row.expect[who]) mismatches.push(`${row.method} ${row.route} as ${who}: expected ${row.expect[who]}, got ${got} (${path})`);
+      if (got !== row.expect[who])
+        mismatches.push(`${row.method} ${row.route} as ${who}: expected ${row.expect[who]}, got ${got} (${path})`);
     }
     actualTable.push(`| \`${row.route}\` | ${row.method} | ${cells.join(" | ")} |`);
   }
@@ -150,8 +192,14 @@ test("CSRF: next-auth POSTs need its token; JSON write routes refuse form conten
   const staff = await staffUser("COORDINATOR");
   const forged = await playwrightRequest.newContext({ baseURL });
   // A cross-site form cannot read the CSRF token, so it posts the credentials alone.
-  await forged.post("/api/auth/callback/staff", { form: { email: staff.email, password: staff.password, json: "true" }, maxRedirects: 0 });
-  expect((await forged.storageState()).cookies.some((c) => c.name === SESSION_COOKIE), "no session without the CSRF token").toBe(false);
+  await forged.post("/api/auth/callback/staff", {
+    form: { email: staff.email, password: staff.password, json: "true" },
+    maxRedirects: 0,
+  });
+  expect(
+    (await forged.storageState()).cookies.some((c) => c.name === SESSION_COOKIE),
+    "no session without the CSRF token",
+  ).toBe(false);
   await forged.dispose();
 
   const f = await createStudyFixture({ cases: 1, arms: 2 });
@@ -164,7 +212,10 @@ test("CSRF: next-auth POSTs need its token; JSON write routes refuse form conten
   const json = JSON.stringify({ slot: "A", rationale: "forged by another site" });
   for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
     for (const endpoint of ["answer", "draft"]) {
-      const res = await ctx.post(`/api/surveys/${f.studyId}/cases/1/${endpoint}`, { headers: { "content-type": type }, data: json });
+      const res = await ctx.post(`/api/surveys/${f.studyId}/cases/1/${endpoint}`, {
+        headers: { "content-type": type },
+        data: json,
+      });
       expect(res.status(), `${endpoint} as ${type}`).toBe(415);
     }
   }
@@ -178,11 +229,27 @@ test("session fixation: a session cookie planted before sign-in is neither accep
   const { hostname } = new URL(baseURL);
   const withPlanted = await playwrightRequest.newContext({
     baseURL,
-    storageState: { cookies: [{ name: SESSION_COOKIE, value: planted, domain: hostname, path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] },
+    storageState: {
+      cookies: [
+        {
+          name: SESSION_COOKIE,
+          value: planted,
+          domain: hostname,
+          path: "/",
+          expires: -1,
+          httpOnly: true,
+          secure: false,
+          sameSite: "Lax",
+        },
+      ],
+      origins: [],
+    },
   });
   expect(await (await withPlanted.get("/api/auth/session")).json()).toEqual({});
   expect((await withPlanted.get("/researcher", { maxRedirects: 0 })).status()).toBe(307);
-  await withPlanted.post("/api/auth/callback/staff", { form: { csrfToken: await csrf(withPlanted), json: "true", ...staff } });
+  await withPlanted.post("/api/auth/callback/staff", {
+    form: { csrfToken: await csrf(withPlanted), json: "true", ...staff },
+  });
   const session = (await withPlanted.storageState()).cookies.find((c) => c.name === SESSION_COOKIE);
   expect(session?.value).toBeTruthy();
   expect(session?.value).not.toBe(planted);
@@ -203,7 +270,9 @@ test("security headers on pages and API answers", async ({ request }) => {
   }
 });
 
-test("import outside the root: a researcher's folder import reads nothing outside FOCUS_IMPORT_ROOTS", async ({ page }) => {
+test("import outside the root: a researcher's folder import reads nothing outside FOCUS_IMPORT_ROOTS", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const tag = randomBytes(3).toString("hex");
   const root = importRoot();
@@ -213,7 +282,12 @@ test("import outside the root: a researcher's folder import reads nothing outsid
       mkdirSync(join(dir, cls), { recursive: true });
       for (let i = 0; i < 3; i++) {
         const px = Buffer.alloc(40 * 40 * 3, 40 + 60 * c + 10 * i);
-        writeFileSync(join(dir, cls, `img${i}.png`), await sharp(px, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer());
+        writeFileSync(
+          join(dir, cls, `img${i}.png`),
+          await sharp(px, { raw: { width: 40, height: 40, channels: 3 } })
+            .png()
+            .toBuffer(),
+        );
       }
     }
   };

@@ -23,12 +23,20 @@ interface Sent {
  * Streams `totalBytes` of `fill` as a chunked body, stopping as soon as the server answers. A server that
  * buffers the body answers only after all 64 MiB; one that counts answers after about its limit.
  */
-function chunkedRequest(method: string, path: string, headers: Record<string, string>, totalBytes = BODY_BYTES): Promise<Sent> {
+function chunkedRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  totalBytes = BODY_BYTES,
+): Promise<Sent> {
   const chunk = Buffer.alloc(64 * 1024, "a");
   return new Promise((resolve, reject) => {
     let sentBytes = 0;
     let answered = false;
-    const req = http.request(new URL(path, baseURL), { method, headers: { ...headers, "transfer-encoding": "chunked" } });
+    const req = http.request(new URL(path, baseURL), {
+      method,
+      headers: { ...headers, "transfer-encoding": "chunked" },
+    });
     const pump = () => {
       while (!answered && sentBytes < totalBytes) {
         sentBytes += chunk.length;
@@ -53,7 +61,10 @@ function chunkedRequest(method: string, path: string, headers: Record<string, st
   });
 }
 
-async function signedIn(provider: "staff" | "invitation", credentials: Record<string, string>): Promise<APIRequestContext> {
+async function signedIn(
+  provider: "staff" | "invitation",
+  credentials: Record<string, string>,
+): Promise<APIRequestContext> {
   const ctx = await playwrightRequest.newContext({ baseURL });
   const { csrfToken } = (await (await ctx.get("/api/auth/csrf")).json()) as { csrfToken: string };
   const res = await ctx.post(`/api/auth/callback/${provider}`, { form: { csrfToken, json: "true", ...credentials } });
@@ -84,16 +95,25 @@ function serverRssBytes(): number | null {
 test("64 MiB chunked bodies get a 413 from the auth callback and every write route, and write nothing", async () => {
   test.setTimeout(180_000);
   const f = await createStudyFixture({ cases: 2, arms: 2 });
-  const reader = await signedIn("invitation", { token: new URL((await f.inviteReader()).link).pathname.split("/").pop()! });
+  const reader = await signedIn("invitation", {
+    token: new URL((await f.inviteReader()).link).pathname.split("/").pop()!,
+  });
   const readerCookie = await cookieHeader(reader);
   await reader.get(`/surveys/${f.studyId}/case/1`);
   const adminCookie = await cookieHeader(await signedIn("staff", await staffUser("ADMIN")));
   const researcherCookie = await cookieHeader(await signedIn("staff", await staffUser("RESEARCHER")));
   const csrf = await (await playwrightRequest.newContext({ baseURL })).get("/api/auth/csrf");
-  const anonymous = { cookie: csrf.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie").map((h) => h.value.split(";")[0]).join("; ") };
+  const anonymous = {
+    cookie: csrf
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === "set-cookie")
+      .map((h) => h.value.split(";")[0])
+      .join("; "),
+  };
 
   const storageDir = process.env.FOCUS_STORAGE_DIR!;
-  const files = () => readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+  const files = () =>
+    readdirSync(storageDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
   const filesBefore = files();
   const before = await writes();
   const rssBefore = serverRssBytes();
@@ -106,7 +126,11 @@ test("64 MiB chunked bodies get a 413 from the auth callback and every write rou
     ["PUT", `/api/surveys/${f.studyId}/cases/1/draft`, { cookie: readerCookie, "content-type": "application/json" }],
     ["POST", `/api/surveys/${f.studyId}/cases/1/draft`, { cookie: readerCookie, "content-type": "application/json" }],
     ["POST", "/api/admin/users", { cookie: adminCookie, "content-type": "application/json" }],
-    ["POST", "/api/researcher/datasets/upload?name=huge&positive=malignant", { cookie: researcherCookie, "content-type": "application/zip" }],
+    [
+      "POST",
+      "/api/researcher/datasets/upload?name=huge&positive=malignant",
+      { cookie: researcherCookie, "content-type": "application/zip" },
+    ],
   ];
   for (const [method, path, headers] of cases) {
     const res = await chunkedRequest(method, path, headers);
@@ -120,7 +144,9 @@ test("64 MiB chunked bodies get a 413 from the auth callback and every write rou
   const rssAfter = serverRssBytes();
   if (rssBefore !== null && rssAfter !== null) {
     const growth = rssAfter - rssBefore;
-    console.log(`server RSS ${(rssBefore / MiB).toFixed(0)} -> ${(rssAfter / MiB).toFixed(0)} MiB after ${cases.length} x 64 MiB`);
+    console.log(
+      `server RSS ${(rssBefore / MiB).toFixed(0)} -> ${(rssAfter / MiB).toFixed(0)} MiB after ${cases.length} x 64 MiB`,
+    );
     // Loose: one buffered 64 MiB body alone would exceed it.
     expect(growth).toBeLessThan(48 * MiB);
   }

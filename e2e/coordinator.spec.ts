@@ -10,7 +10,6 @@ import { runStatsCli } from "../lib/stats/cli";
 import { db } from "../lib/db/client";
 import { signIn } from "./support/sign-in";
 
-
 async function invite(page: Page, name: string, specialty: "DERMATOLOGY" | "RADIOLOGY") {
   const email = uniqueEmail(name.toLowerCase());
   await page.getByLabel("Reader email").fill(email);
@@ -24,7 +23,13 @@ async function invite(page: Page, name: string, specialty: "DERMATOLOGY" | "RADI
 }
 
 /** Opens the invitation in a fresh browser and answers every case through the survey page. */
-async function answerAll(browser: Browser, link: string, studyId: string, slots: string[], rationale: (n: number) => string) {
+async function answerAll(
+  browser: Browser,
+  link: string,
+  studyId: string,
+  slots: string[],
+  rationale: (n: number) => string,
+) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   await page.goto(link);
@@ -59,7 +64,10 @@ async function statValue(page: Page, testid: string): Promise<unknown> {
   return JSON.parse((await page.getByTestId(testid).getAttribute("data-value"))!);
 }
 
-test("a coordinator builds, publishes, invites, follows results and exports numbers the CLI reproduces", async ({ page, browser }) => {
+test("a coordinator builds, publishes, invites, follows results and exports numbers the CLI reproduces", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(180_000);
   const coordinator = await staffUser("COORDINATOR");
   const { dataset } = await seedDatasetWithRuns({ images: 8 });
@@ -70,7 +78,9 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
   await page.getByRole("link", { name: "New study" }).click();
   await page.getByLabel("Dataset").selectOption(dataset.id);
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("checkbox", { checked: true }).and(page.locator('input[name="modelRunId"]'))).toHaveCount(4);
+  await expect(page.getByRole("checkbox", { checked: true }).and(page.locator('input[name="modelRunId"]'))).toHaveCount(
+    4,
+  );
   await page.getByRole("button", { name: "Create draft study" }).click();
   await expect(page.getByText("Title is required")).toBeVisible();
   await page.getByLabel("Title").fill("E2E heat-map study");
@@ -93,7 +103,9 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
   await page.goto(`/coordinator/studies/${studyId}/results`);
   await expect(page.getByText("No answers yet").first()).toBeVisible();
 
-  await answerAll(browser, derm.link, studyId, ["A", "B", "A", "C"], (n) => (n === 1 ? '=HYPERLINK("http://evil.example","x")' : `Dermatology rationale ${n}`));
+  await answerAll(browser, derm.link, studyId, ["A", "B", "A", "C"], (n) =>
+    n === 1 ? '=HYPERLINK("http://evil.example","x")' : `Dermatology rationale ${n}`,
+  );
   await page.reload();
   await expect(page.getByTestId("answer-count")).toHaveAttribute("data-value", "4");
   // One reader: agreement is not defined, and the page says so instead of a perfect score.
@@ -141,7 +153,9 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
     const [reportPage] = await Promise.all([page.context().waitForEvent("page"), page.getByTestId("report").click()]);
     await reportPage.waitForLoadState();
     await expect(reportPage.getByTestId("report-figure")).toHaveCount(4);
-    await expect(reportPage.getByTestId("report-methods")).toContainText("2 readers (dermatology, radiology) were invited");
+    await expect(reportPage.getByTestId("report-methods")).toContainText(
+      "2 readers (dermatology, radiology) were invited",
+    );
     await expect(reportPage.getByTestId("report-cases")).toContainText("Radiology rationale 2");
     const kappa = await page.getByTestId("stat-fleiss_kappa").getAttribute("data-value");
     await expect(reportPage.getByTestId("report-stats")).toContainText(Number(kappa).toFixed(3));
@@ -155,7 +169,10 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
     expect(pdfText.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0).toBeGreaterThan(0);
 
     let out = "";
-    const code = await runStatsCli(["stats", "--input", file, "--json"], { stdout: (t) => (out += t), stderr: (t) => (out += t) });
+    const code = await runStatsCli(["stats", "--input", file, "--json"], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (out += t),
+    });
     expect(code, out).toBe(0);
     const cli = JSON.parse(out) as CliSummary;
     expect(cli.n_answers).toBe(8);
@@ -182,10 +199,20 @@ test("a coordinator builds, publishes, invites, follows results and exports numb
   const other = await ctx.newPage();
   const researcher = await staffUser("RESEARCHER");
   await signIn(other, researcher.email, researcher.password);
-  for (const p of ["/coordinator", "/coordinator/studies/new", `/coordinator/studies/${studyId}`, `/coordinator/studies/${studyId}/results`]) {
+  for (const p of [
+    "/coordinator",
+    "/coordinator/studies/new",
+    `/coordinator/studies/${studyId}`,
+    `/coordinator/studies/${studyId}/results`,
+  ]) {
     expect((await other.goto(p))?.status(), p).toBe(403);
   }
-  for (const p of [`/api/coordinator/studies/${studyId}/export.csv`, `/api/coordinator/studies/${studyId}/export.json`, `/api/coordinator/studies/${studyId}/results`, `/api/coordinator/images/${dataset.id}`]) {
+  for (const p of [
+    `/api/coordinator/studies/${studyId}/export.csv`,
+    `/api/coordinator/studies/${studyId}/export.json`,
+    `/api/coordinator/studies/${studyId}/results`,
+    `/api/coordinator/images/${dataset.id}`,
+  ]) {
     expect((await other.request.get(p)).status(), p).toBe(403);
   }
   await ctx.close();

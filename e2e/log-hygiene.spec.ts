@@ -4,7 +4,10 @@ import { UNDECODABLE_COOKIE_MESSAGE } from "../lib/auth/auth-logger";
 
 const serverLog = process.env.E2E_SERVER_LOG;
 
-test("a garbage session cookie on every request logs one line at most, never a stack trace", async ({ playwright, baseURL }) => {
+test("a garbage session cookie on every request logs one line at most, never a stack trace", async ({
+  playwright,
+  baseURL,
+}) => {
   test.skip(!serverLog, "E2E_SERVER_LOG is set by `npm run test:e2e`, which captures the server's output");
   const before = readFileSync(serverLog!).length;
   const garbage = await playwright.request.newContext({

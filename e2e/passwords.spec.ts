@@ -28,15 +28,27 @@ test("staff change their password: weak ones are refused, then every old session
 
   await page.getByRole("link", { name: "Change password" }).click();
   await expect(page).toHaveURL(/\/account\/password$/);
-  await fillPasswords(page, { "Current password": u.password, "New password": "password1234", "New password again": "password1234" });
+  await fillPasswords(page, {
+    "Current password": u.password,
+    "New password": "password1234",
+    "New password again": "password1234",
+  });
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText(/too easy to guess/).first()).toBeVisible();
   // The form is emptied after each submission.
-  await fillPasswords(page, { "Current password": u.password, "New password": "short one", "New password again": "short one" });
+  await fillPasswords(page, {
+    "Current password": u.password,
+    "New password": "short one",
+    "New password again": "short one",
+  });
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText(/at least 12 characters/).first()).toBeVisible();
 
-  await fillPasswords(page, { "Current password": u.password, "New password": NEW_PASSWORD, "New password again": NEW_PASSWORD });
+  await fillPasswords(page, {
+    "Current password": u.password,
+    "New password": NEW_PASSWORD,
+    "New password again": NEW_PASSWORD,
+  });
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page).toHaveURL(/\/signin\?changed=1$/);
   await expect(page.getByRole("status").filter({ hasText: "every session ended" })).toBeVisible();
@@ -72,14 +84,17 @@ test("an admin issues a one-time reset link; it sets a new password once", async
   await ctx.close();
 });
 
-test("failed attempts delay sign-in without a hard lock; an admin lifts the wait at once", async ({ page, browser }) => {
+test("failed attempts delay sign-in without a hard lock; an admin lifts the wait at once", async ({
+  page,
+  browser,
+}) => {
   const admin = await staffUser("ADMIN");
   const u = await staffUser("COORDINATOR");
   const ctx = await browser.newContext();
   const p = await ctx.newPage();
   // Guess until the wait is long enough to observe; each failure past the free ones doubles it.
   let failures = 0;
-  for (let wait = 0; wait < 8; ) {
+  for (let wait = 0; wait < 8;) {
     wait = await secondsToWait(p, u.email, `wrong guess ${failures++}`);
     if (wait > 0 && wait < 8) await p.waitForTimeout(wait * 1000);
     expect(failures, "the wait grows").toBeLessThan(FREE_FAILURES + 10);

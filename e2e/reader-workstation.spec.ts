@@ -68,12 +68,16 @@ test("an answered case with a change says so, offers Submit change, and warns on
   await page.getByRole("link", { name: "My studies" }).click();
   await expect(page).toHaveURL(/\/case\/1$/);
   expect(asked).toEqual(["confirm", "confirm"]);
-  const stored = await db().response.findMany({ where: { readerId: reader.readerId, studyCase: { studyId: f.studyId } } });
+  const stored = await db().response.findMany({
+    where: { readerId: reader.readerId, studyCase: { studyId: f.studyId } },
+  });
   expect(stored.find((r) => r.submittedAt)?.chosenSlot).toBe(0);
 
   await page.getByRole("button", { name: "Submit change" }).click();
   await expect(page).toHaveURL(/\/case\/2$/);
-  const after = await db().response.findMany({ where: { readerId: reader.readerId, submittedAt: { not: null }, studyCase: { studyId: f.studyId } } });
+  const after = await db().response.findMany({
+    where: { readerId: reader.readerId, submittedAt: { not: null }, studyCase: { studyId: f.studyId } },
+  });
   expect(after.map((r) => r.chosenSlot)).toEqual([2]);
   await page.goto(`/surveys/${f.studyId}/case/1`);
   await page.getByRole("radio", { name: /Model D/ }).check();
@@ -85,7 +89,9 @@ for (const vp of [
   { width: 1366, height: 768 },
   { width: 1280, height: 800 },
 ]) {
-  test(`at ${vp.width}×${vp.height} the original, 4 maps ≥ 256 px, question, choice, rationale and Submit need no scrolling`, async ({ page }) => {
+  test(`at ${vp.width}×${vp.height} the original, 4 maps ≥ 256 px, question, choice, rationale and Submit need no scrolling`, async ({
+    page,
+  }) => {
     await page.setViewportSize(vp);
     const { f } = await openCase(page, { arms: 4 });
     const question = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { question: true } });
@@ -128,9 +134,13 @@ test("tablet layouts (both orientations) keep every map on screen sideways", asy
 });
 
 const transformOf = (page: Page) =>
-  page.getByRole("img", { name: /Heat-map of Model|Original image/ }).evaluateAll((imgs) => imgs.map((i) => (i as HTMLElement).style.transform));
+  page
+    .getByRole("img", { name: /Heat-map of Model|Original image/ })
+    .evaluateAll((imgs) => imgs.map((i) => (i as HTMLElement).style.transform));
 
-test("comparison view: zoom and pan in sync everywhere, opacity changes the drawn overlay, focus handled", async ({ page }) => {
+test("comparison view: zoom and pan in sync everywhere, opacity changes the drawn overlay, focus handled", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1366, height: 768 });
   await openCase(page, { arms: 4 });
   // Zoom in the grid: every panel follows.
@@ -177,7 +187,11 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
     page.evaluate(() => {
       const [original, map] = [...document.querySelectorAll("dialog canvas")] as HTMLCanvasElement[];
       const at = (c: HTMLCanvasElement) => [...c.getContext("2d")!.getImageData(c.width / 2, c.height / 2, 1, 1).data];
-      const sum = (c: HTMLCanvasElement) => c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data.reduce((a, b) => a + b, 0);
+      const sum = (c: HTMLCanvasElement) =>
+        c
+          .getContext("2d")!
+          .getImageData(0, 0, c.width, c.height)
+          .data.reduce((a, b) => a + b, 0);
       return { original: at(original), map: at(map), originalSum: sum(original), mapSum: sum(map) };
     });
   await expect.poll(async () => (await pixel()).mapSum).toBeGreaterThan(0);
@@ -190,7 +204,12 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
   await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("100");
   await dialog.getByRole("button", { name: "Close" }).focus();
   await page.keyboard.down("h");
-  await expect.poll(async () => { const p = await pixel(); return p.mapSum === p.originalSum; }).toBe(true);
+  await expect
+    .poll(async () => {
+      const p = await pixel();
+      return p.mapSum === p.originalSum;
+    })
+    .toBe(true);
   await page.keyboard.up("h");
   await expect.poll(async () => (await pixel()).mapSum).toBe(full.mapSum);
   await expect(dialog.getByText(/low/)).toBeVisible();
@@ -205,7 +224,9 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
   await expect(mapB).toBeFocused();
 });
 
-test("My answers lists every case with status, letter and thumbnail; flag and unflag; jump to a case", async ({ page }) => {
+test("My answers lists every case with status, letter and thumbnail; flag and unflag; jump to a case", async ({
+  page,
+}) => {
   const { f } = await openCase(page, { cases: 3 });
   await page.getByRole("radio", { name: /Model B/ }).check();
   await page.getByRole("textbox", { name: /Rationale/ }).fill("Clear border");

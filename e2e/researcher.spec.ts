@@ -23,7 +23,6 @@ let folder: string;
 let worker: ChildProcess | undefined;
 let workerLog = "";
 
-
 /** A 48 px PNG: noise, plus a bright disc for the positive class (so there is something to find). */
 async function lesionPng(seed: number, positive: boolean): Promise<Buffer> {
   const n = 48;
@@ -31,13 +30,19 @@ async function lesionPng(seed: number, positive: boolean): Promise<Buffer> {
   let s = (seed * 2654435761) >>> 0 || 1;
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
       const inDisc = positive && (x - 20 - (seed % 8)) ** 2 + (y - 24) ** 2 < 100;
       const v = inDisc ? 230 : 60 + (s & 63);
       px.set([v, inDisc ? 80 : v, inDisc ? 60 : v], (y * n + x) * 3);
     }
   }
-  return sharp(px, { raw: { width: n, height: n, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: n, height: n, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function classImages(): Promise<ZipEntrySpec[]> {
@@ -66,12 +71,20 @@ test.beforeAll(async () => {
     env: { ...env, FOCUS_WORKER_CONCURRENCY: "1", FOCUS_STORAGE_DIR: storage },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  worker.stdout?.on("data", (d) => { workerLog += d; });
-  worker.stderr?.on("data", (d) => { workerLog += d; });
+  worker.stdout?.on("data", (d) => {
+    workerLog += d;
+  });
+  worker.stderr?.on("data", (d) => {
+    workerLog += d;
+  });
   const pid = worker.pid!;
-  worker.on("exit", (code) => { workerLog += `\n[worker exited with ${code}]`; });
+  worker.on("exit", (code) => {
+    workerLog += `\n[worker exited with ${code}]`;
+  });
   try {
-    await expect.poll(async () => (await db().workerHeartbeat.findFirst({ where: { pid } }))?.id ?? null, { timeout: 90_000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await db().workerHeartbeat.findFirst({ where: { pid } }))?.id ?? null, { timeout: 90_000 })
+      .not.toBeNull();
   } catch (e) {
     throw new Error(`The worker did not report a heartbeat. Its output:\n${workerLog}`, { cause: e });
   }
@@ -79,12 +92,18 @@ test.beforeAll(async () => {
 
 // eslint-disable-next-line no-empty-pattern -- Playwright only accepts a destructured fixtures argument
 test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach("worker output", { body: workerLog, contentType: "text/plain" }).then(() => console.log(`--- worker output ---\n${workerLog.slice(-5000)}`));
+  if (testInfo.status !== testInfo.expectedStatus)
+    await testInfo
+      .attach("worker output", { body: workerLog, contentType: "text/plain" })
+      .then(() => console.log(`--- worker output ---\n${workerLog.slice(-5000)}`));
 });
 
 test.afterAll(async () => {
   // Nothing left runnable for later spec files, then a clean SIGTERM (a second one stops at the next batch).
-  await db().modelRun.updateMany({ where: { status: { in: ["QUEUED", "RUNNING"] }, job: { dataset: { name: { startsWith: `e2e-res-${tag}` } } } }, data: { cancelRequested: true } });
+  await db().modelRun.updateMany({
+    where: { status: { in: ["QUEUED", "RUNNING"] }, job: { dataset: { name: { startsWith: `e2e-res-${tag}` } } } },
+    data: { cancelRequested: true },
+  });
   if (worker && worker.exitCode === null) {
     const exited = new Promise((r) => worker!.once("exit", r));
     worker.kill("SIGTERM");
@@ -140,7 +159,9 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await expect(page.getByTestId("import-report")).toContainText("benign/notes.txt");
   const thumbs = page.getByTestId("gallery-malignant").locator("img");
   await expect(thumbs).toHaveCount(6);
-  await expect.poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(32);
+  await expect
+    .poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(32);
 
   // The paper's protocol is what the form starts with.
   const form = page.getByRole("form", { name: "Start training" });
@@ -181,10 +202,15 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await hmForm.getByRole("button", { name: "Render heat-maps" }).click();
   await expect(hmForm.getByRole("status")).toContainText(/Queued \d+ heat-maps/);
   const validation = await db().image.count({ where: { datasetId, split: "VALIDATION" } });
-  await expect.poll(async () => {
-    await page.reload();
-    return page.getByTestId("heatmap-cell").count();
-  }, { timeout: 120_000, intervals: [2000] }).toBe(2 * validation);
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.getByTestId("heatmap-cell").count();
+      },
+      { timeout: 120_000, intervals: [2000] },
+    )
+    .toBe(2 * validation);
   const map = page.getByTestId("heatmap-cell").first().locator("img");
   await expect.poll(() => map.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await expect(page.getByTestId("heatmap-gallery")).toContainText("BASELINE seed 1");
@@ -230,7 +256,9 @@ test("cancelling a running job stops it and marks it cancelled", async ({ page }
   expect((await db().modelRun.findUniqueOrThrow({ where: { id: runId } })).epoch).toBe(run.epoch);
 });
 
-test("a zip with a path-traversal entry is refused with a clear message, nothing written outside storage", async ({ page }) => {
+test("a zip with a path-traversal entry is refused with a clear message, nothing written outside storage", async ({
+  page,
+}) => {
   const u = await staffUser("RESEARCHER");
   await signIn(page, u.email, u.password);
   await page.goto("/researcher");
@@ -258,7 +286,13 @@ test("a zip with a path-traversal entry is refused with a clear message, nothing
   // The same images without the hostile entry import fine through the same form.
   await page.reload();
   const good = page.getByRole("form", { name: "Upload a zip" });
-  await good.getByLabel("Zip file").setInputFiles({ name: "good.zip", mimeType: "application/zip", buffer: buildZip((await classImages()).map((e) => ({ ...e, name: `set/${e.name}` }))) });
+  await good
+    .getByLabel("Zip file")
+    .setInputFiles({
+      name: "good.zip",
+      mimeType: "application/zip",
+      buffer: buildZip((await classImages()).map((e) => ({ ...e, name: `set/${e.name}` }))),
+    });
   await good.getByLabel("Dataset name").fill(`${name}-good`);
   await good.getByLabel("Positive class (folder name)").fill("malignant");
   await good.getByLabel("Stored image size (px)").fill("32");
@@ -269,10 +303,23 @@ test("a zip with a path-traversal entry is refused with a clear message, nothing
 
 test("specialists and coordinators get 403 on every researcher page and route", async ({ page, browser }) => {
   expect(datasetId, "needs the dataset of the first test").not.toBe("");
-  const run = await db().modelRun.findFirstOrThrow({ where: { job: { datasetId }, heatmaps: { some: {} } }, include: { heatmaps: { take: 1 } } });
+  const run = await db().modelRun.findFirstOrThrow({
+    where: { job: { datasetId }, heatmaps: { some: {} } },
+    include: { heatmaps: { take: 1 } },
+  });
   const image = await db().image.findFirstOrThrow({ where: { datasetId } });
-  const pages = ["/researcher", "/researcher/jobs", `/researcher/datasets/${datasetId}`, `/researcher/datasets/${datasetId}/results`, `/researcher/runs/${run.id}`];
-  const gets = ["/api/researcher/queue", `/api/researcher/images/${image.id}`, `/api/researcher/heatmaps/${run.heatmaps[0].id}`];
+  const pages = [
+    "/researcher",
+    "/researcher/jobs",
+    `/researcher/datasets/${datasetId}`,
+    `/researcher/datasets/${datasetId}/results`,
+    `/researcher/runs/${run.id}`,
+  ];
+  const gets = [
+    "/api/researcher/queue",
+    `/api/researcher/images/${image.id}`,
+    `/api/researcher/heatmaps/${run.heatmaps[0].id}`,
+  ];
 
   const coordinator = await staffUser("COORDINATOR");
   await signIn(page, coordinator.email, coordinator.password);
@@ -282,14 +329,20 @@ test("specialists and coordinators get 403 on every researcher page and route", 
   await specialist.goto(link);
   await expect(specialist).toHaveURL(/\/surveys$/);
 
-  for (const [who, p] of [["coordinator", page], ["specialist", specialist]] as const) {
+  for (const [who, p] of [
+    ["coordinator", page],
+    ["specialist", specialist],
+  ] as const) {
     for (const path of pages) {
       const res = await p.goto(path);
       expect(res?.status(), `${who} ${path}`).toBe(403);
       await expect(p.getByText("Not available to your role")).toBeVisible();
     }
     for (const path of gets) expect((await p.request.get(path)).status(), `${who} GET ${path}`).toBe(403);
-    const upload = await p.request.post("/api/researcher/datasets/upload?name=x&positive=malignant", { data: buildZip(await classImages()), headers: { "Content-Type": "application/zip" } });
+    const upload = await p.request.post("/api/researcher/datasets/upload?name=x&positive=malignant", {
+      data: buildZip(await classImages()),
+      headers: { "Content-Type": "application/zip" },
+    });
     expect(upload.status(), `${who} upload`).toBe(403);
   }
   expect(await db().dataset.count({ where: { name: "x" } })).toBe(0);

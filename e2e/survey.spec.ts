@@ -13,10 +13,16 @@ async function answersOf(readerId: string, studyId: string) {
 }
 
 async function forbiddenTerms(f: StudyFixture) {
-  const hms = await db().heatmap.findMany({ where: { id: { in: f.heatmapIds } }, select: { overlayKey: true, mapKey: true } });
+  const hms = await db().heatmap.findMany({
+    where: { id: { in: f.heatmapIds } },
+    select: { overlayKey: true, mapKey: true },
+  });
   const hashes = hms.flatMap((h) => [h.overlayKey, h.mapKey]).map((k) => k.split("/").pop()!.split(".")[0]);
   const study = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { designSeed: true } });
-  return forbiddenTermsForStudy({ variants: f.variants.map((v) => v.toLowerCase()), ids: [...f.runIds, f.jobId, ...f.heatmapIds, ...hashes, study.designSeed] });
+  return forbiddenTermsForStudy({
+    variants: f.variants.map((v) => v.toLowerCase()),
+    ids: [...f.runIds, f.jobId, ...f.heatmapIds, ...hashes, study.designSeed],
+  });
 }
 
 test("a reader completes a three-case study with the keyboard only, and nothing leaks", async ({ page }) => {
@@ -59,7 +65,9 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     await expect(p).toHaveCount(4);
     await p.first().focus();
     await expect(page.getByRole("tooltip").first()).toBeVisible();
-    await expect(page.getByRole("tooltip").first()).toContainText(/Model A's probability that this image is (benign|malignant), the image's true class/);
+    await expect(page.getByRole("tooltip").first()).toContainText(
+      /Model A's probability that this image is (benign|malignant), the image's true class/,
+    );
     // The comparison view on every case: open it, switch and add maps, zoom, change the opacity, hide the maps.
     await page.getByRole("img", { name: "Heat-map of Model A" }).focus();
     await page.keyboard.press("Space");
@@ -103,7 +111,9 @@ test("a typed rationale survives a reload, and a double submit stores one answer
   await submit.dblclick();
   await expect(page.getByTestId("case-progress")).toContainText("Case 2 of 2");
   // A retried request after a network error: the same answer again.
-  const retry = await page.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "B", rationale: "The border is irregular" } });
+  const retry = await page.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, {
+    data: { slot: "B", rationale: "The border is irregular" },
+  });
   expect(retry.status()).toBe(200);
   const stored = await answersOf(reader.readerId, f.studyId);
   expect(stored).toHaveLength(1);
@@ -125,7 +135,9 @@ test("a reader cannot open another reader's heat-maps or another study", async (
   };
   const pageA = await open(a.link);
   await pageA.goto(`/surveys/${f.studyId}/case/1`);
-  const urls = await pageA.getByRole("img").evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).getAttribute("src")!));
+  const urls = await pageA
+    .getByRole("img")
+    .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).getAttribute("src")!));
   expect(urls).toHaveLength(5);
   for (const u of urls) {
     const res = await pageA.request.get(u);
@@ -141,9 +153,13 @@ test("a reader cannot open another reader's heat-maps or another study", async (
 
   const res = await pageB.goto(`/surveys/${other.studyId}/case/1`);
   expect(res?.status()).toBe(404);
-  const write = await pageB.request.post(`/api/surveys/${other.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "not my study" } });
+  const write = await pageB.request.post(`/api/surveys/${other.studyId}/cases/1/answer`, {
+    data: { slot: "A", rationale: "not my study" },
+  });
   expect(write.status()).toBe(404);
-  const bad = await pageB.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, { data: { slot: "F", rationale: "unknown slot" } });
+  const bad = await pageB.request.post(`/api/surveys/${f.studyId}/cases/1/answer`, {
+    data: { slot: "F", rationale: "unknown slot" },
+  });
   expect(bad.status()).toBe(400);
   expect(((await bad.json()) as { error: string }).error).toMatch(/slot/);
   for (const c of contexts) await c.close();
@@ -159,11 +175,15 @@ test("a closed study says so and refuses answers", async ({ page }) => {
   await db().study.update({ where: { id: open.studyId }, data: { status: "CLOSED" } });
   await page.goto(`/surveys/${open.studyId}/case/1`);
   await expect(page.getByText("This study is closed")).toBeVisible();
-  const res = await page.request.post(`/api/surveys/${open.studyId}/cases/1/answer`, { data: { slot: "A", rationale: "too late now" } });
+  const res = await page.request.post(`/api/surveys/${open.studyId}/cases/1/answer`, {
+    data: { slot: "A", rationale: "too late now" },
+  });
   expect(res.status()).toBe(409);
 });
 
-test("the grid fits a 768 px tablet without sideways scrolling, with the comparison view beside the original", async ({ page }) => {
+test("the grid fits a 768 px tablet without sideways scrolling, with the comparison view beside the original", async ({
+  page,
+}) => {
   const f = await createStudyFixture({ cases: 1, arms: 4 });
   const reader = await f.inviteReader();
   await page.setViewportSize({ width: 768, height: 1024 });

@@ -11,7 +11,15 @@ const NEXT_BIN = require.resolve("next/dist/bin/next");
 const distDir = () => process.env.FOCUS_NEXT_DIST_DIR || ".next";
 
 // Everything the web build is made from; a build older than any of it is stale.
-const BUILD_INPUTS = ["app", "lib", "public", "next.config.js", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = [
+  "app",
+  "lib",
+  "public",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
@@ -61,8 +69,14 @@ export function startNext(
   });
   if (options.logFile) {
     const file = createWriteStream(options.logFile, { flags: "a" });
-    child.stdout?.on("data", (chunk: Buffer) => { process.stdout.write(chunk); file.write(chunk); });
-    child.stderr?.on("data", (chunk: Buffer) => { process.stderr.write(chunk); file.write(chunk); });
+    child.stdout?.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      file.write(chunk);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      file.write(chunk);
+    });
     child.once("exit", () => file.end());
   }
   return child;
@@ -74,7 +88,9 @@ export async function waitForHttp(url: string, timeoutMs = 120_000): Promise<voi
     try {
       const res = await fetch(url);
       if (res.status < 500) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);

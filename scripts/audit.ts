@@ -52,7 +52,8 @@ const audit = npmJson(["audit", "--omit=dev", "--json"]);
 const report = auditReport.safeParse(audit.json);
 if (!report.success) {
   const failure = auditFailure.safeParse(audit.json);
-  const reason = (failure.success && failure.data.message) || audit.stderr.split("\n").find((l) => l.trim()) || "no answer";
+  const reason =
+    (failure.success && failure.data.message) || audit.stderr.split("\n").find((l) => l.trim()) || "no answer";
   console.warn(`NOT CHECKED: npm's advisory audit needs the npm registry, which did not answer it (${reason.trim()}).`);
   console.warn("Run `npm run audit` again on a machine that reaches https://registry.npmjs.org.");
   process.exit(strict ? 2 : 0);

@@ -41,7 +41,9 @@ try {
           "restart with `npm run demo -- --new-reader-link`, or sign in as the coordinator and re-issue the " +
           "invitation of reader@focus.demo on the study's page.",
   );
-  console.log(`Then sign in as the coordinator to see its statistics.\n\nPress Ctrl-C to stop (the database stops with it; data stays in ./data).`);
+  console.log(
+    `Then sign in as the coordinator to see its statistics.\n\nPress Ctrl-C to stop (the database stops with it; data stays in ./data).`,
+  );
 } catch (e) {
   reportFatal(e);
 }

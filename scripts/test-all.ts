@@ -10,7 +10,9 @@ import { runPostgresRestartFault } from "./test-faults";
 
 process.env.FOCUS_STORAGE_DIR ??= mkdtempSync(join(tmpdir(), "focus-test-storage-"));
 console.log("== Type-check ==");
-const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], { stdio: "inherit" });
+const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "-p", "."], {
+  stdio: "inherit",
+});
 if (tsc.status !== 0) {
   console.error("Type-check failed.");
   process.exit(1);
@@ -29,5 +31,7 @@ try {
 // Reuses the browser tests' build; runs on its own throwaway PostgreSQL, which it stops and restarts.
 console.log("\n== Fault scenario ==\n");
 const faults = await runPostgresRestartFault();
-console.log(`\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}; PostgreSQL restart: ${faults ? "passed" : "FAILED"}`);
+console.log(
+  `\nunit/integration: ${unit === 0 ? "passed" : "FAILED"}; browser: ${e2e === 0 ? "passed" : "FAILED"}; PostgreSQL restart: ${faults ? "passed" : "FAILED"}`,
+);
 process.exit(unit === 0 && e2e === 0 && faults ? 0 : 1);

@@ -42,7 +42,13 @@ export async function runE2eTests(
     // while the tests run, or the server would block once the pipe is full.
     const playwright = spawn(process.execPath, [cli, "test", "-c", config, ...args], {
       stdio: "inherit",
-      env: { ...process.env, ...appEnv, E2E_BASE_URL: baseURL, E2E_SERVER_PID: String(server.pid ?? ""), E2E_SERVER_LOG: serverLog },
+      env: {
+        ...process.env,
+        ...appEnv,
+        E2E_BASE_URL: baseURL,
+        E2E_SERVER_PID: String(server.pid ?? ""),
+        E2E_SERVER_LOG: serverLog,
+      },
     });
     return await new Promise<number>((done) => playwright.once("exit", (code) => done(code ?? 1)));
   } finally {

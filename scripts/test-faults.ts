@@ -27,8 +27,12 @@ export async function runPostgresRestartFault(): Promise<boolean> {
     const r = await postgresRestartScenario();
     console.log(r.table);
     const a = r.answers;
-    console.log(`database down ${r.downMs} ms; ${r.retries} retried requests, ${r.finalErrors} requests failed after all retries`);
-    console.log(`answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`);
+    console.log(
+      `database down ${r.downMs} ms; ${r.retries} retried requests, ${r.finalErrors} requests failed after all retries`,
+    );
+    console.log(
+      `answers: ${a.found} stored for ${a.expected} acknowledged; missing ${a.missing}, duplicated ${a.duplicated}, mismatched ${a.mismatched}, unexpected ${a.unexpected}, wrong arm ${a.wrongArm}`,
+    );
     const ok = a.ok && r.finalErrors === 0;
     console.log(ok ? "PASSED" : "FAILED");
     return ok;

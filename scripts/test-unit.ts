@@ -18,7 +18,13 @@ function walk(dir: string, out: string[]): string[] {
 }
 
 export function unitTestFiles(filter: string[] = []): string[] {
-  return ROOTS.flatMap((r) => { try { return walk(r, []); } catch { return []; } })
+  return ROOTS.flatMap((r) => {
+    try {
+      return walk(r, []);
+    } catch {
+      return [];
+    }
+  })
     .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
     .sort();
 }
@@ -31,7 +37,13 @@ export function runUnitTests(databaseUrl: string, filter: string[] = []): number
   }
   const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...files], {
     stdio: "inherit",
-    env: { ...process.env, NODE_ENV: "test", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: "test-secret-".padEnd(40, "x"), FOCUS_STORAGE_DIR: process.env.FOCUS_STORAGE_DIR ?? "data/test-storage" },
+    env: {
+      ...process.env,
+      NODE_ENV: "test",
+      DATABASE_URL: databaseUrl,
+      NEXTAUTH_SECRET: "test-secret-".padEnd(40, "x"),
+      FOCUS_STORAGE_DIR: process.env.FOCUS_STORAGE_DIR ?? "data/test-storage",
+    },
   });
   return r.status ?? 1;
 }

@@ -5,7 +5,10 @@ import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/user-create.ts", ...args], { encoding: "utf8", env: process.env });
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/user-create.ts", ...args], {
+    encoding: "utf8",
+    env: process.env,
+  });
 }
 
 test("user:create makes a staff account and prints a generated password", async () => {

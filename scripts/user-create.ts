@@ -13,7 +13,8 @@ const program = new Command("user:create")
   .requiredOption("--email <email>", "sign-in email")
   .requiredOption("--role <role>", "ADMIN | COORDINATOR | RESEARCHER", (v) => {
     const r = v.toUpperCase();
-    if (!["ADMIN", "COORDINATOR", "RESEARCHER"].includes(r)) throw new InvalidArgumentError("must be ADMIN, COORDINATOR or RESEARCHER");
+    if (!["ADMIN", "COORDINATOR", "RESEARCHER"].includes(r))
+      throw new InvalidArgumentError("must be ADMIN, COORDINATOR or RESEARCHER");
     return r;
   })
   .option("--name <name>", "display name (default: the part of the email before @)")
@@ -27,7 +28,10 @@ const password = o.password ?? randomBytes(12).toString("base64url");
 try {
   const { embedded } = await prepareDatabase({ log: () => undefined });
   try {
-    const user = await createStaffUser({ email: o.email, name: o.name ?? o.email.split("@")[0], role: o.role, password }, null);
+    const user = await createStaffUser(
+      { email: o.email, name: o.name ?? o.email.split("@")[0], role: o.role, password },
+      null,
+    );
     console.log(`Created ${user.role.toLowerCase()} ${user.email}${o.password ? "" : ` with password: ${password}`}`);
   } finally {
     await disconnectDb();

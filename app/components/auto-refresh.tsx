@@ -3,7 +3,15 @@
 import { useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 
-export function AutoRefresh({ seconds = 3, initiallyOn = false, label = "Refresh" }: { seconds?: number; initiallyOn?: boolean; label?: string }) {
+export function AutoRefresh({
+  seconds = 3,
+  initiallyOn = false,
+  label = "Refresh",
+}: {
+  seconds?: number;
+  initiallyOn?: boolean;
+  label?: string;
+}) {
   const router = useRouter();
   const [on, setOn] = useState(initiallyOn);
   useEffect(() => {

@@ -5,7 +5,11 @@ import { SignOutButton } from "./sign-out-button";
 import { mailEnabled } from "@/lib/studies/invitations-reentry";
 
 const NAV: Record<string, { href: string; label: string }[]> = {
-  ADMIN: [{ href: "/admin/users", label: "Users" }, { href: "/coordinator", label: "Studies" }, { href: "/researcher", label: "Models" }],
+  ADMIN: [
+    { href: "/admin/users", label: "Users" },
+    { href: "/coordinator", label: "Studies" },
+    { href: "/researcher", label: "Models" },
+  ],
   COORDINATOR: [{ href: "/coordinator", label: "Studies" }],
   RESEARCHER: [{ href: "/researcher", label: "Datasets & jobs" }],
   SPECIALIST: [{ href: "/surveys", label: "My studies" }],
@@ -35,12 +39,16 @@ export async function SiteHeader() {
                 {user.name} · {ROLE_LABEL[user.role]}
               </span>
               {user.role !== "SPECIALIST" && (
-                <Link href="/account/password" className="text-slate-700 hover:text-slate-950">Change password</Link>
+                <Link href="/account/password" className="text-slate-700 hover:text-slate-950">
+                  Change password
+                </Link>
               )}
               <SignOutButton reader={user.role === "SPECIALIST" ? { mailEnabled: mailEnabled() } : undefined} />
             </>
           ) : (
-            <Link href="/signin" className="text-slate-700">Sign in</Link>
+            <Link href="/signin" className="text-slate-700">
+              Sign in
+            </Link>
           )}
         </div>
       </div>

@@ -11,13 +11,21 @@ export default async function CoordinatorHome() {
   const studies = await db().study.findMany({
     where: user.role === "ADMIN" ? {} : { ownerId: user.id },
     orderBy: { createdAt: "desc" },
-    select: { id: true, title: true, status: true, owner: { select: { name: true } }, _count: { select: { cases: true, invitations: true, arms: true } } },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      owner: { select: { name: true } },
+      _count: { select: { cases: true, invitations: true, arms: true } },
+    },
   });
   return (
     <section>
       <div className="flex items-center gap-4">
         <h1 className="text-2xl font-semibold">Studies</h1>
-        <Link href="/coordinator/studies/new" className="ml-auto rounded bg-slate-900 px-3 py-1.5 text-sm text-white">New study</Link>
+        <Link href="/coordinator/studies/new" className="ml-auto rounded bg-slate-900 px-3 py-1.5 text-sm text-white">
+          New study
+        </Link>
       </div>
       <div className="mt-4">
         {studies.length === 0 ? (
@@ -29,7 +37,11 @@ export default async function CoordinatorHome() {
           <table className="w-full border-collapse bg-white text-sm">
             <thead>
               <tr className="border-b text-left">
-                <th className="p-2">Title</th><th className="p-2">Status</th><th className="p-2">Arms</th><th className="p-2">Cases</th><th className="p-2">Readers</th>
+                <th className="p-2">Title</th>
+                <th className="p-2">Status</th>
+                <th className="p-2">Arms</th>
+                <th className="p-2">Cases</th>
+                <th className="p-2">Readers</th>
                 {user.role === "ADMIN" && <th className="p-2">Owner</th>}
                 <th className="p-2" />
               </tr>
@@ -37,13 +49,23 @@ export default async function CoordinatorHome() {
             <tbody>
               {studies.map((s) => (
                 <tr key={s.id} className="border-b">
-                  <td className="p-2"><Link href={`/coordinator/studies/${s.id}`} className="text-blue-700 underline">{s.title}</Link></td>
-                  <td className="p-2"><StatusBadge status={s.status} /></td>
+                  <td className="p-2">
+                    <Link href={`/coordinator/studies/${s.id}`} className="text-blue-700 underline">
+                      {s.title}
+                    </Link>
+                  </td>
+                  <td className="p-2">
+                    <StatusBadge status={s.status} />
+                  </td>
                   <td className="p-2">{s._count.arms}</td>
                   <td className="p-2">{s._count.cases}</td>
                   <td className="p-2">{s._count.invitations}</td>
                   {user.role === "ADMIN" && <td className="p-2">{s.owner.name}</td>}
-                  <td className="p-2"><Link href={`/coordinator/studies/${s.id}/results`} className="text-blue-700 underline">Results</Link></td>
+                  <td className="p-2">
+                    <Link href={`/coordinator/studies/${s.id}/results`} className="text-blue-700 underline">
+                      Results
+                    </Link>
+                  </td>
                 </tr>
               ))}
             </tbody>

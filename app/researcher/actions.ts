@@ -26,9 +26,13 @@ export async function importFolderAction(_prev: FormState, form: FormData): Prom
   let datasetId: string;
   try {
     const input = folderImportFromForm(form, user.id);
-    const result = await importFolderDataset(input, { scope: "import-roots", roots: env().FOCUS_IMPORT_ROOTS }, {
-      audit: { actorId: user.id, action: "dataset.import", details: { folder: input.folder } },
-    });
+    const result = await importFolderDataset(
+      input,
+      { scope: "import-roots", roots: env().FOCUS_IMPORT_ROOTS },
+      {
+        audit: { actorId: user.id, action: "dataset.import", details: { folder: input.folder } },
+      },
+    );
     datasetId = result.dataset.id;
   } catch (e) {
     return failure(e);
@@ -57,7 +61,12 @@ export async function cancelRunAction(runId: string): Promise<FormState> {
     const id = parseForm(runIdSchema, runId);
     const outcome = await cancelRun(id);
     await recordAudit(user.id, "run.cancel", id, { outcome });
-    const message = outcome === "cancelled" ? "Cancelled." : outcome === "requested" ? "Cancelling: the worker stops after the current batch." : "The run had already finished.";
+    const message =
+      outcome === "cancelled"
+        ? "Cancelled."
+        : outcome === "requested"
+          ? "Cancelling: the worker stops after the current batch."
+          : "The run had already finished.";
     return { ok: outcome !== "already-finished", message };
   } catch (e) {
     return failure(e);
@@ -97,7 +106,10 @@ export async function heatmapsAction(_prev: FormState, form: FormData): Promise<
     const input = heatmapsRequestFromForm(form);
     const { jobIds, images } = await enqueueHeatmaps(input);
     await recordAudit(user.id, "heatmaps.start", input.runIds.join(","), { images, jobs: jobIds.length });
-    return { ok: true, message: `Queued ${images} heat-map${images === 1 ? "" : "s"} in ${jobIds.length} job${jobIds.length === 1 ? "" : "s"}; the gallery fills in as a worker renders them.` };
+    return {
+      ok: true,
+      message: `Queued ${images} heat-map${images === 1 ? "" : "s"} in ${jobIds.length} job${jobIds.length === 1 ? "" : "s"}; the gallery fills in as a worker renders them.`,
+    };
   } catch (e) {
     return failure(e);
   }

@@ -21,13 +21,45 @@ export default async function ResearcherHome() {
     key: d.id,
     testid: `dataset-row-${d.name}`,
     cells: {
-      name: { sort: d.name, node: <Link href={`/researcher/datasets/${d.id}`} className="text-blue-700 underline">{d.name}</Link> },
+      name: {
+        sort: d.name,
+        node: (
+          <Link href={`/researcher/datasets/${d.id}`} className="text-blue-700 underline">
+            {d.name}
+          </Link>
+        ),
+      },
       modality: { sort: d.modality, node: MODALITY_LABEL[d.modality] ?? d.modality },
-      classes: { sort: d.images, value: d.classCounts.join("/"), node: <>{d.classNames[0]} {d.classCounts[0]} · {d.classNames[1]} {d.classCounts[1]}</> },
-      split: { sort: d.splitCounts.VALIDATION, node: <>{d.splitCounts.TRAIN} train · {d.splitCounts.VALIDATION} val{d.splitCounts.TEST ? ` · ${d.splitCounts.TEST} test` : ""}</> },
+      classes: {
+        sort: d.images,
+        value: d.classCounts.join("/"),
+        node: (
+          <>
+            {d.classNames[0]} {d.classCounts[0]} · {d.classNames[1]} {d.classCounts[1]}
+          </>
+        ),
+      },
+      split: {
+        sort: d.splitCounts.VALIDATION,
+        node: (
+          <>
+            {d.splitCounts.TRAIN} train · {d.splitCounts.VALIDATION} val
+            {d.splitCounts.TEST ? ` · ${d.splitCounts.TEST} test` : ""}
+          </>
+        ),
+      },
       masks: { sort: d.masks, node: d.masks ? `${d.masks} of ${d.images}` : "none" },
       size: { sort: d.imageSize, node: `${d.imageSize} px` },
-      runs: { sort: d.runs, node: d.runs ? <Link href={`/researcher/datasets/${d.id}/results`} className="text-blue-700 underline">{d.runs}</Link> : "0" },
+      runs: {
+        sort: d.runs,
+        node: d.runs ? (
+          <Link href={`/researcher/datasets/${d.id}/results`} className="text-blue-700 underline">
+            {d.runs}
+          </Link>
+        ) : (
+          "0"
+        ),
+      },
       created: { sort: d.createdAt, node: d.createdAt.slice(0, 10) },
     },
   }));
@@ -35,20 +67,28 @@ export default async function ResearcherHome() {
     <section className="space-y-8">
       <div className="flex flex-wrap items-baseline gap-4">
         <h1 className="text-2xl font-semibold">Datasets</h1>
-        <Link href="/researcher/jobs" className="text-sm text-blue-700 underline">Training queue and workers →</Link>
+        <Link href="/researcher/jobs" className="text-sm text-blue-700 underline">
+          Training queue and workers →
+        </Link>
       </div>
       {datasets.length === 0 ? (
         <EmptyState title="No datasets yet">
-          Import an image folder or a zip below, or create the synthetic dermoscopy set with <code>npm run -s focus -- dataset:synthetic</code>.
+          Import an image folder or a zip below, or create the synthetic dermoscopy set with{" "}
+          <code>npm run -s focus -- dataset:synthetic</code>.
         </EmptyState>
       ) : (
         <SortableTable
           testid="datasets-table"
           initialSort={{ key: "created", dir: "desc" }}
           columns={[
-            { key: "name", label: "Name" }, { key: "modality", label: "Modality" }, { key: "classes", label: "Classes", numeric: true },
-            { key: "split", label: "Split", numeric: true }, { key: "masks", label: "Masks", numeric: true }, { key: "size", label: "Stored size", numeric: true },
-            { key: "runs", label: "Runs", numeric: true }, { key: "created", label: "Imported" },
+            { key: "name", label: "Name" },
+            { key: "modality", label: "Modality" },
+            { key: "classes", label: "Classes", numeric: true },
+            { key: "split", label: "Split", numeric: true },
+            { key: "masks", label: "Masks", numeric: true },
+            { key: "size", label: "Stored size", numeric: true },
+            { key: "runs", label: "Runs", numeric: true },
+            { key: "created", label: "Imported" },
           ]}
           rows={rows}
         />

@@ -11,7 +11,11 @@ const NOTICES: Record<string, string> = {
   reset: "Your new password is set. Sign in with it.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const user = await currentUser();
   if (user) redirect(HOME_BY_ROLE[user.role]);
   const params = await searchParams;
@@ -21,9 +25,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-xl font-semibold">Sign in to Focus</h1>
       <p className="mt-1 text-sm text-slate-600">
         Staff accounts. Specialists use the invitation link they received;{" "}
-        <Link href="/signin/reader" className="text-blue-700 underline">signed out or on another device?</Link>
+        <Link href="/signin/reader" className="text-blue-700 underline">
+          signed out or on another device?
+        </Link>
       </p>
-      {notice && <p role="status" className="mt-3 text-sm text-green-700">{NOTICES[notice]}</p>}
+      {notice && (
+        <p role="status" className="mt-3 text-sm text-green-700">
+          {NOTICES[notice]}
+        </p>
+      )}
       <SignInForm />
     </div>
   );

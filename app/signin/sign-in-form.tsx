@@ -38,14 +38,34 @@ export function SignInForm() {
     <form onSubmit={(e) => void onSubmit(e)} className="mt-4 space-y-3" noValidate>
       <label className="block text-sm font-medium">
         Email
-        <input name="email" type="email" autoComplete="username" required className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5" />
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5"
+        />
       </label>
       <label className="block text-sm font-medium">
         Password
-        <input name="password" type="password" autoComplete="current-password" required className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5" />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5"
+        />
       </label>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
-      <button type="submit" disabled={busy} className="w-full rounded bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60">
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={busy}
+        className="w-full rounded bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60"
+      >
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -14,7 +14,9 @@ export default async function MyStudies() {
       <h1 className="text-2xl font-semibold">My studies</h1>
       <div className="mt-4">
         {studies.length === 0 ? (
-          <EmptyState title="No open studies">When a coordinator opens a study you are invited to, it appears here.</EmptyState>
+          <EmptyState title="No open studies">
+            When a coordinator opens a study you are invited to, it appears here.
+          </EmptyState>
         ) : (
           <ul className="space-y-3">
             {studies.map((s) => {
@@ -27,7 +29,10 @@ export default async function MyStudies() {
                       {s.answered} of {s.total} cases answered{s.status === "CLOSED" ? " · closed" : ""}
                     </p>
                     <div className="mt-2 h-2 w-full max-w-sm rounded bg-slate-100" aria-hidden>
-                      <div className="h-2 rounded bg-blue-600" style={{ width: `${s.total ? (100 * s.answered) / s.total : 0}%` }} />
+                      <div
+                        className="h-2 rounded bg-blue-600"
+                        style={{ width: `${s.total ? (100 * s.answered) / s.total : 0}%` }}
+                      />
                     </div>
                   </div>
                   {s.status === "OPEN" && (

@@ -44,7 +44,10 @@ export async function hotQueryPlans(databaseUrl: string, readerId: string, study
     const out: QueryPlan[] = [];
     for (const q of HOT_QUERIES) {
       const used = Math.max(0, ...[...q.sql.matchAll(/\$(\d)/g)].map((m) => Number(m[1])));
-      const { rows } = await client.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers off) ${q.sql}`, [readerId, studyId].slice(0, used));
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(
+        `explain (analyze, buffers off) ${q.sql}`,
+        [readerId, studyId].slice(0, used),
+      );
       const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
       const ms = Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? NaN);
       const seqScans = [...plan.matchAll(/Seq Scan on "?(\w+)"?/g)].map((m) => m[1]);

@@ -14,7 +14,10 @@ export interface StaffAccount {
 export async function seedStaffAccounts(n: number): Promise<StaffAccount[]> {
   const out: StaffAccount[] = [];
   for (let i = 0; i < n; i++) {
-    const a = { email: `load-staff-${i}-${randomBytes(3).toString("hex")}@bench.test`, password: randomBytes(15).toString("base64url") };
+    const a = {
+      email: `load-staff-${i}-${randomBytes(3).toString("hex")}@bench.test`,
+      password: randomBytes(15).toString("base64url"),
+    };
     await createStaffUser({ ...a, name: `Load staff ${i + 1}`, role: "COORDINATOR" }, null);
     out.push(a);
   }
@@ -57,7 +60,14 @@ export async function runSignInBursts(o: {
   recorder: LatencyRecorder;
 }): Promise<SignInBurstResult> {
   const readers = new LatencyRecorder();
-  const result: SignInBurstResult = { bursts: o.bursts, signInsPerBurst: o.accounts.length, signInMs: [], failures: 0, readers, windowS: 0 };
+  const result: SignInBurstResult = {
+    bursts: o.bursts,
+    signInsPerBurst: o.accounts.length,
+    signInMs: [],
+    failures: 0,
+    readers,
+    windowS: 0,
+  };
   await new Promise((r) => setTimeout(r, o.startMs));
   for (let b = 0; b < o.bursts; b++) {
     if (b > 0) await new Promise((r) => setTimeout(r, o.gapMs));

@@ -21,10 +21,23 @@ export async function studyWithInvitation(status: "DRAFT" | "OPEN" = "OPEN") {
   const coordinator = await staffUser("COORDINATOR");
   const owner = await db().user.findUniqueOrThrow({ where: { email: coordinator.email } });
   const dataset = await db().dataset.create({
-    data: { name: `e2e-${randomBytes(4).toString("hex")}`, modality: "SYNTHETIC", classNames: ["benign", "malignant"], imageSize: 32, splitSeed: 1 },
+    data: {
+      name: `e2e-${randomBytes(4).toString("hex")}`,
+      modality: "SYNTHETIC",
+      classNames: ["benign", "malignant"],
+      imageSize: 32,
+      splitSeed: 1,
+    },
   });
   const study = await db().study.create({
-    data: { title: "E2E study", datasetId: dataset.id, ownerId: owner.id, settings: {}, designSeed: randomBytes(8).toString("hex"), status },
+    data: {
+      title: "E2E study",
+      datasetId: dataset.id,
+      ownerId: owner.id,
+      settings: {},
+      designSeed: randomBytes(8).toString("hex"),
+      status,
+    },
   });
   const { link } = await createInvitation(
     study.id,

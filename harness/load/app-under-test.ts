@@ -29,9 +29,15 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startProductionApp(opts: { port: number; env: Record<string, string>; forceBuild?: boolean; quiet?: boolean }): Promise<RunningApp> {
+export async function startProductionApp(opts: {
+  port: number;
+  env: Record<string, string>;
+  forceBuild?: boolean;
+  quiet?: boolean;
+}): Promise<RunningApp> {
   // Another checkout user may be building into the shared .next folder: wait for it rather than fail.
-  for (let waited = 0; existsSync(".next/lock") && waited < 600; waited += 2) await new Promise((r) => setTimeout(r, 2000));
+  for (let waited = 0; existsSync(".next/lock") && waited < 600; waited += 2)
+    await new Promise((r) => setTimeout(r, 2000));
   buildIfNeeded(opts.forceBuild ?? false);
   const base = `http://127.0.0.1:${opts.port}`;
   const child = startNext("start", opts.port, { ...opts.env, NEXTAUTH_URL: base });
@@ -48,7 +54,12 @@ export async function startProductionApp(opts: { port: number; env: Record<strin
 }
 
 /** Signs readers in through the real invitation flow, a few at a time. */
-export async function signInAll(base: string, readers: SeededReader[], concurrency = 10, onTime?: (ms: number) => void): Promise<CookieJar[]> {
+export async function signInAll(
+  base: string,
+  readers: SeededReader[],
+  concurrency = 10,
+  onTime?: (ms: number) => void,
+): Promise<CookieJar[]> {
   const jars = new Array<CookieJar>(readers.length);
   let next = 0;
   await Promise.all(

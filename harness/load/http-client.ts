@@ -54,7 +54,12 @@ export function request(
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         opts.jar?.absorb(res.headers["set-cookie"]);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ms: performance.now() - started,
+        });
       });
       res.on("error", reject);
     });

@@ -12,7 +12,12 @@ export async function signInWithInvitation(base: string, link: string, jar = new
   const csrf = await request(base, "GET", "/api/auth/csrf", { jar });
   if (csrf.status !== 200) throw new Error(`GET /api/auth/csrf: ${csrf.status}`);
   const { csrfToken } = JSON.parse(csrf.body.toString()) as { csrfToken: string };
-  const form = new URLSearchParams({ csrfToken, token: tokenOfLink(link), callbackUrl: `${base}/surveys`, json: "true" }).toString();
+  const form = new URLSearchParams({
+    csrfToken,
+    token: tokenOfLink(link),
+    callbackUrl: `${base}/surveys`,
+    json: "true",
+  }).toString();
   const res = await request(base, "POST", "/api/auth/callback/invitation", {
     jar,
     body: form,

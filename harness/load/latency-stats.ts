@@ -74,8 +74,11 @@ export class LatencyRecorder {
 
 export function formatTable(rows: EndpointSummary[]): string {
   const head = ["endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors", "retries"];
-  const body = rows.map((r) => [r.endpoint, r.requests, r.requestsPerSecond, r.p50, r.p95, r.p99, r.max, r.errors, r.retries].map(String));
+  const body = rows.map((r) =>
+    [r.endpoint, r.requests, r.requestsPerSecond, r.p50, r.p95, r.p99, r.max, r.errors, r.retries].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [line(head), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }

@@ -87,7 +87,8 @@ export async function runReader(o: ReaderFlowOptions): Promise<{ submitted: numb
     await Promise.all(
       images.map(async (url) => {
         const img = await sendWithRetry(o, "GET blind image", "GET", url);
-        if (img && img.status === 200 && img.headers["content-type"] !== "image/png") o.recorder.error("GET blind image", "not a PNG");
+        if (img && img.status === 200 && img.headers["content-type"] !== "image/png")
+          o.recorder.error("GET blind image", "not a PNG");
       }),
     );
     const slot = letters[Math.floor(random() * letters.length)];
@@ -95,7 +96,10 @@ export async function runReader(o: ReaderFlowOptions): Promise<{ submitted: numb
     for (let d = 1; d <= o.draftsPerCase; d++) {
       await think();
       const partial = rationale.slice(0, Math.ceil((rationale.length * d) / (o.draftsPerCase + 1)));
-      await sendWithRetry(o, "PUT draft (autosave)", "PUT", `/api/surveys/${o.studyId}/cases/${n}/draft`, { slot, rationale: partial });
+      await sendWithRetry(o, "PUT draft (autosave)", "PUT", `/api/surveys/${o.studyId}/cases/${n}/draft`, {
+        slot,
+        rationale: partial,
+      });
     }
     await think();
     const res = await sendWithRetry(o, "POST answer (submit)", "POST", `/api/surveys/${o.studyId}/cases/${n}/answer`, {

@@ -20,11 +20,23 @@ export interface AnswerCheck {
   ok: boolean;
 }
 
-export async function verifyAnswers(databaseUrl: string, studyId: string, expected: ExpectedAnswer[]): Promise<AnswerCheck> {
+export async function verifyAnswers(
+  databaseUrl: string,
+  studyId: string,
+  expected: ExpectedAnswer[],
+): Promise<AnswerCheck> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ readerId: string; caseIndex: number; chosenSlot: number | null; rationale: string; copies: string; armIndex: number | null; armOrder: number[] | null }>(
+    const { rows } = await client.query<{
+      readerId: string;
+      caseIndex: number;
+      chosenSlot: number | null;
+      rationale: string;
+      copies: string;
+      armIndex: number | null;
+      armOrder: number[] | null;
+    }>(
       `select r."readerId", c."caseIndex", r."chosenSlot", r.rationale, count(*) over (partition by r."readerId", r."studyCaseId") as copies,
               a."armIndex", so."armOrder"
          from "Response" r
@@ -45,7 +57,9 @@ export async function verifyAnswers(databaseUrl: string, studyId: string, expect
     }
     const duplicated = rows.filter((r) => Number(r.copies) > 1).length;
     const unexpected = rows.filter((r) => !expectedKeys.has(`${r.readerId}|${r.caseIndex + 1}`)).length;
-    const wrongArm = rows.filter((r) => r.chosenSlot === null || r.armOrder === null || r.armOrder[r.chosenSlot] !== r.armIndex).length;
+    const wrongArm = rows.filter(
+      (r) => r.chosenSlot === null || r.armOrder === null || r.armOrder[r.chosenSlot] !== r.armIndex,
+    ).length;
     return {
       expected: expected.length,
       found: rows.length,
@@ -54,7 +68,13 @@ export async function verifyAnswers(databaseUrl: string, studyId: string, expect
       mismatched,
       unexpected,
       wrongArm,
-      ok: missing === 0 && duplicated === 0 && mismatched === 0 && unexpected === 0 && wrongArm === 0 && rows.length === expected.length,
+      ok:
+        missing === 0 &&
+        duplicated === 0 &&
+        mismatched === 0 &&
+        unexpected === 0 &&
+        wrongArm === 0 &&
+        rows.length === expected.length,
     };
   } finally {
     await client.end();

@@ -4,7 +4,10 @@
 // otherwise there is no per-address key and the per-email limit stands alone.
 type HeaderBag = Record<string, string | string[] | undefined> | Headers | undefined;
 
-export function clientKeyFromHeaders(headers: HeaderBag, trustProxy = process.env.FOCUS_TRUST_PROXY === "1"): string | null {
+export function clientKeyFromHeaders(
+  headers: HeaderBag,
+  trustProxy = process.env.FOCUS_TRUST_PROXY === "1",
+): string | null {
   if (!trustProxy || !headers) return null;
   const get = (name: string): string | undefined => {
     if (headers instanceof Headers) return headers.get(name) ?? undefined;

@@ -55,8 +55,12 @@ export async function signInStaff(input: unknown, clientKey: string | null): Pro
 async function upgradeHash(userId: string, oldHash: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   await db().$transaction(async (tx) => {
-    const { count } = await tx.user.updateMany({ where: { id: userId, passwordHash: oldHash }, data: { passwordHash } });
-    if (count === 1) await tx.auditEvent.create({ data: { actorId: userId, action: "user.password-rehashed", subject: userId } });
+    const { count } = await tx.user.updateMany({
+      where: { id: userId, passwordHash: oldHash },
+      data: { passwordHash },
+    });
+    if (count === 1)
+      await tx.auditEvent.create({ data: { actorId: userId, action: "user.password-rehashed", subject: userId } });
   });
 }
 
@@ -65,7 +69,11 @@ export type InvitationSignInResult =
   | { ok: false; reason: "invalid" | "used" | "expired" | "revoked" | "rate-limited" };
 
 /** Consumes the invitation atomically: of two concurrent uses of one link, exactly one wins. */
-export async function signInWithInvitation(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
+export async function signInWithInvitation(
+  token: unknown,
+  clientKey: string | null,
+  now = new Date(),
+): Promise<InvitationSignInResult> {
   const keys = clientKeys(clientKey);
   if (!(await claimAttempt(keys)).ok) return { ok: false, reason: "rate-limited" };
   if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
@@ -86,15 +94,25 @@ export async function signInWithInvitation(token: unknown, clientKey: string | n
   const r = invitation.reader;
   return {
     ok: true,
-    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion,
-      invitationId: invitation.id, invitationSessionVersion: invitation.sessionVersion,
+    user: {
+      id: r.id,
+      email: r.email,
+      name: invitation.readerName,
+      role: r.role,
+      sessionVersion: r.sessionVersion,
+      invitationId: invitation.id,
+      invitationSessionVersion: invitation.sessionVersion,
     },
     studyId: invitation.studyId,
   };
 }
 
 /** A re-entry link (copied by the coordinator) or an emailed sign-in link: back into its invitation only. */
-export async function signInWithReentry(token: unknown, clientKey: string | null, now = new Date()): Promise<InvitationSignInResult> {
+export async function signInWithReentry(
+  token: unknown,
+  clientKey: string | null,
+  now = new Date(),
+): Promise<InvitationSignInResult> {
   const keys = clientKeys(clientKey);
   if (!(await claimAttempt(keys)).ok) return { ok: false, reason: "rate-limited" };
   if (typeof token !== "string" || !INVITATION_TOKEN_PATTERN.test(token)) return { ok: false, reason: "invalid" };
@@ -103,13 +121,23 @@ export async function signInWithReentry(token: unknown, clientKey: string | null
   await clearAttempts(keys);
   const invitation = await db().invitation.findUniqueOrThrow({
     where: { id: claimed.invitationId },
-    select: { readerName: true, sessionVersion: true, reader: { select: { id: true, email: true, role: true, sessionVersion: true } } },
+    select: {
+      readerName: true,
+      sessionVersion: true,
+      reader: { select: { id: true, email: true, role: true, sessionVersion: true } },
+    },
   });
   const r = invitation.reader;
   return {
     ok: true,
-    user: { id: r.id, email: r.email, name: invitation.readerName, role: r.role, sessionVersion: r.sessionVersion,
-      invitationId: claimed.invitationId, invitationSessionVersion: invitation.sessionVersion,
+    user: {
+      id: r.id,
+      email: r.email,
+      name: invitation.readerName,
+      role: r.role,
+      sessionVersion: r.sessionVersion,
+      invitationId: claimed.invitationId,
+      invitationSessionVersion: invitation.sessionVersion,
     },
     studyId: claimed.studyId,
   };

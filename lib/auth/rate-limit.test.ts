@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import {
-  FREE_FAILURES, PER_EMAIL, PER_EMAIL_AND_CLIENT, claimAttempt, clearAttempts, delayAfter, delayedEmails, staffSignInKeys,
+  FREE_FAILURES,
+  PER_EMAIL,
+  PER_EMAIL_AND_CLIENT,
+  claimAttempt,
+  clearAttempts,
+  delayAfter,
+  delayedEmails,
+  staffSignInKeys,
 } from "./rate-limit";
 
 const email = () => `rl-${randomBytes(4).toString("hex")}@test.local`;
@@ -25,7 +32,10 @@ test("a key waiting refuses without counting; once the wait is over one more att
   const refused = await claimAttempt(keys, at(t0, 10));
   assert.ok(!refused.ok && refused.retryAfterMs > 0 && refused.retryAfterMs <= 1000);
   const rows = await db().signInThrottle.findMany({ where: { key: { in: keys.map((k) => k.key) } } });
-  assert.deepEqual(rows.map((r) => r.failures), [FREE_FAILURES, FREE_FAILURES]); // the refusal counted nothing
+  assert.deepEqual(
+    rows.map((r) => r.failures),
+    [FREE_FAILURES, FREE_FAILURES],
+  ); // the refusal counted nothing
   assert.deepEqual(await claimAttempt(keys, at(t0, 1000)), { ok: true });
   assert.equal((await claimAttempt(keys, at(t0, 2999))).ok, false); // now 2 s
   assert.deepEqual(await claimAttempt(keys, at(t0, 3000)), { ok: true });

@@ -71,7 +71,10 @@ export async function claimAttempt(keys: ThrottleKey[], now = new Date()): Promi
       RETURNING "failures"`;
     if (rows.length === 0) {
       const row = await db().signInThrottle.findUnique({ where: { key } });
-      return { ok: false, retryAfterMs: Math.max(1000, (row?.nextAllowedAt.getTime() ?? now.getTime()) - now.getTime()) };
+      return {
+        ok: false,
+        retryAfterMs: Math.max(1000, (row?.nextAllowedAt.getTime() ?? now.getTime()) - now.getTime()),
+      };
     }
   }
   return { ok: true };
@@ -80,13 +83,20 @@ export async function claimAttempt(keys: ThrottleKey[], now = new Date()): Promi
 /** After a success: the keys start from zero again. Old rows of other keys are swept on the way. */
 export async function clearAttempts(keys: ThrottleKey[], now = new Date()): Promise<void> {
   await db().signInThrottle.deleteMany({
-    where: { OR: [{ key: { in: keys.map((k) => k.key) } }, { lastAttemptAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } }] },
+    where: {
+      OR: [
+        { key: { in: keys.map((k) => k.key) } },
+        { lastAttemptAt: { lt: new Date(now.getTime() - FORGET_AFTER_MS) } },
+      ],
+    },
   });
 }
 
 /** Emails whose sign-in is waiting now, with the time it opens again (for the admin's user list). */
 export async function delayedEmails(now = new Date()): Promise<Map<string, Date>> {
-  const rows = await db().signInThrottle.findMany({ where: { key: { startsWith: "email:" }, nextAllowedAt: { gt: now } } });
+  const rows = await db().signInThrottle.findMany({
+    where: { key: { startsWith: "email:" }, nextAllowedAt: { gt: now } },
+  });
   const out = new Map<string, Date>();
   for (const r of rows) {
     const email = r.key.slice("email:".length).split("|ip:")[0];

@@ -28,6 +28,9 @@ export async function endUserSessions(
 ): Promise<boolean> {
   const where = onlyIfVersion === undefined ? { id: userId } : { id: userId, sessionVersion: onlyIfVersion };
   const { count } = await tx.user.updateMany({ where, data: { sessionVersion: { increment: 1 } } });
-  if (count === 1) await tx.auditEvent.create({ data: { actorId, action: "user.sessions-ended", subject: userId, details: { reason } } });
+  if (count === 1)
+    await tx.auditEvent.create({
+      data: { actorId, action: "user.sessions-ended", subject: userId, details: { reason } },
+    });
   return count === 1;
 }

@@ -29,8 +29,17 @@ export const currentUser = cache(async function currentUser(): Promise<SessionUs
   const user = await db().user.findUnique({
     where: { id },
     select: {
-      id: true, email: true, name: true, role: true, pseudonym: true, active: true, sessionVersion: true,
-      invitations: { where: { id: invitationId ?? "" }, select: { id: true, studyId: true, status: true, readerName: true, sessionVersion: true } },
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      pseudonym: true,
+      active: true,
+      sessionVersion: true,
+      invitations: {
+        where: { id: invitationId ?? "" },
+        select: { id: true, studyId: true, status: true, readerName: true, sessionVersion: true },
+      },
     },
   });
   if (!user || !user.active || !isSessionCurrent(session?.user?.sv, user)) return null;

@@ -21,7 +21,14 @@ export async function signOutSessions(
         data: { sessionVersion: { increment: 1 } },
       });
       if (count === 1) {
-        await tx.auditEvent.create({ data: { actorId: userId, action: "invitation.sessions-ended", subject: invitation.id, details: { reason: "sign-out" } } });
+        await tx.auditEvent.create({
+          data: {
+            actorId: userId,
+            action: "invitation.sessions-ended",
+            subject: invitation.id,
+            details: { reason: "sign-out" },
+          },
+        });
       }
     });
     return;

@@ -8,7 +8,14 @@ import { signInStaff } from "./credentials";
 import { FREE_FAILURES } from "./rate-limit";
 import { passwordProblem } from "./password-policy";
 import { hashInvitationToken } from "./invitation-token";
-import { changeOwnPassword, issuePasswordReset, passwordResetFor, resetPassword, unlockSignIn, RESET_LINK_TTL_MS } from "./staff-accounts";
+import {
+  changeOwnPassword,
+  issuePasswordReset,
+  passwordResetFor,
+  resetPassword,
+  unlockSignIn,
+  RESET_LINK_TTL_MS,
+} from "./staff-accounts";
 
 const OLD = "the first staff password";
 const NEW = "a second, different passphrase";
@@ -27,8 +34,12 @@ test("passwords: at least 12 characters, common ones and the account's own name 
   }
   assert.match(passwordProblem("jane.doe-2026", ["jane.doe@hospital.example", "Jane Doe"])!, /too easy to guess/);
   assert.equal(passwordProblem("correct horse battery"), null);
-  await assert.rejects(createStaffUser({ email: "weak@test.local", name: "W", role: "ADMIN", password: "password1234" }, null));
-  await assert.rejects(createStaffUser({ email: "short@test.local", name: "S", role: "ADMIN", password: "ten chars!" }, null));
+  await assert.rejects(
+    createStaffUser({ email: "weak@test.local", name: "W", role: "ADMIN", password: "password1234" }, null),
+  );
+  await assert.rejects(
+    createStaffUser({ email: "short@test.local", name: "S", role: "ADMIN", password: "ten chars!" }, null),
+  );
 });
 
 test("changing one's password needs the current one, ends every session and is audited", async () => {
@@ -60,7 +71,10 @@ test("a reset link works once, is stored only as a hash, expires, and a new one 
   assert.ok(both.some((r) => r.status === "rejected" && isDomainError(r.reason, "gone")));
   assert.equal((await signInStaff({ email: u.email, password: NEW }, null)).ok, true);
   assert.equal(await versionOf(u.id), before + 1);
-  assert.equal(await db().auditEvent.count({ where: { subject: u.id, action: "user.password-reset-issued", actorId: admin.id } }), 2);
+  assert.equal(
+    await db().auditEvent.count({ where: { subject: u.id, action: "user.password-reset-issued", actorId: admin.id } }),
+    2,
+  );
   assert.equal(await db().auditEvent.count({ where: { subject: u.id, action: "user.password-reset" } }), 1);
 
   const late = await issuePasswordReset(u.id, admin.id);
@@ -72,7 +86,8 @@ test("a reset link works once, is stored only as a hash, expires, and a new one 
 test("an admin unlocks a throttled account at once, audited", async () => {
   const admin = await staff("ADMIN");
   const u = await staff();
-  for (let i = 0; i < FREE_FAILURES + 1; i++) await signInStaff({ email: u.email, password: `guess number ${i}` }, "192.0.2.44");
+  for (let i = 0; i < FREE_FAILURES + 1; i++)
+    await signInStaff({ email: u.email, password: `guess number ${i}` }, "192.0.2.44");
   const waiting = await signInStaff({ email: u.email, password: OLD }, null);
   assert.equal(!waiting.ok && waiting.reason, "rate-limited");
   assert.deepEqual(await unlockSignIn(u.id, admin.id), { cleared: 2 });

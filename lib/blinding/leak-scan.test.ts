@@ -70,7 +70,16 @@ describe("forbiddenTermsForStudy and findStudyLeaks", () => {
   const terms = forbiddenTermsForStudy({ variants: ["Baseline", "SE", "cbam", "gc"], ids: [RUN_ID, HEATMAP_UUID] });
 
   test("variants become words with their aliases; ids become lower-cased substrings, uuids also undashed", () => {
-    for (const word of ["baseline", "se", "squeeze-and-excitation", "cbam", "convolutional block attention", "gc", "gcnet", "global context"]) {
+    for (const word of [
+      "baseline",
+      "se",
+      "squeeze-and-excitation",
+      "cbam",
+      "convolutional block attention",
+      "gc",
+      "gcnet",
+      "global context",
+    ]) {
       assert.ok(terms.words.includes(word), word);
     }
     assert.ok(terms.substrings.includes(RUN_ID));
@@ -85,12 +94,10 @@ describe("forbiddenTermsForStudy and findStudyLeaks", () => {
 
     const leaky = `${clean}<script>self.__data={"arm":"CBAM","heatmap":"${HEATMAP_UUID.replace(/-/g, "")}",
       "note":"Squeeze-and-Excitation","run":"${RUN_ID}"}</script>`;
-    assert.deepEqual(findStudyLeaks(leaky, terms).sort(), [
-      "cbam",
-      HEATMAP_UUID.replace(/-/g, "").toLowerCase(),
-      RUN_ID,
-      "squeeze-and-excitation",
-    ].sort());
+    assert.deepEqual(
+      findStudyLeaks(leaky, terms).sort(),
+      ["cbam", HEATMAP_UUID.replace(/-/g, "").toLowerCase(), RUN_ID, "squeeze-and-excitation"].sort(),
+    );
   });
 
   test("refuses ids too short to scan for meaningfully", () => {

@@ -1,15 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  MAX_ARMS,
-  MIN_ARMS,
-  slotFromLetter,
-  slotLetter,
-  slotOfArm,
-  slotOrder,
-  williamsFirstRow,
-} from "./slot-design";
+import { MAX_ARMS, MIN_ARMS, slotFromLetter, slotLetter, slotOfArm, slotOrder, williamsFirstRow } from "./slot-design";
 
 const ARM_COUNTS = [2, 3, 4, 5, 6];
 const SEEDS = ["study-seed-1", "c6f1d0a9e3b24f5d8a7c"];
@@ -57,7 +49,10 @@ describe("slotOrder", () => {
             const label = `seed=${studySeed} k=${k} case=${caseIndex} R=${R}`;
             assert.ok(spread(counts) <= 1, `${label}: ${JSON.stringify(counts)}`);
             if (R % k === 0) {
-              assert.ok(counts.flat().every((n) => n === R / k), `${label}: not exactly ${R / k} each`);
+              assert.ok(
+                counts.flat().every((n) => n === R / k),
+                `${label}: not exactly ${R / k} each`,
+              );
             }
           }
         }
@@ -120,7 +115,9 @@ describe("slotOrder", () => {
     // from another design and lose its balance. Orders already shown are stored (SlotOrder), so answers keep
     // their arm. Change these values only with a new label ("focus/slot-design/v2") and a note in the README.
     const seed = "golden-seed";
-    const got = [0, 1, 2, 3, 4, 5, 6].map((r) => slotOrder({ studySeed: seed, readerIndex: r, caseIndex: 3, armCount: 4 }));
+    const got = [0, 1, 2, 3, 4, 5, 6].map((r) =>
+      slotOrder({ studySeed: seed, readerIndex: r, caseIndex: 3, armCount: 4 }),
+    );
     assert.deepEqual(got, GOLDEN_K4_CASE3);
   });
 
@@ -152,7 +149,10 @@ describe("slotOrder", () => {
         const expectedPairs = k % 2 === 0 ? k * (k - 1) : (k * (k - 1)) / 2;
         const expectedCount = k % 2 === 0 ? 1 : 2;
         assert.equal(pairs.size, expectedPairs, `k=${k}`);
-        assert.ok([...pairs.values()].every((n) => n === expectedCount), `k=${k}: ${JSON.stringify([...pairs])}`);
+        assert.ok(
+          [...pairs.values()].every((n) => n === expectedCount),
+          `k=${k}: ${JSON.stringify([...pairs])}`,
+        );
       }
     }
   });
@@ -160,7 +160,9 @@ describe("slotOrder", () => {
   test("different study seeds give different designs", () => {
     const grid = (studySeed: string, k: number) =>
       Array.from({ length: 12 }, (_, r) =>
-        Array.from({ length: 12 }, (_, c) => slotOrder({ studySeed, readerIndex: r, caseIndex: c, armCount: k }).join("")).join(" "),
+        Array.from({ length: 12 }, (_, c) =>
+          slotOrder({ studySeed, readerIndex: r, caseIndex: c, armCount: k }).join(""),
+        ).join(" "),
       ).join("\n");
     for (const k of ARM_COUNTS) {
       const designs = new Set(["alpha", "beta", "gamma", "delta", "epsilon"].map((s) => grid(s, k)));
@@ -176,7 +178,10 @@ describe("slotOrder", () => {
         counts[slotOrder({ studySeed: `study-${s}`, readerIndex: 0, caseIndex: 0, armCount: k })[0]]++;
       }
       // Expected 300 each; a binomial sd is ~16, so +-80 is a five-sigma band for a deterministic check.
-      assert.ok(counts.every((n) => Math.abs(n - 300) < 80), `k=${k}: ${counts}`);
+      assert.ok(
+        counts.every((n) => Math.abs(n - 300) < 80),
+        `k=${k}: ${counts}`,
+      );
     }
   });
 
@@ -211,7 +216,10 @@ describe("slotOrder does not link readers and cases beyond chance", () => {
   const assertChance = (hits: number, trials: number, chance: number, label: string) => {
     const rate = hits / trials;
     const band = 5 * Math.sqrt((chance * (1 - chance)) / trials);
-    assert.ok(Math.abs(rate - chance) <= band, `${label}: ${hits}/${trials} = ${rate.toFixed(3)}, chance ${chance.toFixed(3)}`);
+    assert.ok(
+      Math.abs(rate - chance) <= band,
+      `${label}: ${hits}/${trials} = ${rate.toFixed(3)}, chance ${chance.toFixed(3)}`,
+    );
   };
 
   test("a shifted or rotated order repeats only as often as chance (k 3..6, 200 studies)", () => {
@@ -221,7 +229,10 @@ describe("slotOrder does not link readers and cases beyond chance", () => {
       for (const seed of seeds) {
         // The first block and a later one (readers k..2k-1, cases 2k..3k-1). Reader p+j on case t-j, with the
         // case taken cyclically within the block: the cyclic design repeats every one of these pairs.
-        for (const [r0, c0] of [[0, 0], [k, 2 * k]]) {
+        for (const [r0, c0] of [
+          [0, 0],
+          [k, 2 * k],
+        ]) {
           for (let p = 0; p < k; p++) {
             for (let j = 1; p + j < k; j++) {
               for (let t = 0; t < k; t++) {
@@ -294,5 +305,11 @@ describe("slot letters", () => {
 });
 
 const GOLDEN_K4_CASE3: number[][] = [
-  [1, 2, 3, 0], [3, 1, 0, 2], [0, 3, 2, 1], [2, 0, 1, 3], [3, 2, 0, 1], [1, 0, 2, 3], [2, 1, 3, 0],
+  [1, 2, 3, 0],
+  [3, 1, 0, 2],
+  [0, 3, 2, 1],
+  [2, 0, 1, 3],
+  [3, 2, 0, 1],
+  [1, 0, 2, 3],
+  [2, 1, 3, 0],
 ];

@@ -13,7 +13,11 @@ import { z } from "zod";
 import { DomainError } from "../errors/domain-error";
 
 const port = (name: string) =>
-  z.coerce.number({ message: `${name} must be a port number` }).int(`${name} must be a port number`).min(1).max(65535);
+  z.coerce
+    .number({ message: `${name} must be a port number` })
+    .int(`${name} must be a port number`)
+    .min(1)
+    .max(65535);
 const flag = (name: string, meaning: string) => z.enum(["0", "1"], { message: `${name} must be 0 or 1 (${meaning})` });
 const int = (name: string, min: number, max: number) =>
   z.coerce
@@ -44,7 +48,10 @@ const envSchema = z.object({
   FOCUS_EMBEDDED_PG_PORT: port("FOCUS_EMBEDDED_PG_PORT").default(54329),
   FOCUS_STORAGE_DIR: z.string().min(1).default("./data/storage"),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
-  NEXTAUTH_URL: z.string().url("NEXTAUTH_URL must be the app's public URL, such as https://focus.example.org").optional(),
+  NEXTAUTH_URL: z
+    .string()
+    .url("NEXTAUTH_URL must be the app's public URL, such as https://focus.example.org")
+    .optional(),
   FOCUS_INVITE_TTL_HOURS: int("FOCUS_INVITE_TTL_HOURS", 1, 24 * 365).default(24 * 14),
   FOCUS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "FOCUS_MAX_UPLOAD_MB must be a positive number of megabytes" })
@@ -64,12 +71,25 @@ const envSchema = z.object({
   FOCUS_IMPORT_ROOTS: z
     .string()
     .default("")
-    .transform((raw) => raw.split(":").map((p) => p.trim()).filter((p) => p !== ""))
-    .refine((roots) => roots.every((p) => isAbsolute(p)), "FOCUS_IMPORT_ROOTS must list absolute paths separated by ':'")
-    .refine((roots) => roots.every((p) => resolve(p) !== sep), "FOCUS_IMPORT_ROOTS must not contain / (it would admit every folder)")
+    .transform((raw) =>
+      raw
+        .split(":")
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    )
+    .refine(
+      (roots) => roots.every((p) => isAbsolute(p)),
+      "FOCUS_IMPORT_ROOTS must list absolute paths separated by ':'",
+    )
+    .refine(
+      (roots) => roots.every((p) => resolve(p) !== sep),
+      "FOCUS_IMPORT_ROOTS must not contain / (it would admit every folder)",
+    )
     .transform((roots) => roots.map((p) => resolve(p))),
   // --- training and workers ---
-  FOCUS_TF_BACKEND: z.enum(["gpu", "node", "wasm", "cpu"], { message: "FOCUS_TF_BACKEND must be gpu, node, wasm or cpu" }).optional(),
+  FOCUS_TF_BACKEND: z
+    .enum(["gpu", "node", "wasm", "cpu"], { message: "FOCUS_TF_BACKEND must be gpu, node, wasm or cpu" })
+    .optional(),
   FOCUS_NATIVE_KERNELS: flag("FOCUS_NATIVE_KERNELS", "0 off, 1 on where built").optional(),
   FOCUS_THREADS: focusThreadsSchema,
   FOCUS_WORKER_CONCURRENCY: int("FOCUS_WORKER_CONCURRENCY", 1, 256).default(1),
@@ -108,7 +128,9 @@ function parse<T>(schema: z.ZodType<T>, source: Source): T {
   const parsed = schema.safeParse(blankAsUnset(source));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
-    throw new DomainError("invalid", `Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`, { code: "config" });
+    throw new DomainError("invalid", `Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`, {
+      code: "config",
+    });
   }
   return parsed.data;
 }

@@ -9,18 +9,32 @@ export const datasetNameSchema = text()
   .trim()
   .min(1, "name is required")
   .max(80, "name must be at most 80 characters")
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "name may contain letters, digits, spaces, '.', '_' and '-' and must start with a letter or digit");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/,
+    "name may contain letters, digits, spaces, '.', '_' and '-' and must start with a letter or digit",
+  );
 
 /** Stored image side in pixels: 224 is the paper's input; smaller sets load faster for CPU demos. */
-export const imageSizeSchema = z.coerce.number().int("size must be an integer").min(16, "size must be at least 16").max(1024, "size must be at most 1024");
+export const imageSizeSchema = z.coerce
+  .number()
+  .int("size must be an integer")
+  .min(16, "size must be at least 16")
+  .max(1024, "size must be at most 1024");
 
-export const seedSchema = z.coerce.number().int("seed must be an integer").min(0).max(2 ** 31 - 1);
+export const seedSchema = z.coerce
+  .number()
+  .int("seed must be an integer")
+  .min(0)
+  .max(2 ** 31 - 1);
 
 export const modalitySchema = z.enum(Object.values(Modality) as [Modality, ...Modality[]]);
 
 /** Absent, or a non-blank trimmed string: an empty form field means "not given". */
 function optionalText() {
-  return z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text().trim().max(500).optional());
+  return z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    text().trim().max(500).optional(),
+  );
 }
 
 function compiles(pattern: string): boolean {
@@ -34,7 +48,10 @@ function compiles(pattern: string): boolean {
 
 /** A comma-separated list of label values. */
 export function valueList(v: string): string[] {
-  return v.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  return v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export const importFolderFieldsSchema = z.object({
@@ -57,7 +74,10 @@ export const importFolderFieldsSchema = z.object({
   groupColumn: optionalText(),
   maskColumn: optionalText(),
   /** Regular expression over file names whose first group is the patient or lesion id, e.g. "person(\d+)_". */
-  groupPattern: optionalText().refine((p) => p === undefined || compiles(p), "groupPattern is not a valid regular expression"),
+  groupPattern: optionalText().refine(
+    (p) => p === undefined || compiles(p),
+    "groupPattern is not a valid regular expression",
+  ),
   /** Mask file name with "{id}" for the image's name without extension, e.g. "{id}_lesion". */
   maskPattern: optionalText().refine((p) => p === undefined || p.includes("{id}"), "maskPattern must contain {id}"),
   /** Split a given train/validation split again (a given test split is always kept). */
@@ -66,17 +86,27 @@ export const importFolderFieldsSchema = z.object({
 
 /** Label-table options come together, and only with a table (shared by the folder and the zip import). */
 export function refineLabelTableOptions(
-  v: { labels?: string; imageColumn?: string; labelColumn?: string; negative?: string; splitColumn?: string; groupColumn?: string; maskColumn?: string },
+  v: {
+    labels?: string;
+    imageColumn?: string;
+    labelColumn?: string;
+    negative?: string;
+    splitColumn?: string;
+    groupColumn?: string;
+    maskColumn?: string;
+  },
   ctx: z.RefinementCtx,
 ): void {
   if (v.labels === undefined) {
     for (const key of ["imageColumn", "labelColumn", "negative", "splitColumn", "groupColumn", "maskColumn"] as const) {
-      if (v[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} needs a label table (labels)` });
+      if (v[key] !== undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `${key} needs a label table (labels)` });
     }
     return;
   }
   for (const key of ["imageColumn", "labelColumn", "negative"] as const) {
-    if (v[key] === undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required with a label table` });
+    if (v[key] === undefined)
+      ctx.addIssue({ code: "custom", path: [key], message: `${key} is required with a label table` });
   }
 }
 
@@ -86,7 +116,11 @@ export type ImportFolderRequest = z.output<typeof importFolderInputSchema>;
 
 export const syntheticInputSchema = z.object({
   name: datasetNameSchema,
-  count: z.coerce.number().int("count must be an integer").min(4, "count must be at least 4 (two per class)").max(20000),
+  count: z.coerce
+    .number()
+    .int("count must be an integer")
+    .min(4, "count must be at least 4 (two per class)")
+    .max(20000),
   size: imageSizeSchema.default(64),
   seed: seedSchema.default(1),
   /** Seed of the stored train/validation split; by default the generator's seed. */

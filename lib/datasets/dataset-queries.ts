@@ -4,18 +4,26 @@ import { db, type Dataset, type ImageSplit, type Modality } from "@/lib/db/clien
 import { importReportColumn, type ImportSkip } from "@/lib/db/json-columns";
 import { DomainError } from "@/lib/errors/domain-error";
 
-
 export async function findDatasetByName(name: string): Promise<Dataset> {
   const dataset = await db().dataset.findUnique({ where: { name } });
   if (!dataset) {
-    const known = (await db().dataset.findMany({ select: { name: true }, orderBy: { createdAt: "desc" }, take: 10 })).map((d) => d.name);
-    throw DomainError.notFound(`No dataset named "${name}".${known.length ? ` Known: ${known.join(", ")}` : " Import one with dataset:import or dataset:synthetic."}`);
+    const known = (
+      await db().dataset.findMany({ select: { name: true }, orderBy: { createdAt: "desc" }, take: 10 })
+    ).map((d) => d.name);
+    throw DomainError.notFound(
+      `No dataset named "${name}".${known.length ? ` Known: ${known.join(", ")}` : " Import one with dataset:import or dataset:synthetic."}`,
+    );
   }
   return dataset;
 }
 
 export async function splitCounts(datasetId: string): Promise<{ split: string; label: number; count: number }[]> {
-  const rows = await db().image.groupBy({ by: ["split", "label"], where: { datasetId }, _count: { _all: true }, orderBy: [{ split: "asc" }, { label: "asc" }] });
+  const rows = await db().image.groupBy({
+    by: ["split", "label"],
+    where: { datasetId },
+    _count: { _all: true },
+    orderBy: [{ split: "asc" }, { label: "asc" }],
+  });
   return rows.map((r) => ({ split: r.split, label: r.label, count: r._count._all }));
 }
 
@@ -64,7 +72,11 @@ function rowOf(
     modality: d.modality,
     classNames: d.classNames,
     classCounts: [sum((c) => c.label === 0), sum((c) => c.label === 1)],
-    splitCounts: { TRAIN: sum((c) => c.split === "TRAIN"), VALIDATION: sum((c) => c.split === "VALIDATION"), TEST: sum((c) => c.split === "TEST") },
+    splitCounts: {
+      TRAIN: sum((c) => c.split === "TRAIN"),
+      VALIDATION: sum((c) => c.split === "VALIDATION"),
+      TEST: sum((c) => c.split === "TEST"),
+    },
     images: sum(() => true),
     masks: sum((c) => c.masked),
     imageSize: d.imageSize,
@@ -105,7 +117,13 @@ export async function datasetOverview(id: string): Promise<DatasetOverview | nul
   if (!d) return null;
   const [counts, runs] = await Promise.all([imageCounts([id]), runCounts([id])]);
   const importReport = importReportColumn.read.parse(d.importReport);
-  return { ...rowOf(d, counts, runs.get(id) ?? 0), description: d.description, source: d.source, splitSeed: d.splitSeed, importReport };
+  return {
+    ...rowOf(d, counts, runs.get(id) ?? 0),
+    description: d.description,
+    source: d.source,
+    splitSeed: d.splitSeed,
+    importReport,
+  };
 }
 
 export interface GalleryClass {
@@ -122,9 +140,19 @@ export async function classGallery(datasetId: string, classNames: string[], perC
       const where = { datasetId, label };
       const [total, images] = await Promise.all([
         db().image.count({ where }),
-        db().image.findMany({ where, orderBy: { contentHash: "asc" }, take: perClass, select: { id: true, originalName: true, split: true, maskKey: true } }),
+        db().image.findMany({
+          where,
+          orderBy: { contentHash: "asc" },
+          take: perClass,
+          select: { id: true, originalName: true, split: true, maskKey: true },
+        }),
       ]);
-      return { label, className, total, images: images.map(({ maskKey, ...im }) => ({ ...im, hasMask: maskKey !== null })) };
+      return {
+        label,
+        className,
+        total,
+        images: images.map(({ maskKey, ...im }) => ({ ...im, hasMask: maskKey !== null })),
+      };
     }),
   );
 }

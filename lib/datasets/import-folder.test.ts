@@ -24,7 +24,9 @@ async function png(i: number, rgb: [number, number, number]): Promise<Buffer> {
   const data = Buffer.alloc(48 * 40 * 3);
   for (let p = 0; p < 48 * 40; p++) data.set(rgb, p * 3);
   for (let y = 2; y < 8; y++) for (let x = 2 + i; x < 8 + i; x++) data.set([255, 255, 255], (y * 48 + x) * 3);
-  return sharp(data, { raw: { width: 48, height: 40, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width: 48, height: 40, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 before(async () => {
@@ -36,12 +38,24 @@ before(async () => {
   for (let i = 0; i < 5; i++) await writeFile(join(root, "melanoma", `m${i}.png`), await png(i, [120, 40, 40]));
   // A copy of b0 under another name, a truncated file, and a stray text file.
   await writeFile(join(root, "benign", "zz-copy-of-b0.png"), await png(0, [40, 120, 40]));
-  await writeFile(join(root, "melanoma", "broken.jpg"), (await sharp({ create: { width: 64, height: 64, channels: 3, background: "#808080" } }).jpeg().toBuffer()).subarray(0, 200));
+  await writeFile(
+    join(root, "melanoma", "broken.jpg"),
+    (
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: "#808080" } })
+        .jpeg()
+        .toBuffer()
+    ).subarray(0, 200),
+  );
   await writeFile(join(root, "melanoma", "notes.txt"), "not an image");
   // A lesion mask for m1: white rectangle on the left half.
   const mask = Buffer.alloc(48 * 40);
   for (let y = 0; y < 40; y++) for (let x = 0; x < 24; x++) mask[y * 48 + x] = 255;
-  await writeFile(join(root, "masks", "m1.png"), await sharp(mask, { raw: { width: 48, height: 40, channels: 1 } }).png().toBuffer());
+  await writeFile(
+    join(root, "masks", "m1.png"),
+    await sharp(mask, { raw: { width: 48, height: 40, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
 });
 
 after(async () => {
@@ -52,7 +66,10 @@ after(async () => {
 describe("importFolderDataset", () => {
   test("imports the good files, reports the corrupt, duplicate and non-image ones without failing", async () => {
     const name = unique("tiny-folder");
-    const result = await importFolderDataset({ folder: root, name, positive: "melanoma", modality: "SKIN", size: 32, splitSeed: 3 }, ANY_PATH);
+    const result = await importFolderDataset(
+      { folder: root, name, positive: "melanoma", modality: "SKIN", size: 32, splitSeed: 3 },
+      ANY_PATH,
+    );
     const { dataset } = result;
     assert.deepEqual(dataset.classNames, ["benign", "melanoma"]);
     assert.equal(dataset.modality, "SKIN");
@@ -64,8 +81,15 @@ describe("importFolderDataset", () => {
     assert.equal(withoutMask.length, 10);
     assert.ok(!withoutMask.includes("melanoma/m1.png"));
     const report = fullReport.filter((r) => r.reason !== "image without mask");
-    assert.deepEqual(report.map((r) => r.path).sort(), ["benign/zz-copy-of-b0.png", "melanoma/broken.jpg", "melanoma/notes.txt"]);
-    assert.match(report.find((r) => r.path === "benign/zz-copy-of-b0.png")!.reason, /^duplicate: same content as benign\/b0\.png/);
+    assert.deepEqual(report.map((r) => r.path).sort(), [
+      "benign/zz-copy-of-b0.png",
+      "melanoma/broken.jpg",
+      "melanoma/notes.txt",
+    ]);
+    assert.match(
+      report.find((r) => r.path === "benign/zz-copy-of-b0.png")!.reason,
+      /^duplicate: same content as benign\/b0\.png/,
+    );
     assert.match(report.find((r) => r.path === "melanoma/broken.jpg")!.reason, /^unreadable/);
     assert.deepEqual(result.skipped, report);
 
@@ -89,7 +113,10 @@ describe("importFolderDataset", () => {
     assert.equal(rgb.length, 32 * 32 * 3);
     assert.deepEqual([m1.width, m1.height], [32, 32]);
 
-    await assert.rejects(importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }, ANY_PATH), (e: unknown) => isDomainError(e, "conflict"));
+    await assert.rejects(
+      importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }, ANY_PATH),
+      (e: unknown) => isDomainError(e, "conflict"),
+    );
   });
 
   test("a class without two usable images is refused before anything is stored", async () => {
@@ -100,7 +127,10 @@ describe("importFolderDataset", () => {
       for (let i = 0; i < 3; i++) await writeFile(join(sparse, "no", `n${i}.png`), await png(i, [10, 10, 10]));
       await writeFile(join(sparse, "yes", "y0.png"), await png(0, [200, 10, 10]));
       const name = unique("sparse");
-      await assert.rejects(importFolderDataset({ folder: sparse, name, positive: "yes", size: 32 }, ANY_PATH), /"yes" has 1 usable image/);
+      await assert.rejects(
+        importFolderDataset({ folder: sparse, name, positive: "yes", size: 32 }, ANY_PATH),
+        /"yes" has 1 usable image/,
+      );
       assert.equal(await db().dataset.findUnique({ where: { name } }), null);
     } finally {
       await rm(sparse, { recursive: true, force: true });
@@ -108,26 +138,45 @@ describe("importFolderDataset", () => {
   });
 
   test("a wrong layout or an unknown positive class is a clear error", async () => {
-    await assert.rejects(importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }, ANY_PATH), (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing");
-    await assert.rejects(importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }, ANY_PATH), /Positive class "nevus"/);
+    await assert.rejects(
+      importFolderDataset({ folder: join(root, "nope"), name: unique("x"), positive: "yes", size: 32 }, ANY_PATH),
+      (e: unknown) => isDomainError(e, "invalid") && e.code === "root-missing",
+    );
+    await assert.rejects(
+      importFolderDataset({ folder: root, name: unique("x"), positive: "nevus", size: 32 }, ANY_PATH),
+      /Positive class "nevus"/,
+    );
   });
 
-  test("brain MRI (155 yes / 98 no): counts and a stratified 80/20 split", { skip: BRAIN_MRI_PRESENT ? false : `the shared brain MRI set is absent (looked in ${BRAIN_MRI})` }, async () => {
-    const result = await importFolderDataset({ folder: BRAIN_MRI, name: unique("brain-mri"), positive: "yes", modality: "MRI", size: 48, splitSeed: 42 }, ANY_PATH);
-    const skippedIn = (cls: string) => result.skipped.filter((s) => s.path.startsWith(`${cls}/`)).length;
-    const images = await db().image.findMany({ where: { datasetId: result.dataset.id }, select: { label: true, split: true } });
-    const yes = images.filter((i) => i.label === 1);
-    const no = images.filter((i) => i.label === 0);
-    assert.deepEqual(result.dataset.classNames, ["no", "yes"]);
-    assert.equal(yes.length, 155 - skippedIn("yes"));
-    assert.equal(no.length, 98 - skippedIn("no"));
-    for (const cls of [yes, no]) {
-      const val = cls.filter((i) => i.split === "VALIDATION").length;
-      assert.equal(val, validationCountForClass(cls.length, 0.2));
-      assert.equal(cls.filter((i) => i.split === "TRAIN").length, cls.length - val);
-    }
-    const reasons = new Map<string, number>();
-    for (const s of result.skipped) reasons.set(s.reason.split(":")[0], (reasons.get(s.reason.split(":")[0]) ?? 0) + 1);
-    console.log(`# brain-mri: ${yes.length} yes, ${no.length} no imported; skipped ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ") || "none"}`);
-  });
+  test(
+    "brain MRI (155 yes / 98 no): counts and a stratified 80/20 split",
+    { skip: BRAIN_MRI_PRESENT ? false : `the shared brain MRI set is absent (looked in ${BRAIN_MRI})` },
+    async () => {
+      const result = await importFolderDataset(
+        { folder: BRAIN_MRI, name: unique("brain-mri"), positive: "yes", modality: "MRI", size: 48, splitSeed: 42 },
+        ANY_PATH,
+      );
+      const skippedIn = (cls: string) => result.skipped.filter((s) => s.path.startsWith(`${cls}/`)).length;
+      const images = await db().image.findMany({
+        where: { datasetId: result.dataset.id },
+        select: { label: true, split: true },
+      });
+      const yes = images.filter((i) => i.label === 1);
+      const no = images.filter((i) => i.label === 0);
+      assert.deepEqual(result.dataset.classNames, ["no", "yes"]);
+      assert.equal(yes.length, 155 - skippedIn("yes"));
+      assert.equal(no.length, 98 - skippedIn("no"));
+      for (const cls of [yes, no]) {
+        const val = cls.filter((i) => i.split === "VALIDATION").length;
+        assert.equal(val, validationCountForClass(cls.length, 0.2));
+        assert.equal(cls.filter((i) => i.split === "TRAIN").length, cls.length - val);
+      }
+      const reasons = new Map<string, number>();
+      for (const s of result.skipped)
+        reasons.set(s.reason.split(":")[0], (reasons.get(s.reason.split(":")[0]) ?? 0) + 1);
+      console.log(
+        `# brain-mri: ${yes.length} yes, ${no.length} no imported; skipped ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ") || "none"}`,
+      );
+    },
+  );
 });

@@ -31,7 +31,6 @@ export interface FolderImportOptions {
   audit?: DatasetAudit;
 }
 
-
 export interface FolderImportResult {
   dataset: Dataset;
   /** Files not imported, with the reason (stored in Dataset.importReport, followed by the import's notes). */
@@ -48,20 +47,28 @@ export function skipsOf(report: ImportReport): ImportSkip[] {
 /** Report lines beyond single skipped files: label values in neither set, masks without image and vice versa. */
 export function notesOf(report: ImportReport): ImportSkip[] {
   const notes: ImportSkip[] = [];
-  for (const s of report.skippedLabels) notes.push({ path: "(labels)", reason: `${s.rows} row(s) with label "${s.value}" (in neither class set) skipped` });
+  for (const s of report.skippedLabels)
+    notes.push({ path: "(labels)", reason: `${s.rows} row(s) with label "${s.value}" (in neither class set) skipped` });
   if (report.masks) {
     for (const m of report.masks.unmatched) notes.push({ path: m, reason: "mask without image" });
-    if (report.masks.matched > 0) for (const i of report.masks.imagesWithoutMask) notes.push({ path: i, reason: "image without mask" });
-    for (const m of report.masks.thresholded) notes.push({ path: m, reason: "mask not binary: thresholded at half its maximum" });
+    if (report.masks.matched > 0)
+      for (const i of report.masks.imagesWithoutMask) notes.push({ path: i, reason: "image without mask" });
+    for (const m of report.masks.thresholded)
+      notes.push({ path: m, reason: "mask not binary: thresholded at half its maximum" });
   }
-  for (const w of report.warnings) if (w.message.startsWith("leakage:")) notes.push({ path: w.relativePath, reason: w.message });
+  for (const w of report.warnings)
+    if (w.message.startsWith("leakage:")) notes.push({ path: w.relativePath, reason: w.message });
   return notes;
 }
 
 type ParsedFolderInput = ReturnType<typeof importFolderInputSchema.parse>;
 
 /** Reads the label table named by the input; under import roots it must lie inside them too. */
-export async function labelMappingOf(opts: ParsedFolderInput, root: string, access: FolderAccess): Promise<LabelMapping | undefined> {
+export async function labelMappingOf(
+  opts: ParsedFolderInput,
+  root: string,
+  access: FolderAccess,
+): Promise<LabelMapping | undefined> {
   if (opts.labels === undefined) return undefined;
   const wanted = isAbsolute(opts.labels) ? opts.labels : join(root, opts.labels);
   const path = access.scope === "import-roots" ? await confineToImportRoots(wanted, access.roots) : resolve(wanted);
@@ -69,7 +76,8 @@ export async function labelMappingOf(opts: ParsedFolderInput, root: string, acce
     throw DomainError.invalid(`Label table not found or unreadable: ${opts.labels}`);
   });
   const inside = relative(root, path);
-  const fileName = inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside.split("\\").join("/") : opts.labels;
+  const fileName =
+    inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside.split("\\").join("/") : opts.labels;
   return {
     table: parseLabelTable(bytes, fileName),
     fileName,
@@ -86,9 +94,16 @@ export async function labelMappingOf(opts: ParsedFolderInput, root: string, acce
 /** Warns when this content is already stored in another dataset (a re-import under another name). */
 async function reimportWarnings(hashes: string[]): Promise<ImportWarning[]> {
   if (hashes.length === 0) return [];
-  const rows = await db().image.groupBy({ by: ["datasetId"], where: { contentHash: { in: hashes } }, _count: { _all: true } });
+  const rows = await db().image.groupBy({
+    by: ["datasetId"],
+    where: { contentHash: { in: hashes } },
+    _count: { _all: true },
+  });
   if (rows.length === 0) return [];
-  const names = await db().dataset.findMany({ where: { id: { in: rows.map((r) => r.datasetId) } }, select: { id: true, name: true } });
+  const names = await db().dataset.findMany({
+    where: { id: { in: rows.map((r) => r.datasetId) } },
+    select: { id: true, name: true },
+  });
   return rows.map((r) => ({
     relativePath: "",
     message: `${r._count._all} of these images are already in dataset "${names.find((n) => n.id === r.datasetId)?.name ?? r.datasetId}"`,
@@ -104,7 +119,8 @@ export async function importFolderDataset(
 ): Promise<FolderImportResult> {
   const opts = importFolderInputSchema.parse(input);
   // Before anything is read: a refusal must not depend on, or tell, what the folder holds.
-  const root = access.scope === "import-roots" ? await confineToImportRoots(opts.folder, access.roots) : resolve(opts.folder);
+  const root =
+    access.scope === "import-roots" ? await confineToImportRoots(opts.folder, access.roots) : resolve(opts.folder);
   // Before the scan, which can take minutes on a large folder.
   await assertDatasetNameFree(opts.name);
   // Pixels are decoded again per image when stored rather than all held in memory at once.
@@ -120,23 +136,30 @@ export async function importFolderDataset(
   for (const c of report.classes) {
     // Both sides of the split need both classes (a validation AUC is undefined otherwise).
     if (c.accepted < 2) {
-      const reasons = skipsOf(report).filter((s) => s.path.includes(`${c.name}/`)).slice(0, 5).map((s) => `${s.path}: ${s.reason}`);
-      throw DomainError.invalid(`Class "${c.name}" has ${c.accepted} usable image(s); at least 2 per class are needed.${reasons.length ? ` Skipped: ${reasons.join("; ")}` : ""}`);
+      const reasons = skipsOf(report)
+        .filter((s) => s.path.includes(`${c.name}/`))
+        .slice(0, 5)
+        .map((s) => `${s.path}: ${s.reason}`);
+      throw DomainError.invalid(
+        `Class "${c.name}" has ${c.accepted} usable image(s); at least 2 per class are needed.${reasons.length ? ` Skipped: ${reasons.join("; ")}` : ""}`,
+      );
     }
   }
   const stored: StoredImage[] = [];
   for (const image of report.images) {
-    stored.push(await storeDatasetImage({
-      originalName: image.relativePath,
-      label: image.label,
-      rgb: await image.loadRgb(),
-      size: opts.size,
-      mask: image.mask ?? null,
-      // The original file's hash: identical files are one image, whatever the resizing does.
-      contentHash: image.sha256,
-      givenSplit: image.split === undefined ? undefined : SPLIT_OF[image.split],
-      group: image.group,
-    }));
+    stored.push(
+      await storeDatasetImage({
+        originalName: image.relativePath,
+        label: image.label,
+        rgb: await image.loadRgb(),
+        size: opts.size,
+        mask: image.mask ?? null,
+        // The original file's hash: identical files are one image, whatever the resizing does.
+        contentHash: image.sha256,
+        givenSplit: image.split === undefined ? undefined : SPLIT_OF[image.split],
+        group: image.group,
+      }),
+    );
   }
   // The scan already rejected repeated content by the original file's hash, which is each image's contentHash.
   const kept = stored;

@@ -21,8 +21,11 @@ async function png(seed: number): Promise<Buffer> {
   const data = Buffer.alloc(40 * 40 * 3, 30);
   const x0 = seed % 30;
   const y0 = Math.floor(seed / 30) % 30;
-  for (let y = y0; y < y0 + 8; y++) for (let x = x0; x < x0 + 8; x++) data.set([200, (seed * 37) % 256, 90], (y * 40 + x) * 3);
-  return sharp(data, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer();
+  for (let y = y0; y < y0 + 8; y++)
+    for (let x = x0; x < x0 + 8; x++) data.set([200, (seed * 37) % 256, 90], (y * 40 + x) * 3);
+  return sharp(data, { raw: { width: 40, height: 40, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function put(path: string, bytes: Buffer | string): Promise<void> {
@@ -31,7 +34,10 @@ async function put(path: string, bytes: Buffer | string): Promise<void> {
 }
 
 async function rowsOf(datasetId: string) {
-  return db().image.findMany({ where: { datasetId }, select: { originalName: true, split: true, label: true, maskKey: true } });
+  return db().image.findMany({
+    where: { datasetId },
+    select: { originalName: true, split: true, label: true, maskKey: true },
+  });
 }
 
 before(async () => {
@@ -49,22 +55,36 @@ describe("split folders", () => {
     const layout = { train: 6, valid: 2, testing: 3 } as const;
     for (const [folder, n] of Object.entries(layout)) {
       for (const cls of ["NORMAL", "PNEUMONIA"]) {
-        for (let i = 0; i < n; i++) await put(join(root, folder, cls, `person${seed}_${cls}_${i}.png`), await png(seed++));
+        for (let i = 0; i < n; i++)
+          await put(join(root, folder, cls, `person${seed}_${cls}_${i}.png`), await png(seed++));
       }
     }
     // The same picture in train and test: a leak, reported, and kept once.
     await put(join(root, "testing", "PNEUMONIA", "copy.png"), await png(7));
-    const result = await importFolderDataset({ folder: root, name: unique("xray"), positive: "PNEUMONIA", size: 32 }, ANY_PATH);
+    const result = await importFolderDataset(
+      { folder: root, name: unique("xray"), positive: "PNEUMONIA", size: 32 },
+      ANY_PATH,
+    );
     assert.equal(result.layout, "split-folders");
     const rows = await rowsOf(result.dataset.id);
-    for (const [folder, split] of [["train", "TRAIN"], ["valid", "VALIDATION"], ["testing", "TEST"]] as const) {
+    for (const [folder, split] of [
+      ["train", "TRAIN"],
+      ["valid", "VALIDATION"],
+      ["testing", "TEST"],
+    ] as const) {
       const inFolder = rows.filter((r) => r.originalName.startsWith(`${folder}/`));
       assert.ok(inFolder.length > 0);
-      assert.ok(inFolder.every((r) => r.split === split), `${folder}: ${inFolder.map((r) => r.split).join(",")}`);
+      assert.ok(
+        inFolder.every((r) => r.split === split),
+        `${folder}: ${inFolder.map((r) => r.split).join(",")}`,
+      );
     }
     assert.equal(rows.length, 2 * (6 + 2 + 3));
     const report = result.dataset.importReport as { path: string; reason: string }[];
-    assert.ok(report.some((r) => r.path === "testing/PNEUMONIA/copy.png" && /leakage/.test(r.reason)), JSON.stringify(report));
+    assert.ok(
+      report.some((r) => r.path === "testing/PNEUMONIA/copy.png" && /leakage/.test(r.reason)),
+      JSON.stringify(report),
+    );
     assert.ok(report.some((r) => r.path === "(split)" && /given train\/validation\/test split is kept/.test(r.reason)));
   });
 
@@ -75,12 +95,20 @@ describe("split folders", () => {
       for (const cls of ["NORMAL", "PNEUMONIA"]) {
         // Three images per patient, as in the chest X-ray set where one child has several films.
         for (let p = 0; p < (folder === "training" ? 5 : 2); p++) {
-          for (let k = 0; k < 3; k++) await put(join(root, folder, cls, `person${folder}${cls}${p}_bacteria_${k}.png`), await png(seed++));
+          for (let k = 0; k < 3; k++)
+            await put(join(root, folder, cls, `person${folder}${cls}${p}_bacteria_${k}.png`), await png(seed++));
         }
       }
     }
     const result = await importFolderDataset(
-      { folder: root, name: unique("xray-grp"), positive: "pneumonia", size: 32, resplit: true, groupPattern: "^(person[a-z]+[A-Z]+\\d+)_" },
+      {
+        folder: root,
+        name: unique("xray-grp"),
+        positive: "pneumonia",
+        size: 32,
+        resplit: true,
+        groupPattern: "^(person[a-z]+[A-Z]+\\d+)_",
+      },
       ANY_PATH,
     );
     const rows = await rowsOf(result.dataset.id);
@@ -89,9 +117,15 @@ describe("split folders", () => {
       const person = /^.*\/(person[a-z]+[A-Z]+\d+)_/.exec(r.originalName)![1];
       sides.set(person, (sides.get(person) ?? new Set()).add(r.split));
     }
-    assert.ok([...sides.values()].every((s) => s.size === 1), "a patient on two sides");
+    assert.ok(
+      [...sides.values()].every((s) => s.size === 1),
+      "a patient on two sides",
+    );
     assert.ok(rows.filter((r) => r.originalName.startsWith("test/")).every((r) => r.split === "TEST"));
-    assert.ok(rows.some((r) => r.originalName.startsWith("val/") && r.split === "TRAIN"), "validation was split again");
+    assert.ok(
+      rows.some((r) => r.originalName.startsWith("val/") && r.split === "TRAIN"),
+      "validation was split again",
+    );
     const report = result.dataset.importReport as { path: string; reason: string }[];
     const groups = report.find((r) => r.path === "(groups)")!;
     assert.match(groups.reason, /groups per side: train \d+, validation \d+, test 4/);
@@ -115,10 +149,20 @@ describe("label table", () => {
     await put(join(root, "part_1", "ISIC_unlisted.png"), await png(seed));
     await put(join(root, "HAM10000_metadata.csv"), lines.join("\r\n") + "\r\n");
 
-    const result = await importFolderDataset({
-      folder: root, name: unique("ham"), size: 32, labels: "HAM10000_metadata.csv", imageColumn: "image_id",
-      labelColumn: "dx", positive: "mel", negative: "nv,bkl", groupColumn: "lesion_id",
-    }, ANY_PATH);
+    const result = await importFolderDataset(
+      {
+        folder: root,
+        name: unique("ham"),
+        size: 32,
+        labels: "HAM10000_metadata.csv",
+        imageColumn: "image_id",
+        labelColumn: "dx",
+        positive: "mel",
+        negative: "nv,bkl",
+        groupColumn: "lesion_id",
+      },
+      ANY_PATH,
+    );
     assert.equal(result.layout, "label-table");
     assert.deepEqual(result.dataset.classNames, ["nv+bkl", "mel"]);
     const rows = await rowsOf(result.dataset.id);
@@ -134,7 +178,9 @@ describe("label table", () => {
     const ids = lines.slice(1, 25).map((l) => l.split(";"));
     for (let lesion = 0; lesion < 10; lesion++) {
       const names = ids.filter((c) => c[0] === `HAM_${lesion}`).map((c) => c[1]);
-      const splits = new Set(rows.filter((r) => names.some((n) => r.originalName.endsWith(`${n}.png`))).map((r) => r.split));
+      const splits = new Set(
+        rows.filter((r) => names.some((n) => r.originalName.endsWith(`${n}.png`))).map((r) => r.split),
+      );
       assert.equal(splits.size, 1, `lesion HAM_${lesion}`);
     }
   });
@@ -149,7 +195,15 @@ describe("label table", () => {
       lines.push(`img/c${i}\t${i % 2 ? "malignant" : "benign"}\t${split}\tP${i}`);
     }
     await put(join(root, "labels.tsv"), lines.join("\n"));
-    const base = { folder: root, size: 32, labels: "labels.tsv", imageColumn: "image", labelColumn: "class", positive: "malignant", negative: "benign" };
+    const base = {
+      folder: root,
+      size: 32,
+      labels: "labels.tsv",
+      imageColumn: "image",
+      labelColumn: "class",
+      positive: "malignant",
+      negative: "benign",
+    };
     const result = await importFolderDataset({ ...base, name: unique("tsv"), splitColumn: "split" }, ANY_PATH);
     const rows = await rowsOf(result.dataset.id);
     assert.deepEqual(
@@ -158,13 +212,21 @@ describe("label table", () => {
     );
     await assert.rejects(
       importFolderDataset({ ...base, name: unique("tsv"), splitColumn: "fold" }, ANY_PATH),
-      (e: unknown) => isDomainError(e, "invalid") && /--split-column "fold" is not a column of labels.tsv; its columns are: image, class, split, patient/.test(e.message),
+      (e: unknown) =>
+        isDomainError(e, "invalid") &&
+        /--split-column "fold" is not a column of labels.tsv; its columns are: image, class, split, patient/.test(
+          e.message,
+        ),
     );
     // Every benign image in one patient: the grouped split cannot put benign cases on both sides.
-    await writeFile(join(root, "labels.tsv"), lines.map((l, i) => (i > 0 && i % 2 === 1 ? l.replace(/P\d+$/, "P0") : l)).join("\n"));
+    await writeFile(
+      join(root, "labels.tsv"),
+      lines.map((l, i) => (i > 0 && i % 2 === 1 ? l.replace(/P\d+$/, "P0") : l)).join("\n"),
+    );
     await assert.rejects(
       importFolderDataset({ ...base, name: unique("tsv"), groupColumn: "patient" }, ANY_PATH),
-      (e: unknown) => isDomainError(e, "invalid") && /grouped split cannot be stratified: class 0 has 1 group/.test(e.message),
+      (e: unknown) =>
+        isDomainError(e, "invalid") && /grouped split cannot be stratified: class 0 has 1 group/.test(e.message),
     );
   });
 });
@@ -181,15 +243,30 @@ describe("masks by pattern", () => {
       // Mask at twice the image size; the last one is soft (values 0, 100, 255).
       const side = 80;
       const m = Buffer.alloc(side * side);
-      for (let p = 0; p < m.length; p++) m[p] = p % side < side / 2 ? 255 : i === 4 && p % side < (3 * side) / 4 ? 100 : 0;
-      await put(join(root, "cases", id, `${id}_lesion`, `${id}_lesion.png`), await sharp(m, { raw: { width: side, height: side, channels: 1 } }).png().toBuffer());
+      for (let p = 0; p < m.length; p++)
+        m[p] = p % side < side / 2 ? 255 : i === 4 && p % side < (3 * side) / 4 ? 100 : 0;
+      await put(
+        join(root, "cases", id, `${id}_lesion`, `${id}_lesion.png`),
+        await sharp(m, { raw: { width: side, height: side, channels: 1 } })
+          .png()
+          .toBuffer(),
+      );
     }
     await put(join(root, "cases", "IMD999_lesion.png"), await png(799));
     await put(join(root, "PH2.csv"), lines.join("\n"));
-    const result = await importFolderDataset({
-      folder: root, name: unique("ph2"), size: 32, labels: "PH2.csv", imageColumn: "case", labelColumn: "diagnosis",
-      positive: "melanoma", negative: "common nevus",
-    }, ANY_PATH);
+    const result = await importFolderDataset(
+      {
+        folder: root,
+        name: unique("ph2"),
+        size: 32,
+        labels: "PH2.csv",
+        imageColumn: "case",
+        labelColumn: "diagnosis",
+        positive: "melanoma",
+        negative: "common nevus",
+      },
+      ANY_PATH,
+    );
     assert.equal(result.dataset.hasMasks, true);
     const rows = await rowsOf(result.dataset.id);
     assert.equal(rows.length, 6);

@@ -19,14 +19,17 @@ let outside: string;
 
 async function png(i: number): Promise<Buffer> {
   const data = Buffer.alloc(40 * 40 * 3, 60 + i * 10);
-  return sharp(data, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width: 40, height: 40, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** A valid two-class dataset folder. */
 async function dataset(dir: string, offset = 0): Promise<void> {
   for (const cls of ["no", "yes"]) {
     await mkdir(join(dir, cls), { recursive: true });
-    for (let i = 0; i < 3; i++) await writeFile(join(dir, cls, `${cls}${i}.png`), await png(offset + i + (cls === "yes" ? 5 : 0)));
+    for (let i = 0; i < 3; i++)
+      await writeFile(join(dir, cls, `${cls}${i}.png`), await png(offset + i + (cls === "yes" ? 5 : 0)));
   }
 }
 
@@ -52,7 +55,10 @@ after(async () => {
  */
 async function refusedWithoutListing(run: () => Promise<unknown>, listed?: string): Promise<void> {
   const names = listed ? await readdir(listed) : [];
-  const baseline = await confineToImportRoots("/no/such/folder", [root]).then(() => "", (e: Error) => e.message);
+  const baseline = await confineToImportRoots("/no/such/folder", [root]).then(
+    () => "",
+    (e: Error) => e.message,
+  );
   await assert.rejects(run, (e: unknown) => {
     assert.ok(e instanceof DomainError, String(e));
     assert.equal(e.kind, "forbidden", e.message);
@@ -76,7 +82,10 @@ describe("confineToImportRoots", () => {
   });
 
   test("a sibling whose name starts with the root's is not inside it", async () => {
-    await refusedWithoutListing(() => confineToImportRoots(join(base, "import-evil"), [root]), join(base, "import-evil"));
+    await refusedWithoutListing(
+      () => confineToImportRoots(join(base, "import-evil"), [root]),
+      join(base, "import-evil"),
+    );
     await refusedWithoutListing(() => confineToImportRoots(join(base, "import-evil"), [`${root}/`]));
   });
 
@@ -95,7 +104,10 @@ describe("confineToImportRoots", () => {
     await refusedWithoutListing(() => confineToImportRoots(mixed, [root]), "/etc");
     await rm(join(mixed, "etc-class"));
     await symlink(join(outside, "yes", "yes0.png"), join(mixed, "yes", "stolen.png"));
-    await assert.rejects(confineToImportRoots(mixed, [root]), /"yes\/stolen\.png" is a link to a place outside the import roots/);
+    await assert.rejects(
+      confineToImportRoots(mixed, [root]),
+      /"yes\/stolen\.png" is a link to a place outside the import roots/,
+    );
     await rm(join(mixed, "yes", "stolen.png"));
     // A link that stays inside the roots is fine.
     await symlink(join(root, "good", "yes", "yes0.png"), join(mixed, "yes", "shared.png"));
@@ -103,13 +115,19 @@ describe("confineToImportRoots", () => {
   });
 
   test("a missing folder: 'not found' inside a root, the same refusal as any other outside", async () => {
-    await assert.rejects(confineToImportRoots(join(root, "nope"), [root]), (e: unknown) => e instanceof DomainError && e.kind === "not-found");
+    await assert.rejects(
+      confineToImportRoots(join(root, "nope"), [root]),
+      (e: unknown) => e instanceof DomainError && e.kind === "not-found",
+    );
     await refusedWithoutListing(() => confineToImportRoots("/no/such/folder", [root]));
   });
 
   test("no roots configured: refused with how to enable it; relative paths are refused", async () => {
     await assert.rejects(confineToImportRoots(join(root, "good"), []), /not enabled.*FOCUS_IMPORT_ROOTS/);
-    await assert.rejects(confineToImportRoots("imp/good", [root]), (e: unknown) => e instanceof DomainError && e.kind === "invalid");
+    await assert.rejects(
+      confineToImportRoots("imp/good", [root]),
+      (e: unknown) => e instanceof DomainError && e.kind === "invalid",
+    );
   });
 });
 
@@ -124,7 +142,10 @@ describe("importFolderDataset under import roots", () => {
     const ok = await importFolderDataset({ folder: join(root, "good"), name, positive: "yes", size: 32 }, roots);
     assert.equal(ok.dataset.source, join(root, "good"));
     // The shell's CLI path reads anything, e.g. the 0700 folder.
-    const cli = await importFolderDataset({ folder: outside, name: `${name}-cli`, positive: "yes", size: 32 }, { scope: "any-path" });
+    const cli = await importFolderDataset(
+      { folder: outside, name: `${name}-cli`, positive: "yes", size: 32 },
+      { scope: "any-path" },
+    );
     assert.equal(cli.dataset.source, outside);
   });
 });

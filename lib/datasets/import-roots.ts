@@ -47,8 +47,12 @@ function refused(folder: string, roots: readonly string[]): DomainError {
  * no entry the importer reads (class folders, their files, masks) links to a place outside the roots.
  */
 export async function confineToImportRoots(folder: string, roots: readonly string[]): Promise<string> {
-  if (roots.length === 0) throw DomainError.forbidden(`Importing a folder from the server is not enabled. ${IMPORT_ROOTS_HINT}`);
-  if (!isAbsolute(folder)) throw DomainError.invalid("folder must be an absolute path", [{ field: "folder", message: "must be an absolute path" }]);
+  if (roots.length === 0)
+    throw DomainError.forbidden(`Importing a folder from the server is not enabled. ${IMPORT_ROOTS_HINT}`);
+  if (!isAbsolute(folder))
+    throw DomainError.invalid("folder must be an absolute path", [
+      { field: "folder", message: "must be an absolute path" },
+    ]);
   const allowed = await realRoots(roots);
   const inside = (p: string) => allowed.some((r) => isWithin(p, r));
   const real = await realpath(folder).catch(() => null);
@@ -63,7 +67,12 @@ export async function confineToImportRoots(folder: string, roots: readonly strin
 }
 
 /** The importer reads the top level and one level below (root/<class>/<file>, root/masks/<file>). */
-async function assertNoLinkOutside(root: string, inside: (p: string) => boolean, depth = 0, prefix = ""): Promise<void> {
+async function assertNoLinkOutside(
+  root: string,
+  inside: (p: string) => boolean,
+  depth = 0,
+  prefix = "",
+): Promise<void> {
   for (const e of await readdir(root, { withFileTypes: true })) {
     const path = join(root, e.name);
     const shown = `${prefix}${e.name}`;
@@ -71,7 +80,9 @@ async function assertNoLinkOutside(root: string, inside: (p: string) => boolean,
       const target = await realpath(path).catch(() => null);
       // A dangling link reads nothing; the importer reports it as unreadable.
       if (target !== null && !inside(target)) {
-        throw DomainError.forbidden(`The folder was refused: ${JSON.stringify(shown)} is a link to a place outside the import roots.`);
+        throw DomainError.forbidden(
+          `The folder was refused: ${JSON.stringify(shown)} is a link to a place outside the import roots.`,
+        );
       }
       continue;
     }

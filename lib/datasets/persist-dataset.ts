@@ -42,7 +42,9 @@ export interface StoredImage {
 }
 
 function datasetExistsError(name: string): DomainError {
-  return DomainError.conflict(`A dataset named "${name}" already exists; choose another --name (datasets are never overwritten).`);
+  return DomainError.conflict(
+    `A dataset named "${name}" already exists; choose another --name (datasets are never overwritten).`,
+  );
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
@@ -106,11 +108,15 @@ function countGroups(images: readonly StoredImage[], splits: readonly ImageSplit
  */
 export function assignSplits(images: readonly StoredImage[], seed: number, resplit = false): SplitPlan {
   const notes: ImportSkip[] = [];
-  const splits: ImageSplit[] = images.map((im) => (im.givenSplit === ImageSplit.TEST ? ImageSplit.TEST : ImageSplit.TRAIN));
+  const splits: ImageSplit[] = images.map((im) =>
+    im.givenSplit === ImageSplit.TEST ? ImageSplit.TEST : ImageSplit.TRAIN,
+  );
   const keepValidation = !resplit && images.some((im) => im.givenSplit === ImageSplit.VALIDATION);
   const grouped = images.some((im) => im.group !== undefined);
   if (keepValidation) {
-    images.forEach((im, i) => { if (im.givenSplit === ImageSplit.VALIDATION) splits[i] = ImageSplit.VALIDATION; });
+    images.forEach((im, i) => {
+      if (im.givenSplit === ImageSplit.VALIDATION) splits[i] = ImageSplit.VALIDATION;
+    });
     notes.push({ path: "(split)", reason: "the given train/validation/test split is kept" });
   } else {
     const pool = images.map((_, i) => i).filter((i) => splits[i] !== ImageSplit.TEST);
@@ -120,7 +126,9 @@ export function assignSplits(images: readonly StoredImage[], seed: number, respl
       try {
         validationIndices = stratifiedGroupSplit(items, { seed, validationShare: 0.2 }).validationIndices;
       } catch (e) {
-        throw DomainError.invalid(`The grouped split cannot be stratified: ${e instanceof Error ? e.message : String(e)}.`);
+        throw DomainError.invalid(
+          `The grouped split cannot be stratified: ${e instanceof Error ? e.message : String(e)}.`,
+        );
       }
     } else {
       validationIndices = stratifiedSplit(items, { seed, validationShare: 0.2 }).validationIndices;
@@ -128,23 +136,34 @@ export function assignSplits(images: readonly StoredImage[], seed: number, respl
     for (const v of validationIndices) splits[pool[v]] = ImageSplit.VALIDATION;
     const given = images.some((im) => im.givenSplit !== undefined);
     // Plain class folders get today's split and no note; a note only where the source had a say.
-    if (given || grouped) notes.push({
-      path: "(split)",
-      reason: `${given ? (resplit ? "re-split on request" : "no validation split given") + ": " : ""}train/validation split 80/20 ` +
-        `stratified from seed ${seed}${grouped ? ", each group on one side" : ""}` +
-        (splits.includes(ImageSplit.TEST) ? "; the given test split is kept" : ""),
-    });
+    if (given || grouped)
+      notes.push({
+        path: "(split)",
+        reason:
+          `${given ? (resplit ? "re-split on request" : "no validation split given") + ": " : ""}train/validation split 80/20 ` +
+          `stratified from seed ${seed}${grouped ? ", each group on one side" : ""}` +
+          (splits.includes(ImageSplit.TEST) ? "; the given test split is kept" : ""),
+      });
   }
   if (grouped) {
     const sides = [ImageSplit.TRAIN, ImageSplit.VALIDATION, ImageSplit.TEST].filter((s) => splits.includes(s));
-    notes.push({ path: "(groups)", reason: `groups per side: ${sides.map((s) => `${s.toLowerCase()} ${countGroups(images, splits, s)}`).join(", ")}` });
+    notes.push({
+      path: "(groups)",
+      reason: `groups per side: ${sides.map((s) => `${s.toLowerCase()} ${countGroups(images, splits, s)}`).join(", ")}`,
+    });
     const sidesOf = new Map<string, Set<ImageSplit>>();
-    images.forEach((im, i) => { if (im.group !== undefined) sidesOf.set(im.group, (sidesOf.get(im.group) ?? new Set()).add(splits[i])); });
-    const leaking = [...sidesOf].filter(([, s]) => s.size > 1).map(([g]) => g).sort();
+    images.forEach((im, i) => {
+      if (im.group !== undefined) sidesOf.set(im.group, (sidesOf.get(im.group) ?? new Set()).add(splits[i]));
+    });
+    const leaking = [...sidesOf]
+      .filter(([, s]) => s.size > 1)
+      .map(([g]) => g)
+      .sort();
     if (leaking.length) {
       notes.push({
         path: "(groups)",
-        reason: `leakage: ${leaking.length} group(s) have images on more than one side of the given split ` +
+        reason:
+          `leakage: ${leaking.length} group(s) have images on more than one side of the given split ` +
           `(${leaking.slice(0, 10).join(", ")}${leaking.length > 10 ? ", ..." : ""}); re-split to keep each group on one side`,
       });
     }
@@ -187,48 +206,61 @@ export interface DatasetAudit {
  * audit event in one transaction; files must already be stored.
  */
 export async function createDatasetRows(
-  meta: DatasetMeta, images: StoredImage[], reported: ImportSkip[], audit?: DatasetAudit, importNotes: ImportSkip[] = [],
+  meta: DatasetMeta,
+  images: StoredImage[],
+  reported: ImportSkip[],
+  audit?: DatasetAudit,
+  importNotes: ImportSkip[] = [],
 ): Promise<Dataset> {
   const { splits, notes } = assignSplits(images, meta.splitSeed, meta.resplit);
   // Skipped files, then how the split was made and the import's other findings (leakage, masks, labels).
   const skipped = [...reported, ...notes, ...importNotes];
   try {
-    return await db().$transaction(async (tx) => {
-      const dataset = await tx.dataset.create({
-        data: {
-          name: meta.name,
-          modality: meta.modality,
-          description: meta.description ?? "",
-          classNames: meta.classNames,
-          imageSize: meta.imageSize,
-          hasMasks: meta.hasMasks,
-          splitSeed: meta.splitSeed,
-          source: meta.source,
-          importReport: toJson(importReportColumn.write, skipped),
-          createdById: meta.createdById,
-        },
-      });
-      // Chunks keep each INSERT well under Postgres' 65,535 bind-parameter limit.
-      for (let start = 0; start < images.length; start += 1000) {
-        await tx.image.createMany({
-          data: images.slice(start, start + 1000).map((im, j) => ({
-            originalName: im.originalName,
-            label: im.label,
-            contentHash: im.contentHash,
-            width: im.width,
-            height: im.height,
-            fileKey: im.fileKey,
-            maskKey: im.maskKey,
-            datasetId: dataset.id,
-            split: splits[start + j],
-          })),
+    return await db().$transaction(
+      async (tx) => {
+        const dataset = await tx.dataset.create({
+          data: {
+            name: meta.name,
+            modality: meta.modality,
+            description: meta.description ?? "",
+            classNames: meta.classNames,
+            imageSize: meta.imageSize,
+            hasMasks: meta.hasMasks,
+            splitSeed: meta.splitSeed,
+            source: meta.source,
+            importReport: toJson(importReportColumn.write, skipped),
+            createdById: meta.createdById,
+          },
         });
-      }
-      if (audit) {
-        await recordAudit(audit.actorId, audit.action, dataset.id, { name: dataset.name, skipped: reported.length, ...audit.details }, tx);
-      }
-      return dataset;
-    }, { timeout: 120_000 });
+        // Chunks keep each INSERT well under Postgres' 65,535 bind-parameter limit.
+        for (let start = 0; start < images.length; start += 1000) {
+          await tx.image.createMany({
+            data: images.slice(start, start + 1000).map((im, j) => ({
+              originalName: im.originalName,
+              label: im.label,
+              contentHash: im.contentHash,
+              width: im.width,
+              height: im.height,
+              fileKey: im.fileKey,
+              maskKey: im.maskKey,
+              datasetId: dataset.id,
+              split: splits[start + j],
+            })),
+          });
+        }
+        if (audit) {
+          await recordAudit(
+            audit.actorId,
+            audit.action,
+            dataset.id,
+            { name: dataset.name, skipped: reported.length, ...audit.details },
+            tx,
+          );
+        }
+        return dataset;
+      },
+      { timeout: 120_000 },
+    );
   } catch (e) {
     if (isUniqueViolation(e)) throw datasetExistsError(meta.name);
     throw e;

@@ -28,7 +28,10 @@ describe("createSyntheticDataset", () => {
     assert.equal(images.length, 20);
     // 10 per class: round(10 * 0.2) = 2 of each class in validation.
     const count = (split: string, label: number) => images.filter((i) => i.split === split && i.label === label).length;
-    assert.deepEqual([count("TRAIN", 0), count("TRAIN", 1), count("VALIDATION", 0), count("VALIDATION", 1)], [8, 8, 2, 2]);
+    assert.deepEqual(
+      [count("TRAIN", 0), count("TRAIN", 1), count("VALIDATION", 0), count("VALIDATION", 1)],
+      [8, 8, 2, 2],
+    );
     assert.equal(new Set(images.map((i) => i.contentHash)).size, 20);
 
     // The stored PNG is exactly the generator's pixels (lossless), and the mask is its lesion mask.
@@ -49,7 +52,10 @@ describe("createSyntheticDataset", () => {
     assert.ok(train.images.every((im) => im.length === 32 * 32 * 3));
     const val = await loadSplit(dataset.id, "VALIDATION", 48);
     assert.equal(val.images.length, 4);
-    assert.ok(val.images.every((im) => im.length === 48 * 48 * 3), "resized to the run's input size");
+    assert.ok(
+      val.images.every((im) => im.length === 48 * 48 * 3),
+      "resized to the run's input size",
+    );
     assert.equal(new Set([...train.imageIds, ...val.imageIds]).size, 20);
   });
 
@@ -57,13 +63,23 @@ describe("createSyntheticDataset", () => {
     const a = await createSyntheticDataset({ name: unique("synth-a"), count: 12, size: 24, seed: 9 });
     const b = await createSyntheticDataset({ name: unique("synth-b"), count: 12, size: 24, seed: 9 });
     const splitOf = async (id: string) =>
-      (await db().image.findMany({ where: { datasetId: id }, orderBy: { contentHash: "asc" } })).map((i) => `${i.contentHash}:${i.split}`);
+      (await db().image.findMany({ where: { datasetId: id }, orderBy: { contentHash: "asc" } })).map(
+        (i) => `${i.contentHash}:${i.split}`,
+      );
     assert.deepEqual(await splitOf(a.id), await splitOf(b.id));
-    await assert.rejects(createSyntheticDataset({ name: a.name, count: 12, size: 24, seed: 1 }), (e: unknown) => isDomainError(e, "conflict"));
+    await assert.rejects(createSyntheticDataset({ name: a.name, count: 12, size: 24, seed: 1 }), (e: unknown) =>
+      isDomainError(e, "conflict"),
+    );
   });
 
   test("bad input is refused before anything is written", async () => {
-    await assert.rejects(createSyntheticDataset({ name: "bad/name", count: 12, size: 24, seed: 1 }), /name may contain/);
-    await assert.rejects(createSyntheticDataset({ name: unique("x"), count: 2, size: 24, seed: 1 }), /count must be at least 4/);
+    await assert.rejects(
+      createSyntheticDataset({ name: "bad/name", count: 12, size: 24, seed: 1 }),
+      /name may contain/,
+    );
+    await assert.rejects(
+      createSyntheticDataset({ name: unique("x"), count: 2, size: 24, seed: 1 }),
+      /count must be at least 4/,
+    );
   });
 });

@@ -3,7 +3,13 @@
 import type { Dataset } from "@/lib/db/client";
 import { generateSyntheticCase, syntheticCaseName, syntheticSetLabels } from "@/lib/ml/data/synthetic-dermoscopy";
 import { syntheticInputSchema, type SyntheticInput } from "./dataset-inputs";
-import { assertDatasetNameFree, createDatasetRows, dropDuplicates, storeDatasetImage, type StoredImage } from "./persist-dataset";
+import {
+  assertDatasetNameFree,
+  createDatasetRows,
+  dropDuplicates,
+  storeDatasetImage,
+  type StoredImage,
+} from "./persist-dataset";
 
 export const SYNTHETIC_CLASS_NAMES: [string, string] = ["benign", "malignant"];
 
@@ -16,13 +22,15 @@ export async function createSyntheticDataset(input: SyntheticInput): Promise<Dat
   for (let index = 0; index < labels.length; index++) {
     const c = generateSyntheticCase(opts.seed, index, opts.size, { label: labels[index] });
     const name = syntheticCaseName(index);
-    stored.push(await storeDatasetImage({
-      originalName: `${SYNTHETIC_CLASS_NAMES[c.label]}/${name}.png`,
-      label: c.label,
-      rgb: c.rgb,
-      size: opts.size,
-      mask: c.mask,
-    }));
+    stored.push(
+      await storeDatasetImage({
+        originalName: `${SYNTHETIC_CLASS_NAMES[c.label]}/${name}.png`,
+        label: c.label,
+        rgb: c.rgb,
+        size: opts.size,
+        mask: c.mask,
+      }),
+    );
   }
   const { kept, skipped } = dropDuplicates(stored);
   return createDatasetRows(

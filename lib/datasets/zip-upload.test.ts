@@ -12,7 +12,14 @@ import { db, disconnectDb } from "@/lib/db/client";
 import { buildZip, type ZipEntrySpec } from "@/lib/testing/zip-writer";
 import { createStaffUser } from "@/lib/users/users";
 import { createDatasetRows } from "./persist-dataset";
-import { classifyEntry, defaultZipLimits, extractZip, importZipDataset, uploadLimitBytes, type ZipLimits } from "./zip-upload";
+import {
+  classifyEntry,
+  defaultZipLimits,
+  extractZip,
+  importZipDataset,
+  uploadLimitBytes,
+  type ZipLimits,
+} from "./zip-upload";
 import { isDomainError, type DomainError } from "@/lib/errors/domain-error";
 
 const isZipRefusal = (e: unknown): e is DomainError => isDomainError(e) && e.code === "zip-refused";
@@ -39,10 +46,16 @@ async function noisePng(seed: number): Promise<Buffer> {
   const px = Buffer.alloc(48 * 48 * 3);
   let s = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < px.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     px[i] = s & 255;
   }
-  return sharp(px, { raw: { width: 48, height: 48, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: 48, height: 48, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function classEntries(prefix = ""): Promise<ZipEntrySpec[]> {
@@ -78,28 +91,57 @@ async function assertRefusedLeavingNothing(zip: Buffer, message: RegExp, limits?
   );
   // Only the (now empty) tmp folder may have appeared; no upload folder, no extracted file anywhere.
   const added = (await tree(outer)).filter((p) => !outerBefore.includes(p));
-  assert.deepEqual(added.filter((p) => p !== "storage" && p !== "storage/tmp"), []);
+  assert.deepEqual(
+    added.filter((p) => p !== "storage" && p !== "storage/tmp"),
+    [],
+  );
   assert.equal(await db().dataset.count({ where: { name } }), 0);
 }
 
 describe("classifyEntry (the safety rules)", () => {
-  const info = { externalFileAttributes: (0o100644 << 16) >>> 0, compressedSize: 1000, uncompressedSize: 1000, encrypted: false };
+  const info = {
+    externalFileAttributes: (0o100644 << 16) >>> 0,
+    compressedSize: 1000,
+    uncompressedSize: 1000,
+    encrypted: false,
+  };
   const limits = { maxCompressionRatio: 100 };
   test("relative image paths are accepted and normalised", () => {
-    assert.deepEqual(classifyEntry("set/./benign/a.PNG", info, limits), { kind: "image", path: "set/benign/a.PNG", size: 1000 });
+    assert.deepEqual(classifyEntry("set/./benign/a.PNG", info, limits), {
+      kind: "image",
+      path: "set/benign/a.PNG",
+      size: 1000,
+    });
     assert.deepEqual(classifyEntry("set/benign/", info, limits), { kind: "directory", path: "set/benign" });
   });
   test("traversal, absolute and drive paths are refused, with either separator", () => {
-    for (const bad of ["../evil.png", "a/../../evil.png", "a\\..\\..\\evil.png", "/etc/evil.png", "C:/evil.png", "c:\\evil.png", "\\\\server\\evil.png"]) {
+    for (const bad of [
+      "../evil.png",
+      "a/../../evil.png",
+      "a\\..\\..\\evil.png",
+      "/etc/evil.png",
+      "C:/evil.png",
+      "c:\\evil.png",
+      "\\\\server\\evil.png",
+    ]) {
       assert.throws(() => classifyEntry(bad, info, limits), isZipRefusal, bad);
     }
   });
   test("symlinks, encrypted entries and high-ratio entries are refused", () => {
-    assert.throws(() => classifyEntry("a/link.png", { ...info, externalFileAttributes: (0o120777 << 16) >>> 0 }, limits), /symbolic link/);
+    assert.throws(
+      () => classifyEntry("a/link.png", { ...info, externalFileAttributes: (0o120777 << 16) >>> 0 }, limits),
+      /symbolic link/,
+    );
     assert.throws(() => classifyEntry("a/x.png", { ...info, encrypted: true }, limits), /encrypted/);
-    assert.throws(() => classifyEntry("a/x.png", { ...info, compressedSize: 10_000, uncompressedSize: 1_000_001 }, limits), /zip bomb/);
+    assert.throws(
+      () => classifyEntry("a/x.png", { ...info, compressedSize: 10_000, uncompressedSize: 1_000_001 }, limits),
+      /zip bomb/,
+    );
     // The same ratio on a tiny entry is harmless and allowed.
-    assert.equal(classifyEntry("a/x.png", { ...info, compressedSize: 10, uncompressedSize: 60_000 }, limits).kind, "image");
+    assert.equal(
+      classifyEntry("a/x.png", { ...info, compressedSize: 10, uncompressedSize: 60_000 }, limits).kind,
+      "image",
+    );
   });
   test("non-images are reported, archive clutter is ignored silently", () => {
     assert.equal(classifyEntry("a/notes.txt", info, limits).kind, "skip");
@@ -122,12 +164,18 @@ describe("importZipDataset", () => {
   });
 
   test("a symlink entry is refused", async () => {
-    const zip = buildZip([...(await classEntries()), { name: "benign/link.png", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 }]);
+    const zip = buildZip([
+      ...(await classEntries()),
+      { name: "benign/link.png", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 },
+    ]);
     await assertRefusedLeavingNothing(zip, /symbolic link/);
   });
 
   test("a bomb-like entry (20 MB of zeros deflated to ~20 kB) is refused before extraction", async () => {
-    const zip = buildZip([...(await classEntries()), { name: "benign/zeros.png", data: new Uint8Array(20 * 1024 * 1024), method: "deflate" }]);
+    const zip = buildZip([
+      ...(await classEntries()),
+      { name: "benign/zeros.png", data: new Uint8Array(20 * 1024 * 1024), method: "deflate" },
+    ]);
     assert.ok(zip.length < 100_000, `archive is ${zip.length} bytes`);
     await assertRefusedLeavingNothing(zip, /zip bomb/);
   });
@@ -138,7 +186,11 @@ describe("importZipDataset", () => {
     await assertRefusedLeavingNothing(zip, /8 entries \(limit 5\)/, { ...base, maxEntries: 5 });
     await assertRefusedLeavingNothing(zip, /expand to more than/, { ...base, maxTotalUncompressedBytes: 1000 });
     await assert.rejects(
-      importZipDataset(bodyOf(zip), { name: uniqueName("big"), positive: "malignant" }, { ...base, maxUploadBytes: 1000 }),
+      importZipDataset(
+        bodyOf(zip),
+        { name: uniqueName("big"), positive: "malignant" },
+        { ...base, maxUploadBytes: 1000 },
+      ),
       (e: unknown) => isDomainError(e, "too-large") && /larger than the limit/.test(e.message),
     );
     await assertRefusedLeavingNothing(Buffer.from("this is not a zip"), /not a readable zip/);
@@ -164,9 +216,18 @@ describe("importZipDataset", () => {
       { name: "__MACOSX/set/benign/._b0.png", data: Buffer.from("resource fork") },
     ]);
     const before = await tree(join(storage, "tmp"));
-    const result = await importZipDataset(bodyOf(zip), { name, positive: "malignant", modality: "SKIN", size: 32, fileName: "lesions.zip" });
+    const result = await importZipDataset(bodyOf(zip), {
+      name,
+      positive: "malignant",
+      modality: "SKIN",
+      size: 32,
+      fileName: "lesions.zip",
+    });
     assert.equal(result.uploadBytes, zip.length);
-    assert.deepEqual(result.zipSkipped.map((s) => s.path), ["set/benign/notes.txt"]);
+    assert.deepEqual(
+      result.zipSkipped.map((s) => s.path),
+      ["set/benign/notes.txt"],
+    );
     const dataset = await db().dataset.findUniqueOrThrow({ where: { name }, include: { images: true } });
     assert.deepEqual(dataset.classNames, ["benign", "malignant"]);
     assert.equal(dataset.modality, "SKIN");
@@ -181,21 +242,45 @@ describe("importZipDataset", () => {
 
   test("source, report and audit event are written with the rows: one event, subject the dataset", async () => {
     const name = uniqueName("zip-audited");
-    const actor = await createStaffUser({ email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" }, null);
+    const actor = await createStaffUser(
+      { email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" },
+      null,
+    );
     const zip = buildZip([...(await classEntries("")), { name: "benign/notes.txt", data: Buffer.from("x") }]);
-    const result = await importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32, fileName: "audited.zip" }, defaultZipLimits(), { actorId: actor.id });
+    const result = await importZipDataset(
+      bodyOf(zip),
+      { name, positive: "malignant", size: 32, fileName: "audited.zip" },
+      defaultZipLimits(),
+      { actorId: actor.id },
+    );
     const events = await db().auditEvent.findMany({ where: { actorId: actor.id } });
-    assert.deepEqual(events.map((e) => [e.action, e.subject]), [["dataset.upload", result.dataset.id]]);
+    assert.deepEqual(
+      events.map((e) => [e.action, e.subject]),
+      [["dataset.upload", result.dataset.id]],
+    );
     assert.deepEqual(events[0].details, { name, skipped: 1, fileName: "audited.zip", bytes: zip.length });
     assert.equal(result.dataset.source, "upload:audited.zip");
   });
 
   test("when the audit event cannot be written, neither is the dataset", async () => {
     const name = uniqueName("rows-rollback");
-    const actor = await createStaffUser({ email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" }, null);
-    const meta = { name, modality: "OTHER" as const, classNames: ["a", "b"] as [string, string], imageSize: 32, hasMasks: false, splitSeed: 1, source: "test" };
+    const actor = await createStaffUser(
+      { email: `${name}@zip.test`, name: "Zip tester", role: "RESEARCHER", password: "zip-test-password-1" },
+      null,
+    );
+    const meta = {
+      name,
+      modality: "OTHER" as const,
+      classNames: ["a", "b"] as [string, string],
+      imageSize: 32,
+      hasMasks: false,
+      splitSeed: 1,
+      source: "test",
+    };
     // jsonb cannot hold U+0000 either (22P05): the last statement of the transaction fails.
-    await assert.rejects(createDatasetRows(meta, [], [], { actorId: actor.id, action: "dataset.import", details: { note: "\u0000" } }));
+    await assert.rejects(
+      createDatasetRows(meta, [], [], { actorId: actor.id, action: "dataset.import", details: { note: "\u0000" } }),
+    );
     assert.equal(await db().dataset.findUnique({ where: { name } }), null);
     assert.equal(await db().auditEvent.count({ where: { actorId: actor.id } }), 0);
   });
@@ -203,7 +288,10 @@ describe("importZipDataset", () => {
   test("a NUL in the file name (a%00b.zip) is refused before anything is saved", async () => {
     const name = uniqueName("zip-nul");
     const zip = buildZip(await classEntries(""));
-    await assert.rejects(importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32, fileName: "a\u0000b.zip" }), /NUL/);
+    await assert.rejects(
+      importZipDataset(bodyOf(zip), { name, positive: "malignant", size: 32, fileName: "a\u0000b.zip" }),
+      /NUL/,
+    );
     assert.equal(await db().dataset.findUnique({ where: { name } }), null);
   });
 });

@@ -82,7 +82,10 @@ export async function createUploadWorkspace(root = storageRoot()): Promise<Uploa
 
 class ByteLimit extends Transform {
   bytes = 0;
-  constructor(private readonly max: number, private readonly tooLarge: () => Error) {
+  constructor(
+    private readonly max: number,
+    private readonly tooLarge: () => Error,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -102,10 +105,13 @@ export async function saveUpload(
   path: string,
   maxBytes: number,
 ): Promise<number> {
-  const source = Symbol.asyncIterator in body
-    ? Readable.from(body as AsyncIterable<Uint8Array>)
-    : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-  const limit = new ByteLimit(maxBytes, () => zipRefused(`The upload is larger than the limit of ${megabytes(maxBytes)} (FOCUS_MAX_UPLOAD_MB).`, "too-large"));
+  const source =
+    Symbol.asyncIterator in body
+      ? Readable.from(body as AsyncIterable<Uint8Array>)
+      : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  const limit = new ByteLimit(maxBytes, () =>
+    zipRefused(`The upload is larger than the limit of ${megabytes(maxBytes)} (FOCUS_MAX_UPLOAD_MB).`, "too-large"),
+  );
   try {
     await pipeline(source, limit, createWriteStream(path, { flags: "wx", mode: 0o600 }));
   } catch (e) {
@@ -127,17 +133,24 @@ interface RawEntry {
 }
 
 // yauzl's decoder (CP437 or UTF-8 by flag, Info-ZIP unicode path field); not in @types/yauzl.
-const getFileNameLowLevel = (yauzl as unknown as {
-  getFileNameLowLevel: (flag: number, raw: Buffer, extra: RawEntry["extraFields"], strict: boolean) => string;
-}).getFileNameLowLevel;
+const getFileNameLowLevel = (
+  yauzl as unknown as {
+    getFileNameLowLevel: (flag: number, raw: Buffer, extra: RawEntry["extraFields"], strict: boolean) => string;
+  }
+).getFileNameLowLevel;
 
 /** Opens a zip with name checks left to us (decodeStrings: false), so every refusal gets our message. */
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((res, rej) =>
-    yauzl.open(path, { lazyEntries: true, decodeStrings: false, autoClose: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) rej(zipRefused(`The file is not a readable zip archive (${err?.message ?? "unknown error"}).`));
-      else res(zip);
-    }),
+    yauzl.open(
+      path,
+      { lazyEntries: true, decodeStrings: false, autoClose: true, validateEntrySizes: true },
+      (err, zip) => {
+        if (err || !zip)
+          rej(zipRefused(`The file is not a readable zip archive (${err?.message ?? "unknown error"}).`));
+        else res(zip);
+      },
+    ),
   );
 }
 
@@ -153,11 +166,15 @@ async function forEachEntry(zip: yauzl.ZipFile, visit: (entry: RawEntry) => Prom
       rej(e);
     };
     zip.on("error", (e: Error) => fail(isDomainError(e) ? e : zipRefused(`The zip archive is damaged: ${e.message}.`)));
-    zip.on("end", () => { if (!failed) res(); });
+    zip.on("end", () => {
+      if (!failed) res();
+    });
     zip.on("entry", (entry: RawEntry) => {
       Promise.resolve()
         .then(() => visit(entry))
-        .then(() => { if (!failed) zip.readEntry(); }, fail);
+        .then(() => {
+          if (!failed) zip.readEntry();
+        }, fail);
     });
     zip.readEntry();
   });
@@ -190,14 +207,21 @@ export function classifyEntry(
   const path = name.replace(/\\/g, "/");
   if (path.includes("\0")) throw zipRefused(`The zip was refused: entry ${shown} has a NUL character in its name.`);
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) {
-    throw zipRefused(`The zip was refused: entry ${shown} has an absolute path. Entries must be relative (class/image.png); nothing was extracted.`);
+    throw zipRefused(
+      `The zip was refused: entry ${shown} has an absolute path. Entries must be relative (class/image.png); nothing was extracted.`,
+    );
   }
   const segments = path.split("/").filter((s) => s !== "" && s !== ".");
   if (segments.includes("..")) {
-    throw zipRefused(`The zip was refused: entry ${shown} points outside the archive folder (".." path traversal); nothing was extracted.`);
+    throw zipRefused(
+      `The zip was refused: entry ${shown} points outside the archive folder (".." path traversal); nothing was extracted.`,
+    );
   }
   const mode = (info.externalFileAttributes >>> 16) & S_IFMT;
-  if (mode === S_IFLNK) throw zipRefused(`The zip was refused: entry ${shown} is a symbolic link; links are not accepted. Nothing was extracted.`);
+  if (mode === S_IFLNK)
+    throw zipRefused(
+      `The zip was refused: entry ${shown} is a symbolic link; links are not accepted. Nothing was extracted.`,
+    );
   if (info.encrypted) throw zipRefused(`The zip was refused: entry ${shown} is encrypted.`);
   const clean = segments.join("/");
   if (path.endsWith("/")) return { kind: "directory", path: clean };
@@ -212,7 +236,8 @@ export function classifyEntry(
     );
   }
   if (isClutterPath(segments)) return { kind: "ignore", path: clean };
-  if (!IMAGE_EXTENSIONS.has(extname(clean).toLowerCase())) return { kind: "skip", path: clean, reason: `not a ${describeImageExtensions()} file (not extracted)` };
+  if (!IMAGE_EXTENSIONS.has(extname(clean).toLowerCase()))
+    return { kind: "skip", path: clean, reason: `not a ${describeImageExtensions()} file (not extracted)` };
   return { kind: "image", path: clean, size: info.uncompressedSize };
 }
 
@@ -266,7 +291,8 @@ export async function inspectZip(zipPath: string, limits: ZipLimits = defaultZip
 export function safeJoin(root: string, entryPath: string): string {
   const base = resolve(root);
   const target = resolve(base, entryPath);
-  if (!target.startsWith(base + sep)) throw zipRefused(`The zip was refused: entry ${JSON.stringify(entryPath)} points outside the archive folder.`);
+  if (!target.startsWith(base + sep))
+    throw zipRefused(`The zip was refused: entry ${JSON.stringify(entryPath)} points outside the archive folder.`);
   return target;
 }
 
@@ -274,7 +300,11 @@ export function safeJoin(root: string, entryPath: string): string {
  * Inspects, then extracts the image entries into `destDir`. Declared sizes are not trusted: each entry's
  * stream is cut off past its declared size (yauzl's validateEntrySizes) and the running total is checked.
  */
-export async function extractZip(zipPath: string, destDir: string, limits: ZipLimits = defaultZipLimits()): Promise<ZipPlan> {
+export async function extractZip(
+  zipPath: string,
+  destDir: string,
+  limits: ZipLimits = defaultZipLimits(),
+): Promise<ZipPlan> {
   const plan = await inspectZip(zipPath, limits);
   await mkdir(destDir, { recursive: true });
   const zip = await openZip(zipPath);
@@ -284,14 +314,24 @@ export async function extractZip(zipPath: string, destDir: string, limits: ZipLi
     if (d.kind !== "image") return;
     const target = safeJoin(destDir, d.path);
     await mkdir(dirname(target), { recursive: true });
-    const stream = await new Promise<Readable>((res, rej) => zip.openReadStream(entry as unknown as yauzl.Entry, (err, s) => (err || !s ? rej(err ?? new Error("yauzl gave no read stream")) : res(s))));
+    const stream = await new Promise<Readable>((res, rej) =>
+      zip.openReadStream(entry as unknown as yauzl.Entry, (err, s) =>
+        err || !s ? rej(err ?? new Error("yauzl gave no read stream")) : res(s),
+      ),
+    );
     const remaining = limits.maxTotalUncompressedBytes - written;
-    const limit = new ByteLimit(remaining, () => zipRefused(`The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}.`));
+    const limit = new ByteLimit(remaining, () =>
+      zipRefused(`The zip was refused: its images expand to more than ${megabytes(limits.maxTotalUncompressedBytes)}.`),
+    );
     // "wx": an entry repeated in the archive cannot overwrite (or follow a link planted by) an earlier one.
     await pipeline(stream, limit, createWriteStream(target, { flags: "wx", mode: 0o600 })).catch((e: unknown) => {
       if (isDomainError(e)) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      throw zipRefused(code === "EEXIST" ? `The zip was refused: entry ${JSON.stringify(d.path)} appears twice.` : `The zip archive is damaged at ${JSON.stringify(d.path)}: ${(e as Error).message}.`);
+      throw zipRefused(
+        code === "EEXIST"
+          ? `The zip was refused: entry ${JSON.stringify(d.path)} appears twice.`
+          : `The zip archive is damaged at ${JSON.stringify(d.path)}: ${(e as Error).message}.`,
+      );
     });
     written += limit.bytes;
   });
@@ -312,10 +352,17 @@ export async function findDatasetRoot(dir: string, maxDepth = 3): Promise<string
   return current;
 }
 
-export const zipImportInputSchema = importFolderFieldsSchema.omit({ folder: true }).extend({
-  /** The uploaded file's name, kept as the dataset's source. */
-  fileName: text().trim().min(1, "fileName is required").max(255, "fileName must be at most 255 characters").default("upload.zip"),
-}).superRefine(refineLabelTableOptions);
+export const zipImportInputSchema = importFolderFieldsSchema
+  .omit({ folder: true })
+  .extend({
+    /** The uploaded file's name, kept as the dataset's source. */
+    fileName: text()
+      .trim()
+      .min(1, "fileName is required")
+      .max(255, "fileName must be at most 255 characters")
+      .default("upload.zip"),
+  })
+  .superRefine(refineLabelTableOptions);
 export type ZipImportInput = z.input<typeof zipImportInputSchema>;
 
 export interface ZipImportResult extends FolderImportResult {
@@ -342,11 +389,15 @@ export async function importZipDataset(
     const root = await findDatasetRoot(workspace.extractDir);
     const { fileName, ...folderInput } = opts;
     // The folder is this upload's own temporary one; source, report and audit go in with the rows, at once.
-    const result = await importFolderDataset({ ...folderInput, folder: root }, { scope: "any-path" }, {
-      source: `upload:${fileName}`,
-      priorSkips: plan.skipped,
-      audit: audit && { actorId: audit.actorId, action: "dataset.upload", details: { fileName, bytes: uploadBytes } },
-    });
+    const result = await importFolderDataset(
+      { ...folderInput, folder: root },
+      { scope: "any-path" },
+      {
+        source: `upload:${fileName}`,
+        priorSkips: plan.skipped,
+        audit: audit && { actorId: audit.actorId, action: "dataset.upload", details: { fileName, bytes: uploadBytes } },
+      },
+    );
     return { ...result, zipSkipped: plan.skipped, uploadBytes };
   } finally {
     await workspace.remove();

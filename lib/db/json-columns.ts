@@ -13,15 +13,13 @@ const metric = z.number().nullable().catch(null);
 
 /** A JSON array of `item`; entries that do not match are dropped, a non-array reads as empty. */
 function listOf<S extends z.ZodType>(item: S) {
-  return z
-    .unknown()
-    .transform((json): z.output<S>[] => {
-      if (!Array.isArray(json)) return [];
-      return json.flatMap((entry: unknown) => {
-        const parsed = item.safeParse(entry);
-        return parsed.success ? [parsed.data] : [];
-      });
+  return z.unknown().transform((json): z.output<S>[] => {
+    if (!Array.isArray(json)) return [];
+    return json.flatMap((entry: unknown) => {
+      const parsed = item.safeParse(entry);
+      return parsed.success ? [parsed.data] : [];
     });
+  });
 }
 
 const historyFields = { epoch: z.number(), loss: metric, trainAuc: metric, valAuc: metric, imagesPerSecond: metric };

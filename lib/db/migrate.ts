@@ -20,7 +20,9 @@ export async function migrateDeploy(databaseUrl: string, opts: { quiet?: boolean
     child.stderr?.on("data", (c) => (stderr += c));
     child.on("error", reject);
     child.on("close", (code) =>
-      code === 0 ? resolvePromise() : reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${stderr.trim()}`)),
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`prisma migrate deploy failed (exit ${code}):\n${stderr.trim()}`)),
     );
   });
 }

@@ -11,7 +11,9 @@ export interface PreparedDatabase {
   embedded: EmbeddedHandle | null;
 }
 
-export async function prepareDatabase(opts: { migrate?: boolean; log?: (m: string) => void } = {}): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  opts: { migrate?: boolean; log?: (m: string) => void } = {},
+): Promise<PreparedDatabase> {
   const log = opts.log ?? ((m: string) => logger.child({ name: "db" }).info(m));
   let embedded: EmbeddedHandle | null = null;
   let url = process.env.DATABASE_URL;

@@ -19,10 +19,13 @@ export async function assertDatabaseReachable(url: string, timeoutMs = 5000): Pr
   } catch (e) {
     const err = e as { code?: string; message?: string };
     const reason =
-      err.code === "ECONNREFUSED" ? "nothing is listening there"
-      : err.code === "3D000" ? "that database does not exist"
-      : err.code === "28P01" || err.code === "28000" ? "the user name or password was rejected"
-      : err.message ?? String(e);
+      err.code === "ECONNREFUSED"
+        ? "nothing is listening there"
+        : err.code === "3D000"
+          ? "that database does not exist"
+          : err.code === "28P01" || err.code === "28000"
+            ? "the user name or password was rejected"
+            : (err.message ?? String(e));
     throw new DomainError(
       "unavailable",
       `Cannot reach PostgreSQL at ${describe(url)}: ${reason}. ` +

@@ -40,7 +40,10 @@ async function followRuns(runIds: string[], log: Log): Promise<void> {
   for (;;) {
     const runs = await db().modelRun.findMany({ where: { id: { in: runIds } }, orderBy: { variant: "asc" } });
     const line = runs
-      .map((r) => `${r.variant.toLowerCase().padEnd(8)} ${bar(r.epochs ? r.epoch / r.epochs : 0)} ${r.status === "RUNNING" ? `epoch ${r.epoch}/${r.epochs}${r.valAuc !== null ? ` AUC ${r.valAuc.toFixed(3)}` : ""}${r.etaSeconds ? ` ETA ${Math.ceil(r.etaSeconds)} s` : ""}` : r.status.toLowerCase()}`)
+      .map(
+        (r) =>
+          `${r.variant.toLowerCase().padEnd(8)} ${bar(r.epochs ? r.epoch / r.epochs : 0)} ${r.status === "RUNNING" ? `epoch ${r.epoch}/${r.epochs}${r.valAuc !== null ? ` AUC ${r.valAuc.toFixed(3)}` : ""}${r.etaSeconds ? ` ETA ${Math.ceil(r.etaSeconds)} s` : ""}` : r.status.toLowerCase()}`,
+      )
       .join("\n  ");
     if (line !== last) {
       log(`  ${line}\n`);
@@ -48,7 +51,10 @@ async function followRuns(runIds: string[], log: Log): Promise<void> {
     }
     if (runs.every((r) => r.status !== "QUEUED" && r.status !== "RUNNING")) {
       const failed = runs.filter((r) => r.status !== "SUCCEEDED");
-      if (failed.length) throw new Error(`Demo training failed for ${failed.map((r) => `${r.variant} (${r.error ?? r.status})`).join(", ")}`);
+      if (failed.length)
+        throw new Error(
+          `Demo training failed for ${failed.map((r) => `${r.variant} (${r.error ?? r.status})`).join(", ")}`,
+        );
       return;
     }
     await new Promise((r) => setTimeout(r, 3000));
@@ -64,8 +70,12 @@ async function ensureRuns(datasetId: string, log: Log): Promise<string[]> {
   for (const r of done) if (!byVariant.has(r.variant) || r.status === "SUCCEEDED") byVariant.set(r.variant, r);
   const missing = VARIANTS.filter((v) => !byVariant.has(v.toUpperCase()));
   if (missing.length) {
-    log(`Training ${missing.join(", ")} on CPU (${DEMO_SIZE} px, width ${CPU_QUICK_PRESET.width}, ${CPU_QUICK_PRESET.epochs} epochs; the paper uses 224 px, width 1, 100 epochs)…`);
-    const job = await enqueueTraining(parseTrainingRequest({ datasetId, variants: missing, seeds: [1], params: CPU_QUICK_PRESET }));
+    log(
+      `Training ${missing.join(", ")} on CPU (${DEMO_SIZE} px, width ${CPU_QUICK_PRESET.width}, ${CPU_QUICK_PRESET.epochs} epochs; the paper uses 224 px, width 1, 100 epochs)…`,
+    );
+    const job = await enqueueTraining(
+      parseTrainingRequest({ datasetId, variants: missing, seeds: [1], params: CPU_QUICK_PRESET }),
+    );
     for (const r of job.runs) byVariant.set(r.variant, r);
   }
   const runIds = [...byVariant.values()].map((r) => r.id);
@@ -75,7 +85,11 @@ async function ensureRuns(datasetId: string, log: Log): Promise<string[]> {
 
 async function ensureHeatmaps(datasetId: string, runIds: string[], log: Log): Promise<void> {
   const images = await db().image.count({ where: { datasetId, split: "VALIDATION" } });
-  const have = await db().heatmap.groupBy({ by: ["modelRunId"], where: { modelRunId: { in: runIds }, image: { split: "VALIDATION" } }, _count: true });
+  const have = await db().heatmap.groupBy({
+    by: ["modelRunId"],
+    where: { modelRunId: { in: runIds }, image: { split: "VALIDATION" } },
+    _count: true,
+  });
   const lacking = runIds.filter((id) => (have.find((h) => h.modelRunId === id)?._count ?? 0) < images);
   if (lacking.length === 0) return;
   log(`Computing Grad-CAM heat-maps for ${images} validation images × ${lacking.length} runs…`);

@@ -29,7 +29,10 @@ describe("what a demo start prints (real database)", () => {
 
       // The coordinator changes their password in the app, the admin deactivates the researcher.
       const changed = "a changed password, long enough";
-      await db().user.update({ where: { email: "coordinator@focus.demo" }, data: { passwordHash: await hashPassword(changed) } });
+      await db().user.update({
+        where: { email: "coordinator@focus.demo" },
+        data: { passwordHash: await hashPassword(changed) },
+      });
       await db().user.update({ where: { email: "researcher@focus.demo" }, data: { active: false } });
 
       const again = await seedDemoAccounts(file);

@@ -21,7 +21,10 @@ describe("armLabels", () => {
       ["baseline", "cbam-s1", "cbam-s2"],
     );
     assert.deepEqual(
-      armLabels([{ variant: "SE", seed: 1, modelRunId: "run-aaaaaa" }, { variant: "SE", seed: 1, modelRunId: "run-bbbbbb" }]),
+      armLabels([
+        { variant: "SE", seed: 1, modelRunId: "run-aaaaaa" },
+        { variant: "SE", seed: 1, modelRunId: "run-bbbbbb" },
+      ]),
       ["se-s1-aaaaaa", "se-s1-bbbbbb"],
     );
   });
@@ -31,15 +34,37 @@ describe("study answers export (real database)", () => {
   test("CSV: one row per submitted answer, slot order by name, formulas neutralised, audit recorded", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE", "CBAM"] });
-    const settings = { showProbabilities: true, rationaleRequired: true, rationaleMin: 1, rationaleMax: 500, allowRevisit: true, confidenceEnabled: true, targetSpecialty: null };
-    const { id } = await createDraftStudy(parseStudyDraft({ title: "Export", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }), owner.id);
+    const settings = {
+      showProbabilities: true,
+      rationaleRequired: true,
+      rationaleMin: 1,
+      rationaleMax: 500,
+      allowRevisit: true,
+      confidenceEnabled: true,
+      targetSpecialty: null,
+    };
+    const { id } = await createDraftStudy(
+      parseStudyDraft({
+        title: "Export",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "sample", size: 2, seed: 1 },
+        settings,
+      }),
+      owner.id,
+    );
     await publishStudy(id, owner.id);
     const { reader } = await invitedReader(id, owner.id, "RADIOLOGY");
     const other = await invitedReader(id, owner.id, "DERMATOLOGY");
     await readerCase(reader.id, id, 1);
-    await submitAnswer(reader.id, id, 1, { slot: "B", rationale: '=HYPERLINK("http://evil.example","click")', confidence: 5, clientTimeMs: 4321 });
+    await submitAnswer(reader.id, id, 1, {
+      slot: "B",
+      rationale: '=HYPERLINK("http://evil.example","click")',
+      confidence: 5,
+      clientTimeMs: 4321,
+    });
     await readerCase(reader.id, id, 2);
-    await submitAnswer(reader.id, id, 2, { slot: "A", rationale: "multi\nline, \"quoted\"", confidence: null });
+    await submitAnswer(reader.id, id, 2, { slot: "A", rationale: 'multi\nline, "quoted"', confidence: null });
     // A draft without a submission is not an answer and must not be exported.
     await readerCase(other.reader.id, id, 1);
 
@@ -50,10 +75,11 @@ describe("study answers export (real database)", () => {
     const records = parseCsvRecords(csv.body);
     assert.deepEqual(records[0].fields, [...EXPORT_COLUMNS]);
     assert.equal(records.length, 3);
-    const col = (name: string, r = 1) => records[r].fields[EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number])];
+    const col = (name: string, r = 1) =>
+      records[r].fields[EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number])];
     assert.equal(col("rationale"), `'=HYPERLINK("http://evil.example","click")`);
     assert.ok(csv.body.includes(`"'=HYPERLINK(""http://evil.example"",""click"")"`), "quoted per RFC 4180");
-    assert.equal(col("rationale", 2), "multi\nline, \"quoted\"");
+    assert.equal(col("rationale", 2), 'multi\nline, "quoted"');
     assert.equal(col("reader_id"), reader.pseudonym);
     assert.equal(col("specialty"), "radiology");
     assert.equal(col("chosen_slot"), "B");
@@ -72,19 +98,34 @@ describe("study answers export (real database)", () => {
     assert.equal(col("case_number"), "1");
     // The stats CLI's reader accepts the file as is.
     const parsed = readAnswerRows(csv.body);
-    assert.deepEqual(parsed.answers.map((a) => a.readerId), [reader.pseudonym, reader.pseudonym]);
+    assert.deepEqual(
+      parsed.answers.map((a) => a.readerId),
+      [reader.pseudonym, reader.pseudonym],
+    );
 
     const json = await exportStudyAnswers(id, "json", owner.id);
     const doc = JSON.parse(json.body) as AnswersJsonExport;
     assert.equal(doc.study.id, id);
-    assert.deepEqual(doc.study.arms.map((a) => a.label), ["baseline", "se", "cbam"]);
+    assert.deepEqual(
+      doc.study.arms.map((a) => a.label),
+      ["baseline", "se", "cbam"],
+    );
     assert.equal(doc.answers.length, 2);
     // JSON keeps the text exactly as typed: neutralising is a spreadsheet concern.
     assert.equal(doc.answers[0].rationale, '=HYPERLINK("http://evil.example","click")');
     assert.equal(doc.answers[0].confidence, 5);
     assert.equal(doc.answers[0].choice, col("choice"));
 
-    const audits = await db().auditEvent.findMany({ where: { action: "study.export", subject: id }, orderBy: { createdAt: "asc" } });
-    assert.deepEqual(audits.map((a) => [a.actorId, (a.details as { format: string }).format]), [[owner.id, "csv"], [owner.id, "json"]]);
+    const audits = await db().auditEvent.findMany({
+      where: { action: "study.export", subject: id },
+      orderBy: { createdAt: "asc" },
+    });
+    assert.deepEqual(
+      audits.map((a) => [a.actorId, (a.details as { format: string }).format]),
+      [
+        [owner.id, "csv"],
+        [owner.id, "json"],
+      ],
+    );
   });
 });

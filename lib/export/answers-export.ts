@@ -84,8 +84,17 @@ export async function studyArms(studyId: string): Promise<StudyArmInfo[]> {
     orderBy: { armIndex: "asc" },
     select: { id: true, armIndex: true, modelRunId: true, modelRun: { select: { variant: true, seed: true } } },
   });
-  const labels = armLabels(arms.map((a) => ({ variant: a.modelRun.variant, seed: a.modelRun.seed, modelRunId: a.modelRunId })));
-  return arms.map((a, i) => ({ armId: a.id, armIndex: a.armIndex, modelRunId: a.modelRunId, variant: a.modelRun.variant, seed: a.modelRun.seed, label: labels[i] }));
+  const labels = armLabels(
+    arms.map((a) => ({ variant: a.modelRun.variant, seed: a.modelRun.seed, modelRunId: a.modelRunId })),
+  );
+  return arms.map((a, i) => ({
+    armId: a.id,
+    armIndex: a.armIndex,
+    modelRunId: a.modelRunId,
+    variant: a.modelRun.variant,
+    seed: a.modelRun.seed,
+    label: labels[i],
+  }));
 }
 
 /** Every submitted answer of the study, ordered by case, then reader pseudonym. */
@@ -118,7 +127,10 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
     select: { readerId: true, studyCaseId: true, armOrder: true },
   });
   const orderOf = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
-  const invitations = await db().invitation.findMany({ where: { studyId }, select: { readerId: true, specialty: true } });
+  const invitations = await db().invitation.findMany({
+    where: { studyId },
+    select: { readerId: true, specialty: true },
+  });
   const specialtyOf = new Map(invitations.map((i) => [i.readerId, i.specialty]));
   const classNames = study.dataset.classNames;
   const rows = responses.map((r): AnswerExportRow => {
@@ -145,15 +157,25 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
       updated_at: r.updatedAt.toISOString(),
     };
   });
-  return rows.sort((a, b) => a.case_number - b.case_number || (a.reader_id < b.reader_id ? -1 : a.reader_id > b.reader_id ? 1 : 0));
+  return rows.sort(
+    (a, b) => a.case_number - b.case_number || (a.reader_id < b.reader_id ? -1 : a.reader_id > b.reader_id ? 1 : 0),
+  );
 }
 
 export function answersToCsv(rows: readonly AnswerExportRow[]): string {
-  return toCsv(EXPORT_COLUMNS, rows.map((r) => EXPORT_COLUMNS.map((c) => r[c] as CsvCell)));
+  return toCsv(
+    EXPORT_COLUMNS,
+    rows.map((r) => EXPORT_COLUMNS.map((c) => r[c] as CsvCell)),
+  );
 }
 
 export interface AnswersJsonExport {
-  study: { id: string; title: string; status: string; arms: { label: string; variant: string; seed: number; model_run_id: string }[] };
+  study: {
+    id: string;
+    title: string;
+    status: string;
+    arms: { label: string; variant: string; seed: number; model_run_id: string }[];
+  };
   exported_at: string;
   columns: readonly ExportColumn[];
   answers: AnswerExportRow[];
@@ -163,18 +185,37 @@ export type ExportFormat = "csv" | "json";
 
 /** The export document for a study, written to the audit log with who asked for it. */
 export async function exportStudyAnswers(studyId: string, format: ExportFormat, actorId: string, now = new Date()) {
-  const study = await db().study.findUniqueOrThrow({ where: { id: studyId }, select: { id: true, title: true, status: true } });
+  const study = await db().study.findUniqueOrThrow({
+    where: { id: studyId },
+    select: { id: true, title: true, status: true },
+  });
   const arms = await studyArms(studyId);
   const rows = await studyAnswerRows(studyId, arms);
   await recordAudit(actorId, "study.export", studyId, { format, rows: rows.length });
   const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
   const filename = `focus-study-${studyId}-${stamp}.${format}`;
-  if (format === "csv") return { filename, contentType: "text/csv; charset=utf-8", body: answersToCsv(rows), rows: rows.length };
+  if (format === "csv")
+    return { filename, contentType: "text/csv; charset=utf-8", body: answersToCsv(rows), rows: rows.length };
   const doc: AnswersJsonExport = {
-    study: { id: study.id, title: study.title, status: study.status, arms: arms.map((a) => ({ label: a.label, variant: a.variant.toLowerCase(), seed: a.seed, model_run_id: a.modelRunId })) },
+    study: {
+      id: study.id,
+      title: study.title,
+      status: study.status,
+      arms: arms.map((a) => ({
+        label: a.label,
+        variant: a.variant.toLowerCase(),
+        seed: a.seed,
+        model_run_id: a.modelRunId,
+      })),
+    },
     exported_at: now.toISOString(),
     columns: EXPORT_COLUMNS,
     answers: rows,
   };
-  return { filename, contentType: "application/json; charset=utf-8", body: `${JSON.stringify(doc, null, 2)}\n`, rows: rows.length };
+  return {
+    filename,
+    contentType: "application/json; charset=utf-8",
+    body: `${JSON.stringify(doc, null, 2)}\n`,
+    rows: rows.length,
+  };
 }

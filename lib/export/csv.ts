@@ -33,7 +33,11 @@ export function formatCell(value: CsvCell): string {
 }
 
 /** A whole CSV document: the header, then one line per row; every line, the last included, ends in CRLF. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[], options: CsvWriteOptions = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly CsvCell[])[],
+  options: CsvWriteOptions = {},
+): string {
   const lines = [header.map(formatCell).join(",")];
   rows.forEach((row, i) => {
     if (row.length !== header.length) {

@@ -22,7 +22,10 @@ function walk(dir: string, out: string[] = []): string[] {
 
 /** Route path of a file under app/: route groups "(x)" vanish, the root page is "/". */
 export function routeOfFile(appDir: string, file: string): string {
-  const parts = relative(appDir, file).split(sep).slice(0, -1).filter((p) => !/^\(.*\)$/.test(p));
+  const parts = relative(appDir, file)
+    .split(sep)
+    .slice(0, -1)
+    .filter((p) => !/^\(.*\)$/.test(p));
   return `/${parts.join("/")}`;
 }
 
@@ -31,7 +34,11 @@ export function exportedMethods(source: string): string[] {
   for (const m of source.matchAll(/export\s+(?:async\s+)?function\s+([A-Z]+)\s*\(/g)) found.add(m[1]);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) {
     for (const part of m[1].split(",")) {
-      const name = part.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) found.add(name);
     }
   }
@@ -58,14 +65,19 @@ export function parseMatrix(markdown: string): { columns: string[]; rows: Matrix
   const lines = markdown.split("\n").map((l) => l.trim());
   const start = lines.findIndex((l) => /^\|\s*route\s*\|\s*method\s*\|/.test(l));
   if (start < 0) throw new Error("no authorisation table found");
-  const cells = (l: string) => l.replace(/^\||\|$/g, "").split("|").map((c) => c.trim().replace(/^`|`$/g, ""));
+  const cells = (l: string) =>
+    l
+      .replace(/^\||\|$/g, "")
+      .split("|")
+      .map((c) => c.trim().replace(/^`|`$/g, ""));
   const header = cells(lines[start]);
   const columns = header.slice(2);
   const rows: MatrixRow[] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith("|")) break;
     const c = cells(line);
-    if (c.length !== header.length) throw new Error(`matrix row has ${c.length} cells, header ${header.length}: ${line}`);
+    if (c.length !== header.length)
+      throw new Error(`matrix row has ${c.length} cells, header ${header.length}: ${line}`);
     rows.push({ route: c[0], method: c[1], expect: Object.fromEntries(columns.map((col, i) => [col, c[i + 2]])) });
   }
   return { columns, rows };

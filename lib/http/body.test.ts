@@ -10,17 +10,20 @@ const CHUNK = 64 * 1024;
 /** A request whose body yields `totalBytes` in 64 KiB chunks on demand and records how much was pulled. */
 function streamingRequest(totalBytes: number, headers: Record<string, string> = {}) {
   const seen = { pulled: 0, cancelled: false };
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (seen.pulled >= totalBytes) return controller.close();
-      const n = Math.min(CHUNK, totalBytes - seen.pulled);
-      seen.pulled += n;
-      controller.enqueue(new Uint8Array(n).fill(0x61));
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (seen.pulled >= totalBytes) return controller.close();
+        const n = Math.min(CHUNK, totalBytes - seen.pulled);
+        seen.pulled += n;
+        controller.enqueue(new Uint8Array(n).fill(0x61));
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
     },
-    cancel() {
-      seen.cancelled = true;
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   const req = new Request("http://x/", { method: "POST", body, headers, duplex: "half" } as RequestInit);
   return { req, seen };
 }

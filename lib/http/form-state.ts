@@ -21,7 +21,10 @@ export const INITIAL_FORM_STATE: FormState = { ok: false, message: "" };
  * for a failure of the whole input.
  */
 function formFieldName(field: string): string {
-  const name = field.split(".").filter((part) => !/^\d+$/.test(part)).join(".");
+  const name = field
+    .split(".")
+    .filter((part) => !/^\d+$/.test(part))
+    .join(".");
   return name === "" || name === "(input)" ? "form" : name;
 }
 

@@ -40,7 +40,8 @@ export async function handle(fn: () => Promise<Response>): Promise<Response> {
 }
 
 // Postgres "admin shutdown", "cannot connect now", "crash shutdown" and lost or refused connections.
-const UNAVAILABLE = /\b(57P01|57P02|57P03)\b|terminating connection|the database system is (shutting down|starting up)|ECONNREFUSED|Connection terminated|DatabaseNotReachable/;
+const UNAVAILABLE =
+  /\b(57P01|57P02|57P03)\b|terminating connection|the database system is (shutting down|starting up)|ECONNREFUSED|Connection terminated|DatabaseNotReachable/;
 
 function isDatabaseUnavailable(e: unknown): boolean {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any cause is only searched as text

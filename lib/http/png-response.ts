@@ -7,12 +7,21 @@ export const STAFF_IMAGE_CACHE = "private, max-age=300";
 
 export function pngResponse(bytes: Uint8Array, cacheControl: string): Response {
   return new Response(new Uint8Array(bytes), {
-    headers: { "Content-Type": "image/png", "Content-Length": String(bytes.byteLength), "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff" },
+    headers: {
+      "Content-Type": "image/png",
+      "Content-Length": String(bytes.byteLength),
+      "Cache-Control": cacheControl,
+      "X-Content-Type-Options": "nosniff",
+    },
   });
 }
 
 /** The stored PNG under `key`, or a 404 naming what is missing. */
-export async function storedPngResponse(key: string, what: string, cacheControl = STAFF_IMAGE_CACHE): Promise<Response> {
+export async function storedPngResponse(
+  key: string,
+  what: string,
+  cacheControl = STAFF_IMAGE_CACHE,
+): Promise<Response> {
   const bytes = await getBytes(key).catch(() => null);
   if (!bytes) throw DomainError.notFound(`The ${what} file is missing from storage.`);
   return pngResponse(bytes, cacheControl);

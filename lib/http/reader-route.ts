@@ -7,7 +7,8 @@ export async function readerRouteContext(params: Promise<{ studyId: string; n: s
   const user = await requireApiRole("SPECIALIST");
   const { studyId, n } = await params;
   const caseNumber = Number(n);
-  if (!/^\d{1,6}$/.test(n) || !/^[a-z0-9]{10,40}$/.test(studyId)) throw DomainError.notFound("No such case in this study.");
+  if (!/^\d{1,6}$/.test(n) || !/^[a-z0-9]{10,40}$/.test(studyId))
+    throw DomainError.notFound("No such case in this study.");
   if (!sessionGrantsStudy(user, studyId)) throw DomainError.notFound("No such study.");
   return { readerId: user.id, studyId, caseNumber };
 }

@@ -84,7 +84,8 @@ export async function decodeMaskToSquare(
 export async function decodeRgb(png: Uint8Array, side: number): Promise<Uint8Array> {
   let pipeline = sharp(png).removeAlpha().toColourspace("srgb");
   const meta = await sharp(png).metadata();
-  if (meta.width !== side || meta.height !== side) pipeline = pipeline.resize(side, side, { fit: "fill", kernel: "lanczos3" });
+  if (meta.width !== side || meta.height !== side)
+    pipeline = pipeline.resize(side, side, { fit: "fill", kernel: "lanczos3" });
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`expected 3 channels after decoding, got ${info.channels}`);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

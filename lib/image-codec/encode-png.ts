@@ -7,7 +7,8 @@ const PNG_OPTIONS = { compressionLevel: 9, adaptiveFiltering: false, palette: fa
 
 /** Encodes interleaved RGB bytes (width * height * 3) as a PNG without metadata chunks. */
 export async function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
-  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
+  if (rgb.length !== width * height * 3)
+    throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
   return sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), { raw: { width, height, channels: 3 } })
     .png(PNG_OPTIONS)
     .toBuffer();

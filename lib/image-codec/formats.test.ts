@@ -7,7 +7,10 @@ import { IMAGE_EXTENSIONS, IMAGE_FORMATS, describeImageExtensions, openImage } f
 
 describe("image formats", () => {
   test("the accepted extensions come from the formats, and read as a list in messages", () => {
-    assert.deepEqual([...IMAGE_EXTENSIONS], IMAGE_FORMATS.flatMap((f) => f.extensions));
+    assert.deepEqual(
+      [...IMAGE_EXTENSIONS],
+      IMAGE_FORMATS.flatMap((f) => f.extensions),
+    );
     assert.equal(describeImageExtensions(), ".bmp, .png, .jpg, .jpeg, .tif, .tiff or .webp");
   });
 
@@ -31,7 +34,8 @@ describe("image formats", () => {
     const height = 36;
     const abgr = Buffer.alloc(width * height * 4); // bmp-ts's encoder takes A, B, G, R per pixel
     for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) abgr.set(x < width / 2 ? [0, 30, 60, 250] : [0, 200, 100, 10], 4 * (y * width + x));
+      for (let x = 0; x < width; x++)
+        abgr.set(x < width / 2 ? [0, 30, 60, 250] : [0, 200, 100, 10], 4 * (y * width + x));
     }
     const file = bmp.encode({ data: abgr, width, height, bitPP: 24 }).data;
     assert.equal(file.subarray(0, 2).toString("latin1"), "BM");
@@ -44,7 +48,10 @@ describe("image formats", () => {
 
   test("TIFF and WebP go through libvips", async () => {
     const base = sharp({ create: { width: 33, height: 34, channels: 3, background: "#204060" } });
-    for (const [bytes, format] of [[await base.clone().tiff().toBuffer(), "tiff"], [await base.clone().webp({ lossless: true }).toBuffer(), "webp"]] as const) {
+    for (const [bytes, format] of [
+      [await base.clone().tiff().toBuffer(), "tiff"],
+      [await base.clone().webp({ lossless: true }).toBuffer(), "webp"],
+    ] as const) {
       assert.deepEqual(await readImageHeader(bytes), { width: 33, height: 34, format });
       const { rgb } = await decodeToSquareRgb(bytes, 8);
       // Within one level: libvips' colour-space round trip may round a channel down.

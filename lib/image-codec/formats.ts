@@ -42,7 +42,8 @@ const BMP: ImageFormat = {
   async open(bytes) {
     const decoded = bmp.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: true });
     const { width, height } = decoded;
-    if (!width || !height || decoded.data.length < width * height * 4) throw new Error("BMP header and pixel data do not agree");
+    if (!width || !height || decoded.data.length < width * height * 4)
+      throw new Error("BMP header and pixel data do not agree");
     const rgb = Buffer.alloc(width * height * 3);
     for (let i = 0; i < width * height; i++) {
       rgb[3 * i] = decoded.data[4 * i];

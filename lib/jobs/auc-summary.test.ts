@@ -2,7 +2,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { aucTableByVariant, formatMeanSd, meanSd } from "./auc-summary";
 
-const close = (a: number | null, b: number, eps = 1e-12) => assert.ok(a !== null && Math.abs(a - b) < eps, `${a} vs ${b}`);
+const close = (a: number | null, b: number, eps = 1e-12) =>
+  assert.ok(a !== null && Math.abs(a - b) < eps, `${a} vs ${b}`);
 
 describe("meanSd", () => {
   test("sample standard deviation (n - 1), worked by hand", () => {
@@ -35,11 +36,17 @@ describe("aucTableByVariant", () => {
       { id: "c2", variant: "CBAM", seed: 3, status: "CANCELLED", valAuc: 0.1 },
       { id: "b2", variant: "BASELINE", seed: 2, status: "FAILED", valAuc: null },
     ]);
-    assert.deepEqual(rows.map((r) => r.variant), ["BASELINE", "CBAM"]);
+    assert.deepEqual(
+      rows.map((r) => r.variant),
+      ["BASELINE", "CBAM"],
+    );
     assert.equal(rows[0].n, 1);
     close(rows[0].mean, 0.8);
     assert.equal(rows[0].sd, null);
-    assert.deepEqual(rows[1].runs.map((r) => r.id), ["c0", "c1", "c2"]);
+    assert.deepEqual(
+      rows[1].runs.map((r) => r.id),
+      ["c0", "c1", "c2"],
+    );
     assert.equal(rows[1].n, 2);
     close(rows[1].mean, 0.8);
     close(rows[1].sd, Math.SQRT2 / 10);

@@ -65,7 +65,9 @@ export function aucTableByVariant(runs: readonly RunAuc[]): VariantAucRow[] {
     .sort(([a], [b]) => variantRank(a) - variantRank(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([variant, rs]) => {
       const sorted = [...rs].sort((a, b) => a.seed - b.seed);
-      const finished = sorted.filter((r) => r.status === "SUCCEEDED" && r.valAuc !== null).map((r) => r.valAuc as number);
+      const finished = sorted
+        .filter((r) => r.status === "SUCCEEDED" && r.valAuc !== null)
+        .map((r) => r.valAuc as number);
       return { variant, runs: sorted, ...meanSd(finished) };
     });
 }

@@ -19,7 +19,10 @@ export async function enqueueTraining(
   req: TrainingRequest,
   opts: { boss?: PgBoss } = {},
 ): Promise<TrainingJob & { runs: ModelRun[] }> {
-  const dataset = await db().dataset.findUnique({ where: { id: req.datasetId }, select: { id: true, _count: { select: { images: true } } } });
+  const dataset = await db().dataset.findUnique({
+    where: { id: req.datasetId },
+    select: { id: true, _count: { select: { images: true } } },
+  });
   if (!dataset) throw DomainError.notFound(`dataset ${req.datasetId} not found`);
   const params = toJson(paramsColumn.write, req.params);
   const job = await db().trainingJob.create({
@@ -56,7 +59,8 @@ export async function enqueueHeatmaps(
   for (const id of req.runIds) {
     const run = runs.find((r) => r.id === id);
     if (!run) throw DomainError.notFound(`model run ${id} not found`);
-    if (run.status !== JobStatus.SUCCEEDED) throw DomainError.conflict(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
+    if (run.status !== JobStatus.SUCCEEDED)
+      throw DomainError.conflict(`model run ${id} is ${run.status}; heat-maps need a SUCCEEDED run`);
   }
   // Every selection is checked before any job is sent, so a refusal leaves nothing queued.
   const selections: Array<{ runId: string; ids: string[] }> = [];
@@ -64,13 +68,17 @@ export async function enqueueHeatmaps(
     const where = req.imageIds
       ? { id: { in: req.imageIds }, datasetId: run.job.datasetId }
       : { split: req.split as ImageSplit, datasetId: run.job.datasetId };
-    const ids = (await db().image.findMany({ where, select: { id: true }, orderBy: { contentHash: "asc" } })).map((r) => r.id);
+    const ids = (await db().image.findMany({ where, select: { id: true }, orderBy: { contentHash: "asc" } })).map(
+      (r) => r.id,
+    );
     if (req.imageIds && ids.length !== new Set(req.imageIds).size) {
       throw DomainError.notFound(`some images are not in the dataset of run ${run.id}`);
     }
     // Queuing nothing would look like success ("0 maps") while the user asked for a split this dataset lacks.
     if (ids.length === 0) {
-      throw DomainError.invalid(`no images selected: the dataset of run ${run.id} has no ${String(req.split).toLowerCase()} images`);
+      throw DomainError.invalid(
+        `no images selected: the dataset of run ${run.id} has no ${String(req.split).toLowerCase()} images`,
+      );
     }
     selections.push({ runId: run.id, ids });
   }
@@ -80,7 +88,11 @@ export async function enqueueHeatmaps(
   for (const { runId, ids } of selections) {
     images += ids.length;
     for (let start = 0; start < ids.length; start += HEATMAP_IMAGES_PER_JOB) {
-      const data: HeatmapsJobData = { runId, imageIds: ids.slice(start, start + HEATMAP_IMAGES_PER_JOB), force: req.force };
+      const data: HeatmapsJobData = {
+        runId,
+        imageIds: ids.slice(start, start + HEATMAP_IMAGES_PER_JOB),
+        force: req.force,
+      };
       const id = await boss.send(HEATMAPS_QUEUE, data);
       if (id) jobIds.push(id);
     }

@@ -25,7 +25,14 @@ describe("gradCamOfImages on a model saved by trainRun", () => {
     const workDir = await mkdtemp(path.join(tmpdir(), "focus-hm-"));
     dirs.push(workDir);
     const { train, val } = TINY_RUN.data();
-    const result = await trainRun({ variant: TINY_RUN.variant, seed: TINY_RUN.seed, params: tinyRunParams({ epochs: 1 }), train, val, workDir });
+    const result = await trainRun({
+      variant: TINY_RUN.variant,
+      seed: TINY_RUN.seed,
+      params: tinyRunParams({ epochs: 1 }),
+      train,
+      val,
+      workDir,
+    });
     const model = await loadModel(result.modelDir);
     try {
       checkInputNormalisation(model); // the record trainRun stored matches imagesToInputTensor
@@ -33,11 +40,15 @@ describe("gradCamOfImages on a model saved by trainRun", () => {
       const maps = await gradCamOfImages(model, images, val.labels.slice(0, 6));
       const scores = await predictPositive(model, images, 32, 16);
       // Same pre-processing as validation => same P(positive), up to float summation order.
-      maps.forEach((m, k) => assert.ok(Math.abs(m.probabilities[1] - scores[k]) < 1e-5, `image ${k}: ${m.probabilities[1]} vs ${scores[k]}`));
+      maps.forEach((m, k) =>
+        assert.ok(Math.abs(m.probabilities[1] - scores[k]) < 1e-5, `image ${k}: ${m.probabilities[1]} vs ${scores[k]}`),
+      );
       maps.forEach((m, k) => assert.equal(m.targetClass, val.labels[k]));
 
       const focus = (model.getUserDefinedMetadata() as { focus: Record<string, unknown> }).focus;
-      model.setUserDefinedMetadata({ focus: { ...focus, inputNormalisation: { scale: "x / 255", mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } } });
+      model.setUserDefinedMetadata({
+        focus: { ...focus, inputNormalisation: { scale: "x / 255", mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } },
+      });
       assert.throws(() => checkInputNormalisation(model), /trained with input normalisation/);
       await assert.rejects(gradCamOfImages(model, images), /trained with input normalisation/);
     } finally {

@@ -8,7 +8,8 @@ import { checkInputNormalisation, imagesToInputTensor } from "@/lib/ml/models/pr
 export function modelInputSize(model: tf.LayersModel): number {
   const shape = model.inputs[0].shape;
   const side = shape[1];
-  if (typeof side !== "number" || side !== shape[2] || shape[3] !== 3) throw new Error(`expected a square RGB model input, got ${JSON.stringify(shape)}`);
+  if (typeof side !== "number" || side !== shape[2] || shape[3] !== 3)
+    throw new Error(`expected a square RGB model input, got ${JSON.stringify(shape)}`);
   return side;
 }
 
@@ -24,7 +25,11 @@ export async function gradCamOfImages(
 ): Promise<GradCamResult[]> {
   const side = modelInputSize(model);
   checkInputNormalisation(model);
-  const x = imagesToInputTensor(images, images.map((_, i) => i), side);
+  const x = imagesToInputTensor(
+    images,
+    images.map((_, i) => i),
+    side,
+  );
   try {
     return await gradCam(model, x, { targets, outputSize });
   } finally {

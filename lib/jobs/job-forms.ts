@@ -6,10 +6,20 @@ import { z, type ZodType } from "zod";
 import { parseForm } from "@/lib/errors/field-errors";
 import { text } from "@/lib/validation/text";
 import {
-  CPU_QUICK_PRESET, numberBounds, TRAINING_PRESETS, trainParamsSchema, type NumberBounds, type TrainParams,
+  CPU_QUICK_PRESET,
+  numberBounds,
+  TRAINING_PRESETS,
+  trainParamsSchema,
+  type NumberBounds,
+  type TrainParams,
 } from "@/lib/ml/train/train-params";
 import {
-  enqueueHeatmapsSchema, enqueueTrainingSchema, seedCountSchema, type EnqueueHeatmapsInput, type EnqueueTrainingInput, type HeatmapsRequest,
+  enqueueHeatmapsSchema,
+  enqueueTrainingSchema,
+  seedCountSchema,
+  type EnqueueHeatmapsInput,
+  type EnqueueTrainingInput,
+  type HeatmapsRequest,
   type TrainingRequest,
 } from "./job-inputs";
 
@@ -63,7 +73,10 @@ export const trainingFormSchema = z
 /** Bounds of every numeric field, for the inputs' min/max: read from the schemas, never restated. */
 export const TRAINING_FORM_BOUNDS: Record<FormParam | "seeds", NumberBounds> = {
   seeds: numberBounds(seedCountSchema),
-  ...(Object.fromEntries(FORM_PARAMS.map((key) => [key, numberBounds(paramSchema(key))])) as Record<FormParam, NumberBounds>),
+  ...(Object.fromEntries(FORM_PARAMS.map((key) => [key, numberBounds(paramSchema(key))])) as Record<
+    FormParam,
+    NumberBounds
+  >),
 };
 
 /**
@@ -98,7 +111,17 @@ export function trainingRequestFromForm(form: FormData, createdById?: string): T
 /** The paper's protocol as the form's initial values. */
 export const PAPER_FORM_DEFAULTS: Pick<TrainParams, FormParam | "augment"> & { seeds: number } = (() => {
   const p = trainParamsSchema.parse({});
-  return { epochs: p.epochs, batchSize: p.batchSize, learningRate: p.learningRate, momentum: p.momentum, weightDecay: p.weightDecay, inputSize: p.inputSize, width: p.width, augment: p.augment, seeds: 3 };
+  return {
+    epochs: p.epochs,
+    batchSize: p.batchSize,
+    learningRate: p.learningRate,
+    momentum: p.momentum,
+    weightDecay: p.weightDecay,
+    inputSize: p.inputSize,
+    width: p.width,
+    augment: p.augment,
+    seeds: 3,
+  };
 })();
 
 /** The CPU-quick preset: minutes on one core, NOT the paper's protocol. */
@@ -108,24 +131,38 @@ export const CPU_QUICK_FORM_VALUES = { ...PAPER_FORM_DEFAULTS, ...CPU_QUICK_PRES
 const heatmapsFormSchema = z
   .object({
     runIds: z.array(text().min(1)).min(1, "runIds: choose at least one run"),
-    split: z.enum(["VALIDATION", "TRAIN", "TEST", "CHOSEN"], { error: "split must be VALIDATION, TRAIN, TEST or CHOSEN" }),
+    split: z.enum(["VALIDATION", "TRAIN", "TEST", "CHOSEN"], {
+      error: "split must be VALIDATION, TRAIN, TEST or CHOSEN",
+    }),
     imageIds: z.array(text().min(1)),
     force: z.boolean(),
   })
-  .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, { message: "imageIds: choose at least one image", path: ["imageIds"] })
+  .refine((x) => x.split !== "CHOSEN" || x.imageIds.length > 0, {
+    message: "imageIds: choose at least one image",
+    path: ["imageIds"],
+  })
   .transform(({ runIds, split, imageIds, force }): EnqueueHeatmapsInput =>
-    split === "CHOSEN" ? { runIds, imageIds, force } : { runIds, split, force })
+    split === "CHOSEN" ? { runIds, imageIds, force } : { runIds, split, force },
+  )
   .pipe(enqueueHeatmapsSchema);
 
 export function heatmapsRequestFromForm(form: FormData): HeatmapsRequest {
   return parseForm(heatmapsFormSchema, {
     runIds: form.getAll("runIds").map(String),
     split: field(form, "split") ?? "VALIDATION",
-    imageIds: form.getAll("imageIds").map(String).filter((s) => s.trim() !== ""),
+    imageIds: form
+      .getAll("imageIds")
+      .map(String)
+      .filter((s) => s.trim() !== ""),
     force: form.get("force") === "on",
   });
 }
 
-export const runIdSchema = text({ error: "runId is required" }).min(1, "runId is required").max(64, "runId is too long");
+export const runIdSchema = text({ error: "runId is required" })
+  .min(1, "runId is required")
+  .max(64, "runId is too long");
 
-export const runReadySchema = z.object({ runId: runIdSchema, ready: z.boolean({ error: "ready must be true or false" }) });
+export const runReadySchema = z.object({
+  runId: runIdSchema,
+  ready: z.boolean({ error: "ready must be true or false" }),
+});

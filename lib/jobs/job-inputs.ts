@@ -9,7 +9,9 @@ import { trainParamsSchema } from "@/lib/ml/train/train-params";
 export const variantSchema = text()
   .trim()
   .toLowerCase()
-  .refine((v): v is Variant => (VARIANTS as readonly string[]).includes(v), { message: `variant must be one of ${VARIANTS.join(", ")}` })
+  .refine((v): v is Variant => (VARIANTS as readonly string[]).includes(v), {
+    message: `variant must be one of ${VARIANTS.join(", ")}`,
+  })
   .transform((v) => v);
 
 /** How many seeds one request may train per variant (the form's and the CLI's count). */
@@ -21,13 +23,28 @@ export const seedCountSchema = z
 
 /** A count n means seeds 1..n (the paper's "3 runs per variant"); a list gives the seeds themselves. */
 export const seedsSchema = z
-  .union([seedCountSchema, z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1).max(20)])
+  .union([
+    seedCountSchema,
+    z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1)
+      .max(20),
+  ])
   .transform((s) => (typeof s === "number" ? Array.from({ length: s }, (_, i) => i + 1) : s))
   .refine((s) => new Set(s).size === s.length, "seeds must be distinct");
 
 export const enqueueTrainingSchema = z.object({
   datasetId: text().min(1),
-  variants: z.array(variantSchema).min(1, "at least one variant").refine((v) => new Set(v).size === v.length, "variants must be distinct"),
+  variants: z
+    .array(variantSchema)
+    .min(1, "at least one variant")
+    .refine((v) => new Set(v).size === v.length, "variants must be distinct"),
   seeds: seedsSchema,
   /** Any subset of the trainer's parameters; the rest take the paper's defaults. */
   params: trainParamsSchema.prefault({}),

@@ -43,24 +43,70 @@ export const ACTIVE_STATUSES: JobStatus[] = [JobStatus.QUEUED, JobStatus.RUNNING
 export async function queueRuns(opts: { datasetId?: string; recent?: number } = {}): Promise<QueueRun[]> {
   const where = opts.datasetId ? { job: { datasetId: opts.datasetId } } : {};
   const select = {
-    id: true, jobId: true, variant: true, seed: true, status: true, epoch: true, epochs: true, history: true, valAuc: true,
-    etaSeconds: true, workerId: true, backend: true, error: true, cancelRequested: true, readyForStudy: true, params: true,
-    lostWorkerId: true, workerLostAt: true, createdAt: true, startedAt: true, finishedAt: true, job: { select: { datasetId: true, dataset: { select: { name: true } } } },
+    id: true,
+    jobId: true,
+    variant: true,
+    seed: true,
+    status: true,
+    epoch: true,
+    epochs: true,
+    history: true,
+    valAuc: true,
+    etaSeconds: true,
+    workerId: true,
+    backend: true,
+    error: true,
+    cancelRequested: true,
+    readyForStudy: true,
+    params: true,
+    lostWorkerId: true,
+    workerLostAt: true,
+    createdAt: true,
+    startedAt: true,
+    finishedAt: true,
+    job: { select: { datasetId: true, dataset: { select: { name: true } } } },
   } as const;
   const [active, finished] = await Promise.all([
-    db().modelRun.findMany({ where: { ...where, status: { in: ACTIVE_STATUSES } }, select, orderBy: [{ createdAt: "asc" }, { variant: "asc" }, { seed: "asc" }] }),
-    db().modelRun.findMany({ where: { ...where, status: { notIn: ACTIVE_STATUSES } }, select, orderBy: [{ finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }], take: opts.recent ?? 50 }),
+    db().modelRun.findMany({
+      where: { ...where, status: { in: ACTIVE_STATUSES } },
+      select,
+      orderBy: [{ createdAt: "asc" }, { variant: "asc" }, { seed: "asc" }],
+    }),
+    db().modelRun.findMany({
+      where: { ...where, status: { notIn: ACTIVE_STATUSES } },
+      select,
+      orderBy: [{ finishedAt: { sort: "desc", nulls: "last" } }, { createdAt: "desc" }],
+      take: opts.recent ?? 50,
+    }),
   ]);
   const rank = (s: JobStatus) => (s === JobStatus.RUNNING ? 0 : 1);
   return [...active.sort((a, b) => rank(a.status) - rank(b.status)), ...finished].map((r) => {
     const last = historyColumn.read.parse(r.history).at(-1);
     return {
-      id: r.id, jobId: r.jobId, datasetId: r.job.datasetId, datasetName: r.job.dataset.name, variant: r.variant, seed: r.seed,
-      status: r.status, epoch: r.epoch, epochs: r.epochs, loss: last?.loss ?? null, valAuc: r.valAuc,
-      imagesPerSecond: last?.imagesPerSecond ?? null, etaSeconds: r.etaSeconds, workerId: r.workerId, backend: r.backend,
-      error: r.error, lostWorkerId: r.lostWorkerId, workerLostAt: r.workerLostAt?.toISOString() ?? null,
-      cancelRequested: r.cancelRequested, readyForStudy: r.readyForStudy, params: paramsSummarySchema.parse(r.params),
-      createdAt: r.createdAt.toISOString(), startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
+      id: r.id,
+      jobId: r.jobId,
+      datasetId: r.job.datasetId,
+      datasetName: r.job.dataset.name,
+      variant: r.variant,
+      seed: r.seed,
+      status: r.status,
+      epoch: r.epoch,
+      epochs: r.epochs,
+      loss: last?.loss ?? null,
+      valAuc: r.valAuc,
+      imagesPerSecond: last?.imagesPerSecond ?? null,
+      etaSeconds: r.etaSeconds,
+      workerId: r.workerId,
+      backend: r.backend,
+      error: r.error,
+      lostWorkerId: r.lostWorkerId,
+      workerLostAt: r.workerLostAt?.toISOString() ?? null,
+      cancelRequested: r.cancelRequested,
+      readyForStudy: r.readyForStudy,
+      params: paramsSummarySchema.parse(r.params),
+      createdAt: r.createdAt.toISOString(),
+      startedAt: r.startedAt?.toISOString() ?? null,
+      finishedAt: r.finishedAt?.toISOString() ?? null,
     };
   });
 }
@@ -80,18 +126,30 @@ export interface WorkerRow {
 
 export async function workersPanel(now = new Date(), windowMs = envVar("FOCUS_WORKER_STALE_MS")): Promise<WorkerRow[]> {
   // Rows of workers gone for a day are history, not status.
-  const rows = await db().workerHeartbeat.findMany({ where: { seenAt: { gte: new Date(now.getTime() - 24 * 3600_000) } }, orderBy: { seenAt: "desc" } });
+  const rows = await db().workerHeartbeat.findMany({
+    where: { seenAt: { gte: new Date(now.getTime() - 24 * 3600_000) } },
+    orderBy: { seenAt: "desc" },
+  });
   return rows.map((w) => {
     const age = now.getTime() - w.seenAt.getTime();
     return {
-      id: w.id, hostname: w.hostname, backend: w.backend, pid: w.pid, startedAt: w.startedAt.toISOString(), seenAt: w.seenAt.toISOString(),
-      secondsSinceSeen: Math.max(0, Math.round(age / 1000)), online: age <= windowMs, currentRunId: w.currentRunId,
+      id: w.id,
+      hostname: w.hostname,
+      backend: w.backend,
+      pid: w.pid,
+      startedAt: w.startedAt.toISOString(),
+      seenAt: w.seenAt.toISOString(),
+      secondsSinceSeen: Math.max(0, Math.round(age / 1000)),
+      online: age <= windowMs,
+      currentRunId: w.currentRunId,
     };
   });
 }
 
 /** Succeeded runs of a dataset, for the heat-map job form. */
-export async function succeededRuns(datasetId: string): Promise<{ id: string; variant: string; seed: number; valAuc: number | null; heatmaps: number }[]> {
+export async function succeededRuns(
+  datasetId: string,
+): Promise<{ id: string; variant: string; seed: number; valAuc: number | null; heatmaps: number }[]> {
   const rows = await db().modelRun.findMany({
     where: { job: { datasetId }, status: JobStatus.SUCCEEDED },
     select: { id: true, variant: true, seed: true, valAuc: true, _count: { select: { heatmaps: true } } },

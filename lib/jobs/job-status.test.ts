@@ -19,13 +19,29 @@ describe("deriveJobStatus", () => {
 
 describe("mergeHistory", () => {
   const p = (epoch: number, loss: number): EpochProgress => ({
-    epoch, epochs: 5, loss, trainAuc: null, valAuc: null, imagesPerSecond: 1, etaSeconds: 0, learningRate: 0.05,
+    epoch,
+    epochs: 5,
+    loss,
+    trainAuc: null,
+    valAuc: null,
+    imagesPerSecond: 1,
+    etaSeconds: 0,
+    learningRate: 0.05,
   });
   test("appends, and replaces entries from a resumed epoch on", () => {
     const h = mergeHistory(mergeHistory(mergeHistory([], p(1, 0.9)), p(2, 0.8)), p(3, 0.7));
-    assert.deepEqual(h.map((x) => x.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      h.map((x) => x.epoch),
+      [1, 2, 3],
+    );
     // A resume from the epoch-1 checkpoint re-runs epoch 2: the stale epochs 2 and 3 are dropped.
     const resumed = mergeHistory(h, p(2, 0.75));
-    assert.deepEqual(resumed.map((x) => [x.epoch, x.loss]), [[1, 0.9], [2, 0.75]]);
+    assert.deepEqual(
+      resumed.map((x) => [x.epoch, x.loss]),
+      [
+        [1, 0.9],
+        [2, 0.75],
+      ],
+    );
   });
 });

@@ -20,13 +20,25 @@ export const TERMINAL: readonly JobStatus[] = [JobStatus.SUCCEEDED, JobStatus.FA
 export async function runsProgress(where: { jobId?: string; ids?: string[] }): Promise<RunProgress[]> {
   return db().modelRun.findMany({
     where: { jobId: where.jobId, id: where.ids ? { in: where.ids } : undefined },
-    select: { id: true, variant: true, seed: true, status: true, epoch: true, epochs: true, valAuc: true, etaSeconds: true, error: true },
+    select: {
+      id: true,
+      variant: true,
+      seed: true,
+      status: true,
+      epoch: true,
+      epochs: true,
+      valAuc: true,
+      etaSeconds: true,
+      error: true,
+    },
     orderBy: [{ variant: "asc" }, { seed: "asc" }],
   });
 }
 
 /** Workers whose heartbeat is recent; a stale row is a worker that died without cleaning up. */
-export async function liveWorkers(maxAgeMs = 60_000): Promise<{ id: string; backend: string; currentRunId: string | null }[]> {
+export async function liveWorkers(
+  maxAgeMs = 60_000,
+): Promise<{ id: string; backend: string; currentRunId: string | null }[]> {
   return db().workerHeartbeat.findMany({
     where: { seenAt: { gte: new Date(Date.now() - maxAgeMs) } },
     select: { id: true, backend: true, currentRunId: true },
@@ -53,5 +65,7 @@ export async function heatmapJobsProgress(boss: PgBoss, jobIds: readonly string[
 }
 
 export async function countHeatmaps(runIds: readonly string[], imageIds?: readonly string[]): Promise<number> {
-  return db().heatmap.count({ where: { modelRunId: { in: [...runIds] }, imageId: imageIds ? { in: [...imageIds] } : undefined } });
+  return db().heatmap.count({
+    where: { modelRunId: { in: [...runIds] }, imageId: imageIds ? { in: [...imageIds] } : undefined },
+  });
 }

@@ -64,7 +64,13 @@ export async function startBoss(
   // Workers supervise (expire dead jobs, retry, clean up); a sender such as the web app or the CLI does not
   // need its own maintenance loop.
   const supervise = opts.supervise ?? true;
-  const boss = new PgBoss({ connectionString, max: supervise ? 4 : 2, application_name: "focus-jobs", supervise, schedule: false });
+  const boss = new PgBoss({
+    connectionString,
+    max: supervise ? 4 : 2,
+    application_name: "focus-jobs",
+    supervise,
+    schedule: false,
+  });
   const log = opts.log ?? ((m: string) => logger.error(m));
   // Without a listener an 'error' event would crash the process; pg-boss recovers from most of them.
   boss.on("error", (e: Error) => log(`[pg-boss] ${e.message}`));
@@ -81,7 +87,9 @@ export function getBoss(): Promise<PgBoss> {
     const url = process.env.DATABASE_URL;
     if (!url) return Promise.reject(new Error("DATABASE_URL is not set; call prepareDatabase() first"));
     const started = startBoss(url, { supervise: false });
-    started.catch(() => { if (globalForBoss.focusBoss === started) globalForBoss.focusBoss = undefined; });
+    started.catch(() => {
+      if (globalForBoss.focusBoss === started) globalForBoss.focusBoss = undefined;
+    });
     globalForBoss.focusBoss = started;
   }
   return globalForBoss.focusBoss;

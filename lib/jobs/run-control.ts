@@ -27,7 +27,10 @@ export async function cancelRun(runId: string): Promise<CancelOutcome> {
     await refreshJobStatus(run.jobId);
     return "cancelled";
   }
-  const running = await db().modelRun.updateMany({ where: { id: runId, status: JobStatus.RUNNING }, data: { cancelRequested: true } });
+  const running = await db().modelRun.updateMany({
+    where: { id: runId, status: JobStatus.RUNNING },
+    data: { cancelRequested: true },
+  });
   return running.count === 1 ? "requested" : "already-finished";
 }
 
@@ -45,11 +48,19 @@ export async function cancelTrainingJob(jobId: string): Promise<CancelOutcome[]>
 export async function retryRun(runId: string, opts: { boss?: PgBoss } = {}): Promise<ModelRun> {
   const updated = await db().modelRun.updateMany({
     where: { id: runId, status: { in: [JobStatus.FAILED, JobStatus.CANCELLED] } },
-    data: { status: JobStatus.QUEUED, cancelRequested: false, error: null, finishedAt: null, workerId: null, etaSeconds: null },
+    data: {
+      status: JobStatus.QUEUED,
+      cancelRequested: false,
+      error: null,
+      finishedAt: null,
+      workerId: null,
+      etaSeconds: null,
+    },
   });
   const run = await db().modelRun.findUnique({ where: { id: runId } });
   if (!run) throw DomainError.notFound(`model run ${runId} not found`);
-  if (updated.count === 0) throw DomainError.conflict(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
+  if (updated.count === 0)
+    throw DomainError.conflict(`model run ${runId} is ${run.status}; only FAILED or CANCELLED runs can be retried`);
   await refreshJobStatus(run.jobId);
   await sendTrainJob(opts.boss ?? (await getBoss()), runId);
   return run;
@@ -78,10 +89,16 @@ export async function setRunReady(
   actorId: string,
 ): Promise<{ datasetId: string; warning: string | null }> {
   return db().$transaction(async (tx) => {
-    const updated = await tx.modelRun.updateMany({ where: { id: runId, status: JobStatus.SUCCEEDED }, data: { readyForStudy: ready } });
+    const updated = await tx.modelRun.updateMany({
+      where: { id: runId, status: JobStatus.SUCCEEDED },
+      data: { readyForStudy: ready },
+    });
     if (updated.count === 0) throw DomainError.conflict("Only succeeded runs can be marked ready for studies.");
     await recordAudit(actorId, ready ? "run.ready" : "run.unready", runId, {}, tx);
-    const run = await tx.modelRun.findUniqueOrThrow({ where: { id: runId }, select: { params: true, job: { select: { datasetId: true } } } });
+    const run = await tx.modelRun.findUniqueOrThrow({
+      where: { id: runId },
+      select: { params: true, job: { select: { datasetId: true } } },
+    });
     // Allowed, but the researcher should know when a run's heat-maps cannot localise.
     return { datasetId: run.job.datasetId, warning: ready ? readyForStudyWarning(run.params) : null };
   });

@@ -46,16 +46,27 @@ export async function runHeatmaps(
   ctx: WorkerContext,
   opts: { signal?: AbortSignal; boss?: PgBoss } = {},
 ): Promise<HeatmapsOutcome> {
-  const run = await db().modelRun.findUnique({ where: { id: data.runId }, include: { job: { include: { dataset: true } } } });
+  const run = await db().modelRun.findUnique({
+    where: { id: data.runId },
+    include: { job: { include: { dataset: true } } },
+  });
   if (!run) {
     ctx.log(`heat-maps: run ${data.runId} no longer exists, job dropped`);
     return { written: 0, skipped: data.imageIds.length, deferred: 0 };
   }
-  if (run.status !== JobStatus.SUCCEEDED || !run.weightsKey) throw new Error(`run ${run.id} is ${run.status} without weights; no heat-maps`);
+  if (run.status !== JobStatus.SUCCEEDED || !run.weightsKey)
+    throw new Error(`run ${run.id} is ${run.status} without weights; no heat-maps`);
 
   const existing = data.force
     ? new Set<string>()
-    : new Set((await db().heatmap.findMany({ where: { modelRunId: run.id, imageId: { in: data.imageIds } }, select: { imageId: true } })).map((h) => h.imageId));
+    : new Set(
+        (
+          await db().heatmap.findMany({
+            where: { modelRunId: run.id, imageId: { in: data.imageIds } },
+            select: { imageId: true },
+          })
+        ).map((h) => h.imageId),
+      );
   const todo = data.imageIds.filter((id) => !existing.has(id));
   const images = await db().image.findMany({ where: { id: { in: todo }, datasetId: run.job.datasetId } });
   const byId = new Map(images.map((im) => [im.id, im]));
@@ -70,7 +81,8 @@ export async function runHeatmaps(
   for (let start = 0; start < ordered.length; start += HEATMAP_BATCH) {
     if (ctx.shutdown.requested || opts.signal?.aborted) {
       const rest = ordered.slice(start).map((im) => im.id);
-      if (opts.signal?.aborted || !opts.boss) throw new Error(`heat-maps interrupted with ${rest.length} image(s) left`);
+      if (opts.signal?.aborted || !opts.boss)
+        throw new Error(`heat-maps interrupted with ${rest.length} image(s) left`);
       const follow: HeatmapsJobData = { runId: run.id, imageIds: rest, force: data.force };
       await opts.boss.send(HEATMAPS_QUEUE, follow);
       ctx.log(`heat-maps for run ${run.id}: shutting down, ${rest.length} image(s) queued again`);
@@ -79,7 +91,12 @@ export async function runHeatmaps(
     const batch = ordered.slice(start, start + HEATMAP_BATCH);
     const pngs = await Promise.all(batch.map((im) => getBytes(im.fileKey)));
     const inputs = await Promise.all(pngs.map((p) => decodeRgb(p, inputSize)));
-    const maps = await gradCamOfImages(model, inputs, batch.map((im) => im.label), side);
+    const maps = await gradCamOfImages(
+      model,
+      inputs,
+      batch.map((im) => im.label),
+      side,
+    );
     for (let k = 0; k < batch.length; k++) {
       const image = batch[k];
       const cam = maps[k];

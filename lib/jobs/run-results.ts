@@ -41,20 +41,62 @@ export interface DatasetResults {
 }
 
 function resultOf(r: {
-  id: string; jobId: string; variant: string; seed: number; status: JobStatus; valAuc: number | null; readyForStudy: boolean; epoch: number;
-  epochs: number; params: Prisma.JsonValue; history: Prisma.JsonValue; roc: Prisma.JsonValue | null; finishedAt: Date | null; _count: { heatmaps: number };
+  id: string;
+  jobId: string;
+  variant: string;
+  seed: number;
+  status: JobStatus;
+  valAuc: number | null;
+  readyForStudy: boolean;
+  epoch: number;
+  epochs: number;
+  params: Prisma.JsonValue;
+  history: Prisma.JsonValue;
+  roc: Prisma.JsonValue | null;
+  finishedAt: Date | null;
+  _count: { heatmaps: number };
 }): ResultRun {
   return {
-    id: r.id, jobId: r.jobId, variant: r.variant, seed: r.seed, status: r.status, valAuc: r.valAuc, readyForStudy: r.readyForStudy,
-    epoch: r.epoch, epochs: r.epochs, heatmaps: r._count.heatmaps, params: paramsSummarySchema.parse(r.params),
-    history: historyColumn.read.parse(r.history).map(({ epoch, loss, trainAuc, valAuc, imagesPerSecond }) => ({ epoch, loss, trainAuc, valAuc, imagesPerSecond })),
-    roc: rocColumn.read.parse(r.roc).map(({ fpr, tpr }) => ({ fpr, tpr })), finishedAt: r.finishedAt?.toISOString() ?? null,
+    id: r.id,
+    jobId: r.jobId,
+    variant: r.variant,
+    seed: r.seed,
+    status: r.status,
+    valAuc: r.valAuc,
+    readyForStudy: r.readyForStudy,
+    epoch: r.epoch,
+    epochs: r.epochs,
+    heatmaps: r._count.heatmaps,
+    params: paramsSummarySchema.parse(r.params),
+    history: historyColumn.read
+      .parse(r.history)
+      .map(({ epoch, loss, trainAuc, valAuc, imagesPerSecond }) => ({
+        epoch,
+        loss,
+        trainAuc,
+        valAuc,
+        imagesPerSecond,
+      })),
+    roc: rocColumn.read.parse(r.roc).map(({ fpr, tpr }) => ({ fpr, tpr })),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
   };
 }
 
 const RESULT_SELECT = {
-  id: true, jobId: true, variant: true, seed: true, status: true, valAuc: true, readyForStudy: true, epoch: true, epochs: true,
-  params: true, history: true, roc: true, finishedAt: true, _count: { select: { heatmaps: true } },
+  id: true,
+  jobId: true,
+  variant: true,
+  seed: true,
+  status: true,
+  valAuc: true,
+  readyForStudy: true,
+  epoch: true,
+  epochs: true,
+  params: true,
+  history: true,
+  roc: true,
+  finishedAt: true,
+  _count: { select: { heatmaps: true } },
 } as const;
 
 /**
@@ -87,12 +129,29 @@ export interface RunDetail extends ResultRun {
 export async function runDetail(runId: string): Promise<RunDetail | null> {
   const r = await db().modelRun.findUnique({
     where: { id: runId },
-    select: { ...RESULT_SELECT, cancelRequested: true, error: true, workerId: true, backend: true, etaSeconds: true, startedAt: true, job: { select: { datasetId: true, dataset: { select: { name: true } } } } },
+    select: {
+      ...RESULT_SELECT,
+      cancelRequested: true,
+      error: true,
+      workerId: true,
+      backend: true,
+      etaSeconds: true,
+      startedAt: true,
+      job: { select: { datasetId: true, dataset: { select: { name: true } } } },
+    },
   });
   if (!r) return null;
   return {
-    ...resultOf(r), datasetId: r.job.datasetId, datasetName: r.job.dataset.name, cancelRequested: r.cancelRequested, error: r.error,
-    workerId: r.workerId, backend: r.backend, etaSeconds: r.etaSeconds, startedAt: r.startedAt?.toISOString() ?? null, rawParams: r.params,
+    ...resultOf(r),
+    datasetId: r.job.datasetId,
+    datasetName: r.job.dataset.name,
+    cancelRequested: r.cancelRequested,
+    error: r.error,
+    workerId: r.workerId,
+    backend: r.backend,
+    etaSeconds: r.etaSeconds,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    rawParams: r.params,
   };
 }
 
@@ -106,14 +165,24 @@ export interface HeatmapCell {
 
 export interface HeatmapComparison {
   runs: { id: string; variant: string; seed: number; valAuc: number | null }[];
-  images: { id: string; originalName: string; label: number; className: string; split: ImageSplit; cells: Record<string, HeatmapCell | null> }[];
+  images: {
+    id: string;
+    originalName: string;
+    label: number;
+    className: string;
+    split: ImageSplit;
+    cells: Record<string, HeatmapCell | null>;
+  }[];
 }
 
 /**
  * The same images side by side for several runs (researchers are not blinded, so runs are named). Images
  * are those with a map from the most runs first, so the grid has as few holes as possible.
  */
-export async function heatmapComparison(datasetId: string, opts: { runIds?: string[]; maxImages?: number } = {}): Promise<HeatmapComparison> {
+export async function heatmapComparison(
+  datasetId: string,
+  opts: { runIds?: string[]; maxImages?: number } = {},
+): Promise<HeatmapComparison> {
   const runs = await db().modelRun.findMany({
     where: { job: { datasetId }, id: opts.runIds ? { in: opts.runIds } : undefined, heatmaps: { some: {} } },
     select: { id: true, variant: true, seed: true, valAuc: true },
@@ -121,11 +190,18 @@ export async function heatmapComparison(datasetId: string, opts: { runIds?: stri
   });
   if (runs.length === 0) return { runs: [], images: [] };
   const runIds = runs.map((r) => r.id);
-  const perImage = await db().heatmap.groupBy({ by: ["imageId"], where: { modelRunId: { in: runIds } }, _count: { _all: true } });
+  const perImage = await db().heatmap.groupBy({
+    by: ["imageId"],
+    where: { modelRunId: { in: runIds } },
+    _count: { _all: true },
+  });
   perImage.sort((a, b) => b._count._all - a._count._all || (a.imageId < b.imageId ? -1 : 1));
   const imageIds = perImage.slice(0, opts.maxImages ?? 12).map((p) => p.imageId);
   const [images, maps, dataset] = await Promise.all([
-    db().image.findMany({ where: { id: { in: imageIds } }, select: { id: true, originalName: true, label: true, split: true } }),
+    db().image.findMany({
+      where: { id: { in: imageIds } },
+      select: { id: true, originalName: true, label: true, split: true },
+    }),
     db().heatmap.findMany({ where: { modelRunId: { in: runIds }, imageId: { in: imageIds } } }),
     db().dataset.findUniqueOrThrow({ where: { id: datasetId }, select: { classNames: true } }),
   ]);
@@ -136,11 +212,23 @@ export async function heatmapComparison(datasetId: string, opts: { runIds?: stri
     images: images.map((im) => ({
       ...im,
       className: dataset.classNames[im.label] ?? String(im.label),
-      cells: Object.fromEntries(runIds.map((rid) => {
-        const h = maps.find((m) => m.modelRunId === rid && m.imageId === im.id);
-        return [rid, h ? { heatmapId: h.id, probability: h.probability, predictedClass: h.predictedClass, pointingHit: h.pointingHit, energyInMask: h.energyInMask } : null];
-      })),
+      cells: Object.fromEntries(
+        runIds.map((rid) => {
+          const h = maps.find((m) => m.modelRunId === rid && m.imageId === im.id);
+          return [
+            rid,
+            h
+              ? {
+                  heatmapId: h.id,
+                  probability: h.probability,
+                  predictedClass: h.predictedClass,
+                  pointingHit: h.pointingHit,
+                  energyInMask: h.energyInMask,
+                }
+              : null,
+          ];
+        }),
+      ),
     })),
   };
 }
-

@@ -35,12 +35,25 @@ export function mergeHistory<T extends { epoch: number }>(history: readonly T[],
  * storage folder runs/<runId> and records the outcome. Errors mark the run and are rethrown so that pg-boss
  * retries; the retry uses the same folder and so resumes from the checkpoint.
  */
-export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTrainingOptions = {}): Promise<TrainOutcome> {
+export async function runTraining(
+  runId: string,
+  ctx: WorkerContext,
+  opts: RunTrainingOptions = {},
+): Promise<TrainOutcome> {
   const claimed = await db().modelRun.updateMany({
     where: { id: runId, status: { in: [JobStatus.QUEUED, JobStatus.RUNNING] }, cancelRequested: false },
-    data: { status: JobStatus.RUNNING, workerId: ctx.workerId, backend: ctx.backend, startedAt: new Date(), error: null },
+    data: {
+      status: JobStatus.RUNNING,
+      workerId: ctx.workerId,
+      backend: ctx.backend,
+      startedAt: new Date(),
+      error: null,
+    },
   });
-  const run = await db().modelRun.findUnique({ where: { id: runId }, include: { job: { select: { datasetId: true } } } });
+  const run = await db().modelRun.findUnique({
+    where: { id: runId },
+    include: { job: { select: { datasetId: true } } },
+  });
   if (!run) {
     ctx.log(`run ${runId}: no such run, job dropped`);
     return "skipped";
@@ -66,7 +79,9 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
       await loadSplit(run.job.datasetId, ImageSplit.TRAIN, params.inputSize),
       await loadSplit(run.job.datasetId, ImageSplit.VALIDATION, params.inputSize),
     ];
-    log(`backend ${ctx.backend}, ${train.images.length} training and ${val.images.length} validation images at ${params.inputSize} px`);
+    log(
+      `backend ${ctx.backend}, ${train.images.length} training and ${val.images.length} validation images at ${params.inputSize} px`,
+    );
 
     const pollMs = opts.cancelPollMs ?? CANCEL_POLL_MS;
     let cancelRequested = false;
@@ -81,7 +96,10 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
       const now = Date.now();
       if (!cancelRequested && !lostToOther && now - lastPoll >= pollMs) {
         lastPoll = now;
-        const row = await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true, status: true, workerId: true } });
+        const row = await db().modelRun.findUnique({
+          where: { id: runId },
+          select: { cancelRequested: true, status: true, workerId: true },
+        });
         cancelRequested = row?.cancelRequested ?? true;
         lostToOther = row?.status !== JobStatus.RUNNING || row.workerId !== ctx.workerId;
       }
@@ -94,7 +112,12 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
       history = mergeHistory(history, p);
       const owned = await db().modelRun.updateMany({
         where: { id: runId, ...ownedBy(ctx.workerId) },
-        data: { epoch: p.epoch, history: toJson(historyColumn.write, history), valAuc: p.valAuc, etaSeconds: p.etaSeconds },
+        data: {
+          epoch: p.epoch,
+          history: toJson(historyColumn.write, history),
+          valAuc: p.valAuc,
+          etaSeconds: p.etaSeconds,
+        },
       });
       if (owned.count === 0) lostToOther = true;
     };
@@ -102,45 +125,85 @@ export async function runTraining(runId: string, ctx: WorkerContext, opts: RunTr
     const workDir = namedPath("runs", runId);
     // The run's record says how its batches ran: "wasm+native, 2 threads; batch 64 as 2 × 32, batch norm over 32".
     const onPlan = async (plan: MicroBatchPlan): Promise<void> => {
-      await db().modelRun.updateMany({ where: { id: runId, ...ownedBy(ctx.workerId) }, data: { backend: `${ctx.backend}; ${plan.text}` } });
+      await db().modelRun.updateMany({
+        where: { id: runId, ...ownedBy(ctx.workerId) },
+        data: { backend: `${ctx.backend}; ${plan.text}` },
+      });
     };
-    const result = await trainRun({ variant, seed: run.seed, params, train, val, workDir, onEpoch, onPlan, shouldStop, log });
+    const result = await trainRun({
+      variant,
+      seed: run.seed,
+      params,
+      train,
+      val,
+      workDir,
+      onEpoch,
+      onPlan,
+      shouldStop,
+      log,
+    });
     if (lostToOther) {
       log("requeued by the other workers while this one was unresponsive; another worker owns it now, stopping");
       return "lost";
     }
 
     if (result.status === "completed") {
-      await finish(runId, run.jobId, {
-        status: JobStatus.SUCCEEDED,
-        epoch: result.epochsDone,
-        history: toJson(historyColumn.write, result.history),
-        valAuc: result.valAuc,
-        roc: result.roc === null ? Prisma.DbNull : toJson(rocColumn.write, result.roc),
-        weightsKey: relative(storageRoot(), result.modelDir),
-        checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
-        etaSeconds: 0,
-        finishedAt: new Date(),
-      }, ctx.workerId);
+      await finish(
+        runId,
+        run.jobId,
+        {
+          status: JobStatus.SUCCEEDED,
+          epoch: result.epochsDone,
+          history: toJson(historyColumn.write, result.history),
+          valAuc: result.valAuc,
+          roc: result.roc === null ? Prisma.DbNull : toJson(rocColumn.write, result.roc),
+          weightsKey: relative(storageRoot(), result.modelDir),
+          checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
+          etaSeconds: 0,
+          finishedAt: new Date(),
+        },
+        ctx.workerId,
+      );
       log(`succeeded, validation AUC ${result.valAuc?.toFixed(4) ?? "n/a"}`);
       return "succeeded";
     }
-    const cancelled = (await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } }))?.cancelRequested ?? true;
+    const cancelled =
+      (await db().modelRun.findUnique({ where: { id: runId }, select: { cancelRequested: true } }))?.cancelRequested ??
+      true;
     if (cancelled) {
-      await finish(runId, run.jobId, { status: JobStatus.CANCELLED, epoch: result.epochsDone, finishedAt: new Date(), etaSeconds: null }, ctx.workerId);
+      await finish(
+        runId,
+        run.jobId,
+        { status: JobStatus.CANCELLED, epoch: result.epochsDone, finishedAt: new Date(), etaSeconds: null },
+        ctx.workerId,
+      );
       log(`cancelled after ${result.epochsDone} epochs`);
       return "cancelled";
     }
     // Stopped by a shutdown or the job's expiry: checkpointed, back in the queue for any worker to resume.
-    await finish(runId, run.jobId, { status: JobStatus.QUEUED, epoch: result.epochsDone, workerId: null, etaSeconds: null }, ctx.workerId);
+    await finish(
+      runId,
+      run.jobId,
+      { status: JobStatus.QUEUED, epoch: result.epochsDone, workerId: null, etaSeconds: null },
+      ctx.workerId,
+    );
     log(`stopped after ${result.epochsDone} epochs (checkpointed); queued again`);
     return "requeued";
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    await finish(runId, run.jobId, opts.finalAttempt === false
-      ? { status: JobStatus.QUEUED, error: `attempt failed, will be retried: ${message}`, workerId: null, etaSeconds: null }
-      : { status: JobStatus.FAILED, error: message, finishedAt: new Date(), etaSeconds: null },
-    ctx.workerId).catch(() => undefined);
+    await finish(
+      runId,
+      run.jobId,
+      opts.finalAttempt === false
+        ? {
+            status: JobStatus.QUEUED,
+            error: `attempt failed, will be retried: ${message}`,
+            workerId: null,
+            etaSeconds: null,
+          }
+        : { status: JobStatus.FAILED, error: message, finishedAt: new Date(), etaSeconds: null },
+      ctx.workerId,
+    ).catch(() => undefined);
     log(`failed: ${message}`);
     throw e;
   } finally {
@@ -153,7 +216,12 @@ function ownedBy(workerId: string): Prisma.ModelRunWhereInput {
   return { status: JobStatus.RUNNING, workerId };
 }
 
-async function finish(runId: string, jobId: string, data: Prisma.ModelRunUpdateManyMutationInput, workerId?: string): Promise<void> {
+async function finish(
+  runId: string,
+  jobId: string,
+  data: Prisma.ModelRunUpdateManyMutationInput,
+  workerId?: string,
+): Promise<void> {
   await db().modelRun.updateMany({ where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) }, data });
   await refreshJobStatus(jobId);
 }

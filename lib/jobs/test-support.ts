@@ -4,7 +4,12 @@ import { db, JobStatus } from "@/lib/db/client";
 
 export const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 150): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+  everyMs = 150,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -15,10 +20,14 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
 }
 
 export function waitForRunStatus(runId: string, statuses: JobStatus[], timeoutMs = 60_000) {
-  return waitFor(`run ${runId} to be ${statuses.join("/")}`, async () => {
-    const run = await db().modelRun.findUnique({ where: { id: runId } });
-    return run && statuses.includes(run.status) ? run : null;
-  }, timeoutMs);
+  return waitFor(
+    `run ${runId} to be ${statuses.join("/")}`,
+    async () => {
+      const run = await db().modelRun.findUnique({ where: { id: runId } });
+      return run && statuses.includes(run.status) ? run : null;
+    },
+    timeoutMs,
+  );
 }
 
 /** Leaves no runnable work behind for later test files that start a worker on the same database. */

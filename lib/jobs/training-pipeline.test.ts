@@ -36,14 +36,27 @@ after(async () => {
 });
 
 async function ensureWorker(): Promise<RunningWorker> {
-  worker ??= await startWorker({ connectionString: process.env.DATABASE_URL!, pollingIntervalSeconds: 0.5, cancelPollMs: 100, log: quiet });
+  worker ??= await startWorker({
+    connectionString: process.env.DATABASE_URL!,
+    pollingIntervalSeconds: 0.5,
+    cancelPollMs: 100,
+    log: quiet,
+  });
   return worker;
 }
 
 describe("training through pg-boss", () => {
   test("a queued 1-epoch run is trained by the worker and its result recorded", async () => {
     const w = await ensureWorker();
-    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [7], params: { ...TINY, epochs: 1 } }), { boss: w.boss });
+    const job = await enqueueTraining(
+      parseTrainingRequest({
+        datasetId: dataset.id,
+        variants: ["baseline"],
+        seeds: [7],
+        params: { ...TINY, epochs: 1 },
+      }),
+      { boss: w.boss },
+    );
     jobIds.push(job.id);
     assert.equal(job.runs.length, 1);
     assert.equal(job.runs[0].status, "QUEUED");
@@ -69,11 +82,17 @@ describe("training through pg-boss", () => {
   test("heat-maps for the run's validation images: rows only for complete files, with P and localisation", async () => {
     assert.ok(trainedRunId, "needs the trained run of the previous test");
     const w = await ensureWorker();
-    const queued = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), { boss: w.boss });
+    const queued = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), {
+      boss: w.boss,
+    });
     const validation = await db().image.findMany({ where: { datasetId: dataset.id, split: "VALIDATION" } });
     assert.equal(queued.images, validation.length);
     await waitFor("heat-map jobs", async () => (await heatmapJobsProgress(w.boss, queued.jobIds)).pending === 0);
-    assert.deepEqual(await heatmapJobsProgress(w.boss, queued.jobIds), { pending: 0, completed: queued.jobIds.length, failed: 0 });
+    assert.deepEqual(await heatmapJobsProgress(w.boss, queued.jobIds), {
+      pending: 0,
+      completed: queued.jobIds.length,
+      failed: 0,
+    });
 
     const maps = await db().heatmap.findMany({ where: { modelRunId: trainedRunId }, include: { image: true } });
     assert.equal(maps.length, validation.length);
@@ -94,11 +113,18 @@ describe("training through pg-boss", () => {
     }
     // Asking again skips the finished maps instead of redoing them.
     const before = maps.map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
-    const again = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), { boss: w.boss });
+    const again = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "VALIDATION" }), {
+      boss: w.boss,
+    });
     await waitFor("repeat heat-map jobs", async () => (await heatmapJobsProgress(w.boss, again.jobIds)).pending === 0);
-    const after = (await db().heatmap.findMany({ where: { modelRunId: trainedRunId } })).map((m) => `${m.id}:${m.createdAt.toISOString()}`).sort();
+    const after = (await db().heatmap.findMany({ where: { modelRunId: trainedRunId } }))
+      .map((m) => `${m.id}:${m.createdAt.toISOString()}`)
+      .sort();
     assert.deepEqual(after, before);
-    await assert.rejects(enqueueHeatmaps(parseHeatmapsRequest({ runIds: ["no-such-run"], split: "VALIDATION" }), { boss: w.boss }), /not found/);
+    await assert.rejects(
+      enqueueHeatmaps(parseHeatmapsRequest({ runIds: ["no-such-run"], split: "VALIDATION" }), { boss: w.boss }),
+      /not found/,
+    );
     // The synthetic set has no test split: an empty selection is the caller's mistake, not "0 jobs queued".
     await assert.rejects(
       enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "TEST" }), { boss: w.boss }),
@@ -109,10 +135,19 @@ describe("training through pg-boss", () => {
   test("cancelling: a queued run at once, a running run at its next batch; retry resumes from the checkpoint", async () => {
     const w = await ensureWorker();
     // Two seeds, one worker slot: while the first trains the second waits in the queue.
-    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["se"], seeds: [1, 2], params: { ...TINY, epochs: 200 } }), { boss: w.boss });
+    const job = await enqueueTraining(
+      parseTrainingRequest({
+        datasetId: dataset.id,
+        variants: ["se"],
+        seeds: [1, 2],
+        params: { ...TINY, epochs: 200 },
+      }),
+      { boss: w.boss },
+    );
     jobIds.push(job.id);
     const running = await waitFor("a run to finish an epoch", async () =>
-      db().modelRun.findFirst({ where: { jobId: job.id, status: "RUNNING", epoch: { gte: 1 } } }));
+      db().modelRun.findFirst({ where: { jobId: job.id, status: "RUNNING", epoch: { gte: 1 } } }),
+    );
     const queued = job.runs.find((r) => r.id !== running.id)!;
     assert.equal((await db().modelRun.findUnique({ where: { id: queued.id } }))?.status, "QUEUED");
 
@@ -133,16 +168,29 @@ describe("training through pg-boss", () => {
     const stoppedAt = cancelled.epoch;
     await retryRun(running.id, { boss: w.boss });
     const resumed = await waitFor("the retried run to pass its checkpoint", async () =>
-      db().modelRun.findFirst({ where: { id: running.id, status: "RUNNING", epoch: { gt: stoppedAt } } }));
+      db().modelRun.findFirst({ where: { id: running.id, status: "RUNNING", epoch: { gt: stoppedAt } } }),
+    );
     const epochs = (resumed.history as { epoch: number }[]).map((h) => h.epoch);
-    assert.deepEqual(epochs, Array.from({ length: epochs.length }, (_, i) => i + 1), "history continues without gaps");
+    assert.deepEqual(
+      epochs,
+      Array.from({ length: epochs.length }, (_, i) => i + 1),
+      "history continues without gaps",
+    );
     await cancelRun(running.id);
     await waitForRunStatus(running.id, ["CANCELLED"], 30_000);
   });
 
   test("a worker shutdown requeues the run after finishing its epoch; the next worker completes it", async () => {
     const w = await ensureWorker();
-    const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [3], params: { ...TINY, epochs: 8 } }), { boss: w.boss });
+    const job = await enqueueTraining(
+      parseTrainingRequest({
+        datasetId: dataset.id,
+        variants: ["baseline"],
+        seeds: [3],
+        params: { ...TINY, epochs: 8 },
+      }),
+      { boss: w.boss },
+    );
     jobIds.push(job.id);
     const runId = job.runs[0].id;
     await waitFor("epoch 1", async () => db().modelRun.findFirst({ where: { id: runId, epoch: { gte: 1 } } }));
@@ -150,12 +198,18 @@ describe("training through pg-boss", () => {
     worker = undefined;
     const stopped = await db().modelRun.findUniqueOrThrow({ where: { id: runId } });
     assert.equal(stopped.status, "QUEUED", "interrupted, not failed or cancelled");
-    assert.ok(stopped.epoch >= 1 && stopped.epoch < 8, `stopped at an epoch boundary before the end (epoch ${stopped.epoch})`);
+    assert.ok(
+      stopped.epoch >= 1 && stopped.epoch < 8,
+      `stopped at an epoch boundary before the end (epoch ${stopped.epoch})`,
+    );
     assert.equal(await db().workerHeartbeat.findUnique({ where: { id: w.workerId } }), null, "heartbeat row removed");
 
     await ensureWorker();
     const done = await waitForRunStatus(runId, ["SUCCEEDED", "FAILED", "CANCELLED"]);
     assert.equal(done.status, "SUCCEEDED", done.error ?? "");
-    assert.deepEqual((done.history as { epoch: number }[]).map((h) => h.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(
+      (done.history as { epoch: number }[]).map((h) => h.epoch),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
   });
 });

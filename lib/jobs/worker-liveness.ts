@@ -61,7 +61,11 @@ export async function requeueRunsOfLostWorkers(boss: PgBoss, opts: RequeueOption
   for (const r of lost) {
     await refreshJobStatus(r.jobId);
     const active = (await boss.findJobs(TRAIN_QUEUE, { key: r.id })).filter((j) => j.state === "active");
-    if (active.length > 0) await boss.cancel(TRAIN_QUEUE, active.map((j) => j.id));
+    if (active.length > 0)
+      await boss.cancel(
+        TRAIN_QUEUE,
+        active.map((j) => j.id),
+      );
     await sendTrainJob(boss, r.id);
   }
   return lost.map((r) => ({ runId: r.id, jobId: r.jobId, lostWorkerId: r.lostWorkerId, requeuedAt: now }));

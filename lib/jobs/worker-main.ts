@@ -56,7 +56,10 @@ async function runSingleWorker(isChild: boolean): Promise<void> {
         return;
       }
       log(`${why}: finishing the current epoch, then stopping (send again to stop sooner)`);
-      stopping = worker.shutdown().then(resolve, (e) => { log(`shutdown error: ${(e as Error).message}`); resolve(); });
+      stopping = worker.shutdown().then(resolve, (e) => {
+        log(`shutdown error: ${(e as Error).message}`);
+        resolve();
+      });
     };
     takeOverShutdownSignals(stop);
     // A child whose supervisor died must not run on unsupervised.
@@ -79,7 +82,13 @@ async function superviseWorkers(n: number): Promise<number> {
   for (let i = 0; i < n; i++) {
     // Own process group (detached): a terminal's Ctrl-C reaches only the supervisor, which relays it once.
     const child = fork(script, process.argv.slice(2), {
-      env: { ...process.env, DATABASE_URL: prepared.url, FOCUS_WORKER_CONCURRENCY: "1", [THREADS_ENV_VAR]: threads, [CHILD_FLAG]: "1" },
+      env: {
+        ...process.env,
+        DATABASE_URL: prepared.url,
+        FOCUS_WORKER_CONCURRENCY: "1",
+        [THREADS_ENV_VAR]: threads,
+        [CHILD_FLAG]: "1",
+      },
       execArgv: process.execArgv,
       detached: true,
       stdio: "inherit",
@@ -87,7 +96,9 @@ async function superviseWorkers(n: number): Promise<number> {
     children.push(child);
     exits.push(new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1))));
   }
-  takeOverShutdownSignals((signal) => { for (const c of children) if (c.exitCode === null) c.kill(signal); });
+  takeOverShutdownSignals((signal) => {
+    for (const c of children) if (c.exitCode === null) c.kill(signal);
+  });
   const keepAlive = setInterval(() => undefined, 60_000);
   const codes = await Promise.all(exits);
   clearInterval(keepAlive);

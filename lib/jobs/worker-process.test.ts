@@ -21,7 +21,12 @@ test("SIGTERM: the worker process finishes its epoch, requeues the run and exits
   const boss = await startBoss(process.env.DATABASE_URL!, { log: () => undefined });
   try {
     const job = await enqueueTraining(
-      parseTrainingRequest({ datasetId: dataset.id, variants: ["baseline"], seeds: [1], params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 } }),
+      parseTrainingRequest({
+        datasetId: dataset.id,
+        variants: ["baseline"],
+        seeds: [1],
+        params: { epochs: 500, inputSize: 32, width: 0.25, batchSize: 4 },
+      }),
       { boss },
     );
     jobIds.push(job.id);
@@ -36,8 +41,11 @@ test("SIGTERM: the worker process finishes its epoch, requeues the run and exits
     child.stderr.on("data", (c) => (output += c));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
-    await waitFor("the child to train an epoch", async () =>
-      db().modelRun.findFirst({ where: { id: runId, status: "RUNNING", epoch: { gte: 1 } } }), 90_000);
+    await waitFor(
+      "the child to train an epoch",
+      async () => db().modelRun.findFirst({ where: { id: runId, status: "RUNNING", epoch: { gte: 1 } } }),
+      90_000,
+    );
     child.kill("SIGTERM");
     const code = await exited;
     assert.equal(code, 0, output);

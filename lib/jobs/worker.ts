@@ -14,7 +14,6 @@ import { ShutdownState, type WorkerContext } from "./worker-context";
 import { logger } from "@/lib/logging/logger";
 import { requeueRunsOfLostWorkers } from "./worker-liveness";
 
-
 export interface WorkerOptions {
   connectionString: string;
   /** Jobs of each queue this process runs at once (default 1; see workers/main.ts on cores). */
@@ -51,7 +50,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const id = workerId();
   const shutdownState = new ShutdownState();
   let currentRunId: string | null = null;
-  const ctx: WorkerContext = { workerId: id, backend, shutdown: shutdownState, log, onCurrentRun: (r) => { currentRunId = r; } };
+  const ctx: WorkerContext = {
+    workerId: id,
+    backend,
+    shutdown: shutdownState,
+    log,
+    onCurrentRun: (r) => {
+      currentRunId = r;
+    },
+  };
 
   const boss = await startBoss(opts.connectionString, { log });
   const startedAt = new Date();
@@ -60,7 +67,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     await db().workerHeartbeat.upsert({ where: { id }, create: { id, startedAt, ...row }, update: row });
   };
   const env = readEnv(["FOCUS_WORKER_HEARTBEAT_MS", "FOCUS_WORKER_STALE_MS"]);
-  const { heartbeatMs, staleMs } = opts.liveness ?? { heartbeatMs: env.FOCUS_WORKER_HEARTBEAT_MS, staleMs: env.FOCUS_WORKER_STALE_MS };
+  const { heartbeatMs, staleMs } = opts.liveness ?? {
+    heartbeatMs: env.FOCUS_WORKER_HEARTBEAT_MS,
+    staleMs: env.FOCUS_WORKER_STALE_MS,
+  };
   if (staleMs < 2 * heartbeatMs) {
     // One late beat would otherwise make a live worker look dead and lose its run.
     const message = `FOCUS_WORKER_STALE_MS (${staleMs}) must be at least twice FOCUS_WORKER_HEARTBEAT_MS (${heartbeatMs})`;
@@ -94,18 +104,26 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   if (recovered > 0) log(`re-sent jobs for ${recovered} queued run(s) that had none`);
 
   const pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 2;
-  await boss.work(TRAIN_QUEUE, { localConcurrency: concurrency, includeMetadata: true, pollingIntervalSeconds }, async (jobs: JobWithMetadata<TrainJobData>[]) => {
-    for (const job of jobs) {
-      await runTraining(job.data.runId, ctx, {
-        signal: job.signal,
-        finalAttempt: job.retryCount >= job.retryLimit,
-        cancelPollMs: opts.cancelPollMs,
-      });
-    }
-  });
-  await boss.work(HEATMAPS_QUEUE, { localConcurrency: concurrency, pollingIntervalSeconds }, async (jobs: Job<HeatmapsJobData>[]) => {
-    for (const job of jobs) await runHeatmaps(job.data, ctx, { signal: job.signal, boss });
-  });
+  await boss.work(
+    TRAIN_QUEUE,
+    { localConcurrency: concurrency, includeMetadata: true, pollingIntervalSeconds },
+    async (jobs: JobWithMetadata<TrainJobData>[]) => {
+      for (const job of jobs) {
+        await runTraining(job.data.runId, ctx, {
+          signal: job.signal,
+          finalAttempt: job.retryCount >= job.retryLimit,
+          cancelPollMs: opts.cancelPollMs,
+        });
+      }
+    },
+  );
+  await boss.work(
+    HEATMAPS_QUEUE,
+    { localConcurrency: concurrency, pollingIntervalSeconds },
+    async (jobs: Job<HeatmapsJobData>[]) => {
+      for (const job of jobs) await runHeatmaps(job.data, ctx, { signal: job.signal, boss });
+    },
+  );
   log(`worker ${id} ready (backend ${backend}, concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;
@@ -119,7 +137,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       const requeued = await requeueOrphanedRuns(boss).catch(() => 0);
       if (requeued > 0) log(`requeued ${requeued} interrupted run(s) for another worker`);
       clearInterval(heartbeat);
-      await db().workerHeartbeat.delete({ where: { id } }).catch(() => undefined);
+      await db()
+        .workerHeartbeat.delete({ where: { id } })
+        .catch(() => undefined);
       await boss.stop({ graceful: true, timeout: 5000 });
       log("stopped");
     })();

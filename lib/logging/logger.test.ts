@@ -33,7 +33,10 @@ describe("logger", () => {
     log.info("not shown");
     log.debug("not shown");
     log.error("shown");
-    assert.deepEqual(lines.map((l) => l.level), [50]);
+    assert.deepEqual(
+      lines.map((l) => l.level),
+      [50],
+    );
     assert.throws(() => createLogger({ level: "loud" }), /FOCUS_LOG_LEVEL must be one of/);
   });
 });

@@ -23,10 +23,16 @@ const LABELS: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 4
 
 /** `12:00:01 warn [db] connection lost {"code":"…"}`: for people reading a terminal. */
 export function plainLine(json: string): string {
-  const { level, time, msg, name, err, pid: _pid, hostname: _hostname, ...rest } = JSON.parse(json) as Record<
-    string,
-    unknown
-  > & { msg?: string; name?: string };
+  const {
+    level,
+    time,
+    msg,
+    name,
+    err,
+    pid: _pid,
+    hostname: _hostname,
+    ...rest
+  } = JSON.parse(json) as Record<string, unknown> & { msg?: string; name?: string };
   const clock = new Date(typeof time === "number" ? time : Date.now()).toISOString().slice(11, 19);
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : "";
   const error = err && typeof err === "object" ? `\n${(err as { stack?: string }).stack ?? JSON.stringify(err)}` : "";
@@ -37,8 +43,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const level = levelSchema.parse(options.level ?? "info");
   const json = options.json ?? false;
   const write =
-    options.write ??
-    ((line: string, n: number) => (n >= 40 && !json ? process.stderr : process.stdout).write(line));
+    options.write ?? ((line: string, n: number) => (n >= 40 && !json ? process.stderr : process.stdout).write(line));
   return pino(
     { level, base: json ? { pid: process.pid } : undefined },
     {

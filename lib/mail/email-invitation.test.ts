@@ -21,7 +21,10 @@ const smtp = new SMTPServer({
     const chunks: Buffer[] = [];
     stream.on("data", (c: Buffer) => chunks.push(c));
     stream.on("end", () => {
-      received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString("utf8") });
+      received.push({
+        rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        raw: Buffer.concat(chunks).toString("utf8"),
+      });
       callback();
     });
   },
@@ -41,11 +44,18 @@ after(async () => {
 });
 
 async function lastEmailAudit(invitationId: string) {
-  return db().auditEvent.findFirst({ where: { action: "invitation.email", subject: invitationId }, orderBy: { createdAt: "desc" } });
+  return db().auditEvent.findFirst({
+    where: { action: "invitation.email", subject: invitationId },
+    orderBy: { createdAt: "desc" },
+  });
 }
 
 function newReader() {
-  return { email: `reader-${Math.random().toString(36).slice(2, 10)}@mail.test`, name: "Grace Hopper", specialty: "RADIOLOGY" };
+  return {
+    email: `reader-${Math.random().toString(36).slice(2, 10)}@mail.test`,
+    name: "Grace Hopper",
+    specialty: "RADIOLOGY",
+  };
 }
 
 describe("emailInvitation", () => {
@@ -95,8 +105,14 @@ describe("emailInvitation", () => {
     const outcome = await emailInvitation(invitation.id, again.link, fixture.ownerId);
     assert.equal(outcome?.sent, false);
     assert.equal(outcome?.error, "The mail server refused the connection.");
-    assert.equal(emailOutcomeMessage(outcome), "Email not sent: The mail server refused the connection. Send the link yourself.");
-    assert.deepEqual((await lastEmailAudit(invitation.id))?.details, { sent: false, error: "The mail server refused the connection." });
+    assert.equal(
+      emailOutcomeMessage(outcome),
+      "Email not sent: The mail server refused the connection. Send the link yourself.",
+    );
+    assert.deepEqual((await lastEmailAudit(invitation.id))?.details, {
+      sent: false,
+      error: "The mail server refused the connection.",
+    });
     // The invitation itself is untouched by the failed send: still pending, link still valid.
     const row = await db().invitation.findUniqueOrThrow({ where: { id: invitation.id } });
     assert.equal(row.status, "PENDING");

@@ -19,13 +19,22 @@ function mailIsOff(): boolean {
  * Returns null when mail is off (FOCUS_SMTP_URL unset); otherwise what happened, also written to the audit
  * log. Never throws: the invitation already exists and its link must reach the coordinator regardless.
  */
-export async function emailInvitation(invitationId: string, link: string, actorId: string): Promise<EmailOutcome | null> {
+export async function emailInvitation(
+  invitationId: string,
+  link: string,
+  actorId: string,
+): Promise<EmailOutcome | null> {
   if (mailIsOff()) return null;
   let outcome: EmailOutcome;
   try {
     const invitation = await db().invitation.findUnique({
       where: { id: invitationId },
-      select: { expiresAt: true, readerName: true, reader: { select: { email: true } }, study: { select: { title: true } } },
+      select: {
+        expiresAt: true,
+        readerName: true,
+        reader: { select: { email: true } },
+        study: { select: { title: true } },
+      },
     });
     if (!invitation) return null;
     const result = await sendInvitationEmail({
@@ -38,10 +47,16 @@ export async function emailInvitation(invitationId: string, link: string, actorI
     outcome = { to: invitation.reader.email, ...result };
   } catch (e) {
     logger.error({ err: e, invitationId }, "invitation email: the invitation could not be loaded");
-    return { to: "the reader", sent: false, error: "The invitation could not be loaded for the email (see the server log)." };
+    return {
+      to: "the reader",
+      sent: false,
+      error: "The invitation could not be loaded for the email (see the server log).",
+    };
   }
   const details = outcome.error ? { sent: outcome.sent, error: outcome.error } : { sent: outcome.sent };
   // A lost audit row must not turn a delivered email into a reported failure.
-  await recordAudit(actorId, "invitation.email", invitationId, details).catch((e: unknown) => logger.error({ err: e, invitationId }, "audit invitation.email failed"));
+  await recordAudit(actorId, "invitation.email", invitationId, details).catch((e: unknown) =>
+    logger.error({ err: e, invitationId }, "audit invitation.email failed"),
+  );
   return outcome;
 }

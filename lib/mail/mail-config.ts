@@ -20,7 +20,10 @@ const smtpUrl = z.string().refine((value) => {
 // Either a bare address or `Display Name <address>`; nodemailer accepts both.
 const mailFrom = z
   .string()
-  .regex(/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/, "FOCUS_MAIL_FROM must be an address such as Focus <focus@example.org>");
+  .regex(
+    /^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+    "FOCUS_MAIL_FROM must be an address such as Focus <focus@example.org>",
+  );
 
 // Empty strings count as unset: `FOCUS_SMTP_URL=` in an env file should mean "no mail", not "invalid".
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);

@@ -84,7 +84,9 @@ function decodeBody(body: string, encoding = "7bit"): string {
     case "base64":
       return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
     case "quoted-printable": {
-      const bytes = body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      const bytes = body
+        .replace(/=\r\n/g, "")
+        .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
       return Buffer.from(bytes, "latin1").toString("utf8");
     }
     default:
@@ -130,7 +132,10 @@ describe("sendInvitationEmail through a real SMTP server", () => {
   test("delivers one message to the reader, naming the study and the link and nothing that unblinds", async () => {
     const before = smtp.messages.length;
     const result = await sendInvitationEmail(invitation, {
-      env: { FOCUS_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, FOCUS_MAIL_FROM: "Focus study desk <studies@hospital.test>" },
+      env: {
+        FOCUS_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        FOCUS_MAIL_FROM: "Focus study desk <studies@hospital.test>",
+      },
       timeoutMs: 5_000,
     });
     assert.deepEqual(result, { sent: true });
@@ -164,7 +169,10 @@ describe("sendInvitationEmail through a real SMTP server", () => {
 
     // No tracking: no images or remote resources, and the only link is the invitation itself.
     assert.doesNotMatch(html, /<img|<link|<script|url\(/i);
-    assert.deepEqual([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]), [LINK]);
+    assert.deepEqual(
+      [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]),
+      [LINK],
+    );
   });
 
   test("escapes the study title and reader name in the HTML part", async () => {
@@ -224,7 +232,10 @@ describe("unreachable or misconfigured SMTP", () => {
   test("a closed port gives {sent:false, error} at once", async () => {
     const port = await freePort();
     const t0 = performance.now();
-    const result = await sendInvitationEmail(invitation, { env: { FOCUS_SMTP_URL: `smtp://127.0.0.1:${port}` }, timeoutMs: 1_000 });
+    const result = await sendInvitationEmail(invitation, {
+      env: { FOCUS_SMTP_URL: `smtp://127.0.0.1:${port}` },
+      timeoutMs: 1_000,
+    });
     const ms = performance.now() - t0;
     assert.equal(result.sent, false);
     assert.equal(result.error, "The mail server refused the connection.");
@@ -238,7 +249,10 @@ describe("unreachable or misconfigured SMTP", () => {
     const port = (silent.address() as AddressInfo).port;
     try {
       const t0 = performance.now();
-      const result = await sendInvitationEmail(invitation, { env: { FOCUS_SMTP_URL: `smtp://127.0.0.1:${port}` }, timeoutMs: 300 });
+      const result = await sendInvitationEmail(invitation, {
+        env: { FOCUS_SMTP_URL: `smtp://127.0.0.1:${port}` },
+        timeoutMs: 300,
+      });
       const ms = performance.now() - t0;
       assert.equal(result.sent, false);
       assert.equal(result.error, "The mail server did not answer in time.");
@@ -264,23 +278,38 @@ describe("mailConfig", () => {
   });
 
   test("accepts smtp:// and smtps://, takes FOCUS_MAIL_FROM or derives a sender from the site", () => {
-    assert.deepEqual(mailConfig({ FOCUS_SMTP_URL: "smtps://u:p@mail.hospital.test:465", FOCUS_MAIL_FROM: "studies@hospital.test" }), {
-      smtpUrl: "smtps://u:p@mail.hospital.test:465",
-      from: "studies@hospital.test",
-    });
-    assert.equal(mailConfig({ FOCUS_SMTP_URL: "smtp://mail.hospital.test:587", NEXTAUTH_URL: "https://focus.hospital.test/" })!.from, "Focus <focus@focus.hospital.test>");
-    assert.equal(mailConfig({ FOCUS_SMTP_URL: "smtp://mail.hospital.test:587" })!.from, "Focus <focus@mail.hospital.test>");
+    assert.deepEqual(
+      mailConfig({ FOCUS_SMTP_URL: "smtps://u:p@mail.hospital.test:465", FOCUS_MAIL_FROM: "studies@hospital.test" }),
+      {
+        smtpUrl: "smtps://u:p@mail.hospital.test:465",
+        from: "studies@hospital.test",
+      },
+    );
+    assert.equal(
+      mailConfig({ FOCUS_SMTP_URL: "smtp://mail.hospital.test:587", NEXTAUTH_URL: "https://focus.hospital.test/" })!
+        .from,
+      "Focus <focus@focus.hospital.test>",
+    );
+    assert.equal(
+      mailConfig({ FOCUS_SMTP_URL: "smtp://mail.hospital.test:587" })!.from,
+      "Focus <focus@mail.hospital.test>",
+    );
   });
 
   test("splits the URL into connection options, decoding credentials and passing tls.* through", () => {
-    assert.deepEqual(smtpConnectionOptions("smtp://focus%40h.test:p%3Aw%2Fd@mail.h.test:587?tls.rejectUnauthorized=false&requireTLS=true&pool=true"), {
-      host: "mail.h.test",
-      port: 587,
-      secure: false,
-      auth: { user: "focus@h.test", pass: "p:w/d" },
-      requireTLS: true,
-      tls: { rejectUnauthorized: false },
-    });
+    assert.deepEqual(
+      smtpConnectionOptions(
+        "smtp://focus%40h.test:p%3Aw%2Fd@mail.h.test:587?tls.rejectUnauthorized=false&requireTLS=true&pool=true",
+      ),
+      {
+        host: "mail.h.test",
+        port: 587,
+        secure: false,
+        auth: { user: "focus@h.test", pass: "p:w/d" },
+        requireTLS: true,
+        tls: { rejectUnauthorized: false },
+      },
+    );
     assert.deepEqual(smtpConnectionOptions("smtps://[::1]"), { host: "::1", secure: true });
   });
 
@@ -288,7 +317,10 @@ describe("mailConfig", () => {
     for (const url of ["http://mail.test", "mail.test:587", "smtp://", "postgres://x@y/z", "smtp://u:%zz@mail.test"]) {
       assert.throws(() => mailConfig({ FOCUS_SMTP_URL: url }), isMailConfigError, url);
     }
-    assert.throws(() => mailConfig({ FOCUS_SMTP_URL: "smtp://mail.test", FOCUS_MAIL_FROM: "Focus" }), /FOCUS_MAIL_FROM/);
+    assert.throws(
+      () => mailConfig({ FOCUS_SMTP_URL: "smtp://mail.test", FOCUS_MAIL_FROM: "Focus" }),
+      /FOCUS_MAIL_FROM/,
+    );
   });
 });
 
@@ -301,8 +333,16 @@ describe("composeInvitation / describeSendError", () => {
 
   test("errors become one sentence each", () => {
     const cases: [unknown, RegExp][] = [
-      [Object.assign(new Error("getaddrinfo ENOTFOUND nowhere.test"), { code: "EDNS" }), /^The mail server's host name could not be resolved\.$/],
-      [Object.assign(new Error("Can't send mail - all recipients were rejected: 550 no such user"), { code: "EENVELOPE" }), /^The mail server refused the sender or recipient address \(.*550 no such user\)\.$/],
+      [
+        Object.assign(new Error("getaddrinfo ENOTFOUND nowhere.test"), { code: "EDNS" }),
+        /^The mail server's host name could not be resolved\.$/,
+      ],
+      [
+        Object.assign(new Error("Can't send mail - all recipients were rejected: 550 no such user"), {
+          code: "EENVELOPE",
+        }),
+        /^The mail server refused the sender or recipient address \(.*550 no such user\)\.$/,
+      ],
       [new Error("something odd\nwith a stack-like second line"), /^Sending failed \(something odd\)\.$/],
     ];
     for (const [err, expected] of cases) {

@@ -104,7 +104,10 @@ export function describeSendError(e: unknown): string {
 }
 
 function firstLine(s: string): string {
-  const line = s.split(/\r?\n/)[0].trim().replace(/[.\s]+$/, "");
+  const line = s
+    .split(/\r?\n/)[0]
+    .trim()
+    .replace(/[.\s]+$/, "");
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 

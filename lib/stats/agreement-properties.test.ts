@@ -60,29 +60,46 @@ function permute<T>(items: readonly T[], keys: readonly number[]): T[] {
 
 test("renaming the choices (any bijection, changing their sort order) changes no coefficient", () => {
   fc.assert(
-    fc.property(studyArbitrary, fc.shuffledSubarray(["zeta", "alpha", "mu", "beta"], { minLength: 4, maxLength: 4 }), ({ answers }, names) => {
-      const rename = new Map(CHOICES.map((c, i) => [c, names[i]]));
-      const renamed = answers.map((a) => ({ ...a, choice: a.choice === null ? null : rename.get(a.choice)! }));
-      sameValues(coefficients(answers), coefficients(renamed));
-      const s1 = summarize(answers);
-      const s2 = summarize(renamed);
-      // Same multiset of counts, summed in another order: equal up to rounding.
-      sameValues([s1.chi_square?.statistic ?? null, s1.exact_p?.p ?? null], [s2.chi_square?.statistic ?? null, s2.exact_p?.p ?? null]);
-    }),
+    fc.property(
+      studyArbitrary,
+      fc.shuffledSubarray(["zeta", "alpha", "mu", "beta"], { minLength: 4, maxLength: 4 }),
+      ({ answers }, names) => {
+        const rename = new Map(CHOICES.map((c, i) => [c, names[i]]));
+        const renamed = answers.map((a) => ({ ...a, choice: a.choice === null ? null : rename.get(a.choice)! }));
+        sameValues(coefficients(answers), coefficients(renamed));
+        const s1 = summarize(answers);
+        const s2 = summarize(renamed);
+        // Same multiset of counts, summed in another order: equal up to rounding.
+        sameValues(
+          [s1.chi_square?.statistic ?? null, s1.exact_p?.p ?? null],
+          [s2.chi_square?.statistic ?? null, s2.exact_p?.p ?? null],
+        );
+      },
+    ),
     { seed: 1, numRuns: 150 },
   );
 });
 
 test("reordering rows and renaming readers and cases changes no coefficient", () => {
   fc.assert(
-    fc.property(studyArbitrary, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 50 }), ({ answers }, keys) => {
-      const readerNames = permute([...new Set(answers.map((a) => a.readerId))], keys);
-      const caseNames = permute([...new Set(answers.map((a) => a.caseId))], keys.slice().reverse());
-      const readerMap = new Map([...new Set(answers.map((a) => a.readerId))].map((r, i) => [r, `Z${readerNames[i]}`]));
-      const caseMap = new Map([...new Set(answers.map((a) => a.caseId))].map((c, i) => [c, `#${caseNames[i]}`]));
-      const moved = permute(answers, keys).map((a) => ({ ...a, readerId: readerMap.get(a.readerId)!, caseId: caseMap.get(a.caseId)! }));
-      sameValues(coefficients(answers), coefficients(moved));
-    }),
+    fc.property(
+      studyArbitrary,
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 50 }),
+      ({ answers }, keys) => {
+        const readerNames = permute([...new Set(answers.map((a) => a.readerId))], keys);
+        const caseNames = permute([...new Set(answers.map((a) => a.caseId))], keys.slice().reverse());
+        const readerMap = new Map(
+          [...new Set(answers.map((a) => a.readerId))].map((r, i) => [r, `Z${readerNames[i]}`]),
+        );
+        const caseMap = new Map([...new Set(answers.map((a) => a.caseId))].map((c, i) => [c, `#${caseNames[i]}`]));
+        const moved = permute(answers, keys).map((a) => ({
+          ...a,
+          readerId: readerMap.get(a.readerId)!,
+          caseId: caseMap.get(a.caseId)!,
+        }));
+        sameValues(coefficients(answers), coefficients(moved));
+      },
+    ),
     { seed: 2, numRuns: 150 },
   );
 });
@@ -97,7 +114,8 @@ test("perfect agreement gives 1 for every coefficient (when at least two choices
         const answers: Answer[] = caseChoices.flatMap((c, i) =>
           Array.from({ length: readers }, (_, r) => ({ caseId: `c${i}`, readerId: `r${r}`, choice: CHOICES[c] })),
         );
-        for (const value of coefficients(answers)) assert.ok(value !== null && Math.abs(value - 1) < 1e-12, `got ${value}`);
+        for (const value of coefficients(answers))
+          assert.ok(value !== null && Math.abs(value - 1) < 1e-12, `got ${value}`);
       },
     ),
     { seed: 3, numRuns: 100 },
@@ -108,7 +126,8 @@ test("coefficients stay within their ranges: at most 1, and alpha/kappa/AC1 fini
   fc.assert(
     fc.property(studyArbitrary, ({ answers }) => {
       for (const value of coefficients(answers)) {
-        if (value !== null) assert.ok(Number.isFinite(value) && value <= 1 + 1e-12 && value >= -1 - 1e-12, `got ${value}`);
+        if (value !== null)
+          assert.ok(Number.isFinite(value) && value <= 1 + 1e-12 && value >= -1 - 1e-12, `got ${value}`);
       }
     }),
     { seed: 4, numRuns: 150 },

@@ -6,14 +6,28 @@ import { CsvFormatError, answersFromCsv, parseCsv, parseCsvRecords, readerGroups
 
 describe("parseCsv (RFC 4180)", () => {
   test("plain fields, CRLF and LF records, optional final line break", () => {
-    assert.deepEqual(parseCsv("a,b,c\r\n1,2,3\r\n"), [["a", "b", "c"], ["1", "2", "3"]]);
-    assert.deepEqual(parseCsv("a,b\n1,2"), [["a", "b"], ["1", "2"]]);
-    assert.deepEqual(parseCsv("a,b\r1,2\r"), [["a", "b"], ["1", "2"]]);
+    assert.deepEqual(parseCsv("a,b,c\r\n1,2,3\r\n"), [
+      ["a", "b", "c"],
+      ["1", "2", "3"],
+    ]);
+    assert.deepEqual(parseCsv("a,b\n1,2"), [
+      ["a", "b"],
+      ["1", "2"],
+    ]);
+    assert.deepEqual(parseCsv("a,b\r1,2\r"), [
+      ["a", "b"],
+      ["1", "2"],
+    ]);
     assert.deepEqual(parseCsv(""), []);
   });
   test("quotes, doubled quotes, embedded commas and line breaks", () => {
     const text = 'id,text\r\n1,"say ""hi"", then\r\nleave"\r\n2,"a,b"\r\n3,""\r\n';
-    assert.deepEqual(parseCsv(text), [["id", "text"], ["1", 'say "hi", then\r\nleave'], ["2", "a,b"], ["3", ""]]);
+    assert.deepEqual(parseCsv(text), [
+      ["id", "text"],
+      ["1", 'say "hi", then\r\nleave'],
+      ["2", "a,b"],
+      ["3", ""],
+    ]);
   });
   test("empty fields, trailing comma, and a quoted field at end of input", () => {
     assert.deepEqual(parseCsv(",,\n"), [["", "", ""]]);
@@ -22,27 +36,51 @@ describe("parseCsv (RFC 4180)", () => {
     assert.deepEqual(parseCsv('""'), [[""]]);
   });
   test("UTF-8 byte order mark is dropped; non-ASCII text is kept", () => {
-    assert.deepEqual(parseCsv("\uFEFFcase_id,choice\nÄ1,Görüntü 🙂\n"), [["case_id", "choice"], ["Ä1", "Görüntü 🙂"]]);
+    assert.deepEqual(parseCsv("\uFEFFcase_id,choice\nÄ1,Görüntü 🙂\n"), [
+      ["case_id", "choice"],
+      ["Ä1", "Görüntü 🙂"],
+    ]);
   });
   test("a bare quote inside an unquoted field is kept literally", () => {
     assert.deepEqual(parseCsv('a"b,c\n'), [['a"b', "c"]]);
   });
   test("errors: unterminated quote, text after a closing quote (with line numbers)", () => {
-    assert.throws(() => parseCsv('a\n"open,\nstill open'), (e: unknown) => e instanceof CsvFormatError && /line 2/.test(e.message));
-    assert.throws(() => parseCsv('x\n"a"b,c'), (e: unknown) => e instanceof CsvFormatError && /"b".*line 2/.test(e.message));
+    assert.throws(
+      () => parseCsv('a\n"open,\nstill open'),
+      (e: unknown) => e instanceof CsvFormatError && /line 2/.test(e.message),
+    );
+    assert.throws(
+      () => parseCsv('x\n"a"b,c'),
+      (e: unknown) => e instanceof CsvFormatError && /"b".*line 2/.test(e.message),
+    );
   });
   test("records remember the line they start on, counting breaks inside quotes", () => {
     const records = parseCsvRecords('h\n"multi\r\nline"\nnext\n');
-    assert.deepEqual(records.map((r) => r.line), [1, 2, 4]);
+    assert.deepEqual(
+      records.map((r) => r.line),
+      [1, 2, 4],
+    );
   });
   test("round trip: parse(toCsv(rows)) returns the rows (cells not starting with formula characters)", () => {
-    const cell = fc.string({ unit: fc.constantFrom("a", "Z", " ", ",", '"', "\n", "\r", "é", "x", "1") }).filter((s) => !/^[=+\-@\t\r]/.test(s));
+    const cell = fc
+      .string({ unit: fc.constantFrom("a", "Z", " ", ",", '"', "\n", "\r", "é", "x", "1") })
+      .filter((s) => !/^[=+\-@\t\r]/.test(s));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }).chain((w) => fc.tuple(fc.array(cell, { minLength: w, maxLength: w }), fc.array(fc.array(cell, { minLength: w, maxLength: w }), { maxLength: 5 }))), ([header, rows]) => {
-        // A lone empty field on a line is indistinguishable from a blank line, so skip that ambiguous shape.
-        fc.pre(header.length > 1 || ![header, ...rows].some((r) => r[0] === ""));
-        assert.deepEqual(parseCsv(toCsv(header, rows)), [header, ...rows]);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 4 })
+          .chain((w) =>
+            fc.tuple(
+              fc.array(cell, { minLength: w, maxLength: w }),
+              fc.array(fc.array(cell, { minLength: w, maxLength: w }), { maxLength: 5 }),
+            ),
+          ),
+        ([header, rows]) => {
+          // A lone empty field on a line is indistinguishable from a blank line, so skip that ambiguous shape.
+          fc.pre(header.length > 1 || ![header, ...rows].some((r) => r[0] === ""));
+          assert.deepEqual(parseCsv(toCsv(header, rows)), [header, ...rows]);
+        },
+      ),
       { seed: 11, numRuns: 200 },
     );
   });
@@ -50,7 +88,8 @@ describe("parseCsv (RFC 4180)", () => {
 
 describe("answersFromCsv", () => {
   test("reads the three columns in any order and case, ignores others, empty choice = missing", () => {
-    const text = "\uFEFFChoice,Reader_ID,specialty,CASE_ID\r\nSE,r1,radiology,c1\r\n,r2,dermatology,c1\r\n\r\n  GC ,r1,radiology,c2\r\n";
+    const text =
+      "\uFEFFChoice,Reader_ID,specialty,CASE_ID\r\nSE,r1,radiology,c1\r\n,r2,dermatology,c1\r\n\r\n  GC ,r1,radiology,c2\r\n";
     assert.deepEqual(answersFromCsv(text), [
       { caseId: "c1", readerId: "r1", choice: "SE" },
       { caseId: "c1", readerId: "r2", choice: null },
@@ -60,7 +99,10 @@ describe("answersFromCsv", () => {
   test("a clear error names the missing columns", () => {
     assert.throws(
       () => answersFromCsv("case_id,reader,choice\nc1,r1,SE\n"),
-      (e: unknown) => e instanceof CsvFormatError && /missing required column reader_id/.test(e.message) && /"reader"/.test(e.message),
+      (e: unknown) =>
+        e instanceof CsvFormatError &&
+        /missing required column reader_id/.test(e.message) &&
+        /"reader"/.test(e.message),
     );
     assert.throws(() => answersFromCsv("x\n1\n"), /missing required columns case_id, reader_id, choice/);
     assert.throws(() => answersFromCsv(""), /empty/);
@@ -70,8 +112,15 @@ describe("answersFromCsv", () => {
     assert.throws(() => answersFromCsv("case_id,reader_id,choice\nc1,r1,SE\n , r2,SE\n"), /line 3: case_id is empty/);
   });
   test("reader groups from an extra column; conflicting values are an error", () => {
-    const text = "case_id,reader_id,choice,specialty\nc1,r1,SE,radiology\nc2,r1,GC,radiology\nc1,r2,SE,\nc1,r3,GC,derm\n";
-    assert.deepEqual([...readerGroupsFromCsv(text, "Specialty")], [["r1", "radiology"], ["r3", "derm"]]);
+    const text =
+      "case_id,reader_id,choice,specialty\nc1,r1,SE,radiology\nc2,r1,GC,radiology\nc1,r2,SE,\nc1,r3,GC,derm\n";
+    assert.deepEqual(
+      [...readerGroupsFromCsv(text, "Specialty")],
+      [
+        ["r1", "radiology"],
+        ["r3", "derm"],
+      ],
+    );
     assert.throws(() => readerGroupsFromCsv(text, "site"), /no column "site"/);
     assert.throws(() => readerGroupsFromCsv(text + "c3,r3,SE,radiology\n", "specialty"), /line 6: reader "r3"/);
   });

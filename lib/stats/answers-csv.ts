@@ -122,7 +122,8 @@ function normaliseHeader(name: string): string {
  */
 export function readAnswerRows(text: string): AnswerRows {
   const records = parseCsvRecords(text);
-  if (records.length === 0) throw new CsvFormatError("the CSV is empty: expected a header with case_id, reader_id and choice");
+  if (records.length === 0)
+    throw new CsvFormatError("the CSV is empty: expected a header with case_id, reader_id and choice");
   const header = records[0].fields.map(normaliseHeader);
   const missing = REQUIRED_ANSWER_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
@@ -132,7 +133,8 @@ export function readAnswerRows(text: string): AnswerRows {
     );
   }
   for (const c of REQUIRED_ANSWER_COLUMNS) {
-    if (header.indexOf(c) !== header.lastIndexOf(c)) throw new CsvFormatError(`the CSV has more than one "${c}" column`);
+    if (header.indexOf(c) !== header.lastIndexOf(c))
+      throw new CsvFormatError(`the CSV has more than one "${c}" column`);
   }
   const [caseCol, readerCol, choiceCol] = REQUIRED_ANSWER_COLUMNS.map((c) => header.indexOf(c));
   const answers: Answer[] = [];
@@ -168,7 +170,9 @@ export function readerGroupsFromCsv(text: string, column: string): Map<string, s
   const { rows, header } = readAnswerRows(text);
   const key = normaliseHeader(column);
   if (!header.includes(key)) {
-    throw new CsvFormatError(`the CSV has no column "${column}" to group by (found: ${header.map((h) => JSON.stringify(h)).join(", ")})`);
+    throw new CsvFormatError(
+      `the CSV has no column "${column}" to group by (found: ${header.map((h) => JSON.stringify(h)).join(", ")})`,
+    );
   }
   const groups = new Map<string, string>();
   for (const row of rows) {
@@ -177,7 +181,9 @@ export function readerGroupsFromCsv(text: string, column: string): Map<string, s
     if (value === "") continue;
     const previous = groups.get(reader);
     if (previous !== undefined && previous !== value) {
-      throw new CsvFormatError(`line ${row.line}: reader "${reader}" has ${column} "${value}" here but "${previous}" earlier`);
+      throw new CsvFormatError(
+        `line ${row.line}: reader "${reader}" has ${column} "${value}" here but "${previous}" earlier`,
+      );
     }
     groups.set(reader, value);
   }

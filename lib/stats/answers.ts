@@ -80,7 +80,9 @@ export function resolveChoices(answers: readonly GivenAnswer[], declared?: reado
   const known = new Set(unique);
   for (const a of answers) {
     if (!known.has(a.choice)) {
-      throw new AnswerDataError(`choice "${a.choice}" (case "${a.caseId}", reader "${a.readerId}") is not among the declared choices`);
+      throw new AnswerDataError(
+        `choice "${a.choice}" (case "${a.caseId}", reader "${a.readerId}") is not among the declared choices`,
+      );
     }
   }
   return unique;

@@ -16,7 +16,13 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), "focus-stats-cli-"));
   answersFile = join(dir, "answers.csv");
   const specialty: Record<string, string> = { A: "radiology", B: "radiology", C: "dermatology", D: "dermatology" };
-  await writeFile(answersFile, toCsv(["reader_id", "case_id", "choice", "specialty"], answers.map((a) => [a.readerId, a.caseId, a.choice, specialty[a.readerId]])));
+  await writeFile(
+    answersFile,
+    toCsv(
+      ["reader_id", "case_id", "choice", "specialty"],
+      answers.map((a) => [a.readerId, a.caseId, a.choice, specialty[a.readerId]]),
+    ),
+  );
   await writeFile(join(dir, "bad.csv"), "case,reader_id,choice\nu1,A,1\n");
 });
 
@@ -54,7 +60,10 @@ test("without --json a readable table; --by adds a breakdown", async () => {
   const json = JSON.parse((await run(["--input", answersFile, "--by", "specialty", "--json"])).out) as {
     by_group: { groups: { group: string }[] };
   };
-  assert.deepEqual(json.by_group.groups.map((g) => g.group), ["dermatology", "radiology"]);
+  assert.deepEqual(
+    json.by_group.groups.map((g) => g.group),
+    ["dermatology", "radiology"],
+  );
 });
 
 test("exit code 2 with a clear message on bad arguments, missing files and missing columns", async () => {

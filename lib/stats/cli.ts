@@ -57,7 +57,15 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     throw error;
   }
-  const opts = command.opts<{ input: string; json?: boolean; compact?: boolean; choices?: string; by?: string; draws?: string; seed?: string }>();
+  const opts = command.opts<{
+    input: string;
+    json?: boolean;
+    compact?: boolean;
+    choices?: string;
+    by?: string;
+    draws?: string;
+    seed?: string;
+  }>();
 
   try {
     if (opts.compact && !opts.json) throw new UsageError("--compact only applies together with --json");
@@ -72,11 +80,18 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
     }
     const { answers } = readAnswerRows(text);
     const summaryOptions: SummaryOptions = {
-      choices: opts.choices === undefined ? undefined : opts.choices.split(",").map((c) => c.trim()).filter((c) => c !== ""),
+      choices:
+        opts.choices === undefined
+          ? undefined
+          : opts.choices
+              .split(",")
+              .map((c) => c.trim())
+              .filter((c) => c !== ""),
       exact: { draws, seed },
     };
     const summary = summarize(answers, summaryOptions);
-    const groups = opts.by === undefined ? undefined : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by), summaryOptions);
+    const groups =
+      opts.by === undefined ? undefined : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by), summaryOptions);
 
     if (opts.json) {
       const document = groups === undefined ? summary : { ...summary, by_group: { column: opts.by, groups } };

@@ -5,7 +5,10 @@ import { cohenKappa, cohenKappaFromContingency, cohenKappaFromPairs, pairwiseCoh
 import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS, answersFromContingency } from "./worked-examples";
 
 function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 }
 
 test("Wikipedia's 50-proposal example: p_o = 0.7, p_e = 0.5, κ = 0.4", () => {
@@ -20,25 +23,51 @@ test("irrCAC cont3x3abstractors (Gwet 2014): κ = 0.7964094", () => {
 });
 
 test("undefined (null) when both readers used one and the same choice throughout", () => {
-  assert.equal(cohenKappaFromPairs([["x", "x"], ["x", "x"]]), null);
+  assert.equal(
+    cohenKappaFromPairs([
+      ["x", "x"],
+      ["x", "x"],
+    ]),
+    null,
+  );
   assert.equal(cohenKappaFromPairs([]), null);
   // One reader constant, the other not: p_e < 1, κ = 0.
-  close(cohenKappaFromPairs([["x", "x"], ["x", "y"]]), 0, 1e-12);
+  close(
+    cohenKappaFromPairs([
+      ["x", "x"],
+      ["x", "y"],
+    ]),
+    0,
+    1e-12,
+  );
 });
 
 test("mean pairwise kappa: shared cases only, pairs below 2 shared cases skipped, undefined pairs excluded", () => {
   const rows: Array<[string, string, string | null]> = [
     // R1 and R2 share c1..c4: agreements on 3 of 4.
-    ["c1", "R1", "a"], ["c2", "R1", "b"], ["c3", "R1", "a"], ["c4", "R1", "b"],
-    ["c1", "R2", "a"], ["c2", "R2", "b"], ["c3", "R2", "a"], ["c4", "R2", "a"],
+    ["c1", "R1", "a"],
+    ["c2", "R1", "b"],
+    ["c3", "R1", "a"],
+    ["c4", "R1", "b"],
+    ["c1", "R2", "a"],
+    ["c2", "R2", "b"],
+    ["c3", "R2", "a"],
+    ["c4", "R2", "a"],
     // R3 answered c1 and c3 only (c2 missing): with R1 and R2 it always says "a" like them → p_e = 1.
-    ["c1", "R3", "a"], ["c2", "R3", null], ["c3", "R3", "a"],
+    ["c1", "R3", "a"],
+    ["c2", "R3", null],
+    ["c3", "R3", "a"],
     // R4 shares one case with everyone: no pair.
     ["c4", "R4", "b"],
   ];
   const answers: Answer[] = rows.map(([caseId, readerId, choice]) => ({ caseId, readerId, choice }));
   const result = pairwiseCohenKappa(answers);
-  const r12 = cohenKappaFromPairs([["a", "a"], ["b", "b"], ["a", "a"], ["b", "a"]])!;
+  const r12 = cohenKappaFromPairs([
+    ["a", "a"],
+    ["b", "b"],
+    ["a", "a"],
+    ["b", "a"],
+  ])!;
   close(r12, 0.5, 1e-12); // p_o = 0.75, p_e = 0.5·0.75 + 0.5·0.25 = 0.5
   assert.equal(result.n_pairs, 3);
   assert.equal(result.n_pairs_defined, 1);
@@ -46,12 +75,19 @@ test("mean pairwise kappa: shared cases only, pairs below 2 shared cases skipped
   close(result.mean, r12, 1e-12);
   assert.deepEqual(
     result.pairs.map((p) => [p.reader_a, p.reader_b, p.n_shared]),
-    [["R1", "R2", 4], ["R1", "R3", 2], ["R2", "R3", 2]],
+    [
+      ["R1", "R2", 4],
+      ["R1", "R3", 2],
+      ["R2", "R3", 2],
+    ],
   );
 });
 
 test("no eligible pair gives a null mean", () => {
-  const r = pairwiseCohenKappa([{ caseId: "c", readerId: "a", choice: "x" }, { caseId: "c", readerId: "b", choice: "y" }]);
+  const r = pairwiseCohenKappa([
+    { caseId: "c", readerId: "a", choice: "x" },
+    { caseId: "c", readerId: "b", choice: "y" },
+  ]);
   assert.equal(r.mean, null);
   assert.equal(r.n_pairs, 0);
 });

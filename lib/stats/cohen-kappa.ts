@@ -63,7 +63,9 @@ function sharedPairs(a: Map<string, string>, b: Map<string, string>): [string, s
 /** Cohen's kappa of two readers on the cases both of them answered. */
 export function cohenKappa(answers: readonly Answer[], readerA: string, readerB: string): number | null {
   const byReader = choicesByReader(answers);
-  return cohenKappaFromPairs(sharedPairs(byReader.get(readerA) ?? new Map<string, string>(), byReader.get(readerB) ?? new Map<string, string>()));
+  return cohenKappaFromPairs(
+    sharedPairs(byReader.get(readerA) ?? new Map<string, string>(), byReader.get(readerB) ?? new Map<string, string>()),
+  );
 }
 
 export interface ReaderPairKappa {
@@ -118,7 +120,12 @@ export function pairwiseCohenKappa(answers: readonly Answer[], minShared = 2): P
         }
       }
       if (shared < minShared) continue;
-      pairs.push({ reader_a: readers[i], reader_b: readers[j], n_shared: shared, kappa: cohenKappaFromContingency(table) });
+      pairs.push({
+        reader_a: readers[i],
+        reader_b: readers[j],
+        n_shared: shared,
+        kappa: cohenKappaFromContingency(table),
+      });
     }
   }
   const defined = pairs.map((p) => p.kappa).filter((k): k is number => k !== null);

@@ -48,13 +48,20 @@ describe("chi-square distribution", () => {
     close(chiSquareSurvival(3.84, 1), 0.05004352, 1e-7);
   });
   test("df 2 is the exponential distribution: Q = exp(-x/2)", () => {
-    for (const x of [0.1, 1, 4, 20, 60]) close(chiSquareSurvival(x, 2), Math.exp(-x / 2), 1e-13 + 1e-12 * Math.exp(-x / 2));
+    for (const x of [0.1, 1, 4, 20, 60])
+      close(chiSquareSurvival(x, 2), Math.exp(-x / 2), 1e-13 + 1e-12 * Math.exp(-x / 2));
   });
   test("df 1 matches erfc(sqrt(x/2)) computed from the normal tail: x = z² with z = 1.959963984540054", () => {
     close(chiSquareSurvival(1.959963984540054 ** 2, 1), 0.05, 1e-12);
   });
   test("P + Q = 1 across both evaluation branches, and edge values", () => {
-    for (const [a, x] of [[0.5, 0.2], [3, 2], [3, 5], [50, 49], [50, 60]]) {
+    for (const [a, x] of [
+      [0.5, 0.2],
+      [3, 2],
+      [3, 5],
+      [50, 49],
+      [50, 60],
+    ]) {
       close(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-13);
     }
     assert.equal(chiSquareSurvival(0, 3), 1);

@@ -13,7 +13,10 @@ import {
 } from "./worked-examples";
 
 function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 }
 
 test("irrCAC distrib.6raters (Gwet 2014): AC1 = 0.4448007", () => {
@@ -46,6 +49,12 @@ test("hand computation on the 50-proposal example, and declared choices change q
 
 test("null with a single category or nobody rated twice", () => {
   assert.equal(gwetAc1FromTable([[2], [3]]), null);
-  assert.equal(gwetAc1FromTable([[1, 0], [0, 1]]), null);
+  assert.equal(
+    gwetAc1FromTable([
+      [1, 0],
+      [0, 1],
+    ]),
+    null,
+  );
   assert.equal(gwetAc1FromTable([]), null);
 });

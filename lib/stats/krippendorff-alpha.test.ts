@@ -11,7 +11,10 @@ import {
 } from "./worked-examples";
 
 function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 }
 
 test("Krippendorff (2011) four observers, twelve units with missing values: nominal α = 0.743", () => {
@@ -31,11 +34,35 @@ test("the coincidence matrix has the paper's n = 40 pairable values and marginal
 
 test("irrCAC examples: distrib.6raters α = 0.4204384, cont3x3abstractors α = 0.7972585", () => {
   close(krippendorffAlphaNominalFromTable(GWET_SIX_RATERS), 0.4204384, 1e-7);
-  close(krippendorffAlpha(answersFromContingency(GWET_TWO_ABSTRACTORS.table, GWET_TWO_ABSTRACTORS.categories)), 0.7972585, 1e-7);
+  close(
+    krippendorffAlpha(answersFromContingency(GWET_TWO_ABSTRACTORS.table, GWET_TWO_ABSTRACTORS.categories)),
+    0.7972585,
+    1e-7,
+  );
 });
 
 test("null when nothing is pairable or all pairable values agree on one category", () => {
-  assert.equal(krippendorffAlphaNominalFromTable([[1, 0], [0, 1]]), null);
-  assert.equal(krippendorffAlphaNominalFromTable([[2, 0], [3, 0], [0, 1]]), null);
-  assert.equal(krippendorffAlphaNominalFromTable([[2, 0], [0, 3], [1, 0]]), 1);
+  assert.equal(
+    krippendorffAlphaNominalFromTable([
+      [1, 0],
+      [0, 1],
+    ]),
+    null,
+  );
+  assert.equal(
+    krippendorffAlphaNominalFromTable([
+      [2, 0],
+      [3, 0],
+      [0, 1],
+    ]),
+    null,
+  );
+  assert.equal(
+    krippendorffAlphaNominalFromTable([
+      [2, 0],
+      [0, 3],
+      [1, 0],
+    ]),
+    1,
+  );
 });

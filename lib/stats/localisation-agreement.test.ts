@@ -13,10 +13,20 @@ test("share of answers naming a best-localising arm, with Wilson interval and ch
     { caseId: "c2", readerId: "r3", choice: null },
     { caseId: "c3", readerId: "r1", choice: "SE" }, // no metric for c3: not counted
   ];
-  const best = new Map([["c1", ["CBAM"]], ["c2", ["GC", "SE"]]]);
+  const best = new Map([
+    ["c1", ["CBAM"]],
+    ["c2", ["GC", "SE"]],
+  ]);
   const r = localisationAgreement(answers, best, 4);
   const ci = wilsonInterval(3, 4)!;
-  assert.deepEqual(r, { n_answers: 4, n_matches: 3, share: 0.75, ci_low: ci.low, ci_high: ci.high, chance_share: (0.25 * 2 + 0.5 * 2) / 4 });
+  assert.deepEqual(r, {
+    n_answers: 4,
+    n_matches: 3,
+    share: 0.75,
+    ci_low: ci.low,
+    ci_high: ci.high,
+    chance_share: (0.25 * 2 + 0.5 * 2) / 4,
+  });
 });
 
 test("no known best arms gives nulls", () => {

@@ -15,7 +15,12 @@ function pValue(p: number): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
-  return rows.map((r) => r.map((cell, j) => cell.padEnd(widths[j])).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, j) => cell.padEnd(widths[j]))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 export function formatSummaryTable(s: StatsSummary, options: { perCase?: boolean } = {}): string {
@@ -27,15 +32,25 @@ export function formatSummaryTable(s: StatsSummary, options: { perCase?: boolean
   out.push(
     ...table([
       ["choice", "count", "share", "95% CI (Wilson)"],
-      ...s.shares.map((c) => [c.choice, String(c.count), percent(c.share), c.ci_low === null ? "-" : `${percent(c.ci_low)} - ${percent(c.ci_high)}`]),
+      ...s.shares.map((c) => [
+        c.choice,
+        String(c.count),
+        percent(c.share),
+        c.ci_low === null ? "-" : `${percent(c.ci_low)} - ${percent(c.ci_high)}`,
+      ]),
     ]),
     "",
   );
   if (s.chi_square) {
-    out.push(`Chi-square against equal preference: X2 = ${s.chi_square.statistic.toFixed(3)}, df = ${s.chi_square.df}, p = ${pValue(s.chi_square.p)}`);
+    out.push(
+      `Chi-square against equal preference: X2 = ${s.chi_square.statistic.toFixed(3)}, df = ${s.chi_square.df}, p = ${pValue(s.chi_square.p)}`,
+    );
   }
   if (s.exact_p) {
-    const how = s.exact_p.method === "enumeration" ? "exact enumeration" : `Monte Carlo, ${s.exact_p.draws} draws, seed ${s.exact_p.seed}`;
+    const how =
+      s.exact_p.method === "enumeration"
+        ? "exact enumeration"
+        : `Monte Carlo, ${s.exact_p.draws} draws, seed ${s.exact_p.seed}`;
     out.push(`Exact multinomial p (${how}): ${pValue(s.exact_p.p)}`);
   }
   out.push(
@@ -72,6 +87,9 @@ export function formatSummaryTable(s: StatsSummary, options: { perCase?: boolean
 
 export function formatGroupTables(column: string, groups: readonly GroupSummary[]): string {
   return groups
-    .map((g) => `=== ${column}: ${g.group} (${g.n_readers} reader${g.n_readers === 1 ? "" : "s"}) ===\n${formatSummaryTable(g.summary, { perCase: false })}`)
+    .map(
+      (g) =>
+        `=== ${column}: ${g.group} (${g.n_readers} reader${g.n_readers === 1 ? "" : "s"}) ===\n${formatSummaryTable(g.summary, { perCase: false })}`,
+    )
     .join("\n");
 }

@@ -7,10 +7,18 @@ import { fleissKappaFromTable } from "./fleiss-kappa";
 import { krippendorffAlpha } from "./krippendorff-alpha";
 import { summarize, summarizeByGroup } from "./summary";
 import { wilsonInterval } from "./wilson";
-import { FLEISS_TEN_SUBJECTS, KRIPPENDORFF_FOUR_OBSERVERS, answersFromCountTable, answersFromReaderColumns } from "./worked-examples";
+import {
+  FLEISS_TEN_SUBJECTS,
+  KRIPPENDORFF_FOUR_OBSERVERS,
+  answersFromCountTable,
+  answersFromReaderColumns,
+} from "./worked-examples";
 
 function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(actual !== null && Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= tolerance,
+    `expected ${expected} ± ${tolerance}, got ${actual}`,
+  );
 }
 
 test("summary of the Fleiss example: counts, shares with Wilson intervals, chi-square, agreement", () => {
@@ -64,7 +72,10 @@ test("small samples get an exact multinomial p; declared arms count even when ne
   // 12·4/256 + 4·1/256 = 52/256.
   close(s.exact_p!.p, 52 / 256, 1e-12);
   assert.ok(s.notes.some((n) => n.startsWith("exact_p:")));
-  const mc = summarize(answers, { choices: ["baseline", "SE", "CBAM", "GC"], exact: { maxPatterns: 1, draws: 2000, seed: 3 } });
+  const mc = summarize(answers, {
+    choices: ["baseline", "SE", "CBAM", "GC"],
+    exact: { maxPatterns: 1, draws: 2000, seed: 3 },
+  });
   assert.deepEqual([mc.exact_p!.method, mc.exact_p!.draws, mc.exact_p!.seed], ["monte_carlo", 2000, 3]);
 });
 
@@ -83,7 +94,10 @@ test("duplicate (case, reader) answers and undeclared choices are refused with a
     { caseId: "c1", readerId: "r1", choice: "a" },
     { caseId: "c1", readerId: "r1", choice: "b" },
   ];
-  assert.throws(() => summarize(dup), (e: unknown) => e instanceof AnswerDataError && /r1.*c1.*more than once/.test(e.message));
+  assert.throws(
+    () => summarize(dup),
+    (e: unknown) => e instanceof AnswerDataError && /r1.*c1.*more than once/.test(e.message),
+  );
   assert.throws(() => summarize([{ caseId: "c", readerId: "r", choice: "x" }], { choices: ["a"] }), AnswerDataError);
 });
 
@@ -96,12 +110,18 @@ test("breakdown by reader group uses the overall choices for every group", () =>
     { caseId: "c1", readerId: "x", choice: "GC" },
   ];
   const groups = summarizeByGroup(answers, { rad1: "radiology", der1: "dermatology" });
-  assert.deepEqual(groups.map((g) => [g.group, g.n_readers, g.summary.n_answers]), [
-    ["(no group)", 1, 1],
-    ["dermatology", 1, 2],
-    ["radiology", 1, 2],
-  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.group, g.n_readers, g.summary.n_answers]),
+    [
+      ["(no group)", 1, 1],
+      ["dermatology", 1, 2],
+      ["radiology", 1, 2],
+    ],
+  );
   assert.deepEqual(groups[2].summary.counts, { GC: 0, SE: 2 });
   const viaMap = summarizeByGroup(answers, new Map([["rad1", "radiology"]]), { ungroupedLabel: "other" });
-  assert.deepEqual(viaMap.map((g) => g.group), ["other", "radiology"]);
+  assert.deepEqual(
+    viaMap.map((g) => g.group),
+    ["other", "radiology"],
+  );
 });

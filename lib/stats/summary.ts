@@ -1,5 +1,12 @@
 // The statistics a study coordinator sees, as one JSON-ready object.
-import { type Answer, compareCodeUnits, distinctSorted, givenAnswers, isMissingChoice, resolveChoices } from "./answers";
+import {
+  type Answer,
+  compareCodeUnits,
+  distinctSorted,
+  givenAnswers,
+  isMissingChoice,
+  resolveChoices,
+} from "./answers";
 import { type ChiSquareResult, chiSquareGoodnessOfFit } from "./chi-square";
 import { pairwiseCohenKappa } from "./cohen-kappa";
 import { fleissKappaFromTable } from "./fleiss-kappa";
@@ -79,9 +86,10 @@ export function summarize(answers: readonly Answer[], options: SummaryOptions = 
   } else if (expectedPerChoice !== null && expectedPerChoice < (options.exactBelowExpected ?? 5)) {
     exactP = exactMultinomialEqualP(counts, options.exact);
     if (exactP) {
-      const how = exactP.method === "enumeration"
-        ? "by complete enumeration"
-        : `by Monte Carlo with ${exactP.draws} draws (seed ${exactP.seed})`;
+      const how =
+        exactP.method === "enumeration"
+          ? "by complete enumeration"
+          : `by Monte Carlo with ${exactP.draws} draws (seed ${exactP.seed})`;
       notes.push(
         `exact_p: expected count per choice is ${round(expectedPerChoice)} (< ${options.exactBelowExpected ?? 5}), ` +
           `so the chi-square p is approximate; exact multinomial p computed ${how}.`,
@@ -96,20 +104,24 @@ export function summarize(answers: readonly Answer[], options: SummaryOptions = 
     const totals = rowTotals(table.counts);
     const low = Math.min(...totals);
     const high = Math.max(...totals);
-    const range = totals.length === 0
-      ? "there are no cases"
-      : low === high
-        ? `every case has ${low} answer${low === 1 ? "" : "s"}`
-        : `answers per case range from ${low} to ${high}`;
+    const range =
+      totals.length === 0
+        ? "there are no cases"
+        : low === high
+          ? `every case has ${low} answer${low === 1 ? "" : "s"}`
+          : `answers per case range from ${low} to ${high}`;
     notes.push(`fleiss_kappa, gwet_ac1: need the same number (at least 2) of answers on every case; ${range}.`);
   } else {
-    if (fleiss === null) notes.push("fleiss_kappa: undefined because every answer is the same choice (chance agreement is 1).");
+    if (fleiss === null)
+      notes.push("fleiss_kappa: undefined because every answer is the same choice (chance agreement is 1).");
     if (gwet === null) notes.push("gwet_ac1: undefined with fewer than two choices.");
   }
 
   const alpha = krippendorffAlphaNominalFromTable(table.counts);
   if (alpha === null) {
-    notes.push("krippendorff_alpha: undefined: fewer than two pairable answers, or all pairable answers are the same choice.");
+    notes.push(
+      "krippendorff_alpha: undefined: fewer than two pairable answers, or all pairable answers are the same choice.",
+    );
   }
 
   const cohen = pairwiseCohenKappa(answers);
@@ -137,7 +149,11 @@ export function summarize(answers: readonly Answer[], options: SummaryOptions = 
     gwet_ac1: gwet,
     krippendorff_alpha: alpha,
     mean_pairwise_cohen_kappa: cohen.mean,
-    pairwise_cohen: { n_pairs: cohen.n_pairs, n_pairs_defined: cohen.n_pairs_defined, n_pairs_undefined: cohen.n_pairs_undefined },
+    pairwise_cohen: {
+      n_pairs: cohen.n_pairs,
+      n_pairs_defined: cohen.n_pairs_defined,
+      n_pairs_undefined: cohen.n_pairs_undefined,
+    },
     per_case: perCaseMajority(answers, choices),
     notes,
   };

@@ -31,12 +31,15 @@ test("no trials gives null; invalid counts throw", () => {
 
 test("the interval contains the observed share, stays in [0, 1] and is symmetric under x -> n - x", () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 500 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([x, n]) => {
-      const ci = wilsonInterval(x, n)!;
-      const mirror = wilsonInterval(n - x, n)!;
-      assert.ok(ci.low >= 0 && ci.high <= 1 && ci.low <= x / n && x / n <= ci.high);
-      close(ci.low, 1 - mirror.high, 1e-12);
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 500 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+      ([x, n]) => {
+        const ci = wilsonInterval(x, n)!;
+        const mirror = wilsonInterval(n - x, n)!;
+        assert.ok(ci.low >= 0 && ci.high <= 1 && ci.low <= x / n && x / n <= ci.high);
+        close(ci.low, 1 - mirror.high, 1e-12);
+      },
+    ),
     { seed: 42, numRuns: 200 },
   );
 });

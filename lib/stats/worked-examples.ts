@@ -87,7 +87,11 @@ export function answersFromCountTable(counts: number[][], categories?: string[])
     let reader = 0;
     row.forEach((count, j) => {
       for (let c = 0; c < count; c++) {
-        answers.push({ caseId: `case${i + 1}`, readerId: `r${++reader}`, choice: categories ? categories[j] : `c${j + 1}` });
+        answers.push({
+          caseId: `case${i + 1}`,
+          readerId: `r${++reader}`,
+          choice: categories ? categories[j] : `c${j + 1}`,
+        });
       }
     });
   });

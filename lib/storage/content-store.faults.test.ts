@@ -14,7 +14,9 @@ import { mountTmpfs, type Mounted } from "../faults/tmpfs-mount";
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
 }
 
 describe("storage faults", () => {
@@ -36,7 +38,10 @@ describe("storage faults", () => {
     if (!m) return t.skip("mount is not allowed here");
     mounts.push(m);
     const bytes = randomBytes(256 * 1024);
-    await assert.rejects(putBytes(bytes, "png", "full"), (e: unknown) => isStorageWriteError(e) && /storage folder is full/.test((e as Error).message));
+    await assert.rejects(
+      putBytes(bytes, "png", "full"),
+      (e: unknown) => isStorageWriteError(e) && /storage folder is full/.test((e as Error).message),
+    );
     assert.deepEqual(filesUnder(m.path), [], "nothing half-written or temporary is left");
     await assert.rejects(getBytes(keyFor(bytes, "png", "full")));
     // Small files still fit: the store keeps working once space is free.
@@ -49,14 +54,20 @@ describe("storage faults", () => {
     if (!m) return t.skip("mount is not allowed here");
     mounts.push(m);
     const bytes = randomBytes(4096);
-    await assert.rejects(putBytes(bytes, "png", "ro"), (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message));
+    await assert.rejects(
+      putBytes(bytes, "png", "ro"),
+      (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message),
+    );
     assert.deepEqual(filesUnder(m.path), []);
   });
 
   test("a storage path that is a file (misconfiguration): a storage-write error naming the folder", async () => {
     writeFileSync(join(root, "blocked"), "not a folder");
     const bytes = randomBytes(100);
-    await assert.rejects(putBytes(bytes, "png", "blocked"), (e: unknown) => isStorageWriteError(e) && (e as Error).message.includes(root));
+    await assert.rejects(
+      putBytes(bytes, "png", "blocked"),
+      (e: unknown) => isStorageWriteError(e) && (e as Error).message.includes(root),
+    );
     assert.equal(existsSync(pathOfKey(keyFor(bytes, "png", "blocked"))), false);
   });
 });

@@ -12,7 +12,9 @@ function withRoot<T>(fn: (root: string) => Promise<T>): Promise<T> {
   const root = mkdtempSync(join(tmpdir(), "focus-store-"));
   const prev = process.env.FOCUS_STORAGE_DIR;
   process.env.FOCUS_STORAGE_DIR = root;
-  return fn(root).finally(() => { process.env.FOCUS_STORAGE_DIR = prev; });
+  return fn(root).finally(() => {
+    process.env.FOCUS_STORAGE_DIR = prev;
+  });
 }
 
 test("stores by content and reads back the same bytes", () =>
@@ -31,16 +33,23 @@ test("refuses keys that are not well formed or try to escape", () => {
   }
 });
 
-test("a read-only storage folder gives a clear error and leaves no partial file", { skip: process.getuid?.() === 0 ? "root ignores file modes" : false }, () =>
-  withRoot(async (root) => {
-    chmodSync(root, 0o500);
-    try {
-      await assert.rejects(putBytes(new Uint8Array([1, 2, 3]), "bin"), (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message));
-    } finally {
-      chmodSync(root, 0o700);
-    }
-    assert.deepEqual(readdirSync(root), []);
-  }));
+test(
+  "a read-only storage folder gives a clear error and leaves no partial file",
+  { skip: process.getuid?.() === 0 ? "root ignores file modes" : false },
+  () =>
+    withRoot(async (root) => {
+      chmodSync(root, 0o500);
+      try {
+        await assert.rejects(
+          putBytes(new Uint8Array([1, 2, 3]), "bin"),
+          (e: unknown) => isStorageWriteError(e) && /not writable/.test((e as Error).message),
+        );
+      } finally {
+        chmodSync(root, 0o700);
+      }
+      assert.deepEqual(readdirSync(root), []);
+    }),
+);
 
 test("a failed write removes its temporary file", () =>
   withRoot(async (root) => {
@@ -52,6 +61,9 @@ test("a failed write removes its temporary file", () =>
     mkdirSync(join(pathOfKey(key), "occupied"));
     await assert.rejects(putBytes(bytes, "bin"), isStorageWriteError);
     const dir = join(root, key.slice(0, 2));
-    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.endsWith(".tmp")),
+      [],
+    );
     assert.ok(existsSync(pathOfKey(key)));
   }));

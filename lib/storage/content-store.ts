@@ -33,12 +33,14 @@ export function keyFor(bytes: Uint8Array, ext: string, namespace?: string): stri
   return `${namespace ? `${namespace}/` : ""}${hex.slice(0, 2)}/${hex.slice(2)}.${ext}`;
 }
 
-
 /** Why a folder cannot be written: the kernel's answer for its nearest existing ancestor. */
 async function unwritableReason(dir: string): Promise<string | undefined> {
   let d = dir;
   while (d !== dirname(d) && !(await stat(d).catch(() => null))) d = dirname(d);
-  return access(d, constants.W_OK).then(() => undefined, (e: NodeJS.ErrnoException) => e.code);
+  return access(d, constants.W_OK).then(
+    () => undefined,
+    (e: NodeJS.ErrnoException) => e.code,
+  );
 }
 
 async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
@@ -52,12 +54,19 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
     await writeFileAtomic(path, bytes);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOSPC" || code === "EDQUOT" ? "the storage folder is full"
-      : code === "EROFS" || code === "EACCES" || code === "EPERM" ? "the storage folder is not writable"
-      : code === "ENOTDIR" || code === "EEXIST" ? "a path inside the storage folder is a file, not a folder"
-      : (e as Error).message;
+    const why =
+      code === "ENOSPC" || code === "EDQUOT"
+        ? "the storage folder is full"
+        : code === "EROFS" || code === "EACCES" || code === "EPERM"
+          ? "the storage folder is not writable"
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? "a path inside the storage folder is a file, not a folder"
+            : (e as Error).message;
     // Unavailable, not a bug: freeing space or fixing permissions makes the same call succeed.
-    throw new DomainError("unavailable", `Could not write to ${storageRoot()}: ${why}.`, { code: "storage-write", cause: e });
+    throw new DomainError("unavailable", `Could not write to ${storageRoot()}: ${why}.`, {
+      code: "storage-write",
+      cause: e,
+    });
   }
 }
 
@@ -77,6 +86,7 @@ export function getBytes(key: string): Promise<Buffer> {
 
 /** Mutable files (checkpoints, model directories) live under named paths, also written atomically. */
 export function namedPath(...parts: string[]): string {
-  for (const p of parts) if (!/^[A-Za-z0-9._-]+$/.test(p) || p === "." || p === "..") throw new Error(`Bad path part ${p}`);
+  for (const p of parts)
+    if (!/^[A-Za-z0-9._-]+$/.test(p) || p === "." || p === "..") throw new Error(`Bad path part ${p}`);
   return join(storageRoot(), ...parts);
 }

@@ -11,7 +11,12 @@ function pool(cells: Record<string, number>): CandidateCase[] {
   for (const [key, n] of Object.entries(cells)) {
     const [label, correct] = key.split("|");
     for (let i = 0; i < n; i++) {
-      out.push({ imageId: `img-${key}-${String(i).padStart(3, "0")}`, label: Number(label), armsCorrect: correct === "correct" ? 3 : 1, armCount: 4 });
+      out.push({
+        imageId: `img-${key}-${String(i).padStart(3, "0")}`,
+        label: Number(label),
+        armsCorrect: correct === "correct" ? 3 : 1,
+        armCount: 4,
+      });
     }
   }
   return out;
@@ -29,18 +34,48 @@ describe("majorityCorrect", () => {
 
 describe("allocate", () => {
   test("is proportional with largest remainders and sums to the size", () => {
-    const a = allocate(new Map([["a", 60], ["b", 30], ["c", 10]]), 10);
+    const a = allocate(
+      new Map([
+        ["a", 60],
+        ["b", 30],
+        ["c", 10],
+      ]),
+      10,
+    );
     assert.deepEqual(Object.fromEntries(a), { a: 6, b: 3, c: 1 });
-    const b = allocate(new Map([["a", 50], ["b", 25], ["c", 25]]), 7);
-    assert.equal([...b.values()].reduce((s, v) => s + v, 0), 7);
+    const b = allocate(
+      new Map([
+        ["a", 50],
+        ["b", 25],
+        ["c", 25],
+      ]),
+      7,
+    );
+    assert.equal(
+      [...b.values()].reduce((s, v) => s + v, 0),
+      7,
+    );
     // exact shares 3.5, 1.75, 1.75 -> 3, 1, 1, and the two leftover cases go to the largest remainders b, c
     assert.deepEqual(Object.fromEntries(b), { a: 3, b: 2, c: 2 });
   });
 
   test("every non-empty stratum is represented when the size allows, capacities are respected", () => {
-    const a = allocate(new Map([["big", 200], ["rare", 1], ["empty", 0]]), 5);
+    const a = allocate(
+      new Map([
+        ["big", 200],
+        ["rare", 1],
+        ["empty", 0],
+      ]),
+      5,
+    );
     assert.deepEqual(Object.fromEntries(a), { big: 4, rare: 1 });
-    const full = allocate(new Map([["x", 2], ["y", 3]]), 5);
+    const full = allocate(
+      new Map([
+        ["x", 2],
+        ["y", 3],
+      ]),
+      5,
+    );
     assert.deepEqual(Object.fromEntries(full), { x: 2, y: 3 });
   });
 
@@ -63,7 +98,12 @@ describe("sampleCases", () => {
     assert.deepEqual(counts, { "0|correct": 8, "0|wrong": 2, "1|correct": 6, "1|wrong": 4 });
     assert.deepEqual(
       s.strata.map((x) => [x.key, x.available, x.chosen]),
-      [["0|correct", 40, 8], ["0|wrong", 10, 2], ["1|correct", 30, 6], ["1|wrong", 20, 4]],
+      [
+        ["0|correct", 40, 8],
+        ["0|wrong", 10, 2],
+        ["1|correct", 30, 6],
+        ["1|wrong", 20, 4],
+      ],
     );
   });
 

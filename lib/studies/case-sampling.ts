@@ -27,7 +27,6 @@ export interface CaseSample {
   strata: StratumAllocation[];
 }
 
-
 /** A strict majority: with an even number of arms a tie counts as "not majority correct". */
 export function majorityCorrect(c: Pick<CandidateCase, "armsCorrect" | "armCount">): boolean {
   return c.armsCorrect * 2 > c.armCount;
@@ -91,7 +90,8 @@ export function allocate(available: ReadonlyMap<string, number>, size: number): 
  */
 export function sampleCases(candidates: readonly CandidateCase[], opts: { size: number; seed: number }): CaseSample {
   const { size, seed } = opts;
-  if (!Number.isInteger(size) || size < 1) throw DomainError.invalid("Sample size must be a whole number of at least 1.");
+  if (!Number.isInteger(size) || size < 1)
+    throw DomainError.invalid("Sample size must be a whole number of at least 1.");
   if (!Number.isInteger(seed) || seed < 0) throw DomainError.invalid("Seed must be a whole number of at least 0.");
   const ids = new Set<string>();
   for (const c of candidates) {
@@ -113,7 +113,13 @@ export function sampleCases(candidates: readonly CandidateCase[], opts: { size: 
     // Each stratum gets its own stream so adding a candidate to one stratum does not reshuffle the others.
     const pick = shuffled(members, mulberry32(hashString32(key, seed))).slice(0, quota.get(key) ?? 0);
     chosen.push(...pick.map((c) => c.imageId));
-    strata.push({ key, label: members[0].label, majorityCorrect: majorityCorrect(members[0]), available: members.length, chosen: pick.length });
+    strata.push({
+      key,
+      label: members[0].label,
+      majorityCorrect: majorityCorrect(members[0]),
+      available: members.length,
+      chosen: pick.length,
+    });
   }
   // Mix the strata so case order carries no hint of class or model correctness.
   return { imageIds: shuffled(chosen, mulberry32(hashString32("order", seed))), strata };

@@ -15,7 +15,10 @@ describe("the models' probability P under each map", () => {
     const f = await createStudyFixture({ cases: 1, arms: 2 });
     const r = await f.inviteReader();
     const view = await readerCase(r.readerId, f.studyId, 1);
-    assert.deepEqual(view.slots.map((s) => s.probabilityPercent), [null, null]);
+    assert.deepEqual(
+      view.slots.map((s) => s.probabilityPercent),
+      [null, null],
+    );
     assert.equal(view.probabilityClass, null);
   });
 

@@ -48,8 +48,15 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
       where: { studyId },
       orderBy: { readerIndex: "asc" },
       select: {
-        id: true, readerId: true, status: true, usedAt: true, expiresAt: true, createdAt: true, lastActiveAt: true,
-        readerName: true, specialty: true,
+        id: true,
+        readerId: true,
+        status: true,
+        usedAt: true,
+        expiresAt: true,
+        createdAt: true,
+        lastActiveAt: true,
+        readerName: true,
+        specialty: true,
         // The shared account contributes only what the coordinator typed anyway (the email) and the pseudonym.
         reader: { select: { email: true, pseudonym: true } },
       },

@@ -44,7 +44,13 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
     rows: cases.map((c) => {
       const r = c.responses[0];
       const draftNewer = !!r?.draftSavedAt && (!r.submittedAt || r.draftSavedAt > r.submittedAt);
-      const status: CaseStatus = r?.submittedAt ? (draftNewer ? "changed" : "answered") : draftNewer ? "draft" : "not-started";
+      const status: CaseStatus = r?.submittedAt
+        ? draftNewer
+          ? "changed"
+          : "answered"
+        : draftNewer
+          ? "draft"
+          : "not-started";
       const slot = r?.submittedAt ? r.chosenSlot : (r?.draftSlot ?? null);
       const token = c.slotOrders[0]?.blindTokens[0]?.token;
       return {
@@ -59,7 +65,12 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
 }
 
 /** Flags or unflags a case for the reader; allowed while the study is open. */
-export async function setCaseFlag(readerId: string, studyId: string, caseNumber: number, flagged: boolean): Promise<void> {
+export async function setCaseFlag(
+  readerId: string,
+  studyId: string,
+  caseNumber: number,
+  flagged: boolean,
+): Promise<void> {
   const { studyCase } = await writableCase(readerId, studyId, caseNumber);
   const flaggedAt = flagged ? new Date() : null;
   await db().response.upsert({

@@ -36,7 +36,10 @@ const hostileValue = fc.oneof(
 );
 const hostileBody = fc.oneof(
   fc.anything(),
-  fc.record({ slot: hostileValue, rationale: hostileValue, confidence: hostileValue, clientTimeMs: hostileValue }, { requiredKeys: [] }),
+  fc.record(
+    { slot: hostileValue, rationale: hostileValue, confidence: hostileValue, clientTimeMs: hostileValue },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(fc.string({ maxLength: 12 }), hostileValue),
 );
 
@@ -101,8 +104,10 @@ describe("reader API under hostile input", () => {
         fc.constantFrom("reader", "outsider"),
         async (studyId, caseNumber, who) => {
           const uid = who === "reader" ? readerId : outsiderId;
-          const legit = (who === "reader" && studyId === study.studyId) || (who === "outsider" && studyId === other.studyId);
-          const inRange = Number.isInteger(caseNumber) && caseNumber >= 1 && caseNumber <= (studyId === study.studyId ? 2 : 1);
+          const legit =
+            (who === "reader" && studyId === study.studyId) || (who === "outsider" && studyId === other.studyId);
+          const inRange =
+            Number.isInteger(caseNumber) && caseNumber >= 1 && caseNumber <= (studyId === study.studyId ? 2 : 1);
           if (legit && inRange) return;
           const before = await writeCounts();
           assert.equal(await statusOf(() => saveDraft(uid, studyId, caseNumber, goodDraft)), 404);
@@ -117,23 +122,62 @@ describe("reader API under hostile input", () => {
   test("parseJson: non-JSON content types 415, oversized 413, bad JSON 400, never 500", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/jsonp", "text/json"),
+        fc.constantFrom(
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "",
+          "application/jsonp",
+          "text/json",
+        ),
         fc.string({ maxLength: 200 }),
         async (type, text) => {
-          const req = new Request("http://x/", { method: "POST", body: text, headers: type ? { "content-type": type } : {} });
+          const req = new Request("http://x/", {
+            method: "POST",
+            body: text,
+            headers: type ? { "content-type": type } : {},
+          });
           assert.equal(await statusOf(() => parseJson(req, draftInputSchema, "surveyDraft")), 415);
         },
       ),
       RUNS,
     );
     const big = JSON.stringify({ rationale: "x".repeat(20_000) });
-    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: big, headers: { "content-type": "application/json" } }), draftInputSchema, "surveyDraft")), 413);
+    assert.equal(
+      await statusOf(() =>
+        parseJson(
+          new Request("http://x/", { method: "POST", body: big, headers: { "content-type": "application/json" } }),
+          draftInputSchema,
+          "surveyDraft",
+        ),
+      ),
+      413,
+    );
     // Multi-byte characters count as bytes, not characters.
     const wide = JSON.stringify({ rationale: "é".repeat(9000) });
-    assert.equal(await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: wide, headers: { "content-type": "application/json; charset=utf-8" } }), draftInputSchema, "surveyDraft")), 413);
+    assert.equal(
+      await statusOf(() =>
+        parseJson(
+          new Request("http://x/", {
+            method: "POST",
+            body: wide,
+            headers: { "content-type": "application/json; charset=utf-8" },
+          }),
+          draftInputSchema,
+          "surveyDraft",
+        ),
+      ),
+      413,
+    );
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 300 }), async (text) => {
-        const status = await statusOf(() => parseJson(new Request("http://x/", { method: "POST", body: text, headers: { "content-type": "application/json" } }), answerInputSchema, "surveyAnswer"));
+        const status = await statusOf(() =>
+          parseJson(
+            new Request("http://x/", { method: "POST", body: text, headers: { "content-type": "application/json" } }),
+            answerInputSchema,
+            "surveyAnswer",
+          ),
+        );
         assert.ok(status === 200 || status === 400, `status ${status} for ${JSON.stringify(text)}`);
       }),
       { numRuns: 300, seed: 3 },

@@ -19,15 +19,28 @@ describe("reader survey (real database)", () => {
     const f = await createStudyFixture();
     const r = await f.inviteReader();
     const view = await readerCase(r.readerId, f.studyId, 1);
-    assert.deepEqual(view.slots.map((s) => s.letter), ["A", "B", "C", "D"]);
+    assert.deepEqual(
+      view.slots.map((s) => s.letter),
+      ["A", "B", "C", "D"],
+    );
     const heatmapIds = f.heatmapIds;
-    const hashes = (await db().heatmap.findMany({ where: { id: { in: heatmapIds } }, select: { overlayKey: true } })).map((h) => h.overlayKey.split("/").pop()!.split(".")[0]);
-    const terms = forbiddenTermsForStudy({ variants: f.variants.map((v) => v.toLowerCase()), ids: [...f.runIds, f.jobId, ...heatmapIds, ...hashes] });
+    const hashes = (
+      await db().heatmap.findMany({ where: { id: { in: heatmapIds } }, select: { overlayKey: true } })
+    ).map((h) => h.overlayKey.split("/").pop()!.split(".")[0]);
+    const terms = forbiddenTermsForStudy({
+      variants: f.variants.map((v) => v.toLowerCase()),
+      ids: [...f.runIds, f.jobId, ...heatmapIds, ...hashes],
+    });
     assert.deepEqual(findStudyLeaks(JSON.stringify(view), terms), []);
     // Tokens are unique per slot and per reader.
     const r2 = await f.inviteReader();
     const view2 = await readerCase(r2.readerId, f.studyId, 1);
-    const urls = new Set([view.imageUrl, ...view.slots.map((s) => s.url), view2.imageUrl, ...view2.slots.map((s) => s.url)]);
+    const urls = new Set([
+      view.imageUrl,
+      ...view.slots.map((s) => s.url),
+      view2.imageUrl,
+      ...view2.slots.map((s) => s.url),
+    ]);
     assert.equal(urls.size, 10);
   });
 
@@ -41,8 +54,15 @@ describe("reader survey (real database)", () => {
     assert.equal(await resolveBlindToken(b.readerId, token, f.studyId), null);
     assert.equal(await resolveBlindToken(a.readerId, "not-a-token", f.studyId), null);
     // The slot's heat-map is the one of the arm the design put there.
-    const order = await db().slotOrder.findFirstOrThrow({ where: { readerId: a.readerId, studyCase: { caseIndex: 1, studyId: f.studyId } } });
-    const hm = await db().heatmap.findFirstOrThrow({ where: { modelRunId: f.runIds[order.armOrder[0]], image: { studyCases: { some: { studyId: f.studyId, caseIndex: 1 } } } } });
+    const order = await db().slotOrder.findFirstOrThrow({
+      where: { readerId: a.readerId, studyCase: { caseIndex: 1, studyId: f.studyId } },
+    });
+    const hm = await db().heatmap.findFirstOrThrow({
+      where: {
+        modelRunId: f.runIds[order.armOrder[0]],
+        image: { studyCases: { some: { studyId: f.studyId, caseIndex: 1 } } },
+      },
+    });
     assert.equal((await resolveBlindToken(a.readerId, token, f.studyId))!.key, hm.overlayKey);
   });
 
@@ -77,7 +97,9 @@ describe("reader survey (real database)", () => {
     await Promise.all([submitAnswer(r.readerId, f.studyId, 1, body), submitAnswer(r.readerId, f.studyId, 1, body)]);
     const rows = await responses(f.studyId, r.readerId);
     assert.equal(rows.length, 1);
-    const order = await db().slotOrder.findFirstOrThrow({ where: { readerId: r.readerId, studyCase: { studyId: f.studyId, caseIndex: 0 } } });
+    const order = await db().slotOrder.findFirstOrThrow({
+      where: { readerId: r.readerId, studyCase: { studyId: f.studyId, caseIndex: 0 } },
+    });
     const arm = await db().studyArm.findUniqueOrThrow({ where: { id: rows[0].chosenArmId! } });
     assert.equal(arm.armIndex, order.armOrder[2]);
     assert.equal(rows[0].chosenSlot, 2);
@@ -100,7 +122,10 @@ describe("reader survey (real database)", () => {
     assert.equal(row.chosenSlot, 0);
     assert.equal(row.rationale, "Final answer here");
     view = await readerCase(r.readerId, f.studyId, 1);
-    assert.deepEqual([view.saved.slot, view.saved.rationale, view.saved.submitted, view.saved.fromDraft], ["D", "second thoughts", true, true]);
+    assert.deepEqual(
+      [view.saved.slot, view.saved.rationale, view.saved.submitted, view.saved.fromDraft],
+      ["D", "second thoughts", true, true],
+    );
   });
 
   test("bad inputs get a 4xx and change nothing", async () => {
@@ -133,7 +158,10 @@ describe("reader survey (real database)", () => {
     const f = await createStudyFixture();
     const r = await f.inviteReader();
     const view = await readerCase(r.readerId, f.studyId, 1);
-    await db().invitation.updateMany({ where: { studyId: f.studyId, readerId: r.readerId }, data: { status: "REVOKED" } });
+    await db().invitation.updateMany({
+      where: { studyId: f.studyId, readerId: r.readerId },
+      data: { status: "REVOKED" },
+    });
     await rejectsWith(readerCase(r.readerId, f.studyId, 1), 404);
     assert.equal(await resolveBlindToken(r.readerId, view.imageUrl.split("/").pop()!, f.studyId), null);
   });

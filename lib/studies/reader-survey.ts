@@ -38,7 +38,10 @@ export interface CaseView {
   slots: SlotView[];
   /** Name of the image's true class, the class each slot's probability is for; null when P is hidden. */
   probabilityClass: string | null;
-  settings: Pick<StudySettings, "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities">;
+  settings: Pick<
+    StudySettings,
+    "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities"
+  >;
   saved: { slot: string | null; rationale: string; confidence: number | null; submitted: boolean; fromDraft: boolean };
   /** The submitted answer, so that the page can tell an unsubmitted change from what is stored. */
   answer: { slot: string; rationale: string; confidence: number | null } | null;
@@ -49,17 +52,37 @@ export const blindUrl = (token: string) => `/api/blind/${token}`;
 export async function readerAccess(readerId: string, studyId: string) {
   const invitation = await db().invitation.findUnique({
     where: { studyId_readerId: { studyId, readerId } },
-    select: { readerIndex: true, status: true, study: { select: { id: true, title: true, question: true, instructions: true, status: true, settings: true, designSeed: true } } },
+    select: {
+      readerIndex: true,
+      status: true,
+      study: {
+        select: {
+          id: true,
+          title: true,
+          question: true,
+          instructions: true,
+          status: true,
+          settings: true,
+          designSeed: true,
+        },
+      },
+    },
   });
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
-  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT") throw DomainError.notFound("No such study.");
+  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT")
+    throw DomainError.notFound("No such study.");
   return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status } };
 }
 
 /** The reader's studies; `studyId` narrows them to the one study a session grants. */
 export async function readerStudies(readerId: string, studyId?: string): Promise<ReaderStudySummary[]> {
   const invitations = await db().invitation.findMany({
-    where: { readerId, ...(studyId ? { studyId } : {}), status: { not: "REVOKED" }, study: { status: { in: ["OPEN", "CLOSED"] } } },
+    where: {
+      readerId,
+      ...(studyId ? { studyId } : {}),
+      status: { not: "REVOKED" },
+      study: { status: { in: ["OPEN", "CLOSED"] } },
+    },
     orderBy: { createdAt: "desc" },
     select: { study: { select: { id: true, title: true, status: true, _count: { select: { cases: true } } } } },
   });
@@ -81,7 +104,13 @@ export async function readerStudies(readerId: string, studyId?: string): Promise
 }
 
 /** Creates the reader's slot order and tokens for a case on first view; concurrent first views agree. */
-async function ensureSlotOrder(readerId: string, readerIndex: number, designSeed: string, studyCase: { id: string; caseIndex: number }, armCount: number) {
+async function ensureSlotOrder(
+  readerId: string,
+  readerIndex: number,
+  designSeed: string,
+  studyCase: { id: string; caseIndex: number },
+  armCount: number,
+) {
   const existing = await db().slotOrder.findUnique({
     where: { readerId_studyCaseId: { readerId, studyCaseId: studyCase.id } },
     include: { blindTokens: true },
@@ -96,7 +125,11 @@ async function ensureSlotOrder(readerId: string, readerIndex: number, designSeed
         armOrder,
         firstSeenAt: new Date(),
         blindTokens: {
-          create: [null, ...armOrder.map((_, slot) => slot)].map((slot) => ({ token: newOpaqueToken(), readerId, slot })),
+          create: [null, ...armOrder.map((_, slot) => slot)].map((slot) => ({
+            token: newOpaqueToken(),
+            readerId,
+            slot,
+          })),
         },
       },
       include: { blindTokens: true },
@@ -123,7 +156,8 @@ async function trueClassName(imageId: string): Promise<string> {
 
 async function studyCaseByNumber(studyId: string, caseNumber: number) {
   // Beyond the Int4 column's range Postgres would answer an error (a 500), not "no such case".
-  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31) throw DomainError.notFound("No such case in this study.");
+  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31)
+    throw DomainError.notFound("No such case in this study.");
   const studyCase = await db().studyCase.findUnique({
     where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
     select: { id: true, caseIndex: true, imageId: true },
@@ -155,7 +189,7 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } }),
   ]);
   const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
-  const savedSlot = useDraft ? response.draftSlot : response?.chosenSlot ?? null;
+  const savedSlot = useDraft ? response.draftSlot : (response?.chosenSlot ?? null);
   return {
     studyId,
     studyTitle: study.title,
@@ -220,7 +254,12 @@ export const answerInputSchema = z.object({
   slot: slotLetterSchema,
   rationale: text().max(5000, "Rationale is longer than 5000 characters"),
   confidence: z.number().int().min(1, "Confidence is 1 to 5").max(5, "Confidence is 1 to 5").nullable().optional(),
-  clientTimeMs: z.number().int().min(0).max(7 * 24 * 3600_000).optional(),
+  clientTimeMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600_000)
+    .optional(),
 });
 
 /** Parsed once, by the route (lib/http/handler.ts parseJson); the rules of the study are checked here. */
@@ -241,11 +280,19 @@ function rationaleError(rule: string): DomainError {
 
 function slotIndex(letter: string, armCount: number): number {
   const slot = slotFromLetter(letter, armCount);
-  if (slot === null) throw DomainError.invalid(`slot: this case has no Model ${letter}.`, [{ field: "slot", message: `this case has no Model ${letter}` }]);
+  if (slot === null)
+    throw DomainError.invalid(`slot: this case has no Model ${letter}.`, [
+      { field: "slot", message: `this case has no Model ${letter}` },
+    ]);
   return slot;
 }
 
-export async function saveDraft(readerId: string, studyId: string, caseNumber: number, data: DraftInput): Promise<{ savedAt: string }> {
+export async function saveDraft(
+  readerId: string,
+  studyId: string,
+  caseNumber: number,
+  data: DraftInput,
+): Promise<{ savedAt: string }> {
   const { studyCase, armCount, settings } = await writableCase(readerId, studyId, caseNumber);
   if (data.rationale !== undefined && data.rationale.length > settings.rationaleMax) {
     throw rationaleError(`at most ${settings.rationaleMax} characters`);
@@ -274,16 +321,23 @@ export async function submitAnswer(
   if (settings.rationaleRequired && rationale.length < Math.max(1, settings.rationaleMin)) {
     throw rationaleError(`at least ${Math.max(1, settings.rationaleMin)} characters`);
   }
-  if (!settings.confidenceEnabled && data.confidence != null) throw DomainError.invalid("confidence: this study does not ask for confidence.", [{ field: "confidence", message: "this study does not ask for confidence" }]);
+  if (!settings.confidenceEnabled && data.confidence != null)
+    throw DomainError.invalid("confidence: this study does not ask for confidence.", [
+      { field: "confidence", message: "this study does not ask for confidence" },
+    ]);
   const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
-  const arm = await db().studyArm.findUniqueOrThrow({ where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } }, select: { id: true } });
+  const arm = await db().studyArm.findUniqueOrThrow({
+    where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } },
+    select: { id: true },
+  });
   const now = new Date();
   const key = { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } };
   const existing = await db().response.findUnique({ where: key });
   const confidence = data.confidence ?? null;
   const sameAnswerAs = (r: { chosenSlot: number | null; rationale: string; confidence: number | null }) =>
     r.chosenSlot === slot && r.rationale === rationale && r.confidence === confidence;
-  const alreadyAnswered = () => DomainError.conflict("This case is already answered and the study does not allow changes.");
+  const alreadyAnswered = () =>
+    DomainError.conflict("This case is already answered and the study does not allow changes.");
   if (existing?.submittedAt && !settings.allowRevisit) {
     // A retried submission of the same answer succeeds; a different one would be a change.
     if (!sameAnswerAs(existing)) throw alreadyAnswered();
@@ -304,7 +358,11 @@ export async function submitAnswer(
   };
   if (settings.allowRevisit) {
     // One row per (case, reader): a double click or a retried request updates the same answer.
-    await db().response.upsert({ where: key, create: { studyCaseId: studyCase.id, readerId, ...answer }, update: answer });
+    await db().response.upsert({
+      where: key,
+      create: { studyCaseId: studyCase.id, readerId, ...answer },
+      update: answer,
+    });
   } else if (!existing?.submittedAt) {
     // Without revisiting, the first submission is final: a conditional write (insert, or update of a row that
     // holds no submitted answer yet), so of concurrent different submissions exactly one is stored.
@@ -318,7 +376,10 @@ export async function submitAnswer(
       }
     }
     if (!written) {
-      const updated = await db().response.updateMany({ where: { studyCaseId: studyCase.id, readerId, submittedAt: null }, data: answer });
+      const updated = await db().response.updateMany({
+        where: { studyCaseId: studyCase.id, readerId, submittedAt: null },
+        data: answer,
+      });
       if (updated.count !== 1) {
         const winner = await db().response.findUniqueOrThrow({ where: key });
         if (!sameAnswerAs(winner)) throw alreadyAnswered();
@@ -335,12 +396,24 @@ export async function submitAnswer(
 }
 
 /** Bytes behind a reader's token, or null: another reader's token looks exactly like a missing one. */
-export async function resolveBlindToken(readerId: string, token: string, studyId: string): Promise<{ key: string } | null> {
+export async function resolveBlindToken(
+  readerId: string,
+  token: string,
+  studyId: string,
+): Promise<{ key: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   // One round trip (this is the most frequent request of a survey: five per case): the token, its
   // reader's invitation, and the picture behind the slot (the original for slot null, else the heat-map
   // of the arm that this reader's slot order puts there; Postgres arrays are 1-based).
-  const rows = await db().$queryRaw<{ readerId: string; slot: number | null; invitationStatus: string | null; imageKey: string; overlayKey: string | null }[]>`
+  const rows = await db().$queryRaw<
+    {
+      readerId: string;
+      slot: number | null;
+      invitationStatus: string | null;
+      imageKey: string;
+      overlayKey: string | null;
+    }[]
+  >`
     select t."readerId", t.slot, inv.status::text as "invitationStatus", i."fileKey" as "imageKey", h."overlayKey"
       from "BlindToken" t
       join "SlotOrder" so on so.id = t."slotOrderId"

@@ -17,13 +17,34 @@ import { summarize } from "../stats/summary";
 
 after(() => disconnectDb());
 
-const settings = { showProbabilities: false, rationaleRequired: true, rationaleMin: 2, rationaleMax: 200, allowRevisit: true, confidenceEnabled: true, targetSpecialty: null };
+const settings = {
+  showProbabilities: false,
+  rationaleRequired: true,
+  rationaleMin: 2,
+  rationaleMax: 200,
+  allowRevisit: true,
+  confidenceEnabled: true,
+  targetSpecialty: null,
+};
 
 /** A published 4-arm study on 6 cases; CBAM (index 2) localises best everywhere in the fixture's energy. */
 async function publishedStudy(cases = 6) {
   const owner = await fixtureCoordinator();
-  const { dataset, runs } = await seedDatasetWithRuns({ images: cases, variants: ["BASELINE", "SE", "CBAM", "GC"], energy: (v) => [0.3, 0.4, 0.9, 0.5][v] });
-  const { id } = await createDraftStudy(parseStudyDraft({ title: "Results", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: cases, seed: 5 }, settings }), owner.id);
+  const { dataset, runs } = await seedDatasetWithRuns({
+    images: cases,
+    variants: ["BASELINE", "SE", "CBAM", "GC"],
+    energy: (v) => [0.3, 0.4, 0.9, 0.5][v],
+  });
+  const { id } = await createDraftStudy(
+    parseStudyDraft({
+      title: "Results",
+      datasetId: dataset.id,
+      modelRunIds: runs.map((r) => r.id),
+      cases: { mode: "sample", size: cases, seed: 5 },
+      settings,
+    }),
+    owner.id,
+  );
   await publishStudy(id, owner.id);
   return { owner, studyId: id, runs };
 }
@@ -31,7 +52,9 @@ async function publishedStudy(cases = 6) {
 /** Answers case n choosing the slot that shows `variant`, found by reading the slot order the reader got. */
 async function answer(readerId: string, studyId: string, n: number, variant: string, rationale = "clear focus") {
   await readerCase(readerId, studyId, n);
-  const order = await db().slotOrder.findFirstOrThrow({ where: { readerId, studyCase: { studyId, caseIndex: n - 1 } } });
+  const order = await db().slotOrder.findFirstOrThrow({
+    where: { readerId, studyCase: { studyId, caseIndex: n - 1 } },
+  });
   const arms = await db().studyArm.findMany({ where: { studyId }, include: { modelRun: true } });
   const armIndex = arms.find((a) => a.modelRun.variant === variant)!.armIndex;
   const slot = order.armOrder.indexOf(armIndex);
@@ -52,8 +75,20 @@ describe("pure helpers", () => {
   });
   test("localisation agreement counts ties for every tied arm and reports chance", () => {
     const energy = new Map([
-      ["c1", new Map([["a", 0.9], ["b", 0.1]])],
-      ["c2", new Map([["a", 0.5], ["b", 0.5]])],
+      [
+        "c1",
+        new Map([
+          ["a", 0.9],
+          ["b", 0.1],
+        ]),
+      ],
+      [
+        "c2",
+        new Map([
+          ["a", 0.5],
+          ["b", 0.5],
+        ]),
+      ],
       ["c3", new Map([["a", 0.2]])], // b missing: case left out
     ]);
     const rows = [
@@ -70,7 +105,10 @@ describe("pure helpers", () => {
     assert.equal(localisationAgreement(rows, new Map(), ["a", "b"]), null);
   });
   test("bars include arms nobody chose, with a Wilson interval starting at 0", () => {
-    const s = summarize([{ caseId: "1", readerId: "r", choice: "a" }, { caseId: "2", readerId: "r", choice: "a" }]);
+    const s = summarize([
+      { caseId: "1", readerId: "r", choice: "a" },
+      { caseId: "2", readerId: "r", choice: "a" },
+    ]);
     const bars = armBars(["a", "b"], s);
     assert.equal(bars[1].count, 0);
     assert.equal(bars[1].share, 0);
@@ -89,7 +127,11 @@ describe("study results and progress (real database)", () => {
     await answer(r1.reader.id, studyId, 3, "CBAM");
     // Fix server times so the median is known: 1000, 5000, 2000 -> 2000.
     const rows = await db().response.findMany({ where: { readerId: r1.reader.id }, include: { studyCase: true } });
-    for (const r of rows) await db().response.update({ where: { id: r.id }, data: { serverTimeMs: [1000, 5000, 2000][r.studyCase.caseIndex] } });
+    for (const r of rows)
+      await db().response.update({
+        where: { id: r.id },
+        data: { serverTimeMs: [1000, 5000, 2000][r.studyCase.caseIndex] },
+      });
     const p = await studyProgress(studyId);
     assert.equal(p.total, 4);
     const ann = p.readers.find((x) => x.name === "Ann")!;
@@ -115,12 +157,23 @@ describe("study results and progress (real database)", () => {
       ["CBAM", "SE", "SE", "CBAM", "GC", "BASELINE"],
       ["GC", "CBAM", "SE", "BASELINE", "GC", "CBAM"],
     ];
-    for (const [i, r] of readers.entries()) for (const [c, v] of picks[i].entries()) await answer(r.reader.id, studyId, c + 1, v, i === 0 && c === 0 ? '=HYPERLINK("http://x","y")' : "focus on lesion");
+    for (const [i, r] of readers.entries())
+      for (const [c, v] of picks[i].entries())
+        await answer(
+          r.reader.id,
+          studyId,
+          c + 1,
+          v,
+          i === 0 && c === 0 ? '=HYPERLINK("http://x","y")' : "focus on lesion",
+        );
 
     const res = await studyResults(studyId);
     assert.equal(res.rows.length, 18);
     assert.deepEqual(res.summary.counts, { baseline: 2, cbam: 8, gc: 4, se: 4 });
-    assert.deepEqual(res.bars.map((b) => b.label), ["baseline", "se", "cbam", "gc"]);
+    assert.deepEqual(
+      res.bars.map((b) => b.label),
+      ["baseline", "se", "cbam", "gc"],
+    );
     assert.deepEqual(res.unchosenArms, []);
     assert.equal(res.bySpecialty.map((g) => g.group).join(","), "dermatology,radiology");
     // Every case has 3 answers, so Fleiss and Gwet are defined.
@@ -141,7 +194,10 @@ describe("study results and progress (real database)", () => {
       const file = join(dir, "answers.csv");
       await writeFile(file, answersToCsv(res.rows));
       let out = "";
-      const code = await runStatsCli(["stats", "--input", file, "--json", "--by", "specialty"], { stdout: (t) => (out += t), stderr: () => undefined });
+      const code = await runStatsCli(["stats", "--input", file, "--json", "--by", "specialty"], {
+        stdout: (t) => (out += t),
+        stderr: () => undefined,
+      });
       assert.equal(code, 0);
       const cli = JSON.parse(out) as { by_group: { groups: unknown } } & Record<string, unknown>;
       const page = JSON.parse(JSON.stringify(res.summary)) as unknown;
@@ -178,7 +234,10 @@ describe("revoked readers, one reader, effort per arm", () => {
     assert.equal(res.summary.fleiss_kappa, null);
     assert.equal(res.summary.krippendorff_alpha, null);
     assert.equal(res.summary.mean_pairwise_cohen_kappa, null);
-    assert.deepEqual(res.cases[0].choices.map((c) => c.slot.length), [1]);
+    assert.deepEqual(
+      res.cases[0].choices.map((c) => c.slot.length),
+      [1],
+    );
   });
 
   test("confidence mean ± sd and median time per chosen arm", () => {
@@ -189,8 +248,29 @@ describe("revoked readers, one reader, effort per arm", () => {
       { choice: "b", confidence: 5, time_server_ms: null },
     ];
     const [a, b, c] = armEffort(["a", "b", "c"], rows);
-    assert.deepEqual(a, { label: "a", answers: 3, confidenceN: 2, confidenceMean: 3, confidenceSd: Math.SQRT2, timeMedianMs: 3000 });
-    assert.deepEqual(b, { label: "b", answers: 1, confidenceN: 1, confidenceMean: 5, confidenceSd: null, timeMedianMs: null });
-    assert.deepEqual(c, { label: "c", answers: 0, confidenceN: 0, confidenceMean: null, confidenceSd: null, timeMedianMs: null });
+    assert.deepEqual(a, {
+      label: "a",
+      answers: 3,
+      confidenceN: 2,
+      confidenceMean: 3,
+      confidenceSd: Math.SQRT2,
+      timeMedianMs: 3000,
+    });
+    assert.deepEqual(b, {
+      label: "b",
+      answers: 1,
+      confidenceN: 1,
+      confidenceMean: 5,
+      confidenceSd: null,
+      timeMedianMs: null,
+    });
+    assert.deepEqual(c, {
+      label: "c",
+      answers: 0,
+      confidenceN: 0,
+      confidenceMean: null,
+      confidenceSd: null,
+      timeMedianMs: null,
+    });
   });
 });

@@ -72,7 +72,9 @@ export interface ArmEffort {
 function rowsOfReaders(rows: readonly AnswerExportRow[], readers: ReadonlySet<string>) {
   const counts = new Map<string, number>();
   for (const r of rows) if (readers.has(r.reader_id)) counts.set(r.reader_id, (counts.get(r.reader_id) ?? 0) + 1);
-  return [...readers].sort().map((readerId) => ({ readerId, status: "revoked" as const, answers: counts.get(readerId) ?? 0 }));
+  return [...readers]
+    .sort()
+    .map((readerId) => ({ readerId, status: "revoked" as const, answers: counts.get(readerId) ?? 0 }));
 }
 
 function middle(values: number[]): number | null {
@@ -83,14 +85,27 @@ function middle(values: number[]): number | null {
 }
 
 /** Confidence (mean, sample sd) and median time on case per chosen arm; arms never chosen get zeros and nulls. */
-export function armEffort(labels: readonly string[], rows: readonly Pick<AnswerExportRow, "choice" | "confidence" | "time_server_ms">[]): ArmEffort[] {
+export function armEffort(
+  labels: readonly string[],
+  rows: readonly Pick<AnswerExportRow, "choice" | "confidence" | "time_server_ms">[],
+): ArmEffort[] {
   return labels.map((label) => {
     const mine = rows.filter((r) => r.choice === label);
     const conf = mine.map((r) => r.confidence).filter((c): c is number => c !== null);
     const mean = conf.length === 0 ? null : conf.reduce((a, b) => a + b, 0) / conf.length;
-    const sd = mean === null || conf.length < 2 ? null : Math.sqrt(conf.reduce((a, c) => a + (c - mean) ** 2, 0) / (conf.length - 1));
+    const sd =
+      mean === null || conf.length < 2
+        ? null
+        : Math.sqrt(conf.reduce((a, c) => a + (c - mean) ** 2, 0) / (conf.length - 1));
     const times = mine.map((r) => r.time_server_ms).filter((t): t is number => t !== null);
-    return { label, answers: mine.length, confidenceN: conf.length, confidenceMean: mean, confidenceSd: sd, timeMedianMs: middle(times) };
+    return {
+      label,
+      answers: mine.length,
+      confidenceN: conf.length,
+      confidenceMean: mean,
+      confidenceSd: sd,
+      timeMedianMs: middle(times),
+    };
   });
 }
 
@@ -103,7 +118,13 @@ export function armBars(labels: readonly string[], summary: StatsSummary): ArmBa
   return labels.map((label) => {
     const count = summary.counts[label] ?? 0;
     const ci = wilsonInterval(count, summary.n_answers);
-    return { label, count, share: summary.n_answers === 0 ? null : count / summary.n_answers, ciLow: ci?.low ?? null, ciHigh: ci?.high ?? null };
+    return {
+      label,
+      count,
+      share: summary.n_answers === 0 ? null : count / summary.n_answers,
+      ciLow: ci?.low ?? null,
+      ciHigh: ci?.high ?? null,
+    };
   });
 }
 
@@ -153,11 +174,20 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     db().studyCase.findMany({
       where: { studyId },
       orderBy: { caseIndex: "asc" },
-      select: { id: true, caseIndex: true, imageId: true, image: { select: { label: true, dataset: { select: { classNames: true } } } } },
+      select: {
+        id: true,
+        caseIndex: true,
+        imageId: true,
+        image: { select: { label: true, dataset: { select: { classNames: true } } } },
+      },
     }),
   ]);
   const heatmaps = await db().heatmap.findMany({
-    where: { modelRunId: { in: arms.map((a) => a.modelRunId) }, imageId: { in: cases.map((c) => c.imageId) }, energyInMask: { not: null } },
+    where: {
+      modelRunId: { in: arms.map((a) => a.modelRunId) },
+      imageId: { in: cases.map((c) => c.imageId) },
+      energyInMask: { not: null },
+    },
     select: { modelRunId: true, imageId: true, energyInMask: true },
   });
 

@@ -9,4 +9,3 @@ export async function manageableStudy(user: Pick<SessionUser, "id" | "role">, st
   if (!study || (user.role !== "ADMIN" && study.ownerId !== user.id)) throw DomainError.notFound("No such study.");
   return study;
 }
-

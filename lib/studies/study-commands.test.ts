@@ -14,53 +14,108 @@ import { DEFAULT_QUESTION } from "./study-settings";
 
 after(() => disconnectDb());
 
-const settings = { showProbabilities: true, rationaleRequired: true, rationaleMin: 3, rationaleMax: 200, allowRevisit: true, confidenceEnabled: false, targetSpecialty: null };
+const settings = {
+  showProbabilities: true,
+  rationaleRequired: true,
+  rationaleMin: 3,
+  rationaleMax: 200,
+  allowRevisit: true,
+  confidenceEnabled: false,
+  targetSpecialty: null,
+};
 
 describe("createDraftStudy", () => {
   test("a sampled draft gets its arms in order, the sampled cases and a random design seed", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 12 });
     const { id, strata } = await createDraftStudy(
-      parseStudyDraft({ title: "  Pilot ", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: "6", seed: "42" }, settings }),
+      parseStudyDraft({
+        title: "  Pilot ",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "sample", size: "6", seed: "42" },
+        settings,
+      }),
       owner.id,
     );
-    const study = await db().study.findUniqueOrThrow({ where: { id }, include: { arms: { orderBy: { armIndex: "asc" } }, cases: true } });
+    const study = await db().study.findUniqueOrThrow({
+      where: { id },
+      include: { arms: { orderBy: { armIndex: "asc" } }, cases: true },
+    });
     assert.equal(study.title, "Pilot");
     assert.equal(study.status, "DRAFT");
     assert.equal(study.question, DEFAULT_QUESTION);
     assert.match(study.designSeed, /^[0-9a-f]{64}$/);
-    assert.deepEqual(study.arms.map((a) => a.modelRunId), runs.map((r) => r.id));
+    assert.deepEqual(
+      study.arms.map((a) => a.modelRunId),
+      runs.map((r) => r.id),
+    );
     assert.equal(study.cases.length, 6);
-    assert.deepEqual(study.cases.map((c) => c.caseIndex).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      study.cases.map((c) => c.caseIndex).sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5],
+    );
     // Default fixture: labels alternate, 3 of 4 arms wrong on every 4th image => 3 strata present.
-    assert.equal(strata!.reduce((s, x) => s + x.chosen, 0), 6);
+    assert.equal(
+      strata!.reduce((s, x) => s + x.chosen, 0),
+      6,
+    );
     assert.ok(strata!.length >= 3);
     // Same seed, same cases: the sample is reproducible.
     const again = await createDraftStudy(
-      parseStudyDraft({ title: "Pilot 2", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 6, seed: 42 }, settings }),
+      parseStudyDraft({
+        title: "Pilot 2",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "sample", size: 6, seed: 42 },
+        settings,
+      }),
       owner.id,
     );
     const cases2 = await db().studyCase.findMany({ where: { studyId: again.id }, orderBy: { caseIndex: "asc" } });
     const cases1 = await db().studyCase.findMany({ where: { studyId: id }, orderBy: { caseIndex: "asc" } });
-    assert.deepEqual(cases2.map((c) => c.imageId), cases1.map((c) => c.imageId));
+    assert.deepEqual(
+      cases2.map((c) => c.imageId),
+      cases1.map((c) => c.imageId),
+    );
   });
 
   test("missing heat-maps are named exactly, and nothing is written", async () => {
     const owner = await fixtureCoordinator();
-    const { dataset, runs, images } = await seedDatasetWithRuns({ images: 4, variants: ["BASELINE", "CBAM"], missing: [[1, 2]] });
+    const { dataset, runs, images } = await seedDatasetWithRuns({
+      images: 4,
+      variants: ["BASELINE", "CBAM"],
+      missing: [[1, 2]],
+    });
     const before = await db().study.count();
-    await assert.rejects(async () =>
-      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }), owner.id),
+    await assert.rejects(
+      async () =>
+        createDraftStudy(
+          parseStudyDraft({
+            title: "T",
+            datasetId: dataset.id,
+            modelRunIds: runs.map((r) => r.id),
+            cases: { mode: "pick", imageIds: images.map((i) => i.id) },
+            settings,
+          }),
+          owner.id,
+        ),
       (e: unknown) => {
         assert.ok(isDomainError(e, "invalid"));
-        assert.deepEqual(missingHeatmapsOf(e).map((m) => [m.modelRunId, m.imageId]), [[runs[1].id, images[2].id]]);
+        assert.deepEqual(
+          missingHeatmapsOf(e).map((m) => [m.modelRunId, m.imageId]),
+          [[runs[1].id, images[2].id]],
+        );
         assert.match(e.message, /1 heat-map is missing: cbam \(seed 1, run \w+\) on benign\/img-2\.png/);
         return true;
       },
     );
     assert.equal(await db().study.count(), before);
     // Sampling leaves the incomplete image out instead.
-    const { candidates, incompleteImageIds } = await candidateCases(dataset.id, runs.map((r) => r.id));
+    const { candidates, incompleteImageIds } = await candidateCases(
+      dataset.id,
+      runs.map((r) => r.id),
+    );
     assert.equal(candidates.length, 3);
     assert.deepEqual(incompleteImageIds, [images[2].id]);
   });
@@ -69,8 +124,18 @@ describe("createDraftStudy", () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
     const other = await seedDatasetWithRuns({ images: 2, variants: ["GC"] });
-    await assert.rejects(async () =>
-      createDraftStudy(parseStudyDraft({ title: "", datasetId: dataset.id, modelRunIds: [runs[0].id], cases: { mode: "sample", size: "x", seed: 1 }, settings }), owner.id),
+    await assert.rejects(
+      async () =>
+        createDraftStudy(
+          parseStudyDraft({
+            title: "",
+            datasetId: dataset.id,
+            modelRunIds: [runs[0].id],
+            cases: { mode: "sample", size: "x", seed: 1 },
+            settings,
+          }),
+          owner.id,
+        ),
       (e: unknown) => {
         assert.ok(isDomainError(e, "invalid"));
         const fieldErrors = formFieldErrors(e.fields) ?? {};
@@ -80,12 +145,32 @@ describe("createDraftStudy", () => {
         return true;
       },
     );
-    await assert.rejects(async () =>
-      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: [runs[0].id, other.runs[0].id], cases: { mode: "sample", size: 1, seed: 1 }, settings }), owner.id),
+    await assert.rejects(
+      async () =>
+        createDraftStudy(
+          parseStudyDraft({
+            title: "T",
+            datasetId: dataset.id,
+            modelRunIds: [runs[0].id, other.runs[0].id],
+            cases: { mode: "sample", size: 1, seed: 1 },
+            settings,
+          }),
+          owner.id,
+        ),
       /gc \(seed 1, run \w+\) was trained on another dataset/,
     );
-    await assert.rejects(async () =>
-      createDraftStudy(parseStudyDraft({ title: "T", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 5, seed: 1 }, settings }), owner.id),
+    await assert.rejects(
+      async () =>
+        createDraftStudy(
+          parseStudyDraft({
+            title: "T",
+            datasetId: dataset.id,
+            modelRunIds: runs.map((r) => r.id),
+            cases: { mode: "sample", size: 5, seed: 1 },
+            settings,
+          }),
+          owner.id,
+        ),
       /Asked for 5 cases but only 2 are eligible/,
     );
   });
@@ -105,7 +190,15 @@ describe("createDraftStudy", () => {
     const input = draftInputFromForm(f);
     assert.deepEqual(input.modelRunIds, ["r1", "r2"]);
     assert.deepEqual(input.cases, { mode: "pick", imageIds: ["i1"] });
-    assert.deepEqual(input.settings, { showProbabilities: true, rationaleRequired: false, rationaleMin: 5, rationaleMax: 50, allowRevisit: false, confidenceEnabled: false, targetSpecialty: null });
+    assert.deepEqual(input.settings, {
+      showProbabilities: true,
+      rationaleRequired: false,
+      rationaleMin: 5,
+      rationaleMax: 50,
+      allowRevisit: false,
+      confidenceEnabled: false,
+      targetSpecialty: null,
+    });
   });
 });
 
@@ -113,9 +206,22 @@ describe("publish, settings, close and ownership", () => {
   test("publish opens the study once; settings lock; close ends it", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 4, variants: ["BASELINE", "SE", "GC"] });
-    const { id } = await createDraftStudy(parseStudyDraft({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 4, seed: 3 }, settings }), owner.id);
+    const { id } = await createDraftStudy(
+      parseStudyDraft({
+        title: "P",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "sample", size: 4, seed: 3 },
+        settings,
+      }),
+      owner.id,
+    );
     await assert.rejects(closeStudy(id, owner.id), /publish it first/);
-    await assert.rejects((async () => updateStudySettings(id, parseStudySettings({ ...settings, rationaleMin: 300, rationaleMax: 100 }), owner.id))(), /Fix the highlighted settings/);
+    await assert.rejects(
+      (async () =>
+        updateStudySettings(id, parseStudySettings({ ...settings, rationaleMin: 300, rationaleMax: 100 }), owner.id))(),
+      /Fix the highlighted settings/,
+    );
     await updateStudySettings(id, parseStudySettings({ ...settings, confidenceEnabled: true }), owner.id);
     await publishStudy(id, owner.id);
     const open = await db().study.findUniqueOrThrow({ where: { id } });
@@ -123,19 +229,37 @@ describe("publish, settings, close and ownership", () => {
     assert.ok(open.publishedAt);
     assert.equal((open.settings as { confidenceEnabled: boolean }).confidenceEnabled, true);
     await assert.rejects(publishStudy(id, owner.id), /already open/);
-    await assert.rejects(updateStudySettings(id, parseStudySettings(settings), owner.id), /only be changed while the study is a draft/);
+    await assert.rejects(
+      updateStudySettings(id, parseStudySettings(settings), owner.id),
+      /only be changed while the study is a draft/,
+    );
     await closeStudy(id, owner.id);
     assert.equal((await db().study.findUniqueOrThrow({ where: { id } })).status, "CLOSED");
-    const actions = (await db().auditEvent.findMany({ where: { subject: id }, orderBy: { createdAt: "asc" } })).map((a) => a.action);
+    const actions = (await db().auditEvent.findMany({ where: { subject: id }, orderBy: { createdAt: "asc" } })).map(
+      (a) => a.action,
+    );
     assert.deepEqual(actions, ["study.create", "study.settings", "study.publish", "study.close"]);
   });
 
   test("publish re-checks heat-maps: one deleted after drafting blocks it", async () => {
     const owner = await fixtureCoordinator();
     const { dataset, runs, images } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
-    const { id } = await createDraftStudy(parseStudyDraft({ title: "P", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "pick", imageIds: images.map((i) => i.id) }, settings }), owner.id);
+    const { id } = await createDraftStudy(
+      parseStudyDraft({
+        title: "P",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "pick", imageIds: images.map((i) => i.id) },
+        settings,
+      }),
+      owner.id,
+    );
     await db().heatmap.delete({ where: { modelRunId_imageId: { modelRunId: runs[1].id, imageId: images[0].id } } });
-    await assert.rejects(publishStudy(id, owner.id), (e: unknown) => isDomainError(e, "invalid") && missingHeatmapsOf(e).length === 1 && /Cannot publish/.test(e.message));
+    await assert.rejects(
+      publishStudy(id, owner.id),
+      (e: unknown) =>
+        isDomainError(e, "invalid") && missingHeatmapsOf(e).length === 1 && /Cannot publish/.test(e.message),
+    );
     assert.equal((await db().study.findUniqueOrThrow({ where: { id } })).status, "DRAFT");
   });
 
@@ -143,7 +267,16 @@ describe("publish, settings, close and ownership", () => {
     const owner = await fixtureCoordinator();
     const stranger = await fixtureCoordinator();
     const { dataset, runs } = await seedDatasetWithRuns({ images: 2, variants: ["BASELINE", "SE"] });
-    const { id } = await createDraftStudy(parseStudyDraft({ title: "Mine", datasetId: dataset.id, modelRunIds: runs.map((r) => r.id), cases: { mode: "sample", size: 2, seed: 1 }, settings }), owner.id);
+    const { id } = await createDraftStudy(
+      parseStudyDraft({
+        title: "Mine",
+        datasetId: dataset.id,
+        modelRunIds: runs.map((r) => r.id),
+        cases: { mode: "sample", size: 2, seed: 1 },
+        settings,
+      }),
+      owner.id,
+    );
     assert.equal((await manageableStudy(owner, id)).id, id);
     await assert.rejects(manageableStudy(stranger, id), /No such study/);
     assert.equal((await manageableStudy({ id: stranger.id, role: "ADMIN" }, id)).id, id);

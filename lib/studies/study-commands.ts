@@ -17,7 +17,11 @@ export interface StudyInputDetails {
 }
 
 /** An invalid draft that names fields (for the form) and, when heat-maps are missing, which ones. */
-function studyInputError(message: string, fields: Record<string, string> = {}, missing: MissingHeatmap[] = []): DomainError {
+function studyInputError(
+  message: string,
+  fields: Record<string, string> = {},
+  missing: MissingHeatmap[] = [],
+): DomainError {
   const fieldErrors: FieldError[] = Object.entries(fields).map(([field, msg]) => ({ field, message: msg }));
   const details: StudyInputDetails = { missing };
   return DomainError.invalid(message, fieldErrors, details);
@@ -40,13 +44,17 @@ async function checkRuns(datasetId: string, modelRunIds: readonly string[]) {
     const run = byId.get(id);
     if (!run) problems.push(`model run ${id} does not exist`);
     else if (run.job.datasetId !== datasetId) problems.push(`${runLabel(run)} was trained on another dataset`);
-    else if (run.status !== "SUCCEEDED") problems.push(`${runLabel(run)} has not finished training (${run.status.toLowerCase()})`);
+    else if (run.status !== "SUCCEEDED")
+      problems.push(`${runLabel(run)} has not finished training (${run.status.toLowerCase()})`);
   }
   if (problems.length) throw studyInputError(`Arms: ${problems.join("; ")}.`, { modelRunIds: problems.join("; ") });
 }
 
 function missingMessage(missing: readonly MissingHeatmap[]): string {
-  const shown = missing.slice(0, 5).map((m) => `${m.runLabel} on ${m.imageName}`).join("; ");
+  const shown = missing
+    .slice(0, 5)
+    .map((m) => `${m.runLabel} on ${m.imageName}`)
+    .join("; ");
   return `${missing.length} heat-map${missing.length === 1 ? " is" : "s are"} missing: ${shown}${missing.length > 5 ? "; …" : ""}.`;
 }
 
@@ -71,20 +79,26 @@ export async function createDraftStudy(data: StudyDraftInput, ownerId: string): 
       strata = sample.strata;
     } catch (e) {
       if (isDomainError(e, "invalid")) {
-        const detail = candidates.length === 0
-          ? "No image has a heat-map from every chosen run; generate heat-maps first."
-          : `${e.message} (images with a heat-map from every chosen run)`;
+        const detail =
+          candidates.length === 0
+            ? "No image has a heat-map from every chosen run; generate heat-maps first."
+            : `${e.message} (images with a heat-map from every chosen run)`;
         throw studyInputError(`Cases: ${detail}`, { "cases.size": detail });
       }
       throw e;
     }
   } else {
     imageIds = data.cases.imageIds;
-    const images = await db().image.findMany({ where: { id: { in: imageIds } }, select: { id: true, datasetId: true } });
+    const images = await db().image.findMany({
+      where: { id: { in: imageIds } },
+      select: { id: true, datasetId: true },
+    });
     const inDataset = new Set(images.filter((i) => i.datasetId === data.datasetId).map((i) => i.id));
     const foreign = imageIds.filter((id) => !inDataset.has(id));
     if (foreign.length) {
-      throw studyInputError(`Cases: ${foreign.length} picked image(s) are not in this dataset.`, { "cases.imageIds": `Not in this dataset: ${foreign.slice(0, 5).join(", ")}` });
+      throw studyInputError(`Cases: ${foreign.length} picked image(s) are not in this dataset.`, {
+        "cases.imageIds": `Not in this dataset: ${foreign.slice(0, 5).join(", ")}`,
+      });
     }
   }
   const missing = await missingHeatmaps(data.modelRunIds, imageIds);
@@ -107,12 +121,19 @@ export async function createDraftStudy(data: StudyDraftInput, ownerId: string): 
   await recordAudit(ownerId, "study.create", study.id, {
     arms: data.modelRunIds.length,
     cases: imageIds.length,
-    selection: data.cases.mode === "sample" ? { mode: "sample", size: data.cases.size, seed: data.cases.seed } : { mode: "pick" },
+    selection:
+      data.cases.mode === "sample"
+        ? { mode: "sample", size: data.cases.size, seed: data.cases.seed }
+        : { mode: "pick" },
   });
   return { id: study.id, strata };
 }
 
-export async function updateStudySettings(studyId: string, settings: StudySettings, actorId: string): Promise<StudySettings> {
+export async function updateStudySettings(
+  studyId: string,
+  settings: StudySettings,
+  actorId: string,
+): Promise<StudySettings> {
   const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
   if (!study) throw DomainError.notFound("No such study.");
   // Readers must answer under the rules they started with.
@@ -126,26 +147,42 @@ export async function updateStudySettings(studyId: string, settings: StudySettin
 export async function publishStudy(studyId: string, actorId: string) {
   const study = await db().study.findUnique({
     where: { id: studyId },
-    select: { status: true, arms: { select: { modelRunId: true }, orderBy: { armIndex: "asc" } }, cases: { select: { imageId: true }, orderBy: { caseIndex: "asc" } } },
+    select: {
+      status: true,
+      arms: { select: { modelRunId: true }, orderBy: { armIndex: "asc" } },
+      cases: { select: { imageId: true }, orderBy: { caseIndex: "asc" } },
+    },
   });
   if (!study) throw DomainError.notFound("No such study.");
   if (study.status !== "DRAFT") throw DomainError.conflict(`The study is already ${study.status.toLowerCase()}.`);
-  if (study.arms.length < MIN_ARMS || study.arms.length > MAX_ARMS) throw studyInputError(`A study needs ${MIN_ARMS} to ${MAX_ARMS} arms; it has ${study.arms.length}.`);
+  if (study.arms.length < MIN_ARMS || study.arms.length > MAX_ARMS)
+    throw studyInputError(`A study needs ${MIN_ARMS} to ${MAX_ARMS} arms; it has ${study.arms.length}.`);
   if (study.cases.length === 0) throw studyInputError("A study needs at least one case.");
-  const missing = await missingHeatmaps(study.arms.map((a) => a.modelRunId), study.cases.map((c) => c.imageId));
+  const missing = await missingHeatmaps(
+    study.arms.map((a) => a.modelRunId),
+    study.cases.map((c) => c.imageId),
+  );
   if (missing.length) throw studyInputError(`Cannot publish: ${missingMessage(missing)}`, {}, missing);
   // Conditional update: two publish clicks cannot both succeed.
-  const { count } = await db().study.updateMany({ where: { id: studyId, status: "DRAFT" }, data: { status: "OPEN", publishedAt: new Date() } });
+  const { count } = await db().study.updateMany({
+    where: { id: studyId, status: "DRAFT" },
+    data: { status: "OPEN", publishedAt: new Date() },
+  });
   if (count === 0) throw DomainError.conflict("The study was published meanwhile.");
   await recordAudit(actorId, "study.publish", studyId, { arms: study.arms.length, cases: study.cases.length });
 }
 
 export async function closeStudy(studyId: string, actorId: string) {
-  const { count } = await db().study.updateMany({ where: { id: studyId, status: "OPEN" }, data: { status: "CLOSED", closedAt: new Date() } });
+  const { count } = await db().study.updateMany({
+    where: { id: studyId, status: "OPEN" },
+    data: { status: "CLOSED", closedAt: new Date() },
+  });
   if (count === 0) {
     const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
     if (!study) throw DomainError.notFound("No such study.");
-    throw DomainError.conflict(study.status === "DRAFT" ? "A draft cannot be closed; publish it first." : "The study is already closed.");
+    throw DomainError.conflict(
+      study.status === "DRAFT" ? "A draft cannot be closed; publish it first." : "The study is already closed.",
+    );
   }
   await recordAudit(actorId, "study.close", studyId);
 }

@@ -28,10 +28,10 @@ export function draftInputFromForm(form: FormData): Record<string, unknown> {
     question: text(form, "question") ?? "",
     datasetId: text(form, "datasetId") ?? "",
     modelRunIds: form.getAll("modelRunId").map(String),
-    cases: mode === "pick"
-      ? { mode, imageIds: form.getAll("imageId").map(String) }
-      : { mode, size: text(form, "sampleSize") ?? "", seed: text(form, "sampleSeed") ?? "" },
+    cases:
+      mode === "pick"
+        ? { mode, imageIds: form.getAll("imageId").map(String) }
+        : { mode, size: text(form, "sampleSize") ?? "", seed: text(form, "sampleSeed") ?? "" },
     settings: settingsFromForm(form),
   };
 }
-

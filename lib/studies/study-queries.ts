@@ -17,10 +17,24 @@ export function runLabel(run: { variant: string; seed: number; id: string }): st
 export async function eligibleRuns(datasetId: string) {
   const runs = await db().modelRun.findMany({
     where: { status: "SUCCEEDED", job: { datasetId } },
-    select: { id: true, variant: true, seed: true, valAuc: true, readyForStudy: true, finishedAt: true, _count: { select: { heatmaps: true } } },
+    select: {
+      id: true,
+      variant: true,
+      seed: true,
+      valAuc: true,
+      readyForStudy: true,
+      finishedAt: true,
+      _count: { select: { heatmaps: true } },
+    },
   });
   return runs
-    .sort((a, b) => Number(b.readyForStudy) - Number(a.readyForStudy) || a.variant.localeCompare(b.variant) || a.seed - b.seed || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        Number(b.readyForStudy) - Number(a.readyForStudy) ||
+        a.variant.localeCompare(b.variant) ||
+        a.seed - b.seed ||
+        a.id.localeCompare(b.id),
+    )
     .map((r) => ({ ...r, heatmapCount: r._count.heatmaps, label: runLabel(r) }));
 }
 
@@ -35,11 +49,20 @@ export async function galleryImages(datasetId: string, limit = 400) {
 }
 
 /** For each (run, image) pair without a heat-map, one entry, in image then run order. */
-export async function missingHeatmaps(modelRunIds: readonly string[], imageIds: readonly string[]): Promise<MissingHeatmap[]> {
+export async function missingHeatmaps(
+  modelRunIds: readonly string[],
+  imageIds: readonly string[],
+): Promise<MissingHeatmap[]> {
   if (modelRunIds.length === 0 || imageIds.length === 0) return [];
   const [have, runs, images] = await Promise.all([
-    db().heatmap.findMany({ where: { modelRunId: { in: [...modelRunIds] }, imageId: { in: [...imageIds] } }, select: { modelRunId: true, imageId: true } }),
-    db().modelRun.findMany({ where: { id: { in: [...modelRunIds] } }, select: { id: true, variant: true, seed: true } }),
+    db().heatmap.findMany({
+      where: { modelRunId: { in: [...modelRunIds] }, imageId: { in: [...imageIds] } },
+      select: { modelRunId: true, imageId: true },
+    }),
+    db().modelRun.findMany({
+      where: { id: { in: [...modelRunIds] } },
+      select: { id: true, variant: true, seed: true },
+    }),
     db().image.findMany({ where: { id: { in: [...imageIds] } }, select: { id: true, originalName: true } }),
   ]);
   const present = new Set(have.map((h) => `${h.modelRunId}|${h.imageId}`));
@@ -50,7 +73,12 @@ export async function missingHeatmaps(modelRunIds: readonly string[], imageIds: 
     for (const modelRunId of modelRunIds) {
       if (present.has(`${modelRunId}|${imageId}`)) continue;
       const run = runById.get(modelRunId);
-      out.push({ modelRunId, runLabel: run ? runLabel(run) : modelRunId, imageId, imageName: nameById.get(imageId) ?? imageId });
+      out.push({
+        modelRunId,
+        runLabel: run ? runLabel(run) : modelRunId,
+        imageId,
+        imageName: nameById.get(imageId) ?? imageId,
+      });
     }
   }
   return out;
@@ -75,9 +103,9 @@ export async function candidateCases(datasetId: string, modelRunIds: readonly st
   const candidates: CandidateCase[] = [];
   const incompleteImageIds: string[] = [];
   for (const [imageId, e] of byImage) {
-    if (e.runs === modelRunIds.length) candidates.push({ imageId, label: e.label, armsCorrect: e.correct, armCount: modelRunIds.length });
+    if (e.runs === modelRunIds.length)
+      candidates.push({ imageId, label: e.label, armsCorrect: e.correct, armCount: modelRunIds.length });
     else incompleteImageIds.push(imageId);
   }
   return { candidates, incompleteImageIds: incompleteImageIds.sort() };
 }
-

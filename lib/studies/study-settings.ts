@@ -16,7 +16,10 @@ export const studySettingsSchema = z
     confidenceEnabled: z.boolean().default(true),
     targetSpecialty: z.enum(["DERMATOLOGY", "RADIOLOGY", "OTHER"]).nullable().default(null),
   })
-  .refine((s) => s.rationaleMin <= s.rationaleMax, { message: "Minimum rationale length must not exceed the maximum", path: ["rationaleMin"] });
+  .refine((s) => s.rationaleMin <= s.rationaleMax, {
+    message: "Minimum rationale length must not exceed the maximum",
+    path: ["rationaleMin"],
+  });
 
 export type StudySettings = z.infer<typeof studySettingsSchema>;
 

@@ -36,7 +36,14 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
   const variants = opts.variants ?? ["BASELINE", "SE", "CBAM", "GC"];
   const tag = randomBytes(4).toString("hex");
   const dataset = await db().dataset.create({
-    data: { name: `fixture-${tag}`, modality: "SYNTHETIC", classNames: ["benign", "malignant"], imageSize: 8, hasMasks: true, splitSeed: 1 },
+    data: {
+      name: `fixture-${tag}`,
+      modality: "SYNTHETIC",
+      classNames: ["benign", "malignant"],
+      imageSize: 8,
+      hasMasks: true,
+      splitSeed: 1,
+    },
   });
   const job = await db().trainingJob.create({
     data: { datasetId: dataset.id, variants, seeds: [1], params: { epochs: 1 }, status: "SUCCEEDED" },
@@ -45,7 +52,18 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
   for (const variant of variants) {
     runs.push(
       await db().modelRun.create({
-        data: { jobId: job.id, variant, seed: 1, params: { epochs: 1 }, status: "SUCCEEDED", epoch: 1, epochs: 1, valAuc: 0.8, readyForStudy: true, finishedAt: new Date() },
+        data: {
+          jobId: job.id,
+          variant,
+          seed: 1,
+          params: { epochs: 1 },
+          status: "SUCCEEDED",
+          epoch: 1,
+          epochs: 1,
+          valAuc: 0.8,
+          readyForStudy: true,
+          finishedAt: new Date(),
+        },
         select: { id: true, variant: true, seed: true },
       }),
     );
@@ -56,7 +74,16 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
     const label = i % 2;
     images.push(
       await db().image.create({
-        data: { datasetId: dataset.id, originalName: `${label ? "malignant" : "benign"}/img-${i}.png`, label, split: "VALIDATION", contentHash: `${tag}-${i}`, width: 8, height: 8, fileKey },
+        data: {
+          datasetId: dataset.id,
+          originalName: `${label ? "malignant" : "benign"}/img-${i}.png`,
+          label,
+          split: "VALIDATION",
+          contentHash: `${tag}-${i}`,
+          width: 8,
+          height: 8,
+          fileKey,
+        },
         select: { id: true, label: true, originalName: true },
       }),
     );
@@ -90,7 +117,12 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
 }
 
 /** A specialist invited to the study (through the app's own invitation code); returns the reader's user row. */
-export async function invitedReader(studyId: string, actorId: string, specialty: "DERMATOLOGY" | "RADIOLOGY" | "OTHER" = "DERMATOLOGY", name = "Fixture Reader") {
+export async function invitedReader(
+  studyId: string,
+  actorId: string,
+  specialty: "DERMATOLOGY" | "RADIOLOGY" | "OTHER" = "DERMATOLOGY",
+  name = "Fixture Reader",
+) {
   const email = `reader-${randomBytes(4).toString("hex")}@fixture.test`;
   const { reader, link } = await createInvitation(studyId, { email, name, specialty }, actorId);
   return { reader, link, email };
@@ -99,6 +131,11 @@ export async function invitedReader(studyId: string, actorId: string, specialty:
 /** A coordinator account created directly (no password sign-in needed for library tests). */
 export async function fixtureCoordinator() {
   return db().user.create({
-    data: { email: `coord-${randomBytes(4).toString("hex")}@fixture.test`, name: "Fixture Coordinator", role: "COORDINATOR", pseudonym: newPseudonym("C") },
+    data: {
+      email: `coord-${randomBytes(4).toString("hex")}@fixture.test`,
+      name: "Fixture Coordinator",
+      role: "COORDINATOR",
+      pseudonym: newPseudonym("C"),
+    },
   });
 }

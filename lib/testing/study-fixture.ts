@@ -21,11 +21,19 @@ export interface StudyFixture {
   inviteReader(name?: string): Promise<{ link: string; readerId: string; invitationId: string; pseudonym: string }>;
 }
 
-export async function createStudyFixture(opts: { cases?: number; arms?: number; settings?: Partial<StudySettings>; status?: "DRAFT" | "OPEN" | "CLOSED" } = {}): Promise<StudyFixture> {
+export async function createStudyFixture(
+  opts: { cases?: number; arms?: number; settings?: Partial<StudySettings>; status?: "DRAFT" | "OPEN" | "CLOSED" } = {},
+): Promise<StudyFixture> {
   const variants = ALL_VARIANTS.slice(0, opts.arms ?? 4);
   const { job, runs, images, heatmapIds } = await seedDatasetWithRuns({ images: opts.cases ?? 3, variants });
   const owner = await db().user.create({
-    data: { email: `owner-${randomBytes(4).toString("hex")}@fixture.test`, name: "Fixture Coordinator", role: "COORDINATOR", pseudonym: newPseudonym("C"), passwordHash: await hashPassword("fixture-password") },
+    data: {
+      email: `owner-${randomBytes(4).toString("hex")}@fixture.test`,
+      name: "Fixture Coordinator",
+      role: "COORDINATOR",
+      pseudonym: newPseudonym("C"),
+      passwordHash: await hashPassword("fixture-password"),
+    },
   });
   const study = await db().study.create({
     data: {
@@ -52,7 +60,11 @@ export async function createStudyFixture(opts: { cases?: number; arms?: number; 
     heatmapIds,
     caseIds: study.cases.map((c) => c.id),
     async inviteReader(name = `Reader ${++readers}`) {
-      const { link, reader, invitation } = await createInvitation(study.id, { email: `reader-${randomBytes(4).toString("hex")}@fixture.test`, name, specialty: "DERMATOLOGY" }, owner.id);
+      const { link, reader, invitation } = await createInvitation(
+        study.id,
+        { email: `reader-${randomBytes(4).toString("hex")}@fixture.test`, name, specialty: "DERMATOLOGY" },
+        owner.id,
+      );
       return { link, readerId: reader.id, invitationId: invitation.id, pseudonym: reader.pseudonym };
     },
   };

@@ -12,7 +12,8 @@ import { endUserSessions } from "../auth/session-version";
 export async function createStaffUser(input: unknown, actorId: string | null) {
   const data = parseInput(staffUserInputSchema, input, "Fix the highlighted fields; nothing was saved.");
   const weak = passwordProblem(data.password, [data.email, data.name]);
-  if (weak) throw DomainError.invalid("Fix the highlighted fields; nothing was saved.", [{ field: "password", message: weak }]);
+  if (weak)
+    throw DomainError.invalid("Fix the highlighted fields; nothing was saved.", [{ field: "password", message: weak }]);
   const existing = await db().user.findUnique({ where: { email: data.email } });
   if (existing) throw DomainError.conflict(`A user with email ${data.email} already exists.`);
   const user = await db().user.create({
@@ -34,7 +35,9 @@ export async function setUserActive(userId: string, active: boolean, actorId: st
   const user = await db().$transaction(async (tx) => {
     const updated = await tx.user.update({ where: { id: userId }, data: { active } }).catch(() => null);
     if (!updated) return null;
-    await tx.auditEvent.create({ data: { actorId, action: active ? "user.activate" : "user.deactivate", subject: userId } });
+    await tx.auditEvent.create({
+      data: { actorId, action: active ? "user.activate" : "user.deactivate", subject: userId },
+    });
     // Otherwise a session from before the deactivation would work again after a reactivation.
     if (!active) await endUserSessions(tx, userId, "deactivated", actorId);
     return updated;
@@ -46,6 +49,15 @@ export async function setUserActive(userId: string, active: boolean, actorId: st
 export function listUsers() {
   return db().user.findMany({
     orderBy: [{ active: "desc" }, { role: "asc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, specialty: true, pseudonym: true, active: true, createdAt: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      role: true,
+      specialty: true,
+      pseudonym: true,
+      active: true,
+      createdAt: true,
+    },
   });
 }

@@ -20,16 +20,54 @@ const NUL = "\u0000";
 type Case = [name: string, schema: ZodType, valid: Record<string, unknown>, fields: string[]];
 
 const cases: Case[] = [
-  ["folder import", importFolderInputSchema, { folder: "/data/x", name: "set", positive: "yes", description: "d", createdById: "u1" }, ["folder", "name", "positive", "description", "createdById"]],
-  ["zip import", zipImportInputSchema, { name: "set", positive: "yes", fileName: "a.zip" }, ["fileName", "name", "positive"]],
-  ["zip upload query", zipUploadQuerySchema, { name: "set", positive: "yes", size: "32", fileName: "a.zip" }, ["name", "positive", "size", "fileName"]],
+  [
+    "folder import",
+    importFolderInputSchema,
+    { folder: "/data/x", name: "set", positive: "yes", description: "d", createdById: "u1" },
+    ["folder", "name", "positive", "description", "createdById"],
+  ],
+  [
+    "zip import",
+    zipImportInputSchema,
+    { name: "set", positive: "yes", fileName: "a.zip" },
+    ["fileName", "name", "positive"],
+  ],
+  [
+    "zip upload query",
+    zipUploadQuerySchema,
+    { name: "set", positive: "yes", size: "32", fileName: "a.zip" },
+    ["name", "positive", "size", "fileName"],
+  ],
   ["synthetic", syntheticInputSchema, { name: "set", count: 8 }, ["name"]],
-  ["staff user", staffUserInputSchema, { email: "a@b.org", name: "Ann", role: "RESEARCHER", password: "a-long-password-1" }, ["email", "name", "password"]],
+  [
+    "staff user",
+    staffUserInputSchema,
+    { email: "a@b.org", name: "Ann", role: "RESEARCHER", password: "a-long-password-1" },
+    ["email", "name", "password"],
+  ],
   ["staff sign-in", staffCredentialsSchema, { email: "a@b.org", password: "pw" }, ["email", "password"]],
-  ["study draft", studyDraftSchema, { title: "T", instructions: "I", question: "Q?", datasetId: "d1", modelRunIds: ["r1", "r2"], cases: { mode: "pick", imageIds: ["i1"] }, settings: {} }, ["title", "instructions", "question", "datasetId"]],
+  [
+    "study draft",
+    studyDraftSchema,
+    {
+      title: "T",
+      instructions: "I",
+      question: "Q?",
+      datasetId: "d1",
+      modelRunIds: ["r1", "r2"],
+      cases: { mode: "pick", imageIds: ["i1"] },
+      settings: {},
+    },
+    ["title", "instructions", "question", "datasetId"],
+  ],
   ["draft", draftInputSchema, { slot: "A", rationale: "because" }, ["rationale"]],
   ["answer", answerInputSchema, { slot: "A", rationale: "because", confidence: 3 }, ["rationale"]],
-  ["training", enqueueTrainingSchema, { datasetId: "d1", variants: ["baseline"], seeds: 1, createdById: "u1" }, ["datasetId", "createdById"]],
+  [
+    "training",
+    enqueueTrainingSchema,
+    { datasetId: "d1", variants: ["baseline"], seeds: 1, createdById: "u1" },
+    ["datasetId", "createdById"],
+  ],
 ];
 
 describe("text()", () => {
@@ -53,7 +91,10 @@ describe("every boundary text field refuses NUL", () => {
       for (const field of fields) {
         const r = schema.safeParse({ ...valid, [field]: `x${NUL}y` });
         assert.equal(r.success, false, `${name}.${field} accepted a NUL`);
-        assert.ok(r.error.issues.some((i) => i.path[0] === field), `${name}.${field}: ${JSON.stringify(r.error.issues)}`);
+        assert.ok(
+          r.error.issues.some((i) => i.path[0] === field),
+          `${name}.${field}: ${JSON.stringify(r.error.issues)}`,
+        );
       }
     });
   }
@@ -61,6 +102,9 @@ describe("every boundary text field refuses NUL", () => {
     assert.equal(runIdSchema.safeParse(`r${NUL}`).success, false);
     const draft = cases.find((c) => c[0] === "study draft")![2];
     assert.equal(studyDraftSchema.safeParse({ ...draft, modelRunIds: ["r1", `r${NUL}`] }).success, false);
-    assert.equal(studyDraftSchema.safeParse({ ...draft, cases: { mode: "pick", imageIds: [`i${NUL}`] } }).success, false);
+    assert.equal(
+      studyDraftSchema.safeParse({ ...draft, cases: { mode: "pick", imageIds: [`i${NUL}`] } }).success,
+      false,
+    );
   });
 });

@@ -63,7 +63,8 @@ function parseArgs(argv) {
     else if (a.startsWith("--datamodels=")) args.datamodels.push(a.slice("--datamodels=".length));
     else if (a === "--datasource") args.datasource = JSON.parse(value());
     else if (a.startsWith("--datasource=")) args.datasource = JSON.parse(a.slice("--datasource=".length));
-    else if (a === "--enabled-preview-features" || a === "--extension-types") value(); // no effect in wasm
+    else if (a === "--enabled-preview-features" || a === "--extension-types")
+      value(); // no effect in wasm
     else if (a === "--version" || a === "-V") args.version = true;
     else if (a === "--help" || a === "-h") args.help = true;
     else if (a === "cli") args.cliCommand = argv[++i] ?? "";
@@ -78,8 +79,17 @@ function parseArgs(argv) {
 // overriding `database` really changes the database (upstream bug 2).
 
 const PRISMA_ONLY_URL_PARAMS = [
-  "schema", "connection_limit", "pool_timeout", "pgbouncer", "statement_cache_size",
-  "socket_timeout", "connect_timeout", "sslmode", "sslaccept", "sslidentity", "sslpassword",
+  "schema",
+  "connection_limit",
+  "pool_timeout",
+  "pgbouncer",
+  "statement_cache_size",
+  "socket_timeout",
+  "connect_timeout",
+  "sslmode",
+  "sslaccept",
+  "sslidentity",
+  "sslpassword",
 ];
 
 export function connectionFromUrl(url) {
@@ -124,29 +134,46 @@ export function knownErrorFromPg(error, config) {
   const server = serverLabel(config);
   switch (error?.code) {
     case "3D000":
-      return new KnownError("P1003", `Database \`${config.database}\` does not exist on the database server at \`${server}\`.`,
-        { database_name: config.database, database_location: server });
+      return new KnownError(
+        "P1003",
+        `Database \`${config.database}\` does not exist on the database server at \`${server}\`.`,
+        { database_name: config.database, database_location: server },
+      );
     case "28P01":
     case "28000":
-      return new KnownError("P1000", `Authentication failed against database server, the provided database credentials for \`${config.user ?? ""}\` are not valid.`,
-        { database_user: config.user, database_host: config.host });
+      return new KnownError(
+        "P1000",
+        `Authentication failed against database server, the provided database credentials for \`${config.user ?? ""}\` are not valid.`,
+        { database_user: config.user, database_host: config.host },
+      );
     case "42P04":
-      return new KnownError("P1009", `Database \`${config.database}\` already exists on the database server at \`${server}\``,
-        { database_name: config.database });
+      return new KnownError(
+        "P1009",
+        `Database \`${config.database}\` already exists on the database server at \`${server}\``,
+        { database_name: config.database },
+      );
     case "42501":
-      return new KnownError("P1010", `User \`${config.user ?? ""}\` was denied access on the database \`${config.database}\``,
-        { database_user: config.user, database_name: config.database });
+      return new KnownError(
+        "P1010",
+        `User \`${config.user ?? ""}\` was denied access on the database \`${config.database}\``,
+        { database_user: config.user, database_name: config.database },
+      );
     case "ECONNREFUSED":
     case "ENOTFOUND":
     case "EAI_AGAIN":
     case "EHOSTUNREACH":
     case "ETIMEDOUT":
-      return new KnownError("P1001", `Can't reach database server at \`${server}\`\n\nPlease make sure your database server is running at \`${server}\`.`,
-        { database_host: config.host, database_port: config.port });
+      return new KnownError(
+        "P1001",
+        `Can't reach database server at \`${server}\`\n\nPlease make sure your database server is running at \`${server}\`.`,
+        { database_host: config.host, database_port: config.port },
+      );
     default:
       if (/timeout/i.test(error?.message ?? "")) {
-        return new KnownError("P1001", `Can't reach database server at \`${server}\` (${error.message})`,
-          { database_host: config.host, database_port: config.port });
+        return new KnownError("P1001", `Can't reach database server at \`${server}\` (${error.message})`, {
+          database_host: config.host,
+          database_port: config.port,
+        });
       }
       return error instanceof Error ? error : new Error(String(error));
   }
@@ -318,7 +345,11 @@ class OfflineAdapterFactory {
       adapterName: this.adapterName,
       async queryRaw(query) {
         if (/current_setting\('server_version_num'\)/.test(query.sql)) {
-          return { columnNames: ["exists", "version", "numeric_version"], columnTypes: [5, 7, 0], rows: [OfflineAdapterFactory.PROBE_ROW] };
+          return {
+            columnNames: ["exists", "version", "numeric_version"],
+            columnTypes: [5, 7, 0],
+            rows: [OfflineAdapterFactory.PROBE_ROW],
+          };
         }
         return unavailable();
       },
@@ -369,7 +400,10 @@ function withMigrationFailureCode(error) {
   const message = error?.message ?? "";
   if (error?.code || !message.includes("apply_migration::apply_script")) return error;
   const name = /migration_name="([^"]+)"/.exec(message)?.[1] ?? "unknown";
-  const databaseError = message.split(/\n\s+0: /)[0].replace(/^external connector error\n/, "").trim();
+  const databaseError = message
+    .split(/\n\s+0: /)[0]
+    .replace(/^external connector error\n/, "")
+    .trim();
   return new KnownError(
     "P3018",
     "A migration failed to apply. New migrations cannot be applied before the error is recovered from. " +
@@ -382,7 +416,7 @@ function withMigrationFailureCode(error) {
 function errorPayload(error) {
   const isPanic = error instanceof WebAssembly.RuntimeError || /panicked|unreachable/i.test(error?.message ?? "");
   const message = error?.message ?? String(error);
-  const data = { is_panic: isPanic, message, backtrace: isPanic ? error?.stack ?? null : null };
+  const data = { is_panic: isPanic, message, backtrace: isPanic ? (error?.stack ?? null) : null };
   if (typeof error?.code === "string" && /^P\d{4}$/.test(error.code)) data.error_code = error.code;
   if (error?.meta !== undefined) data.meta = error.meta;
   if (isPanic) data.error = { message };
@@ -421,7 +455,9 @@ class RpcServer {
         throw error;
       });
       // Let a later request retry rather than replay a failed connection forever.
-      this.enginePromise.catch(() => { this.enginePromise = null; });
+      this.enginePromise.catch(() => {
+        this.enginePromise = null;
+      });
     }
     return this.enginePromise;
   }
@@ -461,7 +497,10 @@ class RpcServer {
     const id = `print-${this.nextOwnId++}`;
     const acked = new Promise((resolve) => {
       const timer = setTimeout(resolve, 5000);
-      this.pendingAcks.set(id, () => { clearTimeout(timer); resolve(); });
+      this.pendingAcks.set(id, () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     this.send({ jsonrpc: "2.0", id, method: "print", params: { content } });
     return acked;
@@ -540,7 +579,10 @@ class RpcServer {
       return await engine[method](params);
     } catch (error) {
       if (!/shadow DB must be provided through an external factory/.test(error?.message ?? "")) throw error;
-      logLine("INFO", `${method}: migration schema not cached; re-diagnosing the migration history on a shadow database`);
+      logLine(
+        "INFO",
+        `${method}: migration schema not cached; re-diagnosing the migration history on a shadow database`,
+      );
       await engine.diagnoseMigrationHistory({
         migrationsList: params.migrationsList,
         optInToShadowDatabase: true,
@@ -572,7 +614,11 @@ class RpcServer {
         if (message.id !== undefined) this.send({ jsonrpc: "2.0", id: message.id, result: result ?? null });
       } catch (caught) {
         const error = withMigrationFailureCode(caught);
-        logLine("ERROR", error?.message ?? String(error), typeof error?.code === "string" ? { error_code: error.code } : {});
+        logLine(
+          "ERROR",
+          error?.message ?? String(error),
+          typeof error?.code === "string" ? { error_code: error.code } : {},
+        );
         if (message.id === undefined) return;
         const payload = error?.rpcCode ? { code: error.rpcCode, message: error.message } : errorPayload(error);
         this.send({ jsonrpc: "2.0", id: message.id, error: payload });
@@ -598,7 +644,8 @@ async function shutdown(code) {
   shuttingDown = true;
   for (const [database, server] of liveShadowDatabases) {
     await dropShadowDatabase(server, database).catch((error) =>
-      logLine("WARN", `could not drop shadow database ${database}: ${error.message}`));
+      logLine("WARN", `could not drop shadow database ${database}: ${error.message}`),
+    );
   }
   process.exit(code);
 }
@@ -631,9 +678,14 @@ async function runCliCommand(args) {
   } catch (error) {
     const fields = { is_panic: false, message: error?.message ?? String(error) };
     if (typeof error?.code === "string" && /^P\d{4}$/.test(error.code)) fields.error_code = error.code;
-    process.stderr.write(JSON.stringify({
-      timestamp: new Date().toISOString(), level: "ERROR", fields, target: "schema_engine::logger",
-    }));
+    process.stderr.write(
+      JSON.stringify({
+        timestamp: new Date().toISOString(),
+        level: "ERROR",
+        fields,
+        target: "schema_engine::logger",
+      }),
+    );
     return 1;
   }
 }
@@ -667,7 +719,8 @@ async function main() {
 }
 
 // Imported by tests for its helpers; run as the engine only when executed directly.
-const invokedDirectly = Boolean(process.argv[1]) && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+const invokedDirectly =
+  Boolean(process.argv[1]) && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (invokedDirectly) {
   main().catch((error) => {
     logLine("ERROR", error?.stack ?? String(error));

@@ -23,7 +23,11 @@ interface RunResult {
   stderr: string;
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     execFile(command, args, { cwd: options.cwd, env: options.env, timeout: 120_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
@@ -164,46 +168,57 @@ export default defineConfig({
     if (projectDir) await rm(projectDir, { recursive: true, force: true });
   });
 
-  test("creates, migrates, reports and drops a throwaway database", { skip: !available && `no PostgreSQL answers at ${serverUrl} (set TEST_PG_URL)` }, async () => {
-    const missing = await engineCli("can-connect-to-database");
-    assert.equal(missing.code, 1);
-    // The CLI skips the first stderr line and reads the rest as JSON log lines.
-    const errorLine = JSON.parse(missing.stderr.split("\n")[1]) as { fields: { error_code: string } };
-    assert.equal(errorLine.fields.error_code, "P1003");
+  test(
+    "creates, migrates, reports and drops a throwaway database",
+    { skip: !available && `no PostgreSQL answers at ${serverUrl} (set TEST_PG_URL)` },
+    async () => {
+      const missing = await engineCli("can-connect-to-database");
+      assert.equal(missing.code, 1);
+      // The CLI skips the first stderr line and reads the rest as JSON log lines.
+      const errorLine = JSON.parse(missing.stderr.split("\n")[1]) as { fields: { error_code: string } };
+      assert.equal(errorLine.fields.error_code, "P1003");
 
-    const created = await engineCli("create-database");
-    assert.equal(created.code, 0, created.stderr);
-    assert.equal((await engineCli("can-connect-to-database")).code, 0);
+      const created = await engineCli("create-database");
+      assert.equal(created.code, 0, created.stderr);
+      assert.equal((await engineCli("can-connect-to-database")).code, 0);
 
-    const deploy = await prisma("migrate", "deploy");
-    assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
-    assert.match(deploy.stdout, /All migrations have been successfully applied/);
+      const deploy = await prisma("migrate", "deploy");
+      assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
+      assert.match(deploy.stdout, /All migrations have been successfully applied/);
 
-    const status = await prisma("migrate", "status");
-    assert.equal(status.code, 0, status.stdout + status.stderr);
-    assert.match(status.stdout, /Database schema is up to date!/);
+      const status = await prisma("migrate", "status");
+      assert.equal(status.code, 0, status.stdout + status.stderr);
+      assert.match(status.stdout, /Database schema is up to date!/);
 
-    // The `$$` body arrived intact: the trigger really bumps the version.
-    const client = new pg.Client(connectionFromUrl(databaseUrl).config);
-    await client.connect();
-    try {
-      await client.query(`INSERT INTO "Reading"(label) VALUES ('a')`);
-      await client.query(`UPDATE "Reading" SET label = 'b'`);
-      await client.query(`UPDATE "Reading" SET label = 'c'`);
-      const { rows } = await client.query(`SELECT version FROM "Reading"`);
-      assert.deepEqual(rows, [{ version: 2 }]);
-    } finally {
-      await client.end();
-    }
+      // The `$$` body arrived intact: the trigger really bumps the version.
+      const client = new pg.Client(connectionFromUrl(databaseUrl).config);
+      await client.connect();
+      try {
+        await client.query(`INSERT INTO "Reading"(label) VALUES ('a')`);
+        await client.query(`UPDATE "Reading" SET label = 'b'`);
+        await client.query(`UPDATE "Reading" SET label = 'c'`);
+        const { rows } = await client.query(`SELECT version FROM "Reading"`);
+        assert.deepEqual(rows, [{ version: 2 }]);
+      } finally {
+        await client.end();
+      }
 
-    // Replaying the history needs a shadow database (its own pool, dropped afterwards) and
-    // reading catalog `"char"` columns; the schema matches, so the diff is empty (exit code 0).
-    const diff = await prisma("migrate", "diff", "--from-migrations", "prisma/migrations", "--to-config-datasource", "--exit-code");
-    assert.equal(diff.code, 0, diff.stdout + diff.stderr);
-    assert.match(diff.stdout, /No difference detected/);
+      // Replaying the history needs a shadow database (its own pool, dropped afterwards) and
+      // reading catalog `"char"` columns; the schema matches, so the diff is empty (exit code 0).
+      const diff = await prisma(
+        "migrate",
+        "diff",
+        "--from-migrations",
+        "prisma/migrations",
+        "--to-config-datasource",
+        "--exit-code",
+      );
+      assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+      assert.match(diff.stdout, /No difference detected/);
 
-    const dropped = await engineCli("drop-database");
-    assert.equal(dropped.code, 0, dropped.stderr);
-    assert.equal((await engineCli("can-connect-to-database")).code, 1);
-  });
+      const dropped = await engineCli("drop-database");
+      assert.equal(dropped.code, 0, dropped.stderr);
+      assert.equal((await engineCli("can-connect-to-database")).code, 1);
+    },
+  );
 });

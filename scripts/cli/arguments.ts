@@ -22,11 +22,15 @@ export function integerOption(name: string, min: number, max = Number.MAX_SAFE_I
 export function numberOption(name: string, opts: { min?: number; max?: number; exclusiveMin?: boolean } = {}) {
   return (value: string): number => {
     const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${value}".`);
+    if (value.trim() === "" || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a number, got "${value}".`);
     if (opts.min !== undefined && (opts.exclusiveMin ? n <= opts.min : n < opts.min)) {
-      throw new InvalidArgumentError(`${name} must be ${opts.exclusiveMin ? "greater than" : "at least"} ${opts.min}, got ${n}.`);
+      throw new InvalidArgumentError(
+        `${name} must be ${opts.exclusiveMin ? "greater than" : "at least"} ${opts.min}, got ${n}.`,
+      );
     }
-    if (opts.max !== undefined && n > opts.max) throw new InvalidArgumentError(`${name} must be at most ${opts.max}, got ${n}.`);
+    if (opts.max !== undefined && n > opts.max)
+      throw new InvalidArgumentError(`${name} must be at most ${opts.max}, got ${n}.`);
     return n;
   };
 }
@@ -39,7 +43,10 @@ export function schemaNumberOption(name: string, schema: ZodType) {
 }
 
 export function listOption(value: string): string[] {
-  const items = value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  const items = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (items.length === 0) throw new InvalidArgumentError(`expected a comma-separated list, got "${value}".`);
   return items;
 }

@@ -19,11 +19,16 @@ export function registerDatasetSynthetic(program: Command): void {
         const dataset = await createSyntheticDataset({ name: o.name, count: o.count, size: o.size, seed: o.seed });
         const counts = await splitCounts(dataset.id);
         if (o.json) {
-          console.log(JSON.stringify({ id: dataset.id, name: dataset.name, classNames: dataset.classNames, counts }, null, 2));
+          console.log(
+            JSON.stringify({ id: dataset.id, name: dataset.name, classNames: dataset.classNames, counts }, null, 2),
+          );
           return;
         }
-        console.log(`Created "${dataset.name}" (${dataset.id}): ${o.count} synthetic images at ${o.size} px with masks.`);
-        for (const c of counts) console.log(`  ${c.split.padEnd(10)} ${dataset.classNames[c.label].padEnd(12)} ${c.count}`);
+        console.log(
+          `Created "${dataset.name}" (${dataset.id}): ${o.count} synthetic images at ${o.size} px with masks.`,
+        );
+        for (const c of counts)
+          console.log(`  ${c.split.padEnd(10)} ${dataset.classNames[c.label].padEnd(12)} ${c.count}`);
       });
     });
 }

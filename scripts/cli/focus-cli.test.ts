@@ -23,8 +23,8 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const so = process.stdout.write.bind(process.stdout);
   const se = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true));
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true));
+  process.stdout.write = (c: string | Uint8Array) => (out.push(String(c)), true);
+  process.stderr.write = (c: string | Uint8Array) => (err.push(String(c)), true);
   const previous = process.exitCode;
   try {
     process.exitCode = undefined;
@@ -49,11 +49,44 @@ describe("focus CLI arguments", () => {
     ["bad width", ["model:summary", "--variant", "se", "--width", "0"], /--width must be greater than 0/],
     ["bad variant for summary", ["model:summary", "--variant", "resnet50"], /--variant must be one of/],
     ["synthetic count too small", ["dataset:synthetic", "--name", "x", "--count", "1"], /--count must be between 4/],
-    ["import without folder", ["dataset:import", "--name", "x", "--positive", "yes"], /missing required argument 'folder'/],
-    ["bad modality", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--modality", "PET"], /--modality must be one of/],
-    ["label column without a table", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--label-column", "dx"], /labelColumn needs a label table/],
-    ["table without negative values", ["dataset:import", "f", "--name", "x", "--positive", "mel", "--labels", "t.csv", "--image-column", "id", "--label-column", "dx"], /negative is required with a label table/],
-    ["bad group pattern", ["dataset:import", "f", "--name", "x", "--positive", "yes", "--group-pattern", "person(\\d+"], /groupPattern is not a valid regular expression/],
+    [
+      "import without folder",
+      ["dataset:import", "--name", "x", "--positive", "yes"],
+      /missing required argument 'folder'/,
+    ],
+    [
+      "bad modality",
+      ["dataset:import", "f", "--name", "x", "--positive", "yes", "--modality", "PET"],
+      /--modality must be one of/,
+    ],
+    [
+      "label column without a table",
+      ["dataset:import", "f", "--name", "x", "--positive", "yes", "--label-column", "dx"],
+      /labelColumn needs a label table/,
+    ],
+    [
+      "table without negative values",
+      [
+        "dataset:import",
+        "f",
+        "--name",
+        "x",
+        "--positive",
+        "mel",
+        "--labels",
+        "t.csv",
+        "--image-column",
+        "id",
+        "--label-column",
+        "dx",
+      ],
+      /negative is required with a label table/,
+    ],
+    [
+      "bad group pattern",
+      ["dataset:import", "f", "--name", "x", "--positive", "yes", "--group-pattern", "person(\\d+"],
+      /groupPattern is not a valid regular expression/,
+    ],
     ["unknown option", ["model:summary", "--variant", "se", "--colour"], /unknown option '--colour'/],
     ["gradcam without model", ["gradcam", "--image", "a.png", "--out", "b.png"], /--model/],
   ];
@@ -68,7 +101,8 @@ describe("focus CLI arguments", () => {
   test("help exits 0 and lists every command", async () => {
     const r = await run(["--help"]);
     assert.equal(r.code, 0);
-    for (const c of ["dataset:import", "dataset:synthetic", "train", "heatmaps", "gradcam", "model:summary", "stats"]) assert.match(r.out, new RegExp(c));
+    for (const c of ["dataset:import", "dataset:synthetic", "train", "heatmaps", "gradcam", "model:summary", "stats"])
+      assert.match(r.out, new RegExp(c));
     const sub = await run(["train", "--help"]);
     assert.equal(sub.code, 0);
     assert.match(sub.out, /--preset/);
@@ -82,7 +116,11 @@ describe("focus CLI arguments", () => {
   });
 
   test("a real process exits with code 2 on bad arguments", () => {
-    const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/focus-cli.ts", "train", "--dataset", "x", "--seeds", "0"], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/focus-cli.ts", "train", "--dataset", "x", "--seeds", "0"],
+      { encoding: "utf8" },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--seeds must be between 1 and 20/);
   });
@@ -118,11 +156,35 @@ describe("focus gradcam (no database)", () => {
       await saveModel(model, join(dir, "model"));
       model.dispose();
       const c = generateSyntheticCase(2, 0, 48, { label: 1 });
-      await writeFile(join(dir, "lesion.png"), await sharp(Buffer.from(c.rgb), { raw: { width: 48, height: 48, channels: 3 } }).png().toBuffer());
+      await writeFile(
+        join(dir, "lesion.png"),
+        await sharp(Buffer.from(c.rgb), { raw: { width: 48, height: 48, channels: 3 } })
+          .png()
+          .toBuffer(),
+      );
       const out = join(dir, "overlay.png");
-      const r = await run(["gradcam", "--model", join(dir, "model", "model.json"), "--image", join(dir, "lesion.png"), "--out", out, "--target", "1", "--json"]);
+      const r = await run([
+        "gradcam",
+        "--model",
+        join(dir, "model", "model.json"),
+        "--image",
+        join(dir, "lesion.png"),
+        "--out",
+        out,
+        "--target",
+        "1",
+        "--json",
+      ]);
       assert.equal(r.code, 0, r.err);
-      const j = JSON.parse(r.out) as { probabilities: number[]; predictedClass: number; targetClass: number; targetProbability: number; grid: number[][]; inputSize: number; variant: string };
+      const j = JSON.parse(r.out) as {
+        probabilities: number[];
+        predictedClass: number;
+        targetClass: number;
+        targetProbability: number;
+        grid: number[][];
+        inputSize: number;
+        variant: string;
+      };
       assert.equal(j.inputSize, 32);
       assert.equal(j.probabilities.length, 2);
       assert.ok(Math.abs(j.probabilities[0] + j.probabilities[1] - 1) < 1e-5);
@@ -134,7 +196,15 @@ describe("focus gradcam (no database)", () => {
       const meta = await sharp(out).metadata();
       assert.deepEqual([meta.format, meta.width, meta.height], ["png", 32, 32]);
 
-      const missing = await run(["gradcam", "--model", join(dir, "nope", "model.json"), "--image", join(dir, "lesion.png"), "--out", out]);
+      const missing = await run([
+        "gradcam",
+        "--model",
+        join(dir, "nope", "model.json"),
+        "--image",
+        join(dir, "lesion.png"),
+        "--out",
+        out,
+      ]);
       assert.equal(missing.code, EXIT_USAGE);
       assert.match(missing.err, /does not exist/);
     } finally {

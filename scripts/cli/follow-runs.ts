@@ -2,7 +2,10 @@
 import { liveWorkers, runsProgress, TERMINAL, type RunProgress } from "@/lib/jobs/progress";
 import { LiveLines, runProgressLine } from "./progress-bar";
 
-export async function followRuns(where: { jobId?: string; ids?: string[] }, opts: { intervalMs?: number } = {}): Promise<RunProgress[]> {
+export async function followRuns(
+  where: { jobId?: string; ids?: string[] },
+  opts: { intervalMs?: number } = {},
+): Promise<RunProgress[]> {
   const lines = new LiveLines();
   let warned = false;
   for (;;) {

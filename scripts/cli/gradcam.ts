@@ -18,7 +18,8 @@ export function modelFolder(path: string): string {
     if (!existsSync(`${path}/${MODEL_JSON}`)) throw usageError(`--model: no ${MODEL_JSON} in ${path}.`);
     return path;
   }
-  if (basename(path) !== MODEL_JSON && !path.endsWith(".json")) throw usageError(`--model must be a ${MODEL_JSON} file or its folder, got ${path}.`);
+  if (basename(path) !== MODEL_JSON && !path.endsWith(".json"))
+    throw usageError(`--model must be a ${MODEL_JSON} file or its folder, got ${path}.`);
   if (!existsSync(path)) throw usageError(`--model: ${path} does not exist.`);
   return dirname(path);
 }
@@ -43,17 +44,30 @@ export function registerGradcam(program: Command): void {
       const { rgb } = await decodeToSquareRgb(await readFile(o.image), side);
       const [cam] = await gradCamOfImages(model, [rgb], o.target === undefined ? undefined : [o.target]);
       await writeFile(o.out, await renderHeatmapOverlayPng(rgb, cam.heatmap, side));
-      const grid = Array.from({ length: side }, (_, y) => Array.from(cam.heatmap.subarray(y * side, (y + 1) * side), (v) => Math.round(v * 1000) / 1000));
+      const grid = Array.from({ length: side }, (_, y) =>
+        Array.from(cam.heatmap.subarray(y * side, (y + 1) * side), (v) => Math.round(v * 1000) / 1000),
+      );
       const meta = (model.getUserDefinedMetadata() as { focus?: Record<string, unknown> } | undefined)?.focus ?? null;
       disposeModel(model);
       if (o.json) {
-        console.log(JSON.stringify({
-          model: folder, image: o.image, out: o.out, inputSize: side, variant: meta?.variant ?? null,
-          probabilities: cam.probabilities, predictedClass: cam.predictedClass, targetClass: cam.targetClass,
-          targetProbability: cam.targetProbability, grid,
-        }));
+        console.log(
+          JSON.stringify({
+            model: folder,
+            image: o.image,
+            out: o.out,
+            inputSize: side,
+            variant: meta?.variant ?? null,
+            probabilities: cam.probabilities,
+            predictedClass: cam.predictedClass,
+            targetClass: cam.targetClass,
+            targetProbability: cam.targetProbability,
+            grid,
+          }),
+        );
         return;
       }
-      console.log(`predicted class ${cam.predictedClass} (P = ${cam.probabilities.map((p) => p.toFixed(3)).join(" / ")}); map of class ${cam.targetClass} written to ${o.out}`);
+      console.log(
+        `predicted class ${cam.predictedClass} (P = ${cam.probabilities.map((p) => p.toFixed(3)).join(" / ")}); map of class ${cam.targetClass} written to ${o.out}`,
+      );
     });
 }

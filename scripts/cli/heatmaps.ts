@@ -28,7 +28,9 @@ export function registerHeatmaps(program: Command): void {
     .option("--wait", "follow progress until the maps are done")
     .action(async (o: { runs: string[]; images: ReturnType<typeof parseImages>; force?: boolean; wait?: boolean }) => {
       const code = await withDatabase(async () => {
-        const queued = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: o.runs, ...o.images, force: o.force === true }));
+        const queued = await enqueueHeatmaps(
+          parseHeatmapsRequest({ runIds: o.runs, ...o.images, force: o.force === true }),
+        );
         const expected = queued.images;
         console.log(`Queued ${queued.jobIds.length} heat-map job(s): ${expected} map(s) for ${o.runs.length} run(s).`);
         if (!o.wait) return 0;
@@ -38,7 +40,9 @@ export function registerHeatmaps(program: Command): void {
         for (;;) {
           const state = await heatmapJobsProgress(boss, queued.jobIds);
           const done = Math.min(expected, await countHeatmaps(o.runs, imageIds));
-          lines.update([`heat-maps ${progressBar(done, expected)} ${done}/${expected}  jobs: ${state.completed} done, ${state.pending} pending, ${state.failed} failed`]);
+          lines.update([
+            `heat-maps ${progressBar(done, expected)} ${done}/${expected}  jobs: ${state.completed} done, ${state.pending} pending, ${state.failed} failed`,
+          ]);
           if (state.pending === 0) return state.failed > 0 ? 1 : 0;
           await new Promise((r) => setTimeout(r, 2000));
         }

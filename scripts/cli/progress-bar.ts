@@ -19,7 +19,12 @@ export function runProgressLine(run: RunProgress): string {
   const name = `${run.variant.toLowerCase()} seed ${run.seed}`.padEnd(16);
   const epochs = `${run.epoch}/${run.epochs}`.padStart(7);
   const auc = run.valAuc === null ? "AUC  -   " : `AUC ${run.valAuc.toFixed(3)}`;
-  const tail = run.status === "RUNNING" ? `ETA ${formatDuration(run.etaSeconds)}` : run.status === "FAILED" && run.error ? run.error.slice(0, 60) : "";
+  const tail =
+    run.status === "RUNNING"
+      ? `ETA ${formatDuration(run.etaSeconds)}`
+      : run.status === "FAILED" && run.error
+        ? run.error.slice(0, 60)
+        : "";
   return `${name} ${progressBar(run.epoch, run.epochs)} ${epochs} ${auc} ${run.status.padEnd(9)} ${tail}`.trimEnd();
 }
 
@@ -36,7 +41,9 @@ export class LiveLines {
       if (this.previous.length) this.out.write(`\x1b[${this.previous.length}A`);
       for (const line of lines) this.out.write(`\x1b[2K${line}\n`);
     } else {
-      lines.forEach((line, i) => { if (line !== this.previous[i]) this.out.write(`${line}\n`); });
+      lines.forEach((line, i) => {
+        if (line !== this.previous[i]) this.out.write(`${line}\n`);
+      });
     }
     this.previous = lines;
   }

@@ -16,10 +16,12 @@ export function registerStats(program: Command): void {
     .allowExcessArguments()
     .argument("[args...]", "passed to the statistics command")
     .action(async (args: string[]) => {
-      if (!existsSync(STATS_CLI)) throw usageError("the stats command is not available in this build (lib/stats/cli.ts is missing).");
+      if (!existsSync(STATS_CLI))
+        throw usageError("the stats command is not available in this build (lib/stats/cli.ts is missing).");
       // A computed specifier keeps this file compiling before lib/stats/cli.ts exists.
       const mod = (await import(pathToFileURL(STATS_CLI).href)) as { runStatsCli?: (argv: string[]) => unknown };
-      if (typeof mod.runStatsCli !== "function") throw usageError("lib/stats/cli.ts does not export runStatsCli(argv).");
+      if (typeof mod.runStatsCli !== "function")
+        throw usageError("lib/stats/cli.ts does not export runStatsCli(argv).");
       const code = await mod.runStatsCli(args);
       if (typeof code === "number") process.exitCode = code;
     });

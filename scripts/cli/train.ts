@@ -16,14 +16,18 @@ const PARAM = trainParamsSchema.shape;
 export function parseSeeds(value: string): number | number[] {
   if (/^\d+$/.test(value.trim())) return schemaNumberOption("--seeds", seedCountSchema)(value);
   const list = listOption(value);
-  if (!list.every((s) => /^\d+$/.test(s))) throw new InvalidArgumentError(`--seeds must be a count (e.g. 3) or a comma-separated list of seeds (e.g. 7,11), got "${value}".`);
+  if (!list.every((s) => /^\d+$/.test(s)))
+    throw new InvalidArgumentError(
+      `--seeds must be a count (e.g. 3) or a comma-separated list of seeds (e.g. 7,11), got "${value}".`,
+    );
   return list.map((s) => integerOption("--seeds", 0, 2 ** 31 - 1)(s));
 }
 
 function parseVariants(value: string): string[] {
   const list = listOption(value).map((v) => v.toLowerCase());
   const bad = list.filter((v) => !(VARIANTS as readonly string[]).includes(v));
-  if (bad.length) throw new InvalidArgumentError(`unknown variant(s) ${bad.join(", ")}; expected some of ${VARIANTS.join(", ")}.`);
+  if (bad.length)
+    throw new InvalidArgumentError(`unknown variant(s) ${bad.join(", ")}; expected some of ${VARIANTS.join(", ")}.`);
   return list;
 }
 
@@ -48,13 +52,21 @@ export function registerTrain(program: Command): void {
     .requiredOption("--dataset <name>", "dataset name")
     .option("--variants <list>", `comma-separated, of ${VARIANTS.join(", ")}`, parseVariants, [...VARIANTS])
     .option("--seeds <n|list>", "number of seeds (1..n) or a comma-separated list", parseSeeds, 3)
-    .option("--preset <name>", `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = the paper's protocol)`, choiceOption("--preset", Object.keys(PRESETS)))
+    .option(
+      "--preset <name>",
+      `start from a preset: ${Object.keys(PRESETS).join(", ")} (paper = the paper's protocol)`,
+      choiceOption("--preset", Object.keys(PRESETS)),
+    )
     // Bounded by the trainer's own schema: the form, the CLI and the worker refuse the same values.
     .option("--epochs <n>", "epochs (paper: 100)", schemaNumberOption("--epochs", PARAM.epochs.unwrap()))
     .option("--size <px>", "input size (paper: 224)", schemaNumberOption("--size", PARAM.inputSize.unwrap()))
     .option("--width <w>", "channel width multiplier (paper: 1)", schemaNumberOption("--width", PARAM.width.unwrap()))
     .option("--batch <n>", "batch size (paper: 64)", schemaNumberOption("--batch", PARAM.batchSize.unwrap()))
-    .option("--lr <rate>", "initial learning rate (paper: 0.05)", schemaNumberOption("--lr", PARAM.learningRate.unwrap()))
+    .option(
+      "--lr <rate>",
+      "initial learning rate (paper: 0.05)",
+      schemaNumberOption("--lr", PARAM.learningRate.unwrap()),
+    )
     .option("--wait", "follow progress until every run has ended")
     .option("--json", "print the job and its runs as JSON")
     .action(async (o: TrainOptions) => {
@@ -66,8 +78,21 @@ export function registerTrain(program: Command): void {
       if (o.lr !== undefined) params.learningRate = o.lr;
       const code = await withDatabase(async () => {
         const dataset = await findDatasetByName(o.dataset);
-        const job = await enqueueTraining(parseTrainingRequest({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params }));
-        if (o.json) console.log(JSON.stringify({ jobId: job.id, params: job.params, runs: job.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed })) }, null, 2));
+        const job = await enqueueTraining(
+          parseTrainingRequest({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params }),
+        );
+        if (o.json)
+          console.log(
+            JSON.stringify(
+              {
+                jobId: job.id,
+                params: job.params,
+                runs: job.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed })),
+              },
+              null,
+              2,
+            ),
+          );
         else {
           console.log(`Queued training job ${job.id} on "${dataset.name}": ${job.runs.length} run(s).`);
           for (const r of job.runs) console.log(`  ${r.id}  ${r.variant.toLowerCase()} seed ${r.seed}`);

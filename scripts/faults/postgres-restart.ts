@@ -33,7 +33,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function postgresRestartScenario(opts: { readers?: number; cases?: number; appPort?: number; downMs?: number; log?: (m: string) => void } = {}): Promise<RestartOutcome> {
+export async function postgresRestartScenario(
+  opts: { readers?: number; cases?: number; appPort?: number; downMs?: number; log?: (m: string) => void } = {},
+): Promise<RestartOutcome> {
   const log = opts.log ?? console.log;
   const parent = mkdtempSync(join(tmpdir(), "focus-fault-pg-"));
   chmodSync(parent, 0o755);
@@ -44,13 +46,21 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
   let pgHandle: EmbeddedHandle | undefined = await start();
   const url = pgHandle.url;
   const storage = mkdtempSync(join(tmpdir(), "focus-fault-storage-"));
-  const appEnv = { DATABASE_URL: url, FOCUS_STORAGE_DIR: storage, NEXTAUTH_SECRET: "fault-test-secret-".padEnd(40, "x") };
+  const appEnv = {
+    DATABASE_URL: url,
+    FOCUS_STORAGE_DIR: storage,
+    NEXTAUTH_SECRET: "fault-test-secret-".padEnd(40, "x"),
+  };
   const savedEnv = Object.fromEntries(Object.keys(appEnv).map((k) => [k, process.env[k]]));
   Object.assign(process.env, appEnv);
   let app: Awaited<ReturnType<typeof startProductionApp>> | undefined;
   try {
     await migrateDeploy(url, { quiet: true });
-    const { studyId, readers } = await seedStudyWithReaders({ cases: opts.cases ?? 6, arms: 4, readers: opts.readers ?? 20 });
+    const { studyId, readers } = await seedStudyWithReaders({
+      cases: opts.cases ?? 6,
+      arms: 4,
+      readers: opts.readers ?? 20,
+    });
     const { disconnectDb } = await import("@/lib/db/client");
     await disconnectDb(); // this process's pool would only see dead connections after the restart
     app = await startProductionApp({ port: opts.appPort ?? (await freePort()), env: appEnv });
@@ -61,10 +71,18 @@ export async function postgresRestartScenario(opts: { readers?: number; cases?: 
     const work = Promise.all(
       readers.map((r, i) =>
         runReader({
-          base: app!.base, studyId, cases: opts.cases ?? 6, jar: jars[i], recorder, thinkMs: 400, draftsPerCase: 2,
+          base: app!.base,
+          studyId,
+          cases: opts.cases ?? 6,
+          jar: jars[i],
+          recorder,
+          thinkMs: 400,
+          draftsPerCase: 2,
           // The survey client's policy, with more patience: a reader presses "Submit" again after an outage.
-          tries: 8, backoffMs: 500,
-          onSubmitted: (caseNumber, slot, rationale) => expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
+          tries: 8,
+          backoffMs: 500,
+          onSubmitted: (caseNumber, slot, rationale) =>
+            expected.push({ readerId: r.readerId, caseNumber, slot, rationale }),
         }),
       ),
     );

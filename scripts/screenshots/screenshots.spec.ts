@@ -14,15 +14,23 @@ mkdirSync(DIR, { recursive: true });
 
 test.use({ viewport: { width: 1280, height: 860 } });
 
-
 test("screenshots: reader grid, coordinator results, researcher model comparison", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const f = await createStudyFixture({ cases: 6, arms: 4, settings: { showProbabilities: true } });
   // Answers from several readers so the results page has something to show.
-  const rationales = ["Focus on the lesion border", "Covers the irregular pigment", "Least spill onto healthy skin", "Centred on the nodule"];
+  const rationales = [
+    "Focus on the lesion border",
+    "Covers the irregular pigment",
+    "Least spill onto healthy skin",
+    "Centred on the nodule",
+  ];
   for (let r = 0; r < 6; r++) {
     const { readerId } = await f.inviteReader(`Reader ${r + 1}`);
-    for (let n = 1; n <= 6; n++) await submitAnswer(readerId, f.studyId, n, { slot: "ABCD"[(r + n) % 4 === 0 ? 1 : (r * n) % 4], rationale: rationales[(r + n) % 4] });
+    for (let n = 1; n <= 6; n++)
+      await submitAnswer(readerId, f.studyId, n, {
+        slot: "ABCD"[(r + n) % 4 === 0 ? 1 : (r * n) % 4],
+        rationale: rationales[(r + n) % 4],
+      });
   }
 
   const reader = await f.inviteReader("Screenshot Reader");
@@ -33,7 +41,9 @@ test("screenshots: reader grid, coordinator results, researcher model comparison
   await readerPage.goto(`/surveys/${f.studyId}/case/1`);
   await expect(readerPage.getByRole("img", { name: /Heat-map of Model [A-D]/ })).toHaveCount(4);
   await readerPage.getByRole("radio", { name: /Model B/ }).check();
-  await readerPage.getByRole("textbox", { name: /Rationale/ }).fill("Model B stays on the lesion and ignores the ruler.");
+  await readerPage
+    .getByRole("textbox", { name: /Rationale/ })
+    .fill("Model B stays on the lesion and ignores the ruler.");
   await readerPage.screenshot({ path: `${DIR}/reader-grid.png`, fullPage: true });
   await readerContext.close();
 

@@ -17,12 +17,22 @@ export function ChangePasswordForm() {
         <div key={f.name}>
           <label className="block text-sm font-medium">
             {f.label}
-            <input name={f.name} type="password" autoComplete={f.autoComplete} aria-invalid={!!state.fieldErrors?.[f.name]} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5" />
+            <input
+              name={f.name}
+              type="password"
+              autoComplete={f.autoComplete}
+              aria-invalid={!!state.fieldErrors?.[f.name]}
+              className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5"
+            />
           </label>
           {state.fieldErrors?.[f.name] && <span className="text-xs text-red-700">{state.fieldErrors[f.name]}</span>}
         </div>
       ))}
-      {state.message && <p role="alert" className="text-sm text-red-700">{state.message}</p>}
+      {state.message && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.message}
+        </p>
+      )}
       <button disabled={pending} className="rounded bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60">
         {pending ? "Changing…" : "Change password"}
       </button>

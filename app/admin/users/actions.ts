@@ -41,7 +41,11 @@ export async function issueResetLinkAction(userId: string, _prev: ResetLinkState
   try {
     const { token, expiresAt, email } = await issuePasswordReset(userId, admin.id);
     const until = expiresAt.toISOString().slice(0, 16).replace("T", " ");
-    return { ok: true, message: `One-time link for ${email}, valid until ${until} UTC:`, link: passwordResetLink(token) };
+    return {
+      ok: true,
+      message: `One-time link for ${email}, valid until ${until} UTC:`,
+      link: passwordResetLink(token),
+    };
   } catch (e) {
     return toFormState(e);
   }

@@ -19,7 +19,14 @@ export default async function UsersPage() {
       <table className="w-full border-collapse bg-white text-sm">
         <thead>
           <tr className="border-b text-left">
-            <th className="p-2">Email</th><th className="p-2">Name</th><th className="p-2">Role</th><th className="p-2">Pseudonym</th><th className="p-2">Status</th><th className="p-2"><span className="sr-only">Actions</span></th>
+            <th className="p-2">Email</th>
+            <th className="p-2">Name</th>
+            <th className="p-2">Role</th>
+            <th className="p-2">Pseudonym</th>
+            <th className="p-2">Status</th>
+            <th className="p-2">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -27,7 +34,10 @@ export default async function UsersPage() {
             <tr key={u.id} className="border-b" data-testid={`user-row-${u.email}`}>
               <td className="p-2">{u.email}</td>
               <td className="p-2">{u.name}</td>
-              <td className="p-2">{ROLE_LABEL[u.role]}{u.specialty ? ` (${u.specialty.toLowerCase()})` : ""}</td>
+              <td className="p-2">
+                {ROLE_LABEL[u.role]}
+                {u.specialty ? ` (${u.specialty.toLowerCase()})` : ""}
+              </td>
               <td className="p-2 font-mono">{u.pseudonym}</td>
               <td className="p-2">
                 {u.active ? "active" : "deactivated"}
@@ -41,7 +51,9 @@ export default async function UsersPage() {
                 {delayed.has(u.email) && (
                   <form action={unlockSignInAction}>
                     <input type="hidden" name="userId" value={u.id} />
-                    <button className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">Unlock sign-in</button>
+                    <button className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
+                      Unlock sign-in
+                    </button>
                   </form>
                 )}
                 {u.active && u.role !== "SPECIALIST" && <ResetLinkButton userId={u.id} />}
@@ -49,7 +61,9 @@ export default async function UsersPage() {
                   <form action={setActiveAction}>
                     <input type="hidden" name="userId" value={u.id} />
                     <input type="hidden" name="active" value={String(!u.active)} />
-                    <button className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">{u.active ? "Deactivate" : "Reactivate"}</button>
+                    <button className="rounded border border-slate-300 px-2 py-0.5 hover:bg-slate-100">
+                      {u.active ? "Deactivate" : "Reactivate"}
+                    </button>
                   </form>
                 )}
               </td>

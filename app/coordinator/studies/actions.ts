@@ -5,12 +5,25 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { toFormState, type FormState } from "@/lib/http/form-state";
-import { closeStudy, createDraftStudy, deleteDraftStudy, missingHeatmapsOf, publishStudy, updateStudySettings } from "@/lib/studies/study-commands";
+import {
+  closeStudy,
+  createDraftStudy,
+  deleteDraftStudy,
+  missingHeatmapsOf,
+  publishStudy,
+  updateStudySettings,
+} from "@/lib/studies/study-commands";
 import { draftInputFromForm, settingsFromForm } from "@/lib/studies/study-form";
 import { manageableStudy } from "@/lib/studies/study-access";
 import { parseStudyDraft, parseStudySettings } from "@/lib/studies/study-schemas";
 import { type MissingHeatmap } from "@/lib/studies/study-queries";
-import { createInvitation, existingInvitationOf, reissueInvitation, revokeInvitation, type ExistingInvitation } from "@/lib/studies/invitations";
+import {
+  createInvitation,
+  existingInvitationOf,
+  reissueInvitation,
+  revokeInvitation,
+  type ExistingInvitation,
+} from "@/lib/studies/invitations";
 import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
@@ -54,7 +67,11 @@ export async function createStudyAction(_prev: StudyFormState, form: FormData): 
 }
 
 /** Runs a change to a study the user may manage, then refreshes its page with `message`. */
-async function studyChange(studyId: string, change: (actorId: string) => Promise<unknown>, message: string): Promise<StudyFormState> {
+async function studyChange(
+  studyId: string,
+  change: (actorId: string) => Promise<unknown>,
+  message: string,
+): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await change(user.id);
@@ -65,12 +82,24 @@ async function studyChange(studyId: string, change: (actorId: string) => Promise
   return { ok: true, message };
 }
 
-export async function updateSettingsAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {
-  return studyChange(studyId, (actorId) => updateStudySettings(studyId, parseStudySettings(settingsFromForm(form)), actorId), "Settings saved.");
+export async function updateSettingsAction(
+  studyId: string,
+  _prev: StudyFormState,
+  form: FormData,
+): Promise<StudyFormState> {
+  return studyChange(
+    studyId,
+    (actorId) => updateStudySettings(studyId, parseStudySettings(settingsFromForm(form)), actorId),
+    "Settings saved.",
+  );
 }
 
 export async function publishAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
-  return studyChange(studyId, (actorId) => publishStudy(studyId, actorId), "Published: invited readers can now answer.");
+  return studyChange(
+    studyId,
+    (actorId) => publishStudy(studyId, actorId),
+    "Published: invited readers can now answer.",
+  );
 }
 
 export async function closeAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
@@ -98,7 +127,12 @@ export async function inviteAction(studyId: string, _prev: StudyFormState, form:
     );
     const email = (await emailInvitation(invitation.id, link, user.id)) ?? undefined;
     revalidatePath(`/coordinator/studies/${studyId}`);
-    return { ok: true, message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`, link, email };
+    return {
+      ok: true,
+      message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`,
+      link,
+      email,
+    };
   } catch (e) {
     return failure(e);
   }
@@ -109,7 +143,11 @@ async function invitationOfStudy(studyId: string, invitationId: string) {
   if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
 }
 
-export async function reissueAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
+export async function reissueAction(
+  studyId: string,
+  invitationId: string,
+  _prev: StudyFormState,
+): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await invitationOfStudy(studyId, invitationId);
@@ -118,13 +156,22 @@ export async function reissueAction(studyId: string, invitationId: string, _prev
     revalidatePath(`/coordinator/studies/${studyId}`);
     // The re-issue button shows only the message, so the email outcome goes into it.
     const emailNote = email ? ` ${emailOutcomeMessage(email)}` : "";
-    return { ok: true, message: `New link (the old one no longer works). Copy it now: it is shown only once.${emailNote}`, link, email };
+    return {
+      ok: true,
+      message: `New link (the old one no longer works). Copy it now: it is shown only once.${emailNote}`,
+      link,
+      email,
+    };
   } catch (e) {
     return failure(e);
   }
 }
 
-export async function revokeAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
+export async function revokeAction(
+  studyId: string,
+  invitationId: string,
+  _prev: StudyFormState,
+): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await invitationOfStudy(studyId, invitationId);
@@ -136,7 +183,11 @@ export async function revokeAction(studyId: string, invitationId: string, _prev:
   }
 }
 
-export async function reentryLinkAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
+export async function reentryLinkAction(
+  studyId: string,
+  invitationId: string,
+  _prev: StudyFormState,
+): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     const { link } = await issueReentryLink(studyId, invitationId, user.id);
@@ -151,7 +202,11 @@ export async function reentryLinkAction(studyId: string, invitationId: string, _
   }
 }
 
-export async function revokeReentryAction(studyId: string, invitationId: string, _prev: StudyFormState): Promise<StudyFormState> {
+export async function revokeReentryAction(
+  studyId: string,
+  invitationId: string,
+  _prev: StudyFormState,
+): Promise<StudyFormState> {
   try {
     const user = await staffFor(studyId);
     await revokeReentryLinks(studyId, invitationId, user.id);

@@ -24,5 +24,12 @@ const STATUS_STYLE: Record<string, string> = {
 };
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span data-testid="study-status" className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? ""}`}>{status.toLowerCase()}</span>;
+  return (
+    <span
+      data-testid="study-status"
+      className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? ""}`}
+    >
+      {status.toLowerCase()}
+    </span>
+  );
 }

@@ -5,7 +5,15 @@ export function FieldError({ error }: { error?: string }) {
   return error ? <span className="block text-xs text-red-700">{error}</span> : null;
 }
 
-export function SettingsFields({ settings, errors = {}, disabled = false }: { settings: StudySettings; errors?: Record<string, string>; disabled?: boolean }) {
+export function SettingsFields({
+  settings,
+  errors = {},
+  disabled = false,
+}: {
+  settings: StudySettings;
+  errors?: Record<string, string>;
+  disabled?: boolean;
+}) {
   const err = (k: string) => errors[k] ?? errors[`settings.${k}`];
   const box = (name: keyof StudySettings, label: string) => (
     <label className="flex items-center gap-2 text-sm">
@@ -19,8 +27,8 @@ export function SettingsFields({ settings, errors = {}, disabled = false }: { se
       <div>
         {box("showProbabilities", "Show each model's probability (P) under its map")}
         <p className="ml-6 text-xs text-slate-600" id="show-probabilities-help">
-          P is the model&apos;s probability for the image&apos;s true class. Off by default: P can let readers tell
-          the models apart (one that is always more confident is recognisable), which weakens the blinding.
+          P is the model&apos;s probability for the image&apos;s true class. Off by default: P can let readers tell the
+          models apart (one that is always more confident is recognisable), which weakens the blinding.
         </p>
       </div>
       {box("allowRevisit", "Allow readers to go back and change answers")}
@@ -28,17 +36,35 @@ export function SettingsFields({ settings, errors = {}, disabled = false }: { se
       {box("rationaleRequired", "Rationale required")}
       <label className="text-sm">
         Rationale minimum length
-        <input name="rationaleMin" type="number" min={0} max={2000} defaultValue={settings.rationaleMin} className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1" />
+        <input
+          name="rationaleMin"
+          type="number"
+          min={0}
+          max={2000}
+          defaultValue={settings.rationaleMin}
+          className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1"
+        />
         <FieldError error={err("rationaleMin")} />
       </label>
       <label className="text-sm">
         Rationale maximum length
-        <input name="rationaleMax" type="number" min={1} max={5000} defaultValue={settings.rationaleMax} className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1" />
+        <input
+          name="rationaleMax"
+          type="number"
+          min={1}
+          max={5000}
+          defaultValue={settings.rationaleMax}
+          className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1"
+        />
         <FieldError error={err("rationaleMax")} />
       </label>
       <label className="text-sm">
         Target specialty
-        <select name="targetSpecialty" defaultValue={settings.targetSpecialty ?? ""} className="mt-1 block rounded border border-slate-300 px-2 py-1">
+        <select
+          name="targetSpecialty"
+          defaultValue={settings.targetSpecialty ?? ""}
+          className="mt-1 block rounded border border-slate-300 px-2 py-1"
+        >
           <option value="">Any</option>
           <option value="DERMATOLOGY">Dermatology</option>
           <option value="RADIOLOGY">Radiology</option>
@@ -50,16 +76,34 @@ export function SettingsFields({ settings, errors = {}, disabled = false }: { se
   );
 }
 
-export function MissingHeatmapTable({ missing }: { missing?: { runLabel: string; imageName: string; imageId: string; modelRunId: string }[] }) {
+export function MissingHeatmapTable({
+  missing,
+}: {
+  missing?: { runLabel: string; imageName: string; imageId: string; modelRunId: string }[];
+}) {
   if (!missing || missing.length === 0) return null;
   return (
-    <div className="mt-2 max-h-64 overflow-auto rounded border border-red-200 bg-red-50 p-2 text-sm" data-testid="missing-heatmaps">
-      <p className="font-medium text-red-800">Missing heat-maps ({missing.length}{missing.length >= 200 ? "+" : ""}): generate them, or leave these runs or images out.</p>
+    <div
+      className="mt-2 max-h-64 overflow-auto rounded border border-red-200 bg-red-50 p-2 text-sm"
+      data-testid="missing-heatmaps"
+    >
+      <p className="font-medium text-red-800">
+        Missing heat-maps ({missing.length}
+        {missing.length >= 200 ? "+" : ""}): generate them, or leave these runs or images out.
+      </p>
       <table className="mt-1 w-full">
-        <thead><tr className="text-left"><th className="pr-4">Model run</th><th>Image</th></tr></thead>
+        <thead>
+          <tr className="text-left">
+            <th className="pr-4">Model run</th>
+            <th>Image</th>
+          </tr>
+        </thead>
         <tbody>
           {missing.map((m) => (
-            <tr key={`${m.modelRunId}|${m.imageId}`}><td className="pr-4">{m.runLabel}</td><td>{m.imageName}</td></tr>
+            <tr key={`${m.modelRunId}|${m.imageId}`}>
+              <td className="pr-4">{m.runLabel}</td>
+              <td>{m.imageName}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -4,7 +4,11 @@ export function FieldError({ error }: { error?: string }) {
 
 export function FormMessage({ ok, message }: { ok: boolean; message: string }) {
   if (!message) return null;
-  return <p role={ok ? "status" : "alert"} className={`text-sm ${ok ? "text-green-700" : "text-red-700"}`}>{message}</p>;
+  return (
+    <p role={ok ? "status" : "alert"} className={`text-sm ${ok ? "text-green-700" : "text-red-700"}`}>
+      {message}
+    </p>
+  );
 }
 
 export const inputClass = "mt-1 block w-full rounded border border-slate-300 px-2 py-1 font-normal";

@@ -8,7 +8,10 @@ import { FieldError, FormMessage } from "./field-error";
 
 const initial: FormState = { ok: false, message: "" };
 
-export function HeatmapForm({ runs, images }: {
+export function HeatmapForm({
+  runs,
+  images,
+}: {
   runs: { id: string; variant: string; seed: number; valAuc: number | null; heatmaps: number }[];
   images: { id: string; originalName: string; className: string }[];
 }) {
@@ -36,7 +39,8 @@ export function HeatmapForm({ runs, images }: {
         <div className="mt-1 grid gap-1 text-sm sm:grid-cols-3">
           {runs.map((r) => (
             <label key={r.id} className="flex items-center gap-1">
-              <input type="checkbox" name="runIds" value={r.id} defaultChecked /> {r.variant} seed {r.seed} · AUC {formatAuc(r.valAuc)} · {r.heatmaps} maps
+              <input type="checkbox" name="runIds" value={r.id} defaultChecked /> {r.variant} seed {r.seed} · AUC{" "}
+              {formatAuc(r.valAuc)} · {r.heatmaps} maps
             </label>
           ))}
         </div>
@@ -44,7 +48,12 @@ export function HeatmapForm({ runs, images }: {
       </fieldset>
       <label className="text-sm font-medium">
         Images
-        <select name="split" value={split} onChange={(e) => setSplit(e.target.value)} className="ml-2 rounded border border-slate-300 px-2 py-1 font-normal">
+        <select
+          name="split"
+          value={split}
+          onChange={(e) => setSplit(e.target.value)}
+          className="ml-2 rounded border border-slate-300 px-2 py-1 font-normal"
+        >
           <option value="VALIDATION">Validation split</option>
           <option value="TRAIN">Training split</option>
           <option value="CHOSEN">Chosen images</option>
@@ -57,17 +66,30 @@ export function HeatmapForm({ runs, images }: {
             {images.map((im) => (
               <label key={im.id} className="flex flex-col items-center text-xs">
                 {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
-                <img src={`/api/researcher/images/${im.id}`} alt={im.originalName} loading="lazy" className="h-14 w-14 rounded border object-contain [image-rendering:pixelated]" />
-                <span><input type="checkbox" name="imageIds" value={im.id} /> {im.className}</span>
+                <img
+                  src={`/api/researcher/images/${im.id}`}
+                  alt={im.originalName}
+                  loading="lazy"
+                  className="h-14 w-14 rounded border object-contain [image-rendering:pixelated]"
+                />
+                <span>
+                  <input type="checkbox" name="imageIds" value={im.id} /> {im.className}
+                </span>
               </label>
             ))}
           </div>
           <FieldError error={state.fieldErrors?.imageIds} />
         </fieldset>
       )}
-      <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="force" /> Recompute existing maps</label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="force" /> Recompute existing maps
+      </label>
       <FormMessage ok={state.ok} message={state.message} />
-      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Queuing…" : "Render heat-maps"}</button></div>
+      <div>
+        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
+          {pending ? "Queuing…" : "Render heat-maps"}
+        </button>
+      </div>
     </form>
   );
 }

@@ -21,19 +21,39 @@ function CommonFields({ errors, prefix }: { errors?: Record<string, string>; pre
       </label>
       <label className="text-sm font-medium" htmlFor={`${prefix}-positive`}>
         Positive class (folder name)
-        <input id={`${prefix}-positive`} name="positive" required placeholder="malignant" className={inputClass} aria-invalid={!!errors?.positive} />
+        <input
+          id={`${prefix}-positive`}
+          name="positive"
+          required
+          placeholder="malignant"
+          className={inputClass}
+          aria-invalid={!!errors?.positive}
+        />
         <FieldError error={errors?.positive} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${prefix}-modality`}>
         Modality
         <select id={`${prefix}-modality`} name="modality" defaultValue="OTHER" className={inputClass}>
-          {Object.entries(MODALITY_LABEL).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          {Object.entries(MODALITY_LABEL).map(([v, l]) => (
+            <option key={v} value={v}>
+              {l}
+            </option>
+          ))}
         </select>
         <FieldError error={errors?.modality} />
       </label>
       <label className="text-sm font-medium" htmlFor={`${prefix}-size`}>
         Stored image size (px)
-        <input id={`${prefix}-size`} name="size" type="number" min={16} max={1024} defaultValue={224} className={inputClass} aria-invalid={!!errors?.size} />
+        <input
+          id={`${prefix}-size`}
+          name="size"
+          type="number"
+          min={16}
+          max={1024}
+          defaultValue={224}
+          className={inputClass}
+          aria-invalid={!!errors?.size}
+        />
         <FieldError error={errors?.size} />
       </label>
     </>
@@ -65,16 +85,36 @@ export function FolderImportForm({ roots }: { roots: readonly string[] }) {
       }}
     >
       <h3 className="font-medium">From a folder on the server</h3>
-      <p className="text-xs text-slate-600">Layout: <code>folder/&lt;class&gt;/*.png|jpg</code> with exactly two class folders, optional <code>folder/masks/</code> with lesion masks named like the images. Only folders under{" "}
-        {roots.map((r, i) => <span key={r}>{i > 0 ? ", " : ""}<code>{r}</code></span>)} can be imported.</p>
+      <p className="text-xs text-slate-600">
+        Layout: <code>folder/&lt;class&gt;/*.png|jpg</code> with exactly two class folders, optional{" "}
+        <code>folder/masks/</code> with lesion masks named like the images. Only folders under{" "}
+        {roots.map((r, i) => (
+          <span key={r}>
+            {i > 0 ? ", " : ""}
+            <code>{r}</code>
+          </span>
+        ))}{" "}
+        can be imported.
+      </p>
       <label className="text-sm font-medium" htmlFor="folder-path">
         Folder path
-        <input id="folder-path" name="folder" required placeholder={`${roots[0]}/isic2017`} className={inputClass} aria-invalid={!!state.fieldErrors?.folder} />
+        <input
+          id="folder-path"
+          name="folder"
+          required
+          placeholder={`${roots[0]}/isic2017`}
+          className={inputClass}
+          aria-invalid={!!state.fieldErrors?.folder}
+        />
         <FieldError error={state.fieldErrors?.folder} />
       </label>
       <CommonFields errors={state.fieldErrors} prefix="folder" />
       <FormMessage ok={state.ok} message={state.message} />
-      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Importing…" : "Import folder"}</button></div>
+      <div>
+        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
+          {pending ? "Importing…" : "Import folder"}
+        </button>
+      </div>
     </form>
   );
 }
@@ -88,41 +128,65 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
       noValidate
       aria-label="Upload a zip"
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4"
-      onSubmit={(e) => void (async () => {
-        e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        const file = data.get("zip");
-        if (!(file instanceof File) || file.size === 0) {
-          setState({ ok: false, message: "Choose a .zip file to upload.", fieldErrors: { zip: "zip file is required" } });
-          return;
-        }
-        if (file.size > maxMb * 1024 * 1024) {
-          setState({ ok: false, message: `The file is ${(file.size / 1048576).toFixed(0)} MB; the limit is ${maxMb} MB.` });
-          return;
-        }
-        const qs = new URLSearchParams({ fileName: file.name });
-        // Text inputs only: FormData gives their values as strings.
-        for (const k of ["name", "positive", "modality", "size"]) qs.set(k, (data.get(k) as string | null) ?? "");
-        setPending(true);
-        setState({ ok: true, message: "Uploading and importing…" });
-        try {
-          const res = await fetch(`/api/researcher/datasets/upload?${qs}`, { method: "POST", body: file, headers: { "Content-Type": "application/zip" } });
-          const body = (await res.json().catch(() => ({}))) as { details?: unknown; error?: string; datasetId?: string };
-          if (!res.ok) {
-            const fieldErrors = Array.isArray(body.details) ? Object.fromEntries((body.details as { field: string; message: string }[]).map((d) => [d.field, d.message])) : undefined;
-            setState({ ok: false, message: body.error ?? `Upload failed (HTTP ${res.status}).`, fieldErrors });
+      onSubmit={(e) =>
+        void (async () => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          const file = data.get("zip");
+          if (!(file instanceof File) || file.size === 0) {
+            setState({
+              ok: false,
+              message: "Choose a .zip file to upload.",
+              fieldErrors: { zip: "zip file is required" },
+            });
             return;
           }
-          router.push(`/researcher/datasets/${body.datasetId}?imported=1`);
-        } catch (err) {
-          setState({ ok: false, message: `Upload failed: ${(err as Error).message}` });
-        } finally {
-          setPending(false);
-        }
-      })()}
+          if (file.size > maxMb * 1024 * 1024) {
+            setState({
+              ok: false,
+              message: `The file is ${(file.size / 1048576).toFixed(0)} MB; the limit is ${maxMb} MB.`,
+            });
+            return;
+          }
+          const qs = new URLSearchParams({ fileName: file.name });
+          // Text inputs only: FormData gives their values as strings.
+          for (const k of ["name", "positive", "modality", "size"]) qs.set(k, (data.get(k) as string | null) ?? "");
+          setPending(true);
+          setState({ ok: true, message: "Uploading and importing…" });
+          try {
+            const res = await fetch(`/api/researcher/datasets/upload?${qs}`, {
+              method: "POST",
+              body: file,
+              headers: { "Content-Type": "application/zip" },
+            });
+            const body = (await res.json().catch(() => ({}))) as {
+              details?: unknown;
+              error?: string;
+              datasetId?: string;
+            };
+            if (!res.ok) {
+              const fieldErrors = Array.isArray(body.details)
+                ? Object.fromEntries(
+                    (body.details as { field: string; message: string }[]).map((d) => [d.field, d.message]),
+                  )
+                : undefined;
+              setState({ ok: false, message: body.error ?? `Upload failed (HTTP ${res.status}).`, fieldErrors });
+              return;
+            }
+            router.push(`/researcher/datasets/${body.datasetId}?imported=1`);
+          } catch (err) {
+            setState({ ok: false, message: `Upload failed: ${(err as Error).message}` });
+          } finally {
+            setPending(false);
+          }
+        })()
+      }
     >
       <h3 className="font-medium">From a zip upload</h3>
-      <p className="text-xs text-slate-600">The same layout zipped (a single wrapping folder is fine). Up to {maxMb} MB; only .png, .jpg and .jpeg entries are extracted.</p>
+      <p className="text-xs text-slate-600">
+        The same layout zipped (a single wrapping folder is fine). Up to {maxMb} MB; only .png, .jpg and .jpeg entries
+        are extracted.
+      </p>
       <label className="text-sm font-medium" htmlFor="zip-file">
         Zip file
         <input id="zip-file" name="zip" type="file" accept=".zip,application/zip" className={inputClass} />
@@ -130,7 +194,11 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
       </label>
       <CommonFields errors={state.fieldErrors} prefix="zip" />
       <FormMessage ok={state.ok} message={state.message} />
-      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Uploading…" : "Upload zip"}</button></div>
+      <div>
+        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
+          {pending ? "Uploading…" : "Upload zip"}
+        </button>
+      </div>
     </form>
   );
 }

@@ -9,11 +9,12 @@ type RunActionState = FormState<{ warning: string }>;
 function useRunAction(after?: () => void) {
   const [state, setState] = useState<RunActionState | null>(null);
   const [pending, start] = useTransition();
-  const run = (fn: () => Promise<RunActionState>) => start(async () => {
-    const s = await fn();
-    setState(s);
-    after?.();
-  });
+  const run = (fn: () => Promise<RunActionState>) =>
+    start(async () => {
+      const s = await fn();
+      setState(s);
+      after?.();
+    });
   return { state, pending, run };
 }
 
@@ -21,27 +22,57 @@ function Message({ state }: { state: RunActionState | null }) {
   if (!state?.message) return null;
   return (
     <>
-      <span role={state.ok ? "status" : "alert"} className={`ml-2 text-xs ${state.ok ? "text-green-700" : "text-red-700"}`}>{state.message}</span>
-      {state.warning && <span role="alert" data-testid="action-warning" className="ml-2 whitespace-normal text-xs text-amber-800">{state.warning}</span>}
+      <span
+        role={state.ok ? "status" : "alert"}
+        className={`ml-2 text-xs ${state.ok ? "text-green-700" : "text-red-700"}`}
+      >
+        {state.message}
+      </span>
+      {state.warning && (
+        <span role="alert" data-testid="action-warning" className="ml-2 whitespace-normal text-xs text-amber-800">
+          {state.warning}
+        </span>
+      )}
     </>
   );
 }
 
-export function CancelRetryButtons({ runId, status, cancelRequested, onDone }: { runId: string; status: string; cancelRequested: boolean; onDone?: () => void }) {
+export function CancelRetryButtons({
+  runId,
+  status,
+  cancelRequested,
+  onDone,
+}: {
+  runId: string;
+  status: string;
+  cancelRequested: boolean;
+  onDone?: () => void;
+}) {
   const router = useRouter();
   const { state, pending, run } = useRunAction(onDone ?? (() => router.refresh()));
   const active = status === "QUEUED" || status === "RUNNING";
   return (
     <span className="whitespace-nowrap">
-      {active && (cancelRequested ? (
-        <span className="text-xs text-amber-700">cancelling…</span>
-      ) : (
-        <button type="button" disabled={pending} onClick={() => run(() => cancelRunAction(runId))} className="rounded border border-red-400 px-2 py-0.5 text-xs text-red-700 disabled:opacity-60">
-          Cancel
-        </button>
-      ))}
+      {active &&
+        (cancelRequested ? (
+          <span className="text-xs text-amber-700">cancelling…</span>
+        ) : (
+          <button
+            type="button"
+            disabled={pending}
+            onClick={() => run(() => cancelRunAction(runId))}
+            className="rounded border border-red-400 px-2 py-0.5 text-xs text-red-700 disabled:opacity-60"
+          >
+            Cancel
+          </button>
+        ))}
       {(status === "FAILED" || status === "CANCELLED") && (
-        <button type="button" disabled={pending} onClick={() => run(() => retryRunAction(runId))} className="rounded border border-slate-400 px-2 py-0.5 text-xs disabled:opacity-60">
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run(() => retryRunAction(runId))}
+          className="rounded border border-slate-400 px-2 py-0.5 text-xs disabled:opacity-60"
+        >
           Retry
         </button>
       )}

@@ -28,17 +28,29 @@ export function compareSortValues(a: string | number | null, b: string | number 
   if (a === null) return 1;
   if (b === null) return -1;
   if (typeof a === "number" && typeof b === "number") return a - b;
-  const sa = String(a), sb = String(b);
+  const sa = String(a),
+    sb = String(b);
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-export function SortableTable({ columns, rows, testid, initialSort }: { columns: SortColumn[]; rows: SortRow[]; testid?: string; initialSort?: { key: string; dir: "asc" | "desc" } }) {
+export function SortableTable({
+  columns,
+  rows,
+  testid,
+  initialSort,
+}: {
+  columns: SortColumn[];
+  rows: SortRow[];
+  testid?: string;
+  initialSort?: { key: string; dir: "asc" | "desc" };
+}) {
   const [sort, setSort] = useState<{ key: string; dir: "asc" | "desc" } | null>(initialSort ?? null);
   const sorted = useMemo(() => {
     if (!sort) return rows;
     const sign = sort.dir === "asc" ? 1 : -1;
     return [...rows].sort((r1, r2) => {
-      const a = r1.cells[sort.key]?.sort ?? null, b = r2.cells[sort.key]?.sort ?? null;
+      const a = r1.cells[sort.key]?.sort ?? null,
+        b = r2.cells[sort.key]?.sort ?? null;
       // Blanks stay last in both directions.
       if (a === null || b === null) return compareSortValues(a, b);
       return sign * compareSortValues(a, b);
@@ -52,13 +64,20 @@ export function SortableTable({ columns, rows, testid, initialSort }: { columns:
             {columns.map((c) => {
               const active = sort?.key === c.key;
               return (
-                <th key={c.key} className="p-2" aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}>
+                <th
+                  key={c.key}
+                  className="p-2"
+                  aria-sort={active ? (sort.dir === "asc" ? "ascending" : "descending") : "none"}
+                >
                   <button
                     type="button"
                     className={`font-medium ${c.numeric ? "text-right" : ""} hover:underline`}
-                    onClick={() => setSort(active && sort.dir === "asc" ? { key: c.key, dir: "desc" } : { key: c.key, dir: "asc" })}
+                    onClick={() =>
+                      setSort(active && sort.dir === "asc" ? { key: c.key, dir: "desc" } : { key: c.key, dir: "asc" })
+                    }
                   >
-                    {c.label}{active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
+                    {c.label}
+                    {active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""}
                   </button>
                 </th>
               );
@@ -71,7 +90,12 @@ export function SortableTable({ columns, rows, testid, initialSort }: { columns:
               {columns.map((c) => {
                 const cell = r.cells[c.key];
                 return (
-                  <td key={c.key} className={`p-2 ${c.numeric ? "text-right font-mono" : ""}`} data-testid={cell?.testid} data-value={cell?.value === undefined ? undefined : JSON.stringify(cell.value)}>
+                  <td
+                    key={c.key}
+                    className={`p-2 ${c.numeric ? "text-right font-mono" : ""}`}
+                    data-testid={cell?.testid}
+                    data-value={cell?.value === undefined ? undefined : JSON.stringify(cell.value)}
+                  >
                     {cell?.node ?? "—"}
                   </td>
                 );

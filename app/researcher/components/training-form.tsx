@@ -39,16 +39,26 @@ const NUMERIC: { key: keyof TrainingBounds; label: string; step: string }[] = [
 ];
 
 /** Inclusive input limits of each numeric field, read on the server from the schemas that check them. */
-export type TrainingBounds = Record<Exclude<keyof TrainingValues, "augment" | "lrDropAt">, { min?: number; max?: number }>;
+export type TrainingBounds = Record<
+  Exclude<keyof TrainingValues, "augment" | "lrDropAt">,
+  { min?: number; max?: number }
+>;
 
-export function TrainingForm({ datasetId, paper, quick, bounds }: {
+export function TrainingForm({
+  datasetId,
+  paper,
+  quick,
+  bounds,
+}: {
   datasetId: string;
   paper: TrainingValues;
   quick: TrainingValues;
   bounds: TrainingBounds;
 }) {
   const [state, action, pending] = useActionState(startTrainingAction, initial);
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])));
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])),
+  );
   const [augment, setAugment] = useState(paper.augment);
   const [preset, setPreset] = useState<"paper" | "quick" | "custom">("paper");
   // The preset the fields were last filled from; edits start from it, so it still supplies the LR drops.
@@ -80,14 +90,28 @@ export function TrainingForm({ datasetId, paper, quick, bounds }: {
       <input type="hidden" name="preset" value={base} />
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium">Preset:</span>
-        <button type="button" onClick={() => apply(paper, "paper")} aria-pressed={preset === "paper"} className={`rounded border px-2 py-1 text-sm ${preset === "paper" ? "border-slate-900 bg-slate-900 text-white" : "border-slate-400"}`}>
+        <button
+          type="button"
+          onClick={() => apply(paper, "paper")}
+          aria-pressed={preset === "paper"}
+          className={`rounded border px-2 py-1 text-sm ${preset === "paper" ? "border-slate-900 bg-slate-900 text-white" : "border-slate-400"}`}
+        >
           Paper protocol
         </button>
-        <button type="button" onClick={() => apply(quick, "quick")} aria-pressed={preset === "quick"} className={`rounded border px-2 py-1 text-sm ${preset === "quick" ? "border-amber-700 bg-amber-600 text-white" : "border-amber-500 text-amber-800"}`}>
+        <button
+          type="button"
+          onClick={() => apply(quick, "quick")}
+          aria-pressed={preset === "quick"}
+          className={`rounded border px-2 py-1 text-sm ${preset === "quick" ? "border-amber-700 bg-amber-600 text-white" : "border-amber-500 text-amber-800"}`}
+        >
           CPU quick (not the paper&apos;s protocol)
         </button>
-        <span data-testid="preset-label" className={`text-sm ${preset === "paper" ? "text-green-800" : "text-amber-800"}`}>
-          {preset === "paper" && "Rao et al. (ICCV-W 2021): SGD 0.9, weight decay 1e-4, batch 64, lr 0.05 ÷10 at 30/60/90 %, 100 epochs, 224 px, full width, 3 seeds."}
+        <span
+          data-testid="preset-label"
+          className={`text-sm ${preset === "paper" ? "text-green-800" : "text-amber-800"}`}
+        >
+          {preset === "paper" &&
+            "Rao et al. (ICCV-W 2021): SGD 0.9, weight decay 1e-4, batch 64, lr 0.05 ÷10 at 30/60/90 %, 100 epochs, 224 px, full width, 3 seeds."}
           {preset === "quick" && quickLabel}
           {preset === "custom" && "Custom settings (differ from the paper's protocol)."}
         </span>
@@ -118,19 +142,38 @@ export function TrainingForm({ datasetId, paper, quick, bounds }: {
               max={bounds[n.key].max}
               value={values[n.key]}
               aria-invalid={!!err(n.key)}
-              onChange={(e) => { setValues({ ...values, [n.key]: e.target.value }); setPreset("custom"); }}
+              onChange={(e) => {
+                setValues({ ...values, [n.key]: e.target.value });
+                setPreset("custom");
+              }}
               className={inputClass}
             />
             <FieldError error={err(n.key)} />
           </label>
         ))}
         <label className="flex items-center gap-2 self-end text-sm font-medium">
-          <input type="checkbox" name="augment" checked={augment} onChange={(e) => { setAugment(e.target.checked); setPreset("custom"); }} /> Random horizontal flip
+          <input
+            type="checkbox"
+            name="augment"
+            checked={augment}
+            onChange={(e) => {
+              setAugment(e.target.checked);
+              setPreset("custom");
+            }}
+          />{" "}
+          Random horizontal flip
         </label>
       </div>
-      <p className="text-xs text-slate-600">The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for validation (the dataset&apos;s stored split).</p>
+      <p className="text-xs text-slate-600">
+        The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for
+        validation (the dataset&apos;s stored split).
+      </p>
       <FormMessage ok={state.ok} message={state.message} />
-      <div><button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">{pending ? "Queuing…" : "Start training"}</button></div>
+      <div>
+        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
+          {pending ? "Queuing…" : "Start training"}
+        </button>
+      </div>
     </form>
   );
 }

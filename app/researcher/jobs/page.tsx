@@ -11,18 +11,28 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   await requireRole("RESEARCHER", "ADMIN");
   const sp = await searchParams;
   const datasetId = typeof sp.dataset === "string" && sp.dataset.length <= 64 ? sp.dataset : undefined;
-  const dataset = datasetId ? await db().dataset.findUnique({ where: { id: datasetId }, select: { id: true, name: true } }) : null;
+  const dataset = datasetId
+    ? await db().dataset.findUnique({ where: { id: datasetId }, select: { id: true, name: true } })
+    : null;
   const now = new Date();
   const [runs, workers] = await Promise.all([queueRuns({ datasetId: dataset?.id, recent: 100 }), workersPanel(now)]);
   return (
     <section className="space-y-6">
-      <p className="text-sm"><Link href="/researcher" className="text-blue-700 underline">← Datasets</Link></p>
+      <p className="text-sm">
+        <Link href="/researcher" className="text-blue-700 underline">
+          ← Datasets
+        </Link>
+      </p>
       <div className="flex flex-wrap items-baseline gap-4">
         <h1 className="text-2xl font-semibold">Training queue{dataset ? `: ${dataset.name}` : ""}</h1>
         {dataset && (
           <>
-            <Link href={`/researcher/datasets/${dataset.id}/results`} className="text-sm text-blue-700 underline">Results of {dataset.name}</Link>
-            <Link href="/researcher/jobs" className="text-sm text-blue-700 underline">All datasets</Link>
+            <Link href={`/researcher/datasets/${dataset.id}/results`} className="text-sm text-blue-700 underline">
+              Results of {dataset.name}
+            </Link>
+            <Link href="/researcher/jobs" className="text-sm text-blue-700 underline">
+              All datasets
+            </Link>
           </>
         )}
       </div>

@@ -5,7 +5,10 @@ import { toFormState, type FormState } from "@/lib/http/form-state";
 
 export async function resetPasswordAction(token: string, _prev: FormState, form: FormData): Promise<FormState> {
   try {
-    await resetPassword(token, resetPasswordSchema.parse({ password: form.get("password"), confirm: form.get("confirm") }));
+    await resetPassword(
+      token,
+      resetPasswordSchema.parse({ password: form.get("password"), confirm: form.get("confirm") }),
+    );
   } catch (e) {
     return toFormState(e);
   }

@@ -11,13 +11,26 @@ export function ResetPasswordForm({ token }: { token: string }) {
         <div key={name}>
           <label className="block text-sm font-medium">
             {name === "password" ? "New password" : "New password again"}
-            <input name={name} type="password" autoComplete="new-password" aria-invalid={!!state.fieldErrors?.[name]} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5" />
+            <input
+              name={name}
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={!!state.fieldErrors?.[name]}
+              className="mt-1 block w-full rounded border border-slate-300 px-2 py-1.5"
+            />
           </label>
           {state.fieldErrors?.[name] && <span className="text-xs text-red-700">{state.fieldErrors[name]}</span>}
         </div>
       ))}
-      {state.message && <p role="alert" className="text-sm text-red-700">{state.message}</p>}
-      <button disabled={pending} className="w-full rounded bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60">
+      {state.message && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.message}
+        </p>
+      )}
+      <button
+        disabled={pending}
+        className="w-full rounded bg-slate-900 px-3 py-2 font-medium text-white disabled:opacity-60"
+      >
         {pending ? "Saving…" : "Set password"}
       </button>
     </form>

@@ -19,7 +19,15 @@ function lcg(count: number, seed: number): Float32Array {
   });
 }
 
-function geometry(h: number, w: number, c: number, k: [number, number], s: [number, number], pad: [number, number], padAfter: [number, number]): ConvGeometry {
+function geometry(
+  h: number,
+  w: number,
+  c: number,
+  k: [number, number],
+  s: [number, number],
+  pad: [number, number],
+  padAfter: [number, number],
+): ConvGeometry {
   return {
     inHeight: h,
     inWidth: w,
@@ -72,7 +80,9 @@ describe("conv-grad-layout", () => {
       const x = lcg(n * g.inHeight * g.inWidth * g.inChannels, 3);
       const xc = new Float32Array(x.length);
       toChannelMajor(x, g, 0, n, xc);
-      const got = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * n * g.outHeight * g.outWidth).fill(NaN);
+      const got = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * n * g.outHeight * g.outWidth).fill(
+        NaN,
+      );
       im2colTransposed(xc, g, n, got);
       assert.deepEqual(got, naiveIm2colT(x, g, n));
     });
@@ -125,6 +135,9 @@ describe("conv-grad-layout", () => {
       for (let j = 0; j < kw; j++)
         for (let a = 0; a < c; a++)
           for (let b = 0; b < co; b++)
-            assert.equal(out[((i * kw + j) * co + b) * c + a], w[(((kh - 1 - i) * kw + (kw - 1 - j)) * c + a) * co + b]);
+            assert.equal(
+              out[((i * kw + j) * co + b) * c + a],
+              w[(((kh - 1 - i) * kw + (kw - 1 - j)) * c + a) * co + b],
+            );
   });
 });

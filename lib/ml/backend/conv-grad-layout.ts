@@ -35,7 +35,13 @@ export interface ConvGeometry {
  * x [N, H, W, C] -> channel-major copy [C, N, H, W] (images nStart .. nStart+nCount−1), so that
  * im2colTransposed reads each output row with a short constant stride.
  */
-export function toChannelMajor(x: Float32Array, g: ConvGeometry, nStart: number, nCount: number, out: Float32Array): void {
+export function toChannelMajor(
+  x: Float32Array,
+  g: ConvGeometry,
+  nStart: number,
+  nCount: number,
+  out: Float32Array,
+): void {
   const { inHeight: h, inWidth: w, inChannels: c } = g;
   const plane = nCount * h * w;
   const base = nStart * h * w * c;
@@ -113,7 +119,14 @@ export function col2imAdd(cols: Float32Array, g: ConvGeometry, nStart: number, n
 }
 
 /** Row-major [rows, cols] -> [cols, rows], blocked so both sides stay in cache. */
-export function transpose2d(src: Float32Array, rows: number, cols: number, out: Float32Array, srcOffset = 0, outOffset = 0): void {
+export function transpose2d(
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  out: Float32Array,
+  srcOffset = 0,
+  outOffset = 0,
+): void {
   const B = 32;
   for (let r0 = 0; r0 < rows; r0 += B) {
     const r1 = Math.min(rows, r0 + B);
@@ -131,7 +144,14 @@ export function transpose2d(src: Float32Array, rows: number, cols: number, out: 
  * Filter [KH, KW, C, Co] -> rotated by 180° in space with in/out channels swapped, [KH, KW, Co, C]:
  * the filter of the stride-1 input-gradient convolution (conv-grad-geometry.ts).
  */
-export function rotateSwapFilter(w: Float32Array, kh: number, kw: number, c: number, co: number, out: Float32Array): void {
+export function rotateSwapFilter(
+  w: Float32Array,
+  kh: number,
+  kw: number,
+  c: number,
+  co: number,
+  out: Float32Array,
+): void {
   const taps = kh * kw;
   for (let t = 0; t < taps; t++) transpose2d(w, c, co, out, (taps - 1 - t) * c * co, t * c * co);
 }
@@ -168,7 +188,13 @@ export function col2imAddTransposed(colsT: Float32Array, g: ConvGeometry, nCount
 }
 
 /** Channel-major [C, nCount·H·W] back to channel-last, written into x at image nStart (inverse of toChannelMajor). */
-export function fromChannelMajor(xc: Float32Array, g: ConvGeometry, nStart: number, nCount: number, x: Float32Array): void {
+export function fromChannelMajor(
+  xc: Float32Array,
+  g: ConvGeometry,
+  nStart: number,
+  nCount: number,
+  x: Float32Array,
+): void {
   const { inHeight: h, inWidth: w, inChannels: c } = g;
   const plane = nCount * h * w;
   const base = nStart * h * w * c;

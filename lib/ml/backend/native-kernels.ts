@@ -86,18 +86,21 @@ export const NATIVE_KERNELS_ENV_VAR = "FOCUS_NATIVE_KERNELS";
 const ADDON_PACKAGE = "focus-native-kernels";
 
 /** The addon, or the reason it cannot be used here. */
-export function loadNativeAddon(env: NodeJS.ProcessEnv = process.env): { addon: NativeKernelAddon } | { reason: string } {
+export function loadNativeAddon(
+  env: NodeJS.ProcessEnv = process.env,
+): { addon: NativeKernelAddon } | { reason: string } {
   if (env[NATIVE_KERNELS_ENV_VAR] === "0") return { reason: `${NATIVE_KERNELS_ENV_VAR}=0` };
   let addon: NativeKernelAddon;
   try {
     addon = createRequire(import.meta.url)(ADDON_PACKAGE) as NativeKernelAddon;
   } catch (err) {
-    return { reason: `${ADDON_PACKAGE} not built (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})` };
+    return {
+      reason: `${ADDON_PACKAGE} not built (${(err instanceof Error ? err.message : String(err)).split("\n")[0]})`,
+    };
   }
   if (!addon.cpuSupported) return { reason: "this CPU lacks AVX2/FMA" };
   return { addon };
 }
-
 
 export const THREADS_ENV_VAR = "FOCUS_THREADS";
 
@@ -106,9 +109,13 @@ export const THREADS_ENV_VAR = "FOCUS_THREADS";
  * processes of this machine (FOCUS_WORKER_CONCURRENCY of them; the worker supervisor passes each child its
  * share as FOCUS_THREADS), at least 1.
  */
-export function nativeThreadCount(env: Record<string, string | undefined> = process.env, cores = os.availableParallelism()): number {
+export function nativeThreadCount(
+  env: Record<string, string | undefined> = process.env,
+  cores = os.availableParallelism(),
+): number {
   const parsed = focusThreadsSchema.safeParse(env[THREADS_ENV_VAR]?.trim() || undefined);
-  if (!parsed.success) throw new Error(`${parsed.error.issues[0]?.message ?? "invalid"} (got "${env[THREADS_ENV_VAR]}")`);
+  if (!parsed.success)
+    throw new Error(`${parsed.error.issues[0]?.message ?? "invalid"} (got "${env[THREADS_ENV_VAR]}")`);
   if (parsed.data !== undefined) return parsed.data;
   return defaultThreadsPerWorker(cores, Number(env.FOCUS_WORKER_CONCURRENCY) || 1);
 }
@@ -137,7 +144,6 @@ export function nativeGeometry(info: tf.backend_util.Conv2DInfo): Int32Array {
   ]);
 }
 
-
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function heap(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
@@ -148,21 +154,24 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
   const supported = (attrs: ConvAttrs) => (attrs.dataFormat ?? "NHWC") === "NHWC" && isUnitDilation(attrs.dilations);
   const fallback = (name: string, args: KernelArgs): tf.TensorInfo => {
     const config = stock.get(name);
-    if (config === undefined) throw new Error(`${name} on wasm: unsupported attributes and no stock kernel to fall back to`);
+    if (config === undefined)
+      throw new Error(`${name} on wasm: unsupported attributes and no stock kernel to fall back to`);
     return config.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   };
 
-  const forward = (name: string) => (args: KernelArgs): tf.TensorInfo => {
-    const backend = args.backend as BackendWasm;
-    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
-    const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
-    const plain = bias == null && preluActivationWeights == null && (attrs.activation ?? "linear") === "linear";
-    if (!plain || !supported(attrs) || x!.dtype !== "float32") return fallback(name, args);
-    const info = convInfo(x!.shape as Shape4, filter!.shape as Shape4, attrs);
-    const out = backend.makeOutput(info.outShape, "float32");
-    addon.conv2d(heap(backend, x!), heap(backend, filter!), heap(backend, out), nativeGeometry(info));
-    return out;
-  };
+  const forward =
+    (name: string) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const backend = args.backend as BackendWasm;
+      const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, tf.TensorInfo | undefined>;
+      const attrs = args.attrs as unknown as ConvAttrs & { activation?: string };
+      const plain = bias == null && preluActivationWeights == null && (attrs.activation ?? "linear") === "linear";
+      if (!plain || !supported(attrs) || x!.dtype !== "float32") return fallback(name, args);
+      const info = convInfo(x!.shape as Shape4, filter!.shape as Shape4, attrs);
+      const out = backend.makeOutput(info.outShape, "float32");
+      addon.conv2d(heap(backend, x!), heap(backend, filter!), heap(backend, out), nativeGeometry(info));
+      return out;
+    };
 
   const backpropFilter = (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
@@ -214,33 +223,38 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     return { channels, rows: tf.util.sizeFromShape(x.shape) / channels };
   };
 
-  const outerAxesReduction = (name: "Sum" | "Mean") => (args: KernelArgs): tf.TensorInfo => {
-    const backend = args.backend as BackendWasm;
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    const rank = x.shape.length;
-    const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-    const { rows, channels: cols } = channelsOf(x);
-    const outer = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
-    if (!outer || x.dtype !== "float32" || rows === 0 || cols === 0) return fallback(name, args);
-    const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < rank - 1 ? 1 : d)) : [cols], "float32");
-    const sums = heap(backend, out);
-    addon.sumOuterAxes(heap(backend, x), sums, rows, cols);
-    if (name === "Mean") for (let c = 0; c < cols; c++) sums[c] /= rows;
-    return out;
-  };
+  const outerAxesReduction =
+    (name: "Sum" | "Mean") =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const backend = args.backend as BackendWasm;
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+      const rank = x.shape.length;
+      const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+      const { rows, channels: cols } = channelsOf(x);
+      const outer = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+      if (!outer || x.dtype !== "float32" || rows === 0 || cols === 0) return fallback(name, args);
+      const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < rank - 1 ? 1 : d)) : [cols], "float32");
+      const sums = heap(backend, out);
+      addon.sumOuterAxes(heap(backend, x), sums, rows, cols);
+      if (name === "Mean") for (let c = 0; c < cols; c++) sums[c] /= rows;
+      return out;
+    };
 
   const sameShapeFloats = (...ts: tf.TensorInfo[]) =>
-    ts.every((t) => t.dtype === "float32" && tf.util.arraysEqual(t.shape, ts[0].shape)) && tf.util.sizeFromShape(ts[0].shape) > 0;
+    ts.every((t) => t.dtype === "float32" && tf.util.arraysEqual(t.shape, ts[0].shape)) &&
+    tf.util.sizeFromShape(ts[0].shape) > 0;
 
-  const binary = (name: "Add" | "Multiply", fn: NativeKernelAddon["add"]) => (args: KernelArgs): tf.TensorInfo => {
-    const backend = args.backend as BackendWasm;
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    if (!sameShapeFloats(a, b)) return fallback(name, args);
-    const out = backend.makeOutput(a.shape, "float32");
-    fn.call(addon, heap(backend, a), heap(backend, b), heap(backend, out));
-    return out;
-  };
+  const binary =
+    (name: "Add" | "Multiply", fn: NativeKernelAddon["add"]) =>
+    (args: KernelArgs): tf.TensorInfo => {
+      const backend = args.backend as BackendWasm;
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      if (!sameShapeFloats(a, b)) return fallback(name, args);
+      const out = backend.makeOutput(a.shape, "float32");
+      fn.call(addon, heap(backend, a), heap(backend, b), heap(backend, out));
+      return out;
+    };
 
   const relu = (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
@@ -264,7 +278,11 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
   const sgdStep = (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as BackendWasm;
     const { w, grad, buf } = args.inputs as { w: tf.TensorInfo; grad: tf.TensorInfo; buf: tf.TensorInfo };
-    const { learningRate, momentum, weightDecay } = args.attrs as unknown as { learningRate: number; momentum: number; weightDecay: number };
+    const { learningRate, momentum, weightDecay } = args.attrs as unknown as {
+      learningRate: number;
+      momentum: number;
+      weightDecay: number;
+    };
     const wOut = backend.makeOutput(w.shape, "float32");
     const bufOut = backend.makeOutput(w.shape, "float32");
     addon.sgdMomentumStep(
@@ -288,13 +306,28 @@ function makeConfigs(addon: NativeKernelAddon, stock: Map<string, tf.KernelConfi
     const y = backend.makeOutput(x.shape, "float32");
     const stats = [0, 1, 2, 3].map(() => backend.makeOutput([channels], "float32"));
     const [mean, variance, invStd, scale] = stats.map((t) => heap(backend, t));
-    addon.batchNormForward(heap(backend, x), heap(backend, gamma), heap(backend, beta), heap(backend, y), mean, variance, invStd, scale, rows, channels, epsilon);
+    addon.batchNormForward(
+      heap(backend, x),
+      heap(backend, gamma),
+      heap(backend, beta),
+      heap(backend, y),
+      mean,
+      variance,
+      invStd,
+      scale,
+      rows,
+      channels,
+      epsilon,
+    );
     return [y, ...stats];
   };
 
   const batchNormGrad = (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as BackendWasm;
-    const { dy, x, mean, invStd, scale } = args.inputs as Record<"dy" | "x" | "mean" | "invStd" | "scale", tf.TensorInfo>;
+    const { dy, x, mean, invStd, scale } = args.inputs as Record<
+      "dy" | "x" | "mean" | "invStd" | "scale",
+      tf.TensorInfo
+    >;
     const { rows, channels } = channelsOf(x);
     const dx = backend.makeOutput(x.shape, "float32");
     const dGamma = backend.makeOutput([channels], "float32");
@@ -341,7 +374,19 @@ let installed: { configs: tf.KernelConfig[]; replaced: Map<string, tf.KernelConf
 export function registerNativeKernels(addon: NativeKernelAddon): void {
   if (installed !== undefined) return;
   const replaced = new Map<string, tf.KernelConfig>();
-  for (const name of ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPoolGrad", "Sum", "Mean", "Add", "Multiply", "Relu", "Step"]) {
+  for (const name of [
+    "Conv2D",
+    "FusedConv2D",
+    "Conv2DBackpropFilter",
+    "Conv2DBackpropInput",
+    "MaxPoolGrad",
+    "Sum",
+    "Mean",
+    "Add",
+    "Multiply",
+    "Relu",
+    "Step",
+  ]) {
     const current = tf.getKernel(name, BACKEND);
     if (current !== undefined) replaced.set(name, current);
   }

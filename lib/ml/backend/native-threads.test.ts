@@ -3,7 +3,13 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { defaultThreadsPerWorker, loadNativeAddon, nativeGeometry, nativeThreadCount, type NativeKernelAddon } from "./native-kernels";
+import {
+  defaultThreadsPerWorker,
+  loadNativeAddon,
+  nativeGeometry,
+  nativeThreadCount,
+  type NativeKernelAddon,
+} from "./native-kernels";
 import { relativeError, values } from "./test-support/compare-backends";
 
 describe("FOCUS_THREADS", () => {
@@ -33,11 +39,32 @@ interface Outputs {
 
 /** Every pooled kernel once, on inputs big enough to be split into shares, out of the wasm heap. */
 function runAll(addon: NativeKernelAddon): Outputs {
-  const info = tf.backend_util.computeConv2DInfo([6, 20, 20, 24], [3, 3, 24, 48], 1, 1, "same", undefined, false, "channelsLast");
-  const narrow = tf.backend_util.computeConv2DInfo([6, 20, 20, 24], [3, 3, 24, 16], 2, 1, "same", undefined, false, "channelsLast");
+  const info = tf.backend_util.computeConv2DInfo(
+    [6, 20, 20, 24],
+    [3, 3, 24, 48],
+    1,
+    1,
+    "same",
+    undefined,
+    false,
+    "channelsLast",
+  );
+  const narrow = tf.backend_util.computeConv2DInfo(
+    [6, 20, 20, 24],
+    [3, 3, 24, 16],
+    2,
+    1,
+    "same",
+    undefined,
+    false,
+    "channelsLast",
+  );
   const x = values(6 * 20 * 20 * 24, 1);
   const out: Outputs = {};
-  for (const [name, g] of [["wide", info], ["narrow", narrow]] as const) {
+  for (const [name, g] of [
+    ["wide", info],
+    ["narrow", narrow],
+  ] as const) {
     const w = values(3 * 3 * 24 * g.outChannels, 2);
     const dy = values(6 * g.outHeight * g.outWidth * g.outChannels, 3);
     const geometry = nativeGeometry(g);
@@ -73,7 +100,17 @@ function runAll(addon: NativeKernelAddon): Outputs {
 }
 
 // Splits that never change which thread computes an output element's whole sum.
-const SPLIT_INDEPENDENT = ["wide conv2d", "narrow conv2d", "wide dx", "narrow dx", "bnY", "bnDx", "maxPoolDx", "w", "buf"];
+const SPLIT_INDEPENDENT = [
+  "wide conv2d",
+  "narrow conv2d",
+  "wide dx",
+  "narrow dx",
+  "bnY",
+  "bnDx",
+  "maxPoolDx",
+  "w",
+  "buf",
+];
 
 describe("native kernels on the thread pool", { skip }, () => {
   after(() => {
@@ -89,7 +126,10 @@ describe("native kernels on the thread pool", { skip }, () => {
       for (let rep = 0; rep < 3; rep++) {
         const again = runAll(native.addon);
         for (const [kernel, v] of Object.entries(first)) {
-          assert.ok(Buffer.from(again[kernel].buffer).equals(Buffer.from(v.buffer)), `${kernel} with ${threads} threads differs between calls`);
+          assert.ok(
+            Buffer.from(again[kernel].buffer).equals(Buffer.from(v.buffer)),
+            `${kernel} with ${threads} threads differs between calls`,
+          );
         }
       }
     }
@@ -119,7 +159,10 @@ describe("native kernels on the thread pool", { skip }, () => {
     const narrow = runAll(native.addon);
     native.addon.useAvx512(true);
     for (const [kernel, v] of Object.entries(wide)) {
-      assert.ok(Buffer.from(narrow[kernel].buffer).equals(Buffer.from(v.buffer)), `${kernel}: AVX2 differs from AVX-512`);
+      assert.ok(
+        Buffer.from(narrow[kernel].buffer).equals(Buffer.from(v.buffer)),
+        `${kernel}: AVX2 differs from AVX-512`,
+      );
     }
   });
 

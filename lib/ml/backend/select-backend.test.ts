@@ -16,10 +16,12 @@ import { loadNativeAddon, nativeKernelsRegistered, nativeThreadCount } from "./n
 import { wasmGradKernelsRegistered } from "./wasm-grad-kernels";
 
 const loads: BackendLoader = async () => {};
-const failing = (message: string): BackendLoader => async () => {
-  // A package present without its native addon throws a plain Error, without `code`.
-  throw new Error(message);
-};
+const failing =
+  (message: string): BackendLoader =>
+  async () => {
+    // A package present without its native addon throws a plain Error, without `code`.
+    throw new Error(message);
+  };
 
 describe("selectBackend (fake loaders)", () => {
   test("takes the first candidate that loads, in the order gpu, node, wasm, cpu, and says why", async () => {
@@ -58,7 +60,10 @@ describe("selectBackend (fake loaders)", () => {
   test("falls back to cpu, and fails listing every reason when nothing loads", async () => {
     const none = { gpu: failing("a"), node: failing("b"), wasm: failing("c") };
     assert.equal((await selectBackend({ loaders: { ...none, cpu: loads } })).name, "cpu");
-    await assert.rejects(selectBackend({ loaders: { ...none, cpu: failing("d") } }), /gpu: a; node: b; wasm: c; cpu: d/);
+    await assert.rejects(
+      selectBackend({ loaders: { ...none, cpu: failing("d") } }),
+      /gpu: a; node: b; wasm: c; cpu: d/,
+    );
   });
 
   test("a forced backend is the only one tried and its failure is explicit", async () => {
@@ -69,7 +74,10 @@ describe("selectBackend (fake loaders)", () => {
       },
       node: failing("tfjs_binding.node not found"),
     };
-    await assert.rejects(selectBackend({ force: "node", loaders }), /'node' was forced but cannot load.*tfjs_binding\.node not found/);
+    await assert.rejects(
+      selectBackend({ force: "node", loaders }),
+      /'node' was forced but cannot load.*tfjs_binding\.node not found/,
+    );
     assert.deepEqual(tried, []);
   });
 
@@ -89,7 +97,10 @@ describe("initBackend (real packages)", () => {
   });
 
   test("forcing an absent native package fails clearly and leaves nothing initialised", async () => {
-    await assert.rejects(initBackend({ force: "gpu", log: () => {} }), /'gpu' was forced but cannot load \(@tensorflow\/tfjs-node-gpu\)/);
+    await assert.rejects(
+      initBackend({ force: "gpu", log: () => {} }),
+      /'gpu' was forced but cannot load \(@tensorflow\/tfjs-node-gpu\)/,
+    );
     await assert.rejects(initBackend({ force: "bogus", log: () => {} }), /Unknown TensorFlow.js backend 'bogus'/);
   });
 
@@ -108,10 +119,16 @@ describe("initBackend (real packages)", () => {
       assert.equal(first.label, native ? "wasm+native" : "wasm");
       assert.ok(tfjs.getKernel("Conv2DBackpropFilter", "wasm"));
       assert.match(logs.join("\n"), /wasm.*skipped gpu: .*node: /);
-      assert.match(logs.join("\n"), native ? /native (AVX-512|AVX2\/FMA) kernels on \d+ thread/ : /native kernels off: /);
+      assert.match(
+        logs.join("\n"),
+        native ? /native (AVX-512|AVX2\/FMA) kernels on \d+ thread/ : /native kernels off: /,
+      );
       assert.equal(first.threads, native ? nativeThreadCount() : 1);
 
-      const [second, third] = await Promise.all([initBackend({ log: () => {} }), initBackend({ force: "wasm", log: () => {} })]);
+      const [second, third] = await Promise.all([
+        initBackend({ log: () => {} }),
+        initBackend({ force: "wasm", log: () => {} }),
+      ]);
       assert.equal(second, first);
       assert.equal(third, first);
       await assert.rejects(initBackend({ force: "cpu", log: () => {} }), /already initialised as 'wasm'/);

@@ -77,7 +77,8 @@ async function loadNativePackage(pkg: string): Promise<void> {
   // A computed name keeps bundlers from trying to resolve packages that are usually absent.
   const ns = requireFromHere(pkg) as TfNamespace;
   if (typeof ns?.setBackend !== "function") throw new Error(`${pkg} did not export a tf namespace`);
-  if (!(await ns.setBackend("tensorflow"))) throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
+  if (!(await ns.setBackend("tensorflow")))
+    throw new Error(`${pkg} loaded but its 'tensorflow' backend failed to start`);
   await ns.ready();
 }
 
@@ -129,7 +130,11 @@ export const DEFAULT_LOADERS: Record<BackendChoice, BackendLoader> = {
  * fake loaders; production code calls `initBackend`.
  */
 export async function selectBackend(
-  opts: { force?: BackendChoice; log?: (msg: string) => void; loaders?: Partial<Record<BackendChoice, BackendLoader>> } = {},
+  opts: {
+    force?: BackendChoice;
+    log?: (msg: string) => void;
+    loaders?: Partial<Record<BackendChoice, BackendLoader>>;
+  } = {},
 ): Promise<SelectedBackend> {
   const log = opts.log ?? (() => {});
   const loaders = { ...DEFAULT_LOADERS, ...opts.loaders };
@@ -138,14 +143,26 @@ export async function selectBackend(
   for (const name of candidates) {
     try {
       await loaders[name]();
-      const why = opts.force !== undefined ? `forced by ${BACKEND_ENV_VAR}/force` : skipped.length ? `first that loaded; skipped ${skipped.join("; ")}` : "first choice";
+      const why =
+        opts.force !== undefined
+          ? `forced by ${BACKEND_ENV_VAR}/force`
+          : skipped.length
+            ? `first that loaded; skipped ${skipped.join("; ")}`
+            : "first choice";
       const detail = name === "wasm" && wasmKernelSet ? `, ${wasmKernelSet}` : "";
       log(`TensorFlow.js backend: ${name} (${PACKAGE_OF[name]}${detail}; ${why})`);
       const native = name === "wasm" && nativeKernelsRegistered();
-      return { name, label: native ? "wasm+native" : name, threads: native ? nativeThreads : name === "wasm" || name === "cpu" ? 1 : null };
+      return {
+        name,
+        label: native ? "wasm+native" : name,
+        threads: native ? nativeThreads : name === "wasm" || name === "cpu" ? 1 : null,
+      };
     } catch (err) {
       if (opts.force !== undefined) {
-        throw new Error(`TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`, { cause: err });
+        throw new Error(
+          `TensorFlow.js backend '${name}' was forced but cannot load (${PACKAGE_OF[name]}): ${describe(err)}`,
+          { cause: err },
+        );
       }
       skipped.push(`${name}: ${describe(err)}`);
     }

@@ -31,7 +31,13 @@ function values(count: number, seed: number): Float32Array {
  * so that the stock kernel runs on equal shapes (the semantics the replacement must reproduce:
  * stock wasm Maximum/Minimum/Pow already differ from cpu on NaN). −0 is reported as 0.
  */
-async function run(backend: string, op: BinaryOp, aShape: number[], bShape: number[], expand = false): Promise<number[]> {
+async function run(
+  backend: string,
+  op: BinaryOp,
+  aShape: number[],
+  bShape: number[],
+  expand = false,
+): Promise<number[]> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     let a = tf.tensor(values(tf.util.sizeFromShape(aShape), 1), aShape);
@@ -47,9 +53,18 @@ async function run(backend: string, op: BinaryOp, aShape: number[], bShape: numb
 const COMPARISONS = new Set(["Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual"]);
 
 const SHAPE_PAIRS: Array<[number[], number[]]> = [
-  [[2, 5, 4, 3], [2, 5, 4, 1]], // channel max (CBAM)
-  [[2, 5, 4, 3], [2, 1, 1, 3]], // spatial max (global max pooling)
-  [[2, 1, 4, 3], [2, 5, 1, 3]], // both operands broadcast
+  [
+    [2, 5, 4, 3],
+    [2, 5, 4, 1],
+  ], // channel max (CBAM)
+  [
+    [2, 5, 4, 3],
+    [2, 1, 1, 3],
+  ], // spatial max (global max pooling)
+  [
+    [2, 1, 4, 3],
+    [2, 5, 1, 3],
+  ], // both operands broadcast
   [[3], [4, 1]],
   [[2, 3], []], // scalar: stock path
 ];

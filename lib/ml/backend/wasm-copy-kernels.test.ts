@@ -50,22 +50,52 @@ describe("copy-free Identity and same-dtype Cast on wasm", () => {
 
 describe("row-copy Slice and PadV2 on wasm vs. cpu", () => {
   const slices: Array<[number[], number[]]> = [
-    [[0, 1, 1, 0], [3, 5, 4, 5]],
-    [[1, 0, 2, 0], [2, -1, -1, -1]],
-    [[2, 6, 0, 0], [1, 1, 6, 5]],
+    [
+      [0, 1, 1, 0],
+      [3, 5, 4, 5],
+    ],
+    [
+      [1, 0, 2, 0],
+      [2, -1, -1, -1],
+    ],
+    [
+      [2, 6, 0, 0],
+      [1, 1, 6, 5],
+    ],
     // channel subsets and other ranks go to the stock kernel
-    [[0, 1, 1, 2], [3, 5, 4, 2]],
+    [
+      [0, 1, 1, 2],
+      [3, 5, 4, 2],
+    ],
   ];
   for (const [begin, size] of slices) {
     test(`slice begin ${begin} size ${size}`, async () => {
-      assert.deepEqual(await on("wasm", () => tf.slice(x4(), begin, size)), await on("cpu", () => tf.slice(x4(), begin, size)));
+      assert.deepEqual(
+        await on("wasm", () => tf.slice(x4(), begin, size)),
+        await on("cpu", () => tf.slice(x4(), begin, size)),
+      );
     });
   }
 
   const pads: Array<Array<[number, number]>> = [
-    [[0, 0], [1, 1], [1, 1], [0, 0]],
-    [[1, 0], [3, 0], [0, 2], [0, 0]],
-    [[0, 0], [0, 0], [0, 0], [1, 2]],
+    [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+    [
+      [1, 0],
+      [3, 0],
+      [0, 2],
+      [0, 0],
+    ],
+    [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [1, 2],
+    ],
   ];
   for (const p of pads) {
     test(`pad ${JSON.stringify(p)} with 0 and with -2.5`, async () => {
@@ -76,8 +106,19 @@ describe("row-copy Slice and PadV2 on wasm vs. cpu", () => {
   }
 
   test("gradient of pad is slice, through the engine", async () => {
-    const p: Array<[number, number]> = [[0, 0], [3, 2], [1, 3], [0, 0]];
-    const grad = () => tf.grad((x: tf.Tensor) => tf.pad(x, p).mul(tf.tensor4d(values(3 * 12 * 10 * 5, 4), [3, 12, 10, 5])).sum())(x4());
+    const p: Array<[number, number]> = [
+      [0, 0],
+      [3, 2],
+      [1, 3],
+      [0, 0],
+    ];
+    const grad = () =>
+      tf.grad((x: tf.Tensor) =>
+        tf
+          .pad(x, p)
+          .mul(tf.tensor4d(values(3 * 12 * 10 * 5, 4), [3, 12, 10, 5]))
+          .sum(),
+      )(x4());
     assert.deepEqual(await on("wasm", grad), await on("cpu", grad));
   });
 

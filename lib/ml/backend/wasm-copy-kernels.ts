@@ -70,7 +70,10 @@ function makePad(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
     const backend = args.backend as BackendWasm;
     const { x } = args.inputs as { x: tf.TensorInfo };
-    const { paddings, constantValue } = args.attrs as unknown as { paddings: Array<[number, number]>; constantValue: number };
+    const { paddings, constantValue } = args.attrs as unknown as {
+      paddings: Array<[number, number]>;
+      constantValue: number;
+    };
     const shape = x.shape;
     if (x.dtype !== "float32" || shape.length !== 4 || paddings[3][0] !== 0 || paddings[3][1] !== 0) {
       return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
@@ -113,7 +116,8 @@ function makeCast(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { dtype } = args.attrs as unknown as { dtype: tf.DataType };
-    if (x.dtype !== dtype || dtype === "string") return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+    if (x.dtype !== dtype || dtype === "string")
+      return stock.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
     return share(args.backend as BackendWasm, x);
   };
   return { kernelName: "Cast", backendName: BACKEND, kernelFunc: kernelFunc };

@@ -122,7 +122,14 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
       const filter = tf.ones([3, 3, 2, 3]);
       const base = { strides: [1, 1], pad: "same", dimRoundingMode: undefined };
       assert.throws(
-        () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { ...base, dataFormat: "NCHW", filterShape: [3, 3, 2, 3] } as never),
+        () =>
+          tf
+            .engine()
+            .runKernel("Conv2DBackpropFilter", { x, dy }, {
+              ...base,
+              dataFormat: "NCHW",
+              filterShape: [3, 3, 2, 3],
+            } as never),
         /only dataFormat 'NHWC'/,
       );
       assert.throws(
@@ -143,9 +150,15 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
     try {
       assert.ok(!wasmGradKernelsRegistered());
       await tf.setBackend("wasm");
-      assert.throws(() =>
-        tf.tidy(() => tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones<tf.Rank.R4>([1, 4, 4, 1]), w as tf.Tensor4D, 1, "same").sum())(tf.ones([3, 3, 1, 1]))),
-      /Conv2DBackpropFilter/);
+      assert.throws(
+        () =>
+          tf.tidy(() =>
+            tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones<tf.Rank.R4>([1, 4, 4, 1]), w as tf.Tensor4D, 1, "same").sum())(
+              tf.ones([3, 3, 1, 1]),
+            ),
+          ),
+        /Conv2DBackpropFilter/,
+      );
     } finally {
       registerWasmGradKernels();
     }

@@ -18,12 +18,20 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { planInputGradAxis } from "./conv-grad-geometry";
-import { col2imAdd, col2imAddTransposed, fromChannelMajor, im2colTransposed, rotateSwapFilter, toChannelMajor, transpose2d, type ConvGeometry } from "./conv-grad-layout";
+import {
+  col2imAdd,
+  col2imAddTransposed,
+  fromChannelMajor,
+  im2colTransposed,
+  rotateSwapFilter,
+  toChannelMajor,
+  transpose2d,
+  type ConvGeometry,
+} from "./conv-grad-layout";
 import { convInfo, isUnitDilation, type ConvAttrs, type Shape4 } from "./conv-attrs";
 import { withWasmKernelScope, type WasmKernelScope } from "./wasm-kernel-scope";
 
 const BACKEND = "wasm";
-
 
 function assertSupported(kernelName: string, attrs: ConvAttrs): void {
   if (attrs.dataFormat !== undefined && attrs.dataFormat !== "NHWC") {
@@ -91,14 +99,25 @@ function imagesPerChunk(batch: number, floatsPerImage: number): number {
 
 /** 1x1, stride 1, no padding: the convolution is a plain matmul over (n, h, w). */
 function isPointwise(g: ConvGeometry): boolean {
-  return g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && g.padTop === 0 && g.padLeft === 0;
+  return (
+    g.filterHeight === 1 &&
+    g.filterWidth === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0
+  );
 }
 
 /**
  * dW[(kh,kw,c), co] = patchesᵀ · dy, one XNNPACK matmul per chunk of images (conv-grad-layout.ts). The
  * product is already [KH, KW, C, Co], so no transpose follows.
  */
-function conv2DBackpropFilterWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilterWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs & { filterShape: Shape4 };
@@ -164,7 +183,12 @@ function rotatedFilter(scope: WasmKernelScope, filter: tf.TensorInfo): tf.Tensor
  * Stride 1: dx = conv2d(dy, rotated filter, padding KH−1−padTop / KW−1−padLeft before and the rest
  * after) — one XNNPACK convolution, as cheap as the forward one.
  */
-function inputGradByConv(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+function inputGradByConv(
+  scope: WasmKernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
   const rows = planInputGradAxis(info.inHeight, info.filterHeight, 1, info.padInfo.top, info.outHeight);
   const cols = planInputGradAxis(info.inWidth, info.filterWidth, 1, info.padInfo.left, info.outWidth);
   let d = dy;
@@ -172,7 +196,12 @@ function inputGradByConv(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.T
     d = scope.slice(
       d,
       [0, rows.cropBefore, cols.cropBefore, 0],
-      [info.batchSize, rows.dilatedSize - rows.cropBefore - rows.cropAfter, cols.dilatedSize - cols.cropBefore - cols.cropAfter, info.outChannels],
+      [
+        info.batchSize,
+        rows.dilatedSize - rows.cropBefore - rows.cropAfter,
+        cols.dilatedSize - cols.cropBefore - cols.cropAfter,
+        info.outChannels,
+      ],
     );
   }
   const w = rotatedFilter(scope, filter);
@@ -184,7 +213,12 @@ function inputGradByConv(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.T
  * back to the input position it came from. No zero insertion, so a stride-2 layer costs what its
  * forward pass costs instead of four times as much.
  */
-function inputGradByMatmul(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+function inputGradByMatmul(
+  scope: WasmKernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
   const g = geometryOf(info);
   const n = info.batchSize;
   const rowLen = g.filterHeight * g.filterWidth * g.inChannels;
@@ -214,7 +248,12 @@ function inputGradByMatmul(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf
  * XNNPACK reads in place, so deep layers (large filters, few positions) skip both the filter transpose
  * and the packing of a large right operand; only dy (small there) is transposed.
  */
-function inputGradByMatmulTransposed(scope: WasmKernelScope, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+function inputGradByMatmulTransposed(
+  scope: WasmKernelScope,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
   const g = geometryOf(info);
   const n = info.batchSize;
   const rowLen = g.filterHeight * g.filterWidth * g.inChannels;
@@ -249,7 +288,19 @@ let inputGradOverride: InputGradMethod | undefined;
  * outnumber output channels (early layers); where the filter is large and the map small, repacking a
  * rotated filter dominates and W · dyᵀ wins; strided layers never use the zero-inserted convolution.
  */
-export function inputGradMethodFor(info: Pick<tf.backend_util.Conv2DInfo, "strideHeight" | "strideWidth" | "filterHeight" | "filterWidth" | "batchSize" | "outHeight" | "outWidth" | "outChannels">): InputGradMethod {
+export function inputGradMethodFor(
+  info: Pick<
+    tf.backend_util.Conv2DInfo,
+    | "strideHeight"
+    | "strideWidth"
+    | "filterHeight"
+    | "filterWidth"
+    | "batchSize"
+    | "outHeight"
+    | "outWidth"
+    | "outChannels"
+  >,
+): InputGradMethod {
   if (inputGradOverride !== undefined) return inputGradOverride;
   const strided = info.strideHeight > 1 || info.strideWidth > 1;
   const positions = info.batchSize * info.outHeight * info.outWidth;
@@ -262,7 +313,11 @@ export function setInputGradMethod(method: InputGradMethod | undefined): void {
   inputGradOverride = method;
 }
 
-function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropInputWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs & { inputShape: Shape4 };
@@ -272,7 +327,9 @@ function conv2DBackpropInputWasm(args: { inputs: tf.NamedTensorInfoMap; backend:
   const method = inputGradMethodFor(info);
   return withWasmKernelScope(backend, (scope) => {
     if (method === "matmul-transposed") return inputGradByMatmulTransposed(scope, dy, filter, info);
-    return method === "conv" && !strided ? inputGradByConv(scope, dy, filter, info) : inputGradByMatmul(scope, dy, filter, info);
+    return method === "conv" && !strided
+      ? inputGradByConv(scope, dy, filter, info)
+      : inputGradByMatmul(scope, dy, filter, info);
   });
 }
 

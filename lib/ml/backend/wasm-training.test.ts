@@ -9,7 +9,13 @@ import { values, relativeError } from "./test-support/compare-backends";
  * conv, batch-norm from batch moments, ReLU, 3x3/2 max-pool, sigmoid gating, channel max and mean,
  * concat, spatial softmax, global average pooling, dense layer, softmax cross-entropy.
  */
-function miniNetLoss(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D, dense: tf.Tensor2D, labels: tf.Tensor2D): tf.Scalar {
+function miniNetLoss(
+  x: tf.Tensor4D,
+  w1: tf.Tensor4D,
+  w2: tf.Tensor4D,
+  dense: tf.Tensor2D,
+  labels: tf.Tensor2D,
+): tf.Scalar {
   const c = tf.conv2d(x, w1, 2, "same");
   const { mean, variance } = tf.moments(c, [0, 1, 2]);
   const gamma = tf.linspace(0.5, 1.5, c.shape[3]);
@@ -86,17 +92,32 @@ describe("training on the wasm backend", () => {
     const { xs, ys } = blobData(32);
     const model = tf.sequential({
       layers: [
-        tf.layers.conv2d({ inputShape: [16, 16, 1], filters: 8, kernelSize: 3, strides: 2, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+        tf.layers.conv2d({
+          inputShape: [16, 16, 1],
+          filters: 8,
+          kernelSize: 3,
+          strides: 2,
+          padding: "same",
+          useBias: false,
+          kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+        }),
         tf.layers.batchNormalization(),
         tf.layers.reLU(),
         tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: "same" }),
-        tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: tf.initializers.heNormal({ seed: 2 }) }),
+        tf.layers.conv2d({
+          filters: 8,
+          kernelSize: 3,
+          padding: "same",
+          activation: "relu",
+          kernelInitializer: tf.initializers.heNormal({ seed: 2 }),
+        }),
         tf.layers.globalAveragePooling2d({}),
         tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
       ],
     });
     const optimizer = tf.train.momentum(0.05, 0.9);
-    const lossOf = () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(ys, model.apply(xs, { training: true }) as tf.Tensor);
+    const lossOf = () =>
+      tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(ys, model.apply(xs, { training: true }) as tf.Tensor);
     const trainStep = () => {
       const loss = optimizer.minimize(lossOf, true) as tf.Scalar;
       const value = loss.dataSync()[0];

@@ -8,11 +8,42 @@ const SIZE = 8;
 /** Tiny stand-in for the ResNet: conv -> conv "layer4" (stride 2, 4x4x3) -> GAP -> [dense relu] -> dense 2 logits. */
 function tinyModel(seed: number, hiddenHead: boolean): tf.LayersModel {
   const input = tf.input({ shape: [SIZE, SIZE, 3] });
-  let h = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed }), name: "stem" }).apply(input) as tf.SymbolicTensor;
-  h = tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, padding: "same", activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }), biasInitializer: tf.initializers.constant({ value: 0.05 }), name: "layer4" }).apply(h) as tf.SymbolicTensor;
+  let h = tf.layers
+    .conv2d({
+      filters: 4,
+      kernelSize: 3,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      name: "stem",
+    })
+    .apply(input) as tf.SymbolicTensor;
+  h = tf.layers
+    .conv2d({
+      filters: 3,
+      kernelSize: 3,
+      strides: 2,
+      padding: "same",
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      biasInitializer: tf.initializers.constant({ value: 0.05 }),
+      name: "layer4",
+    })
+    .apply(h) as tf.SymbolicTensor;
   h = tf.layers.globalAveragePooling2d({ name: "pool" }).apply(h) as tf.SymbolicTensor;
-  if (hiddenHead) h = tf.layers.dense({ units: 5, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }), biasInitializer: tf.initializers.constant({ value: 0.1 }), name: "hidden" }).apply(h) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }), name: "logits" }).apply(h) as tf.SymbolicTensor;
+  if (hiddenHead)
+    h = tf.layers
+      .dense({
+        units: 5,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }),
+        biasInitializer: tf.initializers.constant({ value: 0.1 }),
+        name: "hidden",
+      })
+      .apply(h) as tf.SymbolicTensor;
+  const logits = tf.layers
+    .dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 3 }), name: "logits" })
+    .apply(h) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits });
 }
 
@@ -27,9 +58,12 @@ function resizeBilinear(src: number[], h: number, w: number, outH: number, outW:
     for (let x = 0; x < outW; x++) {
       const sy = Math.min(Math.max((y + 0.5) * (h / outH) - 0.5, 0), h - 1);
       const sx = Math.min(Math.max((x + 0.5) * (w / outW) - 0.5, 0), w - 1);
-      const y0 = Math.floor(sy), x0 = Math.floor(sx);
-      const y1 = Math.min(y0 + 1, h - 1), x1 = Math.min(x0 + 1, w - 1);
-      const fy = sy - y0, fx = sx - x0;
+      const y0 = Math.floor(sy),
+        x0 = Math.floor(sx);
+      const y1 = Math.min(y0 + 1, h - 1),
+        x1 = Math.min(x0 + 1, w - 1);
+      const fy = sy - y0,
+        fx = sx - x0;
       const top = src[y0 * w + x0] * (1 - fx) + src[y0 * w + x1] * fx;
       const bottom = src[y1 * w + x0] * (1 - fx) + src[y1 * w + x1] * fx;
       out.push(top * (1 - fy) + bottom * fy);
@@ -43,18 +77,33 @@ function resizeBilinear(src: number[], h: number, w: number, outH: number, outW:
  * w.r.t. A written out analytically (GAP spreads 1/(h*w) to every position; the optional hidden ReLU layer
  * passes W2 through the units that are active).
  */
-function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number, hiddenHead: boolean, outSize = SIZE): number[] {
+function manualGradCam(
+  model: tf.LayersModel,
+  image: tf.Tensor4D,
+  target: number,
+  hiddenHead: boolean,
+  outSize = SIZE,
+): number[] {
   const featureModel = tf.model({ inputs: model.inputs, outputs: model.getLayer("layer4").output });
   const a = featureModel.predict(image) as tf.Tensor4D;
   const [, h, w, channels] = a.shape;
   const A = Array.from(a.dataSync());
   a.dispose();
-  const pooled = Array.from({ length: channels }, (_, k) => A.filter((_, i) => i % channels === k).reduce((s, v) => s + v, 0) / (h * w));
+  const pooled = Array.from(
+    { length: channels },
+    (_, k) => A.filter((_, i) => i % channels === k).reduce((s, v) => s + v, 0) / (h * w),
+  );
 
-  const [wOut] = model.getLayer("logits").getWeights().map((t) => t.arraySync() as number[][]);
+  const [wOut] = model
+    .getLayer("logits")
+    .getWeights()
+    .map((t) => t.arraySync() as number[][]);
   let dLogitDPooled: number[];
   if (hiddenHead) {
-    const [w1, b1] = model.getLayer("hidden").getWeights().map((t) => t.arraySync());
+    const [w1, b1] = model
+      .getLayer("hidden")
+      .getWeights()
+      .map((t) => t.arraySync());
     const W1 = w1 as number[][];
     const B1 = b1 as unknown as number[];
     const z = B1.map((b, m) => b + pooled.reduce((s, p, k) => s + p * W1[k][m], 0));
@@ -63,7 +112,12 @@ function manualGradCam(model: tf.LayersModel, image: tf.Tensor4D, target: number
     dLogitDPooled = pooled.map((_, k) => wOut[k][target]);
   }
   const alpha = dLogitDPooled.map((g) => g / (h * w)); // spatial mean of a gradient that is g/(h*w) everywhere
-  const cam = Array.from({ length: h * w }, (_, p) => Math.max(0, alpha.reduce((s, al, k) => s + al * A[p * channels + k], 0)));
+  const cam = Array.from({ length: h * w }, (_, p) =>
+    Math.max(
+      0,
+      alpha.reduce((s, al, k) => s + al * A[p * channels + k], 0),
+    ),
+  );
   const up = resizeBilinear(cam, h, w, outSize, outSize);
   const min = Math.min(...up);
   const max = Math.max(...up);
@@ -91,7 +145,9 @@ describe("gradCam", () => {
         assert.equal(r.heatmap.length, SIZE * SIZE);
         assert.equal(r.width, SIZE);
         assert.equal(r.targetClass, targets[n]);
-        r.heatmap.forEach((v, i) => assert.ok(Math.abs(v - manual[i]) < 1e-4, `image ${n} pixel ${i}: ${v} vs ${manual[i]}`));
+        r.heatmap.forEach((v, i) =>
+          assert.ok(Math.abs(v - manual[i]) < 1e-4, `image ${n} pixel ${i}: ${v} vs ${manual[i]}`),
+        );
         r.probabilities.forEach((p, c) => assert.ok(Math.abs(p - expectedProbs[n][c]) < 1e-5));
         assert.equal(r.targetProbability, r.probabilities[targets[n]]);
         assert.equal(r.predictedClass, expectedProbs[n][1] > expectedProbs[n][0] ? 1 : 0);
@@ -119,7 +175,9 @@ describe("gradCam", () => {
       assert.equal(r.heatmap.length, out * out);
       assert.equal(r.width, out);
       assert.equal(r.height, out);
-      r.heatmap.forEach((v, i) => assert.ok(Math.abs(v - manual[i]) < 1e-4, `image ${n} pixel ${i}: ${v} vs ${manual[i]}`));
+      r.heatmap.forEach((v, i) =>
+        assert.ok(Math.abs(v - manual[i]) < 1e-4, `image ${n} pixel ${i}: ${v} vs ${manual[i]}`),
+      );
     }
     assert.ok(results.some((r) => r.heatmap.some((v) => v > 0 && v < 1)));
     const [atInput] = await gradCam(model, batch, { targets, outputSize: SIZE });
@@ -143,7 +201,16 @@ describe("gradCam", () => {
 
   test("an all-zero map stays zero", async () => {
     const input = tf.input({ shape: [SIZE, SIZE, 3] });
-    const dead = tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: "relu", kernelInitializer: "zeros", biasInitializer: tf.initializers.constant({ value: -1 }), name: "layer4" }).apply(input) as tf.SymbolicTensor;
+    const dead = tf.layers
+      .conv2d({
+        filters: 2,
+        kernelSize: 1,
+        activation: "relu",
+        kernelInitializer: "zeros",
+        biasInitializer: tf.initializers.constant({ value: -1 }),
+        name: "layer4",
+      })
+      .apply(input) as tf.SymbolicTensor;
     const pooled = tf.layers.globalAveragePooling2d({}).apply(dead) as tf.SymbolicTensor;
     const logits = tf.layers.dense({ units: 2, kernelInitializer: "ones" }).apply(pooled) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: logits });

@@ -63,9 +63,12 @@ export function splitModelAtLayer(model: tf.LayersModel, layerName: string): Spl
   }
   const featureTensor = layer.inboundNodes[0].outputTensors;
   if (featureTensor.length !== 1 || featureTensor[0].shape.length !== 4) {
-    throw new Error(`Grad-CAM: layer "${layerName}" must have one 4-D output (NHWC), got ${JSON.stringify(featureTensor.map((t) => t.shape))}`);
+    throw new Error(
+      `Grad-CAM: layer "${layerName}" must have one 4-D output (NHWC), got ${JSON.stringify(featureTensor.map((t) => t.shape))}`,
+    );
   }
-  if (model.outputs.length !== 1) throw new Error(`Grad-CAM: expected a model with one output (the logits), got ${model.outputs.length}`);
+  if (model.outputs.length !== 1)
+    throw new Error(`Grad-CAM: expected a model with one output (the logits), got ${model.outputs.length}`);
 
   const features = tf.model({ inputs: model.inputs, outputs: featureTensor[0] });
   const headInput = tf.input({ shape: featureTensor[0].shape.slice(1) });
@@ -78,7 +81,9 @@ export function splitModelAtLayer(model: tf.LayersModel, layerName: string): Spl
       const known = inputs.filter((t) => t !== undefined).length;
       if (known === 0) continue;
       if (known < inputs.length) {
-        throw new Error(`Grad-CAM: layer "${candidate.name}" combines the output of "${layerName}" with earlier tensors; cannot split the model there`);
+        throw new Error(
+          `Grad-CAM: layer "${candidate.name}" combines the output of "${layerName}" with earlier tensors; cannot split the model there`,
+        );
       }
       const applied = candidate.apply(inputs.length === 1 ? inputs[0]! : (inputs as tf.SymbolicTensor[]));
       const outputs = Array.isArray(applied) ? applied : [applied];
@@ -112,11 +117,16 @@ export function upsampleCam(cam: tf.Tensor4D, height: number, width: number): tf
  * interact at inference (batch norm uses its moving statistics), so one backward pass of the sum of the target
  * logits yields every image's own gradient.
  */
-export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, options: GradCamOptions = {}): Promise<GradCamResult[]> {
+export async function gradCam(
+  model: tf.LayersModel,
+  images: tf.Tensor4D,
+  options: GradCamOptions = {},
+): Promise<GradCamResult[]> {
   const layerName = options.layerName ?? "layer4";
   const [batch, inputHeight, inputWidth] = images.shape;
   const size = options.outputSize;
-  if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new RangeError(`Grad-CAM: output size ${size} is not a positive integer`);
+  if (size !== undefined && (!Number.isInteger(size) || size < 1))
+    throw new RangeError(`Grad-CAM: output size ${size} is not a positive integer`);
   const [height, width] = size === undefined ? [inputHeight, inputWidth] : [size, size];
   if (options.targets && options.targets.length !== batch) {
     throw new RangeError(`Grad-CAM: ${options.targets.length} targets for ${batch} images`);
@@ -128,14 +138,19 @@ export async function gradCam(model: tf.LayersModel, images: tf.Tensor4D, option
     const logits = head.predict(a) as tf.Tensor2D;
     const numClasses = logits.shape[1];
     const targets = options.targets
-      ? tf.tensor1d(options.targets.map((t) => {
-          if (!Number.isInteger(t) || t < 0 || t >= numClasses) throw new RangeError(`Grad-CAM: target ${t} is not a class index < ${numClasses}`);
-          return t;
-        }), "int32")
+      ? tf.tensor1d(
+          options.targets.map((t) => {
+            if (!Number.isInteger(t) || t < 0 || t >= numClasses)
+              throw new RangeError(`Grad-CAM: target ${t} is not a class index < ${numClasses}`);
+            return t;
+          }),
+          "int32",
+        )
       : tf.argMax(logits, 1).toInt();
     const selector = tf.oneHot(targets, numClasses).toFloat();
 
-    const targetLogitSum = (fm: tf.Tensor): tf.Scalar => tf.sum(tf.mul(head.apply(fm, { training: false }) as tf.Tensor, selector));
+    const targetLogitSum = (fm: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(head.apply(fm, { training: false }) as tf.Tensor, selector));
     const grads = tf.grad(targetLogitSum)(a) as tf.Tensor4D;
     const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
     const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]

@@ -67,7 +67,10 @@ describe("pointing game geometry of layer4 (stride 32) on synthetic malignant le
     let reachable = 0;
     for (const c of heldOutMalignant(cases, 128)) {
       const hitting = cellsThatCanHit(c.mask, 128);
-      assert.ok(hitting.every((cell) => [5, 6, 9, 10].includes(cell)), `cells ${hitting}`);
+      assert.ok(
+        hitting.every((cell) => [5, 6, 9, 10].includes(cell)),
+        `cells ${hitting}`,
+      );
       if (hitting.length > 0) reachable++;
     }
     // A small lesion can sit between the cells' centres (measured: 23 of these 24 are reachable).
@@ -84,7 +87,14 @@ describe("Grad-CAM of a trained ResNet-18 (width 0.25, 96 px) on malignant synth
   // Measured on wasm, machine shared: ~90 s of training, val AUC 0.93, 16/32 validation and 50/92 pooled hits
   // against a mask share of 0.13.
   const size = 96;
-  const params = trainParamsSchema.parse({ inputSize: size, width: 0.25, epochs: 12, batchSize: 16, learningRate: 0.02, lrDropAt: [0.75] });
+  const params = trainParamsSchema.parse({
+    inputSize: size,
+    width: 0.25,
+    epochs: 12,
+    batchSize: 16,
+    learningRate: 0.02,
+    lrDropAt: [0.75],
+  });
   const describeSummary = (name: string, s: LocalisationSummary) =>
     `${name}: pointing ${s.hits}/${s.cases} = ${s.pointingRate.toFixed(2)} (chance = mask share ${s.meanMaskShare.toFixed(3)}, ` +
     `centre-prior map ${s.centrePriorRate.toFixed(2)}), energy inside ${s.meanEnergyInside.toFixed(3)}, top-15 % IoU ${s.meanTopRegionIou.toFixed(3)}`;
@@ -111,12 +121,24 @@ describe("Grad-CAM of a trained ResNet-18 (width 0.25, 96 px) on malignant synth
       t.diagnostic(describeSummary("malignant validation", onVal));
       t.diagnostic(describeSummary("malignant validation + held-out", pooled));
 
-      assert.ok(result.valAuc !== null && result.valAuc >= 0.85, `the model did not learn the task (val AUC ${result.valAuc})`);
+      assert.ok(
+        result.valAuc !== null && result.valAuc >= 0.85,
+        `the model did not learn the task (val AUC ${result.valAuc})`,
+      );
       // Asserted on all 92 unseen malignant cases: on the 32 validation cases alone one standard error is ± 0.09.
-      assert.ok(pooled.pointingRate > 2 * pooled.meanMaskShare, `pointing rate ${pooled.pointingRate} not above 2 x chance ${pooled.meanMaskShare}`);
+      assert.ok(
+        pooled.pointingRate > 2 * pooled.meanMaskShare,
+        `pointing rate ${pooled.pointingRate} not above 2 x chance ${pooled.meanMaskShare}`,
+      );
       assert.ok(pooled.pointingRate >= 0.3, `pointing rate ${pooled.pointingRate} below 0.3`);
-      assert.ok(pooled.meanEnergyInside > 1.3 * pooled.meanMaskShare, `energy inside ${pooled.meanEnergyInside} vs mask share ${pooled.meanMaskShare}`);
-      assert.ok(onVal.pointingRate > onVal.meanMaskShare, `validation pointing rate ${onVal.pointingRate} not above chance ${onVal.meanMaskShare}`);
+      assert.ok(
+        pooled.meanEnergyInside > 1.3 * pooled.meanMaskShare,
+        `energy inside ${pooled.meanEnergyInside} vs mask share ${pooled.meanMaskShare}`,
+      );
+      assert.ok(
+        onVal.pointingRate > onVal.meanMaskShare,
+        `validation pointing rate ${onVal.pointingRate} not above chance ${onVal.meanMaskShare}`,
+      );
     } finally {
       disposeModel(model);
     }

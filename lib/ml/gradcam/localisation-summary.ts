@@ -35,7 +35,10 @@ export interface LocalisationSummary {
 /** A side x side map falling off with the distance from the image centre (4 tied maxima when side is even). */
 export function centrePriorMap(side: number): Float32Array {
   const c = side / 2;
-  return Float32Array.from({ length: side * side }, (_, i) => -Math.hypot((i % side) + 0.5 - c, Math.floor(i / side) + 0.5 - c));
+  return Float32Array.from(
+    { length: side * side },
+    (_, i) => -Math.hypot((i % side) + 0.5 - c, Math.floor(i / side) + 0.5 - c),
+  );
 }
 
 /** Grad-CAM (target = ground truth) of every image, scored against its mask; images in batches of `batchSize`. */
@@ -54,7 +57,11 @@ export async function summariseLocalisation(
   const centre = centrePriorMap(side);
   for (let start = 0; start < images.length; start += batchSize) {
     const batch = images.slice(start, start + batchSize);
-    const x = imagesToInputTensor(batch.map((im) => im.rgb), batch.map((_, k) => k), side);
+    const x = imagesToInputTensor(
+      batch.map((im) => im.rgb),
+      batch.map((_, k) => k),
+      side,
+    );
     let maps;
     try {
       maps = await gradCam(model, x, { targets: batch.map((im) => im.label) });
@@ -72,5 +79,13 @@ export async function summariseLocalisation(
     });
   }
   const n = images.length;
-  return { cases: n, hits, pointingRate: hits / n, meanEnergyInside: energy / n, meanTopRegionIou: iou / n, meanMaskShare: maskShare / n, centrePriorRate: centreHits / n };
+  return {
+    cases: n,
+    hits,
+    pointingRate: hits / n,
+    meanEnergyInside: energy / n,
+    meanTopRegionIou: iou / n,
+    meanMaskShare: maskShare / n,
+    centrePriorRate: centreHits / n,
+  };
 }

@@ -34,7 +34,7 @@ describe("aucRoc", () => {
 
   test("matches the pairwise definition on random data with many ties", () => {
     let s = 12345;
-    const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let trial = 0; trial < 20; trial++) {
       const n = 30 + trial;
       const scores = Array.from({ length: n }, () => Math.floor(rnd() * 6) / 5);

@@ -39,7 +39,7 @@ export function aucRoc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   if (pos === 0 || neg === 0) return null;
   const order = orderByScore(scores);
   let rankSumPos = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && scores[order[end + 1]] === scores[order[start]]) end++;
     const midRank = (start + end) / 2 + 1; // ranks are 1-based
@@ -62,7 +62,7 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
   const points: RocPoint[] = [{ threshold: Number.POSITIVE_INFINITY, fpr: 0, tpr: 0 }];
   let tp = 0;
   let fp = 0;
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     const threshold = scores[order[start]];
     let k = start;
     for (; k < order.length && scores[order[k]] === threshold; k++) {

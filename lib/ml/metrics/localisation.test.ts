@@ -19,7 +19,9 @@ describe("pointingGameHit", () => {
 
   test("tied maxima vote; a constant map never hits", () => {
     const heat = new Float32Array(W * H);
-    heat[0] = 1; heat[1] = 1; heat[2] = 1; // 2 of 3 maxima inside
+    heat[0] = 1;
+    heat[1] = 1;
+    heat[2] = 1; // 2 of 3 maxima inside
     assert.equal(pointingGameHit(heat, mask), true);
     heat[3] = 1; // 2 of 4: not a majority
     assert.equal(pointingGameHit(heat, mask), false);
@@ -49,7 +51,8 @@ describe("energyInsideMask", () => {
 describe("topRegionIou", () => {
   test("hand-computed IoU of the top 15 % (3 of 20 pixels)", () => {
     const heat = new Float32Array(W * H);
-    heat[0] = 0.9; heat[5] = 0.8; // inside
+    heat[0] = 0.9;
+    heat[5] = 0.8; // inside
     heat[4] = 0.7; // outside
     heat[10] = 0.1; // inside but not in the top 3
     // region {0, 5, 4}; intersection 2; union 3 + 8 - 2 = 9

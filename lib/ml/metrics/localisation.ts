@@ -13,7 +13,8 @@ export interface LocalisationMetrics {
 }
 
 function checkShapes(heat: ArrayLike<number>, mask: ArrayLike<number>): void {
-  if (heat.length !== mask.length) throw new RangeError(`heat-map (${heat.length}) and mask (${mask.length}) differ in size`);
+  if (heat.length !== mask.length)
+    throw new RangeError(`heat-map (${heat.length}) and mask (${mask.length}) differ in size`);
   let inside = 0;
   for (let i = 0; i < mask.length; i++) {
     if (mask[i] !== 0 && mask[i] !== 1) throw new RangeError(`mask values must be 0 or 1, got ${mask[i]} at ${i}`);

@@ -10,7 +10,8 @@ before(async () => {
 });
 
 /** PyTorch's output size for a conv/pool: floor((in + 2 * pad - kernel) / stride) + 1. */
-const torchOut = (size: number, kernel: number, stride: number, pad: number) => Math.floor((size + 2 * pad - kernel) / stride) + 1;
+const torchOut = (size: number, kernel: number, stride: number, pad: number) =>
+  Math.floor((size + 2 * pad - kernel) / stride) + 1;
 
 function torchvisionStageSizes(input: number): number[] {
   const stem = torchOut(torchOut(input, 7, 2, 3), 3, 2, 1);
@@ -34,7 +35,12 @@ describe("buildModel shapes", () => {
           const logits = model.predict(seededTensor([2, inputSize, inputSize, 3], 2)) as tf.Tensor;
           assert.deepEqual(logits.shape, [2, 2]);
           assert.ok(logits.dataSync().every(Number.isFinite));
-          assert.deepEqual(model.getLayer(GRADCAM_LAYER).outputShape, [null, inputSize / 32, inputSize / 32, 512 * width]);
+          assert.deepEqual(model.getLayer(GRADCAM_LAYER).outputShape, [
+            null,
+            inputSize / 32,
+            inputSize / 32,
+            512 * width,
+          ]);
           tf.dispose(logits);
         });
       }
@@ -45,9 +51,18 @@ describe("buildModel shapes", () => {
     for (const inputSize of [224, 100, 67]) {
       const model = buildModel({ variant: "baseline", width: 0.25, inputSize, seed: 1 });
       const sizes = torchvisionStageSizes(inputSize);
-      assert.deepEqual(model.getLayer("conv1").outputShape, [null, torchOut(inputSize, 7, 2, 3), torchOut(inputSize, 7, 2, 3), 16]);
+      assert.deepEqual(model.getLayer("conv1").outputShape, [
+        null,
+        torchOut(inputSize, 7, 2, 3),
+        torchOut(inputSize, 7, 2, 3),
+        16,
+      ]);
       sizes.forEach((s, i) => {
-        assert.deepEqual(model.getLayer(`layer${i + 1}`).outputShape, [null, s, s, STAGE_CHANNELS[i] / 4], `input ${inputSize} layer${i + 1}`);
+        assert.deepEqual(
+          model.getLayer(`layer${i + 1}`).outputShape,
+          [null, s, s, STAGE_CHANNELS[i] / 4],
+          `input ${inputSize} layer${i + 1}`,
+        );
       });
     }
     assert.deepEqual(torchvisionStageSizes(224), [56, 28, 14, 7]);
@@ -63,10 +78,32 @@ describe("buildModel architecture", () => {
   test("strided convs pad symmetrically like torchvision (not TF's asymmetric 'same')", () => {
     const model = buildModel({ variant: "baseline", width: 0.25, inputSize: 32, seed: 3 });
     const x = seededTensor([1, 32, 32, 3], 4);
-    const probe = tf.model({ inputs: model.inputs, outputs: [model.getLayer("conv1").output as tf.SymbolicTensor, model.getLayer("layer1").output as tf.SymbolicTensor, model.getLayer("layer2_0_conv1").output as tf.SymbolicTensor] });
+    const probe = tf.model({
+      inputs: model.inputs,
+      outputs: [
+        model.getLayer("conv1").output as tf.SymbolicTensor,
+        model.getLayer("layer1").output as tf.SymbolicTensor,
+        model.getLayer("layer2_0_conv1").output as tf.SymbolicTensor,
+      ],
+    });
     const [conv1, layer1, layer2conv1] = probe.predict(x) as tf.Tensor[];
-    const expectedConv1 = tf.conv2d(x as tf.Tensor4D, model.getLayer("conv1").getWeights()[0] as tf.Tensor4D, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]);
-    const expectedL2 = tf.conv2d(layer1 as tf.Tensor4D, model.getLayer("layer2_0_conv1").getWeights()[0] as tf.Tensor4D, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const expectedConv1 = tf.conv2d(x as tf.Tensor4D, model.getLayer("conv1").getWeights()[0] as tf.Tensor4D, 2, [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ]);
+    const expectedL2 = tf.conv2d(
+      layer1 as tf.Tensor4D,
+      model.getLayer("layer2_0_conv1").getWeights()[0] as tf.Tensor4D,
+      2,
+      [
+        [0, 0],
+        [1, 1],
+        [1, 1],
+        [0, 0],
+      ],
+    );
     assert.ok(tf.max(tf.abs(tf.sub(conv1, expectedConv1))).dataSync()[0] < 1e-5);
     assert.ok(tf.max(tf.abs(tf.sub(layer2conv1, expectedL2))).dataSync()[0] < 1e-5);
   });
@@ -77,7 +114,8 @@ describe("buildModel architecture", () => {
     assert.deepEqual(projections, ["layer2_0_downsample_conv", "layer3_0_downsample_conv", "layer4_0_downsample_conv"]);
     assert.equal(resnet18Blocks(1).length, 8);
     for (const layer of model.layers) {
-      if (layer.getClassName() === "Conv2D") assert.equal(layer.getWeights().length, 1, `${layer.name} must have no bias`);
+      if (layer.getClassName() === "Conv2D")
+        assert.equal(layer.getWeights().length, 1, `${layer.name} must have no bias`);
     }
     assert.equal(model.getLayer("fc").getWeights().length, 2);
     assert.equal(model.getLayer(GRADCAM_LAYER).getClassName(), "ReLU");
@@ -89,13 +127,20 @@ describe("buildModel architecture", () => {
       const inbound = (name: string) => model.getLayer(name).inboundNodes[0].inboundLayers.map((l) => l.name);
       for (const block of resnet18Blocks(0.25)) {
         const gateName = `${block.name}_${gate}`;
-        const shortcut = block.projection ? `${block.name}_downsample_bn` : block.stage === 1 && block.index === 0 ? "maxpool" : null;
+        const shortcut = block.projection
+          ? `${block.name}_downsample_bn`
+          : block.stage === 1 && block.index === 0
+            ? "maxpool"
+            : null;
         const add = inbound(`${block.name}_add`);
         assert.equal(add[0], gateName);
         if (shortcut) assert.equal(add[1], shortcut);
         // The module's input is the block's second BN.
         const firstOfModule = model.layers.find((l) => l.name.startsWith(`${block.name}_${variant}_`))!;
-        assert.ok(inbound(firstOfModule.name).includes(`${block.name}_bn2`), `${firstOfModule.name} <- ${inbound(firstOfModule.name)}`);
+        assert.ok(
+          inbound(firstOfModule.name).includes(`${block.name}_bn2`),
+          `${firstOfModule.name} <- ${inbound(firstOfModule.name)}`,
+        );
       }
       assert.equal(model.layers.filter((l) => l.name.endsWith(`_${gate}`)).length, 8);
     });
@@ -107,7 +152,10 @@ describe("initialisation", () => {
     const a = buildModel({ variant: "cbam", width: 0.25, inputSize: 32, seed: 42 });
     const b = buildModel({ variant: "cbam", width: 0.25, inputSize: 32, seed: 42 });
     const c = buildModel({ variant: "cbam", width: 0.25, inputSize: 32, seed: 43 });
-    const unseeded = [buildModel({ variant: "cbam", width: 0.25, inputSize: 32 }), buildModel({ variant: "cbam", width: 0.25, inputSize: 32 })];
+    const unseeded = [
+      buildModel({ variant: "cbam", width: 0.25, inputSize: 32 }),
+      buildModel({ variant: "cbam", width: 0.25, inputSize: 32 }),
+    ];
     const wa = a.getWeights();
     const wb = b.getWeights();
     assert.equal(wa.length, wb.length);
@@ -134,9 +182,22 @@ describe("initialisation", () => {
     assert.ok(values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) > 4 * std, "normal, not truncated at 2 sd");
     const bound = 1 / Math.sqrt(256);
     for (const w of model.getLayer("fc").getWeights()) assert.ok(w.dataSync().every((v) => Math.abs(v) <= bound));
-    const [gamma, beta, movingMean, movingVar] = model.getLayer("layer1_0_bn1").getWeights().map((w) => Array.from(w.dataSync()));
-    assert.ok(gamma.every((v) => v === 1) && beta.every((v) => v === 0) && movingMean.every((v) => v === 0) && movingVar.every((v) => v === 1));
-    assert.ok(model.getLayer("layer4_1_gc_transform_conv2").getWeights().every((w) => w.dataSync().every((v) => v === 0)));
+    const [gamma, beta, movingMean, movingVar] = model
+      .getLayer("layer1_0_bn1")
+      .getWeights()
+      .map((w) => Array.from(w.dataSync()));
+    assert.ok(
+      gamma.every((v) => v === 1) &&
+        beta.every((v) => v === 0) &&
+        movingMean.every((v) => v === 0) &&
+        movingVar.every((v) => v === 1),
+    );
+    assert.ok(
+      model
+        .getLayer("layer4_1_gc_transform_conv2")
+        .getWeights()
+        .every((w) => w.dataSync().every((v) => v === 0)),
+    );
   });
 });
 
@@ -148,7 +209,8 @@ describe("training graph", () => {
       const labels = tf.oneHot(tf.tensor1d([0, 1, 1, 0], "int32"), 2);
       const before = Array.from(model.getLayer("layer3_1_bn2").getWeights()[2].dataSync());
       const { value, grads } = tf.variableGrads(
-        () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, model.apply(x, { training: true }) as tf.Tensor),
+        () =>
+          tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, model.apply(x, { training: true }) as tf.Tensor),
         model.trainableWeights.map((w) => w.read() as tf.Variable),
       );
       assert.ok(Number.isFinite(value.dataSync()[0]));
@@ -157,7 +219,10 @@ describe("training graph", () => {
       const after = Array.from(model.getLayer("layer3_1_bn2").getWeights()[2].dataSync());
       assert.notDeepEqual(after, before);
       // Grad-CAM's target: a model exposing layer4 alongside the logits.
-      const camModel = tf.model({ inputs: model.inputs, outputs: [model.getLayer(GRADCAM_LAYER).output as tf.SymbolicTensor, model.outputs[0]] });
+      const camModel = tf.model({
+        inputs: model.inputs,
+        outputs: [model.getLayer(GRADCAM_LAYER).output as tf.SymbolicTensor, model.outputs[0]],
+      });
       const [features] = camModel.predict(x) as tf.Tensor[];
       assert.deepEqual(features.shape, [4, 1, 1, 128]);
     });

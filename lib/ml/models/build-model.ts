@@ -64,7 +64,8 @@ function convNoBias(x: Sym, filters: number, kernel: number, stride: number, nam
   const pad = Math.floor(kernel / 2);
   // For stride 1 and odd kernels 'same' already pads symmetrically; otherwise pad explicitly and go 'valid'.
   const symmetricSame = stride === 1 && kernel % 2 === 1;
-  const input = symmetricSame || pad === 0 ? x : apply(tf.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }), x);
+  const input =
+    symmetricSame || pad === 0 ? x : apply(tf.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }), x);
   return apply(
     tf.layers.conv2d({
       filters,
@@ -88,7 +89,13 @@ function relu(x: Sym, name: string): Sym {
 }
 
 /** torchvision BasicBlock (expansion 1) with the attention module between bn2 and the addition. */
-function basicBlock(x: Sym, spec: BlockSpec, attention: AttentionBuilder | null, seeds: SeedSequence, outName: string): Sym {
+function basicBlock(
+  x: Sym,
+  spec: BlockSpec,
+  attention: AttentionBuilder | null,
+  seeds: SeedSequence,
+  outName: string,
+): Sym {
   const p = spec.name;
   let out = convNoBias(x, spec.outChannels, 3, spec.stride, `${p}_conv1`, seeds);
   out = batchNorm(out, `${p}_bn1`);
@@ -108,8 +115,10 @@ function basicBlock(x: Sym, spec: BlockSpec, attention: AttentionBuilder | null,
 export function buildModel(opts: BuildModelOptions): tf.LayersModel {
   const { variant, width = 1, inputSize = 224, numClasses = 2 } = opts;
   if (!VARIANTS.includes(variant)) throw new Error(`unknown variant "${variant}"`);
-  if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
-  if (!Number.isInteger(numClasses) || numClasses < 1) throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(inputSize) || inputSize < 1)
+    throw new Error(`inputSize must be a positive integer, got ${inputSize}`);
+  if (!Number.isInteger(numClasses) || numClasses < 1)
+    throw new Error(`numClasses must be a positive integer, got ${numClasses}`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2147483647);
   const seeds = new SeedSequence(seed);
   const attention = ATTENTION[variant];

@@ -28,7 +28,10 @@ test("built models at width 1 have exactly the reference counts (BN moving stats
     const model = buildModel({ variant, width: 1, inputSize: 32, seed: 1 });
     assert.equal(countTrainableParams(model), WIDTH1[variant], variant);
     // Moving statistics exist but are not trainable: 2 per BN channel.
-    const nonTrainable = model.nonTrainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+    const nonTrainable = model.nonTrainableWeights.reduce(
+      (a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1),
+      0,
+    );
     assert.ok(nonTrainable > 0);
     model.dispose();
   }
@@ -46,5 +49,10 @@ test("the analytic counter agrees with built models at other widths, including w
 
 test("modelSummary reports the count for the CLI", () => {
   assert.deepEqual(modelSummary("se", 1, 224), { variant: "se", width: 1, inputSize: 224, params: 11_264_578 });
-  assert.deepEqual(modelSummary("baseline", 0.25, 64), { variant: "baseline", width: 0.25, inputSize: 64, params: analyticParamCount("baseline", 0.25) });
+  assert.deepEqual(modelSummary("baseline", 0.25, 64), {
+    variant: "baseline",
+    width: 0.25,
+    inputSize: 64,
+    params: analyticParamCount("baseline", 0.25),
+  });
 });

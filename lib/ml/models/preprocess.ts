@@ -51,7 +51,8 @@ export function imagesToInputTensor(
   indices.forEach((idx, k) => {
     const img = images[idx];
     if (img === undefined) throw new RangeError(`image index ${idx} out of range`);
-    if (img.length !== pixels) throw new RangeError(`image ${idx} has ${img.length} bytes, expected ${size}x${size}x3 = ${pixels}`);
+    if (img.length !== pixels)
+      throw new RangeError(`image ${idx} has ${img.length} bytes, expected ${size}x${size}x3 = ${pixels}`);
     const flip = flips?.[k] === true;
     const base = k * pixels;
     for (let y = 0; y < size; y++) {
@@ -74,12 +75,17 @@ export function imagesToInputTensor(
  * pixels than it was trained on are quietly wrong. Models without the record (trained elsewhere) pass.
  */
 export function checkInputNormalisation(model: tf.LayersModel): void {
-  const meta = model.getUserDefinedMetadata() as { focus?: { inputNormalisation?: { scale?: unknown; mean?: unknown; std?: unknown } } } | undefined;
+  const meta = model.getUserDefinedMetadata() as
+    { focus?: { inputNormalisation?: { scale?: unknown; mean?: unknown; std?: unknown } } } | undefined;
   const stored = meta?.focus?.inputNormalisation;
   if (!stored) return;
   const same = (a: unknown, b: readonly number[]) =>
     Array.isArray(a) && a.length === b.length && a.every((v, i) => typeof v === "number" && Math.abs(v - b[i]) < 1e-6);
-  if (stored.scale !== "x / 255" || !same(stored.mean, INPUT_NORMALISATION.mean) || !same(stored.std, INPUT_NORMALISATION.std)) {
+  if (
+    stored.scale !== "x / 255" ||
+    !same(stored.mean, INPUT_NORMALISATION.mean) ||
+    !same(stored.std, INPUT_NORMALISATION.std)
+  ) {
     throw new Error(
       `model was trained with input normalisation ${JSON.stringify(stored)}, but heat-maps use x / 255 with mean ${INPUT_NORMALISATION.mean.join(", ")} and std ${INPUT_NORMALISATION.std.join(", ")}`,
     );

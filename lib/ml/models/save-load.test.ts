@@ -36,7 +36,10 @@ for (const variant of VARIANTS) {
     const dir = path.join(root, variant);
     await saveModel(model, dir);
     const loaded = await loadModel(dir);
-    assert.deepEqual(loaded.weights.map((w) => [w.originalName, w.trainable]), model.weights.map((w) => [w.originalName, w.trainable]));
+    assert.deepEqual(
+      loaded.weights.map((w) => [w.originalName, w.trainable]),
+      model.weights.map((w) => [w.originalName, w.trainable]),
+    );
     loaded.getWeights().forEach((w, i) => assert.deepEqual(w.dataSync(), model.getWeights()[i].dataSync()));
     const x = seededTensor([3, 32, 32, 3], 4);
     assert.deepEqual((loaded.predict(x) as tf.Tensor).dataSync(), (model.predict(x) as tf.Tensor).dataSync());
@@ -59,7 +62,8 @@ test("large models are sharded; re-saving replaces model.json atomically and rem
 
   perturbWeights(model);
   await saveModel(model, dir);
-  const secondShards = (JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")) as ModelJson).weightsManifest[0].paths;
+  const secondShards = (JSON.parse(await readFile(path.join(dir, MODEL_JSON), "utf8")) as ModelJson).weightsManifest[0]
+    .paths;
   const files = (await readdir(dir)).sort();
   assert.deepEqual(files, [MODEL_JSON, ...secondShards].sort());
   assert.ok(firstShards.every((s) => !secondShards.includes(s)));

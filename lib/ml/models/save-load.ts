@@ -58,7 +58,8 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
       const json = JSON.stringify(modelJSON);
       await writeFileAtomic(path.join(dir, MODEL_JSON), json);
       for (const file of await readdir(dir)) {
-        if (SHARD_PATTERN.test(file) && !paths.includes(file)) await unlink(path.join(dir, file)).catch(() => undefined);
+        if (SHARD_PATTERN.test(file) && !paths.includes(file))
+          await unlink(path.join(dir, file)).catch(() => undefined);
       }
       return {
         modelArtifactsInfo: {
@@ -90,7 +91,11 @@ export function fileSystemIOHandler(dir: string): tf.io.IOHandler {
 }
 
 /** Writes the model (and, with includeOptimizer, the optimizer state) to `dir`. */
-export async function saveModel(model: tf.LayersModel, dir: string, config?: tf.io.SaveConfig): Promise<tf.io.SaveResult> {
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  config?: tf.io.SaveConfig,
+): Promise<tf.io.SaveResult> {
   return model.save(fileSystemIOHandler(dir), config);
 }
 

@@ -53,7 +53,9 @@ function run(f: BatchNormFn, { x, gamma, beta, r }: Inputs): Results {
   return tf.tidy(() => {
     const y = f(x, gamma, beta).dataSync() as Float32Array;
     const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), r));
-    const [dx, dgamma, dbeta] = tf.grads(loss)([x, gamma, beta]).map((g) => g.dataSync() as Float32Array);
+    const [dx, dgamma, dbeta] = tf
+      .grads(loss)([x, gamma, beta])
+      .map((g) => g.dataSync() as Float32Array);
     return { y, dx, dgamma, dbeta };
   });
 }
@@ -99,12 +101,15 @@ describe("batchNormTrain on the cpu backend", () => {
     const grads = tf.grads(loss)(inputs);
     inputs.forEach((input, k) => {
       const values = input.dataSync() as Float32Array;
-      const check = compareWithFiniteDifferences(values, grads[k].dataSync() as Float32Array, (v) =>
-        tf.tidy(() => {
-          const args = inputs.map((t, j) => (j === k ? tf.tensor(v, t.shape) : t));
-          return loss(args[0], args[1], args[2]).dataSync()[0];
-        }),
-      { maxChecks: 72 },
+      const check = compareWithFiniteDifferences(
+        values,
+        grads[k].dataSync() as Float32Array,
+        (v) =>
+          tf.tidy(() => {
+            const args = inputs.map((t, j) => (j === k ? tf.tensor(v, t.shape) : t));
+            return loss(args[0], args[1], args[2]).dataSync()[0];
+          }),
+        { maxChecks: 72 },
       );
       assert.ok(check.worstRatio <= 1, `input ${k}: ${JSON.stringify(check)}`);
     });
@@ -133,7 +138,10 @@ describe("batchNormTrain on the cpu backend", () => {
     const gamma = tf.variable(inputs.gamma);
     const beta = tf.variable(inputs.beta);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum<tf.Scalar>(tf.mul(fused(inputs.x, gamma, beta), inputs.r)), [gamma, beta]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum<tf.Scalar>(tf.mul(fused(inputs.x, gamma, beta), inputs.r)),
+      [gamma, beta],
+    );
     const want = run(compositeBatchNorm, inputs);
     assert.ok(relativeError(grads[gamma.name].dataSync() as Float32Array, want.dgamma) < 1e-5);
     assert.ok(relativeError(grads[beta.name].dataSync() as Float32Array, want.dbeta) < 1e-5);
@@ -151,69 +159,74 @@ describe("batchNormTrain on the cpu backend", () => {
     const composite = await kernels(compositeBatchNorm);
     assert.ok(ours.length < 0.6 * composite.length, `${ours.length} kernels vs ${composite.length} for the composite`);
     // Reductions over the leading axes transpose the whole tensor on wasm; the op pools instead.
-    for (const slow of ["Sum", "Mean", "Tile", "Transpose"]) assert.ok(!ours.includes(slow), `${slow} in ${ours.join(",")}`);
+    for (const slow of ["Sum", "Mean", "Tile", "Transpose"])
+      assert.ok(!ours.includes(slow), `${slow} in ${ours.join(",")}`);
     tf.dispose([x, gamma, beta, r]);
   });
 });
 
 const nativeAddon = loadNativeAddon();
 for (const mode of ["native kernels", "TF.js ops"] as const) {
-  describe(`batchNormTrain on the wasm backend (${mode})`, { skip: mode === "native kernels" && !("addon" in nativeAddon) }, () => {
-    before(() => {
-      if (mode === "TF.js ops") unregisterNativeKernels();
-      assert.equal(tf.getKernel(BATCH_NORM_TRAIN_KERNEL, "wasm") !== undefined, mode === "native kernels");
-    });
-    after(() => {
-      if ("addon" in nativeAddon) registerNativeKernels(nativeAddon.addon);
-    });
+  describe(
+    `batchNormTrain on the wasm backend (${mode})`,
+    { skip: mode === "native kernels" && !("addon" in nativeAddon) },
+    () => {
+      before(() => {
+        if (mode === "TF.js ops") unregisterNativeKernels();
+        assert.equal(tf.getKernel(BATCH_NORM_TRAIN_KERNEL, "wasm") !== undefined, mode === "native kernels");
+      });
+      after(() => {
+        if ("addon" in nativeAddon) registerNativeKernels(nativeAddon.addon);
+      });
 
-    const large = [[16, 32, 32, 16], ...SHAPES];
-    for (const [i, shape] of large.entries()) {
-      test(`output and gradients match the cpu backend for [${shape}]`, async () => {
-        await tf.setBackend("cpu");
-        const cpuInputs = makeInputs(shape, 10 * i + 3);
-        const want = run(fused, cpuInputs);
-        tf.dispose(Object.values(cpuInputs));
+      const large = [[16, 32, 32, 16], ...SHAPES];
+      for (const [i, shape] of large.entries()) {
+        test(`output and gradients match the cpu backend for [${shape}]`, async () => {
+          await tf.setBackend("cpu");
+          const cpuInputs = makeInputs(shape, 10 * i + 3);
+          const want = run(fused, cpuInputs);
+          tf.dispose(Object.values(cpuInputs));
+          await tf.setBackend("wasm");
+          const inputs = makeInputs(shape, 10 * i + 3);
+          assertClose(run(fused, inputs), want, 1e-5, `wasm [${shape}]`);
+          // And the composite on wasm gives the same numbers as the fused op on wasm.
+          assertClose(run(fused, inputs), run(compositeBatchNorm, inputs), 1e-5, `wasm composite [${shape}]`);
+          tf.dispose(Object.values(inputs));
+        });
+      }
+
+      test("accepts gamma and beta that are reshaped views", async () => {
+        // The wasm depthwise kernel rejects a bias whose stored data is not rank 1, and a reshape keeps the
+        // data of its input: [1, C] reshaped to [C] must still work.
         await tf.setBackend("wasm");
-        const inputs = makeInputs(shape, 10 * i + 3);
-        assertClose(run(fused, inputs), want, 1e-5, `wasm [${shape}]`);
-        // And the composite on wasm gives the same numbers as the fused op on wasm.
-        assertClose(run(fused, inputs), run(compositeBatchNorm, inputs), 1e-5, `wasm composite [${shape}]`);
+        const inputs = makeInputs([2, 3, 3, 4], 90);
+        const asView = (t: tf.Tensor1D) => tf.reshape<tf.Rank.R1>(tf.reshape(t, [1, 4]).clone(), [4]);
+        const viewed = { ...inputs, gamma: asView(inputs.gamma), beta: asView(inputs.beta) };
+        assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
+        tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);
+      });
+
+      test("does not rely on Identity copying its input (it may share data, as on cpu)", async () => {
+        await tf.setBackend("wasm");
+        const inputs = makeInputs([2, 3, 3, 4], 100);
+        const want = run(fused, inputs);
+        const stock = tf.getKernel("Identity", "wasm");
+        assert.ok(stock !== undefined);
+        const sharing = ((args: { inputs: { x: tf.TensorInfo }; backend: tf.KernelBackend }) => {
+          const { x } = args.inputs;
+          args.backend.incRef(x.dataId);
+          return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+        }) as unknown as tf.KernelFunc;
+        tf.unregisterKernel("Identity", "wasm");
+        tf.registerKernel({ ...stock, kernelFunc: sharing });
+        try {
+          assertClose(run(fused, inputs), want, 1e-7, "with a data-sharing Identity");
+        } finally {
+          tf.unregisterKernel("Identity", "wasm");
+          tf.registerKernel(stock);
+        }
         tf.dispose(Object.values(inputs));
       });
-    }
-
-    test("accepts gamma and beta that are reshaped views", async () => {
-      // The wasm depthwise kernel rejects a bias whose stored data is not rank 1, and a reshape keeps the
-      // data of its input: [1, C] reshaped to [C] must still work.
-      await tf.setBackend("wasm");
-      const inputs = makeInputs([2, 3, 3, 4], 90);
-      const asView = (t: tf.Tensor1D) => tf.reshape<tf.Rank.R1>(tf.reshape(t, [1, 4]).clone(), [4]);
-      const viewed = { ...inputs, gamma: asView(inputs.gamma), beta: asView(inputs.beta) };
-      assertClose(run(fused, viewed), run(fused, inputs), 1e-7, "reshaped gamma/beta");
-      tf.dispose([...Object.values(inputs), viewed.gamma, viewed.beta]);
-    });
-
-    test("does not rely on Identity copying its input (it may share data, as on cpu)", async () => {
-      await tf.setBackend("wasm");
-      const inputs = makeInputs([2, 3, 3, 4], 100);
-      const want = run(fused, inputs);
-      const stock = tf.getKernel("Identity", "wasm");
-      assert.ok(stock !== undefined);
-      const sharing = ((args: { inputs: { x: tf.TensorInfo }; backend: tf.KernelBackend }) => {
-        const { x } = args.inputs;
-        args.backend.incRef(x.dataId);
-        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-      }) as unknown as tf.KernelFunc;
-      tf.unregisterKernel("Identity", "wasm");
-      tf.registerKernel({ ...stock, kernelFunc: sharing });
-      try {
-        assertClose(run(fused, inputs), want, 1e-7, "with a data-sharing Identity");
-      } finally {
-        tf.unregisterKernel("Identity", "wasm");
-        tf.registerKernel(stock);
-      }
-      tf.dispose(Object.values(inputs));
-    });
-  });
+    },
+  );
 }

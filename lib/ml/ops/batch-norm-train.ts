@@ -16,14 +16,18 @@ function batchNormTrain_(
   epsilon: number,
   onMoments?: BatchMomentsCallback,
 ): tf.Tensor {
-  if (x.rank < 2) throw new Error(`batchNormTrain: x must have a channel axis and at least one other, got shape [${x.shape}]`);
+  if (x.rank < 2)
+    throw new Error(`batchNormTrain: x must have a channel axis and at least one other, got shape [${x.shape}]`);
   const channels = x.shape[x.rank - 1];
   const count = x.size / channels;
   const shape = x.shape;
   const view = (t: tf.Tensor) => tf.reshape<tf.Rank.R4>(t, [1, count, 1, channels]);
   // The kernel directly: tf.avgPool would add a Cast of its result to the input's dtype.
   const channelMean = (v: tf.Tensor4D) =>
-    tf.reshape<tf.Rank.R1>(tf.engine().runKernel<tf.Tensor>("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }), [channels]);
+    tf.reshape<tf.Rank.R1>(
+      tf.engine().runKernel<tf.Tensor>("AvgPool", { x: v }, { filterSize: [count, 1], strides: 1, pad: "valid" }),
+      [channels],
+    );
 
   if (hasKernel(BATCH_NORM_TRAIN_KERNEL) && hasKernel(BATCH_NORM_GRAD_KERNEL)) {
     return batchNormTrainKernels(x, gamma, beta, epsilon, onMoments);
@@ -58,19 +62,29 @@ function batchNormTrain_(
 }
 
 /** The same op on a backend with the two batch-norm kernels (the native kernels on wasm): one kernel each way. */
-function batchNormTrainKernels(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, onMoments?: BatchMomentsCallback): tf.Tensor {
+function batchNormTrainKernels(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments?: BatchMomentsCallback,
+): tf.Tensor {
   const count = x.size / x.shape[x.rank - 1];
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, g, b] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
     const save = args[3] as tf.GradSaveFunc;
-    const [y, mean, variance, invStd, scale] = tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_TRAIN_KERNEL, { x: input, gamma: g, beta: b }, { epsilon });
+    const [y, mean, variance, invStd, scale] = tf
+      .engine()
+      .runKernel<tf.Tensor[]>(BATCH_NORM_TRAIN_KERNEL, { x: input, gamma: g, beta: b }, { epsilon });
     if (onMoments !== undefined) onMoments(mean as tf.Tensor1D, variance as tf.Tensor1D, count);
     save([input, mean, invStd, scale]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, m, inv, s] = saved;
-        return tf.engine().runKernel<tf.Tensor[]>(BATCH_NORM_GRAD_KERNEL, { dy, x: xs, mean: m, invStd: inv, scale: s }, {});
+        return tf
+          .engine()
+          .runKernel<tf.Tensor[]>(BATCH_NORM_GRAD_KERNEL, { dy, x: xs, mean: m, invStd: inv, scale: s }, {});
       },
     };
   });
@@ -118,7 +132,9 @@ function channelAffine(v: tf.Tensor4D, a: tf.Tensor, b?: tf.Tensor): tf.Tensor4D
   const attrs = { strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1] };
   // The kernels directly: tf.fused.depthwiseConv2d would wrap itself in a gradient op of its own.
   if (b === undefined) return tf.engine().runKernel<tf.Tensor4D>("DepthwiseConv2dNative", { x: v, filter }, attrs);
-  return tf.engine().runKernel<tf.Tensor4D>("FusedDepthwiseConv2D", { x: v, filter, bias: b }, { ...attrs, activation: "linear" });
+  return tf
+    .engine()
+    .runKernel<tf.Tensor4D>("FusedDepthwiseConv2D", { x: v, filter, bias: b }, { ...attrs, activation: "linear" });
 }
 
 /**

@@ -10,7 +10,10 @@ before(async () => {
 describe("epoch randomness", () => {
   test("order is a permutation that depends only on (seed, epoch)", () => {
     const a = epochOrder(50, 7, 3);
-    assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      [...a].sort((x, y) => x - y),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     assert.deepEqual(epochOrder(50, 7, 3), a);
     assert.notDeepEqual(epochOrder(50, 7, 4), a);
     assert.notDeepEqual(epochOrder(50, 8, 3), a);
@@ -26,8 +29,18 @@ describe("epoch randomness", () => {
   });
 
   test("batches cover everything except a final single image", () => {
-    assert.deepEqual(batchRanges(10, 4), [{ start: 0, end: 4 }, { start: 4, end: 8 }, { start: 8, end: 10 }]);
-    assert.deepEqual(batchRanges(9, 4), [{ start: 0, end: 4 }, { start: 4, end: 8 }]);
-    assert.deepEqual(batchRanges(8, 4), [{ start: 0, end: 4 }, { start: 4, end: 8 }]);
+    assert.deepEqual(batchRanges(10, 4), [
+      { start: 0, end: 4 },
+      { start: 4, end: 8 },
+      { start: 8, end: 10 },
+    ]);
+    assert.deepEqual(batchRanges(9, 4), [
+      { start: 0, end: 4 },
+      { start: 4, end: 8 },
+    ]);
+    assert.deepEqual(batchRanges(8, 4), [
+      { start: 0, end: 4 },
+      { start: 4, end: 8 },
+    ]);
   });
 });

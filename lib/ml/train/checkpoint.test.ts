@@ -52,7 +52,10 @@ describe("checkpoint", () => {
     assert.equal(ck.state.epochsDone, 2);
     assert.deepEqual(ck.state.identity, identity);
     assert.deepEqual(ck.state.lastValScores, [0.25, 0.75]);
-    assert.deepEqual(ck.momentum.map((m) => Array.from(m)), [[1, 2, 3, 4, 5, 6], [2]]);
+    assert.deepEqual(
+      ck.momentum.map((m) => Array.from(m)),
+      [[1, 2, 3, 4, 5, 6], [2]],
+    );
     assert.deepEqual(JSON.parse(await readFile(path.join(ck.modelDir, "model.json"), "utf8")), { epochsDone: 2 });
     assert.deepEqual(await readdir(d), ["checkpoint"]);
   });

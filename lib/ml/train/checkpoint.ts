@@ -154,7 +154,9 @@ async function readCheckpointAt(dir: string): Promise<CheckpointData> {
 export async function readCheckpoint(workDir: string): Promise<CheckpointData | null> {
   const current = path.join(workDir, CHECKPOINT_DIR);
   if (await exists(path.join(current, STATE_FILE))) return readCheckpointAt(current);
-  const names = (await readdir(workDir).catch(() => [] as string[])).filter((n) => n.startsWith(`${CHECKPOINT_DIR}.old-`));
+  const names = (await readdir(workDir).catch(() => [] as string[])).filter((n) =>
+    n.startsWith(`${CHECKPOINT_DIR}.old-`),
+  );
   const candidates: { dir: string; epochs: number }[] = [];
   for (const name of names) {
     const dir = path.join(workDir, name);

@@ -74,7 +74,16 @@ describe("train params", () => {
   });
 
   test("rejects nonsense", () => {
-    for (const bad of [{ epochs: 0 }, { epochs: 1.5 }, { batchSize: 1 }, { learningRate: 0 }, { momentum: 1 }, { lrDropAt: [1.2] }, { valFraction: 1 }, { weightDecay: -1 }]) {
+    for (const bad of [
+      { epochs: 0 },
+      { epochs: 1.5 },
+      { batchSize: 1 },
+      { learningRate: 0 },
+      { momentum: 1 },
+      { lrDropAt: [1.2] },
+      { valFraction: 1 },
+      { weightDecay: -1 },
+    ]) {
       assert.equal(trainParamsSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });

@@ -64,21 +64,37 @@ describe("gradient accumulation", () => {
   test("with batch norm in inference mode, accumulated gradients equal the full batch's to 1e-5", () => {
     const model = buildModel({ variant: "cbam", width: 0.25, inputSize: 32, seed: 3 });
     const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const images = Array.from({ length: 8 }, (_, i) => Uint8Array.from({ length: 32 * 32 * 3 }, (_, j) => (i * 37 + j * 11) % 251));
-    const labels = images.map((_, i) => (i * 5) % 3 === 0 ? 1 : 0);
-    const x = imagesToInputTensor(images, images.map((_, i) => i), 32);
+    const images = Array.from({ length: 8 }, (_, i) =>
+      Uint8Array.from({ length: 32 * 32 * 3 }, (_, j) => (i * 37 + j * 11) % 251),
+    );
+    const labels = images.map((_, i) => ((i * 5) % 3 === 0 ? 1 : 0));
+    const x = imagesToInputTensor(
+      images,
+      images.map((_, i) => i),
+      32,
+    );
     try {
       const whole = batchGradients(model, params, x, labels, [8], false);
-      const wholeValues = Object.fromEntries(Object.entries(whole.grads).map(([k, t]) => [k, t.dataSync() as Float32Array]));
-      for (const sizes of [[4, 4], [3, 3, 2]]) {
+      const wholeValues = Object.fromEntries(
+        Object.entries(whole.grads).map(([k, t]) => [k, t.dataSync() as Float32Array]),
+      );
+      for (const sizes of [
+        [4, 4],
+        [3, 3, 2],
+      ]) {
         const acc = batchGradients(model, params, x, labels, sizes, false);
         assert.deepEqual(Object.keys(acc.grads).sort(), Object.keys(whole.grads).sort());
         for (const [name, t] of Object.entries(acc.grads)) {
           const err = relativeDifference(t.dataSync() as Float32Array, wholeValues[name]);
           assert.ok(err <= 1e-5, `${name} with micro-batches ${sizes}: relative difference ${err.toExponential(2)}`);
         }
-        assert.ok(Math.abs(acc.loss.dataSync()[0] - whole.loss.dataSync()[0]) <= 1e-5 * Math.abs(whole.loss.dataSync()[0]));
-        assert.ok(relativeDifference(acc.positive.dataSync() as Float32Array, whole.positive.dataSync() as Float32Array) <= 1e-5);
+        assert.ok(
+          Math.abs(acc.loss.dataSync()[0] - whole.loss.dataSync()[0]) <= 1e-5 * Math.abs(whole.loss.dataSync()[0]),
+        );
+        assert.ok(
+          relativeDifference(acc.positive.dataSync() as Float32Array, whole.positive.dataSync() as Float32Array) <=
+            1e-5,
+        );
         tf.dispose([acc.loss, acc.positive, ...Object.values(acc.grads)]);
       }
       tf.dispose([whole.loss, whole.positive, ...Object.values(whole.grads)]);
@@ -95,7 +111,17 @@ describe("gradient accumulation", () => {
       dirs.push(workDir);
       const plans: string[] = [];
       const params = tinyRunParams({ epochs: 3, batchSize: 32, ...(microBatch ? { microBatch } : {}) });
-      const result = await trainRun({ variant: TINY_RUN.variant, seed: TINY_RUN.seed, params, train, val, workDir, onPlan: (p) => { plans.push(p.text); } });
+      const result = await trainRun({
+        variant: TINY_RUN.variant,
+        seed: TINY_RUN.seed,
+        params,
+        train,
+        val,
+        workDir,
+        onPlan: (p) => {
+          plans.push(p.text);
+        },
+      });
       return { losses: result.history.map((h) => h.loss), plans, plan: result.microBatchPlan.text };
     };
     const whole = await run();
@@ -107,8 +133,14 @@ describe("gradient accumulation", () => {
     // apart in epochs 1 to 3.
     whole.losses.forEach((l, i) => {
       const rel = Math.abs(split.losses[i] - l) / l;
-      assert.ok(rel < 0.1, `epoch ${i + 1}: loss ${split.losses[i].toFixed(4)} with accumulation vs ${l.toFixed(4)} without`);
+      assert.ok(
+        rel < 0.1,
+        `epoch ${i + 1}: loss ${split.losses[i].toFixed(4)} with accumulation vs ${l.toFixed(4)} without`,
+      );
     });
-    assert.ok(Math.abs(split.losses[0] - whole.losses[0]) / whole.losses[0] < 0.03, `first epoch ${split.losses[0]} vs ${whole.losses[0]}`);
+    assert.ok(
+      Math.abs(split.losses[0] - whole.losses[0]) / whole.losses[0] < 0.03,
+      `first epoch ${split.losses[0]} vs ${whole.losses[0]}`,
+    );
   });
 });

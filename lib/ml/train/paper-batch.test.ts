@@ -15,13 +15,22 @@ import { trainStep } from "./train-step";
 test("a batch-64 step at 224 px, width 1 trains without a crash", async () => {
   await initBackend({ log: () => {} });
   const model = buildModel({ variant: "baseline", width: 1, inputSize: 224, seed: 1 });
-  const sgd = new SgdMomentum(model.trainableWeights.map((w) => w.read() as tf.Variable), { momentum: 0.9, weightDecay: 1e-4 });
-  const images = Array.from({ length: 64 }, (_, i) => Uint8Array.from({ length: 224 * 224 * 3 }, (_, j) => (i * 31 + j) % 256));
+  const sgd = new SgdMomentum(
+    model.trainableWeights.map((w) => w.read() as tf.Variable),
+    { momentum: 0.9, weightDecay: 1e-4 },
+  );
+  const images = Array.from({ length: 64 }, (_, i) =>
+    Uint8Array.from({ length: 224 * 224 * 3 }, (_, j) => (i * 31 + j) % 256),
+  );
   const labels = images.map((_, i) => i % 2);
   const plan = planMicroBatches(model, { batchSize: 64 });
   if (tf.getBackend() === "wasm") assert.equal(plan.text, "batch 64 as 2 × 32, batch norm over 32");
   const before = model.trainableWeights[0].read().dataSync().slice(0, 8);
-  const x = imagesToInputTensor(images, images.map((_, i) => i), 224);
+  const x = imagesToInputTensor(
+    images,
+    images.map((_, i) => i),
+    224,
+  );
   try {
     const { loss, positive } = trainStep(model, sgd, x, labels, 0.05, microBatchSizes(64, plan.maxMicroBatch));
     const [value] = await loss.data();

@@ -54,12 +54,23 @@ describe("SgdMomentum", () => {
   });
 
   test("buffers round-trip for checkpoints, and a restored optimizer continues identically", () => {
-    const mk = (name: string) => tf.variable(tf.tensor2d([[1, 2], [3, 4]]), true, name);
+    const mk = (name: string) =>
+      tf.variable(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+        true,
+        name,
+      );
     const a = mk("sgd_rt_a");
     const b = mk("sgd_rt_b");
     const sa = new SgdMomentum([a], { momentum: 0.9, weightDecay: 0 });
     const sb = new SgdMomentum([b], { momentum: 0.9, weightDecay: 0 });
-    const g = tf.tensor2d([[0.1, -0.2], [0.3, 0.05]]);
+    const g = tf.tensor2d([
+      [0.1, -0.2],
+      [0.3, 0.05],
+    ]);
     sa.step({ [a.name]: g }, 0.1);
     sb.step({ [b.name]: g }, 0.1);
     sb.writeBuffers([new Float32Array(4)]); // wreck b's state, then restore a's

@@ -60,7 +60,8 @@ export class SgdMomentum {
       throw new Error(`momentum state has ${values.length} buffers, the model has ${this.buffers.length} parameters`);
     }
     this.buffers.forEach((b, i) => {
-      if (values[i].length !== b.size) throw new Error(`momentum buffer ${i}: ${values[i].length} values, expected ${b.size}`);
+      if (values[i].length !== b.size)
+        throw new Error(`momentum buffer ${i}: ${values[i].length} values, expected ${b.size}`);
       tf.tidy(() => b.assign(tf.tensor(values[i], b.shape, "float32")));
     });
   }

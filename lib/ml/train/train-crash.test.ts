@@ -32,7 +32,9 @@ test("a training process killed with SIGKILL after its first checkpoint resumes 
   });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += String(d)));
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on("exit", (code, signal) => resolve(signal ?? code)));
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+    child.on("exit", (code, signal) => resolve(signal ?? code)),
+  );
   const stateFile = path.join(workDir, "checkpoint", "state.json");
   const deadline = Date.now() + 120_000;
   let childExit: NodeJS.Signals | number | null | undefined;

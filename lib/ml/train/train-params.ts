@@ -35,9 +35,7 @@ export const trainParamsSchema = z.object({
   /** Coupled L2 (added to the gradient) on every trainable weight, as PyTorch's SGD does by default. */
   weightDecay: param("weightDecay", { min: 0, max: 1 }).default(1e-4),
   /** Fractions of `epochs` at which the learning rate is divided by 10 (PyTorch MultiStepLR, gamma 0.1). */
-  lrDropAt: z
-    .array(z.number().gt(0).lt(1))
-    .default(() => [0.3, 0.6, 0.9]),
+  lrDropAt: z.array(z.number().gt(0).lt(1)).default(() => [0.3, 0.6, 0.9]),
   inputSize: param("inputSize", { int: true, min: 32, max: 1024 }).default(224),
   /** ResNet channel multiplier: 1 = the paper, 0.25 for CPU demos and tests. */
   width: param("width", { gt: 0, max: 4 }).default(1),
@@ -62,7 +60,11 @@ export interface NumberBounds {
 
 export function numberBounds(schema: z.ZodType): NumberBounds {
   const json = z.toJSONSchema(schema, { io: "input" }) as {
-    type?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number; exclusiveMaximum?: number;
+    type?: string;
+    minimum?: number;
+    maximum?: number;
+    exclusiveMinimum?: number;
+    exclusiveMaximum?: number;
   };
   const min = json.exclusiveMinimum ?? json.minimum;
   const max = json.exclusiveMaximum ?? json.maximum;

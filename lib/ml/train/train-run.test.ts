@@ -30,7 +30,14 @@ after(async () => {
 
 /** History entries minus the timing fields, which legitimately differ between runs. */
 function deterministicPart(h: EpochProgress[]) {
-  return h.map(({ epoch, epochs, loss, trainAuc, valAuc, learningRate }) => ({ epoch, epochs, loss, trainAuc, valAuc, learningRate }));
+  return h.map(({ epoch, epochs, loss, trainAuc, valAuc, learningRate }) => ({
+    epoch,
+    epochs,
+    loss,
+    trainAuc,
+    valAuc,
+    learningRate,
+  }));
 }
 
 describe("trainRun on the synthetic set (32 px, width 0.25)", () => {
@@ -50,7 +57,14 @@ describe("trainRun on the synthetic set (32 px, width 0.25)", () => {
       const tensorsBefore = tf.memory().numTensors;
       const tensorsAtEpoch: number[] = [];
       const { epochs, lrDropAt } = schedules[variant];
-      const params = trainParamsSchema.parse({ inputSize: 32, width: 0.25, epochs, batchSize: 16, learningRate: 0.02, lrDropAt });
+      const params = trainParamsSchema.parse({
+        inputSize: 32,
+        width: 0.25,
+        epochs,
+        batchSize: 16,
+        learningRate: 0.02,
+        lrDropAt,
+      });
       const started = performance.now();
       const result = await trainRun({
         variant,
@@ -76,7 +90,10 @@ describe("trainRun on the synthetic set (32 px, width 0.25)", () => {
       assert.ok(result.roc && result.roc.length >= 2 && result.roc.at(-1)?.tpr === 1);
       const rates = result.history.map((h) => h.learningRate);
       const dropsAt = Math.round(lrDropAt[0] * epochs);
-      assert.deepEqual(rates, rates.map((_, e) => (e < dropsAt ? 0.02 : 0.02 * 0.1)));
+      assert.deepEqual(
+        rates,
+        rates.map((_, e) => (e < dropsAt ? 0.02 : 0.02 * 0.1)),
+      );
       assert.ok(result.history.every((h) => h.trainAuc !== null && Number.isFinite(h.loss) && h.imagesPerSecond > 0));
       assert.equal(result.history.at(-1)?.etaSeconds, 0);
       assert.ok(new Set(tensorsAtEpoch).size === 1, `tensor count per epoch ${tensorsAtEpoch.join(", ")}`);
@@ -90,8 +107,14 @@ describe("trainRun on the synthetic set (32 px, width 0.25)", () => {
     const model = await loadModel(baseline.modelDir);
     try {
       const scores = await predictPositive(model, data.val.images, 32, 16);
-      scores.forEach((s, i) => assert.ok(Math.abs(s - baseline!.valScores[i]) < 1e-6, `score ${i}: ${s} vs ${baseline!.valScores[i]}`));
-      const meta = (model.getUserDefinedMetadata() as { focus?: { variant: string; inputSize: number; inputNormalisation: { mean: number[] } } }).focus;
+      scores.forEach((s, i) =>
+        assert.ok(Math.abs(s - baseline!.valScores[i]) < 1e-6, `score ${i}: ${s} vs ${baseline!.valScores[i]}`),
+      );
+      const meta = (
+        model.getUserDefinedMetadata() as {
+          focus?: { variant: string; inputSize: number; inputNormalisation: { mean: number[] } };
+        }
+      ).focus;
       assert.equal(meta?.variant, "baseline");
       assert.equal(meta?.inputSize, 32);
       assert.deepEqual(meta?.inputNormalisation.mean, [0.485, 0.456, 0.406]);
@@ -129,7 +152,10 @@ describe("trainRun resume", () => {
 
     const logs: string[] = [];
     const resumed = await run(workDir, { log: (m) => logs.push(m) });
-    assert.ok(logs.some((m) => m.includes("resuming") && m.includes("after epoch 1/3")), logs.join("\n"));
+    assert.ok(
+      logs.some((m) => m.includes("resuming") && m.includes("after epoch 1/3")),
+      logs.join("\n"),
+    );
     assert.equal(resumed.status, "completed");
     assert.equal(resumed.epochsDone, 3);
     assert.deepEqual(deterministicPart(resumed.history), deterministicPart(reference.history));

@@ -15,7 +15,11 @@ import * as tf from "@tensorflow/tfjs";
 import { aucRoc, rocCurve } from "@/lib/ml/metrics/auc";
 import { buildModel, type Variant } from "@/lib/ml/models/build-model";
 import { loadModel, saveModel } from "@/lib/ml/models/save-load";
-import { INPUT_NORMALISATION_RECORD, imagesToInputTensor, type InputNormalisationRecord } from "@/lib/ml/models/preprocess";
+import {
+  INPUT_NORMALISATION_RECORD,
+  imagesToInputTensor,
+  type InputNormalisationRecord,
+} from "@/lib/ml/models/preprocess";
 import { batchRanges, epochFlips, epochOrder } from "./batches";
 import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
@@ -86,7 +90,8 @@ function checkImages(name: string, set: LabelledImages, inputSize: number): void
   }
   const bytes = inputSize * inputSize * 3;
   set.images.forEach((img, i) => {
-    if (img.length !== bytes) throw new Error(`${name} image ${i}: ${img.length} bytes, expected ${inputSize}x${inputSize}x3 = ${bytes}`);
+    if (img.length !== bytes)
+      throw new Error(`${name} image ${i}: ${img.length} bytes, expected ${inputSize}x${inputSize}x3 = ${bytes}`);
   });
   set.labels.forEach((l, i) => {
     if (l !== 0 && l !== 1) throw new Error(`${name} label ${i} must be 0 or 1, got ${l}`);
@@ -131,7 +136,12 @@ interface Snapshot {
   lastValScores: number[] | null;
 }
 
-function takeSnapshot(model: tf.LayersModel, sgd: SgdMomentum, epochsDone: number, lastValScores: number[] | null): Snapshot {
+function takeSnapshot(
+  model: tf.LayersModel,
+  sgd: SgdMomentum,
+  epochsDone: number,
+  lastValScores: number[] | null,
+): Snapshot {
   // Clones share the data; the variables' later assign() calls swap in new data and leave these intact.
   return {
     epochsDone,
@@ -158,7 +168,9 @@ function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
   to.weights.forEach((w, i) => {
     const src = from.weights[i].read();
     if (!tf.util.arraysEqual(src.shape, w.shape as number[])) {
-      throw new Error(`checkpoint weight ${i} (${from.weights[i].originalName}) has shape ${src.shape}, expected ${w.shape}`);
+      throw new Error(
+        `checkpoint weight ${i} (${from.weights[i].originalName}) has shape ${src.shape}, expected ${w.shape}`,
+      );
     }
     w.write(src);
   });
@@ -235,11 +247,15 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
     const changed = Object.keys(params).filter(
       (k) => JSON.stringify(checkpoint.state.params[k]) !== JSON.stringify(params[k as keyof TrainParams]),
     );
-    log(`resuming ${variant} seed ${seed} after epoch ${epochsDone}/${params.epochs}${changed.length ? ` (params changed: ${changed.join(", ")})` : ""}`);
+    log(
+      `resuming ${variant} seed ${seed} after epoch ${epochsDone}/${params.epochs}${changed.length ? ` (params changed: ${changed.join(", ")})` : ""}`,
+    );
   } else {
     // The state before the first epoch, so a cancel during it still leaves a valid checkpoint and model.
     pending = takeSnapshot(model, sgd, 0, null);
-    log(`training ${variant} seed ${seed}: ${train.images.length} train / ${val.images.length} val images, ${params.epochs} epochs`);
+    log(
+      `training ${variant} seed ${seed}: ${train.images.length} train / ${val.images.length} val images, ${params.epochs} epochs`,
+    );
   }
 
   const writeCurrentCheckpoint = () =>
@@ -300,13 +316,21 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
         const labels = indices.map((i) => train.labels[i]);
         const stepStarted = performance.now();
         const x = imagesToInputTensor(train.images, indices, params.inputSize, flips.slice(start, end));
-        const { loss, positive } = trainStep(model, sgd, x, labels, lr, microBatchSizes(indices.length, microBatchPlan.maxMicroBatch));
+        const { loss, positive } = trainStep(
+          model,
+          sgd,
+          x,
+          labels,
+          lr,
+          microBatchSizes(indices.length, microBatchPlan.maxMicroBatch),
+        );
         x.dispose();
         const [lossValue] = await loss.data();
         const scores = await positive.data();
         trainSeconds += (performance.now() - stepStarted) / 1000;
         tf.dispose([loss, positive]);
-        if (!Number.isFinite(lossValue)) throw new Error(`loss became ${lossValue} in epoch ${epoch + 1}; try a lower learning rate`);
+        if (!Number.isFinite(lossValue))
+          throw new Error(`loss became ${lossValue} in epoch ${epoch + 1}; try a lower learning rate`);
         lossSum += lossValue * indices.length;
         seenLabels.push(...labels);
         seenScores.push(...scores);
@@ -341,7 +365,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       await opts.onEpoch?.(progress);
     }
 
-    if (lastValScores === null) lastValScores = await predictPositive(model, val.images, params.inputSize, params.batchSize);
+    if (lastValScores === null)
+      lastValScores = await predictPositive(model, val.images, params.inputSize, params.batchSize);
     if (pending) {
       // Only possible when a fresh run has 0 epochs to do, which the schema forbids; kept for safety.
       await writeCurrentCheckpoint();

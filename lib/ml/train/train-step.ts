@@ -54,7 +54,8 @@ export function batchGradients(
       }, params as tf.Variable[]);
       if (whole) return { value, g, positive: positive! };
       const scaled: tf.NamedTensorMap = {};
-      for (const [name, t] of Object.entries(g)) scaled[name] = grads[name] ? tf.add(grads[name], tf.mul(t, weight)) : tf.mul(t, weight);
+      for (const [name, t] of Object.entries(g))
+        scaled[name] = grads[name] ? tf.add(grads[name], tf.mul(t, weight)) : tf.mul(t, weight);
       const v = loss ? tf.add(loss, tf.mul(value, weight)) : tf.mul(value, weight);
       return { value: v as tf.Scalar, g: scaled, positive: positive! };
     });

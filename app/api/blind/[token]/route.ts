@@ -7,7 +7,11 @@ export const dynamic = "force-dynamic";
 
 // The same bare 404 for a missing token, another reader's token, a revoked reader or anyone else:
 // nothing distinguishes "exists but not yours".
-const notFound = () => new Response("Not found", { status: 404, headers: { "Cache-Control": "private, no-store", "Content-Type": "text/plain" } });
+const notFound = () =>
+  new Response("Not found", {
+    status: 404,
+    headers: { "Cache-Control": "private, no-store", "Content-Type": "text/plain" },
+  });
 
 export async function GET(_req: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

@@ -10,7 +10,12 @@ export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
   dataset: text().min(1, "dataset must not be empty").max(64, "dataset is too long").optional(),
-  recent: z.coerce.number({ error: "recent must be a number" }).int("recent must be a whole number").min(0, "recent must be at least 0").max(500, "recent must be at most 500").default(50),
+  recent: z.coerce
+    .number({ error: "recent must be a number" })
+    .int("recent must be a whole number")
+    .min(0, "recent must be at least 0")
+    .max(500, "recent must be at most 500")
+    .default(50),
 });
 
 export function GET(req: Request) {
@@ -18,7 +23,13 @@ export function GET(req: Request) {
     await requireApiRole("RESEARCHER", "ADMIN");
     const q = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
     const now = new Date();
-    const [runs, workers] = await Promise.all([queueRuns({ datasetId: q.dataset, recent: q.recent }), workersPanel(now)]);
-    return NextResponse.json({ now: now.toISOString(), runs, workers }, { headers: { "Cache-Control": "private, no-store" } });
+    const [runs, workers] = await Promise.all([
+      queueRuns({ datasetId: q.dataset, recent: q.recent }),
+      workersPanel(now),
+    ]);
+    return NextResponse.json(
+      { now: now.toISOString(), runs, workers },
+      { headers: { "Cache-Control": "private, no-store" } },
+    );
   });
 }

@@ -8,7 +8,14 @@ import { runLabel } from "@/lib/studies/study-queries";
 import { readSettings } from "@/lib/studies/study-settings";
 import { studyProgress } from "@/lib/studies/progress";
 import {
-  closeAction, deleteDraftAction, inviteAction, publishAction, reentryLinkAction, reissueAction, revokeAction, revokeReentryAction,
+  closeAction,
+  deleteDraftAction,
+  inviteAction,
+  publishAction,
+  reentryLinkAction,
+  reissueAction,
+  revokeAction,
+  revokeReentryAction,
   updateSettingsAction,
 } from "../actions";
 import { liveReentryLinks } from "@/lib/studies/invitations-reentry";
@@ -35,8 +42,14 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
       where: { id },
       include: {
         dataset: { select: { name: true, classNames: true } },
-        arms: { orderBy: { armIndex: "asc" }, include: { modelRun: { select: { id: true, variant: true, seed: true, valAuc: true } } } },
-        cases: { orderBy: { caseIndex: "asc" }, include: { image: { select: { id: true, label: true, originalName: true } } } },
+        arms: {
+          orderBy: { armIndex: "asc" },
+          include: { modelRun: { select: { id: true, variant: true, seed: true, valAuc: true } } },
+        },
+        cases: {
+          orderBy: { caseIndex: "asc" },
+          include: { image: { select: { id: true, label: true, originalName: true } } },
+        },
       },
     }),
     studyProgress(id),
@@ -47,29 +60,77 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
 
   return (
     <section className="space-y-6">
-      <p className="text-sm"><Link href="/coordinator" className="text-blue-700 underline">← Studies</Link></p>
+      <p className="text-sm">
+        <Link href="/coordinator" className="text-blue-700 underline">
+          ← Studies
+        </Link>
+      </p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{study.title}</h1>
         <StatusBadge status={study.status} />
         <div className="ml-auto flex flex-wrap gap-3 text-sm">
-          <Link href={`/coordinator/studies/${id}/results`} className="rounded border border-slate-400 px-3 py-1">Results</Link>
-          <a href={`/api/coordinator/studies/${id}/export.csv`} className="rounded border border-slate-400 px-3 py-1">Export CSV</a>
-          <a href={`/api/coordinator/studies/${id}/export.json`} className="rounded border border-slate-400 px-3 py-1">Export JSON</a>
+          <Link href={`/coordinator/studies/${id}/results`} className="rounded border border-slate-400 px-3 py-1">
+            Results
+          </Link>
+          <a href={`/api/coordinator/studies/${id}/export.csv`} className="rounded border border-slate-400 px-3 py-1">
+            Export CSV
+          </a>
+          <a href={`/api/coordinator/studies/${id}/export.json`} className="rounded border border-slate-400 px-3 py-1">
+            Export JSON
+          </a>
         </div>
       </div>
       <dl className="grid gap-1 text-sm sm:grid-cols-[10rem_1fr]">
-        <dt className="text-slate-600">Dataset</dt><dd>{study.dataset.name}</dd>
-        <dt className="text-slate-600">Question</dt><dd>{study.question}</dd>
-        {study.instructions && (<><dt className="text-slate-600">Instructions</dt><dd className="whitespace-pre-wrap">{study.instructions}</dd></>)}
-        <dt className="text-slate-600">Published</dt><dd>{formatMoment(study.publishedAt)}</dd>
-        {study.closedAt && (<><dt className="text-slate-600">Closed</dt><dd>{formatMoment(study.closedAt)}</dd></>)}
+        <dt className="text-slate-600">Dataset</dt>
+        <dd>{study.dataset.name}</dd>
+        <dt className="text-slate-600">Question</dt>
+        <dd>{study.question}</dd>
+        {study.instructions && (
+          <>
+            <dt className="text-slate-600">Instructions</dt>
+            <dd className="whitespace-pre-wrap">{study.instructions}</dd>
+          </>
+        )}
+        <dt className="text-slate-600">Published</dt>
+        <dd>{formatMoment(study.publishedAt)}</dd>
+        {study.closedAt && (
+          <>
+            <dt className="text-slate-600">Closed</dt>
+            <dd>{formatMoment(study.closedAt)}</dd>
+          </>
+        )}
       </dl>
 
       <div className="flex flex-wrap items-start gap-4">
-        {draft && <ActionButton action={publishAction.bind(null, id)} label="Publish" pendingLabel="Publishing…" tone="primary" />}
-        {study.status === "OPEN" && <ActionButton action={closeAction.bind(null, id)} label="Close study" confirmText="Close the study? Readers can no longer answer." tone="danger" />}
-        {draft && <ActionButton action={deleteDraftAction.bind(null, id)} label="Delete draft" confirmText="Delete this draft study?" tone="danger" />}
-        {draft && <p className="max-w-md text-sm text-slate-600">Publishing locks the arms and cases and lets invited readers start. Readers can be invited before or after.</p>}
+        {draft && (
+          <ActionButton
+            action={publishAction.bind(null, id)}
+            label="Publish"
+            pendingLabel="Publishing…"
+            tone="primary"
+          />
+        )}
+        {study.status === "OPEN" && (
+          <ActionButton
+            action={closeAction.bind(null, id)}
+            label="Close study"
+            confirmText="Close the study? Readers can no longer answer."
+            tone="danger"
+          />
+        )}
+        {draft && (
+          <ActionButton
+            action={deleteDraftAction.bind(null, id)}
+            label="Delete draft"
+            confirmText="Delete this draft study?"
+            tone="danger"
+          />
+        )}
+        {draft && (
+          <p className="max-w-md text-sm text-slate-600">
+            Publishing locks the arms and cases and lets invited readers start. Readers can be invited before or after.
+          </p>
+        )}
       </div>
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -77,7 +138,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           <h2 className="mb-2 text-lg font-medium">Arms ({study.arms.length})</h2>
           <ul className="space-y-1 text-sm">
             {study.arms.map((a) => (
-              <li key={a.id} className="rounded border border-slate-200 bg-white px-2 py-1">{runLabel(a.modelRun)} · AUC {a.modelRun.valAuc === null ? "—" : a.modelRun.valAuc.toFixed(3)}</li>
+              <li key={a.id} className="rounded border border-slate-200 bg-white px-2 py-1">
+                {runLabel(a.modelRun)} · AUC {a.modelRun.valAuc === null ? "—" : a.modelRun.valAuc.toFixed(3)}
+              </li>
             ))}
           </ul>
         </section>
@@ -87,7 +150,12 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
             {study.cases.map((c) => (
               <li key={c.id} title={`Case ${c.caseIndex + 1}: ${c.image.originalName}`} className="text-center text-xs">
                 {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
-                <img src={`/api/coordinator/images/${c.image.id}`} alt={`Case ${c.caseIndex + 1}`} loading="lazy" className="aspect-square w-full rounded border object-contain [image-rendering:pixelated]" />
+                <img
+                  src={`/api/coordinator/images/${c.image.id}`}
+                  alt={`Case ${c.caseIndex + 1}`}
+                  loading="lazy"
+                  className="aspect-square w-full rounded border object-contain [image-rendering:pixelated]"
+                />
                 {c.caseIndex + 1} · {study.dataset.classNames[c.image.label] ?? c.image.label}
               </li>
             ))}
@@ -100,7 +168,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         {draft ? (
           <SettingsForm action={updateSettingsAction.bind(null, id)} settings={settings} />
         ) : (
-          <div className="rounded-lg border border-slate-200 bg-white p-4"><SettingsFields settings={settings} disabled /></div>
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <SettingsFields settings={settings} disabled />
+          </div>
         )}
       </section>
 
@@ -114,27 +184,54 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           />
         )}
         {progress.readers.length === 0 ? (
-          <EmptyState title="No readers invited yet">Invite specialists by email; each gets a personal link to copy and send.</EmptyState>
+          <EmptyState title="No readers invited yet">
+            Invite specialists by email; each gets a personal link to copy and send.
+          </EmptyState>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full border-collapse bg-white text-sm" data-testid="progress-table">
               <thead>
                 <tr className="border-b text-left">
-                  <th className="p-2">Reader</th><th className="p-2">Pseudonym</th><th className="p-2">Specialty</th><th className="p-2">Invitation</th>
-                  <th className="p-2">Answered</th><th className="p-2">Last active</th><th className="p-2">Median time per case</th><th className="p-2">Link</th>
+                  <th className="p-2">Reader</th>
+                  <th className="p-2">Pseudonym</th>
+                  <th className="p-2">Specialty</th>
+                  <th className="p-2">Invitation</th>
+                  <th className="p-2">Answered</th>
+                  <th className="p-2">Last active</th>
+                  <th className="p-2">Median time per case</th>
+                  <th className="p-2">Link</th>
                 </tr>
               </thead>
               <tbody>
                 {progress.readers.map((r) => (
                   <tr key={r.invitationId} className="border-b align-top" data-testid={`reader-row-${r.email}`}>
-                    <td className="p-2">{r.name}<br /><span className="text-xs text-slate-600">{r.email}</span></td>
+                    <td className="p-2">
+                      {r.name}
+                      <br />
+                      <span className="text-xs text-slate-600">{r.email}</span>
+                    </td>
                     <td className="p-2 font-mono text-xs">{r.pseudonym}</td>
                     <td className="p-2">{r.specialty?.toLowerCase() ?? "—"}</td>
-                    <td className="p-2">{r.status === "REVOKED" ? "revoked" : r.linkUsed ? "accepted" : r.expiresAt < new Date() ? "expired" : "link not yet used"}</td>
-                    <td className="p-2" data-testid="answered">{r.answered} / {r.total}</td>
+                    <td className="p-2">
+                      {r.status === "REVOKED"
+                        ? "revoked"
+                        : r.linkUsed
+                          ? "accepted"
+                          : r.expiresAt < new Date()
+                            ? "expired"
+                            : "link not yet used"}
+                    </td>
+                    <td className="p-2" data-testid="answered">
+                      {r.answered} / {r.total}
+                    </td>
                     <td className="p-2">
                       {formatMoment(r.lastActiveAt)}
-                      {reentry.has(r.invitationId) && <><br /><span className="text-xs text-slate-600">re-entry link live</span></>}
+                      {reentry.has(r.invitationId) && (
+                        <>
+                          <br />
+                          <span className="text-xs text-slate-600">re-entry link live</span>
+                        </>
+                      )}
                     </td>
                     <td className="p-2">{formatDuration(r.medianServerTimeMs)}</td>
                     <td className="space-y-1 p-2" data-testid="reader-links">
@@ -143,11 +240,20 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                           action={reentryLinkAction.bind(null, id, r.invitationId)}
                           label="Re-entry link"
                           linkLabel="Re-entry link"
-                          confirmText={reentry.has(r.invitationId) ? "Create a new re-entry link? The reader's current one stops working." : undefined}
+                          confirmText={
+                            reentry.has(r.invitationId)
+                              ? "Create a new re-entry link? The reader's current one stops working."
+                              : undefined
+                          }
                         />
                       )}
                       {reentry.has(r.invitationId) && (
-                        <ActionButton action={revokeReentryAction.bind(null, id, r.invitationId)} label="Revoke re-entry link" confirmText="Revoke this reader's re-entry link?" tone="danger" />
+                        <ActionButton
+                          action={revokeReentryAction.bind(null, id, r.invitationId)}
+                          label="Revoke re-entry link"
+                          confirmText="Revoke this reader's re-entry link?"
+                          tone="danger"
+                        />
                       )}
                       {study.status !== "CLOSED" && r.status !== "REVOKED" && (
                         <ActionButton
@@ -156,13 +262,24 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                           confirmText="Issue a new invitation link? The current one stops working. (To let a reader back in, a re-entry link is enough.)"
                         />
                       )}
-                      {r.status !== "REVOKED" && study.status !== "CLOSED" && <ActionButton action={revokeAction.bind(null, id, r.invitationId)} label="Revoke" confirmText={`Revoke ${r.email}'s access?`} tone="danger" />}
+                      {r.status !== "REVOKED" && study.status !== "CLOSED" && (
+                        <ActionButton
+                          action={revokeAction.bind(null, id, r.invitationId)}
+                          label="Revoke"
+                          confirmText={`Revoke ${r.email}'s access?`}
+                          tone="danger"
+                        />
+                      )}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-            {progress.completion !== null && <p className="mt-1 text-sm text-slate-600">Overall: {(100 * progress.completion).toFixed(0)} % of (active readers × cases) answered.</p>}
+            {progress.completion !== null && (
+              <p className="mt-1 text-sm text-slate-600">
+                Overall: {(100 * progress.completion).toFixed(0)} % of (active readers × cases) answered.
+              </p>
+            )}
           </div>
         )}
       </section>

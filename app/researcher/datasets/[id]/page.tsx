@@ -10,7 +10,13 @@ import { TrainingForm } from "../../components/training-form";
 
 export const dynamic = "force-dynamic";
 
-export default async function DatasetPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ imported?: string }> }) {
+export default async function DatasetPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ imported?: string }>;
+}) {
   await requireRole("RESEARCHER", "ADMIN");
   const { id } = await params;
   const { imported } = await searchParams;
@@ -19,33 +25,89 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
   const gallery = await classGallery(d.id, d.classNames, 24);
   return (
     <section className="space-y-8">
-      <p className="text-sm"><Link href="/researcher" className="text-blue-700 underline">← Datasets</Link></p>
+      <p className="text-sm">
+        <Link href="/researcher" className="text-blue-700 underline">
+          ← Datasets
+        </Link>
+      </p>
       <div className="flex flex-wrap items-baseline gap-4">
-        <h1 className="text-2xl font-semibold" data-testid="dataset-name">{d.name}</h1>
-        <Link href={`/researcher/datasets/${d.id}/results`} className="text-sm text-blue-700 underline">Results and heat-maps</Link>
-        <Link href={`/researcher/jobs?dataset=${d.id}`} className="text-sm text-blue-700 underline">Queue for this dataset</Link>
+        <h1 className="text-2xl font-semibold" data-testid="dataset-name">
+          {d.name}
+        </h1>
+        <Link href={`/researcher/datasets/${d.id}/results`} className="text-sm text-blue-700 underline">
+          Results and heat-maps
+        </Link>
+        <Link href={`/researcher/jobs?dataset=${d.id}`} className="text-sm text-blue-700 underline">
+          Queue for this dataset
+        </Link>
       </div>
-      {imported === "1" && <p role="status" className="rounded border border-green-300 bg-green-50 p-2 text-sm text-green-800">Imported {d.images} images{d.importReport.length ? `; ${d.importReport.length} file(s) skipped (see the import report below)` : ""}.</p>}
-      <dl className="grid gap-x-6 gap-y-1 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2" data-testid="dataset-facts">
-        <div><dt className="inline font-medium">Modality: </dt><dd className="inline">{MODALITY_LABEL[d.modality] ?? d.modality}</dd></div>
-        <div><dt className="inline font-medium">Classes: </dt><dd className="inline" data-testid="class-counts">{d.classNames[0]} (0) {d.classCounts[0]} · {d.classNames[1]} (1, positive) {d.classCounts[1]}</dd></div>
-        <div><dt className="inline font-medium">Split (seed {d.splitSeed}): </dt><dd className="inline" data-testid="split-counts">{d.splitCounts.TRAIN} train · {d.splitCounts.VALIDATION} validation{d.splitCounts.TEST ? ` · ${d.splitCounts.TEST} test` : ""}</dd></div>
-        <div><dt className="inline font-medium">Masks: </dt><dd className="inline">{d.masks ? `${d.masks} of ${d.images} images` : "none"}</dd></div>
-        <div><dt className="inline font-medium">Stored size: </dt><dd className="inline">{d.imageSize} px</dd></div>
-        <div><dt className="inline font-medium">Source: </dt><dd className="inline break-all font-mono text-xs">{d.source || "—"}</dd></div>
-        {d.description && <div className="sm:col-span-2"><dt className="inline font-medium">Description: </dt><dd className="inline">{d.description}</dd></div>}
+      {imported === "1" && (
+        <p role="status" className="rounded border border-green-300 bg-green-50 p-2 text-sm text-green-800">
+          Imported {d.images} images
+          {d.importReport.length ? `; ${d.importReport.length} file(s) skipped (see the import report below)` : ""}.
+        </p>
+      )}
+      <dl
+        className="grid gap-x-6 gap-y-1 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2"
+        data-testid="dataset-facts"
+      >
+        <div>
+          <dt className="inline font-medium">Modality: </dt>
+          <dd className="inline">{MODALITY_LABEL[d.modality] ?? d.modality}</dd>
+        </div>
+        <div>
+          <dt className="inline font-medium">Classes: </dt>
+          <dd className="inline" data-testid="class-counts">
+            {d.classNames[0]} (0) {d.classCounts[0]} · {d.classNames[1]} (1, positive) {d.classCounts[1]}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline font-medium">Split (seed {d.splitSeed}): </dt>
+          <dd className="inline" data-testid="split-counts">
+            {d.splitCounts.TRAIN} train · {d.splitCounts.VALIDATION} validation
+            {d.splitCounts.TEST ? ` · ${d.splitCounts.TEST} test` : ""}
+          </dd>
+        </div>
+        <div>
+          <dt className="inline font-medium">Masks: </dt>
+          <dd className="inline">{d.masks ? `${d.masks} of ${d.images} images` : "none"}</dd>
+        </div>
+        <div>
+          <dt className="inline font-medium">Stored size: </dt>
+          <dd className="inline">{d.imageSize} px</dd>
+        </div>
+        <div>
+          <dt className="inline font-medium">Source: </dt>
+          <dd className="inline break-all font-mono text-xs">{d.source || "—"}</dd>
+        </div>
+        {d.description && (
+          <div className="sm:col-span-2">
+            <dt className="inline font-medium">Description: </dt>
+            <dd className="inline">{d.description}</dd>
+          </div>
+        )}
       </dl>
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Import report</h2>
         {d.importReport.length === 0 ? (
-          <p className="text-sm text-slate-600" data-testid="import-report-empty">Every file was imported.</p>
+          <p className="text-sm text-slate-600" data-testid="import-report-empty">
+            Every file was imported.
+          </p>
         ) : (
           <table className="w-full border-collapse bg-white text-sm" data-testid="import-report">
-            <thead><tr className="border-b text-left"><th className="p-2">File skipped</th><th className="p-2">Why</th></tr></thead>
+            <thead>
+              <tr className="border-b text-left">
+                <th className="p-2">File skipped</th>
+                <th className="p-2">Why</th>
+              </tr>
+            </thead>
             <tbody>
               {d.importReport.map((s, i) => (
-                <tr key={`${s.path}-${i}`} className="border-b"><td className="p-2 font-mono text-xs">{s.path}</td><td className="p-2">{s.reason}</td></tr>
+                <tr key={`${s.path}-${i}`} className="border-b">
+                  <td className="p-2 font-mono text-xs">{s.path}</td>
+                  <td className="p-2">{s.reason}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -56,14 +118,30 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
         <h2 className="mb-2 text-lg font-medium">Images per class</h2>
         <div className="grid gap-4 lg:grid-cols-2">
           {gallery.map((c) => (
-            <div key={c.label} className="rounded-lg border border-slate-200 bg-white p-3" data-testid={`gallery-${c.className}`}>
-              <h3 className="font-medium">{c.className} <span className="text-sm font-normal text-slate-600">({c.label === 1 ? "positive" : "negative"}; showing {c.images.length} of {c.total})</span></h3>
+            <div
+              key={c.label}
+              className="rounded-lg border border-slate-200 bg-white p-3"
+              data-testid={`gallery-${c.className}`}
+            >
+              <h3 className="font-medium">
+                {c.className}{" "}
+                <span className="text-sm font-normal text-slate-600">
+                  ({c.label === 1 ? "positive" : "negative"}; showing {c.images.length} of {c.total})
+                </span>
+              </h3>
               <ul className="mt-2 grid grid-cols-4 gap-2 sm:grid-cols-6">
                 {c.images.map((im) => (
                   <li key={im.id} className="text-center text-[10px] text-slate-500">
                     {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
-                    <img src={`/api/researcher/images/${im.id}`} alt={im.originalName} title={`${im.originalName} · ${im.split.toLowerCase()}${im.hasMask ? " · mask" : ""}`} loading="lazy" className="mx-auto h-16 w-16 rounded border object-contain [image-rendering:pixelated]" />
-                    {im.split === "VALIDATION" ? "val" : "train"}{im.hasMask ? " · mask" : ""}
+                    <img
+                      src={`/api/researcher/images/${im.id}`}
+                      alt={im.originalName}
+                      title={`${im.originalName} · ${im.split.toLowerCase()}${im.hasMask ? " · mask" : ""}`}
+                      loading="lazy"
+                      className="mx-auto h-16 w-16 rounded border object-contain [image-rendering:pixelated]"
+                    />
+                    {im.split === "VALIDATION" ? "val" : "train"}
+                    {im.hasMask ? " · mask" : ""}
                   </li>
                 ))}
               </ul>
@@ -74,7 +152,12 @@ export default async function DatasetPage({ params, searchParams }: { params: Pr
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Start training</h2>
-        <TrainingForm datasetId={d.id} paper={PAPER_FORM_DEFAULTS} quick={CPU_QUICK_FORM_VALUES} bounds={TRAINING_INPUT_LIMITS} />
+        <TrainingForm
+          datasetId={d.id}
+          paper={PAPER_FORM_DEFAULTS}
+          quick={CPU_QUICK_FORM_VALUES}
+          bounds={TRAINING_INPUT_LIMITS}
+        />
       </section>
     </section>
   );

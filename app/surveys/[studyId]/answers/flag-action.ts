@@ -8,13 +8,21 @@ import { text } from "@/lib/validation/text";
 
 const flagSchema = z.object({
   studyId: text().min(1).max(64),
-  caseNumber: z.coerce.number().int().min(1).max(2 ** 31),
+  caseNumber: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31),
   flagged: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
 
 export async function flagCaseAction(form: FormData): Promise<void> {
   const user = await requireRole("SPECIALIST");
-  const input = flagSchema.parse({ studyId: form.get("studyId"), caseNumber: form.get("caseNumber"), flagged: form.get("flagged") });
+  const input = flagSchema.parse({
+    studyId: form.get("studyId"),
+    caseNumber: form.get("caseNumber"),
+    flagged: form.get("flagged"),
+  });
   if (!sessionGrantsStudy(user, input.studyId)) throw DomainError.notFound("No such study.");
   await setCaseFlag(user.id, input.studyId, input.caseNumber, input.flagged);
   revalidatePath(`/surveys/${input.studyId}/answers`);

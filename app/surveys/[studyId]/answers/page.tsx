@@ -29,7 +29,10 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
   return (
     <section>
       <h1 className="text-2xl font-semibold">My answers</h1>
-      <p className="text-slate-700">{review.title}{open ? "" : " · closed"}</p>
+      <p className="text-slate-700">
+        {review.title}
+        {open ? "" : " · closed"}
+      </p>
       <table className="mt-4 w-full border-collapse bg-white text-sm">
         <thead>
           <tr className="border-b text-left">
@@ -45,7 +48,9 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
             <tr key={r.caseNumber} className="border-b" data-testid={`answer-row-${r.caseNumber}`}>
               <td className="p-2">
                 {review.allowRevisit || r.status === "not-started" || r.status === "draft" ? (
-                  <Link href={`/surveys/${studyId}/case/${r.caseNumber}`} className="text-blue-700 underline">Case {r.caseNumber}</Link>
+                  <Link href={`/surveys/${studyId}/case/${r.caseNumber}`} className="text-blue-700 underline">
+                    Case {r.caseNumber}
+                  </Link>
                 ) : (
                   <>Case {r.caseNumber}</>
                 )}
@@ -53,7 +58,13 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
               <td className="p-2">
                 {r.thumbnailUrl ? (
                   // eslint-disable-next-line @next/next/no-img-element
-                  <img src={r.thumbnailUrl} alt={`Original image, case ${r.caseNumber}`} width={56} height={56} className="rounded [image-rendering:pixelated]" />
+                  <img
+                    src={r.thumbnailUrl}
+                    alt={`Original image, case ${r.caseNumber}`}
+                    width={56}
+                    height={56}
+                    className="rounded [image-rendering:pixelated]"
+                  />
                 ) : (
                   <span className="text-slate-600">not opened</span>
                 )}
@@ -70,7 +81,8 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
                     <input type="hidden" name="caseNumber" value={r.caseNumber} />
                     <input type="hidden" name="flagged" value={r.flagged ? "false" : "true"} />
                     <button type="submit" className="rounded border px-2 py-0.5">
-                      {r.flagged ? "Unflag" : "Flag"}<span className="sr-only"> case {r.caseNumber}</span>
+                      {r.flagged ? "Unflag" : "Flag"}
+                      <span className="sr-only"> case {r.caseNumber}</span>
                     </button>
                   </form>
                 )}
@@ -79,7 +91,9 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
           ))}
         </tbody>
       </table>
-      <Link href="/surveys" className="mt-4 inline-block text-blue-700 underline">Back to my studies</Link>
+      <Link href="/surveys" className="mt-4 inline-block text-blue-700 underline">
+        Back to my studies
+      </Link>
     </section>
   );
 }

@@ -26,7 +26,14 @@ export async function convGrads(backend: string, cc: ConvCase, fused: boolean): 
     const b = tf.tensor1d(values(cc.co, 3));
     const forward = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
       fused
-        ? tf.fused.conv2d({ x: xi as tf.Tensor4D, filter: wi as tf.Tensor4D, strides: cc.stride, pad: cc.pad, bias: bi, activation: "relu" })
+        ? tf.fused.conv2d({
+            x: xi as tf.Tensor4D,
+            filter: wi as tf.Tensor4D,
+            strides: cc.stride,
+            pad: cc.pad,
+            bias: bi,
+            activation: "relu",
+          })
         : tf.conv2d(xi as tf.Tensor4D, wi as tf.Tensor4D, cc.stride, cc.pad);
     const y = forward(x, w, b);
     const dy = tf.tensor(values(y.size, 4), y.shape);
@@ -81,4 +88,3 @@ export function gridCases(): ConvCase[] {
   }
   return cases;
 }
-

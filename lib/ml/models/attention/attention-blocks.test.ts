@@ -61,7 +61,10 @@ for (const block of blocks) {
     test("keeps the input shape and has the official parameter count", () => {
       const model = blockModel(block.builder);
       assert.deepEqual(model.outputs[0].shape, [null, H, W, C]);
-      const trainable = model.trainableWeights.reduce((a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1), 0);
+      const trainable = model.trainableWeights.reduce(
+        (a, w) => a + w.shape.reduce<number>((p, d) => p * (d ?? 1), 1),
+        0,
+      );
       assert.equal(trainable, block.params(C));
     });
 
@@ -120,7 +123,11 @@ test("GC starts as the identity (zero-initialised last transform conv, as in GCN
 
 test("CBAM starts as the official ResNet initialises it: spatial-gate BN gamma 0, every bias 0", () => {
   const model = blockModel(cbamBlock);
-  const values = (layer: string) => model.getLayer(layer).getWeights().map((w) => Array.from(w.dataSync()));
+  const values = (layer: string) =>
+    model
+      .getLayer(layer)
+      .getWeights()
+      .map((w) => Array.from(w.dataSync()));
   const [fc1Kernel, fc1Bias] = values("t_cbam_mlp_fc1");
   const [fc2Kernel, fc2Bias] = values("t_cbam_mlp_fc2");
   const [gamma, beta, movingMean, movingVariance] = values("t_cbam_spatial_bn");
@@ -148,9 +155,18 @@ test("hidden units never drop below one on very thin networks", () => {
 
 test("SE formula agrees with a hand computation on a 1x2 map", () => {
   // C = 16 -> one hidden unit. x at two positions; z = per-channel mean.
-  const x = tf.tensor4d(Array.from({ length: 32 }, (_, i) => (i % 16) / 8 - (i >= 16 ? 0.5 : 0)), [1, 1, 2, 16]);
-  const fc1 = tf.tensor2d(Array.from({ length: 16 }, (_, i) => (i % 3) / 4 - 0.2), [16, 1]);
-  const fc2 = tf.tensor2d(Array.from({ length: 16 }, (_, i) => i / 10 - 0.7), [1, 16]);
+  const x = tf.tensor4d(
+    Array.from({ length: 32 }, (_, i) => (i % 16) / 8 - (i >= 16 ? 0.5 : 0)),
+    [1, 1, 2, 16],
+  );
+  const fc1 = tf.tensor2d(
+    Array.from({ length: 16 }, (_, i) => (i % 3) / 4 - 0.2),
+    [16, 1],
+  );
+  const fc2 = tf.tensor2d(
+    Array.from({ length: 16 }, (_, i) => i / 10 - 0.7),
+    [1, 16],
+  );
   const xs = x.dataSync();
   const w1 = fc1.dataSync();
   const w2 = fc2.dataSync();

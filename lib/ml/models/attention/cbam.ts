@@ -26,7 +26,12 @@ export const CBAM_SPATIAL_KERNEL = 7;
 const SPATIAL_BN_MOMENTUM = 0.99;
 const BN_EPSILON = 1e-5;
 
-export function cbamBlock(x: tf.SymbolicTensor, channels: number, prefix: string, seeds: SeedSequence): tf.SymbolicTensor {
+export function cbamBlock(
+  x: tf.SymbolicTensor,
+  channels: number,
+  prefix: string,
+  seeds: SeedSequence,
+): tf.SymbolicTensor {
   const hidden = hiddenUnits(channels);
   const p = `${prefix}_cbam`;
 
@@ -51,7 +56,9 @@ export function cbamBlock(x: tf.SymbolicTensor, channels: number, prefix: string
   const avgOut = mlpOut.apply(mlpHidden.apply(avg)) as tf.SymbolicTensor;
   const maxOut = mlpOut.apply(mlpHidden.apply(max)) as tf.SymbolicTensor;
   const channelSum = tf.layers.add({ name: `${p}_channel_sum` }).apply([avgOut, maxOut]) as tf.SymbolicTensor;
-  const channelGate = tf.layers.activation({ activation: "sigmoid", name: `${p}_channel_gate` }).apply(channelSum) as tf.SymbolicTensor;
+  const channelGate = tf.layers
+    .activation({ activation: "sigmoid", name: `${p}_channel_gate` })
+    .apply(channelSum) as tf.SymbolicTensor;
   const refined = new BroadcastMultiply({ name: `${p}_channel_scale` }).apply([x, channelGate]) as tf.SymbolicTensor;
 
   // Spatial gate on the channel-refined features.
@@ -73,7 +80,9 @@ export function cbamBlock(x: tf.SymbolicTensor, channels: number, prefix: string
     gammaInitializer: "zeros",
     name: `${p}_spatial_bn`,
   }).apply(conv) as tf.SymbolicTensor;
-  const spatialGate = tf.layers.activation({ activation: "sigmoid", name: `${p}_spatial_gate` }).apply(bn) as tf.SymbolicTensor;
+  const spatialGate = tf.layers
+    .activation({ activation: "sigmoid", name: `${p}_spatial_gate` })
+    .apply(bn) as tf.SymbolicTensor;
   return new BroadcastMultiply({ name: `${p}_spatial_scale` }).apply([refined, spatialGate]) as tf.SymbolicTensor;
 }
 
@@ -99,12 +108,23 @@ export function cbamFormula(x: tf.Tensor4D, w: CBAMWeights): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, , , c] = x.shape;
     const mlp = (v: tf.Tensor) =>
-      tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(v as tf.Tensor2D, w.fc1Kernel as tf.Tensor2D), w.fc1Bias)), w.fc2Kernel as tf.Tensor2D), w.fc2Bias);
+      tf.add(
+        tf.matMul(
+          tf.relu(tf.add(tf.matMul(v as tf.Tensor2D, w.fc1Kernel as tf.Tensor2D), w.fc1Bias)),
+          w.fc2Kernel as tf.Tensor2D,
+        ),
+        w.fc2Bias,
+      );
     const mc = tf.sigmoid(tf.add(mlp(tf.mean(x, [1, 2])), mlp(tf.max(x, [1, 2]))));
     const refined = tf.mul<tf.Tensor4D>(x, tf.reshape(mc, [n, 1, 1, c]));
     const descriptor = tf.concat([tf.max(refined, 3, true), tf.mean(refined, 3, true)], 3) as tf.Tensor4D;
     const pad = (CBAM_SPATIAL_KERNEL - 1) / 2;
-    const padded = tf.pad(descriptor, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
+    const padded = tf.pad(descriptor, [
+      [0, 0],
+      [pad, pad],
+      [pad, pad],
+      [0, 0],
+    ]);
     const conv = tf.conv2d(padded, w.spatialKernel as tf.Tensor4D, 1, "valid");
     const eps = w.bnEpsilon ?? BN_EPSILON;
     const bn = tf.add(tf.mul(tf.div(tf.sub(conv, w.bnMean), tf.sqrt(tf.add(w.bnVariance, eps))), w.bnGamma), w.bnBeta);

@@ -17,7 +17,12 @@ import { layerWeights } from "./attention-block";
 
 const LN_EPSILON = 1e-5;
 
-export function gcBlock(x: tf.SymbolicTensor, channels: number, prefix: string, seeds: SeedSequence): tf.SymbolicTensor {
+export function gcBlock(
+  x: tf.SymbolicTensor,
+  channels: number,
+  prefix: string,
+  seeds: SeedSequence,
+): tf.SymbolicTensor {
   const hidden = hiddenUnits(channels);
   const p = `${prefix}_gc`;
   const logits = tf.layers
@@ -39,7 +44,9 @@ export function gcBlock(x: tf.SymbolicTensor, channels: number, prefix: string, 
       name: `${p}_transform_conv1`,
     })
     .apply(context) as tf.SymbolicTensor;
-  const normalised = new NonBatchLayerNorm({ epsilon: LN_EPSILON, name: `${p}_transform_ln` }).apply(squeezed) as tf.SymbolicTensor;
+  const normalised = new NonBatchLayerNorm({ epsilon: LN_EPSILON, name: `${p}_transform_ln` }).apply(
+    squeezed,
+  ) as tf.SymbolicTensor;
   const activated = tf.layers.reLU({ name: `${p}_transform_relu` }).apply(normalised) as tf.SymbolicTensor;
   const transform = tf.layers
     .conv2d({
@@ -75,16 +82,25 @@ export function gcFormula(x: tf.Tensor4D, w: GCWeights): tf.Tensor4D {
     const [n, , , c] = x.shape;
     const hidden = w.conv1Bias.shape[0];
     // Context modelling: one logit per position, softmax over all positions, weighted sum.
-    const logits = tf.add(tf.sum(tf.mul(x, tf.reshape(w.maskKernel, [1, 1, 1, c])), 3, true), tf.reshape(w.maskBias, [1, 1, 1, 1]));
+    const logits = tf.add(
+      tf.sum(tf.mul(x, tf.reshape(w.maskKernel, [1, 1, 1, c])), 3, true),
+      tf.reshape(w.maskBias, [1, 1, 1, 1]),
+    );
     const e = tf.exp(tf.sub(logits, tf.max(logits, [1, 2], true)));
     const attention = tf.div(e, tf.sum(e, [1, 2], true));
     const context = tf.sum(tf.mul(attention, x), [1, 2]); // [N, C]
     // Transform: bottleneck with LayerNorm.
-    const t1 = tf.add(tf.matMul(context as tf.Tensor2D, tf.reshape<tf.Rank.R2>(w.conv1Kernel, [c, hidden])), w.conv1Bias);
+    const t1 = tf.add(
+      tf.matMul(context as tf.Tensor2D, tf.reshape<tf.Rank.R2>(w.conv1Kernel, [c, hidden])),
+      w.conv1Bias,
+    );
     const { mean, variance } = tf.moments(t1, 1, true);
     const eps = w.lnEpsilon ?? LN_EPSILON;
     const ln = tf.add(tf.mul(tf.div(tf.sub(t1, mean), tf.sqrt(tf.add(variance, eps))), w.lnGamma), w.lnBeta);
-    const t2 = tf.add(tf.matMul(tf.relu(ln as tf.Tensor2D), tf.reshape<tf.Rank.R2>(w.conv2Kernel, [hidden, c])), w.conv2Bias);
+    const t2 = tf.add(
+      tf.matMul(tf.relu(ln as tf.Tensor2D), tf.reshape<tf.Rank.R2>(w.conv2Kernel, [hidden, c])),
+      w.conv2Bias,
+    );
     // Fusion: the same vector added at every position.
     return tf.add<tf.Tensor4D>(x, tf.reshape(t2, [n, 1, 1, c]));
   });

@@ -9,7 +9,12 @@ import { torchLinearDefault, type SeedSequence } from "../init";
 import { BroadcastMultiply } from "../layers/broadcast-merge";
 import { layerWeights } from "./attention-block";
 
-export function seBlock(x: tf.SymbolicTensor, channels: number, prefix: string, seeds: SeedSequence): tf.SymbolicTensor {
+export function seBlock(
+  x: tf.SymbolicTensor,
+  channels: number,
+  prefix: string,
+  seeds: SeedSequence,
+): tf.SymbolicTensor {
   const hidden = hiddenUnits(channels);
   const squeezed = tf.layers.globalAveragePooling2d({ name: `${prefix}_se_squeeze` }).apply(x) as tf.SymbolicTensor;
   const excited = tf.layers

@@ -15,7 +15,10 @@ before(async () => {
 function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void {
   assert.equal(actual.length, expected.length);
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol * Math.max(1, Math.abs(expected[i])), `[${i}] ${actual[i]} vs ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= tol * Math.max(1, Math.abs(expected[i])),
+      `[${i}] ${actual[i]} vs ${expected[i]}`,
+    );
   }
 }
 
@@ -41,8 +44,14 @@ describe("ScaleShiftBatchNorm", () => {
 
   test("has trainable gamma/beta and non-trainable moving statistics", () => {
     const layer = makeLayer();
-    assert.deepEqual(layer.trainableWeights.map((w) => w.originalName.split("/").pop()), ["gamma", "beta"]);
-    assert.deepEqual(layer.nonTrainableWeights.map((w) => w.originalName.split("/").pop()), ["moving_mean", "moving_variance"]);
+    assert.deepEqual(
+      layer.trainableWeights.map((w) => w.originalName.split("/").pop()),
+      ["gamma", "beta"],
+    );
+    assert.deepEqual(
+      layer.nonTrainableWeights.map((w) => w.originalName.split("/").pop()),
+      ["moving_mean", "moving_variance"],
+    );
   });
 
   test("training: normalises with batch moments and updates moving stats like PyTorch (momentum 0.1)", () => {
@@ -60,13 +69,26 @@ describe("ScaleShiftBatchNorm", () => {
     });
     close(y, expected, 1e-4);
     const [, , movingMean, movingVar] = layer.getWeights();
-    close(movingMean.dataSync(), stats.mean.map((m) => 0.1 * m), 1e-5);
-    close(movingVar.dataSync(), stats.unbiased.map((v) => 0.9 + 0.1 * v), 1e-5);
+    close(
+      movingMean.dataSync(),
+      stats.mean.map((m) => 0.1 * m),
+      1e-5,
+    );
+    close(
+      movingVar.dataSync(),
+      stats.unbiased.map((v) => 0.9 + 0.1 * v),
+      1e-5,
+    );
   });
 
   test("inference: uses the moving statistics and leaves them unchanged", () => {
     const layer = makeLayer();
-    const weights = [tf.tensor1d([1, 2, 3, 4, 5, 6]), tf.tensor1d([0, 1, 0, 1, 0, 1]), tf.tensor1d([0.5, -1, 2, 0, 0, 3]), tf.tensor1d([1, 4, 0.25, 2, 9, 1])];
+    const weights = [
+      tf.tensor1d([1, 2, 3, 4, 5, 6]),
+      tf.tensor1d([0, 1, 0, 1, 0, 1]),
+      tf.tensor1d([0.5, -1, 2, 0, 0, 3]),
+      tf.tensor1d([1, 4, 0.25, 2, 9, 1]),
+    ];
     layer.setWeights(weights);
     const x = seededTensor(shape, 12, 2);
     const y = (layer.apply(x) as tf.Tensor).dataSync();
@@ -88,9 +110,10 @@ describe("ScaleShiftBatchNorm", () => {
   test("moving statistics converge to the data's statistics over repeated training steps", () => {
     const layer = makeLayer();
     const x = tf.add(tf.mul(seededTensor(shape, 13), 2), -3);
-    for (let i = 0; i < 120; i++) tf.tidy(() => {
-      layer.apply(x, { training: true });
-    });
+    for (let i = 0; i < 120; i++)
+      tf.tidy(() => {
+        layer.apply(x, { training: true });
+      });
     const stats = channelStats(x.dataSync(), C);
     close(layer.getWeights()[2].dataSync(), stats.mean, 1e-4);
     close(layer.getWeights()[3].dataSync(), stats.unbiased, 1e-4);
@@ -98,14 +121,25 @@ describe("ScaleShiftBatchNorm", () => {
 
   test("training-mode gradients (through the batch moments) agree with finite differences", () => {
     const layer = makeLayer();
-    layer.setWeights([tf.tensor1d([1, 2, 0.5, 1, 1.5, 3]), tf.tensor1d([0, -1, 0.25, 0, 2, 0]), tf.zeros([C]), tf.ones([C])]);
+    layer.setWeights([
+      tf.tensor1d([1, 2, 0.5, 1, 1.5, 3]),
+      tf.tensor1d([0, -1, 0.25, 0, 2, 0]),
+      tf.zeros([C]),
+      tf.ones([C]),
+    ]);
     const x = seededTensor([2, 3, 3, C], 14, 2);
     const r = seededTensor([2, 3, 3, C], 15);
-    const loss = (input: tf.Tensor) => tf.sum<tf.Scalar>(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, r));
+    const loss = (input: tf.Tensor) =>
+      tf.sum<tf.Scalar>(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, r));
     const dx = tf.grad(loss)(x).dataSync() as Float32Array;
-    const check = compareWithFiniteDifferences(x.dataSync() as Float32Array, dx, (v) => tf.tidy(() => loss(tf.tensor(v, x.shape)).dataSync()[0]), {
-      maxChecks: 108,
-    });
+    const check = compareWithFiniteDifferences(
+      x.dataSync() as Float32Array,
+      dx,
+      (v) => tf.tidy(() => loss(tf.tensor(v, x.shape)).dataSync()[0]),
+      {
+        maxChecks: 108,
+      },
+    );
     assert.ok(check.worstRatio <= 1, JSON.stringify(check));
     // A batch-normalised output is invariant to shifting one channel, so that channel's gradients sum to 0.
     const perChannel = new Array<number>(C).fill(0);
@@ -117,7 +151,9 @@ describe("ScaleShiftBatchNorm", () => {
     const layer = makeLayer();
     const x = seededTensor([2, 3, 3, C], 16);
     const kernels: string[] = [];
-    const profile = tf.profile(() => tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x));
+    const profile = tf.profile(() =>
+      tf.grad((input: tf.Tensor) => tf.sum(layer.apply(input, { training: true }) as tf.Tensor))(x),
+    );
     return profile.then((info) => {
       for (const k of info.kernels) kernels.push(k.name);
       assert.ok(kernels.length > 0);
@@ -141,16 +177,28 @@ describe("small custom layers vs plain-JS computations", () => {
     const e = logits.map(Math.exp);
     const z = e.reduce((a, b) => a + b, 0);
     const expected = [0, 1].map((c) => e.reduce((acc, w, p) => acc + (w / z) * xs[p * 2 + c], 0));
-    const y = new AttentionPool().apply([tf.tensor4d(xs, [1, 2, 2, 2]), tf.tensor4d(logits, [1, 2, 2, 1])]) as tf.Tensor;
+    const y = new AttentionPool().apply([
+      tf.tensor4d(xs, [1, 2, 2, 2]),
+      tf.tensor4d(logits, [1, 2, 2, 1]),
+    ]) as tf.Tensor;
     assert.deepEqual(y.shape, [1, 1, 1, 2]);
     close(y.dataSync(), expected);
   });
 
   test("BroadcastMultiply and BroadcastAdd broadcast [N,C] and [N,H,W,1] operands", () => {
     const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 2, 2]);
-    close((new BroadcastMultiply().apply([x, tf.tensor2d([10, -1], [1, 2])]) as tf.Tensor).dataSync(), [10, -2, 30, -4, 50, -6, 70, -8]);
-    close((new BroadcastMultiply().apply([x, tf.tensor4d([0, 1, 2, 3], [1, 2, 2, 1])]) as tf.Tensor).dataSync(), [0, 0, 3, 4, 10, 12, 21, 24]);
-    close((new BroadcastAdd().apply([x, tf.tensor4d([100, 200], [1, 1, 1, 2])]) as tf.Tensor).dataSync(), [101, 202, 103, 204, 105, 206, 107, 208]);
+    close(
+      (new BroadcastMultiply().apply([x, tf.tensor2d([10, -1], [1, 2])]) as tf.Tensor).dataSync(),
+      [10, -2, 30, -4, 50, -6, 70, -8],
+    );
+    close(
+      (new BroadcastMultiply().apply([x, tf.tensor4d([0, 1, 2, 3], [1, 2, 2, 1])]) as tf.Tensor).dataSync(),
+      [0, 0, 3, 4, 10, 12, 21, 24],
+    );
+    close(
+      (new BroadcastAdd().apply([x, tf.tensor4d([100, 200], [1, 1, 1, 2])]) as tf.Tensor).dataSync(),
+      [101, 202, 103, 204, 105, 206, 107, 208],
+    );
   });
 
   test("NonBatchLayerNorm normalises each sample over its (C, 1, 1) values", () => {

@@ -58,7 +58,14 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
     this.gamma = this.addWeight("gamma", [channels], "float32", gammaInit, undefined, true);
     this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros(), undefined, true);
     this.movingMean = this.addWeight("moving_mean", [channels], "float32", tf.initializers.zeros(), undefined, false);
-    this.movingVariance = this.addWeight("moving_variance", [channels], "float32", tf.initializers.ones(), undefined, false);
+    this.movingVariance = this.addWeight(
+      "moving_variance",
+      [channels],
+      "float32",
+      tf.initializers.ones(),
+      undefined,
+      false,
+    );
     this.built = true;
   }
 
@@ -91,7 +98,12 @@ export class ScaleShiftBatchNorm extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), momentum: this.momentum, epsilon: this.epsilon, gammaInitializer: this.gammaInitializer };
+    return {
+      ...super.getConfig(),
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      gammaInitializer: this.gammaInitializer,
+    };
   }
 }
 

@@ -16,7 +16,10 @@ export function seededValues(count: number, seed: number): Float32Array {
 
 export function seededTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(seededValues(n, seed).map((v) => v * scale), shape);
+  return tf.tensor(
+    seededValues(n, seed).map((v) => v * scale),
+    shape,
+  );
 }
 
 export interface GradientComparison {

@@ -13,7 +13,10 @@ export function syntheticSplit(count: number, size: number, seed = 11): { train:
     set.map((c) => ({ label: c.label, key: c.name })),
     { seed: 3 },
   );
-  const pick = (ix: number[]): LabelledImages => ({ images: ix.map((i) => set[i].rgb), labels: ix.map((i) => set[i].label) });
+  const pick = (ix: number[]): LabelledImages => ({
+    images: ix.map((i) => set[i].rgb),
+    labels: ix.map((i) => set[i].label),
+  });
   return { train: pick(trainIndices), val: pick(validationIndices) };
 }
 

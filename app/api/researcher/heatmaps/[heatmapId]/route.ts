@@ -8,14 +8,19 @@ import { z } from "zod";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ kind: z.enum(["overlay", "map"], { error: "kind must be overlay or map" }).default("overlay") });
+const querySchema = z.object({
+  kind: z.enum(["overlay", "map"], { error: "kind must be overlay or map" }).default("overlay"),
+});
 
 export function GET(req: Request, { params }: { params: Promise<{ heatmapId: string }> }) {
   return handle(async () => {
     await requireApiRole("RESEARCHER", "ADMIN");
     const { heatmapId } = await params;
     const { kind } = querySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
-    const heatmap = await db().heatmap.findUnique({ where: { id: heatmapId }, select: { overlayKey: true, mapKey: true } });
+    const heatmap = await db().heatmap.findUnique({
+      where: { id: heatmapId },
+      select: { overlayKey: true, mapKey: true },
+    });
     if (!heatmap) throw DomainError.notFound("No such heat-map.");
     return storedPngResponse(kind === "map" ? heatmap.mapKey : heatmap.overlayKey, "heat-map");
   });

@@ -8,7 +8,9 @@ import { z } from "zod";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ kind: z.enum(["image", "mask"], { error: "kind must be image or mask" }).default("image") });
+const querySchema = z.object({
+  kind: z.enum(["image", "mask"], { error: "kind must be image or mask" }).default("image"),
+});
 
 export function GET(req: Request, { params }: { params: Promise<{ imageId: string }> }) {
   return handle(async () => {

@@ -19,7 +19,13 @@ import { HeatmapGallery } from "../../../heatmap-gallery";
 
 export const dynamic = "force-dynamic";
 
-export default async function ResultsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ job?: string }> }) {
+export default async function ResultsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ job?: string }>;
+}) {
   await requireRole("RESEARCHER", "ADMIN");
   const { id } = await params;
   const { job } = await searchParams;
@@ -30,53 +36,114 @@ export default async function ResultsPage({ params, searchParams }: { params: Pr
     datasetResults(id, { jobId }),
     heatmapComparison(id, { maxImages: 12 }),
     succeededRuns(id),
-    db().image.findMany({ where: { datasetId: id, split: "VALIDATION" }, select: { id: true, originalName: true, label: true }, orderBy: { contentHash: "asc" }, take: 96 }),
+    db().image.findMany({
+      where: { datasetId: id, split: "VALIDATION" },
+      select: { id: true, originalName: true, label: true },
+      orderBy: { contentHash: "asc" },
+      take: 96,
+    }),
     db().modelRun.count({ where: { job: { datasetId: id }, status: { in: ["QUEUED", "RUNNING"] } } }),
   ]);
   const succeeded = runs.filter((r) => r.status === "SUCCEEDED");
-  const chartRuns = succeeded.map((r) => ({ id: r.id, label: runLabel(r), variant: r.variant, seed: r.seed, roc: r.roc, valAuc: r.valAuc, history: r.history }));
+  const chartRuns = succeeded.map((r) => ({
+    id: r.id,
+    label: runLabel(r),
+    variant: r.variant,
+    seed: r.seed,
+    roc: r.roc,
+    valAuc: r.valAuc,
+    history: r.history,
+  }));
   const runRows: SortRow[] = runs.map((r) => ({
     key: r.id,
     testid: `result-run-${r.id}`,
     cells: {
-      run: { sort: `${r.variant} ${String(r.seed).padStart(6, "0")}`, node: <Link href={`/researcher/runs/${r.id}`} className="text-blue-700 underline">{runLabel(r)}</Link> },
+      run: {
+        sort: `${r.variant} ${String(r.seed).padStart(6, "0")}`,
+        node: (
+          <Link href={`/researcher/runs/${r.id}`} className="text-blue-700 underline">
+            {runLabel(r)}
+          </Link>
+        ),
+      },
       status: { sort: r.status, node: <span className={statusClass(r.status)}>{r.status.toLowerCase()}</span> },
       epochs: { sort: r.epoch, node: `${r.epoch} / ${r.epochs}` },
       setup: { sort: r.params.inputSize, node: `${r.params.inputSize ?? "?"} px · width ${r.params.width ?? "?"}` },
       auc: { sort: r.valAuc, value: r.valAuc, testid: `run-auc-${r.id}`, node: formatAuc(r.valAuc) },
       heatmaps: { sort: r.heatmaps, node: String(r.heatmaps) },
-      ready: { sort: r.readyForStudy ? 1 : 0, node: <ReadyToggle runId={r.id} ready={r.readyForStudy} enabled={r.status === "SUCCEEDED"} /> },
+      ready: {
+        sort: r.readyForStudy ? 1 : 0,
+        node: <ReadyToggle runId={r.id} ready={r.readyForStudy} enabled={r.status === "SUCCEEDED"} />,
+      },
     },
   }));
 
   return (
     <section className="space-y-8">
-      <p className="text-sm"><Link href={`/researcher/datasets/${id}`} className="text-blue-700 underline">← {dataset.name}</Link></p>
+      <p className="text-sm">
+        <Link href={`/researcher/datasets/${id}`} className="text-blue-700 underline">
+          ← {dataset.name}
+        </Link>
+      </p>
       <div className="flex flex-wrap items-baseline gap-4">
         <h1 className="text-2xl font-semibold">Results: {dataset.name}</h1>
-        {jobId && <Link href={`/researcher/datasets/${id}/results`} className="text-sm text-blue-700 underline">All jobs</Link>}
-        <Link href={`/researcher/jobs?dataset=${id}`} className="text-sm text-blue-700 underline">Queue{active ? ` (${active} active)` : ""}</Link>
+        {jobId && (
+          <Link href={`/researcher/datasets/${id}/results`} className="text-sm text-blue-700 underline">
+            All jobs
+          </Link>
+        )}
+        <Link href={`/researcher/jobs?dataset=${id}`} className="text-sm text-blue-700 underline">
+          Queue{active ? ` (${active} active)` : ""}
+        </Link>
         <AutoRefresh label="Refresh" seconds={5} />
       </div>
 
       {runs.length === 0 ? (
-        <EmptyState title="No finished runs yet">Start training from the <Link href={`/researcher/datasets/${id}`} className="underline">dataset page</Link>; results appear here when runs finish.</EmptyState>
+        <EmptyState title="No finished runs yet">
+          Start training from the{" "}
+          <Link href={`/researcher/datasets/${id}`} className="underline">
+            dataset page
+          </Link>
+          ; results appear here when runs finish.
+        </EmptyState>
       ) : (
         <>
           <section>
             <h2 className="mb-1 text-lg font-medium">Validation AUC-ROC per variant</h2>
-            <p className="mb-2 text-xs text-slate-600">Mean ± sample standard deviation over the succeeded runs (seeds), as in Rao et al. (ICCV-W 2021). Cancelled and failed runs are listed but not averaged. Runs with different settings are pooled unless you pick one job.</p>
+            <p className="mb-2 text-xs text-slate-600">
+              Mean ± sample standard deviation over the succeeded runs (seeds), as in Rao et al. (ICCV-W 2021).
+              Cancelled and failed runs are listed but not averaged. Runs with different settings are pooled unless you
+              pick one job.
+            </p>
             <table className="w-full border-collapse bg-white text-sm" data-testid="auc-table">
-              <thead><tr className="border-b text-left"><th className="p-2">Variant</th><th className="p-2">Runs</th><th className="p-2">AUC (mean ± sd)</th><th className="p-2">Each run</th></tr></thead>
+              <thead>
+                <tr className="border-b text-left">
+                  <th className="p-2">Variant</th>
+                  <th className="p-2">Runs</th>
+                  <th className="p-2">AUC (mean ± sd)</th>
+                  <th className="p-2">Each run</th>
+                </tr>
+              </thead>
               <tbody>
                 {table.map((t) => (
                   <tr key={t.variant} className="border-b" data-testid={`auc-row-${t.variant}`}>
                     <td className="p-2 font-medium">{t.variant}</td>
                     <td className="p-2">{t.n}</td>
-                    <td className="p-2 font-mono" data-testid={`auc-mean-${t.variant}`} data-value={JSON.stringify(t.mean)} data-sd={JSON.stringify(t.sd)}>{formatMeanSd(t)}</td>
+                    <td
+                      className="p-2 font-mono"
+                      data-testid={`auc-mean-${t.variant}`}
+                      data-value={JSON.stringify(t.mean)}
+                      data-sd={JSON.stringify(t.sd)}
+                    >
+                      {formatMeanSd(t)}
+                    </td>
                     <td className="p-2">
                       {t.runs.map((r) => (
-                        <Link key={r.id} href={`/researcher/runs/${r.id}`} className={`mr-3 ${r.status === "SUCCEEDED" ? "text-blue-700" : "text-slate-400 line-through"} underline`}>
+                        <Link
+                          key={r.id}
+                          href={`/researcher/runs/${r.id}`}
+                          className={`mr-3 ${r.status === "SUCCEEDED" ? "text-blue-700" : "text-slate-400 line-through"} underline`}
+                        >
                           seed {r.seed}: {formatAuc(r.valAuc)}
                         </Link>
                       ))}
@@ -92,8 +159,12 @@ export default async function ResultsPage({ params, searchParams }: { params: Pr
             <SortableTable
               testid="runs-table"
               columns={[
-                { key: "run", label: "Run" }, { key: "status", label: "Status" }, { key: "epochs", label: "Epochs", numeric: true },
-                { key: "setup", label: "Setup" }, { key: "auc", label: "Val AUC", numeric: true }, { key: "heatmaps", label: "Heat-maps", numeric: true },
+                { key: "run", label: "Run" },
+                { key: "status", label: "Status" },
+                { key: "epochs", label: "Epochs", numeric: true },
+                { key: "setup", label: "Setup" },
+                { key: "auc", label: "Val AUC", numeric: true },
+                { key: "heatmaps", label: "Heat-maps", numeric: true },
                 { key: "ready", label: "Study" },
               ]}
               rows={runRows}
@@ -118,7 +189,14 @@ export default async function ResultsPage({ params, searchParams }: { params: Pr
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Render heat-maps</h2>
-        <HeatmapForm runs={finished} images={validation.map((im) => ({ id: im.id, originalName: im.originalName, className: dataset.classNames[im.label] ?? String(im.label) }))} />
+        <HeatmapForm
+          runs={finished}
+          images={validation.map((im) => ({
+            id: im.id,
+            originalName: im.originalName,
+            className: dataset.classNames[im.label] ?? String(im.label),
+          }))}
+        />
       </section>
 
       <section>

@@ -25,7 +25,15 @@ function useImage(src: string) {
   return img;
 }
 
-function Panel(props: { label: string; base: HTMLImageElement | null; over: HTMLImageElement | null; alpha: number; view: View; size: number; panZoom: PanZoom }) {
+function Panel(props: {
+  label: string;
+  base: HTMLImageElement | null;
+  over: HTMLImageElement | null;
+  alpha: number;
+  view: View;
+  size: number;
+  panZoom: PanZoom;
+}) {
   const { label, base, over, alpha, view, size, panZoom } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const { ref, handlers } = usePanZoomGestures(panZoom);
@@ -49,7 +57,15 @@ function Panel(props: { label: string; base: HTMLImageElement | null; over: HTML
   return (
     <figure className="flex flex-col items-center">
       <div ref={ref} {...handlers} className="touch-none cursor-grab" style={{ width: size, height: size }}>
-        <canvas ref={canvas} width={px} height={px} role="img" aria-label={label} style={{ width: size, height: size }} data-testid="compare-canvas" />
+        <canvas
+          ref={canvas}
+          width={px}
+          height={px}
+          role="img"
+          aria-label={label}
+          style={{ width: size, height: size }}
+          data-testid="compare-canvas"
+        />
       </div>
       <figcaption className="text-sm font-medium">{label}</figcaption>
     </figure>
@@ -67,24 +83,41 @@ function useViewport() {
   return vp;
 }
 
-export function CompareDialog({ view, initial, panZoom, onClose }: { view: CaseView; initial: number; panZoom: PanZoom; onClose: () => void }) {
+export function CompareDialog({
+  view,
+  initial,
+  panZoom,
+  onClose,
+}: {
+  view: CaseView;
+  initial: number;
+  panZoom: PanZoom;
+  onClose: () => void;
+}) {
   const n = view.slots.length;
   const [shown, setShown] = useState<number[]>([Math.max(0, initial)]);
   const [opacity, setOpacity] = useState(100);
   const [hidden, setHidden] = useState(false);
   const original = useImage(view.imageUrl);
-  const maps = [useImage(view.slots[shown[0]]?.url ?? view.imageUrl), useImage(view.slots[shown[1] ?? shown[0]]?.url ?? view.imageUrl)];
+  const maps = [
+    useImage(view.slots[shown[0]]?.url ?? view.imageUrl),
+    useImage(view.slots[shown[1] ?? shown[0]]?.url ?? view.imageUrl),
+  ];
   const vp = useViewport();
   const panels = 1 + shown.length;
   // Largest square panels that fit beside each other (or stacked on a tall screen) with the toolbar.
   const tall = vp.h > vp.w * 1.2;
   const size = Math.floor(
-    Math.max(120, tall ? Math.min(vp.w - 64, (vp.h - 230) / panels) : Math.min((vp.w - 64 - 16 * panels) / panels, vp.h - 230)),
+    Math.max(
+      120,
+      tall ? Math.min(vp.w - 64, (vp.h - 230) / panels) : Math.min((vp.w - 64 - 16 * panels) / panels, vp.h - 230),
+    ),
   );
 
   const toggle = (i: number) =>
     setShown((s) => (s.includes(i) ? (s.length > 1 ? s.filter((x) => x !== i) : s) : [...s, i].slice(-2)));
-  const cycle = (d: number) => setShown((s) => [(s[0] + d + n) % n, ...s.slice(1)].filter((x, k, a) => a.indexOf(x) === k));
+  const cycle = (d: number) =>
+    setShown((s) => [(s[0] + d + n) % n, ...s.slice(1)].filter((x, k, a) => a.indexOf(x) === k));
 
   useEffect(() => {
     const up = (e: KeyboardEvent) => (e.key === "h" || e.key === "H") && setHidden(false);
@@ -137,27 +170,75 @@ export function CompareDialog({ view, initial, panZoom, onClose }: { view: CaseV
         ))}
         <label className="flex items-center gap-2">
           Overlay opacity
-          <input type="range" min={0} max={100} step={5} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} />
+          <input
+            type="range"
+            min={0}
+            max={100}
+            step={5}
+            value={opacity}
+            onChange={(e) => setOpacity(Number(e.target.value))}
+          />
           <output className="w-10 tabular-nums">{opacity} %</output>
         </label>
         <span className="text-slate-700">Hold H to hide the maps</span>
         <span className="flex items-center gap-1">
-          <button type="button" onClick={() => panZoom.zoomAt(0.8)} className="rounded border px-2" aria-label="Zoom out">−</button>
-          <span className="w-12 text-center tabular-nums" data-testid="zoom-level">{Math.round(panZoom.view.scale * 100)} %</span>
-          <button type="button" onClick={() => panZoom.zoomAt(1.25)} className="rounded border px-2" aria-label="Zoom in">+</button>
-          <button type="button" onClick={panZoom.reset} className="rounded border px-2">Reset</button>
+          <button
+            type="button"
+            onClick={() => panZoom.zoomAt(0.8)}
+            className="rounded border px-2"
+            aria-label="Zoom out"
+          >
+            −
+          </button>
+          <span className="w-12 text-center tabular-nums" data-testid="zoom-level">
+            {Math.round(panZoom.view.scale * 100)} %
+          </span>
+          <button
+            type="button"
+            onClick={() => panZoom.zoomAt(1.25)}
+            className="rounded border px-2"
+            aria-label="Zoom in"
+          >
+            +
+          </button>
+          <button type="button" onClick={panZoom.reset} className="rounded border px-2">
+            Reset
+          </button>
         </span>
-        <button type="button" autoFocus onClick={onClose} className="ml-auto rounded border px-3 py-0.5">Close</button>
+        <button type="button" autoFocus onClick={onClose} className="ml-auto rounded border px-3 py-0.5">
+          Close
+        </button>
       </div>
       <div className={`mt-2 flex justify-center gap-4 ${tall ? "flex-col items-center" : ""}`}>
-        <Panel label={`Original image, case ${view.caseNumber}`} base={original} over={null} alpha={0} view={panZoom.view} size={size} panZoom={panZoom} />
+        <Panel
+          label={`Original image, case ${view.caseNumber}`}
+          base={original}
+          over={null}
+          alpha={0}
+          view={panZoom.view}
+          size={size}
+          panZoom={panZoom}
+        />
         {shown.map((i, k) => (
-          <Panel key={i} label={`Model ${view.slots[i].letter}`} base={original} over={maps[k]} alpha={alpha} view={panZoom.view} size={size} panZoom={panZoom} />
+          <Panel
+            key={i}
+            label={`Model ${view.slots[i].letter}`}
+            base={original}
+            over={maps[k]}
+            alpha={alpha}
+            view={panZoom.view}
+            size={size}
+            panZoom={panZoom}
+          />
         ))}
       </div>
       <div className="mx-auto mt-2 w-64 text-xs" aria-label="Colour legend: blue is low attention, red is high">
         <div className="h-3 rounded" style={{ background: LEGEND }} />
-        <div className="flex justify-between text-slate-700"><span>low</span><span>attention</span><span>high</span></div>
+        <div className="flex justify-between text-slate-700">
+          <span>low</span>
+          <span>attention</span>
+          <span>high</span>
+        </div>
       </div>
     </Modal>
   );

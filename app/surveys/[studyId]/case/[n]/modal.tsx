@@ -3,9 +3,16 @@
 // closes, and focus goes back to where it was.
 import { useEffect, useRef, type ReactNode, type KeyboardEvent } from "react";
 
-const FOCUSABLE = "button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
+const FOCUSABLE =
+  "button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-export function Modal({ label, onClose, className, children, onKeyDown }: {
+export function Modal({
+  label,
+  onClose,
+  className,
+  children,
+  onKeyDown,
+}: {
   label: string;
   onClose: () => void;
   className?: string;

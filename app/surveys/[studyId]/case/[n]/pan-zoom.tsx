@@ -1,7 +1,14 @@
 "use client";
 // One zoom and pan shared by every panel of a case (grid and comparison), so the same spot of the lesion is under
 // the pointer in all of them. Offsets are fractions of a panel's side, so panels of different sizes agree.
-import { useCallback, useEffect, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type PointerEvent as ReactPointerEvent,
+} from "react";
 
 export interface View {
   scale: number;
@@ -55,7 +62,11 @@ export function usePanZoomGestures(panZoom: PanZoom) {
     const onWheel = (e: WheelEvent) => {
       e.preventDefault();
       const r = el.getBoundingClientRect();
-      panZoom.zoomAt(Math.exp(-e.deltaY / 300), (e.clientX - r.left) / r.width - 0.5, (e.clientY - r.top) / r.height - 0.5);
+      panZoom.zoomAt(
+        Math.exp(-e.deltaY / 300),
+        (e.clientX - r.left) / r.width - 0.5,
+        (e.clientY - r.top) / r.height - 0.5,
+      );
     };
     el.addEventListener("wheel", onWheel, { passive: false });
     return () => el.removeEventListener("wheel", onWheel);
@@ -107,7 +118,17 @@ export function usePanZoomGestures(panZoom: PanZoom) {
 }
 
 /** A grid panel: the picture under the shared zoom; a click or Space opens the comparison view. */
-export function PanZoomImage({ src, alt, panZoom, onOpen }: { src: string; alt: string; panZoom: PanZoom; onOpen: () => void }) {
+export function PanZoomImage({
+  src,
+  alt,
+  panZoom,
+  onOpen,
+}: {
+  src: string;
+  alt: string;
+  panZoom: PanZoom;
+  onOpen: () => void;
+}) {
   const { ref, handlers, wasDrag } = usePanZoomGestures(panZoom);
   return (
     <div

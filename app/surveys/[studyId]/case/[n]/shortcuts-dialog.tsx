@@ -1,7 +1,15 @@
 "use client";
 import { Modal } from "./modal";
 
-export function ShortcutsDialog({ slots, allowRevisit, onClose }: { slots: number; allowRevisit: boolean; onClose: () => void }) {
+export function ShortcutsDialog({
+  slots,
+  allowRevisit,
+  onClose,
+}: {
+  slots: number;
+  allowRevisit: boolean;
+  onClose: () => void;
+}) {
   const keys: [string, string][] = [
     [`1–${slots}`, "choose a model (not while typing or in the confidence buttons)"],
     ["Enter", "submit, from the model choice or the Submit button"],
@@ -18,12 +26,16 @@ export function ShortcutsDialog({ slots, allowRevisit, onClose }: { slots: numbe
       <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         {keys.map(([k, what]) => (
           <div key={k} className="contents">
-            <dt><kbd className="rounded border px-1">{k}</kbd></dt>
+            <dt>
+              <kbd className="rounded border px-1">{k}</kbd>
+            </dt>
             <dd>{what}</dd>
           </div>
         ))}
       </dl>
-      <button type="button" autoFocus onClick={onClose} className="mt-3 rounded border px-3 py-1">Close</button>
+      <button type="button" autoFocus onClick={onClose} className="mt-3 rounded border px-3 py-1">
+        Close
+      </button>
     </Modal>
   );
 }

@@ -16,7 +16,11 @@ function keyTarget(target: EventTarget | null) {
   const el = target instanceof HTMLElement ? target : null;
   const input = el instanceof HTMLInputElement ? el : null;
   const inChoice = input?.type === "radio" && input.name === "slot";
-  const textual = !!el && (el.tagName === "TEXTAREA" || el.isContentEditable || (!!input && !["radio", "checkbox", "button", "submit", "range"].includes(input.type)));
+  const textual =
+    !!el &&
+    (el.tagName === "TEXTAREA" ||
+      el.isContentEditable ||
+      (!!input && !["radio", "checkbox", "button", "submit", "range"].includes(input.type)));
   const control = !inChoice && !!el?.closest("input, textarea, select, [contenteditable='true']");
   return { inChoice, textual, control, submitButton: el instanceof HTMLButtonElement && el.type === "submit" };
 }
@@ -49,7 +53,9 @@ export function SurveyCase({ view }: { view: CaseView }) {
   // What is stored is what counts: an answered case whose fields differ from the stored answer is a change not yet made.
   const changed =
     answer !== null &&
-    (slot !== answer.slot || rationale.trim() !== answer.rationale || (confidenceEnabled && confidence !== answer.confidence));
+    (slot !== answer.slot ||
+      rationale.trim() !== answer.rationale ||
+      (confidenceEnabled && confidence !== answer.confidence));
   const canSubmit = !closed && !submitting && slot !== null && rationaleOk && (answer === null || allowRevisit);
   const confirmLeave = useLeaveWarning(changed && !submitting);
 
@@ -62,12 +68,16 @@ export function SurveyCase({ view }: { view: CaseView }) {
   // Debounced autosave of the draft while the reader works.
   useEffect(() => {
     if (closed || !dirty.current) return;
-    const t = setTimeout(() => void (async () => {
-      setSaveState("saving");
-      const res = await postJson(`${base}/draft`, draftBody(), "PUT");
-      setSaveState(res.ok ? "saved" : "error");
-      if (res.ok) dirty.current = false;
-    })(), 700);
+    const t = setTimeout(
+      () =>
+        void (async () => {
+          setSaveState("saving");
+          const res = await postJson(`${base}/draft`, draftBody(), "PUT");
+          setSaveState(res.ok ? "saved" : "error");
+          if (res.ok) dirty.current = false;
+        })(),
+      700,
+    );
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [slot, rationale, confidence]);
@@ -89,10 +99,12 @@ export function SurveyCase({ view }: { view: CaseView }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [base, closed]);
 
-  const change = <T,>(set: (v: T) => void) => (v: T) => {
-    dirty.current = true;
-    set(v);
-  };
+  const change =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      dirty.current = true;
+      set(v);
+    };
   const chooseSlot = change(setSlot);
 
   const submit = useCallback(async () => {
@@ -119,7 +131,19 @@ export function SurveyCase({ view }: { view: CaseView }) {
           ? `/surveys/${view.studyId}/done`
           : `/surveys/${view.studyId}/case/${Math.min(view.caseNumber + 1, view.total)}`;
     router.push(target);
-  }, [canSubmit, base, slot, rationale, confidence, confidenceEnabled, started, router, view.caseNumber, view.studyId, view.total]);
+  }, [
+    canSubmit,
+    base,
+    slot,
+    rationale,
+    confidence,
+    confidenceEnabled,
+    started,
+    router,
+    view.caseNumber,
+    view.studyId,
+    view.total,
+  ]);
 
   const go = useCallback(
     (delta: number) => {
@@ -213,16 +237,33 @@ export function SurveyCase({ view }: { view: CaseView }) {
           <nav aria-label="Cases" className="flex flex-wrap gap-2 text-sm">
             {allowRevisit && (
               <>
-                <button type="button" onClick={() => go(-1)} disabled={view.caseNumber <= 1} className="rounded border px-2 py-0.5 disabled:opacity-40">
+                <button
+                  type="button"
+                  onClick={() => go(-1)}
+                  disabled={view.caseNumber <= 1}
+                  className="rounded border px-2 py-0.5 disabled:opacity-40"
+                >
                   ← Previous
                 </button>
-                <button type="button" onClick={() => go(1)} disabled={view.caseNumber >= view.total} className="rounded border px-2 py-0.5 disabled:opacity-40">
+                <button
+                  type="button"
+                  onClick={() => go(1)}
+                  disabled={view.caseNumber >= view.total}
+                  className="rounded border px-2 py-0.5 disabled:opacity-40"
+                >
                   Next →
                 </button>
               </>
             )}
-            <a href={`/surveys/${view.studyId}/answers`} className="px-1 py-0.5 text-blue-700 underline">My answers</a>
-            <button type="button" onClick={() => setShortcuts(true)} className="ml-auto rounded border px-2 py-0.5" aria-keyshortcuts="?">
+            <a href={`/surveys/${view.studyId}/answers`} className="px-1 py-0.5 text-blue-700 underline">
+              My answers
+            </a>
+            <button
+              type="button"
+              onClick={() => setShortcuts(true)}
+              className="ml-auto rounded border px-2 py-0.5"
+              aria-keyshortcuts="?"
+            >
               Keys (?)
             </button>
           </nav>
@@ -237,7 +278,9 @@ export function SurveyCase({ view }: { view: CaseView }) {
               {view.instructions}
             </details>
           )}
-          <h2 id="question" className="font-medium">{view.question}</h2>
+          <h2 id="question" className="font-medium">
+            {view.question}
+          </h2>
           <figure className="mx-auto w-[min(240px,100%,calc(100dvh-480px))] min-w-40 rounded-lg border border-slate-300 bg-white p-1">
             <PanZoomImage
               src={view.imageUrl}
@@ -259,9 +302,17 @@ export function SurveyCase({ view }: { view: CaseView }) {
           {view.slots.map((s, i) => {
             const checked = slot === s.letter;
             return (
-              <div key={s.letter} className={`rounded-lg border-2 bg-white p-2 ${checked ? "border-blue-600 ring-2 ring-blue-200" : "border-slate-200"}`}>
+              <div
+                key={s.letter}
+                className={`rounded-lg border-2 bg-white p-2 ${checked ? "border-blue-600 ring-2 ring-blue-200" : "border-slate-200"}`}
+              >
                 <div className="w-[var(--cell)]">
-                  <PanZoomImage src={s.url} alt={`Heat-map of Model ${s.letter}`} panZoom={panZoom} onOpen={() => setCompare(i)} />
+                  <PanZoomImage
+                    src={s.url}
+                    alt={`Heat-map of Model ${s.letter}`}
+                    panZoom={panZoom}
+                    onOpen={() => setCompare(i)}
+                  />
                 </div>
                 <div className="mt-1 flex items-center justify-between gap-2 text-sm font-medium">
                   <label className="flex cursor-pointer items-center gap-2">
@@ -274,12 +325,22 @@ export function SurveyCase({ view }: { view: CaseView }) {
                       aria-keyshortcuts={String(i + 1)}
                     />
                     Model {s.letter}
-                    <kbd className="rounded border px-1 text-xs text-slate-600" aria-hidden>{i + 1}</kbd>
+                    <kbd className="rounded border px-1 text-xs text-slate-600" aria-hidden>
+                      {i + 1}
+                    </kbd>
                   </label>
                   {s.probabilityPercent !== null && view.probabilityClass !== null && (
-                    <ProbabilityLabel letter={s.letter} percent={s.probabilityPercent} trueClass={view.probabilityClass} />
+                    <ProbabilityLabel
+                      letter={s.letter}
+                      percent={s.probabilityPercent}
+                      trueClass={view.probabilityClass}
+                    />
                   )}
-                  <button type="button" onClick={() => setCompare(i)} className="rounded px-1 text-xs text-blue-700 underline">
+                  <button
+                    type="button"
+                    onClick={() => setCompare(i)}
+                    className="rounded px-1 text-xs text-blue-700 underline"
+                  >
                     Compare<span className="sr-only"> Model {s.letter}</span>
                   </button>
                 </div>
@@ -301,16 +362,27 @@ export function SurveyCase({ view }: { view: CaseView }) {
               className="block w-full rounded border border-slate-300 p-1.5 text-sm"
             />
             <span id="rationale-help" className="text-xs text-slate-600">
-              {trimmed}/{rationaleMax}{rationaleRequired && rationaleMin > 0 ? ` · min ${rationaleMin}` : ""} · Ctrl+Enter submits
+              {trimmed}/{rationaleMax}
+              {rationaleRequired && rationaleMin > 0 ? ` · min ${rationaleMin}` : ""} · Ctrl+Enter submits
             </span>
           </label>
 
           {confidenceEnabled && (
-            <div role="radiogroup" aria-label="Confidence (optional), 1 low to 5 high" className="flex flex-wrap items-center gap-3 text-sm">
+            <div
+              role="radiogroup"
+              aria-label="Confidence (optional), 1 low to 5 high"
+              className="flex flex-wrap items-center gap-3 text-sm"
+            >
               <span className="font-medium">Confidence (optional)</span>
               {[1, 2, 3, 4, 5].map((c) => (
                 <label key={c} className="flex items-center gap-1">
-                  <input type="radio" name="confidence" value={c} checked={confidence === c} onChange={() => change(setConfidence)(c)} />
+                  <input
+                    type="radio"
+                    name="confidence"
+                    value={c}
+                    checked={confidence === c}
+                    onChange={() => change(setConfidence)(c)}
+                  />
                   {c}
                 </label>
               ))}
@@ -318,14 +390,26 @@ export function SurveyCase({ view }: { view: CaseView }) {
           )}
 
           <div className="flex flex-wrap items-center gap-3">
-            <button type="submit" disabled={!canSubmit} className="rounded bg-slate-900 px-5 py-2 font-medium text-white disabled:opacity-50">
+            <button
+              type="submit"
+              disabled={!canSubmit}
+              className="rounded bg-slate-900 px-5 py-2 font-medium text-white disabled:opacity-50"
+            >
               {submitting ? "Saving…" : changed ? "Submit change" : answer ? "Submit again" : "Submit answer"}
             </button>
-            <span aria-live="polite" className={`text-sm ${changed ? "font-medium text-amber-800" : "text-slate-600"}`} data-testid="save-state">
+            <span
+              aria-live="polite"
+              className={`text-sm ${changed ? "font-medium text-amber-800" : "text-slate-600"}`}
+              data-testid="save-state"
+            >
               {status}
             </span>
           </div>
-          {error && <p role="alert" className="text-red-700">{error}</p>}
+          {error && (
+            <p role="alert" className="text-red-700">
+              {error}
+            </p>
+          )}
           <p id="panel-help" className="text-xs text-slate-600">
             Click a picture or press Space on it to compare · wheel or +/− zooms all pictures · ? lists the keys
           </p>
@@ -333,14 +417,11 @@ export function SurveyCase({ view }: { view: CaseView }) {
       </fieldset>
 
       {compare !== null && (
-        <CompareDialog
-          view={view}
-          initial={compare}
-          panZoom={panZoom}
-          onClose={() => setCompare(null)}
-        />
+        <CompareDialog view={view} initial={compare} panZoom={panZoom} onClose={() => setCompare(null)} />
       )}
-      {shortcuts && <ShortcutsDialog slots={view.slots.length} allowRevisit={allowRevisit} onClose={() => setShortcuts(false)} />}
+      {shortcuts && (
+        <ShortcutsDialog slots={view.slots.length} allowRevisit={allowRevisit} onClose={() => setShortcuts(false)} />
+      )}
     </form>
   );
 }

@@ -7,16 +7,26 @@ export const SESSION_ENDED =
 
 export type PostResult = { ok: true; body: unknown } | { ok: false; error: string; status: number };
 
-export async function postJson(url: string, body: unknown, method: "POST" | "PUT" = "POST", tries = 4): Promise<PostResult> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  method: "POST" | "PUT" = "POST",
+  tries = 4,
+): Promise<PostResult> {
   let lastError = "The server could not be reached. Check your connection; your draft is kept.";
   for (let attempt = 0; attempt < tries; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 400 * 2 ** (attempt - 1)));
     try {
-      const res = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), credentials: "same-origin" });
+      const res = await fetch(url, {
+        method,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+      });
       const json = (await res.json().catch(() => ({}))) as { error?: string };
       if (res.ok) return { ok: true, body: json };
       if (res.status < 500) {
-        const error = res.status === 401 ? SESSION_ENDED : json.error ?? `Request refused (${res.status}).`;
+        const error = res.status === 401 ? SESSION_ENDED : (json.error ?? `Request refused (${res.status}).`);
         return { ok: false, error, status: res.status };
       }
       lastError = json.error ?? `Server error (${res.status}); retrying.`;
@@ -30,6 +40,12 @@ export async function postJson(url: string, body: unknown, method: "POST" | "PUT
 export function sendDraftBeacon(url: string, body: unknown): void {
   const blob = new Blob([JSON.stringify(body)], { type: "application/json" });
   if (!navigator.sendBeacon?.(url, blob)) {
-    void fetch(url, { method: "POST", body: blob, keepalive: true, credentials: "same-origin", headers: { "Content-Type": "application/json" } }).catch(() => undefined);
+    void fetch(url, {
+      method: "POST",
+      body: blob,
+      keepalive: true,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+    }).catch(() => undefined);
   }
 }
