@@ -1,4 +1,5 @@
-// `npm test`: type-check, unit + integration tests, then browser tests, on one fresh test database.
+// `npm test`: type-check, lint and format check, unit + integration tests, then browser tests, on one fresh
+// test database.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,12 @@ const tsc = spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "--n
 });
 if (tsc.status !== 0) {
   console.error("Type-check failed.");
+  process.exit(1);
+}
+console.log("\n== Lint and format (npm run lint) ==");
+const lint = spawnSync("npm", ["run", "-s", "lint"], { stdio: "inherit" });
+if (lint.status !== 0) {
+  console.error("Lint failed: run `npm run format` to fix formatting, then fix what ESLint reports.");
   process.exit(1);
 }
 const tdb = await createTestDatabase();

@@ -1,5 +1,5 @@
 // A TrainingJob has no life of its own: its status is a summary of its runs, recomputed whenever one changes.
-import { db, JobStatus } from "@/lib/db/client";
+import { db, JobStatus, type Prisma } from "@/lib/db/client";
 
 /**
  * Nothing started: QUEUED. Something running, or some runs finished while others wait: RUNNING.
@@ -17,9 +17,15 @@ export function deriveJobStatus(runStatuses: readonly JobStatus[]): JobStatus {
   return JobStatus.CANCELLED;
 }
 
-export async function refreshJobStatus(jobId: string): Promise<JobStatus> {
-  const runs = await db().modelRun.findMany({ where: { jobId }, select: { status: true } });
+/**
+ * Recomputes the job's status from its runs. Called with the transaction that changed a run, so that nobody reads a
+ * finished run under a job that still says RUNNING; the job row is locked first, so two runs finishing at once
+ * cannot each miss the other's change.
+ */
+export async function refreshJobStatus(jobId: string, client: Prisma.TransactionClient = db()): Promise<JobStatus> {
+  await client.$queryRaw`SELECT 1 FROM "TrainingJob" WHERE id = ${jobId} FOR UPDATE`;
+  const runs = await client.modelRun.findMany({ where: { jobId }, select: { status: true } });
   const status = deriveJobStatus(runs.map((r) => r.status));
-  await db().trainingJob.update({ where: { id: jobId }, data: { status } });
+  await client.trainingJob.update({ where: { id: jobId }, data: { status } });
   return status;
 }

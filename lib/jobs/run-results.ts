@@ -68,15 +68,13 @@ function resultOf(r: {
     epochs: r.epochs,
     heatmaps: r._count.heatmaps,
     params: paramsSummarySchema.parse(r.params),
-    history: historyColumn.read
-      .parse(r.history)
-      .map(({ epoch, loss, trainAuc, valAuc, imagesPerSecond }) => ({
-        epoch,
-        loss,
-        trainAuc,
-        valAuc,
-        imagesPerSecond,
-      })),
+    history: historyColumn.read.parse(r.history).map(({ epoch, loss, trainAuc, valAuc, imagesPerSecond }) => ({
+      epoch,
+      loss,
+      trainAuc,
+      valAuc,
+      imagesPerSecond,
+    })),
     roc: rocColumn.read.parse(r.roc).map(({ fpr, tpr }) => ({ fpr, tpr })),
     finishedAt: r.finishedAt?.toISOString() ?? null,
   };

@@ -222,6 +222,8 @@ async function finish(
   data: Prisma.ModelRunUpdateManyMutationInput,
   workerId?: string,
 ): Promise<void> {
-  await db().modelRun.updateMany({ where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) }, data });
-  await refreshJobStatus(jobId);
+  await db().$transaction(async (tx) => {
+    await tx.modelRun.updateMany({ where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) }, data });
+    await refreshJobStatus(jobId, tx);
+  });
 }

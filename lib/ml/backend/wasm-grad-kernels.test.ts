@@ -123,13 +123,11 @@ describe("wasm Conv2D gradient kernels vs. cpu backend", () => {
       const base = { strides: [1, 1], pad: "same", dimRoundingMode: undefined };
       assert.throws(
         () =>
-          tf
-            .engine()
-            .runKernel("Conv2DBackpropFilter", { x, dy }, {
-              ...base,
-              dataFormat: "NCHW",
-              filterShape: [3, 3, 2, 3],
-            } as never),
+          tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, {
+            ...base,
+            dataFormat: "NCHW",
+            filterShape: [3, 3, 2, 3],
+          } as never),
         /only dataFormat 'NHWC'/,
       );
       assert.throws(
