@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "../lib/db/client";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { HOME_BY_ROLE } from "../lib/auth/roles";
-import { parseMatrix, routesOnDisk } from "../lib/faults/route-inventory";
+import { parseMatrix, routesOnDisk } from "../lib/testing/route-inventory";
 import { importRoot, staffUser } from "./support/seed";
 import { signIn } from "./support/sign-in";
 import { createInvitation } from "../lib/studies/invitations";

@@ -10,7 +10,7 @@ import { getBytes, keyFor, pathOfKey, putBytes } from "./content-store";
 import { isDomainError } from "../errors/domain-error";
 
 const isStorageWriteError = (e: unknown) => isDomainError(e, "unavailable") && e.code === "storage-write";
-import { mountTmpfs, type Mounted } from "../faults/tmpfs-mount";
+import { mountTmpfs, type Mounted } from "../testing/tmpfs-mount";
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
