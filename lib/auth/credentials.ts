@@ -91,19 +91,27 @@ export async function signInWithInvitation(
     return { ok: false, reason: "invalid" };
   }
   await clearAttempts(keys);
+  return { ok: true, user: readerSessionUser(invitation), studyId: invitation.studyId };
+}
+
+interface SignedInInvitation {
+  id: string;
+  readerName: string;
+  sessionVersion: number;
+  reader: { id: string; email: string; role: AuthUser["role"]; sessionVersion: number };
+}
+
+/** The session of a reader is bound to one invitation: its name there, and both revocation counters. */
+function readerSessionUser(invitation: SignedInInvitation): AuthUser {
   const r = invitation.reader;
   return {
-    ok: true,
-    user: {
-      id: r.id,
-      email: r.email,
-      name: invitation.readerName,
-      role: r.role,
-      sessionVersion: r.sessionVersion,
-      invitationId: invitation.id,
-      invitationSessionVersion: invitation.sessionVersion,
-    },
-    studyId: invitation.studyId,
+    id: r.id,
+    email: r.email,
+    name: invitation.readerName,
+    role: r.role,
+    sessionVersion: r.sessionVersion,
+    invitationId: invitation.id,
+    invitationSessionVersion: invitation.sessionVersion,
   };
 }
 
@@ -122,23 +130,11 @@ export async function signInWithReentry(
   const invitation = await db().invitation.findUniqueOrThrow({
     where: { id: claimed.invitationId },
     select: {
+      id: true,
       readerName: true,
       sessionVersion: true,
       reader: { select: { id: true, email: true, role: true, sessionVersion: true } },
     },
   });
-  const r = invitation.reader;
-  return {
-    ok: true,
-    user: {
-      id: r.id,
-      email: r.email,
-      name: invitation.readerName,
-      role: r.role,
-      sessionVersion: r.sessionVersion,
-      invitationId: claimed.invitationId,
-      invitationSessionVersion: invitation.sessionVersion,
-    },
-    studyId: claimed.studyId,
-  };
+  return { ok: true, user: readerSessionUser(invitation), studyId: claimed.studyId };
 }
