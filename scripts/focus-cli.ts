@@ -12,6 +12,7 @@ import { registerModelSummary } from "./cli/model-summary";
 import { registerRunControl } from "./cli/run-control";
 import { registerStats } from "./cli/stats";
 import { registerTrain } from "./cli/train";
+import { envVar } from "../lib/config/env";
 
 export { EXIT_USAGE };
 
@@ -50,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     const error = e instanceof ZodError ? fromZodError(e) : e;
     const code = exitCodeOf(error);
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-    if (code === EXIT_FAILURE && process.env.FOCUS_DEBUG) console.error(e);
+    if (code === EXIT_FAILURE && envVar("FOCUS_DEBUG") === "1") console.error(e);
     return code;
   }
 }

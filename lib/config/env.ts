@@ -99,6 +99,10 @@ const envSchema = z.object({
   FOCUS_WORKER_STALE_MS: int("FOCUS_WORKER_STALE_MS", 300, 3_600_000).default(60_000),
   /** Set by the worker supervisor on the processes it forks; not for operators. */
   FOCUS_WORKER_CHILD: flag("FOCUS_WORKER_CHILD", "internal").optional(),
+  /** Lowest level logged; lib/logging owns the list of levels and validates it. */
+  FOCUS_LOG_LEVEL: z.string().optional(),
+  /** Set by Next.js and the start scripts; production logs are JSON lines. */
+  NODE_ENV: z.string().optional(),
   // --- scripts, tests and benchmarks ---
   FOCUS_DEBUG: flag("FOCUS_DEBUG", "1 prints stack traces from the CLI").optional(),
   FOCUS_DEMO_REBUILD: flag("FOCUS_DEMO_REBUILD", "1 rebuilds the web app on `npm run demo`").optional(),

@@ -2,6 +2,7 @@
 // for one run and a list of images. Any number of workers on any machines share them through Postgres.
 import { PgBoss, type Queue } from "pg-boss";
 import { logger } from "../logging/logger";
+import { readEnv } from "../config/env";
 
 export const TRAIN_QUEUE = "train";
 export const HEATMAPS_QUEUE = "heatmaps";
@@ -84,8 +85,7 @@ const globalForBoss = globalThis as unknown as { focusBoss?: Promise<PgBoss> };
 /** One shared sender per process (web app, CLI), started on first use against DATABASE_URL. */
 export function getBoss(): Promise<PgBoss> {
   if (!globalForBoss.focusBoss) {
-    const url = process.env.DATABASE_URL;
-    if (!url) return Promise.reject(new Error("DATABASE_URL is not set; call prepareDatabase() first"));
+    const url = readEnv(["DATABASE_URL"]).DATABASE_URL;
     const started = startBoss(url, { supervise: false });
     started.catch(() => {
       if (globalForBoss.focusBoss === started) globalForBoss.focusBoss = undefined;

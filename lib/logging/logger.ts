@@ -4,6 +4,7 @@
 // lowest level written (default info). Output a CLI prints for its user is not logging and stays on stdout.
 import { pino, type Logger } from "pino";
 import { z } from "zod";
+import { envVar } from "../config/env";
 
 export type { Logger } from "pino";
 
@@ -56,8 +57,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 export const logger: Logger = createLogger({
-  level: process.env.FOCUS_LOG_LEVEL || undefined,
-  json: process.env.NODE_ENV === "production",
+  level: envVar("FOCUS_LOG_LEVEL"),
+  json: envVar("NODE_ENV") === "production",
 });
 
 /**

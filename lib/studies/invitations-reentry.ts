@@ -13,12 +13,13 @@ import { emailSchema } from "../users/user-input";
 import { sendComposedEmail, escapeHtml, formatExpiry, type SendResult } from "../mail/send-invitation";
 import { mailConfig } from "../mail/mail-config";
 import { logger } from "../logging/logger";
+import { envVar } from "../config/env";
 
 export const EMAIL_LINK_TTL_MS = 30 * 60_000;
 /** Email links per invitation in an EMAIL_LINK_TTL_MS window: enough for a typo'd spam folder, not a mail bomb. */
 export const EMAIL_LINKS_PER_WINDOW = 3;
 
-export function reentryLink(token: string, baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000"): string {
+export function reentryLink(token: string, baseUrl = envVar("NEXTAUTH_URL") ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/reenter/${token}`;
 }
 

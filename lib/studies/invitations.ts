@@ -5,7 +5,7 @@
 // invite never edits it. The name and specialty a coordinator enters live on their own invitation, and a
 // session started from an invitation grants that invitation's study only (lib/auth/session.ts).
 import { db, type Prisma } from "../db/client";
-import { env } from "../config/env";
+import { env, envVar } from "../config/env";
 import { newInvitationToken } from "../auth/invitation-token";
 import { specialistInputSchema, type SpecialistInput } from "../users/user-input";
 import { newPseudonym } from "../users/pseudonym";
@@ -13,7 +13,7 @@ import { recordAudit } from "../audit/audit";
 import { DomainError } from "../errors/domain-error";
 import { parseInput } from "../errors/field-errors";
 
-export function invitationLink(token: string, baseUrl = process.env.NEXTAUTH_URL ?? "http://localhost:3000"): string {
+export function invitationLink(token: string, baseUrl = envVar("NEXTAUTH_URL") ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/invite/${token}`;
 }
 
