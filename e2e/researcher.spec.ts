@@ -128,6 +128,7 @@ async function quickTraining(page: Page, opts: { variants: string[]; epochs: num
   await form.getByLabel("Width multiplier").fill("0.25");
   await form.getByLabel("Batch size").fill("8");
   await expect(form.getByTestId("preset-label")).toContainText("Custom settings");
+  await expect(form.getByTestId("cpu-confirmation")).toHaveCount(0);
   await form.getByRole("button", { name: "Start training" }).click();
   await expect(page).toHaveURL(/\/researcher\/jobs\?dataset=/);
 }
@@ -168,6 +169,10 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await expect(form.getByLabel("Epochs")).toHaveValue("100");
   await expect(form.getByLabel("Input size (px)")).toHaveValue("224");
   await expect(form.getByLabel("Runs per variant (seeds 1..n)")).toHaveValue("3");
+  // Before anything is queued: the time on the workers online, and on CPU only a confirmation naming the alternatives.
+  await expect(form.getByTestId("training-estimate")).toContainText("Total for 12 runs");
+  await expect(form.getByTestId("cpu-confirmation")).toContainText("no GPU worker is online");
+  await expect(form.getByTestId("cpu-confirmation")).toContainText("CPU quick preset");
   await quickTraining(page, { variants: ["Baseline ResNet-18", "CBAM (Woo et al.)"], epochs: 1 });
 
   // The queue updates by itself (no reload) until both runs have succeeded.

@@ -22,7 +22,15 @@ function listOf<S extends z.ZodType>(item: S) {
   });
 }
 
-const historyFields = { epoch: z.number(), loss: metric, trainAuc: metric, valAuc: metric, imagesPerSecond: metric };
+const historyFields = {
+  epoch: z.number(),
+  loss: metric,
+  trainAuc: metric,
+  valAuc: metric,
+  imagesPerSecond: metric,
+  // Absent from runs trained before it was recorded: null.
+  valImagesPerSecond: metric,
+};
 
 /**
  * ModelRun.history. The worker writes whole EpochProgress objects (lib/ml/train/epoch-progress.ts); reading

@@ -8,6 +8,11 @@ import { getBoss, HEATMAPS_QUEUE, TRAIN_QUEUE, type HeatmapsJobData, type TrainJ
 import { toDbVariant } from "./variants";
 import { DomainError } from "@/lib/errors/domain-error";
 import { paramsColumn, toJson } from "@/lib/db/json-columns";
+import { estimateTrainingRequest } from "./estimate-queries";
+import { cpuConfirmationMessage } from "./training-estimate";
+
+/** DomainError.code of the refusal to start the paper's protocol on CPU without confirmation. */
+export const CPU_CONFIRMATION_CODE = "cpu-confirmation";
 
 /** Sends the train job of a run; a no-op when one is already queued, retrying or active (exclusive policy). */
 export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string | null> {
@@ -15,6 +20,10 @@ export async function sendTrainJob(boss: PgBoss, runId: string): Promise<string 
   return boss.send(TRAIN_QUEUE, data, { singletonKey: runId });
 }
 
+/**
+ * Creates the job and its runs and queues them. The paper's protocol (224 px, full width) with no GPU worker
+ * online is refused unless `req.confirmCpu`: on CPU it takes about 11 hours per run.
+ */
 export async function enqueueTraining(
   req: TrainingRequest,
   opts: { boss?: PgBoss } = {},
@@ -24,6 +33,15 @@ export async function enqueueTraining(
     select: { id: true, _count: { select: { images: true } } },
   });
   if (!dataset) throw DomainError.notFound(`dataset ${req.datasetId} not found`);
+  const estimate = await estimateTrainingRequest(req);
+  if (estimate.needsCpuConfirmation && !req.confirmCpu) {
+    const message = cpuConfirmationMessage(estimate);
+    throw new DomainError("invalid", message, {
+      fields: [{ field: "confirmCpu", message }],
+      code: CPU_CONFIRMATION_CODE,
+      details: { estimate },
+    });
+  }
   const params = toJson(paramsColumn.write, req.params);
   const job = await db().trainingJob.create({
     data: {

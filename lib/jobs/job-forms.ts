@@ -58,15 +58,18 @@ export const trainingFormSchema = z
       })
       .optional(),
     createdById: text().optional(),
+    /** "Start on CPU anyway", shown when the paper's protocol would train without a GPU worker. */
+    confirmCpu: z.boolean(),
   })
   // The preset supplies what the form has no field for (the CPU preset's LR drop); the trainer's schema fills
   // the rest (the paper's drops at 30/60/90 %, checkpoints, 80/20).
-  .transform(({ datasetId, variants, seeds, createdById, preset, ...fields }): EnqueueTrainingInput => ({
+  .transform(({ datasetId, variants, seeds, createdById, preset, confirmCpu, ...fields }): EnqueueTrainingInput => ({
     datasetId,
     variants,
     seeds,
     params: preset === undefined ? fields : { ...TRAINING_PRESETS[preset], ...fields },
     createdById,
+    confirmCpu,
   }))
   .pipe(enqueueTrainingSchema);
 
@@ -105,6 +108,7 @@ export function trainingRequestFromForm(form: FormData, createdById?: string): T
     augment: form.get("augment") === "on" || form.get("augment") === "true",
     preset: field(form, "preset"),
     createdById,
+    confirmCpu: form.get("confirmCpu") === "on" || form.get("confirmCpu") === "true",
   });
 }
 

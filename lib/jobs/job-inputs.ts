@@ -49,6 +49,11 @@ export const enqueueTrainingSchema = z.object({
   /** Any subset of the trainer's parameters; the rest take the paper's defaults. */
   params: trainParamsSchema.prefault({}),
   createdById: text().optional(),
+  /**
+   * The researcher confirmed training the paper's protocol (224 px, full width) while no GPU worker is online:
+   * about 11 hours per run on a 2-core CPU, so it is never started by accident (enqueueTraining refuses it).
+   */
+  confirmCpu: z.boolean().default(false),
 });
 /** What an edge may send: a seed count or list, any subset of the parameters. */
 export type EnqueueTrainingInput = z.input<typeof enqueueTrainingSchema>;

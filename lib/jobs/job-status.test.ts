@@ -25,6 +25,7 @@ describe("mergeHistory", () => {
     trainAuc: null,
     valAuc: null,
     imagesPerSecond: 1,
+    valImagesPerSecond: null,
     etaSeconds: 0,
     learningRate: 0.05,
   });

@@ -9,7 +9,7 @@ import { initBackend } from "@/lib/ml/backend/select-backend";
 import { buildModel } from "@/lib/ml/models/build-model";
 import { saveModel } from "@/lib/ml/models/save-load";
 import { generateSyntheticCase } from "@/lib/ml/data/synthetic-dermoscopy";
-import { disconnectDb } from "@/lib/db/client";
+import { db, disconnectDb } from "@/lib/db/client";
 import { main, EXIT_USAGE } from "../focus-cli";
 import { parseSeeds } from "./train";
 import { parseImages } from "./heatmaps";
@@ -123,6 +123,23 @@ describe("focus CLI arguments", () => {
     );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--seeds must be between 1 and 20/);
+  });
+});
+
+describe("focus train: the time before queuing", () => {
+  test("--estimate-only prints the runs and the estimate; the paper's protocol on CPU needs --confirm-cpu", async () => {
+    const name = `cli-estimate-${Date.now().toString(36)}`;
+    await db().dataset.create({
+      data: { name, modality: "SKIN", classNames: ["b", "m"], imageSize: 32, splitSeed: 1 },
+    });
+    const estimate = await run(["train", "--dataset", name, "--estimate-only"]);
+    assert.equal(estimate.code, 0, estimate.err);
+    assert.match(estimate.out, /12 runs/);
+    assert.match(estimate.out, /no GPU worker is online.*--confirm-cpu/s);
+    const refused = await run(["train", "--dataset", name]);
+    assert.equal(refused.code, 2, refused.out);
+    assert.match(refused.err, /GPU worker.*CPU quick preset.*add --confirm-cpu/s);
+    assert.equal(await db().trainingJob.count({ where: { dataset: { name } } }), 0);
   });
 });
 

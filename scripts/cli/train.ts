@@ -1,7 +1,10 @@
 // focus train --dataset <name> --variants baseline,se,cbam,gc --seeds 3 [--epochs ...] [--preset cpu-quick] [--wait]
 import { InvalidArgumentError, type Command } from "commander";
 import { findDatasetByName } from "@/lib/datasets/dataset-queries";
+import { EXIT_USAGE } from "@/lib/errors/exit-code";
 import { enqueueTraining } from "@/lib/jobs/enqueue";
+import { estimateTrainingRequest } from "@/lib/jobs/estimate-queries";
+import { cpuConfirmationMessage, describeEstimate } from "@/lib/jobs/training-estimate";
 import { parseTrainingRequest, seedCountSchema } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
 import { TRAINING_PRESETS, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
@@ -43,6 +46,8 @@ interface TrainOptions {
   preset?: string;
   wait?: boolean;
   json?: boolean;
+  confirmCpu?: boolean;
+  estimateOnly?: boolean;
 }
 
 export function registerTrain(program: Command): void {
@@ -67,6 +72,8 @@ export function registerTrain(program: Command): void {
       "initial learning rate (paper: 0.05)",
       schemaNumberOption("--lr", PARAM.learningRate.unwrap()),
     )
+    .option("--confirm-cpu", "start the paper's protocol (224 px, full width) even though no GPU worker is online")
+    .option("--estimate-only", "print the estimated time on the workers online and queue nothing")
     .option("--wait", "follow progress until every run has ended")
     .option("--json", "print the job and its runs as JSON")
     .action(async (o: TrainOptions) => {
@@ -78,9 +85,27 @@ export function registerTrain(program: Command): void {
       if (o.lr !== undefined) params.learningRate = o.lr;
       const code = await withDatabase(async () => {
         const dataset = await findDatasetByName(o.dataset);
-        const job = await enqueueTraining(
-          parseTrainingRequest({ datasetId: dataset.id, variants: o.variants, seeds: o.seeds, params }),
-        );
+        const request = parseTrainingRequest({
+          datasetId: dataset.id,
+          variants: o.variants,
+          seeds: o.seeds,
+          params,
+          confirmCpu: o.confirmCpu === true,
+        });
+        // Before anything is queued: how long it takes on the workers online, from this installation's runs.
+        const estimate = await estimateTrainingRequest(request);
+        if (o.estimateOnly) {
+          if (o.json) console.log(JSON.stringify({ estimate }, null, 2));
+          else for (const line of describeEstimate(estimate)) console.log(line);
+          if (estimate.needsCpuConfirmation) console.log(`${cpuConfirmationMessage(estimate)} (--confirm-cpu)`);
+          return 0;
+        }
+        if (!o.json) for (const line of describeEstimate(estimate)) console.log(`Estimate: ${line}`);
+        if (estimate.needsCpuConfirmation && !request.confirmCpu) {
+          console.error(`${cpuConfirmationMessage(estimate)} To start it anyway: add --confirm-cpu.`);
+          return EXIT_USAGE;
+        }
+        const job = await enqueueTraining(request);
         if (o.json)
           console.log(
             JSON.stringify(
@@ -88,6 +113,7 @@ export function registerTrain(program: Command): void {
                 jobId: job.id,
                 params: job.params,
                 runs: job.runs.map((r) => ({ id: r.id, variant: r.variant, seed: r.seed })),
+                estimate,
               },
               null,
               2,

@@ -2,6 +2,14 @@
 // Start-training form, prefilled with the paper's protocol. "CPU quick" swaps in a
 // small, fast configuration and says clearly that it is not the paper's protocol.
 import { startTransition, useActionState, useState } from "react";
+import type { Variant } from "@/lib/ml/models/architecture";
+import {
+  cpuConfirmationMessage,
+  describeEstimate,
+  estimateTraining,
+  type ThroughputSample,
+  type WorkerGroup,
+} from "@/lib/jobs/training-estimate";
 import { startTrainingAction, type FormState } from "../actions";
 import { FieldError, FormMessage, inputClass } from "./field-error";
 
@@ -20,7 +28,7 @@ export interface TrainingValues {
 }
 
 const initial: FormState = { ok: false, message: "" };
-const VARIANTS = [
+const VARIANTS: { value: Variant; label: string }[] = [
   { value: "baseline", label: "Baseline ResNet-18" },
   { value: "se", label: "SE (Hu et al.)" },
   { value: "cbam", label: "CBAM (Woo et al.)" },
@@ -38,6 +46,14 @@ const NUMERIC: { key: keyof TrainingBounds; label: string; step: string }[] = [
   { key: "width", label: "Width multiplier", step: "any" },
 ];
 
+/** What the estimate is computed from in the browser: the dataset's split, the online workers, recent runs. */
+export interface EstimateInputs {
+  trainImages: number;
+  valImages: number;
+  workers: WorkerGroup[];
+  samples: ThroughputSample[];
+}
+
 /** Inclusive input limits of each numeric field, read on the server from the schemas that check them. */
 export type TrainingBounds = Record<
   Exclude<keyof TrainingValues, "augment" | "lrDropAt">,
@@ -49,17 +65,21 @@ export function TrainingForm({
   paper,
   quick,
   bounds,
+  estimateInputs,
 }: {
   datasetId: string;
   paper: TrainingValues;
   quick: TrainingValues;
   bounds: TrainingBounds;
+  estimateInputs: EstimateInputs;
 }) {
   const [state, action, pending] = useActionState(startTrainingAction, initial);
   const [values, setValues] = useState<Record<string, string>>(() =>
     Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])),
   );
   const [augment, setAugment] = useState(paper.augment);
+  const [variants, setVariants] = useState<Variant[]>(VARIANTS.map((v) => v.value));
+  const [confirmCpu, setConfirmCpu] = useState(false);
   const [preset, setPreset] = useState<"paper" | "quick" | "custom">("paper");
   // The preset the fields were last filled from; edits start from it, so it still supplies the LR drops.
   const [base, setBase] = useState<"paper" | "cpu-quick">("paper");
@@ -70,6 +90,27 @@ export function TrainingForm({
     setBase(name === "quick" ? "cpu-quick" : "paper");
   };
   const err = (k: string) => state.fieldErrors?.[k];
+  const num = (k: keyof TrainingBounds) => Number(values[k]);
+  const estimateParams = {
+    epochs: num("epochs"),
+    inputSize: num("inputSize"),
+    width: num("width"),
+    batchSize: num("batchSize"),
+  };
+  const estimable = Object.values(estimateParams).every((v) => Number.isFinite(v) && v > 0) && num("seeds") >= 1;
+  const estimate = estimable
+    ? estimateTraining(
+        {
+          variants,
+          seeds: Math.floor(num("seeds")),
+          params: estimateParams,
+          trainImages: estimateInputs.trainImages,
+          valImages: estimateInputs.valImages,
+        },
+        estimateInputs.workers,
+        estimateInputs.samples,
+      )
+    : null;
   const drops = (quick.lrDropAt ?? []).map((f) => `${Math.round(f * 100)} %`).join(", ");
   const quickLabel =
     `CPU quick: ${quick.inputSize} px (the smallest size whose heat-maps localise), width ${quick.width}, ` +
@@ -122,7 +163,16 @@ export function TrainingForm({
         <div className="mt-1 flex flex-wrap gap-4 text-sm">
           {VARIANTS.map((v) => (
             <label key={v.value} className="flex items-center gap-1">
-              <input type="checkbox" name="variants" value={v.value} defaultChecked /> {v.label}
+              <input
+                type="checkbox"
+                name="variants"
+                value={v.value}
+                checked={variants.includes(v.value)}
+                onChange={(e) =>
+                  setVariants(e.target.checked ? [...variants, v.value] : variants.filter((x) => x !== v.value))
+                }
+              />{" "}
+              {v.label}
             </label>
           ))}
         </div>
@@ -168,6 +218,44 @@ export function TrainingForm({
         The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for
         validation (the dataset&apos;s stored split).
       </p>
+      <div
+        data-testid="training-estimate"
+        aria-live="polite"
+        className="rounded border border-slate-200 bg-slate-50 p-2 text-sm text-slate-800"
+      >
+        <p className="font-medium">Estimated time (before queuing)</p>
+        {estimate === null ? (
+          <p>Fill in the numbers to see an estimate.</p>
+        ) : (
+          <ul className="list-disc pl-5">
+            {describeEstimate(estimate).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
+        <p className="mt-1 text-xs text-slate-600">
+          From the measured speed of recent runs on this installation ({estimateInputs.trainImages} training and{" "}
+          {estimateInputs.valImages} validation images per epoch); runs already queued are not counted.
+        </p>
+      </div>
+      {(estimate?.needsCpuConfirmation || err("confirmCpu")) && (
+        <div
+          className="rounded border border-amber-400 bg-amber-50 p-2 text-sm text-amber-900"
+          data-testid="cpu-confirmation"
+        >
+          <p>{estimate ? cpuConfirmationMessage(estimate) : err("confirmCpu")}</p>
+          <label className="mt-1 flex items-center gap-2 font-medium">
+            <input
+              type="checkbox"
+              name="confirmCpu"
+              checked={confirmCpu}
+              onChange={(e) => setConfirmCpu(e.target.checked)}
+            />{" "}
+            Start on CPU anyway
+          </label>
+          <FieldError error={err("confirmCpu")} />
+        </div>
+      )}
       <FormMessage ok={state.ok} message={state.message} />
       <div>
         <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">

@@ -23,8 +23,8 @@ import {
 import { batchRanges, epochFlips, epochOrder } from "./batches";
 import { disposeModel } from "../models/dispose-model";
 import { CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR, readCheckpoint, writeCheckpoint, type RunIdentity } from "./checkpoint";
-import type { EpochProgress } from "./epoch-progress";
 import { learningRateAt } from "./lr-schedule";
+import { remainingSeconds, type EpochProgress } from "./epoch-progress";
 import { microBatchSizes, planMicroBatches, type MicroBatchPlan } from "./micro-batch";
 import { SgdMomentum } from "./sgd-momentum";
 import type { TrainParams } from "./train-params";
@@ -336,10 +336,11 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
         seenScores.push(...scores);
       }
 
+      const valStarted = performance.now();
       lastValScores = await predictPositive(model, val.images, params.inputSize, params.batchSize);
+      const valSeconds = (performance.now() - valStarted) / 1000;
       epochsDone = epoch + 1;
       epochSeconds.push((performance.now() - started) / 1000);
-      const meanEpoch = epochSeconds.reduce((a, b) => a + b, 0) / epochSeconds.length;
       const progress: EpochProgress = {
         epoch: epochsDone,
         epochs: params.epochs,
@@ -347,7 +348,8 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
         trainAuc: aucRoc(seenScores, seenLabels),
         valAuc: val.images.length ? aucRoc(lastValScores, val.labels) : null,
         imagesPerSecond: trainSeconds > 0 ? seenLabels.length / trainSeconds : 0,
-        etaSeconds: meanEpoch * (params.epochs - epochsDone),
+        valImagesPerSecond: valSeconds > 0 && val.images.length > 0 ? val.images.length / valSeconds : null,
+        etaSeconds: remainingSeconds(epochSeconds, params.epochs - epochsDone),
         learningRate: lr,
       };
       history = [...history, progress];

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { classGallery, datasetOverview } from "@/lib/datasets/dataset-queries";
+import { estimateInputs as estimateInputsFor } from "@/lib/jobs/estimate-queries";
 import { CPU_QUICK_FORM_VALUES, PAPER_FORM_DEFAULTS, TRAINING_INPUT_LIMITS } from "@/lib/jobs/job-forms";
 import { MODALITY_LABEL } from "../../format";
 import { TrainingForm } from "../../components/training-form";
@@ -22,7 +23,7 @@ export default async function DatasetPage({
   const { imported } = await searchParams;
   const d = await datasetOverview(id);
   if (!d) notFound();
-  const gallery = await classGallery(d.id, d.classNames, 24);
+  const [gallery, estimateInputs] = await Promise.all([classGallery(d.id, d.classNames, 24), estimateInputsFor(d.id)]);
   return (
     <section className="space-y-8">
       <p className="text-sm">
@@ -157,6 +158,7 @@ export default async function DatasetPage({
           paper={PAPER_FORM_DEFAULTS}
           quick={CPU_QUICK_FORM_VALUES}
           bounds={TRAINING_INPUT_LIMITS}
+          estimateInputs={estimateInputs}
         />
       </section>
     </section>
