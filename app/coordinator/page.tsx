@@ -6,10 +6,19 @@ import { StatusBadge } from "./studies/format";
 
 export const dynamic = "force-dynamic";
 
-export default async function CoordinatorHome() {
+export default async function CoordinatorHome({
+  searchParams,
+}: {
+  searchParams: Promise<{ archived?: string | string[] }>;
+}) {
   const user = await requireRole("COORDINATOR", "ADMIN");
+  // Archived studies are out of the default list; `?archived=1` lists them instead.
+  const showArchived = (await searchParams).archived === "1";
   const studies = await db().study.findMany({
-    where: user.role === "ADMIN" ? {} : { ownerId: user.id },
+    where: {
+      ...(user.role === "ADMIN" ? {} : { ownerId: user.id }),
+      archivedAt: showArchived ? { not: null } : null,
+    },
     orderBy: { createdAt: "desc" },
     select: {
       id: true,
@@ -22,17 +31,29 @@ export default async function CoordinatorHome() {
   return (
     <section>
       <div className="flex items-center gap-4">
-        <h1 className="text-2xl font-semibold">Studies</h1>
+        <h1 className="text-2xl font-semibold">{showArchived ? "Archived studies" : "Studies"}</h1>
+        <Link
+          href={showArchived ? "/coordinator" : "/coordinator?archived=1"}
+          className="text-sm text-blue-700 underline"
+        >
+          {showArchived ? "Back to current studies" : "Archived studies"}
+        </Link>
         <Link href="/coordinator/studies/new" className="ml-auto rounded bg-slate-900 px-3 py-1.5 text-sm text-white">
           New study
         </Link>
       </div>
       <div className="mt-4">
         {studies.length === 0 ? (
-          <EmptyState title="No studies yet">
-            A study turns trained model runs into a blinded reader survey. Once researchers have runs with heat-maps,
-            create a study here, invite readers and follow their progress.
-          </EmptyState>
+          showArchived ? (
+            <EmptyState title="No archived studies">
+              Archive a draft or closed study from its page to take it out of the list.
+            </EmptyState>
+          ) : (
+            <EmptyState title="No studies yet">
+              A study turns trained model runs into a blinded reader survey. Once researchers have runs with heat-maps,
+              create a study here, invite readers and follow their progress.
+            </EmptyState>
+          )
         ) : (
           <table className="w-full border-collapse bg-white text-sm">
             <thead>

@@ -10,7 +10,12 @@ from collections import Counter, defaultdict
 
 def summary(path):
     with open(path, newline="", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["question"] == "best_map"]
+        # Revoked and excluded readers' answers are exported but, as on the results page, not counted.
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if r["question"] == "best_map" and r["reader_status"] not in ("revoked", "excluded")
+        ]
     arms = sorted({r["answer"] for r in rows})
     counts = Counter(r["answer"] for r in rows)
     n = len(rows)

@@ -52,7 +52,6 @@ const envSchema = z.object({
     .string()
     .url("NEXTAUTH_URL must be the app's public URL, such as https://focus.example.org")
     .optional(),
-  FOCUS_INVITE_TTL_HOURS: int("FOCUS_INVITE_TTL_HOURS", 1, 24 * 365).default(24 * 14),
   FOCUS_MAX_UPLOAD_MB: z.coerce
     .number({ message: "FOCUS_MAX_UPLOAD_MB must be a positive number of megabytes" })
     .positive("FOCUS_MAX_UPLOAD_MB must be a positive number of megabytes")

@@ -97,6 +97,27 @@ export async function studyArms(studyId: string): Promise<StudyArmInfo[]> {
   }));
 }
 
+/** The study's submitted answers as stored: the one query every export and the results page start from. */
+export function submittedResponses(studyId: string) {
+  return db().response.findMany({
+    where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
+    select: {
+      readerId: true,
+      studyCaseId: true,
+      chosenArmId: true,
+      chosenSlot: true,
+      rationale: true,
+      confidence: true,
+      serverTimeMs: true,
+      clientTimeMs: true,
+      submittedAt: true,
+      updatedAt: true,
+      reader: { select: { pseudonym: true } },
+      studyCase: { select: { caseIndex: true, imageId: true, image: { select: { label: true } } } },
+    },
+  });
+}
+
 /** Every submitted answer of the study, ordered by case, then reader pseudonym. */
 export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): Promise<AnswerExportRow[]> {
   const armList = arms ?? (await studyArms(studyId));
@@ -104,23 +125,7 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
   const labelOfIndex = new Map(armList.map((a) => [a.armIndex, a.label]));
   const [study, responses] = await Promise.all([
     db().study.findUniqueOrThrow({ where: { id: studyId }, select: { dataset: { select: { classNames: true } } } }),
-    db().response.findMany({
-      where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
-      select: {
-        readerId: true,
-        studyCaseId: true,
-        chosenArmId: true,
-        chosenSlot: true,
-        rationale: true,
-        confidence: true,
-        serverTimeMs: true,
-        clientTimeMs: true,
-        submittedAt: true,
-        updatedAt: true,
-        reader: { select: { pseudonym: true } },
-        studyCase: { select: { caseIndex: true, imageId: true, image: { select: { label: true } } } },
-      },
-    }),
+    submittedResponses(studyId),
   ]);
   const orders = await db().slotOrder.findMany({
     where: { studyCase: { studyId } },

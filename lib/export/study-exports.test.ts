@@ -18,6 +18,8 @@ const settings = {
   allowRevisit: true,
   confidenceEnabled: true,
   targetSpecialty: null,
+  // "Case n" is the study's case n here; per-reader orders are tested in lib/studies/case-order.test.ts.
+  caseOrder: "fixed" as const,
 };
 
 async function answeredStudy() {

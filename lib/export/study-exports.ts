@@ -6,8 +6,9 @@ import { db } from "../db/client";
 import { recordAudit } from "../audit/audit";
 import { slotLetter, slotOrder as designedSlotOrder } from "../blinding/slot-design";
 import { readSettings, type StudySettings } from "../studies/study-settings";
+import { effectiveCaseOrder } from "../studies/case-order";
 import { neutraliseFormula } from "./csv";
-import { studyArms, type StudyArmInfo } from "./answers-export";
+import { studyArms, submittedResponses, type StudyArmInfo } from "./answers-export";
 
 export const TIDY_COLUMNS = [
   "study_id",
@@ -39,8 +40,17 @@ interface ReaderInfo {
   readerId: string;
   pseudonym: string;
   specialty: string;
+  /** pending, accepted, revoked, or excluded (by the coordinator, from the statistics). */
   status: string;
   readerIndex: number;
+  /** Position (0-based) -> caseIndex: the order this reader sees the cases in. */
+  caseOrder: number[];
+}
+
+/** Revoked wins over excluded: a revoked reader is out of the study, not only out of the statistics. */
+export function readerStatus(i: { status: string; excludedAt: Date | null }): string {
+  if (i.status !== "REVOKED" && i.excludedAt) return "excluded";
+  return i.status.toLowerCase();
 }
 
 interface CaseInfo {
@@ -105,6 +115,8 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
         specialty: true,
         status: true,
         readerIndex: true,
+        caseOrder: true,
+        excludedAt: true,
         reader: { select: { pseudonym: true } },
       },
     }),
@@ -117,27 +129,17 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
       where: { studyCase: { studyId } },
       select: { readerId: true, studyCaseId: true, armOrder: true },
     }),
-    db().response.findMany({
-      where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
-      select: {
-        readerId: true,
-        studyCaseId: true,
-        chosenArmId: true,
-        chosenSlot: true,
-        rationale: true,
-        confidence: true,
-        serverTimeMs: true,
-        clientTimeMs: true,
-      },
-    }),
+    submittedResponses(studyId),
   ]);
   const classNames = study.dataset.classNames;
+  const settings = readSettings(study.settings);
   const readers: ReaderInfo[] = invitations.map((i) => ({
     readerId: i.readerId,
     pseudonym: i.reader.pseudonym,
     specialty: i.specialty.toLowerCase(),
-    status: i.status.toLowerCase(),
+    status: readerStatus(i),
     readerIndex: i.readerIndex,
+    caseOrder: effectiveCaseOrder(i.caseOrder, studyCases.length, settings.caseOrder),
   }));
   const cases: CaseInfo[] = studyCases.map((c) => ({
     caseId: c.id,
@@ -147,12 +149,15 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     label: classNames[c.image.label] ?? String(c.image.label),
   }));
   const stored = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
+  const caseOfIndex = new Map(cases.map((c) => [c.caseIndex, c]));
+  const positionOf = new Map<string, number>();
   const hanging = new Map<string, HangingEntry[]>();
   for (const r of readers) {
-    // Every reader sees the cases in the study's order today, so the position is the case's place in the study.
+    r.caseOrder.forEach((caseIndex, p) => positionOf.set(`${r.readerId}|${caseOfIndex.get(caseIndex)?.caseId}`, p + 1));
     hanging.set(
       r.readerId,
-      cases.map((c) => {
+      r.caseOrder.map((caseIndex, p) => {
+        const c = caseOfIndex.get(caseIndex)!;
         const saved = stored.get(`${r.readerId}|${c.caseId}`);
         const order =
           saved ??
@@ -163,7 +168,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
             armCount: arms.length,
           });
         return {
-          position: c.caseIndex + 1,
+          position: p + 1,
           case_id: c.caseId,
           image_id: c.imageId,
           slots: order.map((i) => labelOfIndex.get(i)?.label ?? `arm${i}`),
@@ -189,7 +194,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
       image_id: c.imageId,
       original_name: c.originalName,
       image_label: c.label,
-      position: c.caseIndex + 1,
+      position: positionOf.get(`${r.readerId}|${c.caseId}`) ?? c.caseIndex + 1,
       // The rationale and confidence are about the chosen map, so they carry its slot and arm too.
       slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
       variant: arm.variant.toLowerCase(),
@@ -206,13 +211,15 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     if (r.confidence !== null) rows.push(row("confidence", r.confidence));
   }
   const questionOrder: Record<string, number> = { best_map: 0, rationale: 1, confidence: 2 };
+  // By the study's case, then reader: the positions differ between readers when each has their own order.
+  const caseIndexOf = (row: TidyRow) => caseById.get(String(row.case_id))?.caseIndex ?? 0;
   rows.sort(
     (a, b) =>
-      Number(a.position) - Number(b.position) ||
+      caseIndexOf(a) - caseIndexOf(b) ||
       String(a.reader).localeCompare(String(b.reader)) ||
       questionOrder[String(a.question)] - questionOrder[String(b.question)],
   );
-  return { study, settings: readSettings(study.settings), arms, readers, cases, hanging, rows };
+  return { study, settings, arms, readers, cases, hanging, rows };
 }
 
 function records(rows: readonly TidyRow[]): (string | number | null)[][] {

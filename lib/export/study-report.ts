@@ -37,6 +37,14 @@ function figureCell(uri: string | null, caption: string, alt: string): string {
   const img = uri ? `<img src="${uri}" alt="${escapeHtml(alt)}">` : "<div>(missing)</div>";
   return `<figure>${img}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
+/** "Answers of 1 revoked reader and 2 excluded readers were left out." or nothing. */
+export function leftOutSentence(leftOut: readonly { status: "revoked" | "excluded" }[]): string {
+  const parts = (["revoked", "excluded"] as const)
+    .map((status) => ({ status, n: leftOut.filter((x) => x.status === status).length }))
+    .filter((p) => p.n > 0)
+    .map((p) => `${plural(p.n, `${p.status} reader`)}`);
+  return parts.length === 0 ? "" : ` Answers of ${parts.join(" and ")} were left out.`;
+}
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "not yet");
 
 export interface ReportOptions {
@@ -64,14 +72,14 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
         orderBy: { caseIndex: "asc" },
         select: { caseIndex: true, image: { select: { id: true, fileKey: true } } },
       },
-      invitations: { select: { specialty: true, status: true } },
+      invitations: { select: { specialty: true, status: true, excludedAt: true } },
     },
   });
   const settings = readSettings(study.settings);
   const r = await studyResults(studyId);
   const s = r.summary;
   const aucs = variantAucs(study.arms.map((a) => a.modelRun));
-  const counted = study.invitations.filter((i) => i.status !== "REVOKED");
+  const counted = study.invitations.filter((i) => i.status !== "REVOKED" && !i.excludedAt);
   const specialties = [...new Set(counted.map((i) => i.specialty.toLowerCase()))].sort();
   // Pictures are embedded so that the HTML prints, and the PDF renders, without reaching the server again.
   const dataUri = async (key: string) =>
@@ -115,10 +123,11 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
     `${settings.rationaleRequired ? `, justified the choice in ${settings.rationaleMin}–${settings.rationaleMax} characters` : ""}` +
     `${settings.confidenceEnabled ? " and rated their confidence from 1 to 5" : ""}; ` +
     `${settings.allowRevisit ? "they could revisit earlier cases" : "earlier cases could not be revisited"}. ` +
+    `${settings.caseOrder === "random" ? "Each reader saw the cases in their own random order" : "Every reader saw the cases in the same order"}. ` +
     `The study opened on ${day(study.publishedAt)} and closed on ${day(study.closedAt)}. ` +
     `Preference is reported as shares with 95 % Wilson intervals and a chi-square test of equal preference; ` +
     `agreement as Fleiss' kappa, Krippendorff's alpha and Gwet's AC1.` +
-    (r.leftOut.length > 0 ? ` Answers of ${plural(r.leftOut.length, "revoked reader")} were left out.` : "");
+    leftOutSentence(r.leftOut);
 
   const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("\n");
   return `<!doctype html>

@@ -4,6 +4,7 @@
 // no images, no remote resources, no rewritten links.
 import nodemailer from "nodemailer";
 import { isMailConfigError, mailConfig, smtpConnectionOptions, type MailConfig } from "./mail-config";
+import { composeMessage, formatExpiry, type ComposedMessage } from "./compose-message";
 
 export interface InvitationEmail {
   to: string;
@@ -28,53 +29,22 @@ export interface SendOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-export interface ComposedMessage {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/** Fixed, locale-free form so the same invitation reads the same on every server. */
-export function formatExpiry(expiresAt: Date): string {
-  return `${expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
-
 /** Subject and bodies of the invitation. Pure, so the wording can be checked without a mail server. */
 export function composeInvitation(mail: Omit<InvitationEmail, "to">): ComposedMessage {
   const title = mail.studyTitle.trim();
-  const name = mail.readerName.trim();
-  const expiry = formatExpiry(mail.expiresAt);
-  const subject = `Invitation to the reader study "${title}"`;
-  const text = [
-    `Dear ${name},`,
-    "",
-    `You are invited to take part in the reader study "${title}".`,
-    "",
-    "Open this personal link to start:",
-    mail.link,
-    "",
-    `The link works for you only and expires on ${expiry}. Please do not forward it.`,
-    "If you did not expect this invitation, you can ignore this email.",
-    "",
-    "Focus",
-  ].join("\n");
-  const html = [
-    "<!doctype html>",
-    '<html><body style="font-family: sans-serif; line-height: 1.4">',
-    `<p>Dear ${escapeHtml(name)},</p>`,
-    `<p>You are invited to take part in the reader study <strong>${escapeHtml(title)}</strong>.</p>`,
-    `<p><a href="${escapeHtml(mail.link)}">Open the study</a></p>`,
-    `<p>Or copy this personal link into your browser:<br>${escapeHtml(mail.link)}</p>`,
-    `<p>The link works for you only and expires on ${escapeHtml(expiry)}. Please do not forward it.<br>`,
-    "If you did not expect this invitation, you can ignore this email.</p>",
-    "<p>Focus</p>",
-    "</body></html>",
-  ].join("\n");
-  return { subject, text, html };
+  return composeMessage({
+    subject: `Invitation to the reader study "${title}"`,
+    paragraphs: [
+      [`Dear ${mail.readerName.trim()},`],
+      [`You are invited to take part in the reader study "${title}".`],
+      ["Open this personal link to start:", { link: mail.link }],
+      [
+        `The link works for you only and expires on ${formatExpiry(mail.expiresAt)}. Please do not forward it.`,
+        "If you did not expect this invitation, you can ignore this email.",
+      ],
+      ["Focus"],
+    ],
+  });
 }
 
 /** Turns a nodemailer (or settings) error into one sentence for the coordinator; never echoes the SMTP URL. */

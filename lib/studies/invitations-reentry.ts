@@ -6,11 +6,13 @@
 // - A sign-in link emailed to the reader on request (mail configured): works once, for a short time.
 import { db } from "../db/client";
 import { hashInvitationToken, newInvitationToken } from "../auth/invitation-token";
-import { invitationExpiry } from "./invitations";
+import { invitationExpiry, studyExpirySettings } from "./invitations";
+import { assertNotArchived } from "./study-access";
 import { recordAudit } from "../audit/audit";
 import { DomainError } from "../errors/domain-error";
 import { emailSchema } from "../users/user-input";
-import { sendComposedEmail, escapeHtml, formatExpiry, type SendResult } from "../mail/send-invitation";
+import { sendComposedEmail, type SendResult } from "../mail/send-invitation";
+import { composeMessage, formatExpiry } from "../mail/compose-message";
 import { mailConfig } from "../mail/mail-config";
 import { logger } from "../logging/logger";
 import { envVar } from "../config/env";
@@ -30,6 +32,7 @@ async function liveInvitationOfStudy(studyId: string, invitationId: string) {
   });
   if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
   if (inv.status === "REVOKED") throw DomainError.conflict("This invitation was revoked; it has no re-entry link.");
+  await assertNotArchived(db(), studyId);
 }
 
 /** A new re-entry link for the invitation, replacing any earlier one; shown once (only its hash is kept). */
@@ -37,7 +40,7 @@ export async function issueReentryLink(studyId: string, invitationId: string, ac
   await liveInvitationOfStudy(studyId, invitationId);
   const { token, tokenHash } = newInvitationToken();
   const now = new Date();
-  const expiresAt = invitationExpiry(now);
+  const expiresAt = invitationExpiry(await studyExpirySettings(db(), studyId), now);
   await db().$transaction(async (tx) => {
     await tx.reentryToken.updateMany({
       where: { invitationId, kind: "COORDINATOR_LINK", revokedAt: null },
@@ -54,6 +57,7 @@ export async function issueReentryLink(studyId: string, invitationId: string, ac
 export async function revokeReentryLinks(studyId: string, invitationId: string, actorId: string) {
   const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
   if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
+  await assertNotArchived(db(), studyId);
   return db().$transaction(async (tx) => {
     const { count } = await tx.reentryToken.updateMany({
       where: { invitationId, kind: "COORDINATOR_LINK", revokedAt: null },
@@ -138,31 +142,18 @@ export function mailEnabled(): boolean {
 }
 
 function composeSignInLinks(links: { studyTitle: string; link: string }[], expiresAt: Date) {
-  const expiry = formatExpiry(expiresAt);
-  const subject =
-    links.length === 1 ? `Your sign-in link for "${links[0].studyTitle}"` : "Your sign-in links for Focus";
-  const text = [
-    "You asked for a link to get back into your reader study.",
-    "",
-    ...links.flatMap((l) => [`"${l.studyTitle}":`, l.link, ""]),
-    `Each link works once, until ${expiry}. Your answers and drafts are kept.`,
-    "If you did not ask for this, you can ignore this email.",
-    "",
-    "Focus",
-  ].join("\n");
-  const html = [
-    "<!doctype html>",
-    '<html><body style="font-family: sans-serif; line-height: 1.4">',
-    "<p>You asked for a link to get back into your reader study.</p>",
-    ...links.map(
-      (l) => `<p>${escapeHtml(l.studyTitle)}: <a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></p>`,
-    ),
-    `<p>Each link works once, until ${escapeHtml(expiry)}. Your answers and drafts are kept.<br>`,
-    "If you did not ask for this, you can ignore this email.</p>",
-    "<p>Focus</p>",
-    "</body></html>",
-  ].join("\n");
-  return { subject, text, html };
+  return composeMessage({
+    subject: links.length === 1 ? `Your sign-in link for "${links[0].studyTitle}"` : "Your sign-in links for Focus",
+    paragraphs: [
+      ["You asked for a link to get back into your reader study."],
+      ...links.map((l) => [`"${l.studyTitle}":`, { link: l.link }]),
+      [
+        `Each link works once, until ${formatExpiry(expiresAt)}. Your answers and drafts are kept.`,
+        "If you did not ask for this, you can ignore this email.",
+      ],
+      ["Focus"],
+    ],
+  });
 }
 
 /**

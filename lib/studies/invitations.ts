@@ -5,20 +5,31 @@
 // invite never edits it. The name and specialty a coordinator enters live on their own invitation, and a
 // session started from an invitation grants that invitation's study only (lib/auth/session.ts).
 import { db, type Prisma } from "../db/client";
-import { env, envVar } from "../config/env";
+import { envVar } from "../config/env";
 import { newInvitationToken } from "../auth/invitation-token";
 import { specialistInputSchema, type SpecialistInput } from "../users/user-input";
 import { newPseudonym } from "../users/pseudonym";
 import { recordAudit } from "../audit/audit";
 import { DomainError } from "../errors/domain-error";
 import { parseInput } from "../errors/field-errors";
+import { readSettings, type StudySettings } from "./study-settings";
+import { seededCaseOrder } from "./case-order";
+import { ARCHIVED_MESSAGE, assertNotArchived } from "./study-access";
 
 export function invitationLink(token: string, baseUrl = envVar("NEXTAUTH_URL") ?? "http://localhost:3000"): string {
   return `${baseUrl.replace(/\/$/, "")}/invite/${token}`;
 }
 
-export function invitationExpiry(now = new Date()): Date {
-  return new Date(now.getTime() + env().FOCUS_INVITE_TTL_HOURS * 3600_000);
+/** When a link issued now stops working, by the study's own setting (study-settings.ts owns its limits). */
+export function invitationExpiry(settings: Pick<StudySettings, "invitationExpiryDays">, now = new Date()): Date {
+  return new Date(now.getTime() + settings.invitationExpiryDays * 24 * 3600_000);
+}
+
+/** The expiry setting of the study an invitation belongs to. */
+export async function studyExpirySettings(tx: Pick<Tx, "study">, studyId: string) {
+  const study = await tx.study.findUnique({ where: { id: studyId }, select: { settings: true } });
+  if (!study) throw DomainError.notFound("No such study.");
+  return readSettings(study.settings);
 }
 
 /** What a coordinator is shown when they invite an email that their study already has. */
@@ -71,9 +82,10 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
   const outcome = await db().$transaction(async (tx) => {
     // Serialise invitations per study: the row lock makes concurrent invites queue for the next reader index.
     const locked = await tx.$queryRaw<
-      { status: string }[]
-    >`select status::text from "Study" where id = ${studyId} for update`;
+      { status: string; settings: unknown; designSeed: string; archivedAt: Date | null }[]
+    >`select status::text, settings, "designSeed", "archivedAt" from "Study" where id = ${studyId} for update`;
     if (locked.length === 0) throw DomainError.notFound("No such study.");
+    if (locked[0].archivedAt) throw DomainError.conflict(ARCHIVED_MESSAGE);
     if (locked[0].status === "CLOSED")
       throw DomainError.conflict("The study is closed; readers can no longer be invited.");
     const reader = await specialistFor(tx, data);
@@ -94,6 +106,7 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
       return { kind: "existing" as const, summary };
     }
     const readerIndex = await tx.invitation.count({ where: { studyId } });
+    const caseCount = await tx.studyCase.count({ where: { studyId } });
     const invitation = await tx.invitation.create({
       data: {
         studyId,
@@ -101,9 +114,11 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
         invitedById: actorId,
         readerIndex,
         tokenHash,
-        expiresAt: invitationExpiry(),
+        expiresAt: invitationExpiry(readSettings(locked[0].settings)),
         readerName: data.name,
         specialty: data.specialty,
+        // Stored whatever the study's case-order setting says, so switching a draft to random later still works.
+        caseOrder: seededCaseOrder(locked[0].designSeed, readerIndex, caseCount),
       },
     });
     await recordAudit(actorId, "invitation.issue", invitation.id, { studyId, readerId: reader.id }, tx);
@@ -128,13 +143,15 @@ export function existingInvitationOf(e: unknown): ExistingInvitation | null {
 export async function reissueInvitation(invitationId: string, actorId: string) {
   const { token, tokenHash } = newInvitationToken();
   const invitation = await db().$transaction(async (tx) => {
+    const row = await tx.invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
+    if (!row) throw DomainError.notFound("No such invitation.");
+    await assertNotArchived(tx, row.studyId);
+    const settings = await studyExpirySettings(tx, row.studyId);
     const changed = await tx.invitation.updateMany({
       where: { id: invitationId, status: { not: "REVOKED" } },
-      data: { tokenHash, expiresAt: invitationExpiry(), usedAt: null, status: "PENDING" },
+      data: { tokenHash, expiresAt: invitationExpiry(settings), usedAt: null, status: "PENDING" },
     });
     if (changed.count !== 1) {
-      const row = await tx.invitation.findUnique({ where: { id: invitationId }, select: { status: true } });
-      if (!row) throw DomainError.notFound("No such invitation.");
       throw DomainError.conflict("This invitation was revoked; a revoked invitation is not re-issued.");
     }
     await recordAudit(actorId, "invitation.reissue", invitationId, {}, tx);
@@ -145,10 +162,10 @@ export async function reissueInvitation(invitationId: string, actorId: string) {
 
 export async function revokeInvitation(invitationId: string, actorId: string) {
   return db().$transaction(async (tx) => {
-    const invitation = await tx.invitation
-      .update({ where: { id: invitationId }, data: { status: "REVOKED" } })
-      .catch(() => null);
-    if (!invitation) throw DomainError.notFound("No such invitation.");
+    const row = await tx.invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
+    if (!row) throw DomainError.notFound("No such invitation.");
+    await assertNotArchived(tx, row.studyId);
+    const invitation = await tx.invitation.update({ where: { id: invitationId }, data: { status: "REVOKED" } });
     await tx.reentryToken.updateMany({ where: { invitationId, revokedAt: null }, data: { revokedAt: new Date() } });
     await recordAudit(actorId, "invitation.revoke", invitationId, {}, tx);
     return invitation;

@@ -24,6 +24,8 @@ export interface ReaderProgress {
   pseudonym: string;
   specialty: string | null;
   status: "PENDING" | "ACCEPTED" | "REVOKED";
+  /** Left out of the statistics by the coordinator (answers kept, access unchanged). */
+  excluded: boolean;
   /** Whether the link has been opened (an unused link can still be re-issued without losing anything). */
   linkUsed: boolean;
   expiresAt: Date;
@@ -55,6 +57,7 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
         expiresAt: true,
         createdAt: true,
         lastActiveAt: true,
+        excludedAt: true,
         readerName: true,
         specialty: true,
         // The shared account contributes only what the coordinator typed anyway (the email) and the pseudonym.
@@ -83,6 +86,7 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
       pseudonym: inv.reader.pseudonym,
       specialty: inv.specialty,
       status: inv.status,
+      excluded: inv.excludedAt !== null,
       linkUsed: inv.usedAt !== null,
       expiresAt: inv.expiresAt,
       invitedAt: inv.createdAt,

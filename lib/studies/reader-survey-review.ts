@@ -26,7 +26,7 @@ export interface ReviewView {
 }
 
 export async function readerReview(readerId: string, studyId: string): Promise<ReviewView> {
-  const { study } = await readerAccess(readerId, studyId);
+  const { study, caseOrder } = await readerAccess(readerId, studyId);
   const cases = await db().studyCase.findMany({
     where: { studyId },
     orderBy: { caseIndex: "asc" },
@@ -36,6 +36,9 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
       slotOrders: { where: { readerId }, select: { blindTokens: { where: { slot: null }, select: { token: true } } } },
     },
   });
+  // Listed in the reader's own order, numbered as the case pages number them.
+  const positionOf = new Map(caseOrder.map((caseIndex, position) => [caseIndex, position + 1]));
+  cases.sort((a, b) => positionOf.get(a.caseIndex)! - positionOf.get(b.caseIndex)!);
   return {
     studyId,
     title: study.title,
@@ -54,7 +57,7 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
       const slot = r?.submittedAt ? r.chosenSlot : (r?.draftSlot ?? null);
       const token = c.slotOrders[0]?.blindTokens[0]?.token;
       return {
-        caseNumber: c.caseIndex + 1,
+        caseNumber: positionOf.get(c.caseIndex)!,
         status,
         letter: slot === null || slot === undefined ? null : slotLetter(slot),
         flagged: !!r?.flaggedAt,

@@ -9,6 +9,7 @@ import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
 import { newOpaqueToken } from "../blinding/opaque-id";
 import { readSettings, type StudySettings } from "./study-settings";
+import { effectiveCaseOrder } from "./case-order";
 
 export interface ReaderStudySummary {
   studyId: string;
@@ -55,6 +56,7 @@ export async function readerAccess(readerId: string, studyId: string) {
     select: {
       readerIndex: true,
       status: true,
+      caseOrder: true,
       study: {
         select: {
           id: true,
@@ -64,6 +66,7 @@ export async function readerAccess(readerId: string, studyId: string) {
           status: true,
           settings: true,
           designSeed: true,
+          _count: { select: { cases: true } },
         },
       },
     },
@@ -71,7 +74,10 @@ export async function readerAccess(readerId: string, studyId: string) {
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
   if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT")
     throw DomainError.notFound("No such study.");
-  return { readerIndex: invitation.readerIndex, study: { ...invitation.study, status: invitation.study.status } };
+  const { _count, ...study } = invitation.study;
+  // Position (0-based) -> the study's caseIndex: what "Case n" means for this reader.
+  const caseOrder = effectiveCaseOrder(invitation.caseOrder, _count.cases, readSettings(study.settings).caseOrder);
+  return { readerIndex: invitation.readerIndex, caseOrder, study: { ...study, status: invitation.study.status } };
 }
 
 /** The reader's studies; `studyId` narrows them to the one study a session grants. */
@@ -154,12 +160,12 @@ async function trueClassName(imageId: string): Promise<string> {
   return image.dataset.classNames[image.label] ?? `class ${image.label}`;
 }
 
-async function studyCaseByNumber(studyId: string, caseNumber: number) {
-  // Beyond the Int4 column's range Postgres would answer an error (a 500), not "no such case".
-  if (!Number.isInteger(caseNumber) || caseNumber < 1 || caseNumber > 2 ** 31)
-    throw DomainError.notFound("No such case in this study.");
+/** The case at a reader's position `caseNumber` (1-based) in their own order. */
+async function studyCaseByNumber(studyId: string, caseNumber: number, caseOrder: readonly number[]) {
+  const caseIndex = Number.isInteger(caseNumber) ? caseOrder[caseNumber - 1] : undefined;
+  if (caseIndex === undefined) throw DomainError.notFound("No such case in this study.");
   const studyCase = await db().studyCase.findUnique({
-    where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
+    where: { studyId_caseIndex: { studyId, caseIndex } },
     select: { id: true, caseIndex: true, imageId: true },
   });
   if (!studyCase) throw DomainError.notFound("No such case in this study.");
@@ -167,10 +173,10 @@ async function studyCaseByNumber(studyId: string, caseNumber: number) {
 }
 
 export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
-  const { readerIndex, study } = await readerAccess(readerId, studyId);
+  const { readerIndex, caseOrder, study } = await readerAccess(readerId, studyId);
   const settings = readSettings(study.settings);
   const [studyCase, arms] = await Promise.all([
-    studyCaseByNumber(studyId, caseNumber),
+    studyCaseByNumber(studyId, caseNumber, caseOrder),
     db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } }),
   ]);
   const [order, heatmaps] = await Promise.all([
@@ -231,15 +237,16 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
   };
 }
 
-/** The first case without a submitted answer (1-based), or null when all are answered. */
+/** The reader's first position (1-based, in their own order) without a submitted answer, or null when all are. */
 export async function nextOpenCase(readerId: string, studyId: string): Promise<number | null> {
-  await readerAccess(readerId, studyId);
-  const next = await db().studyCase.findFirst({
+  const { caseOrder } = await readerAccess(readerId, studyId);
+  const open = await db().studyCase.findMany({
     where: { studyId, responses: { none: { readerId, submittedAt: { not: null } } } },
-    orderBy: { caseIndex: "asc" },
     select: { caseIndex: true },
   });
-  return next ? next.caseIndex + 1 : null;
+  const openIndex = new Set(open.map((c) => c.caseIndex));
+  const position = caseOrder.findIndex((caseIndex) => openIndex.has(caseIndex));
+  return position === -1 ? null : position + 1;
 }
 
 const slotLetterSchema = text().regex(/^[A-F]$/, "Slot must be a letter from A to F");
@@ -267,9 +274,9 @@ export type DraftInput = z.infer<typeof draftInputSchema>;
 export type AnswerInput = z.infer<typeof answerInputSchema>;
 
 export async function writableCase(readerId: string, studyId: string, caseNumber: number) {
-  const { readerIndex, study } = await readerAccess(readerId, studyId);
+  const { readerIndex, caseOrder, study } = await readerAccess(readerId, studyId);
   if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
-  const studyCase = await studyCaseByNumber(studyId, caseNumber);
+  const studyCase = await studyCaseByNumber(studyId, caseNumber, caseOrder);
   const armCount = await db().studyArm.count({ where: { studyId } });
   return { readerIndex, study, settings: readSettings(study.settings), studyCase, armCount };
 }

@@ -25,6 +25,8 @@ const settings = {
   allowRevisit: true,
   confidenceEnabled: true,
   targetSpecialty: null,
+  // "Case n" is the study's case n here; per-reader orders are tested in lib/studies/case-order.test.ts.
+  caseOrder: "fixed" as const,
 };
 
 /** A published 4-arm study on 6 cases; CBAM (index 2) localises best everywhere in the fixture's energy. */

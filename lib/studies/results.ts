@@ -53,7 +53,7 @@ export interface StudyResults {
   cases: CaseRow[];
   localisation: LocalisationAgreement | null;
   /** Readers whose answers are left out of every statistic, with why and how many answers they gave. */
-  leftOut: { readerId: string; status: "revoked"; answers: number }[];
+  leftOut: { readerId: string; status: LeftOutStatus; answers: number }[];
   /** Confidence and time on case of the answers choosing each arm. */
   perArm: ArmEffort[];
 }
@@ -69,12 +69,14 @@ export interface ArmEffort {
   timeMedianMs: number | null;
 }
 
-function rowsOfReaders(rows: readonly AnswerExportRow[], readers: ReadonlySet<string>) {
+export type LeftOutStatus = "revoked" | "excluded";
+
+function rowsOfReaders(rows: readonly AnswerExportRow[], readers: ReadonlyMap<string, LeftOutStatus>) {
   const counts = new Map<string, number>();
   for (const r of rows) if (readers.has(r.reader_id)) counts.set(r.reader_id, (counts.get(r.reader_id) ?? 0) + 1);
-  return [...readers]
+  return [...readers.keys()]
     .sort()
-    .map((readerId) => ({ readerId, status: "revoked" as const, answers: counts.get(readerId) ?? 0 }));
+    .map((readerId) => ({ readerId, status: readers.get(readerId)!, answers: counts.get(readerId) ?? 0 }));
 }
 
 function middle(values: number[]): number | null {
@@ -191,14 +193,16 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     select: { modelRunId: true, imageId: true, energyInMask: true },
   });
 
-  // A revoked reader's answers are kept (and exported with their status) but do not count.
-  const revoked = await db().invitation.findMany({
-    where: { studyId, status: "REVOKED" },
-    select: { reader: { select: { pseudonym: true } } },
+  // Revoked and excluded readers' answers are kept (and exported with their status) but do not count.
+  const notCounted = await db().invitation.findMany({
+    where: { studyId, OR: [{ status: "REVOKED" }, { excludedAt: { not: null } }] },
+    select: { status: true, reader: { select: { pseudonym: true } } },
   });
-  const revokedPseudonyms = new Set(revoked.map((i) => i.reader.pseudonym));
-  const leftOut = rowsOfReaders(allRows, revokedPseudonyms);
-  const rows = allRows.filter((r) => !revokedPseudonyms.has(r.reader_id));
+  const leftOutStatus = new Map<string, LeftOutStatus>(
+    notCounted.map((i) => [i.reader.pseudonym, i.status === "REVOKED" ? "revoked" : "excluded"]),
+  );
+  const leftOut = rowsOfReaders(allRows, leftOutStatus);
+  const rows = allRows.filter((r) => !leftOutStatus.has(r.reader_id));
   const answers = answersOf(rows);
   const summary = summarize(answers);
   const specialtyOf = new Map(rows.map((r) => [r.reader_id, r.specialty || "(none)"]));

@@ -1,5 +1,5 @@
 // Who may manage a study: its owner, or any admin. Everyone else is told it does not exist.
-import { db } from "../db/client";
+import { db, type Prisma } from "../db/client";
 import { DomainError } from "../errors/domain-error";
 import type { SessionUser } from "../auth/session";
 
@@ -8,4 +8,16 @@ export async function manageableStudy(user: Pick<SessionUser, "id" | "role">, st
   const study = await db().study.findUnique({ where: { id: studyId } });
   if (!study || (user.role !== "ADMIN" && study.ownerId !== user.id)) throw DomainError.notFound("No such study.");
   return study;
+}
+
+export const ARCHIVED_MESSAGE = "The study is archived and read-only; un-archive it to change anything.";
+
+/** Refuses a change to an archived study (read-only until un-archived); a missing study is "no such study". */
+export async function assertNotArchived(
+  client: Pick<Prisma.TransactionClient, "study">,
+  studyId: string,
+): Promise<void> {
+  const study = await client.study.findUnique({ where: { id: studyId }, select: { archivedAt: true } });
+  if (!study) throw DomainError.notFound("No such study.");
+  if (study.archivedAt) throw DomainError.conflict(ARCHIVED_MESSAGE);
 }

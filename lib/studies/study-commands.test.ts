@@ -187,6 +187,8 @@ describe("createDraftStudy", () => {
     f.set("rationaleMin", "5");
     f.set("rationaleMax", "50");
     f.set("targetSpecialty", "");
+    f.set("caseOrder", "fixed");
+    f.set("invitationExpiryDays", "7");
     const input = draftInputFromForm(f);
     assert.deepEqual(input.modelRunIds, ["r1", "r2"]);
     assert.deepEqual(input.cases, { mode: "pick", imageIds: ["i1"] });
@@ -198,6 +200,8 @@ describe("createDraftStudy", () => {
       allowRevisit: false,
       confidenceEnabled: false,
       targetSpecialty: null,
+      caseOrder: "fixed",
+      invitationExpiryDays: 7,
     });
   });
 });

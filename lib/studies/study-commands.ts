@@ -9,6 +9,7 @@ import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import type { StudySettings } from "./study-settings";
 import { sampleCases, type StratumAllocation } from "./case-sampling";
 import type { StudyDraftInput } from "./study-schemas";
+import { assertNotArchived } from "./study-access";
 import { candidateCases, missingHeatmaps, runLabel, type MissingHeatmap } from "./study-queries";
 
 /** What an "invalid" study error carries besides its fields: exactly which (run, image) lack a heat-map. */
@@ -136,6 +137,7 @@ export async function updateStudySettings(
 ): Promise<StudySettings> {
   const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
   if (!study) throw DomainError.notFound("No such study.");
+  await assertNotArchived(db(), studyId);
   // Readers must answer under the rules they started with.
   if (study.status !== "DRAFT") throw DomainError.conflict("Settings can only be changed while the study is a draft.");
   await db().study.update({ where: { id: studyId }, data: { settings } });
@@ -154,6 +156,7 @@ export async function publishStudy(studyId: string, actorId: string) {
     },
   });
   if (!study) throw DomainError.notFound("No such study.");
+  await assertNotArchived(db(), studyId);
   if (study.status !== "DRAFT") throw DomainError.conflict(`The study is already ${study.status.toLowerCase()}.`);
   if (study.arms.length < MIN_ARMS || study.arms.length > MAX_ARMS)
     throw studyInputError(`A study needs ${MIN_ARMS} to ${MAX_ARMS} arms; it has ${study.arms.length}.`);
@@ -189,6 +192,7 @@ export async function closeStudy(studyId: string, actorId: string) {
 
 /** A draft can be thrown away; published studies hold answers and stay. */
 export async function deleteDraftStudy(studyId: string, actorId: string) {
+  await assertNotArchived(db(), studyId);
   const { count } = await db().study.deleteMany({ where: { id: studyId, status: "DRAFT" } });
   if (count === 0) throw DomainError.conflict("Only a draft study can be deleted.");
   await recordAudit(actorId, "study.delete", studyId);

@@ -16,6 +16,17 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
     allowRevisit: bool(form, "allowRevisit"),
     confidenceEnabled: bool(form, "confidenceEnabled"),
     targetSpecialty: specialty ? specialty : null,
+    ...operationsFromForm(form),
+  };
+}
+
+/** Case order and invitation expiry (operations-fields.tsx); an empty field falls back to the schema's default. */
+function operationsFromForm(form: FormData): Record<string, unknown> {
+  const order = text(form, "caseOrder");
+  const days = text(form, "invitationExpiryDays")?.trim();
+  return {
+    ...(order ? { caseOrder: order } : {}),
+    ...(days ? { invitationExpiryDays: Number(days) } : {}),
   };
 }
 

@@ -2,6 +2,10 @@
 // JSON column and the survey pages.
 import { z } from "zod";
 
+export const DEFAULT_INVITATION_EXPIRY_DAYS = 14;
+export const MIN_INVITATION_EXPIRY_DAYS = 1;
+export const MAX_INVITATION_EXPIRY_DAYS = 90;
+
 export const DEFAULT_QUESTION = "Which model focuses on the most clinically relevant region?";
 
 export const studySettingsSchema = z
@@ -15,6 +19,15 @@ export const studySettingsSchema = z
     allowRevisit: z.boolean().default(true),
     confidenceEnabled: z.boolean().default(true),
     targetSpecialty: z.enum(["DERMATOLOGY", "RADIOLOGY", "OTHER"]).nullable().default(null),
+    // Each reader's own seeded case order (stored on the invitation), or the study's order for everyone.
+    caseOrder: z.enum(["random", "fixed"], { error: "Case order is random per reader or fixed" }).default("random"),
+    // How long an invitation link (and a coordinator's re-entry link) works; this schema owns the limit.
+    invitationExpiryDays: z
+      .number({ error: "Invitation expiry must be a number of days" })
+      .int("Invitation expiry must be a whole number of days")
+      .min(MIN_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at least ${MIN_INVITATION_EXPIRY_DAYS} day`)
+      .max(MAX_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at most ${MAX_INVITATION_EXPIRY_DAYS} days`)
+      .default(DEFAULT_INVITATION_EXPIRY_DAYS),
   })
   .refine((s) => s.rationaleMin <= s.rationaleMax, {
     message: "Minimum rationale length must not exceed the maximum",

@@ -41,7 +41,8 @@ export async function createStudyFixture(
       instructions: "Look at each heat-map.",
       datasetId: job.datasetId,
       ownerId: owner.id,
-      settings: { rationaleMin: 5, ...opts.settings },
+      // Fixed case order unless a test asks for per-reader orders, so "case n" is the study's case n here.
+      settings: { rationaleMin: 5, caseOrder: "fixed", ...opts.settings },
       designSeed: randomBytes(8).toString("hex"),
       status: opts.status ?? "OPEN",
       publishedAt: new Date(),

@@ -3,7 +3,7 @@
 // action is a public POST endpoint whatever the page that rendered it.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { requireRole } from "@/lib/auth/session";
+import { requireRole, type SessionUser } from "@/lib/auth/session";
 import { toFormState, type FormState } from "@/lib/http/form-state";
 import {
   closeStudy,
@@ -14,6 +14,13 @@ import {
   updateStudySettings,
 } from "@/lib/studies/study-commands";
 import { draftInputFromForm, settingsFromForm } from "@/lib/studies/study-form";
+import {
+  archiveStudy,
+  cloneStudy,
+  reopenStudy,
+  setReaderExcluded,
+  unarchiveStudy,
+} from "@/lib/studies/study-lifecycle";
 import { manageableStudy } from "@/lib/studies/study-access";
 import { parseStudyDraft, parseStudySettings } from "@/lib/studies/study-schemas";
 import { type MissingHeatmap } from "@/lib/studies/study-queries";
@@ -48,7 +55,7 @@ function failure(e: unknown): StudyFormState {
   return existing ? { ...state, existing } : state;
 }
 
-async function staffFor(studyId: string) {
+async function staffFor(studyId: string): Promise<SessionUser> {
   const user = await requireRole("COORDINATOR", "ADMIN");
   await manageableStudy(user, studyId);
   return user;
@@ -66,20 +73,49 @@ export async function createStudyAction(_prev: StudyFormState, form: FormData): 
   redirect(`/coordinator/studies/${id}`);
 }
 
-/** Runs a change to a study the user may manage, then refreshes its page with `message`. */
-async function studyChange(
+/** Runs `run` for a user who may manage the study, then refreshes its page; failures become form state. */
+async function studyAction(
   studyId: string,
-  change: (actorId: string) => Promise<unknown>,
-  message: string,
+  run: (actorId: string, actor: SessionUser) => Promise<StudyFormState>,
 ): Promise<StudyFormState> {
+  let state: StudyFormState;
   try {
     const user = await staffFor(studyId);
-    await change(user.id);
+    state = await run(user.id, user);
   } catch (e) {
     return failure(e);
   }
   revalidatePath(`/coordinator/studies/${studyId}`);
-  return { ok: true, message };
+  return state;
+}
+
+/** A change to a study the user may manage, answered with `message`. */
+async function studyChange(
+  studyId: string,
+  change: (actorId: string, actor: SessionUser) => Promise<unknown>,
+  message: string,
+): Promise<StudyFormState> {
+  return studyAction(studyId, async (actorId, actor) => {
+    await change(actorId, actor);
+    return { ok: true, message };
+  });
+}
+
+async function invitationOfStudy(studyId: string, invitationId: string) {
+  const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
+  if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
+}
+
+/** Like studyAction, for one invitation that must belong to the study (another study's id is "no such"). */
+async function studyInvitationAction(
+  studyId: string,
+  invitationId: string,
+  run: (actorId: string, actor: SessionUser) => Promise<StudyFormState>,
+): Promise<StudyFormState> {
+  return studyAction(studyId, async (actorId, actor) => {
+    await invitationOfStudy(studyId, invitationId);
+    return run(actorId, actor);
+  });
 }
 
 export async function updateSettingsAction(
@@ -117,30 +153,71 @@ export async function deleteDraftAction(studyId: string, _prev: StudyFormState):
   redirect("/coordinator");
 }
 
-export async function inviteAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {
+export async function cloneAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
+  let id: string;
   try {
-    const user = await staffFor(studyId);
+    ({ id } = await cloneStudy(await staffFor(studyId), studyId));
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/coordinator");
+  redirect(`/coordinator/studies/${id}`);
+}
+
+export async function reopenAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
+  return studyChange(studyId, (_id, actor) => reopenStudy(actor, studyId), "Reopened: readers can answer again.");
+}
+
+export async function archiveAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
+  const state = await studyChange(
+    studyId,
+    (_id, actor) => archiveStudy(actor, studyId),
+    "Archived: hidden from the study list and read-only.",
+  );
+  revalidatePath("/coordinator");
+  return state;
+}
+
+export async function unarchiveAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
+  const state = await studyChange(
+    studyId,
+    (_id, actor) => unarchiveStudy(actor, studyId),
+    "Un-archived: back in the study list.",
+  );
+  revalidatePath("/coordinator");
+  return state;
+}
+
+export async function excludeReaderAction(
+  studyId: string,
+  invitationId: string,
+  excluded: boolean,
+  _prev: StudyFormState,
+): Promise<StudyFormState> {
+  return studyChange(
+    studyId,
+    (_id, actor) => setReaderExcluded(actor, studyId, invitationId, excluded),
+    excluded
+      ? "Excluded: this reader's answers no longer count in any statistic (they stay in the exports)."
+      : "Included again in the statistics.",
+  );
+}
+
+export async function inviteAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {
+  return studyAction(studyId, async (actorId) => {
     const { invitation, reader, link } = await createInvitation(
       studyId,
       { email: form.get("email"), name: form.get("name"), specialty: form.get("specialty") },
-      user.id,
+      actorId,
     );
-    const email = (await emailInvitation(invitation.id, link, user.id)) ?? undefined;
-    revalidatePath(`/coordinator/studies/${studyId}`);
+    const email = (await emailInvitation(invitation.id, link, actorId)) ?? undefined;
     return {
       ok: true,
       message: `Invitation for ${reader.email} created. Copy the link now: it is shown only once.`,
       link,
       email,
     };
-  } catch (e) {
-    return failure(e);
-  }
-}
-
-async function invitationOfStudy(studyId: string, invitationId: string) {
-  const inv = await db().invitation.findUnique({ where: { id: invitationId }, select: { studyId: true } });
-  if (!inv || inv.studyId !== studyId) throw DomainError.notFound("No such invitation.");
+  });
 }
 
 export async function reissueAction(
@@ -148,12 +225,9 @@ export async function reissueAction(
   invitationId: string,
   _prev: StudyFormState,
 ): Promise<StudyFormState> {
-  try {
-    const user = await staffFor(studyId);
-    await invitationOfStudy(studyId, invitationId);
-    const { link } = await reissueInvitation(invitationId, user.id);
-    const email = (await emailInvitation(invitationId, link, user.id)) ?? undefined;
-    revalidatePath(`/coordinator/studies/${studyId}`);
+  return studyInvitationAction(studyId, invitationId, async (actorId) => {
+    const { link } = await reissueInvitation(invitationId, actorId);
+    const email = (await emailInvitation(invitationId, link, actorId)) ?? undefined;
     // The re-issue button shows only the message, so the email outcome goes into it.
     const emailNote = email ? ` ${emailOutcomeMessage(email)}` : "";
     return {
@@ -162,9 +236,7 @@ export async function reissueAction(
       link,
       email,
     };
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }
 
 export async function revokeAction(
@@ -172,15 +244,10 @@ export async function revokeAction(
   invitationId: string,
   _prev: StudyFormState,
 ): Promise<StudyFormState> {
-  try {
-    const user = await staffFor(studyId);
-    await invitationOfStudy(studyId, invitationId);
-    await revokeInvitation(invitationId, user.id);
-    revalidatePath(`/coordinator/studies/${studyId}`);
+  return studyInvitationAction(studyId, invitationId, async (actorId) => {
+    await revokeInvitation(invitationId, actorId);
     return { ok: true, message: "Revoked: the reader can no longer open the study." };
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }
 
 export async function reentryLinkAction(
@@ -188,18 +255,14 @@ export async function reentryLinkAction(
   invitationId: string,
   _prev: StudyFormState,
 ): Promise<StudyFormState> {
-  try {
-    const user = await staffFor(studyId);
-    const { link } = await issueReentryLink(studyId, invitationId, user.id);
-    revalidatePath(`/coordinator/studies/${studyId}`);
+  return studyInvitationAction(studyId, invitationId, async (actorId) => {
+    const { link } = await issueReentryLink(studyId, invitationId, actorId);
     return {
       ok: true,
       message: "Re-entry link for this reader (any earlier one no longer works). Copy it now: it is shown only once.",
       link,
     };
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }
 
 export async function revokeReentryAction(
@@ -207,12 +270,8 @@ export async function revokeReentryAction(
   invitationId: string,
   _prev: StudyFormState,
 ): Promise<StudyFormState> {
-  try {
-    const user = await staffFor(studyId);
-    await revokeReentryLinks(studyId, invitationId, user.id);
-    revalidatePath(`/coordinator/studies/${studyId}`);
+  return studyInvitationAction(studyId, invitationId, async (actorId) => {
+    await revokeReentryLinks(studyId, invitationId, actorId);
     return { ok: true, message: "Re-entry link revoked." };
-  } catch (e) {
-    return failure(e);
-  }
+  });
 }

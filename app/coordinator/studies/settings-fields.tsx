@@ -1,5 +1,6 @@
 // The reader-facing settings as form fields, shared by the new-study form and the draft's settings form.
 import type { StudySettings } from "@/lib/studies/study-settings";
+import { OperationsFields } from "./operations-fields";
 
 export function FieldError({ error }: { error?: string }) {
   return error ? <span className="block text-xs text-red-700">{error}</span> : null;
@@ -72,6 +73,7 @@ export function SettingsFields({
         </select>
         <FieldError error={err("targetSpecialty")} />
       </label>
+      <OperationsFields settings={settings} error={err} />
     </fieldset>
   );
 }

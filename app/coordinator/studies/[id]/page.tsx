@@ -8,8 +8,13 @@ import { runLabel } from "@/lib/studies/study-queries";
 import { readSettings } from "@/lib/studies/study-settings";
 import { studyProgress } from "@/lib/studies/progress";
 import {
+  archiveAction,
+  cloneAction,
   closeAction,
   deleteDraftAction,
+  excludeReaderAction,
+  reopenAction,
+  unarchiveAction,
   inviteAction,
   publishAction,
   reentryLinkAction,
@@ -56,7 +61,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
     liveReentryLinks(id),
   ]);
   const settings = readSettings(study.settings);
-  const draft = study.status === "DRAFT";
+  const archived = study.archivedAt !== null;
+  const draft = study.status === "DRAFT" && !archived;
+  const closed = study.status === "CLOSED";
 
   return (
     <section className="space-y-6">
@@ -101,6 +108,13 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         )}
       </dl>
 
+      {archived && (
+        <p role="status" className="rounded border border-slate-300 bg-slate-100 p-2 text-sm" data-testid="archived">
+          Archived on {formatMoment(study.archivedAt)}: hidden from the study list and read-only. Results and exports
+          stay available; un-archive to change anything.
+        </p>
+      )}
+
       <div className="flex flex-wrap items-start gap-4">
         {draft && (
           <ActionButton
@@ -126,6 +140,27 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
             tone="danger"
           />
         )}
+        {closed && !archived && (
+          <ActionButton
+            action={reopenAction.bind(null, id)}
+            label="Reopen study"
+            confirmText="Reopen the study? Invited readers can answer again."
+          />
+        )}
+        <ActionButton
+          action={cloneAction.bind(null, id)}
+          label="Clone"
+          pendingLabel="Cloning…"
+          confirmText="Make a new draft with this study's settings, arms and cases? Readers are not copied."
+        />
+        {study.status !== "OPEN" && !archived && (
+          <ActionButton
+            action={archiveAction.bind(null, id)}
+            label="Archive"
+            confirmText="Archive the study? It leaves the study list and becomes read-only (you can un-archive it)."
+          />
+        )}
+        {archived && <ActionButton action={unarchiveAction.bind(null, id)} label="Un-archive" />}
         {draft && (
           <p className="max-w-md text-sm text-slate-600">
             Publishing locks the arms and cases and lets invited readers start. Readers can be invited before or after.
@@ -176,7 +211,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
 
       <section className="space-y-3">
         <h2 className="text-lg font-medium">Readers</h2>
-        {study.status !== "CLOSED" && (
+        {study.status !== "CLOSED" && !archived && (
           <InviteForm
             action={inviteAction.bind(null, id)}
             reissue={reissueAction.bind(null, id)}
@@ -212,7 +247,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                     </td>
                     <td className="p-2 font-mono text-xs">{r.pseudonym}</td>
                     <td className="p-2">{r.specialty?.toLowerCase() ?? "—"}</td>
-                    <td className="p-2">
+                    <td className="p-2" data-testid="invitation-state">
                       {r.status === "REVOKED"
                         ? "revoked"
                         : r.linkUsed
@@ -220,6 +255,14 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                           : r.expiresAt < new Date()
                             ? "expired"
                             : "link not yet used"}
+                      {r.excluded && r.status !== "REVOKED" && (
+                        <>
+                          <br />
+                          <span className="rounded bg-amber-100 px-1 text-xs text-amber-900">
+                            excluded from statistics
+                          </span>
+                        </>
+                      )}
                     </td>
                     <td className="p-2" data-testid="answered">
                       {r.answered} / {r.total}
@@ -235,7 +278,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                     </td>
                     <td className="p-2">{formatDuration(r.medianServerTimeMs)}</td>
                     <td className="space-y-1 p-2" data-testid="reader-links">
-                      {r.status !== "REVOKED" && (
+                      {!archived && r.status !== "REVOKED" && (
                         <ActionButton
                           action={reentryLinkAction.bind(null, id, r.invitationId)}
                           label="Re-entry link"
@@ -247,7 +290,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                           }
                         />
                       )}
-                      {reentry.has(r.invitationId) && (
+                      {!archived && reentry.has(r.invitationId) && (
                         <ActionButton
                           action={revokeReentryAction.bind(null, id, r.invitationId)}
                           label="Revoke re-entry link"
@@ -255,19 +298,30 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                           tone="danger"
                         />
                       )}
-                      {study.status !== "CLOSED" && r.status !== "REVOKED" && (
+                      {!closed && !archived && r.status !== "REVOKED" && (
                         <ActionButton
                           action={reissueAction.bind(null, id, r.invitationId)}
                           label="Re-issue link"
                           confirmText="Issue a new invitation link? The current one stops working. (To let a reader back in, a re-entry link is enough.)"
                         />
                       )}
-                      {r.status !== "REVOKED" && study.status !== "CLOSED" && (
+                      {r.status !== "REVOKED" && !closed && !archived && (
                         <ActionButton
                           action={revokeAction.bind(null, id, r.invitationId)}
                           label="Revoke"
                           confirmText={`Revoke ${r.email}'s access?`}
                           tone="danger"
+                        />
+                      )}
+                      {r.status !== "REVOKED" && !archived && (
+                        <ActionButton
+                          action={excludeReaderAction.bind(null, id, r.invitationId, !r.excluded)}
+                          label={r.excluded ? "Include in statistics" : "Exclude from statistics"}
+                          confirmText={
+                            r.excluded
+                              ? undefined
+                              : `Leave ${r.email}'s answers out of every statistic? They stay in the exports, and you can include them again.`
+                          }
                         />
                       )}
                     </td>
