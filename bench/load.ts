@@ -14,6 +14,7 @@
 // --staff-sign-ins 20 --sign-in-bursts 5: while the readers work, 5 bursts (one think time apart, after the
 // ramp) of 20 staff signing in at once with email and password; the readers' latencies during the bursts
 // are reported apart (password hashing must not stall the readers; 0 = no bursts)
+// --processes N: web processes (default FOCUS_WEB_PROCESSES, else one per core, as `npm start`)
 // --port 3201 --build (rebuild even if .next exists) --out bench/results-load.json
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,12 +34,14 @@ export type LoadTargets = {
   "PUT draft (autosave)": number;
   "POST answer (submit)": number;
   "GET case page": number;
+  "GET blind image": number;
 };
 
 export const TARGET_P95_MS: LoadTargets = {
   "PUT draft (autosave)": 100,
   "POST answer (submit)": 100,
   "GET case page": 300,
+  "GET blind image": 150,
 };
 const AUTOSAVE = "PUT draft (autosave)";
 
@@ -54,6 +57,8 @@ export interface LoadResult {
     draftsPerCase: number;
     rampMs: number;
     dbPool: number;
+    /** Web processes serving the app (`npm start`'s FOCUS_WEB_PROCESSES). */
+    webProcesses: number;
   };
   durationS: number;
   totalRequests: number;
@@ -88,6 +93,7 @@ export async function runLoadBench(o: {
   build: boolean;
   staffSignIns: number;
   signInBursts: number;
+  processes?: number;
 }): Promise<LoadResult> {
   const tdb = await createTestDatabase();
   const storage = mkdtempSync(join(tmpdir(), "focus-load-storage-"));
@@ -107,6 +113,7 @@ export async function runLoadBench(o: {
       port: o.port,
       env: { ...appEnv, NEXTAUTH_URL: `http://127.0.0.1:${o.port}` },
       forceBuild: o.build,
+      processes: o.processes,
     });
     console.log(`Signing ${o.readers} readers in through their invitation links…`);
     const signInMs: number[] = [];
@@ -182,6 +189,7 @@ export async function runLoadBench(o: {
         draftsPerCase: o.drafts,
         rampMs: o.rampMs,
         dbPool: Number(process.env.FOCUS_DB_POOL ?? 10),
+        webProcesses: app.processes,
       },
       durationS: Math.round(durationS * 10) / 10,
       totalRequests,
@@ -226,7 +234,7 @@ function summariseBursts(b: SignInBurstResult): NonNullable<LoadResult["staffSig
 
 export function printLoadResult(r: LoadResult): void {
   console.log(
-    `\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`,
+    `\nLoad: ${r.config.readers} readers × ${r.config.cases} cases, ${r.config.arms} arms, think ${r.config.thinkMs} ms, ${r.config.webProcesses} web processes; ${r.machine.cores} × ${r.machine.cpuModel}, Node ${r.machine.node}, load average ${r.machine.loadAverage1m} at start`,
   );
   console.log(
     `${r.totalRequests} requests in ${r.durationS} s = ${r.requestsPerSecond} req/s; sign-in p50 ${r.signIn.p50} ms, p95 ${r.signIn.p95} ms\n`,
@@ -266,6 +274,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       build: { type: "boolean", default: process.env.FOCUS_BENCH_BUILD === "1" },
       "staff-sign-ins": { type: "string", default: "20" },
       "sign-in-bursts": { type: "string", default: "5" },
+      processes: { type: "string" },
       out: { type: "string", default: "bench/results-load.json" },
     },
   });
@@ -280,6 +289,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     build: values.build,
     staffSignIns: Number(values["staff-sign-ins"]),
     signInBursts: Number(values["sign-in-bursts"]),
+    processes: values.processes === undefined ? undefined : Number(values.processes),
   });
   printLoadResult(result);
   console.log(`\n${JSON.stringify(result, null, 2)}`);

@@ -2,8 +2,11 @@
 // production Next.js server started on localhost against the run's own database and storage.
 import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createStudyFixture } from "../../lib/testing/study-fixture";
-import { buildIfNeeded, startNext, waitForHttp } from "../next-process";
+import { buildIfNeeded, waitForHttp } from "../next-process";
+import { envVar } from "../../lib/config/env";
+import { allListening, spawnNextCluster } from "../next-cluster";
 import { signInWithInvitation } from "./invitation-sign-in";
 import type { CookieJar } from "./http-client";
 
@@ -25,7 +28,9 @@ export async function seedStudyWithReaders(opts: { cases: number; arms: number; 
 
 export interface RunningApp {
   base: string;
+  /** The primary of the web processes (harness/serve-next-cluster.ts); the `next start` children are its. */
   child: ChildProcess;
+  processes: number;
   stop(): Promise<void>;
 }
 
@@ -34,21 +39,28 @@ export async function startProductionApp(opts: {
   env: Record<string, string>;
   forceBuild?: boolean;
   quiet?: boolean;
+  /** Web processes, as `npm start` runs them (default FOCUS_WEB_PROCESSES, else one per core). */
+  processes?: number;
 }): Promise<RunningApp> {
   // Another checkout user may be building into the shared .next folder: wait for it rather than fail.
   for (let waited = 0; existsSync(".next/lock") && waited < 600; waited += 2)
     await new Promise((r) => setTimeout(r, 2000));
   buildIfNeeded(opts.forceBuild ?? false);
   const base = `http://127.0.0.1:${opts.port}`;
-  const child = startNext("start", opts.port, { ...opts.env, NEXTAUTH_URL: base });
+  const processes = opts.processes ?? envVar("FOCUS_WEB_PROCESSES") ?? availableParallelism();
+  // As `npm start` serves, with the primary in a process of its own: the simulated readers must not share its
+  // event loop.
+  const child = spawnNextCluster({ port: opts.port, processes, env: { ...opts.env, NEXTAUTH_URL: base } });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  await allListening(child, 60_000);
   await waitForHttp(`${base}/api/health`, 60_000);
   return {
     base,
     child,
+    processes,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
     },
   };
 }

@@ -66,6 +66,10 @@ const envSchema = z.object({
     .refine((p) => isAbsolute(p), "FOCUS_CHROMIUM_PATH must be an absolute path to a Chromium executable")
     .optional(),
   PORT: port("PORT").default(3000),
+  /** `npm start`'s web server processes on PORT (harness/next-cluster.ts); unset = one per core. */
+  FOCUS_WEB_PROCESSES: int("FOCUS_WEB_PROCESSES", 1, 256).optional(),
+  /** Set by `npm start` on each web process it starts (1…N), reported by /api/health; not for operators. */
+  FOCUS_WEB_PROCESS: int("FOCUS_WEB_PROCESS", 1, 256).optional(),
   // Server folders researchers may import from in the web app; none = upload only (the CLI reads any path).
   FOCUS_IMPORT_ROOTS: z
     .string()

