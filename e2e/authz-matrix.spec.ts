@@ -151,6 +151,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
     return path
       .replace("[studyId]", f.studyId)
       .replace("[n]", "1")
+      .replace("[slot]", "A")
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
       .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)

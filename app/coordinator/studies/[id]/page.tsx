@@ -76,6 +76,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
         <h1 className="text-2xl font-semibold">{study.title}</h1>
         <StatusBadge status={study.status} />
         <div className="ml-auto flex flex-wrap gap-3 text-sm">
+          <Link href={`/coordinator/studies/${id}/preview`} className="rounded border border-slate-400 px-3 py-1">
+            Preview as reader
+          </Link>
           <Link href={`/coordinator/studies/${id}/results`} className="rounded border border-slate-400 px-3 py-1">
             Results
           </Link>

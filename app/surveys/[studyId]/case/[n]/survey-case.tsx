@@ -25,10 +25,22 @@ function keyTarget(target: EventTarget | null) {
   return { inChoice, textual, control, submitButton: el instanceof HTMLButtonElement && el.type === "submit" };
 }
 
-export function SurveyCase({ view }: { view: CaseView }) {
+/** A coordinator's walk through the reader view: nothing is sent, answers only move on to the next case. */
+export interface PreviewMode {
+  /** Case n of the preview is at `${caseBase}/${n}`. */
+  caseBase: string;
+  /** Where the walk ends after the last case. */
+  exitPath: string;
+}
+
+export function SurveyCase({ view, preview }: { view: CaseView; preview?: PreviewMode }) {
   const router = useRouter();
   const closed = view.status !== "OPEN";
+  // Nothing leaves the page in a preview: no draft, no beacon, no answer.
+  const offline = closed || !!preview;
   const base = `/api/surveys/${view.studyId}/cases/${view.caseNumber}`;
+  const caseBase = preview?.caseBase ?? `/surveys/${view.studyId}/case`;
+  const donePath = preview?.exitPath ?? `/surveys/${view.studyId}/done`;
   const [slot, setSlot] = useState<string | null>(view.saved.slot);
   const [rationale, setRationale] = useState(view.saved.rationale);
   const [confidence, setConfidence] = useState<number | null>(view.saved.confidence);
@@ -67,7 +79,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
 
   // Debounced autosave of the draft while the reader works.
   useEffect(() => {
-    if (closed || !dirty.current) return;
+    if (offline || !dirty.current) return;
     const t = setTimeout(
       () =>
         void (async () => {
@@ -84,7 +96,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
 
   // Leaving the page (tab close, navigation, app switch) flushes an unsaved draft.
   useEffect(() => {
-    if (closed) return;
+    if (offline) return;
     const flush = () => {
       if (dirty.current) sendDraftBeacon(`${base}/draft`, draftBody());
     };
@@ -97,7 +109,7 @@ export function SurveyCase({ view }: { view: CaseView }) {
       document.removeEventListener("visibilitychange", onHide);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [base, closed]);
+  }, [base, offline]);
 
   const change =
     <T,>(set: (v: T) => void) =>
@@ -109,6 +121,10 @@ export function SurveyCase({ view }: { view: CaseView }) {
 
   const submit = useCallback(async () => {
     if (!canSubmit) return;
+    if (preview) {
+      router.push(view.caseNumber < view.total ? `${caseBase}/${view.caseNumber + 1}` : donePath);
+      return;
+    }
     setSubmitting(true);
     setError(null);
     const res = await postJson(`${base}/answer`, {
@@ -126,12 +142,15 @@ export function SurveyCase({ view }: { view: CaseView }) {
     const next = (res.body as { nextCase: number | null }).nextCase;
     const target =
       next !== null && next !== view.caseNumber
-        ? `/surveys/${view.studyId}/case/${next}`
+        ? `${caseBase}/${next}`
         : next === null
-          ? `/surveys/${view.studyId}/done`
-          : `/surveys/${view.studyId}/case/${Math.min(view.caseNumber + 1, view.total)}`;
+          ? donePath
+          : `${caseBase}/${Math.min(view.caseNumber + 1, view.total)}`;
     router.push(target);
   }, [
+    preview,
+    caseBase,
+    donePath,
     canSubmit,
     base,
     slot,
@@ -141,16 +160,15 @@ export function SurveyCase({ view }: { view: CaseView }) {
     started,
     router,
     view.caseNumber,
-    view.studyId,
     view.total,
   ]);
 
   const go = useCallback(
     (delta: number) => {
       const n = view.caseNumber + delta;
-      if (n >= 1 && n <= view.total && confirmLeave()) router.push(`/surveys/${view.studyId}/case/${n}`);
+      if (n >= 1 && n <= view.total && confirmLeave()) router.push(`${caseBase}/${n}`);
     },
-    [router, view.caseNumber, view.studyId, view.total, confirmLeave],
+    [router, view.caseNumber, view.total, confirmLeave, caseBase],
   );
 
   // Keyboard: digits choose, Enter submits from the choice or the Submit button, Ctrl+Enter from the rationale,
@@ -255,9 +273,11 @@ export function SurveyCase({ view }: { view: CaseView }) {
                 </button>
               </>
             )}
-            <a href={`/surveys/${view.studyId}/answers`} className="px-1 py-0.5 text-blue-700 underline">
-              My answers
-            </a>
+            {!preview && (
+              <a href={`/surveys/${view.studyId}/answers`} className="px-1 py-0.5 text-blue-700 underline">
+                My answers
+              </a>
+            )}
             <button
               type="button"
               onClick={() => setShortcuts(true)}
