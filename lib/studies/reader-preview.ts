@@ -12,7 +12,7 @@ import type { CaseView } from "./reader-survey";
 
 const PREVIEW_READER_INDEX = 0;
 
-export const previewImageUrl = (studyId: string, caseNumber: number, slot: string | "original") =>
+export const previewImageUrl = (studyId: string, caseNumber: number, slot: string) =>
   `/api/coordinator/studies/${studyId}/preview/${caseNumber}/${slot}`;
 
 export const previewCaseBase = (studyId: string) => `/coordinator/studies/${studyId}/preview/case`;
