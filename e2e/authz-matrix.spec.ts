@@ -97,6 +97,10 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
     where: { id: f.studyId },
     select: { datasetId: true, cases: { orderBy: { caseIndex: "asc" }, select: { imageId: true } } },
   });
+  // A stored prediction, so that the run's predictions CSV has something to answer with.
+  await db().runPrediction.create({
+    data: { modelRunId: f.runIds[0], imageId: study.cases[0].imageId, probability: 0.5 },
+  });
   const researcher = await staffUser("RESEARCHER");
   const admin = await staffUser("ADMIN");
   const otherCoordinator = await staffUser("COORDINATOR");
@@ -143,6 +147,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
     "/api/coordinator/studies/[id]": f.studyId,
     "/researcher/datasets/[id]": study.datasetId,
     "/researcher/runs/[id]": f.runIds[0],
+    "/api/researcher/runs/[id]": f.runIds[0],
   };
   const samplePath = (route: string, method: string): string => {
     let path = route;

@@ -8,6 +8,7 @@ import { registerDatasetImport } from "./cli/dataset-import";
 import { registerDatasetSynthetic } from "./cli/dataset-synthetic";
 import { registerGradcam } from "./cli/gradcam";
 import { registerHeatmaps } from "./cli/heatmaps";
+import { registerLocalisation } from "./cli/localisation";
 import { registerModelSummary } from "./cli/model-summary";
 import { registerRunControl } from "./cli/run-control";
 import { registerStats } from "./cli/stats";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDatasetSynthetic(program);
   registerTrain(program);
   registerHeatmaps(program);
+  registerLocalisation(program);
   registerRunControl(program);
   registerGradcam(program);
   registerModelSummary(program);

@@ -76,3 +76,42 @@ export function toJson<S extends z.ZodType>(schema: S, value: z.input<S>): Prism
   schema.parse(value);
   return value as Prisma.InputJsonValue;
 }
+
+const rateWithCi = z.object({
+  value: z.number().nullable(),
+  ci: z.object({ low: z.number(), high: z.number() }).nullable(),
+});
+const operatingPoint = z.object({
+  threshold: z.number(),
+  confusion: z.object({
+    truePositive: z.number(),
+    falseNegative: z.number(),
+    trueNegative: z.number(),
+    falsePositive: z.number(),
+  }),
+  sensitivity: rateWithCi,
+  specificity: rateWithCi,
+});
+const heldOutEvaluation = z.object({
+  images: z.number(),
+  positives: z.number(),
+  negatives: z.number(),
+  auc: z
+    .object({
+      auc: z.number(),
+      positives: z.number(),
+      negatives: z.number(),
+      se: z.number().nullable(),
+      ci: z.object({ low: z.number(), high: z.number() }).nullable(),
+    })
+    .nullable(),
+  atHalf: operatingPoint,
+  atValidationYouden: operatingPoint.nullable(),
+});
+
+/** ModelRun.testEvaluation (lib/stats/held-out-evaluation.ts); a row that does not match reads as none. */
+export const testEvaluationColumn = {
+  read: heldOutEvaluation.nullable().catch(null),
+  write: heldOutEvaluation,
+};
+export type StoredTestEvaluation = z.output<typeof heldOutEvaluation>;

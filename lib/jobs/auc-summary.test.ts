@@ -51,4 +51,18 @@ describe("aucTableByVariant", () => {
     close(rows[1].mean, 0.8);
     close(rows[1].sd, Math.SQRT2 / 10);
   });
+
+  test("test AUC mean ± sd beside the validation one, over succeeded runs that have a test split", () => {
+    const rows = aucTableByVariant([
+      { id: "s1", variant: "SE", seed: 1, status: "SUCCEEDED", valAuc: 0.9, testAuc: 0.8 },
+      { id: "s2", variant: "SE", seed: 2, status: "SUCCEEDED", valAuc: 0.8, testAuc: 0.6 },
+      { id: "s3", variant: "SE", seed: 3, status: "CANCELLED", valAuc: 0.5, testAuc: 0.1 },
+      { id: "g1", variant: "GC", seed: 1, status: "SUCCEEDED", valAuc: 0.7, testAuc: null },
+    ]);
+    const se = rows.find((r) => r.variant === "SE")!;
+    assert.equal(se.test.n, 2);
+    close(se.test.mean, 0.7);
+    close(se.test.sd, Math.SQRT2 / 10);
+    assert.deepEqual(rows.find((r) => r.variant === "GC")!.test, { n: 0, mean: null, sd: null });
+  });
 });

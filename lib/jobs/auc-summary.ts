@@ -35,10 +35,14 @@ export interface RunAuc {
   seed: number;
   status: string;
   valAuc: number | null;
+  /** On the held-out test split; null or absent when the dataset has none. */
+  testAuc?: number | null;
 }
 
 export interface VariantAucRow extends MeanSd {
   variant: string;
+  /** Test AUC over the same succeeded runs that have one (n = 0 without a test split). */
+  test: MeanSd;
   /** Every run of the variant, finished or not, ordered by seed; only SUCCEEDED runs enter the mean. */
   runs: RunAuc[];
 }
@@ -65,9 +69,9 @@ export function aucTableByVariant(runs: readonly RunAuc[]): VariantAucRow[] {
     .sort(([a], [b]) => variantRank(a) - variantRank(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([variant, rs]) => {
       const sorted = [...rs].sort((a, b) => a.seed - b.seed);
-      const finished = sorted
-        .filter((r) => r.status === "SUCCEEDED" && r.valAuc !== null)
-        .map((r) => r.valAuc as number);
-      return { variant, runs: sorted, ...meanSd(finished) };
+      const succeeded = sorted.filter((r) => r.status === "SUCCEEDED");
+      const finished = succeeded.filter((r) => r.valAuc !== null).map((r) => r.valAuc as number);
+      const tested = succeeded.flatMap((r) => (typeof r.testAuc === "number" ? [r.testAuc] : []));
+      return { variant, runs: sorted, ...meanSd(finished), test: meanSd(tested) };
     });
 }

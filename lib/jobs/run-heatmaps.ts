@@ -10,7 +10,7 @@ import { getBytes, putBytes, storageRoot } from "@/lib/storage/content-store";
 import { decodeMask, decodeRgb } from "@/lib/image-codec/decode";
 import { loadModel } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
-import { localisationMetrics } from "@/lib/ml/metrics/localisation";
+import { isBlankMap, localisationMetrics, randomRegionIou, topRegionSize } from "@/lib/ml/metrics/localisation";
 import { renderHeatmapOverlayPng, renderHeatmapPng } from "@/lib/ml/render/heatmap-png";
 import { gradCamOfImages, modelInputSize } from "./heatmap-maps";
 import { HEATMAPS_QUEUE, type HeatmapsJobData } from "./queues";
@@ -104,12 +104,28 @@ export async function runHeatmaps(
       const rgb = side === inputSize ? inputs[k] : await decodeRgb(pngs[k], side);
       const overlayKey = await putBytes(await renderHeatmapOverlayPng(rgb, heat, side), "png", "hm");
       const mapKey = await putBytes(await renderHeatmapPng(heat, side), "png", "hm");
-      let metrics: { pointingHit: boolean; energyInMask: number; topIou: number } | null = null;
+      let metrics: {
+        pointingHit: boolean;
+        energyInMask: number;
+        topIou: number;
+        maskShare: number;
+        chanceIou: number;
+        blankMap: boolean;
+      } | null = null;
       if (image.maskKey) {
         const mask = await decodeMask(await getBytes(image.maskKey), side);
-        if (mask.some((v) => v === 1)) {
+        const maskSize = mask.reduce((n, v) => n + v, 0);
+        if (maskSize > 0) {
           const m = localisationMetrics(heat, mask);
-          metrics = { pointingHit: m.pointingHit, energyInMask: m.energyInside, topIou: m.topRegionIou };
+          metrics = {
+            pointingHit: m.pointingHit,
+            energyInMask: m.energyInside,
+            topIou: m.topRegionIou,
+            // Chance levels of this very map, for the localisation summary (lib/stats/localisation-summary.ts).
+            maskShare: maskSize / mask.length,
+            chanceIou: randomRegionIou(mask.length, topRegionSize(heat), maskSize),
+            blankMap: isBlankMap(heat),
+          };
         }
       }
       const row = {
@@ -121,6 +137,9 @@ export async function runHeatmaps(
         pointingHit: metrics?.pointingHit ?? null,
         energyInMask: metrics?.energyInMask ?? null,
         topIou: metrics?.topIou ?? null,
+        maskShare: metrics?.maskShare ?? null,
+        chanceIou: metrics?.chanceIou ?? null,
+        blankMap: metrics?.blankMap ?? null,
       };
       await db().heatmap.upsert({
         where: { modelRunId_imageId: { modelRunId: run.id, imageId: image.id } },

@@ -1,7 +1,14 @@
 // Read models of training results: finished runs of a dataset with the paper-style AUC table, one run's
 // detail, and the heat-map grid that compares runs on the same images (researchers are not blinded).
 import { db, type ImageSplit, type JobStatus, type Prisma } from "@/lib/db/client";
-import { historyColumn, paramsSummarySchema, rocColumn, type TrainParamsSummary } from "@/lib/db/json-columns";
+import {
+  historyColumn,
+  paramsSummarySchema,
+  rocColumn,
+  testEvaluationColumn,
+  type StoredTestEvaluation,
+  type TrainParamsSummary,
+} from "@/lib/db/json-columns";
 import { aucTableByVariant, type VariantAucRow } from "./auc-summary";
 import { ACTIVE_STATUSES } from "./job-queries";
 
@@ -25,6 +32,11 @@ export interface ResultRun {
   seed: number;
   status: JobStatus;
   valAuc: number | null;
+  /** Held-out test split (null without one): AUC with its DeLong interval and two operating points. */
+  testAuc: number | null;
+  testEvaluation: StoredTestEvaluation | null;
+  /** Per-image predictions are stored (the predictions CSV can be downloaded). */
+  predictions: number;
   readyForStudy: boolean;
   epoch: number;
   epochs: number;
@@ -47,6 +59,8 @@ function resultOf(r: {
   seed: number;
   status: JobStatus;
   valAuc: number | null;
+  testAuc: number | null;
+  testEvaluation: Prisma.JsonValue | null;
   readyForStudy: boolean;
   epoch: number;
   epochs: number;
@@ -54,7 +68,7 @@ function resultOf(r: {
   history: Prisma.JsonValue;
   roc: Prisma.JsonValue | null;
   finishedAt: Date | null;
-  _count: { heatmaps: number };
+  _count: { heatmaps: number; predictions: number };
 }): ResultRun {
   return {
     id: r.id,
@@ -63,6 +77,9 @@ function resultOf(r: {
     seed: r.seed,
     status: r.status,
     valAuc: r.valAuc,
+    testAuc: r.testAuc,
+    testEvaluation: testEvaluationColumn.read.parse(r.testEvaluation),
+    predictions: r._count.predictions,
     readyForStudy: r.readyForStudy,
     epoch: r.epoch,
     epochs: r.epochs,
@@ -87,6 +104,8 @@ const RESULT_SELECT = {
   seed: true,
   status: true,
   valAuc: true,
+  testAuc: true,
+  testEvaluation: true,
   readyForStudy: true,
   epoch: true,
   epochs: true,
@@ -94,7 +113,7 @@ const RESULT_SELECT = {
   history: true,
   roc: true,
   finishedAt: true,
-  _count: { select: { heatmaps: true } },
+  _count: { select: { heatmaps: true, predictions: true } },
 } as const;
 
 /**

@@ -3,11 +3,19 @@ import { relative } from "node:path";
 import { db, ImageSplit, JobStatus, Prisma } from "@/lib/db/client";
 import { namedPath, storageRoot } from "@/lib/storage/content-store";
 import { loadSplit } from "@/lib/datasets/load-split";
-import { historyColumn, paramsColumn, rocColumn, toJson, type HistoryEntry } from "@/lib/db/json-columns";
+import {
+  historyColumn,
+  paramsColumn,
+  rocColumn,
+  testEvaluationColumn,
+  toJson,
+  type HistoryEntry,
+} from "@/lib/db/json-columns";
 import type { EpochProgress } from "@/lib/ml/train/epoch-progress";
 import type { MicroBatchPlan } from "@/lib/ml/train/micro-batch";
 import { trainRun } from "@/lib/ml/train/train-run";
 import { refreshJobStatus } from "./job-status";
+import { evaluateFinishedModel } from "./test-evaluation";
 import { fromDbVariant } from "./variants";
 import type { WorkerContext } from "./worker-context";
 
@@ -148,6 +156,14 @@ export async function runTraining(
     }
 
     if (result.status === "completed") {
+      const evaluation = await evaluateFinishedModel({
+        datasetId: run.job.datasetId,
+        modelDir: result.modelDir,
+        params,
+        val,
+        valScores: result.valScores,
+        log,
+      });
       await finish(
         runId,
         run.jobId,
@@ -157,12 +173,20 @@ export async function runTraining(
           history: toJson(historyColumn.write, result.history),
           valAuc: result.valAuc,
           roc: result.roc === null ? Prisma.DbNull : toJson(rocColumn.write, result.roc),
+          testAuc: evaluation.test?.auc?.auc ?? null,
+          testEvaluation: evaluation.test ? toJson(testEvaluationColumn.write, evaluation.test) : Prisma.DbNull,
           weightsKey: relative(storageRoot(), result.modelDir),
           checkpointKey: relative(storageRoot(), namedPath("runs", runId, "checkpoint")),
           etaSeconds: 0,
           finishedAt: new Date(),
         },
         ctx.workerId,
+        async (tx) => {
+          await tx.runPrediction.deleteMany({ where: { modelRunId: runId } });
+          await tx.runPrediction.createMany({
+            data: evaluation.predictions.map((p) => ({ modelRunId: runId, ...p })),
+          });
+        },
       );
       log(`succeeded, validation AUC ${result.valAuc?.toFixed(4) ?? "n/a"}`);
       return "succeeded";
@@ -216,14 +240,20 @@ function ownedBy(workerId: string): Prisma.ModelRunWhereInput {
   return { status: JobStatus.RUNNING, workerId };
 }
 
+/** `alongside` runs in the same transaction, only when the run was still this worker's to update. */
 async function finish(
   runId: string,
   jobId: string,
   data: Prisma.ModelRunUpdateManyMutationInput,
   workerId?: string,
+  alongside?: (tx: Prisma.TransactionClient) => Promise<void>,
 ): Promise<void> {
   await db().$transaction(async (tx) => {
-    await tx.modelRun.updateMany({ where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) }, data });
+    const updated = await tx.modelRun.updateMany({
+      where: { id: runId, ...(workerId === undefined ? {} : ownedBy(workerId)) },
+      data,
+    });
+    if (updated.count > 0) await alongside?.(tx);
     await refreshJobStatus(jobId, tx);
   });
 }

@@ -14,6 +14,12 @@ import { parseHeatmapsRequest, parseTrainingRequest } from "./job-inputs";
 import { heatmapJobsProgress } from "./progress";
 import { cancelRun, retryRun } from "./run-control";
 import { startWorker, type RunningWorker } from "./worker";
+import { testEvaluationColumn } from "@/lib/db/json-columns";
+import { delongAuc } from "@/lib/stats/delong";
+import { PREDICTION_COLUMNS, runPredictionsCsv } from "@/lib/export/run-predictions-csv";
+import { parse } from "csv-parse/sync";
+import { datasetLocalisation } from "./localisation-summary";
+import { localisationText } from "@/scripts/cli/localisation";
 import { cancelLeftoverRuns, uniqueName, waitFor, waitForRunStatus } from "./test-support";
 
 const TINY = { inputSize: 32, width: 0.25, batchSize: 8, learningRate: 0.05 };
@@ -27,6 +33,16 @@ const jobIds: string[] = [];
 before(async () => {
   // Stored at 40 px, trained at 32: training resizes on load, heat-maps are shown at the stored 40 px.
   dataset = await createSyntheticDataset({ name: uniqueName("pipeline"), count: 16, size: 40, seed: 11 });
+  // A held-out test split, as split folders give one: two training images of each class.
+  for (const label of [0, 1]) {
+    const picked = await db().image.findMany({
+      where: { datasetId: dataset.id, split: "TRAIN", label },
+      orderBy: { contentHash: "asc" },
+      take: 2,
+      select: { id: true },
+    });
+    await db().image.updateMany({ where: { id: { in: picked.map((p) => p.id) } }, data: { split: "TEST" } });
+  }
 });
 
 after(async () => {
@@ -77,6 +93,52 @@ describe("training through pg-boss", () => {
     const beat = await db().workerHeartbeat.findUnique({ where: { id: w.workerId } });
     assert.ok(beat && beat.backend === w.backend && beat.pid === process.pid);
     trainedRunId = run.id;
+
+    // The held-out test split: AUC with DeLong's interval, two operating points, and every image's prediction.
+    const images = await db().image.findMany({ where: { datasetId: dataset.id } });
+    const testImages = images.filter((im) => im.split === "TEST");
+    const valImages = images.filter((im) => im.split === "VALIDATION");
+    const evaluation = testEvaluationColumn.read.parse(run.testEvaluation);
+    assert.ok(evaluation, "a test evaluation is stored");
+    assert.equal(evaluation.images, 4);
+    assert.equal(evaluation.positives, 2);
+    assert.equal(run.testAuc, evaluation.auc?.auc);
+    assert.ok(evaluation.auc && evaluation.auc.se !== null && evaluation.auc.ci);
+    assert.ok(evaluation.auc.ci.low <= evaluation.auc.auc && evaluation.auc.auc <= evaluation.auc.ci.high);
+    assert.equal(evaluation.atHalf.threshold, 0.5);
+    const cells = (c: typeof evaluation.atHalf.confusion) =>
+      c.truePositive + c.falseNegative + c.trueNegative + c.falsePositive;
+    assert.equal(cells(evaluation.atHalf.confusion), 4);
+    assert.ok(evaluation.atValidationYouden, "the validation split has both classes");
+    assert.equal(cells(evaluation.atValidationYouden.confusion), 4);
+    const predictions = await db().runPrediction.findMany({ where: { modelRunId: run.id } });
+    assert.deepEqual(
+      predictions.map((p) => p.imageId).sort(),
+      [...testImages, ...valImages].map((im) => im.id).sort(),
+      "one prediction per validation and test image, none for training images",
+    );
+    // The stored predictions reproduce the stored AUC.
+    const byId = new Map(images.map((im) => [im.id, im]));
+    const testPredictions = predictions.filter((p) => byId.get(p.imageId)!.split === "TEST");
+    assert.equal(
+      delongAuc(
+        testPredictions.map((p) => p.probability),
+        testPredictions.map((p) => byId.get(p.imageId)!.label),
+      )?.auc,
+      run.testAuc,
+    );
+    const csv = await runPredictionsCsv(run.id, null);
+    const rows = parse<Record<string, string>>(csv.body, { columns: true });
+    assert.equal(rows.length, predictions.length);
+    assert.deepEqual(Object.keys(rows[0]), [...PREDICTION_COLUMNS]);
+    const testRow = rows.find((r) => r.split === "test")!;
+    const image = byId.get(testRow.image_id)!;
+    assert.equal(testRow.original_name, image.originalName);
+    assert.equal(Number(testRow.true_label), image.label);
+    assert.equal(
+      Number(testRow.probability_positive),
+      testPredictions.find((p) => p.imageId === image.id)!.probability,
+    );
   });
 
   test("heat-maps for the run's validation images: rows only for complete files, with P and localisation", async () => {
@@ -125,7 +187,33 @@ describe("training through pg-boss", () => {
       enqueueHeatmaps(parseHeatmapsRequest({ runIds: ["no-such-run"], split: "VALIDATION" }), { boss: w.boss }),
       /not found/,
     );
-    // The synthetic set has no test split: an empty selection is the caller's mistake, not "0 jobs queued".
+    // `heatmaps --images test`: the held-out split's maps, with their chance levels recorded.
+    const test = await enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "TEST" }), {
+      boss: w.boss,
+    });
+    assert.equal(test.images, 4);
+    await waitFor("test heat-map jobs", async () => (await heatmapJobsProgress(w.boss, test.jobIds)).pending === 0);
+    const all = await db().heatmap.findMany({ where: { modelRunId: trainedRunId }, include: { image: true } });
+    assert.equal(all.filter((h) => h.image.split === "TEST").length, 4);
+    for (const h of all) {
+      assert.ok(h.maskShare !== null && h.maskShare > 0 && h.maskShare < 1, `mask share ${h.maskShare}`);
+      assert.ok(h.chanceIou !== null && h.chanceIou >= 0 && h.chanceIou < 1, `chance IoU ${h.chanceIou}`);
+      assert.equal(typeof h.blankMap, "boolean");
+    }
+    const summary = await datasetLocalisation(dataset.id);
+    const row = summary.rows.find((r) => r.variant === "BASELINE" && r.split === "TEST");
+    assert.ok(row, JSON.stringify(summary));
+    assert.equal(row.summary.maps, 4);
+    // At 32 px layer4 is 1x1, so every map is constant: blank maps are counted and shown, never scored as misses.
+    assert.ok(all.every((h) => h.blankMap === true));
+    assert.equal(row.summary.blank, 4);
+    assert.equal(row.summary.scored, 0);
+    assert.equal(row.summary.pointingGame.value, null);
+    const text = localisationText(dataset.name, summary);
+    assert.match(text, /baseline · test · 1 run\(s\), 4 map\(s\) of 4 image\(s\), 4 blank \(not scored\)/);
+
+    // Without a test split, an empty selection is the caller's mistake, not "0 jobs queued".
+    await db().image.updateMany({ where: { datasetId: dataset.id, split: "TEST" }, data: { split: "TRAIN" } });
     await assert.rejects(
       enqueueHeatmaps(parseHeatmapsRequest({ runIds: [trainedRunId], split: "TEST" }), { boss: w.boss }),
       (e: unknown) => e instanceof DomainError && e.kind === "invalid" && /no test images/.test(e.message),

@@ -89,6 +89,7 @@ describe("focus CLI arguments", () => {
     ],
     ["unknown option", ["model:summary", "--variant", "se", "--colour"], /unknown option '--colour'/],
     ["gradcam without model", ["gradcam", "--image", "a.png", "--out", "b.png"], /--model/],
+    ["localisation without dataset", ["localisation", "--json"], /--dataset/],
   ];
   for (const [what, argv, message] of bad) {
     test(`${what}: exit 2 with a clear message`, async () => {
@@ -101,7 +102,16 @@ describe("focus CLI arguments", () => {
   test("help exits 0 and lists every command", async () => {
     const r = await run(["--help"]);
     assert.equal(r.code, 0);
-    for (const c of ["dataset:import", "dataset:synthetic", "train", "heatmaps", "gradcam", "model:summary", "stats"])
+    for (const c of [
+      "dataset:import",
+      "dataset:synthetic",
+      "train",
+      "heatmaps",
+      "localisation",
+      "gradcam",
+      "model:summary",
+      "stats",
+    ])
       assert.match(r.out, new RegExp(c));
     const sub = await run(["train", "--help"]);
     assert.equal(sub.code, 0);

@@ -11,9 +11,12 @@ const initial: FormState = { ok: false, message: "" };
 export function HeatmapForm({
   runs,
   images,
+  testImages = 0,
 }: {
   runs: { id: string; variant: string; seed: number; valAuc: number | null; heatmaps: number }[];
   images: { id: string; originalName: string; className: string }[];
+  /** Images in the held-out test split; the split is offered only when there are some. */
+  testImages?: number;
 }) {
   const router = useRouter();
   const [state, action, pending] = useActionState(async (prev: FormState, data: FormData) => {
@@ -55,6 +58,7 @@ export function HeatmapForm({
           className="ml-2 rounded border border-slate-300 px-2 py-1 font-normal"
         >
           <option value="VALIDATION">Validation split</option>
+          {testImages > 0 && <option value="TEST">Test split ({testImages})</option>}
           <option value="TRAIN">Training split</option>
           <option value="CHOSEN">Chosen images</option>
         </select>

@@ -1,6 +1,14 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { pointingGameHit, energyInsideMask, topRegionIou, localisationMetrics } from "./localisation";
+import {
+  pointingGameHit,
+  energyInsideMask,
+  topRegionIou,
+  localisationMetrics,
+  isBlankMap,
+  topRegionSize,
+  randomRegionIou,
+} from "./localisation";
 
 // 4x5 = 20 pixels. Mask: the left 2 columns (8 pixels).
 const W = 5;
@@ -74,5 +82,50 @@ describe("topRegionIou", () => {
     assert.equal(m.pointingHit, true);
     assert.equal(m.energyInside, 1);
     assert.equal(m.topRegionIou, 3 / 8);
+  });
+});
+
+describe("chance levels and blank maps", () => {
+  test("a constant map is blank; any variation is not", () => {
+    assert.equal(isBlankMap(new Float32Array(20)), true);
+    assert.equal(isBlankMap(new Float32Array(20).fill(0.3)), true);
+    const heat = new Float32Array(20);
+    heat[7] = 1e-6;
+    assert.equal(isBlankMap(heat), false);
+  });
+
+  test("the top region leaves out pixels of value 0", () => {
+    const heat = new Float32Array(W * H);
+    heat[0] = 1;
+    assert.equal(topRegionSize(heat), 1);
+    assert.equal(topRegionSize(heat.fill(0.5)), Math.ceil(0.15 * 20));
+  });
+
+  test("the random-region IoU equals the average over every region of that size (enumerated)", () => {
+    // 8 pixels, mask of 3, regions of 2: all C(8, 2) = 28 regions listed and scored with topRegionIou's formula.
+    const total = 8;
+    const maskSize = 3;
+    let sum = 0;
+    let count = 0;
+    for (let a = 0; a < total; a++) {
+      for (let b = a + 1; b < total; b++) {
+        const inter = (a < maskSize ? 1 : 0) + (b < maskSize ? 1 : 0);
+        sum += inter / (2 + maskSize - inter);
+        count++;
+      }
+    }
+    assert.ok(Math.abs(randomRegionIou(total, 2, maskSize) - sum / count) < 1e-12);
+    assert.equal(randomRegionIou(10, 0, 4), 0);
+    assert.equal(randomRegionIou(10, 10, 4), 0.4, "the whole image: IoU = mask share");
+    assert.throws(() => randomRegionIou(10, 11, 4), RangeError);
+  });
+
+  test("the random-region IoU of a real-sized map is finite and near the plug-in value", () => {
+    const total = 224 * 224;
+    const k = Math.ceil(0.15 * total);
+    const m = Math.round(0.1 * total);
+    const exact = randomRegionIou(total, k, m);
+    const plugIn = (k * m) / total / (k + m - (k * m) / total);
+    assert.ok(Number.isFinite(exact) && Math.abs(exact - plugIn) < 1e-3, `${exact} vs ${plugIn}`);
   });
 });

@@ -91,3 +91,57 @@ export function localisationMetrics(
     topRegionIou: topRegionIou(heat, mask, topFraction),
   };
 }
+
+/** A map with one value everywhere (all zero, typically): it points nowhere, so it is reported, not scored as a miss. */
+export function isBlankMap(heat: ArrayLike<number>): boolean {
+  for (let i = 1; i < heat.length; i++) if (heat[i] !== heat[0]) return false;
+  return true;
+}
+
+/** Pixels in the region topRegionIou compares: ceil(topFraction * N), less the pixels of value 0 it never takes. */
+export function topRegionSize(heat: ArrayLike<number>, topFraction = 0.15): number {
+  let positive = 0;
+  for (let i = 0; i < heat.length; i++) if (heat[i] > 0) positive++;
+  return Math.min(Math.ceil(topFraction * heat.length), positive);
+}
+
+/**
+ * The expected IoU between a mask of `maskSize` pixels and a region of `regionSize` pixels drawn uniformly at random
+ * among `total`: the intersection is hypergeometric, and E[I / (region + mask - I)] is summed over its distribution
+ * (exactly, from the mode outwards so that nothing underflows). The chance level of topRegionIou.
+ */
+export function randomRegionIou(total: number, regionSize: number, maskSize: number): number {
+  for (const [name, v] of [
+    ["total", total],
+    ["regionSize", regionSize],
+    ["maskSize", maskSize],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a whole number >= 0, got ${v}`);
+  }
+  if (regionSize > total || maskSize > total) throw new RangeError("region and mask must fit in the image");
+  if (regionSize === 0 || maskSize === 0) return 0;
+  const lo = Math.max(0, regionSize + maskSize - total);
+  const hi = Math.min(regionSize, maskSize);
+  const mode = Math.min(hi, Math.max(lo, Math.floor(((regionSize + 1) * (maskSize + 1)) / (total + 2))));
+  // P(i + 1) / P(i) for the hypergeometric intersection.
+  const ratio = (i: number) =>
+    ((maskSize - i) * (regionSize - i)) / ((i + 1) * (total - maskSize - regionSize + i + 1));
+  const iou = (i: number) => i / (regionSize + maskSize - i);
+  let mass = 1;
+  let sum = iou(mode);
+  let p = 1;
+  for (let i = mode; i < hi; i++) {
+    p *= ratio(i);
+    if (p < 1e-300) break;
+    mass += p;
+    sum += p * iou(i + 1);
+  }
+  p = 1;
+  for (let i = mode; i > lo; i--) {
+    p /= ratio(i - 1);
+    if (p < 1e-300) break;
+    mass += p;
+    sum += p * iou(i - 1);
+  }
+  return sum / mass;
+}

@@ -8,6 +8,7 @@ import { AutoRefresh } from "@/app/components/auto-refresh";
 import { RocChart, TrainingCurves } from "../../components/charts";
 import { CancelRetryButtons, ReadyToggle } from "../../components/run-controls";
 import { HeatmapGallery } from "../../heatmap-gallery";
+import { TestEvaluation } from "../../components/test-evaluation";
 
 export const dynamic = "force-dynamic";
 
@@ -88,6 +89,33 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </dd>
         </div>
       </dl>
+      {r.status === "SUCCEEDED" && (
+        <section className="space-y-2">
+          <h2 className="text-lg font-medium">Held-out test split</h2>
+          {r.testEvaluation ? (
+            <TestEvaluation evaluation={r.testEvaluation} />
+          ) : (
+            <p className="text-sm text-slate-600">
+              No test figures: the dataset has no test split (or the run finished before test evaluation existed).
+            </p>
+          )}
+          {r.predictions > 0 && (
+            <p className="text-sm">
+              <a
+                href={`/api/researcher/runs/${r.id}/predictions.csv`}
+                className="text-blue-700 underline"
+                data-testid="predictions-csv"
+                download
+              >
+                Predictions CSV
+              </a>{" "}
+              <span className="text-slate-600">
+                ({r.predictions} validation and test images: id, file name, split, true label, P(positive))
+              </span>
+            </p>
+          )}
+        </section>
+      )}
       <details className="rounded-lg border border-slate-200 bg-white p-3 text-sm">
         <summary className="cursor-pointer font-medium">Hyper-parameters</summary>
         <table className="mt-2 text-xs">

@@ -1,12 +1,15 @@
-// Results of a dataset, paper style: validation AUC-ROC per variant as mean ± sd over runs (and each run),
-// ROC curves overlaid, training curves, heat-map jobs and a gallery comparing the variants on the same
-// images. Researchers are not blinded, so variants are named everywhere here.
+// Results of a dataset, paper style: validation AUC-ROC per variant as mean ± sd over runs (and each run), beside
+// the test AUC where the dataset has a held-out test split, ROC curves overlaid, training curves, the localisation
+// summary, heat-map jobs and a gallery comparing the variants on the same images. Researchers are not blinded, so
+// variants are named everywhere here.
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { formatMeanSd } from "@/lib/jobs/auc-summary";
 import { datasetResults, heatmapComparison } from "@/lib/jobs/run-results";
+import { datasetLocalisation } from "@/lib/jobs/localisation-summary";
+import { LocalisationTable } from "../../../components/localisation-table";
 import { succeededRuns } from "@/lib/jobs/job-queries";
 import { EmptyState } from "../../../../components/empty-state";
 import { formatAuc, runLabel, statusClass } from "../../../format";
@@ -32,7 +35,7 @@ export default async function ResultsPage({
   const dataset = await db().dataset.findUnique({ where: { id }, select: { id: true, name: true, classNames: true } });
   if (!dataset) notFound();
   const jobId = typeof job === "string" && job.length <= 64 ? job : undefined;
-  const [{ runs, table }, comparison, finished, validation, active] = await Promise.all([
+  const [{ runs, table }, comparison, finished, validation, active, testImages, localisation] = await Promise.all([
     datasetResults(id, { jobId }),
     heatmapComparison(id, { maxImages: 12 }),
     succeededRuns(id),
@@ -43,7 +46,10 @@ export default async function ResultsPage({
       take: 96,
     }),
     db().modelRun.count({ where: { job: { datasetId: id }, status: { in: ["QUEUED", "RUNNING"] } } }),
+    db().image.count({ where: { datasetId: id, split: "TEST" } }),
+    datasetLocalisation(id, { jobId }),
   ]);
+  const anyTest = table.some((t) => t.test.n > 0);
   const succeeded = runs.filter((r) => r.status === "SUCCEEDED");
   const chartRuns = succeeded.map((r) => ({
     id: r.id,
@@ -70,6 +76,33 @@ export default async function ResultsPage({
       epochs: { sort: r.epoch, node: `${r.epoch} / ${r.epochs}` },
       setup: { sort: r.params.inputSize, node: `${r.params.inputSize ?? "?"} px · width ${r.params.width ?? "?"}` },
       auc: { sort: r.valAuc, value: r.valAuc, testid: `run-auc-${r.id}`, node: formatAuc(r.valAuc) },
+      testAuc: {
+        sort: r.testAuc,
+        value: r.testAuc,
+        testid: `run-test-auc-${r.id}`,
+        node: (
+          <>
+            {formatAuc(r.testAuc)}
+            {r.testEvaluation?.auc?.ci && (
+              <span className="text-xs text-slate-500">
+                {" "}
+                [{formatAuc(r.testEvaluation.auc.ci.low)}, {formatAuc(r.testEvaluation.auc.ci.high)}]
+              </span>
+            )}
+          </>
+        ),
+      },
+      predictions: {
+        sort: r.predictions,
+        node:
+          r.predictions > 0 ? (
+            <a href={`/api/researcher/runs/${r.id}/predictions.csv`} className="text-blue-700 underline" download>
+              CSV
+            </a>
+          ) : (
+            "—"
+          ),
+      },
       heatmaps: { sort: r.heatmaps, node: String(r.heatmaps) },
       ready: {
         sort: r.readyForStudy ? 1 : 0,
@@ -114,6 +147,11 @@ export default async function ResultsPage({
               Mean ± sample standard deviation over the succeeded runs (seeds), as in Rao et al. (ICCV-W 2021).
               Cancelled and failed runs are listed but not averaged. Runs with different settings are pooled unless you
               pick one job.
+              {anyTest
+                ? " Test AUC: the final model on the held-out test split, which neither training nor any threshold saw."
+                : testImages > 0
+                  ? " This dataset has a test split; runs trained before test evaluation existed have no test AUC."
+                  : " No test split: only validation figures (import split folders or a split column for one)."}
             </p>
             <table className="w-full border-collapse bg-white text-sm" data-testid="auc-table">
               <thead>
@@ -121,6 +159,7 @@ export default async function ResultsPage({
                   <th className="p-2">Variant</th>
                   <th className="p-2">Runs</th>
                   <th className="p-2">AUC (mean ± sd)</th>
+                  {anyTest && <th className="p-2">Test AUC (mean ± sd)</th>}
                   <th className="p-2">Each run</th>
                 </tr>
               </thead>
@@ -137,6 +176,17 @@ export default async function ResultsPage({
                     >
                       {formatMeanSd(t)}
                     </td>
+                    {anyTest && (
+                      <td
+                        className="p-2 font-mono"
+                        data-testid={`test-auc-mean-${t.variant}`}
+                        data-value={JSON.stringify(t.test.mean)}
+                        data-sd={JSON.stringify(t.test.sd)}
+                      >
+                        {formatMeanSd(t.test)}
+                        {t.test.n !== t.n && <span className="text-xs text-slate-500"> ({t.test.n} runs)</span>}
+                      </td>
+                    )}
                     <td className="p-2">
                       {t.runs.map((r) => (
                         <Link
@@ -145,6 +195,7 @@ export default async function ResultsPage({
                           className={`mr-3 ${r.status === "SUCCEEDED" ? "text-blue-700" : "text-slate-400 line-through"} underline`}
                         >
                           seed {r.seed}: {formatAuc(r.valAuc)}
+                          {typeof r.testAuc === "number" && ` (test ${formatAuc(r.testAuc)})`}
                         </Link>
                       ))}
                     </td>
@@ -164,6 +215,8 @@ export default async function ResultsPage({
                 { key: "epochs", label: "Epochs", numeric: true },
                 { key: "setup", label: "Setup" },
                 { key: "auc", label: "Val AUC", numeric: true },
+                { key: "testAuc", label: "Test AUC [95 % CI]", numeric: true },
+                { key: "predictions", label: "Predictions" },
                 { key: "heatmaps", label: "Heat-maps", numeric: true },
                 { key: "ready", label: "Study" },
               ]}
@@ -188,8 +241,14 @@ export default async function ResultsPage({
       )}
 
       <section>
+        <h2 className="mb-1 text-lg font-medium">Localisation per variant</h2>
+        <LocalisationTable localisation={localisation} />
+      </section>
+
+      <section>
         <h2 className="mb-2 text-lg font-medium">Render heat-maps</h2>
         <HeatmapForm
+          testImages={testImages}
           runs={finished}
           images={validation.map((im) => ({
             id: im.id,

@@ -1,0 +1,22 @@
+// A finished run's per-image predictions (validation and test) as CSV; researchers are not blinded.
+import { requireApiRole } from "@/lib/auth/session";
+import { handle } from "@/lib/http/handler";
+import { runPredictionsCsv } from "@/lib/export/run-predictions-csv";
+
+export const dynamic = "force-dynamic";
+
+export function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  return handle(async () => {
+    const user = await requireApiRole("RESEARCHER", "ADMIN");
+    const { id } = await params;
+    const file = await runPredictionsCsv(id, user.id);
+    return new Response(file.body, {
+      headers: {
+        "Content-Type": file.contentType,
+        "Content-Disposition": `attachment; filename="${file.filename}"`,
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
+  });
+}
