@@ -32,6 +32,7 @@ import {
   type ExistingInvitation,
 } from "@/lib/studies/invitations";
 import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
+import { bulkInvite, previewBulkInvite, type BulkResult } from "@/lib/studies/bulk-invite";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { emailInvitation } from "@/lib/mail/email-invitation";
@@ -45,6 +46,8 @@ export type StudyFormState = FormState<{
   existing: ExistingInvitation;
   /** What happened to the invitation email; absent when mail is off (no FOCUS_SMTP_URL). */
   email: EmailOutcome;
+  /** A bulk invite's rows: the preview (nothing written) or what the invite did. */
+  bulk: BulkResult & { committed: boolean; emails: Record<string, EmailOutcome> };
 }>;
 
 function failure(e: unknown): StudyFormState {
@@ -201,6 +204,37 @@ export async function excludeReaderAction(
       ? "Excluded: this reader's answers no longer count in any statistic (they stay in the exports)."
       : "Included again in the statistics.",
   );
+}
+
+/** `intent` "preview" shows what each row would do; "invite" invites the rows the study does not have yet. */
+export async function bulkInviteAction(
+  studyId: string,
+  _prev: StudyFormState,
+  form: FormData,
+): Promise<StudyFormState> {
+  return studyAction(studyId, async (actorId) => {
+    const list = form.get("list");
+    if (form.get("intent") !== "invite") {
+      const preview = await previewBulkInvite(studyId, list);
+      const fresh = preview.rows.filter((r) => r.outcome.kind === "new").length;
+      return {
+        ok: true,
+        message: `Preview: ${fresh} new reader${fresh === 1 ? "" : "s"} would be invited; nothing is saved yet.`,
+        bulk: { ...preview, committed: false, emails: {} },
+      };
+    }
+    const emails: Record<string, EmailOutcome> = {};
+    const result = await bulkInvite(studyId, list, actorId, async (invitationId, link) => {
+      const outcome = await emailInvitation(invitationId, link, actorId);
+      if (outcome) emails[invitationId] = outcome;
+    });
+    const invited = result.rows.filter((r) => r.outcome.kind === "invited").length;
+    return {
+      ok: true,
+      message: `${invited} reader${invited === 1 ? "" : "s"} invited. Copy the links now: they are shown only once.`,
+      bulk: { ...result, committed: true, emails },
+    };
+  });
 }
 
 export async function inviteAction(studyId: string, _prev: StudyFormState, form: FormData): Promise<StudyFormState> {

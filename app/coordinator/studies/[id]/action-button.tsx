@@ -6,7 +6,15 @@ import { MissingHeatmapTable } from "../settings-fields";
 
 const initial: StudyFormState = { ok: false, message: "" };
 
-export function OneTimeLink({ link, label = "Invitation link" }: { link: string; label?: string }) {
+export function OneTimeLink({
+  link,
+  label = "Invitation link",
+  testId,
+}: {
+  link: string;
+  label?: string;
+  testId?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="mt-2 flex items-center gap-2">
@@ -14,7 +22,7 @@ export function OneTimeLink({ link, label = "Invitation link" }: { link: string;
         readOnly
         value={link}
         aria-label={label}
-        data-testid={label === "Invitation link" ? "invitation-link" : "reentry-link"}
+        data-testid={testId ?? (label === "Invitation link" ? "invitation-link" : "reentry-link")}
         onFocus={(e) => e.currentTarget.select()}
         className="w-full max-w-xl rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs"
       />

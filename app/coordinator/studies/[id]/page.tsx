@@ -9,6 +9,7 @@ import { readSettings } from "@/lib/studies/study-settings";
 import { studyProgress } from "@/lib/studies/progress";
 import {
   archiveAction,
+  bulkInviteAction,
   cloneAction,
   closeAction,
   deleteDraftAction,
@@ -23,7 +24,8 @@ import {
   revokeReentryAction,
   updateSettingsAction,
 } from "../actions";
-import { liveReentryLinks } from "@/lib/studies/invitations-reentry";
+import { liveReentryLinks, mailEnabled } from "@/lib/studies/invitations-reentry";
+import { BulkInviteForm } from "./bulk-invite-form";
 import { ActionButton } from "./action-button";
 import { InviteForm } from "./invite-form";
 import { SettingsForm } from "./settings-form";
@@ -220,6 +222,9 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
             reissue={reissueAction.bind(null, id)}
             reentry={reentryLinkAction.bind(null, id)}
           />
+        )}
+        {study.status !== "CLOSED" && !archived && (
+          <BulkInviteForm action={bulkInviteAction.bind(null, id)} mailOn={mailEnabled()} />
         )}
         {progress.readers.length === 0 ? (
           <EmptyState title="No readers invited yet">
