@@ -2,7 +2,14 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { toCsv } from "@/lib/export/csv";
-import { CsvFormatError, answersFromCsv, parseCsv, parseCsvRecords, readerGroupsFromCsv } from "./answers-csv";
+import {
+  CsvFormatError,
+  answersFromCsv,
+  parseCsv,
+  parseCsvRecords,
+  readAnswerRows,
+  readerGroupsFromCsv,
+} from "./answers-csv";
 
 describe("parseCsv (RFC 4180)", () => {
   test("plain fields, CRLF and LF records, optional final line break", () => {
@@ -123,5 +130,48 @@ describe("answersFromCsv", () => {
     );
     assert.throws(() => readerGroupsFromCsv(text, "site"), /no column "site"/);
     assert.throws(() => readerGroupsFromCsv(text + "c3,r3,SE,radiology\n", "specialty"), /line 6: reader "r3"/);
+  });
+});
+
+describe("the study's tidy export", () => {
+  const tidy = [
+    "study_id,reader,specialty,reader_status,case_id,question,arm,answer,confidence",
+    "s,R1,dermatology,accepted,c1,best_map,cbam,cbam,4",
+    "s,R1,dermatology,accepted,c1,rationale,cbam,clear focus,4",
+    "s,R1,dermatology,accepted,c1,confidence,cbam,4,4",
+    "s,R2,radiology,accepted,c1,best_map,se,se,",
+    "s,R3,radiology,excluded,c1,best_map,gc,gc,",
+    "s,R3,radiology,excluded,c2,best_map,gc,gc,",
+    "s,R4,radiology,revoked,c1,best_map,gc,gc,",
+    "",
+  ].join("\r\n");
+  test("best_map rows are the answers; revoked and excluded readers are left out and listed", () => {
+    const r = readAnswerRows(tidy);
+    assert.equal(r.format, "tidy");
+    assert.deepEqual(r.answers, [
+      { caseId: "c1", readerId: "R1", choice: "cbam" },
+      { caseId: "c1", readerId: "R2", choice: "se" },
+    ]);
+    assert.deepEqual(r.leftOut, [
+      { readerId: "R3", status: "excluded", answers: 2 },
+      { readerId: "R4", status: "revoked", answers: 1 },
+    ]);
+    assert.deepEqual(
+      [...readerGroupsFromCsv(tidy, "specialty")],
+      [
+        ["R1", "dermatology"],
+        ["R2", "radiology"],
+      ],
+    );
+  });
+  test("another question by name; an unknown one or a question on the answers CSV is refused", () => {
+    assert.deepEqual(readAnswerRows(tidy, { question: "confidence" }).answers, [
+      { caseId: "c1", readerId: "R1", choice: "4" },
+    ]);
+    assert.throws(() => readAnswerRows(tidy, { question: "ranking" }), /no rows for question "ranking"/);
+    assert.throws(
+      () => readAnswerRows("case_id,reader_id,choice\nc1,r1,SE\n", { question: "best_map" }),
+      /only be chosen in the tidy export/,
+    );
   });
 });

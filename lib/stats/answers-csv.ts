@@ -104,41 +104,75 @@ export function parseCsv(text: string): string[][] {
 
 export const REQUIRED_ANSWER_COLUMNS = ["case_id", "reader_id", "choice"] as const;
 
+/** The columns of the study's tidy export (docs/export-codebook.md) that the statistics read. */
+export const TIDY_ANSWER_COLUMNS = ["case_id", "reader", "question", "answer"] as const;
+
+/** Reader statuses in the tidy export whose answers the results page leaves out of every statistic. */
+export const LEFT_OUT_STATUSES: readonly string[] = ["revoked", "excluded"];
+
 export interface AnswerRows {
   answers: Answer[];
   /** Every column of every answer row, keyed by normalised header name, for callers that need extra columns. */
   rows: Array<{ line: number; values: Record<string, string> }>;
   header: string[];
+  /** "answers": case_id, reader_id, choice; "tidy": the study's tidy export, one question's rows. */
+  format: "answers" | "tidy";
+  /** Tidy export only: readers left out because of their reader_status, with how many answers they gave. */
+  leftOut: { readerId: string; status: string; answers: number }[];
+}
+
+export interface ReadAnswerOptions {
+  /** Tidy export only: which question's rows are the answers (default "best_map"). */
+  question?: string;
 }
 
 function normaliseHeader(name: string): string {
   return name.trim().toLowerCase();
 }
 
-/**
- * Reads answers from a CSV with `case_id`, `reader_id` and `choice` columns (any order, header names matched
- * case-insensitively, other columns kept in `rows` but otherwise ignored). An empty choice is a missing
- * answer; blank lines are skipped; ids and choices are trimmed.
- */
-export function readAnswerRows(text: string): AnswerRows {
-  const records = parseCsvRecords(text);
-  if (records.length === 0)
-    throw new CsvFormatError("the CSV is empty: expected a header with case_id, reader_id and choice");
-  const header = records[0].fields.map(normaliseHeader);
-  const missing = REQUIRED_ANSWER_COLUMNS.filter((c) => !header.includes(c));
+function checkColumns(header: string[], required: readonly string[]): void {
+  const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new CsvFormatError(
       `the CSV is missing required column${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ` +
         `(found: ${header.map((h) => JSON.stringify(h)).join(", ")})`,
     );
   }
-  for (const c of REQUIRED_ANSWER_COLUMNS) {
+  for (const c of required) {
     if (header.indexOf(c) !== header.lastIndexOf(c))
       throw new CsvFormatError(`the CSV has more than one "${c}" column`);
   }
-  const [caseCol, readerCol, choiceCol] = REQUIRED_ANSWER_COLUMNS.map((c) => header.indexOf(c));
+}
+
+/**
+ * Reads answers from a CSV with `case_id`, `reader_id` and `choice` columns (any order, header names matched
+ * case-insensitively, other columns kept in `rows` but otherwise ignored). An empty choice is a missing
+ * answer; blank lines are skipped; ids and choices are trimmed.
+ *
+ * The study's tidy export (columns `reader`, `case_id`, `question`, `answer`, one row per reader × case ×
+ * question) is read too: the rows of `options.question` (default best_map) are the answers, `reader` is the
+ * reader id, and readers whose `reader_status` is revoked or excluded are left out, as on the results page.
+ */
+export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): AnswerRows {
+  const records = parseCsvRecords(text);
+  if (records.length === 0)
+    throw new CsvFormatError("the CSV is empty: expected a header with case_id, reader_id and choice");
+  const header = records[0].fields.map(normaliseHeader);
+  const tidy = !header.includes("reader_id") && TIDY_ANSWER_COLUMNS.every((c) => header.includes(c));
+  if (!tidy && options.question !== undefined) {
+    throw new CsvFormatError("a question can only be chosen in the tidy export (columns reader, question, answer)");
+  }
+  checkColumns(header, tidy ? TIDY_ANSWER_COLUMNS : REQUIRED_ANSWER_COLUMNS);
+  const question = options.question ?? "best_map";
+  const [caseCol, readerCol, choiceCol] = (tidy ? ["case_id", "reader", "answer"] : REQUIRED_ANSWER_COLUMNS).map((c) =>
+    header.indexOf(c),
+  );
+  const questionCol = header.indexOf("question");
+  const statusCol = header.indexOf("reader_status");
   const answers: Answer[] = [];
   const rows: AnswerRows["rows"] = [];
+  const leftOut = new Map<string, { status: string; answers: number }>();
+  let questionRows = 0;
   for (const record of records.slice(1)) {
     if (record.fields.every((f) => f.trim() === "")) continue;
     if (record.fields.length !== header.length) {
@@ -146,15 +180,38 @@ export function readAnswerRows(text: string): AnswerRows {
         `line ${record.line}: ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}, but the header has ${header.length}`,
       );
     }
+    if (tidy && record.fields[questionCol].trim() !== question) continue;
+    questionRows++;
     const caseId = record.fields[caseCol].trim();
     const readerId = record.fields[readerCol].trim();
     const choice = record.fields[choiceCol].trim();
     if (caseId === "") throw new CsvFormatError(`line ${record.line}: case_id is empty`);
-    if (readerId === "") throw new CsvFormatError(`line ${record.line}: reader_id is empty`);
+    if (readerId === "") throw new CsvFormatError(`line ${record.line}: ${tidy ? "reader" : "reader_id"} is empty`);
+    const status = tidy && statusCol >= 0 ? record.fields[statusCol].trim().toLowerCase() : "";
+    if (LEFT_OUT_STATUSES.includes(status)) {
+      const entry = leftOut.get(readerId) ?? { status, answers: 0 };
+      entry.answers++;
+      leftOut.set(readerId, entry);
+      continue;
+    }
     answers.push({ caseId, readerId, choice: choice === "" ? null : choice });
-    rows.push({ line: record.line, values: Object.fromEntries(header.map((h, j) => [h, record.fields[j]])) });
+    const values = Object.fromEntries(header.map((h, j) => [h, record.fields[j]]));
+    // Breakdowns look readers up by reader_id whatever the format.
+    if (tidy) values["reader_id"] = readerId;
+    rows.push({ line: record.line, values });
   }
-  return { answers, rows, header };
+  if (tidy && questionRows === 0 && records.length > 1) {
+    throw new CsvFormatError(`the tidy export has no rows for question "${question}"`);
+  }
+  return {
+    answers,
+    rows,
+    header,
+    format: tidy ? "tidy" : "answers",
+    leftOut: [...leftOut.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([readerId, v]) => ({ readerId, ...v })),
+  };
 }
 
 /** Answers from CSV text; see readAnswerRows for the accepted format. */
@@ -166,8 +223,12 @@ export function answersFromCsv(text: string): Answer[] {
  * reader_id -> value of `column` (e.g. specialty) from the same CSV, for breakdowns. A reader with two
  * different non-empty values is an error; readers with only empty values are left out (ungrouped).
  */
-export function readerGroupsFromCsv(text: string, column: string): Map<string, string> {
-  const { rows, header } = readAnswerRows(text);
+export function readerGroupsFromCsv(
+  text: string,
+  column: string,
+  options: ReadAnswerOptions = {},
+): Map<string, string> {
+  const { rows, header } = readAnswerRows(text, options);
   const key = normaliseHeader(column);
   if (!header.includes(key)) {
     throw new CsvFormatError(

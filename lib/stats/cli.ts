@@ -32,7 +32,11 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 function buildCommand(output: CliOutput): Command {
   return new Command("stats")
     .description("Reader-study statistics (shares, chi-square, agreement coefficients) from a CSV of answers")
-    .requiredOption("--input <file>", "CSV with case_id, reader_id and choice columns (empty choice = missing)")
+    .requiredOption(
+      "--input <file>",
+      "CSV with case_id, reader_id and choice columns (empty choice = missing), or the study's tidy export",
+    )
+    .option("--question <id>", "with the tidy export: the question whose answers to analyse (default best_map)")
     .option("--json", "print the summary as JSON")
     .option("--compact", "with --json: one line instead of indented JSON")
     .option("--choices <list>", "comma-separated list of every possible choice (e.g. all arms), so unchosen ones count")
@@ -63,6 +67,7 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
     compact?: boolean;
     choices?: string;
     by?: string;
+    question?: string;
     draws?: string;
     seed?: string;
   }>();
@@ -78,7 +83,12 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
       const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
       throw new UsageError(`cannot read input file "${opts.input}": ${reason}`);
     }
-    const { answers } = readAnswerRows(text);
+    const readOptions = { question: opts.question };
+    const { answers, leftOut } = readAnswerRows(text, readOptions);
+    // Stderr, so that --json output stays the page's summary, digit for digit.
+    for (const r of leftOut) {
+      output.stderr(`stats: reader "${r.readerId}" is ${r.status}; their ${r.answers} answer(s) are left out\n`);
+    }
     const summaryOptions: SummaryOptions = {
       choices:
         opts.choices === undefined
@@ -91,7 +101,9 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
     };
     const summary = summarize(answers, summaryOptions);
     const groups =
-      opts.by === undefined ? undefined : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by), summaryOptions);
+      opts.by === undefined
+        ? undefined
+        : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by, readOptions), summaryOptions);
 
     if (opts.json) {
       const document = groups === undefined ? summary : { ...summary, by_group: { column: opts.by, groups } };
