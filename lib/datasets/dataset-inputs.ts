@@ -46,6 +46,21 @@ function compiles(pattern: string): boolean {
   }
 }
 
+/** DICOM VOI window "center,width" in modality units (after rescale), e.g. "40,400" for a CT soft-tissue window. */
+export const voiWindowSchema = optionalText()
+  .refine((v) => v === undefined || /^\s*-?\d+(\.\d+)?\s*,\s*\d+(\.\d+)?\s*$/.test(v), {
+    message: "window must be center,width (numbers, width at least 1), e.g. 40,400",
+  })
+  .transform((v) => {
+    if (v === undefined) return undefined;
+    const [center, width] = v.split(",").map(Number);
+    return { center, width };
+  })
+  .refine((w) => w === undefined || w.width >= 1, { message: "window width must be at least 1" });
+
+/** Non-square images: "cover" crops the centre square (the default), "contain" pads to a square. */
+export const imageFitSchema = z.enum(["cover", "contain"], { error: "fit must be cover or contain" });
+
 /** A comma-separated list of label values. */
 export function valueList(v: string): string[] {
   return v
@@ -82,6 +97,9 @@ export const importFolderFieldsSchema = z.object({
   maskPattern: optionalText().refine((p) => p === undefined || p.includes("{id}"), "maskPattern must contain {id}"),
   /** Split a given train/validation split again (a given test split is always kept). */
   resplit: z.boolean().default(false),
+  fit: imageFitSchema.default("cover"),
+  /** DICOM only: replaces each file's first VOI window. */
+  window: voiWindowSchema,
 });
 
 /** Label-table options come together, and only with a table (shared by the folder and the zip import). */

@@ -80,7 +80,13 @@ describe("importFolderDataset", () => {
     const withoutMask = fullReport.filter((r) => r.reason === "image without mask").map((r) => r.path);
     assert.equal(withoutMask.length, 10);
     assert.ok(!withoutMask.includes("melanoma/m1.png"));
-    const report = fullReport.filter((r) => r.reason !== "image without mask");
+    // The 48x40 images are centre-cropped; m1's lesion fills the left half, so the crop cuts it.
+    assert.ok(fullReport.some((r) => r.path === "masks/m1.png" && r.reason === "lesion mask touches the crop edge"));
+    assert.ok(fullReport.some((r) => r.path === "(fit)" && r.reason.startsWith("cover: ")));
+    const report = fullReport.filter(
+      (r) =>
+        r.reason !== "image without mask" && r.path !== "(fit)" && r.reason !== "lesion mask touches the crop edge",
+    );
     assert.deepEqual(report.map((r) => r.path).sort(), [
       "benign/zz-copy-of-b0.png",
       "melanoma/broken.jpg",

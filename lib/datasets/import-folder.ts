@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Dataset } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
-import { db, ImageSplit } from "@/lib/db/client";
+import { db, ImageFit, ImageSplit } from "@/lib/db/client";
 import { scanImageFolder, type ImportReport, type ImportWarning, type LabelMapping } from "@/lib/ml/data/folder-import";
 import { parseLabelTable } from "@/lib/ml/data/label-table";
 import { importFolderInputSchema, valueList, type ImportFolderInput } from "./dataset-inputs";
@@ -58,6 +58,33 @@ export function notesOf(report: ImportReport): ImportSkip[] {
   }
   for (const w of report.warnings)
     if (w.message.startsWith("leakage:")) notes.push({ path: w.relativePath, reason: w.message });
+  return notes;
+}
+
+/** How non-square images were made square, how many lesions a crop may have cut, and a DICOM window given. */
+export function fitNotesOf(report: ImportReport, window?: { center: number; width: number }): ImportSkip[] {
+  const notes: ImportSkip[] = [];
+  if (window && report.images.some((i) => i.format === "dicom"))
+    notes.push({
+      path: "(dicom)",
+      reason: `VOI window given at import: center ${window.center}, width ${window.width}`,
+    });
+  const nonSquare = report.images.filter((i) => i.originalWidth !== i.originalHeight).length;
+  // Square images come out the same either way: no line for them.
+  if (nonSquare === 0) return notes;
+  notes.push({
+    path: "(fit)",
+    reason:
+      report.fit === "cover"
+        ? `cover: non-square images centre-cropped to a square (${nonSquare} image(s) not square)`
+        : `contain: non-square images padded to a square with black (${nonSquare} image(s) not square)`,
+  });
+  if (report.fit === "cover" && report.masks && report.masks.matched > 0)
+    notes.push({
+      path: "(fit)",
+      reason: `${report.masksTouchingCropEdge.length} image(s) whose lesion mask touches the crop edge (part of the lesion may be cut off; --fit contain keeps it)`,
+    });
+  for (const m of report.masksTouchingCropEdge) notes.push({ path: m, reason: "lesion mask touches the crop edge" });
   return notes;
 }
 
@@ -132,6 +159,8 @@ export async function importFolderDataset(
     labels,
     groupPattern: opts.groupPattern === undefined ? undefined : new RegExp(opts.groupPattern),
     maskPattern: opts.maskPattern,
+    fit: opts.fit,
+    window: opts.window,
   });
   for (const c of report.classes) {
     // Both sides of the split need both classes (a validation AUC is undefined otherwise).
@@ -166,7 +195,11 @@ export async function importFolderDataset(
   const skipped = [...(options.priorSkips ?? []), ...skipsOf(report)];
   const reimports = await reimportWarnings(kept.map((k) => k.contentHash));
   const warnings = [...report.warnings, ...reimports];
-  const notes = [...notesOf(report), ...reimports.map((w) => ({ path: "(re-import)", reason: w.message }))];
+  const notes = [
+    ...fitNotesOf(report, opts.window),
+    ...notesOf(report),
+    ...reimports.map((w) => ({ path: "(re-import)", reason: w.message })),
+  ];
   const dataset = await createDatasetRows(
     {
       name: opts.name,
@@ -174,6 +207,7 @@ export async function importFolderDataset(
       description: opts.description,
       classNames: [report.negativeClass, report.positiveClass],
       imageSize: opts.size,
+      imageFit: opts.fit === "contain" ? ImageFit.CONTAIN : ImageFit.COVER,
       hasMasks: kept.some((im) => im.maskKey !== null),
       splitSeed: opts.splitSeed,
       source: options.source ?? root,

@@ -2,7 +2,7 @@
 // crash part-way leaves at most unreferenced files, never a Dataset or Image row pointing at a missing or
 // half-written file, and never half a data set.
 import { createHash } from "node:crypto";
-import { db, Prisma, type Dataset, type Modality } from "@/lib/db/client";
+import { db, Prisma, type Dataset, type ImageFit, type Modality } from "@/lib/db/client";
 import { ImageSplit } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { importReportColumn, toJson, type ImportSkip } from "@/lib/db/json-columns";
@@ -177,6 +177,8 @@ export interface DatasetMeta {
   description?: string;
   classNames: [string, string];
   imageSize: number;
+  /** Default COVER (centre crop). */
+  imageFit?: ImageFit;
   hasMasks: boolean;
   splitSeed: number;
   source: string;
@@ -225,6 +227,7 @@ export async function createDatasetRows(
             description: meta.description ?? "",
             classNames: meta.classNames,
             imageSize: meta.imageSize,
+            imageFit: meta.imageFit,
             hasMasks: meta.hasMasks,
             splitSeed: meta.splitSeed,
             source: meta.source,

@@ -17,6 +17,7 @@ import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { text } from "@/lib/validation/text";
 import { storageRoot } from "@/lib/storage/content-store";
 import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/formats";
+import { LABEL_TABLE_EXTENSIONS } from "@/lib/ml/data/label-table";
 import { importFolderFieldsSchema, refineLabelTableOptions } from "./dataset-inputs";
 import { importFolderDataset, type FolderImportResult } from "./import-folder";
 import type { ImportSkip } from "./persist-dataset";
@@ -236,8 +237,14 @@ export function classifyEntry(
     );
   }
   if (isClutterPath(segments)) return { kind: "ignore", path: clean };
-  if (!IMAGE_EXTENSIONS.has(extname(clean).toLowerCase()))
-    return { kind: "skip", path: clean, reason: `not a ${describeImageExtensions()} file (not extracted)` };
+  const ext = extname(clean).toLowerCase();
+  // Label tables are extracted for the importer; extension-less files may be DICOM, which the scan recognises.
+  if (!IMAGE_EXTENSIONS.has(ext) && !LABEL_TABLE_EXTENSIONS.has(ext) && ext !== "")
+    return {
+      kind: "skip",
+      path: clean,
+      reason: `not a ${describeImageExtensions()} file or label table (not extracted)`,
+    };
   return { kind: "image", path: clean, size: info.uncompressedSize };
 }
 

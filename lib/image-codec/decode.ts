@@ -1,17 +1,29 @@
 // Decoding of image bytes into fixed-size square RGB (and masks into 0/1). No file-system access: callers pass
 // bytes, so the same code serves folder imports, uploads, training and heat-map jobs.
 //
-// Imported files (any format of formats.ts) are resized by "cover" with a centre crop (scale the short side to
-// `size`, cut the overflow of the long side equally on both ends), i.e. torchvision's Resize(size) +
-// CenterCrop(size) that ImageNet-style ResNet pipelines use. Not stretching, because stretching changes shape and
-// asymmetry is itself a diagnostic cue (dermoscopy's ABCD rule); not letter-boxing, because the padding bars would
-// vary with the source's aspect ratio, which can differ by class or hospital and then becomes a shortcut for the
-// model. The cost is that a few percent at the ends of the long side are lost on non-square images.
+// Imported files (any format of formats.ts) are made square in one of two ways, chosen per dataset:
+// - "cover" (the default): a centre crop (scale the short side to `size`, cut the overflow of the long side equally
+//   on both ends), i.e. torchvision's Resize(size) + CenterCrop(size) that ImageNet-style ResNet pipelines use. The
+//   cost is that a few percent at the ends of the long side are lost on non-square images (imports count the masks
+//   that touch a cut edge, i.e. lesions that may have lost a part).
+// - "contain": the whole image, scaled so its long side is `size` and padded with black. Nothing is lost, but the
+//   padding bars vary with the source's aspect ratio, which can differ by class or hospital and then becomes a
+//   shortcut for the model; choose it when lesions reach the image borders.
+// Never stretching, because stretching changes shape and asymmetry is itself a diagnostic cue (dermoscopy's ABCD rule).
 //
 // Stored images are the square PNGs an import wrote (encode-png.ts); they are only resized, to a run's input size
 // or a heat-map's display size.
-import sharp from "sharp";
-import { openImage } from "./formats";
+import sharp, { type Sharp } from "sharp";
+import { openImage, type VoiWindow } from "./formats";
+
+export type ImageFit = "cover" | "contain";
+
+export interface DecodeOptions {
+  /** How a non-square image becomes square; "cover" by default. */
+  fit?: ImageFit;
+  /** DICOM: VOI window instead of the file's own. */
+  window?: VoiWindow;
+}
 
 export interface DecodedImage {
   /** Interleaved RGB, size * size * 3. */
@@ -22,8 +34,11 @@ export interface DecodedImage {
   format: string;
 }
 
-export async function readImageHeader(bytes: Uint8Array): Promise<{ width: number; height: number; format: string }> {
-  const { width, height, format } = await openImage(bytes);
+export async function readImageHeader(
+  bytes: Uint8Array,
+  options: DecodeOptions = {},
+): Promise<{ width: number; height: number; format: string }> {
+  const { width, height, format } = await openImage(bytes, { window: options.window });
   return { width, height, format };
 }
 
@@ -31,11 +46,15 @@ export async function readImageHeader(bytes: Uint8Array): Promise<{ width: numbe
  * Any supported image (grey, grey+alpha, RGB, RGBA, 8 or 16 bit, any size) to size x size sRGB bytes.
  * Transparency is flattened onto black, the background of most medical images (MRI, CT, dermoscope vignette).
  */
-export async function decodeToSquareRgb(bytes: Uint8Array, size: number): Promise<DecodedImage> {
-  const { pipeline, ...header } = await openImage(bytes);
+export async function decodeToSquareRgb(
+  bytes: Uint8Array,
+  size: number,
+  options: DecodeOptions = {},
+): Promise<DecodedImage> {
+  const { pipeline, ...header } = await openImage(bytes, { window: options.window });
   const { data, info } = await pipeline()
     .flatten({ background: "#000000" })
-    .resize(size, size, { fit: "cover", position: "centre" })
+    .resize(size, size, { fit: options.fit ?? "cover", position: "centre", background: "#000000" })
     .toColourspace("srgb")
     .removeAlpha()
     .raw()
@@ -47,19 +66,22 @@ export async function decodeToSquareRgb(bytes: Uint8Array, size: number): Promis
 }
 
 /**
- * A mask image (any format; lesion = bright) to size x size values 0/1, cropped exactly like the image so the
- * two stay aligned. Nearest-neighbour keeps the edge hard. Lesion is luminance >= half the mask's maximum, so
- * 0/255 and 0/1 masks both work; `binary` is false when the mask held more than two values (a soft or
- * anti-aliased mask that the threshold changed), which imports report.
+ * A mask image (any format; lesion = bright) to size x size values 0/1, cropped or padded exactly like the image
+ * so the two stay aligned. Nearest-neighbour keeps the edge hard. Lesion is luminance >= half the mask's maximum,
+ * so 0/255 and 0/1 masks both work; `binary` is false when the mask held more than two values (a soft or
+ * anti-aliased mask that the threshold changed), which imports report. `touchesCropEdge`: with "cover" on a
+ * non-square mask, lesion reaches a side where the crop cut the image (part of it may be lost).
  */
 export async function decodeMaskToSquare(
   bytes: Uint8Array,
   size: number,
-): Promise<{ mask: Uint8Array; width: number; height: number; binary: boolean }> {
-  const { pipeline, width, height } = await openImage(bytes);
+  options: DecodeOptions = {},
+): Promise<{ mask: Uint8Array; width: number; height: number; binary: boolean; touchesCropEdge: boolean }> {
+  const fit = options.fit ?? "cover";
+  const { pipeline, width, height } = await openImage(bytes, { window: options.window });
   const { data, info } = await pipeline()
     .flatten({ background: "#000000" })
-    .resize(size, size, { fit: "cover", position: "centre", kernel: "nearest" })
+    .resize(size, size, { fit, position: "centre", kernel: "nearest", background: "#000000" })
     .toColourspace("b-w")
     .extractChannel(0)
     .raw()
@@ -77,7 +99,40 @@ export async function decodeMaskToSquare(
   const mask = new Uint8Array(size * size);
   for (let i = 0; i < mask.length; i++) mask[i] = data[i] >= threshold ? 1 : 0;
   const binary = values.size <= 2 && [...values].every((v) => v === 0 || v === max);
-  return { mask, width, height, binary };
+  const touchesCropEdge =
+    fit === "cover" && width !== height && (await lesionReachesCrop(pipeline, size, width, height, threshold));
+  return { mask, width, height, binary, touchesCropEdge };
+}
+
+/**
+ * With "cover" on a non-square mask: lesion on or beyond a line where the centre crop cuts (so part of it, or all
+ * of it, is not in the stored square). Checked on the mask scaled to the crop's scale, before cropping.
+ */
+async function lesionReachesCrop(
+  pipeline: () => Sharp,
+  size: number,
+  width: number,
+  height: number,
+  threshold: number,
+): Promise<boolean> {
+  const landscape = width > height;
+  const long = Math.round((landscape ? width / height : height / width) * size);
+  const { data } = await pipeline()
+    .flatten({ background: "#000000" })
+    .resize(landscape ? long : size, landscape ? size : long, { fit: "fill", kernel: "nearest" })
+    .toColourspace("b-w")
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const cut = Math.floor((long - size) / 2);
+  for (let along = 0; along < long; along++) {
+    if (along > cut && along < cut + size - 1) continue; // inside the crop, off its edges
+    for (let across = 0; across < size; across++) {
+      const i = landscape ? across * long + along : along * size + across;
+      if (data[i] >= threshold) return true;
+    }
+  }
+  return false;
 }
 
 /** Decodes a stored PNG to interleaved RGB at `side` x `side`; resizes only when the stored side differs. */

@@ -11,7 +11,7 @@ describe("image formats", () => {
       [...IMAGE_EXTENSIONS],
       IMAGE_FORMATS.flatMap((f) => f.extensions),
     );
-    assert.equal(describeImageExtensions(), ".bmp, .png, .jpg, .jpeg, .tif, .tiff or .webp");
+    assert.equal(describeImageExtensions(), ".bmp, .dcm, .dicom, .png, .jpg, .jpeg, .tif, .tiff or .webp");
   });
 
   test("a JPEG turned by its EXIF orientation reports and decodes its upright size", async () => {

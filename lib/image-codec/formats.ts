@@ -2,10 +2,19 @@
 // images of that format, recognises its bytes, and opens them as an upright sharp pipeline plus the upright size;
 // everything after that (flattening, resizing, colour space) is shared by every format (decode.ts).
 //
-// A format libvips cannot read (DICOM, say) is one more entry placed before the libvips one: its `open` parses the
+// A format libvips cannot read (BMP, DICOM) is one more entry placed before the libvips one: its `open` parses the
 // pixels and hands them to sharp as raw input (`sharp(pixels, { raw: { width, height, channels } })`).
 import * as bmp from "bmp-ts";
 import sharp, { type Sharp } from "sharp";
+import { decodeDicom, hasDicomPreamble, type VoiWindow } from "./dicom";
+
+export { UnsupportedImageError, type VoiWindow } from "./dicom";
+
+/** Per-import choices some formats need. */
+export interface OpenOptions {
+  /** DICOM: the VOI window to apply instead of the file's first one. */
+  window?: VoiWindow;
+}
 
 export interface OpenedImage {
   /** Size after EXIF orientation, before any resizing. */
@@ -23,7 +32,7 @@ export interface ImageFormat {
   /** True when the bytes are this format's (a signature test). */
   recognises: (bytes: Uint8Array) => boolean;
   /** Reads the header and makes the pipeline; throws when the bytes are not a readable image. */
-  open: (bytes: Uint8Array) => Promise<OpenedImage>;
+  open: (bytes: Uint8Array, options: OpenOptions) => Promise<OpenedImage>;
 }
 
 /** How sharp should treat decoder warnings: "warning" rejects truncated or damaged files instead of
@@ -54,6 +63,16 @@ const BMP: ImageFormat = {
   },
 };
 
+/** DICOM through dcmjs (dicom.ts): first frame, rescaled, windowed, 8 bits; no attribute leaves the decoder. */
+const DICOM: ImageFormat = {
+  extensions: [".dcm", ".dicom"],
+  recognises: hasDicomPreamble,
+  async open(bytes, options) {
+    const { width, height, channels, pixels } = await decodeDicom(bytes, options.window);
+    return { width, height, format: "dicom", pipeline: () => sharp(pixels, { raw: { width, height, channels } }) };
+  },
+};
+
 /** PNG, JPEG, TIFF and WebP through libvips, which also identifies the real format from the bytes. */
 const LIBVIPS: ImageFormat = {
   extensions: [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp"],
@@ -73,7 +92,7 @@ const LIBVIPS: ImageFormat = {
 };
 
 /** In the order they are tried: the first format that recognises the bytes decodes them. */
-export const IMAGE_FORMATS: readonly ImageFormat[] = [BMP, LIBVIPS];
+export const IMAGE_FORMATS: readonly ImageFormat[] = [BMP, DICOM, LIBVIPS];
 
 /** Every extension an import accepts as an image file. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(IMAGE_FORMATS.flatMap((f) => f.extensions));
@@ -84,8 +103,13 @@ export function describeImageExtensions(): string {
   return all.length === 1 ? all[0] : `${all.slice(0, -1).join(", ")} or ${all.at(-1)}`;
 }
 
-export function openImage(bytes: Uint8Array): Promise<OpenedImage> {
+export function openImage(bytes: Uint8Array, options: OpenOptions = {}): Promise<OpenedImage> {
   const format = IMAGE_FORMATS.find((f) => f.recognises(bytes));
   if (format === undefined) return Promise.reject(new Error("not an image format Focus reads"));
-  return format.open(bytes);
+  return format.open(bytes, options);
+}
+
+/** Files without an image extension are images only when their bytes say so (DICOM archives name files by UID or not at all). */
+export function isImageWithoutExtension(head: Uint8Array): boolean {
+  return hasDicomPreamble(head);
 }

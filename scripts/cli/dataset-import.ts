@@ -1,6 +1,7 @@
 // focus dataset:import <folder> --name <name> --positive <class|values> [--modality] [--size] [--seed]
 //   [--labels file.csv --image-column c --label-column c --negative values [--split-column c] [--group-column c]
-//    [--mask-column c]] [--group-pattern re] [--mask-pattern '{id}_lesion'] [--resplit]
+//    [--mask-column c]] [--group-pattern re] [--mask-pattern '{id}_lesion'] [--resplit] [--fit cover|contain]
+//   [--window center,width]
 import type { Command } from "commander";
 import { Modality } from "@/lib/db/client";
 import { importFolderDataset } from "@/lib/datasets/import-folder";
@@ -25,6 +26,8 @@ interface ImportOptions {
   groupPattern?: string;
   maskPattern?: string;
   resplit?: boolean;
+  fit: "cover" | "contain";
+  window?: string;
 }
 
 export function registerDatasetImport(program: Command): void {
@@ -55,6 +58,13 @@ export function registerDatasetImport(program: Command): void {
       "mask file name with {id}, e.g. '{id}_lesion' (common ones are found without it)",
     )
     .option("--resplit", "split a given train/validation split again (a given test split stays)")
+    .option(
+      "--fit <fit>",
+      "non-square images: cover (centre crop) or contain (pad with black); masks follow",
+      choiceOption("--fit", ["cover", "contain"] as const),
+      "cover",
+    )
+    .option("--window <center,width>", "DICOM: VOI window in modality units instead of each file's first, e.g. 40,400")
     .option(
       "--modality <modality>",
       `one of ${Object.values(Modality).join(", ")}`,
@@ -89,6 +99,8 @@ export function registerDatasetImport(program: Command): void {
           groupPattern: o.groupPattern,
           maskPattern: o.maskPattern,
           resplit: o.resplit === true,
+          fit: o.fit,
+          window: o.window,
         };
         const result = await importFolderDataset(input, { scope: "any-path" });
         const counts = await splitCounts(result.dataset.id);

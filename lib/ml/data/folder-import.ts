@@ -7,12 +7,14 @@
 // single files (unreadable, duplicate content, too small, not an image, no label) are reported by name and
 // reason; only a wrong layout throws.
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { open, readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, basename, dirname } from "node:path";
-import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader } from "../../image-codec/decode";
-import { IMAGE_EXTENSIONS, describeImageExtensions } from "../../image-codec/formats";
+import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader, type ImageFit } from "../../image-codec/decode";
+import {
+  IMAGE_EXTENSIONS, UnsupportedImageError, describeImageExtensions, isImageWithoutExtension, type VoiWindow,
+} from "../../image-codec/formats";
 import { DomainError } from "../../errors/domain-error";
-import { splitOfName, requireColumns, type GivenSplit, type LabelTable } from "./label-table";
+import { LABEL_TABLE_EXTENSIONS, splitOfName, requireColumns, type GivenSplit, type LabelTable } from "./label-table";
 
 export type FolderLayoutErrorCode =
   | "root-missing" | "root-not-directory" | "class-count" | "positive-unknown" | "class-empty" | "labels-unusable";
@@ -22,7 +24,8 @@ function layoutError(code: FolderLayoutErrorCode, message: string): DomainError 
   return new DomainError("invalid", message, { code });
 }
 
-export type RejectionReason = "unreadable" | "duplicate" | "tiny" | "not-an-image" | "no-label" | "no-image" | "ambiguous";
+export type RejectionReason =
+  | "unreadable" | "unsupported" | "duplicate" | "tiny" | "not-an-image" | "no-label" | "no-image" | "ambiguous";
 
 export interface RejectedFile {
   /** Relative to the root, with "/" separators. */
@@ -77,6 +80,10 @@ export interface ImportReport {
   masks: { files: number; matched: number; unmatched: string[]; imagesWithoutMask: string[]; thresholded: string[] } | null;
   /** Label-table rows whose label is in neither value set, counted per value. */
   skippedLabels: Array<{ value: string; rows: number }>;
+  /** How non-square images were made square. */
+  fit: ImageFit;
+  /** With "cover": masks whose lesion reaches a side the crop cut (the lesion may be cut off). */
+  masksTouchingCropEdge: string[];
 }
 
 /** A label table and how its columns map onto the import (parsed and checked at the edge). */
@@ -109,6 +116,10 @@ export interface ScanOptions {
   groupPattern?: RegExp;
   /** Extra mask name pattern with "{id}" for the image's name without extension, e.g. "{id}_lesion". */
   maskPattern?: string;
+  /** "cover" (centre crop, default) or "contain" (pad); masks follow the images. */
+  fit?: ImageFit;
+  /** DICOM: VOI window instead of each file's first. */
+  window?: VoiWindow;
 }
 
 /** Mask names found without flags: ISIC's {id}_segmentation, PH2's {id}_lesion, and the generic {id}_mask. */
@@ -137,6 +148,19 @@ async function runPool<T>(items: readonly T[], concurrency: number, work: (item:
     while (next < items.length) await work(items[next++]);
   });
   await Promise.all(workers);
+}
+
+/** Files without an image extension are images when their first bytes say so (DICOM's "DICM" at byte 128). */
+async function startsLikeAnImage(path: string): Promise<boolean> {
+  const handle = await open(path, "r").catch(() => null);
+  if (!handle) return false;
+  try {
+    const head = new Uint8Array(132);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return isImageWithoutExtension(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 function messageOf(error: unknown): string {
@@ -224,7 +248,11 @@ async function collectClassFolders(
       const relativePath = `${folder}/${e.name}`;
       if (e.isDirectory()) {
         warnings.push({ relativePath, message: "sub-folder ignored (only files directly in a class folder are read)" });
-      } else if (!IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+      } else if (
+        !IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()) &&
+        // DICOM archives name files by UID ("1.2.840...7") or nothing: their bytes decide.
+        !(await startsLikeAnImage(join(root, folder, e.name)))
+      ) {
         rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not ${describeImageExtensions()}` });
       } else {
         images++;
@@ -270,7 +298,9 @@ function collectLabelTable(
   const both = [...positive].filter((v) => negative.has(v));
   if (both.length) throw layoutError("labels-unusable", `Label value(s) ${both.join(", ")} are in both the positive and the negative set.`);
 
-  const images = allFiles.filter((f) => !maskFiles.has(f) && f !== fileName && (IMAGE_EXTENSIONS.has(extname(f).toLowerCase()) || extname(f) === ""));
+  // Any file may be an image named by id (DICOM by UID, with or without extension); only files with an image
+  // extension are reported when no row names them.
+  const images = allFiles.filter((f) => !maskFiles.has(f) && f !== fileName && !LABEL_TABLE_EXTENSIONS.has(extname(f).toLowerCase()));
   const byPath = new Map<string, string>();
   const byStem = new Map<string, string[]>();
   for (const f of images) {
@@ -328,7 +358,7 @@ function collectLabelTable(
     if (maskCell && !maskPath) warnings.push({ relativePath: at(line), message: `mask "${maskCell}" not found; image kept without mask` });
     candidates.push({ className: label === 1 ? mapping.positive.join("+") : mapping.negative.join("+"), label, relativePath: file, absolutePath: join(root, file), split, group, maskPath });
   }
-  for (const f of images) if (!used.has(f) && extname(f) !== "") rejected.push({ relativePath: f, reason: "no-label", detail: `no row of ${fileName} names this image` });
+  for (const f of images) if (!used.has(f) && IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) rejected.push({ relativePath: f, reason: "no-label", detail: `no row of ${fileName} names this image` });
   const positiveClass = mapping.positive.join("+");
   const negativeClass = mapping.negative.join("+");
   for (const [className, label] of [[negativeClass, 0], [positiveClass, 1]] as const) {
@@ -347,6 +377,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const size = options.size ?? 224;
   const minSide = options.minSide ?? 32;
   const keepPixels = options.keepPixels ?? true;
+  const decodeOptions = { fit: options.fit ?? "cover", window: options.window } as const;
   if (!Number.isInteger(size) || size < 8) throw new RangeError(`size must be an integer >= 8, got ${size}`);
 
   const rootStat = await stat(root).catch(() => null);
@@ -472,13 +503,14 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const accepted = new Map<string, ImportedImage>();
   const usedMasks = new Set<string>();
   const thresholded: string[] = [];
+  const touchingCropEdge: string[] = [];
   await runPool(unique, options.concurrency ?? 4, async (c) => {
     const bytes = await readFile(c.absolutePath);
     let header: { width: number; height: number; format: string };
     try {
-      header = await readImageHeader(bytes);
+      header = await readImageHeader(bytes, decodeOptions);
     } catch (error) {
-      rejected.push({ relativePath: c.relativePath, reason: "unreadable", detail: messageOf(error) });
+      rejected.push({ relativePath: c.relativePath, reason: error instanceof UnsupportedImageError ? "unsupported" : "unreadable", detail: messageOf(error) });
       return;
     }
     if (header.width < minSide || header.height < minSide) {
@@ -487,7 +519,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
     }
     let rgb: Uint8Array;
     try {
-      rgb = (await decodeToSquareRgb(bytes, size)).rgb;
+      rgb = (await decodeToSquareRgb(bytes, size, decodeOptions)).rgb;
     } catch (error) {
       rejected.push({ relativePath: c.relativePath, reason: "unreadable", detail: messageOf(error) });
       return;
@@ -501,7 +533,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       originalWidth: header.width,
       originalHeight: header.height,
       rgb: keepPixels ? rgb : undefined,
-      loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size)).rgb,
+      loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size, decodeOptions)).rgb,
       split: c.split,
       group: c.group,
     };
@@ -514,11 +546,13 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
         warnings.push({ relativePath: maskPath, message: `ambiguous: both classes have an image named "${key}"; mask not used` });
       } else {
         try {
-          const decoded = await decodeMaskToSquare(await readFile(join(root, maskPath)), size);
+          const decoded = await decodeMaskToSquare(await readFile(join(root, maskPath)), size, decodeOptions);
           if (decoded.width !== header.width || decoded.height !== header.height) {
             warnings.push({ relativePath: maskPath, message: `mask is ${decoded.width}x${decoded.height} but the image is ${header.width}x${header.height}; resized the same way (nearest neighbour), check alignment` });
           }
           if (!decoded.binary) thresholded.push(maskPath);
+          // The image's shape decides the crop; a mask of another size was scaled to the same square.
+          if (decodeOptions.fit === "cover" && header.width !== header.height && decoded.touchesCropEdge) touchingCropEdge.push(maskPath);
           if (!decoded.mask.some((v) => v === 1)) warnings.push({ relativePath: maskPath, message: "mask is empty after resizing" });
           image.mask = decoded.mask;
           image.maskRelativePath = maskPath;
@@ -565,5 +599,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
         }
       : null,
     skippedLabels: collected.skippedLabels,
+    fit: decodeOptions.fit,
+    masksTouchingCropEdge: touchingCropEdge.sort(byName),
   };
 }

@@ -14,6 +14,9 @@ export interface LabelTable {
 
 const DELIMITERS = [",", ";", "\t"] as const;
 
+/** File names an import treats as label tables (zip uploads extract them; the console offers them). */
+export const LABEL_TABLE_EXTENSIONS: ReadonlySet<string> = new Set([".csv", ".tsv"]);
+
 /** The separator that splits the header line into the most cells (quotes aside, headers rarely contain any). */
 export function detectDelimiter(text: string): string {
   const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
