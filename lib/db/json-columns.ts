@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { text } from "../validation/text";
 import type { Prisma } from "./client";
-import { trainParamsSchema } from "../ml/train/train-params";
+import { CLASS_WEIGHTINGS, trainParamsSchema } from "../ml/train/train-params";
 
 /** A metric that may be missing or malformed in an old row: null rather than a failed read. */
 const metric = z.number().nullable().catch(null);
@@ -60,7 +60,17 @@ export const paramsColumn = { read: trainParamsSchema, write: trainParamsSchema 
 export const paramsSummarySchema = z
   .unknown()
   .transform((json) => (json && typeof json === "object" && !Array.isArray(json) ? json : {}))
-  .pipe(z.object({ epochs: metric, inputSize: metric, width: metric, batchSize: metric, learningRate: metric }));
+  .pipe(
+    z.object({
+      epochs: metric,
+      inputSize: metric,
+      width: metric,
+      batchSize: metric,
+      learningRate: metric,
+      // Absent before the option existed: those runs trained unweighted.
+      classWeighting: z.enum(CLASS_WEIGHTINGS).catch("none"),
+    }),
+  );
 export type TrainParamsSummary = z.output<typeof paramsSummarySchema>;
 
 /** Dataset.importReport: each file an import did not take, and why. */

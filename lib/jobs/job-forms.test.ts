@@ -87,6 +87,26 @@ describe("training form", () => {
     );
   });
 
+  test("the class-weighted loss is off unless its box is ticked, and is kept in the run's parameters", () => {
+    const fields: [string, string][] = [
+      ["datasetId", "d1"],
+      ["variants", "baseline"],
+      ["seeds", "1"],
+      ["epochs", "1"],
+      ["batchSize", "8"],
+      ["learningRate", "0.05"],
+      ["momentum", "0.9"],
+      ["weightDecay", "0.0001"],
+      ["inputSize", "96"],
+      ["width", "0.25"],
+    ];
+    assert.equal(trainingRequestFromForm(form(fields)).params.classWeighting, "none");
+    assert.equal(
+      trainingRequestFromForm(form([...fields, ["classWeighting", "balanced"]])).params.classWeighting,
+      "balanced",
+    );
+  });
+
   test("the CPU quick preset trains at 96 px and its LR drop reaches the trainer, also after edits", () => {
     assert.ok(CPU_QUICK_FORM_VALUES.inputSize >= 96);
     const fields: [string, string][] = [

@@ -6,6 +6,7 @@ import { z, type ZodType } from "zod";
 import { parseForm } from "@/lib/errors/field-errors";
 import { text } from "@/lib/validation/text";
 import {
+  CLASS_WEIGHTINGS,
   CPU_QUICK_PRESET,
   numberBounds,
   TRAINING_PRESETS,
@@ -51,6 +52,8 @@ export const trainingFormSchema = z
     seeds: fromText(seedCountSchema),
     ...numericFields,
     augment: z.boolean(),
+    /** "Class-weighted loss" box: off (the paper) unless ticked. */
+    classWeighting: z.enum(CLASS_WEIGHTINGS),
     /** The preset the form was filled from: what the form has no field for (the LR drops) comes from it. */
     preset: z
       .enum(Object.keys(TRAINING_PRESETS) as [keyof typeof TRAINING_PRESETS], {
@@ -106,6 +109,7 @@ export function trainingRequestFromForm(form: FormData, createdById?: string): T
     inputSize: field(form, "inputSize"),
     width: field(form, "width"),
     augment: form.get("augment") === "on" || form.get("augment") === "true",
+    classWeighting: form.get("classWeighting") === "balanced" ? "balanced" : "none",
     preset: field(form, "preset"),
     createdById,
     confirmCpu: form.get("confirmCpu") === "on" || form.get("confirmCpu") === "true",

@@ -191,7 +191,14 @@ describe("results", () => {
       [0.7, 0.6],
     );
     assert.equal(b1.heatmaps, 3);
-    assert.deepEqual(b1.params, { epochs: 4, inputSize: 32, width: 0.25, batchSize: null, learningRate: null });
+    assert.deepEqual(b1.params, {
+      epochs: 4,
+      inputSize: 32,
+      width: 0.25,
+      batchSize: null,
+      learningRate: null,
+      classWeighting: "none",
+    });
   });
 
   test("heat-map grid: images with maps from most runs first, holes as null", async () => {

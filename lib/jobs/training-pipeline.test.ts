@@ -69,7 +69,8 @@ describe("training through pg-boss", () => {
         datasetId: dataset.id,
         variants: ["baseline"],
         seeds: [7],
-        params: { ...TINY, epochs: 1 },
+        // The optional class-weighted loss, end to end (the other runs here train with the paper's plain loss).
+        params: { ...TINY, epochs: 1, classWeighting: "balanced" },
       }),
       { boss: w.boss },
     );
@@ -79,6 +80,7 @@ describe("training through pg-boss", () => {
     const run = await waitForRunStatus(job.runs[0].id, ["SUCCEEDED", "FAILED", "CANCELLED"]);
     assert.equal(run.status, "SUCCEEDED", run.error ?? "");
     assert.equal(run.epoch, 1);
+    assert.equal((run.params as { classWeighting?: string }).classWeighting, "balanced", "recorded on the run");
     // The backend, then how the batches ran (TINY's batch fits at once).
     assert.match(run.backend ?? "", /; batch \d+ (at once|as .*batch norm over \d+)$/);
     assert.ok(run.backend?.startsWith(`${w.backend}; `), run.backend ?? "");

@@ -7,7 +7,13 @@ import { estimateTrainingRequest } from "@/lib/jobs/estimate-queries";
 import { cpuConfirmationMessage, describeEstimate } from "@/lib/jobs/training-estimate";
 import { parseTrainingRequest, seedCountSchema } from "@/lib/jobs/job-inputs";
 import { VARIANTS } from "@/lib/ml/models/architecture";
-import { TRAINING_PRESETS, trainParamsSchema, type TrainParams } from "@/lib/ml/train/train-params";
+import {
+  CLASS_WEIGHTINGS,
+  TRAINING_PRESETS,
+  trainParamsSchema,
+  type ClassWeighting,
+  type TrainParams,
+} from "@/lib/ml/train/train-params";
 import { choiceOption, integerOption, listOption, schemaNumberOption } from "./arguments";
 import { withDatabase } from "./database-session";
 import { followRuns } from "./follow-runs";
@@ -43,6 +49,7 @@ interface TrainOptions {
   width?: number;
   batch?: number;
   lr?: number;
+  classWeighting?: ClassWeighting;
   preset?: string;
   wait?: boolean;
   json?: boolean;
@@ -72,6 +79,11 @@ export function registerTrain(program: Command): void {
       "initial learning rate (paper: 0.05)",
       schemaNumberOption("--lr", PARAM.learningRate.unwrap()),
     )
+    .option(
+      "--class-weighting <w>",
+      `loss weighting: ${CLASS_WEIGHTINGS.join(", ")} (paper: none; balanced = N / (2 N_class) per image)`,
+      choiceOption("--class-weighting", CLASS_WEIGHTINGS),
+    )
     .option("--confirm-cpu", "start the paper's protocol (224 px, full width) even though no GPU worker is online")
     .option("--estimate-only", "print the estimated time on the workers online and queue nothing")
     .option("--wait", "follow progress until every run has ended")
@@ -83,6 +95,7 @@ export function registerTrain(program: Command): void {
       if (o.width !== undefined) params.width = o.width;
       if (o.batch !== undefined) params.batchSize = o.batch;
       if (o.lr !== undefined) params.learningRate = o.lr;
+      if (o.classWeighting !== undefined) params.classWeighting = o.classWeighting;
       const code = await withDatabase(async () => {
         const dataset = await findDatasetByName(o.dataset);
         const request = parseTrainingRequest({

@@ -213,6 +213,12 @@ export function TrainingForm({
           />{" "}
           Random horizontal flip
         </label>
+        <label
+          className="flex items-center gap-2 self-end text-sm font-medium"
+          title="Each image's loss weighed by N / (2 × its class's count) on the training split; off in the paper"
+        >
+          <input type="checkbox" name="classWeighting" value="balanced" /> Class-weighted loss
+        </label>
       </div>
       <p className="text-xs text-slate-600">
         The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for

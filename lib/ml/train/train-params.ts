@@ -5,6 +5,10 @@
  */
 import { z } from "zod";
 
+/** Loss weighting choices (class-weights.ts applies them); here so forms can read them without TF.js. */
+export const CLASS_WEIGHTINGS = ["none", "balanced"] as const;
+export type ClassWeighting = (typeof CLASS_WEIGHTINGS)[number];
+
 /**
  * A number field whose every message names it ("epochs must be at least 1"), because forms and the CLI
  * show the messages as they are. The bounds live only here: the web form and the CLI read them back with
@@ -45,6 +49,13 @@ export const trainParamsSchema = z.object({
   valFraction: param("valFraction", { gt: 0, lt: 1 }).default(0.2),
   /** Random horizontal flip of training images (the only augmentation). */
   augment: z.boolean().default(true),
+  /**
+   * Class-weighted cross-entropy (class-weights.ts): "balanced" weighs each image's loss by N / (2 · N_class) of the
+   * training split. Off ("none") by default, as in the paper.
+   */
+  classWeighting: z
+    .enum(CLASS_WEIGHTINGS, { error: `classWeighting must be one of ${CLASS_WEIGHTINGS.join(", ")}` })
+    .default("none"),
 });
 
 /** The bounds of one numeric field, read from its schema (so a form or the CLI cannot drift from it). */

@@ -30,6 +30,7 @@ import { SgdMomentum } from "./sgd-momentum";
 import type { TrainParams } from "./train-params";
 import { replaceDirAtomic } from "../../storage/atomic-write";
 import { trainStep } from "./train-step";
+import { classWeightsFor } from "./class-weights";
 
 export interface LabelledImages {
   /** Each image RGB uint8, inputSize * inputSize * 3, NHWC (interleaved) order. */
@@ -275,6 +276,9 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
       },
     });
 
+  const classWeights = classWeightsFor(params.classWeighting, train.labels);
+  if (classWeights)
+    log(`class-weighted loss: negative ${classWeights[0].toFixed(3)}, positive ${classWeights[1].toFixed(3)}`);
   const epochSeconds: number[] = [];
   const checkpointModelDir = path.join(workDir, CHECKPOINT_DIR, CHECKPOINT_MODEL_DIR);
   try {
@@ -323,6 +327,7 @@ export async function trainRun(opts: TrainRunOptions): Promise<TrainRunResult> {
           labels,
           lr,
           microBatchSizes(indices.length, microBatchPlan.maxMicroBatch),
+          classWeights,
         );
         x.dispose();
         const [lossValue] = await loss.data();

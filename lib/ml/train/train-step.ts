@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { SgdMomentum } from "./sgd-momentum";
+import { weightedSoftmaxCrossEntropy } from "./class-weights";
 
 export interface BatchGradients {
   /** Mean loss over the batch. */
@@ -29,6 +30,8 @@ export function batchGradients(
   labels: readonly number[],
   sizes: readonly number[] = [x.shape[0]],
   training = true,
+  /** Per-class loss weights [negative, positive] (class-weights.ts); null for the plain mean cross-entropy. */
+  classWeights: readonly [number, number] | null = null,
 ): BatchGradients {
   const total = x.shape[0];
   if (labels.length !== total) throw new Error(`${labels.length} labels for a batch of ${total}`);
@@ -49,6 +52,7 @@ export function batchGradients(
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = model.apply(xi, { training }) as tf.Tensor2D;
         positive = tf.keep(tf.softmax(logits).slice([0, 1], [-1, 1]).reshape<tf.Tensor1D>([-1]));
+        if (classWeights) return weightedSoftmaxCrossEntropy(labels.slice(start, start + n), logits, classWeights);
         // Mean over the micro-batch of -log softmax(logits)[label], computed stably through log-sum-exp.
         return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(oneHot, logits);
       }, params as tf.Variable[]);
@@ -82,8 +86,9 @@ export function trainStep(
   labels: readonly number[],
   learningRate: number,
   sizes?: readonly number[],
+  classWeights: readonly [number, number] | null = null,
 ): { loss: tf.Scalar; positive: tf.Tensor1D } {
-  const { loss, positive, grads } = batchGradients(model, sgd.params, x, labels, sizes);
+  const { loss, positive, grads } = batchGradients(model, sgd.params, x, labels, sizes, true, classWeights);
   try {
     sgd.step(grads, learningRate);
   } finally {

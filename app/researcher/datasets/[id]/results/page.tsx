@@ -74,7 +74,10 @@ export default async function ResultsPage({
       },
       status: { sort: r.status, node: <span className={statusClass(r.status)}>{r.status.toLowerCase()}</span> },
       epochs: { sort: r.epoch, node: `${r.epoch} / ${r.epochs}` },
-      setup: { sort: r.params.inputSize, node: `${r.params.inputSize ?? "?"} px · width ${r.params.width ?? "?"}` },
+      setup: {
+        sort: r.params.inputSize,
+        node: `${r.params.inputSize ?? "?"} px · width ${r.params.width ?? "?"}${r.params.classWeighting === "balanced" ? " · class-weighted loss" : ""}`,
+      },
       auc: { sort: r.valAuc, value: r.valAuc, testid: `run-auc-${r.id}`, node: formatAuc(r.valAuc) },
       testAuc: {
         sort: r.testAuc,
