@@ -6,6 +6,21 @@ import { readEnv } from "../config/env";
 
 export const TRAIN_QUEUE = "train";
 export const HEATMAPS_QUEUE = "heatmaps";
+/** Scheduled reminder emails of one study (lib/studies/reminders.ts); a duplicate job sends nothing. */
+export const REMINDERS_QUEUE = "study-reminders";
+
+export interface RemindersJobData {
+  studyId: string;
+}
+
+export const REMINDERS_QUEUE_OPTIONS: Omit<Queue, "name"> = {
+  policy: "standard",
+  retryLimit: 3,
+  retryDelay: 60,
+  retryBackoff: true,
+  expireInSeconds: 15 * 60,
+  deleteAfterSeconds: 7 * 24 * 60 * 60,
+};
 
 export interface TrainJobData {
   runId: string;
@@ -52,9 +67,10 @@ export const HEATMAPS_QUEUE_OPTIONS: Omit<Queue, "name"> = {
 };
 
 export async function createQueues(boss: PgBoss): Promise<void> {
-  const existing = new Set((await boss.getQueues([TRAIN_QUEUE, HEATMAPS_QUEUE])).map((q) => q.name));
+  const existing = new Set((await boss.getQueues([TRAIN_QUEUE, HEATMAPS_QUEUE, REMINDERS_QUEUE])).map((q) => q.name));
   if (!existing.has(TRAIN_QUEUE)) await boss.createQueue(TRAIN_QUEUE, TRAIN_QUEUE_OPTIONS);
   if (!existing.has(HEATMAPS_QUEUE)) await boss.createQueue(HEATMAPS_QUEUE, HEATMAPS_QUEUE_OPTIONS);
+  if (!existing.has(REMINDERS_QUEUE)) await boss.createQueue(REMINDERS_QUEUE, REMINDERS_QUEUE_OPTIONS);
 }
 
 /** A started pg-boss instance with both queues; the caller owns it and must `stop()` it. */

@@ -1,4 +1,4 @@
-// One worker process: takes `train` and `heatmaps` jobs from pg-boss, reports itself in WorkerHeartbeat
+// One worker process: takes `train` and `heatmaps` jobs (and studies' `study-reminders`) from pg-boss, reports itself in WorkerHeartbeat
 // every 10 s, and shuts down without losing work (see shutdown()). workers/main.ts is a thin entry point.
 import { hostname } from "node:os";
 import type { Job, JobWithMetadata, PgBoss } from "pg-boss";
@@ -9,7 +9,16 @@ import { initBackend } from "@/lib/ml/backend/select-backend";
 import { requeueOrphanedRuns } from "./run-control";
 import { runHeatmaps } from "./run-heatmaps";
 import { runTraining } from "./run-training";
-import { HEATMAPS_QUEUE, startBoss, TRAIN_QUEUE, type HeatmapsJobData, type TrainJobData } from "./queues";
+import {
+  HEATMAPS_QUEUE,
+  REMINDERS_QUEUE,
+  startBoss,
+  TRAIN_QUEUE,
+  type HeatmapsJobData,
+  type RemindersJobData,
+  type TrainJobData,
+} from "./queues";
+import { requeueReminderJobs, runScheduledReminders } from "@/lib/studies/reminders";
 import { ShutdownState, type WorkerContext } from "./worker-context";
 import { logger } from "@/lib/logging/logger";
 import { requeueRunsOfLostWorkers } from "./worker-liveness";
@@ -124,6 +133,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       for (const job of jobs) await runHeatmaps(job.data, ctx, { signal: job.signal, boss });
     },
   );
+  // Reminder emails of studies with a schedule: light, so every worker takes them beside its model work.
+  await boss.work(REMINDERS_QUEUE, { pollingIntervalSeconds: 30 }, async (jobs: Job<RemindersJobData>[]) => {
+    for (const job of jobs) await runScheduledReminders(boss, job.data.studyId);
+  });
+  await requeueReminderJobs(boss).catch((e: unknown) => log(`reminder schedules not requeued: ${String(e)}`));
   log(`worker ${id} ready (backend ${backend}, concurrency ${concurrency})`);
 
   let stopping: Promise<void> | undefined;
@@ -133,6 +147,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       log("shutting down: no new jobs; running work stops at its next safe point");
       await boss.offWork(TRAIN_QUEUE, { wait: true });
       await boss.offWork(HEATMAPS_QUEUE, { wait: true });
+      await boss.offWork(REMINDERS_QUEUE, { wait: true });
       // Runs stopped by the shutdown are QUEUED again; their completed jobs freed the singleton key.
       const requeued = await requeueOrphanedRuns(boss).catch(() => 0);
       if (requeued > 0) log(`requeued ${requeued} interrupted run(s) for another worker`);

@@ -33,6 +33,9 @@ import {
 } from "@/lib/studies/invitations";
 import { issueReentryLink, revokeReentryLinks } from "@/lib/studies/invitations-reentry";
 import { bulkInvite, previewBulkInvite, type BulkResult } from "@/lib/studies/bulk-invite";
+import { remindReaders, scheduleReminderJob, setReminderSchedule } from "@/lib/studies/reminders";
+import { getBoss } from "@/lib/jobs/queues";
+import { logger } from "@/lib/logging/logger";
 import { DomainError, isDomainError } from "@/lib/errors/domain-error";
 import { db } from "@/lib/db/client";
 import { emailInvitation } from "@/lib/mail/email-invitation";
@@ -234,6 +237,36 @@ export async function bulkInviteAction(
       message: `${invited} reader${invited === 1 ? "" : "s"} invited. Copy the links now: they are shown only once.`,
       bulk: { ...result, committed: true, emails },
     };
+  });
+}
+
+export async function remindAction(studyId: string, _prev: StudyFormState): Promise<StudyFormState> {
+  return studyAction(studyId, async (_id, actor) => {
+    const o = await remindReaders(actor, studyId);
+    if (!o.mailOn) return { ok: false, message: "Mail is not configured (FOCUS_SMTP_URL), so no reminder was sent." };
+    const parts = [`${o.sent} reminder${o.sent === 1 ? "" : "s"} sent`];
+    if (o.failed) parts.push(`${o.failed} not sent (see the audit log)`);
+    if (o.skipped) parts.push(`${o.skipped} skipped: reminded in the last 12 hours`);
+    return { ok: o.failed === 0, message: `${parts.join("; ")}.` };
+  });
+}
+
+export async function reminderScheduleAction(
+  studyId: string,
+  _prev: StudyFormState,
+  form: FormData,
+): Promise<StudyFormState> {
+  return studyAction(studyId, async (_id, actor) => {
+    const raw = form.get("intervalDays");
+    const next = await setReminderSchedule(actor, studyId, { intervalDays: raw === "" || raw === null ? null : raw });
+    if (!next) return { ok: true, message: "Scheduled reminders are off." };
+    try {
+      await scheduleReminderJob(await getBoss(), studyId, next);
+    } catch (e) {
+      logger.error({ err: e, studyId }, "reminder job not queued");
+      return { ok: true, message: "Schedule saved; the workers queue it when they next start." };
+    }
+    return { ok: true, message: `Scheduled: the next reminder goes out ${next.toISOString().slice(0, 16)} UTC.` };
   });
 }
 

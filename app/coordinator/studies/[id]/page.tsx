@@ -10,6 +10,8 @@ import { studyProgress } from "@/lib/studies/progress";
 import {
   archiveAction,
   bulkInviteAction,
+  remindAction,
+  reminderScheduleAction,
   cloneAction,
   closeAction,
   deleteDraftAction,
@@ -26,6 +28,7 @@ import {
 } from "../actions";
 import { liveReentryLinks, mailEnabled } from "@/lib/studies/invitations-reentry";
 import { BulkInviteForm } from "./bulk-invite-form";
+import { RemindersPanel } from "./reminders-panel";
 import { ActionButton } from "./action-button";
 import { InviteForm } from "./invite-form";
 import { SettingsForm } from "./settings-form";
@@ -343,6 +346,16 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
               </p>
             )}
           </div>
+        )}
+        {study.status === "OPEN" && !archived && progress.readers.length > 0 && (
+          <RemindersPanel
+            remind={remindAction.bind(null, id)}
+            schedule={reminderScheduleAction.bind(null, id)}
+            intervalDays={study.reminderIntervalDays}
+            nextAt={study.nextReminderAt ? formatMoment(study.nextReminderAt) : null}
+            unfinished={progress.readers.filter((r) => r.status !== "REVOKED" && r.answered < r.total).length}
+            mailOn={mailEnabled()}
+          />
         )}
       </section>
     </section>
