@@ -119,10 +119,15 @@ export interface AnswerRows {
   format: "answers" | "tidy";
   /** Tidy export only: readers left out because of their reader_status, with how many answers they gave. */
   leftOut: { readerId: string; status: string; answers: number }[];
+  /** Tidy export only: the question read (its id when the export has `question_id`, and its type). */
+  question: { id: string | null; type: string } | null;
 }
 
 export interface ReadAnswerOptions {
-  /** Tidy export only: which question's rows are the answers (default "best_map"). */
+  /**
+   * Tidy export only: which question's rows are the answers, by `question_id` or by type (`question`); default
+   * the best_map question. A type shared by several questions must be narrowed to one id.
+   */
   question?: string;
 }
 
@@ -144,6 +149,35 @@ function checkColumns(header: string[], required: readonly string[]): void {
   }
 }
 
+/** Which rows of the tidy export belong to the asked question (by id, else by type), refusing ambiguity. */
+function selectQuestion(records: readonly CsvRecord[], header: string[], asked = "best_map") {
+  const typeCol = header.indexOf("question");
+  const idCol = header.indexOf("question_id");
+  const field = (r: CsvRecord, col: number) =>
+    col >= 0 && r.fields.length === header.length ? r.fields[col].trim() : "";
+  const byId = idCol >= 0 ? records.find((r) => field(r, idCol) === asked) : undefined;
+  if (byId) {
+    return {
+      asked,
+      id: asked,
+      type: field(byId, typeCol),
+      matches: (fields: readonly string[]) => fields[idCol].trim() === asked,
+    };
+  }
+  const ids = [...new Set(records.filter((r) => field(r, typeCol) === asked).map((r) => field(r, idCol)))];
+  if (ids.length > 1) {
+    throw new CsvFormatError(
+      `the tidy export has ${ids.length} ${asked} questions (${ids.join(", ")}): choose one by its question_id`,
+    );
+  }
+  return {
+    asked,
+    id: ids.length === 1 && ids[0] !== "" ? ids[0] : null,
+    type: asked,
+    matches: (fields: readonly string[]) => fields[typeCol].trim() === asked,
+  };
+}
+
 /**
  * Reads answers from a CSV with `case_id`, `reader_id` and `choice` columns (any order, header names matched
  * case-insensitively, other columns kept in `rows` but otherwise ignored). An empty choice is a missing
@@ -163,11 +197,10 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
     throw new CsvFormatError("a question can only be chosen in the tidy export (columns reader, question, answer)");
   }
   checkColumns(header, tidy ? TIDY_ANSWER_COLUMNS : REQUIRED_ANSWER_COLUMNS);
-  const question = options.question ?? "best_map";
+  const question = tidy ? selectQuestion(records.slice(1), header, options.question) : null;
   const [caseCol, readerCol, choiceCol] = (tidy ? ["case_id", "reader", "answer"] : REQUIRED_ANSWER_COLUMNS).map((c) =>
     header.indexOf(c),
   );
-  const questionCol = header.indexOf("question");
   const statusCol = header.indexOf("reader_status");
   const answers: Answer[] = [];
   const rows: AnswerRows["rows"] = [];
@@ -180,7 +213,7 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
         `line ${record.line}: ${record.fields.length} field${record.fields.length === 1 ? "" : "s"}, but the header has ${header.length}`,
       );
     }
-    if (tidy && record.fields[questionCol].trim() !== question) continue;
+    if (question && !question.matches(record.fields)) continue;
     questionRows++;
     const caseId = record.fields[caseCol].trim();
     const readerId = record.fields[readerCol].trim();
@@ -200,14 +233,15 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
     if (tidy) values["reader_id"] = readerId;
     rows.push({ line: record.line, values });
   }
-  if (tidy && questionRows === 0 && records.length > 1) {
-    throw new CsvFormatError(`the tidy export has no rows for question "${question}"`);
+  if (question && questionRows === 0 && records.length > 1) {
+    throw new CsvFormatError(`the tidy export has no rows for question "${question.asked}"`);
   }
   return {
     answers,
     rows,
     header,
     format: tidy ? "tidy" : "answers",
+    question: question ? { id: question.id, type: question.type } : null,
     leftOut: [...leftOut.entries()]
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([readerId, v]) => ({ readerId, ...v })),

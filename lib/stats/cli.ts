@@ -2,10 +2,14 @@
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
-import { AnswerDataError } from "./answers";
+import { AnswerDataError, distinctSorted } from "./answers";
 import { CsvFormatError, readAnswerRows, readerGroupsFromCsv } from "./answers-csv";
+import { byReaderGroup } from "./by-reader-group";
+import { rankingStatistics, ratingStatistics } from "./question-statistics";
+import { formatRankingTable, formatRatingTable } from "./question-table";
 import { summarize, summarizeByGroup, type SummaryOptions } from "./summary";
 import { formatGroupTables, formatSummaryTable } from "./summary-table";
+import { rankingAnswersFromRows, ratingAnswersFromRows } from "./tidy-answers";
 
 export interface CliOutput {
   stdout: (text: string) => void;
@@ -31,7 +35,9 @@ function positiveInteger(name: string, value: string | undefined): number | unde
 
 function buildCommand(output: CliOutput): Command {
   return new Command("stats")
-    .description("Reader-study statistics (shares, chi-square, agreement coefficients) from a CSV of answers")
+    .description(
+      "Reader-study statistics (shares, chi-square, agreement; ratings and rankings) from a CSV of answers or a tidy export",
+    )
     .requiredOption(
       "--input <file>",
       "CSV with case_id, reader_id and choice columns (empty choice = missing), or the study's tidy export",
@@ -84,21 +90,49 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
       throw new UsageError(`cannot read input file "${opts.input}": ${reason}`);
     }
     const readOptions = { question: opts.question };
-    const { answers, leftOut } = readAnswerRows(text, readOptions);
+    const { answers, leftOut, rows, question } = readAnswerRows(text, readOptions);
     // Stderr, so that --json output stays the page's summary, digit for digit.
     for (const r of leftOut) {
       output.stderr(`stats: reader "${r.readerId}" is ${r.status}; their ${r.answers} answer(s) are left out\n`);
     }
-    const summaryOptions: SummaryOptions = {
-      choices:
-        opts.choices === undefined
+    const choices =
+      opts.choices === undefined
+        ? undefined
+        : opts.choices
+            .split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== "");
+    const indent = opts.compact ? undefined : 2;
+    if (question?.type === "rating" || question?.type === "ranking") {
+      const groups = opts.by === undefined ? undefined : readerGroupsFromCsv(text, opts.by, readOptions);
+      const arms = choices ?? distinctSorted(rows.map((r) => r.values["arm"].trim()));
+      const analyse =
+        question.type === "rating"
+          ? (part: typeof rows) => ratingStatistics(ratingAnswersFromRows(part), arms)
+          : (part: typeof rows) => rankingStatistics(rankingAnswersFromRows(part), arms);
+      const format = (value: ReturnType<typeof analyse>) =>
+        value.kind === "rating" ? formatRatingTable(value) : formatRankingTable(value);
+      const overall = analyse(rows);
+      const byGroup =
+        groups === undefined
           ? undefined
-          : opts.choices
-              .split(",")
-              .map((c) => c.trim())
-              .filter((c) => c !== ""),
-      exact: { draws, seed },
-    };
+          : byReaderGroup(
+              rows.map((r) => ({ ...r, readerId: r.values["reader_id"].trim() })),
+              groups,
+              (part) => analyse(part),
+            );
+      if (opts.json) {
+        const document =
+          byGroup === undefined ? overall : { ...overall, by_group: { column: opts.by, groups: byGroup } };
+        output.stdout(`${JSON.stringify(document, null, indent)}\n`);
+      } else {
+        output.stdout(format(overall));
+        for (const g of byGroup ?? [])
+          output.stdout(`\n=== ${opts.by}: ${g.group} (${g.n_readers} readers) ===\n${format(g.result)}`);
+      }
+      return 0;
+    }
+    const summaryOptions: SummaryOptions = { choices, exact: { draws, seed } };
     const summary = summarize(answers, summaryOptions);
     const groups =
       opts.by === undefined
@@ -107,7 +141,7 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
 
     if (opts.json) {
       const document = groups === undefined ? summary : { ...summary, by_group: { column: opts.by, groups } };
-      output.stdout(`${JSON.stringify(document, null, opts.compact ? undefined : 2)}\n`);
+      output.stdout(`${JSON.stringify(document, null, indent)}\n`);
     } else {
       output.stdout(formatSummaryTable(summary));
       if (groups !== undefined) output.stdout(`\n${formatGroupTables(opts.by!, groups)}`);
