@@ -20,7 +20,23 @@ test("validation AUC mean ± sd per variant", () => {
   assert.equal(out[0].variant, "se");
   assert.ok(Math.abs(out[0].mean! - 0.85) < 1e-12);
   assert.ok(Math.abs(out[0].sd! - Math.sqrt(0.005)) < 1e-12);
-  assert.deepEqual(out[1], { variant: "cbam", runs: 2, mean: 0.7, sd: null });
+  assert.deepEqual(out[1], {
+    variant: "cbam",
+    runs: 2,
+    mean: 0.7,
+    sd: null,
+    testRuns: 0,
+    testMean: null,
+    testSd: null,
+  });
+  const withTest = variantAucs([
+    { variant: "SE", valAuc: 0.8, testAuc: 0.7 },
+    { variant: "SE", valAuc: 0.9, testAuc: 0.6 },
+    { variant: "SE", valAuc: 0.9, testAuc: null },
+  ]);
+  assert.equal(withTest[0].testRuns, 2);
+  assert.ok(Math.abs(withTest[0].testMean! - 0.65) < 1e-12);
+  assert.ok(Math.abs(withTest[0].testSd! - Math.sqrt(0.005)) < 1e-12);
 });
 
 test("the report names models, shows the page's figures, slot letters, escaped rationales and the methods", async () => {
@@ -53,7 +69,8 @@ test("the report names models, shows the page's figures, slot letters, escaped r
   assert.ok(html.includes("<h1>Report &lt;study&gt;</h1>"));
   assert.ok(!html.includes("<script>"));
   assert.ok(html.includes("&lt;script&gt;x&lt;/script&gt; rim"));
-  assert.ok(html.includes("<td>se</td><td>1</td><td>0.875 ± —</td>"), "AUC per variant");
+  assert.ok(html.includes("<td>se</td><td>1</td><td>0.875 ± —</td></tr>"), "AUC per variant");
+  assert.ok(!html.includes("Test AUC"), "no test column without a test split");
   for (const b of page.bars) assert.ok(html.includes(`<td>${b.label}</td><td>${b.count}</td>`), b.label);
   assert.ok(
     html.includes(`<td>${reader.pseudonym}</td><td>C</td><td>${page.rows[0].choice}</td>`),
@@ -70,6 +87,15 @@ test("the report names models, shows the page's figures, slot letters, escaped r
   const hm = await db().heatmap.findFirstOrThrow({ where: { modelRunId: runs[1].id } });
   assert.ok(html.includes(`se · P = ${hm.probability.toFixed(3)}`));
   assert.ok((await studyReportHtml(id, { pdfAvailable: true })).includes('href="report.pdf"'));
+  // Where the dataset had a test split, the models table gives the test AUC beside the validation one.
+  await db().modelRun.update({ where: { id: runs[1].id }, data: { testAuc: 0.8125 } });
+  const withTest = await studyReportHtml(id);
+  assert.ok(withTest.includes("<th>Test AUC (mean ± sd)</th>"));
+  assert.ok(
+    withTest.includes("<td>se</td><td>1</td><td>0.875 ± —</td><td>0.813 ± —</td></tr>"),
+    "test AUC per variant",
+  );
+  assert.ok(withTest.includes("<td>baseline</td><td>1</td><td>0.800 ± —</td><td>—</td></tr>"), "a variant without one");
 });
 
 test("the local Chromium prints the report to a PDF with pages", async (t) => {

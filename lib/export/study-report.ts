@@ -12,19 +12,39 @@ export interface VariantAuc {
   mean: number | null;
   /** Sample standard deviation over the study's runs of this variant; null with fewer than two. */
   sd: number | null;
+  /** The same over the runs scored on a held-out test split (testRuns 0 when the dataset has none). */
+  testRuns: number;
+  testMean: number | null;
+  testSd: number | null;
 }
 
-/** Validation AUC mean ± sd per variant over the runs the study compares. */
-export function variantAucs(runs: readonly { variant: string; valAuc: number | null }[]): VariantAuc[] {
+function meanAndSd(values: readonly number[]): { mean: number | null; sd: number | null } {
+  const mean = values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+  const sd =
+    mean === null || values.length < 2
+      ? null
+      : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+  return { mean, sd };
+}
+
+/** Validation AUC, and test AUC where there is one, mean ± sd per variant over the runs the study compares. */
+export function variantAucs(
+  runs: readonly { variant: string; valAuc: number | null; testAuc?: number | null }[],
+): VariantAuc[] {
   const variants = [...new Set(runs.map((r) => r.variant.toLowerCase()))];
   return variants.map((variant) => {
-    const aucs = runs.filter((r) => r.variant.toLowerCase() === variant && r.valAuc !== null).map((r) => r.valAuc!);
-    const mean = aucs.length === 0 ? null : aucs.reduce((a, b) => a + b, 0) / aucs.length;
-    const sd =
-      mean === null || aucs.length < 2
-        ? null
-        : Math.sqrt(aucs.reduce((a, v) => a + (v - mean) ** 2, 0) / (aucs.length - 1));
-    return { variant, runs: runs.filter((r) => r.variant.toLowerCase() === variant).length, mean, sd };
+    const own = runs.filter((r) => r.variant.toLowerCase() === variant);
+    const val = meanAndSd(own.flatMap((r) => (r.valAuc === null ? [] : [r.valAuc])));
+    const tested = own.flatMap((r) => (typeof r.testAuc === "number" ? [r.testAuc] : []));
+    const test = meanAndSd(tested);
+    return {
+      variant,
+      runs: own.length,
+      ...val,
+      testRuns: tested.length,
+      testMean: test.mean,
+      testSd: test.sd,
+    };
   });
 }
 
@@ -66,7 +86,7 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
       dataset: { select: { name: true } },
       arms: {
         orderBy: { armIndex: "asc" },
-        select: { modelRun: { select: { id: true, variant: true, valAuc: true } } },
+        select: { modelRun: { select: { id: true, variant: true, valAuc: true, testAuc: true } } },
       },
       cases: {
         orderBy: { caseIndex: "asc" },
@@ -79,6 +99,7 @@ export async function studyReportHtml(studyId: string, options: ReportOptions = 
   const r = await studyResults(studyId);
   const s = r.summary;
   const aucs = variantAucs(study.arms.map((a) => a.modelRun));
+  const anyTest = aucs.some((a) => a.testRuns > 0);
   const counted = study.invitations.filter((i) => i.status !== "REVOKED" && !i.excludedAt);
   const specialties = [...new Set(counted.map((i) => i.specialty.toLowerCase()))].sort();
   // Pictures are embedded so that the HTML prints, and the PDF renders, without reaching the server again.
@@ -151,9 +172,26 @@ ${
 }
 <section id="methods"><h2>Methods</h2><p data-testid="report-methods">${methods}</p></section>
 <section id="models"><h2>Models</h2><table data-testid="report-models">
-<tr><th>Variant</th><th>Runs</th><th>Validation AUC (mean ± sd)</th></tr>
-${rows(aucs.map((a) => [a.variant, String(a.runs), `${num(a.mean)} ± ${num(a.sd)}`]))}
-</table></section>
+<tr><th>Variant</th><th>Runs</th><th>Validation AUC (mean ± sd)</th>${anyTest ? "<th>Test AUC (mean ± sd)</th>" : ""}</tr>
+${rows(
+  aucs.map((a) => [
+    a.variant,
+    String(a.runs),
+    `${num(a.mean)} ± ${num(a.sd)}`,
+    ...(anyTest
+      ? [
+          a.testRuns === 0
+            ? "—"
+            : `${num(a.testMean)} ± ${num(a.testSd)}${a.testRuns < a.runs ? ` (${a.testRuns} runs)` : ""}`,
+        ]
+      : []),
+  ]),
+)}
+</table>${
+    anyTest
+      ? `<p data-testid="report-test-note">Test AUC: each run's final model on the dataset's held-out test split, which neither training nor the choice of any threshold saw; validation AUC as in Rao et al. (ICCV-W 2021).</p>`
+      : ""
+  }</section>
 <section id="figures"><h2>Cases and heat-maps</h2>
 ${figures.join("\n")}
 </section>
