@@ -157,6 +157,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("[studyId]", f.studyId)
       .replace("[n]", "1")
       .replace("[slot]", "A")
+      .replace("[invitationId]", specialistInvite.invitationId)
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
       .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)

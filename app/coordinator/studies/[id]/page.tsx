@@ -252,7 +252,12 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
                 {progress.readers.map((r) => (
                   <tr key={r.invitationId} className="border-b align-top" data-testid={`reader-row-${r.email}`}>
                     <td className="p-2">
-                      {r.name}
+                      <Link
+                        href={`/coordinator/studies/${id}/readers/${r.invitationId}`}
+                        className="text-blue-700 underline"
+                      >
+                        {r.name}
+                      </Link>
                       <br />
                       <span className="text-xs text-slate-600">{r.email}</span>
                     </td>
