@@ -141,6 +141,9 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
   const page = await (await ctx.specialist.get(`/surveys/${f.studyId}/case/1`)).text();
   const blindToken = /\/api\/blind\/([A-Za-z0-9_-]{20,64})/.exec(page)?.[1];
   expect(blindToken).toBeTruthy();
+  // And one of a slot's raw map (the original has none).
+  const camToken = /\/api\/blind\/([A-Za-z0-9_-]{20,64})\/cam/.exec(page)?.[1];
+  expect(camToken).toBeTruthy();
 
   const ids: Record<string, string> = {
     "/coordinator/studies/[id]": f.studyId,
@@ -158,6 +161,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("[n]", "1")
       .replace("[slot]", "A")
       .replace("[invitationId]", specialistInvite.invitationId)
+      .replace("/blind/[token]/cam", `/blind/${camToken}/cam`)
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
       .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)

@@ -4,6 +4,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
 import { createStudyFixture } from "../lib/testing/study-fixture";
 import { db } from "../lib/db/client";
+import { colourTable } from "../lib/ml/render/colour-map";
 
 const SHOTS = process.env.FOCUS_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots";
 
@@ -85,15 +86,18 @@ test("an answered case with a change says so, offers Submit change, and warns on
   await expect.poll(() => asked.includes("beforeunload")).toBe(true);
 });
 
-for (const vp of [
-  { width: 1366, height: 768 },
-  { width: 1280, height: 800 },
-]) {
-  test(`at ${vp.width}×${vp.height} the original, 4 maps ≥ 256 px, question, choice, rationale and Submit need no scrolling`, async ({
+for (const [vp, arms, minSide] of [
+  [{ width: 1366, height: 768 }, 4, 256],
+  [{ width: 1280, height: 800 }, 4, 256],
+  [{ width: 1366, height: 768 }, 6, 240],
+  [{ width: 1280, height: 800 }, 6, 240],
+] as const) {
+  test(`at ${vp.width}×${vp.height} the original, ${arms} maps ≥ ${minSide} px, question, choice, rationale and Submit need no scrolling`, async ({
     page,
   }) => {
     await page.setViewportSize(vp);
-    const { f } = await openCase(page, { arms: 4 });
+    const { f } = await openCase(page, { arms });
+    const letters = "ABCDEF".slice(0, arms);
     const question = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { question: true } });
     const inside = (name: string, box: { x: number; y: number; width: number; height: number } | null) => {
       expect(box, name).not.toBeNull();
@@ -103,10 +107,11 @@ for (const vp of [
       expect(box!.y + box!.height, name).toBeLessThanOrEqual(vp.height);
     };
     inside("original", await page.getByRole("img", { name: /Original image/ }).boundingBox());
-    for (const l of "ABCD") {
+    await expect(page.getByRole("img", { name: /Heat-map of Model/ })).toHaveCount(arms);
+    for (const l of letters) {
       const box = await page.getByRole("img", { name: `Heat-map of Model ${l}` }).boundingBox();
       inside(`map ${l}`, box);
-      expect(box!.width).toBeGreaterThanOrEqual(256);
+      expect(box!.width).toBeGreaterThanOrEqual(minSide);
       inside(`choice ${l}`, await page.getByRole("radio", { name: new RegExp(`Model ${l}`) }).boundingBox());
     }
     inside("question", await page.getByRole("heading", { name: question.question }).boundingBox());
@@ -114,7 +119,14 @@ for (const vp of [
     inside("submit", await page.getByRole("button", { name: "Submit answer" }).boundingBox());
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: `${SHOTS}/reader-case-${vp.width}x${vp.height}.png` });
+    // Every map panel has its overlay drawn (loaded, coloured, composited at the study's default half opacity).
+    await expect
+      .poll(() =>
+        page.getByTestId("map-layer").evaluateAll((cs) => cs.filter((c) => (c as HTMLCanvasElement).width > 1).length),
+      )
+      .toBe(arms);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(vp.width);
+    await page.screenshot({ path: `${SHOTS}/reader-case-${arms === 6 ? "6-arms-" : ""}${vp.width}x${vp.height}.png` });
   });
 }
 
@@ -192,16 +204,57 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
           .getContext("2d")!
           .getImageData(0, 0, c.width, c.height)
           .data.reduce((a, b) => a + b, 0);
-      return { original: at(original), map: at(map), originalSum: sum(original), mapSum: sum(map) };
+      // Distinct colours along the middle row: a 7x7 map drawn blocky would have at most 7 at full opacity.
+      const row = (c: HTMLCanvasElement) => {
+        const d = c.getContext("2d")!.getImageData(0, Math.floor(c.height / 2), c.width, 1).data;
+        const colours = new Set<string>();
+        for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+        return colours.size;
+      };
+      return {
+        original: at(original),
+        map: at(map),
+        originalSum: sum(original),
+        mapSum: sum(map),
+        rowColours: row(map),
+      };
     });
+  const opacity = dialog.getByRole("slider", { name: /Overlay opacity/ });
   await expect.poll(async () => (await pixel()).mapSum).toBeGreaterThan(0);
+  // The raw map loads, then the panel is the original with the map over it at the default half opacity.
+  await expect(opacity).toHaveValue("50");
+  await expect.poll(async () => (await pixel()).mapSum).not.toBe((await pixel()).originalSum);
+  await opacity.fill("100");
+  await expect(dialog.getByText("100 %", { exact: true })).toBeVisible();
   const full = await pixel();
   expect(full.mapSum).not.toBe(full.originalSum);
-  await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("0");
+  // Smoothly up-sampled: many colours across the map, where the 7x7 grid has 7 cells a row.
+  expect(full.rowColours).toBeGreaterThan(30);
+  // The colour map is the study's (jet by default): the opaque map's pixel is a jet colour.
+  const jet = colourTable("jet");
+  const nearestJet = (rgb: number[]) =>
+    Math.min(
+      ...Array.from({ length: 256 }, (_, k) => Math.max(...[0, 1, 2].map((c) => Math.abs(jet[3 * k + c] - rgb[c])))),
+    );
+  expect(nearestJet(full.map)).toBeLessThanOrEqual(3);
+  await opacity.fill("0");
   await expect(dialog.getByText("0 %", { exact: true })).toBeVisible();
   const none = await pixel();
   expect(none.mapSum).toBe(none.originalSum);
-  await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("100");
+  // In between, the drawn pixel is the alpha blend of the original and the map: the slider is the real alpha.
+  for (const percent of [30, 80]) {
+    await opacity.fill(String(percent));
+    await expect(dialog.getByText(`${percent} %`, { exact: true })).toBeVisible();
+    const a = percent / 100;
+    const p = await pixel();
+    for (let c = 0; c < 3; c++) {
+      expect(
+        Math.abs(p.map[c] - ((1 - a) * none.map[c] + a * full.map[c])),
+        `channel ${c} at ${percent} %`,
+      ).toBeLessThanOrEqual(3);
+    }
+  }
+  await opacity.fill("100");
   await dialog.getByRole("button", { name: "Close" }).focus();
   await page.keyboard.down("h");
   await expect
@@ -222,6 +275,42 @@ test("comparison view: zoom and pan in sync everywhere, opacity changes the draw
   await page.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
   await expect(mapB).toBeFocused();
+  // The grid shares the opacity: its overlays are drawn at the slider's value.
+  expect(
+    new Set(await page.getByTestId("map-layer").evaluateAll((cs) => cs.map((c) => (c as HTMLElement).style.opacity))),
+  ).toEqual(new Set(["1"]));
+});
+
+test("the study's colour map colours every map and its legend", async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await openCase(page, { arms: 4, settings: { colourMap: "viridis" } });
+  await page.getByRole("button", { name: "Compare Model A" }).click();
+  const dialog = page.getByRole("dialog", { name: /Comparison/ });
+  await expect(
+    dialog.getByRole("img", { name: /Colour legend: dark purple is low attention, yellow is high/ }),
+  ).toBeVisible();
+  await dialog.getByRole("slider", { name: /Overlay opacity/ }).fill("100");
+  const viridis = colourTable("viridis");
+  const colours = await page.evaluate(() => {
+    const c = [...document.querySelectorAll("dialog canvas")][1] as HTMLCanvasElement;
+    const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    const out: number[][] = [];
+    for (let i = 0; i < d.length; i += 4 * 997) out.push([d[i], d[i + 1], d[i + 2]]);
+    return out;
+  });
+  expect(colours.length).toBeGreaterThan(50);
+  // Every sampled pixel of the opaque map is (within rounding) a viridis colour, and they span the map.
+  const nearest = (rgb: number[]) => {
+    let best = { k: 0, d: Infinity };
+    for (let k = 0; k < 256; k++) {
+      const d = Math.max(...[0, 1, 2].map((c) => Math.abs(viridis[3 * k + c] - rgb[c])));
+      if (d < best.d) best = { k, d };
+    }
+    return best;
+  };
+  const found = colours.map(nearest);
+  expect(Math.max(...found.map((f) => f.d))).toBeLessThanOrEqual(3);
+  expect(Math.max(...found.map((f) => f.k)) - Math.min(...found.map((f) => f.k))).toBeGreaterThan(128);
 });
 
 test("My answers lists every case with status, letter and thumbnail; flag and unflag; jump to a case", async ({

@@ -2,6 +2,16 @@ import { test, expect, type Page, type BrowserContext } from "@playwright/test";
 import { createStudyFixture, type StudyFixture } from "../lib/testing/study-fixture";
 import { forbiddenTermsForStudy, findStudyLeaks } from "../lib/blinding/leak-scan";
 import { db } from "../lib/db/client";
+import { CAM_PAYLOAD_BYTES } from "../lib/ml/render/cam-payload";
+
+/** Every blinded URL a case page names: the original, and per slot its picture and its raw map. */
+async function blindUrls(page: Page): Promise<string[]> {
+  const html = await page.content();
+  const rsc = await page.evaluate(() => [...document.scripts].map((s) => s.textContent ?? "").join("\n"));
+  return [
+    ...new Set([...`${html}\n${rsc}`.matchAll(/\/api\/blind\/[A-Za-z0-9_-]{20,64}(?:\/cam)?/g)].map((m) => m[0])),
+  ];
+}
 
 async function enter(page: Page, link: string) {
   await page.goto(link);
@@ -17,7 +27,11 @@ async function forbiddenTerms(f: StudyFixture) {
     where: { id: { in: f.heatmapIds } },
     select: { overlayKey: true, mapKey: true },
   });
-  const hashes = hms.flatMap((h) => [h.overlayKey, h.mapKey]).map((k) => k.split("/").pop()!.split(".")[0]);
+  const hms2 = await db().heatmap.findMany({ where: { id: { in: f.heatmapIds } }, select: { camKey: true } });
+  const hashes = [
+    ...hms.flatMap((h) => [h.overlayKey, h.mapKey]),
+    ...hms2.flatMap((h) => (h.camKey ? [h.camKey] : [])),
+  ].map((k) => k.split("/").pop()!.split(".")[0]);
   const study = await db().study.findUniqueOrThrow({ where: { id: f.studyId }, select: { designSeed: true } });
   return forbiddenTermsForStudy({
     variants: f.variants.map((v) => v.toLowerCase()),
@@ -31,11 +45,21 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
   const reader = await f.inviteReader();
   const terms = await forbiddenTerms(f);
   const leaks: string[] = [];
+  /** Per case page, the blinded files the browser fetched: kind (original, map) and byte size. */
+  const blindFiles: { url: string; type: string; bytes: number }[] = [];
   page.on("response", async (res) => {
     const headers = JSON.stringify(await res.allHeaders());
     const type = res.headers()["content-type"] ?? "";
     let body = "";
-    if (!type.startsWith("image/")) body = await res.text().catch(() => "");
+    if (!type.startsWith("image/") && type !== "application/octet-stream") body = await res.text().catch(() => "");
+    if (new URL(res.url()).pathname.startsWith("/api/blind/")) {
+      const bytes = await res.body().catch(() => Buffer.alloc(0));
+      blindFiles.push({ url: new URL(res.url()).pathname, type, bytes: bytes.length });
+      // Binary payloads too: no id, hash or name in their bytes, and no validator or file name in their headers.
+      body = bytes.toString("latin1");
+      for (const h of ["etag", "last-modified", "content-disposition"])
+        if (res.headers()[h] !== undefined) leaks.push(`${h} header on ${res.url()}`);
+    }
     // Static bundles are byte-identical for every study and reader, so they cannot carry an assignment;
     // they are scanned for ids only (CSS says "baseline" as a keyword). Everything dynamic (HTML, RSC
     // payloads, JSON, headers, URLs) is scanned for variant names as well.
@@ -59,8 +83,11 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     await expect(page.getByTestId("case-progress")).toContainText(`Case ${n} of 3`);
     await expect(page.getByRole("img", { name: /Heat-map of Model [A-D]/ })).toHaveCount(4);
     for (const img of await page.getByRole("img").all()) {
-      expect(await img.getAttribute("alt")).toMatch(/^(Original image, case \d+|Heat-map of Model [A-D])$/);
+      const name = await img.evaluate((e) => e.getAttribute("alt") ?? e.getAttribute("aria-label"));
+      expect(name).toMatch(/^(Original image, case \d+|Heat-map of Model [A-D])$/);
     }
+    // The maps are drawn from raw class-activation maps over the display copy: four map files, one original.
+    await expect.poll(() => blindFiles.filter((b) => b.url.endsWith("/cam")).length).toBe(4 * n);
     const p = page.getByText(/^P\((benign|malignant)\) = \d+ %$/);
     await expect(p).toHaveCount(4);
     await p.first().focus();
@@ -77,8 +104,27 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     await page.keyboard.press("4");
     await page.keyboard.press("+");
     await compare.getByRole("slider", { name: /Overlay opacity/ }).fill("40");
+    await page.mouse.wheel(0, -200);
     await page.keyboard.down("h");
     await page.keyboard.up("h");
+    // Zoom, pan and overlay state live in the page only: nothing fetched, nothing in the URL or storage, and the
+    // page's markup with the view open names no model.
+    expect(blindFiles.length).toBe(5 * n);
+    const state = await page.evaluate(() =>
+      JSON.stringify({
+        href: location.href,
+        local: { ...localStorage },
+        session: { ...sessionStorage },
+        cookie: document.cookie,
+        // Class names are the static style sheet's words ("items-baseline"), the same on every page.
+        html: (() => {
+          const copy = document.documentElement.cloneNode(true) as HTMLElement;
+          for (const el of copy.querySelectorAll("[class]")) el.removeAttribute("class");
+          return copy.outerHTML;
+        })(),
+      }),
+    );
+    for (const hit of findStudyLeaks(state, terms)) leaks.push(`${hit} in the page state of case ${n}`);
     await page.keyboard.press("Escape");
     await expect(compare).toHaveCount(0);
     await page.locator("body").press(String(n)); // choose Model A/B/C by key
@@ -93,6 +139,15 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
   expect(stored).toHaveLength(3);
   expect(stored.map((r) => r.chosenSlot).sort()).toEqual([0, 1, 2]);
   expect(leaks).toEqual([]);
+  // File sizes: every raw map has the same length whatever its model; one original (display copy) per case.
+  const maps = blindFiles.filter((b) => b.url.endsWith("/cam"));
+  expect(maps).toHaveLength(12);
+  expect(new Set(maps.map((m) => `${m.type} ${m.bytes}`))).toEqual(
+    new Set([`application/octet-stream ${CAM_PAYLOAD_BYTES}`]),
+  );
+  const originals = blindFiles.filter((b) => !b.url.endsWith("/cam"));
+  expect(originals).toHaveLength(3);
+  expect(new Set(originals.map((o) => o.type))).toEqual(new Set(["image/jpeg"]));
 });
 
 test("a typed rationale survives a reload, and a double submit stores one answer", async ({ page }) => {
@@ -135,17 +190,29 @@ test("a reader cannot open another reader's heat-maps or another study", async (
   };
   const pageA = await open(a.link);
   await pageA.goto(`/surveys/${f.studyId}/case/1`);
-  const urls = await pageA
-    .getByRole("img")
-    .evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).getAttribute("src")!));
-  expect(urls).toHaveLength(5);
+  await expect(pageA.getByRole("img", { name: /Heat-map of Model/ })).toHaveCount(4);
+  // The original, four pictures and four raw maps.
+  const urls = await blindUrls(pageA);
+  expect(urls).toHaveLength(9);
+  const sizes = new Map<string, number>();
   for (const u of urls) {
     const res = await pageA.request.get(u);
     expect(res.status()).toBe(200);
     expect(res.headers()["cache-control"]).toBe("private, no-store");
     expect(res.headers()["content-disposition"]).toBeUndefined();
+    expect(res.headers()["etag"]).toBeUndefined();
+    sizes.set(u, (await res.body()).length);
   }
+  expect(new Set(urls.filter((u) => u.endsWith("/cam")).map((u) => sizes.get(u)))).toEqual(
+    new Set([CAM_PAYLOAD_BYTES]),
+  );
+  // The display copy is one file for every reader: reader B's original has the same bytes as A's.
   const pageB = await open(b.link);
+  await pageB.goto(`/surveys/${f.studyId}/case/1`);
+  const originalOf = async (p: Page) => p.getByRole("img", { name: /Original image/ }).getAttribute("src");
+  const [origA, origB] = [(await originalOf(pageA))!, (await originalOf(pageB))!];
+  expect(origA).not.toBe(origB);
+  expect(await (await pageA.request.get(origA)).body()).toEqual(await (await pageB.request.get(origB)).body());
   for (const u of urls) expect((await pageB.request.get(u)).status()).toBe(404);
   const anonymous = await browser.newContext();
   contexts.push(anonymous);

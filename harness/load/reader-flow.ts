@@ -22,11 +22,14 @@ export interface ReaderFlowOptions {
   onSubmitted?: (caseNumber: number, slot: string, rationale: string) => void;
 }
 
-const BLIND_URL = /\/api\/blind\/([A-Za-z0-9_-]{20,64})/g;
+// The original and the slots' pictures, and the slots' raw maps where the case has them (".../cam").
+const BLIND_URL = /\/api\/blind\/([A-Za-z0-9_-]{20,64})(?:\/cam)?/g;
 const SLOT_LETTERS = /Heat-map of Model ([A-F])/g;
 
+/** What a browser fetches: the original, and per slot its raw map where there is one, else its picture. */
 export function blindUrlsOf(html: string): string[] {
-  return [...new Set([...html.matchAll(BLIND_URL)].map((m) => m[0]))];
+  const urls = new Set([...html.matchAll(BLIND_URL)].map((m) => m[0]));
+  return [...urls].filter((u) => u.endsWith("/cam") || !urls.has(`${u}/cam`));
 }
 
 export function slotLettersOf(html: string): string[] {
@@ -87,8 +90,9 @@ export async function runReader(o: ReaderFlowOptions): Promise<{ submitted: numb
     await Promise.all(
       images.map(async (url) => {
         const img = await sendWithRetry(o, "GET blind image", "GET", url);
-        if (img && img.status === 200 && img.headers["content-type"] !== "image/png")
-          o.recorder.error("GET blind image", "not a PNG");
+        const type = String(img?.headers["content-type"] ?? "");
+        if (img && img.status === 200 && !["image/png", "image/jpeg", "application/octet-stream"].includes(type))
+          o.recorder.error("GET blind image", `unexpected type ${type}`);
       }),
     );
     const slot = letters[Math.floor(random() * letters.length)];

@@ -118,6 +118,17 @@ describe("importFolderDataset", () => {
     const rgb = await decodeRgb(await getBytes(m1.fileKey), 32);
     assert.equal(rgb.length, 32 * 32 * 3);
     assert.deepEqual([m1.width, m1.height], [32, 32]);
+    // The display copy: the same centre crop at the source's resolution (40 px, the short side of 48x40), as a
+    // JPEG without metadata; at 32 px it shows the model-size copy's picture.
+    assert.ok(m1.displayKey?.startsWith("disp/") && m1.displayKey.endsWith(".jpg"), m1.displayKey ?? "no display copy");
+    const display = await getBytes(m1.displayKey!);
+    const meta = await sharp(display).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ["jpeg", 40, 40]);
+    assert.equal(meta.exif, undefined);
+    const shrunk = await decodeRgb(display, 32);
+    const difference = shrunk.reduce((s, v, i) => s + Math.abs(v - rgb[i]), 0) / shrunk.length;
+    assert.ok(difference < 12, `display copy differs from the model-size copy by ${difference} per channel`);
+    assert.equal(images.filter((i) => i.displayKey).length, 11);
 
     await assert.rejects(
       importFolderDataset({ folder: root, name, positive: "melanoma", size: 32 }, ANY_PATH),

@@ -182,6 +182,7 @@ export async function importFolderDataset(
         label: image.label,
         rgb: await image.loadRgb(),
         size: opts.size,
+        display: await image.loadDisplay(),
         mask: image.mask ?? null,
         // The original file's hash: identical files are one image, whatever the resizing does.
         contentHash: image.sha256,

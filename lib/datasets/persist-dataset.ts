@@ -1,4 +1,4 @@
-// Writing a data set: pixels first (content-addressed PNGs in storage), rows last, in one transaction. A
+// Writing a data set: pixels first (content-addressed PNGs in storage, and a display copy per image), rows last, in one transaction. A
 // crash part-way leaves at most unreferenced files, never a Dataset or Image row pointing at a missing or
 // half-written file, and never half a data set.
 import { createHash } from "node:crypto";
@@ -7,7 +7,7 @@ import { ImageSplit } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { importReportColumn, toJson, type ImportSkip } from "@/lib/db/json-columns";
 import { putBytes } from "@/lib/storage/content-store";
-import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
+import { encodeDisplayJpeg, encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { stratifiedGroupSplit, stratifiedSplit } from "@/lib/ml/data/split";
 import { recordAudit } from "@/lib/audit/audit";
 
@@ -21,6 +21,8 @@ export interface DatasetImage {
   size: number;
   /** Optional lesion mask, 1 inside, size * size. */
   mask?: Uint8Array | null;
+  /** The display copy readers see (same crop, larger side); absent when the source is no larger than `size`. */
+  display?: { rgb: Uint8Array; side: number } | null;
   /** Identity used for de-duplication and for the seeded split; defaults to the SHA-256 of `rgb`. */
   contentHash?: string;
   /** The split the source gave (split folders, split column). */
@@ -37,6 +39,7 @@ export interface StoredImage {
   height: number;
   fileKey: string;
   maskKey: string | null;
+  displayKey: string | null;
   givenSplit?: ImageSplit;
   group?: string;
 }
@@ -61,6 +64,10 @@ export async function storeDatasetImage(image: DatasetImage): Promise<StoredImag
     for (let i = 0; i < gray.length; i++) gray[i] = image.mask[i] ? 255 : 0;
     maskKey = await putBytes(await encodeGrayPng(gray, image.size, image.size), "png", "mask");
   }
+  // Re-encoded from pixels, so nothing of the source file's metadata (EXIF, DICOM attributes) survives.
+  const displayKey = image.display
+    ? await putBytes(await encodeDisplayJpeg(image.display.rgb, image.display.side, image.display.side), "jpg", "disp")
+    : null;
   return {
     originalName: image.originalName,
     label: image.label,
@@ -69,6 +76,7 @@ export async function storeDatasetImage(image: DatasetImage): Promise<StoredImag
     height: image.size,
     fileKey,
     maskKey,
+    displayKey,
     givenSplit: image.givenSplit,
     group: image.group,
   };
@@ -246,6 +254,7 @@ export async function createDatasetRows(
               height: im.height,
               fileKey: im.fileKey,
               maskKey: im.maskKey,
+              displayKey: im.displayKey,
               datasetId: dataset.id,
               split: splits[start + j],
             })),

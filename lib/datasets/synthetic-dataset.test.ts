@@ -45,6 +45,14 @@ describe("createSyntheticDataset", () => {
     assert.ok(first.maskKey);
     assert.deepEqual(Buffer.from(await decodeMask(await getBytes(first.maskKey), 32)), Buffer.from(expected.mask));
     assert.ok((await stat(pathOfKey(first.maskKey))).size > 0);
+    // The display copy is the same case drawn at 4x the side, so it is the same picture.
+    assert.ok(first.displayKey);
+    const display = await getBytes(first.displayKey);
+    const meta = await sharp(display).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ["jpeg", 128, 128]);
+    const shrunk = await decodeRgb(display, 32);
+    const difference = shrunk.reduce((s, v, i) => s + Math.abs(v - expected.rgb[i]), 0) / shrunk.length;
+    assert.ok(difference < 10, `display copy differs from the model-size copy by ${difference} per channel`);
 
     const train = await loadSplit(dataset.id, "TRAIN", 32);
     assert.equal(train.images.length, 16);

@@ -65,6 +65,28 @@ export async function decodeToSquareRgb(
   return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), ...header };
 }
 
+/** Longest side of a display copy: enough for a full-screen comparison view, small enough to serve quickly. */
+export const DISPLAY_MAX_SIDE = 1024;
+
+/**
+ * The display copy of an imported file: the same square as the model-size copy (decodeToSquareRgb with the same
+ * options: the cover crop or the contain padding, the same DICOM window), so a heat-map lies on it exactly, at the
+ * source's own resolution up to DISPLAY_MAX_SIDE. Null when that would be no larger than the model-size copy (a
+ * small source): readers then see the model-size copy.
+ */
+export async function decodeDisplayCopy(
+  bytes: Uint8Array,
+  modelSize: number,
+  options: DecodeOptions = {},
+): Promise<{ rgb: Uint8Array; side: number } | null> {
+  const { width, height } = await readImageHeader(bytes, options);
+  // Cover keeps the short side's pixels; contain pads the long side's.
+  const sourceSide = (options.fit ?? "cover") === "cover" ? Math.min(width, height) : Math.max(width, height);
+  const side = Math.min(DISPLAY_MAX_SIDE, sourceSide);
+  if (side <= modelSize) return null;
+  return { rgb: (await decodeToSquareRgb(bytes, side, options)).rgb, side };
+}
+
 /**
  * A mask image (any format; lesion = bright) to size x size values 0/1, cropped or padded exactly like the image
  * so the two stay aligned. Nearest-neighbour keeps the edge hard. Lesion is luminance >= half the mask's maximum,

@@ -1,7 +1,8 @@
 // The `heatmaps` handler: Grad-CAM maps of one run's model for a list of images. Target class =
 // ground truth; each map stores the softmax probability of that class, and localisation metrics where the
-// image has a mask. Files are written first (content-addressed), the Heatmap row last, so a row never
-// points at a missing or half-written file.
+// image has a mask. The raw class-activation map is stored beside the rendered PNGs, for the reader's view. Files
+// are written first (content-addressed), the Heatmap row last, so a row never points at a missing or half-written
+// file.
 import { join } from "node:path";
 import type { PgBoss } from "pg-boss";
 import type * as tf from "@tensorflow/tfjs";
@@ -12,6 +13,7 @@ import { loadModel } from "@/lib/ml/models/save-load";
 import { disposeModel } from "@/lib/ml/models/dispose-model";
 import { isBlankMap, localisationMetrics, randomRegionIou, topRegionSize } from "@/lib/ml/metrics/localisation";
 import { renderHeatmapOverlayPng, renderHeatmapPng } from "@/lib/ml/render/heatmap-png";
+import { encodeCamPayload } from "@/lib/ml/render/cam-payload";
 import { gradCamOfImages, modelInputSize } from "./heatmap-maps";
 import { HEATMAPS_QUEUE, type HeatmapsJobData } from "./queues";
 import type { WorkerContext } from "./worker-context";
@@ -104,6 +106,8 @@ export async function runHeatmaps(
       const rgb = side === inputSize ? inputs[k] : await decodeRgb(pngs[k], side);
       const overlayKey = await putBytes(await renderHeatmapOverlayPng(rgb, heat, side), "png", "hm");
       const mapKey = await putBytes(await renderHeatmapPng(heat, side), "png", "hm");
+      // The raw grid, drawn over the display copy by the reader's browser; a fixed-size file (blinding).
+      const camKey = await putBytes(encodeCamPayload(cam.cam), "cam", "cam");
       let metrics: {
         pointingHit: boolean;
         energyInMask: number;
@@ -134,6 +138,7 @@ export async function runHeatmaps(
         predictedClass: cam.predictedClass,
         overlayKey,
         mapKey,
+        camKey,
         pointingHit: metrics?.pointingHit ?? null,
         energyInMask: metrics?.energyInMask ?? null,
         topIou: metrics?.topIou ?? null,

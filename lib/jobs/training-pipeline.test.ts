@@ -12,6 +12,7 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { enqueueHeatmaps, enqueueTraining } from "./enqueue";
 import { parseHeatmapsRequest, parseTrainingRequest } from "./job-inputs";
 import { heatmapJobsProgress } from "./progress";
+import { CAM_PAYLOAD_BYTES, decodeCamPayload } from "@/lib/ml/render/cam-payload";
 import { cancelRun, retryRun } from "./run-control";
 import { startWorker, type RunningWorker } from "./worker";
 import { testEvaluationColumn } from "@/lib/db/json-columns";
@@ -170,6 +171,16 @@ describe("training through pg-boss", () => {
         assert.deepEqual([meta.format, meta.width, meta.height], ["png", 40, 40]);
         assert.ok(existsSync(pathOfKey(key)));
       }
+      // The raw class-activation map, a fixed-size payload: layer4's grid of the 32 px model (32 / 32 = 1 cell).
+      assert.ok(h.camKey?.startsWith("cam/"), String(h.camKey));
+      const cam = await getBytes(h.camKey!);
+      assert.equal(cam.length, CAM_PAYLOAD_BYTES);
+      const grid = decodeCamPayload(cam);
+      assert.deepEqual([grid.width, grid.height], [1, 1]);
+      assert.ok(
+        grid.values.every((v) => v >= 0 && v <= 1),
+        "min-max normalised",
+      );
       // Synthetic images always have lesion masks, so every map has localisation metrics.
       assert.equal(typeof h.pointingHit, "boolean");
       assert.ok(h.energyInMask !== null && h.energyInMask >= 0 && h.energyInMask <= 1);

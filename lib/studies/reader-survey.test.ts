@@ -10,6 +10,9 @@ import { STATUS_OF_KIND } from "../http/error-status";
 const rejectsWith = (p: Promise<unknown>, status: number) =>
   assert.rejects(p, (e: unknown) => isDomainError(e) && STATUS_OF_KIND[e.kind] === status);
 
+/** The token of a blinded URL (`/api/blind/<token>` or `/api/blind/<token>/cam`). */
+const tokenOf = (url: string) => /^\/api\/blind\/([A-Za-z0-9_-]{20,64})(?:\/cam)?$/.exec(url)![1];
+
 async function responses(studyId: string, readerId: string) {
   return db().response.findMany({ where: { readerId, studyCase: { studyId } } });
 }
@@ -49,7 +52,7 @@ describe("reader survey (real database)", () => {
     const a = await f.inviteReader();
     const b = await f.inviteReader();
     const view = await readerCase(a.readerId, f.studyId, 2);
-    const token = view.slots[0].url.split("/").pop()!;
+    const token = tokenOf(view.slots[0].url);
     assert.ok(await resolveBlindToken(a.readerId, token, f.studyId));
     assert.equal(await resolveBlindToken(b.readerId, token, f.studyId), null);
     assert.equal(await resolveBlindToken(a.readerId, "not-a-token", f.studyId), null);
@@ -64,6 +67,44 @@ describe("reader survey (real database)", () => {
       },
     });
     assert.equal((await resolveBlindToken(a.readerId, token, f.studyId))!.key, hm.overlayKey);
+    assert.equal((await resolveBlindToken(a.readerId, token, f.studyId, "cam"))!.key, hm.camKey);
+    assert.equal(await resolveBlindToken(b.readerId, token, f.studyId, "cam"), null);
+    // The original's token gives its display copy, and no raw map.
+    const original = tokenOf(view.imageUrl);
+    const image = await db().image.findUniqueOrThrow({ where: { id: hm.imageId } });
+    assert.ok(image.displayKey);
+    assert.equal((await resolveBlindToken(a.readerId, original, f.studyId))!.key, image.displayKey);
+    assert.equal(await resolveBlindToken(a.readerId, original, f.studyId, "cam"), null);
+  });
+
+  test("raw maps and display copies: the case is drawn from them, in the study's colours; older rows fall back", async () => {
+    const f = await createStudyFixture({ arms: 6, settings: { colourMap: "viridis" } });
+    const r = await f.inviteReader();
+    const view = await readerCase(r.readerId, f.studyId, 1);
+    assert.equal(view.mapFormat, "cam");
+    assert.equal(view.colourMap, "viridis");
+    assert.deepEqual(
+      view.slots.map((s) => s.letter),
+      ["A", "B", "C", "D", "E", "F"],
+    );
+    for (const s of view.slots) assert.equal(s.camUrl, `${s.url}/cam`);
+    assert.equal(new Set(view.slots.map((s) => s.camUrl)).size, 6);
+
+    const legacy = await createStudyFixture({ legacy: true });
+    const lr = await legacy.inviteReader();
+    const old = await readerCase(lr.readerId, legacy.studyId, 1);
+    assert.equal(old.mapFormat, "overlay");
+    assert.equal(old.colourMap, "jet");
+    for (const s of old.slots) assert.equal(s.camUrl, null);
+    const image = await db().image.findFirstOrThrow({
+      where: { studyCases: { some: { studyId: legacy.studyId, caseIndex: 0 } } },
+    });
+    assert.equal((await resolveBlindToken(lr.readerId, tokenOf(old.imageUrl), legacy.studyId))!.key, image.fileKey);
+    // One slot without a raw map puts the whole case on the overlays, so no slot is drawn differently.
+    const g = await createStudyFixture({ cases: 1 });
+    await db().heatmap.update({ where: { id: g.heatmapIds[2] }, data: { camKey: null } });
+    const gr = await g.inviteReader();
+    assert.equal((await readerCase(gr.readerId, g.studyId, 1)).mapFormat, "overlay");
   });
 
   test("without revisiting, concurrent different submissions: exactly one is stored, the others get 409", async () => {
@@ -163,6 +204,6 @@ describe("reader survey (real database)", () => {
       data: { status: "REVOKED" },
     });
     await rejectsWith(readerCase(r.readerId, f.studyId, 1), 404);
-    assert.equal(await resolveBlindToken(r.readerId, view.imageUrl.split("/").pop()!, f.studyId), null);
+    assert.equal(await resolveBlindToken(r.readerId, tokenOf(view.imageUrl), f.studyId), null);
   });
 });

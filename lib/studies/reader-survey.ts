@@ -21,7 +21,10 @@ export interface ReaderStudySummary {
 
 export interface SlotView {
   letter: string;
+  /** The slot's pre-blended overlay PNG (the picture of heat-maps computed before raw maps were stored). */
   url: string;
+  /** The slot's raw class-activation map (lib/ml/render/cam-payload.ts) when the case's `mapFormat` is "cam". */
+  camUrl: string | null;
   /** Probability of the ground-truth class in whole percent, when the study shows it. */
   probabilityPercent: number | null;
 }
@@ -35,7 +38,15 @@ export interface CaseView {
   caseNumber: number;
   total: number;
   answered: number;
+  /** The original: its display copy (up to 1024 px a side), or the model-size copy for older imports. */
   imageUrl: string;
+  /**
+   * "cam": every slot's map is a raw class-activation map (lib/ml/render/cam-payload.ts) that the browser
+   * up-samples and colours over the original; "overlay": heat-maps computed before raw maps were stored, so every
+   * slot of the case shows its pre-blended PNG. One format per case, so no slot looks different from the others.
+   */
+  mapFormat: "cam" | "overlay";
+  colourMap: StudySettings["colourMap"];
   slots: SlotView[];
   /** Name of the image's true class, the class each slot's probability is for; null when P is hidden. */
   probabilityClass: string | null;
@@ -49,6 +60,7 @@ export interface CaseView {
 }
 
 export const blindUrl = (token: string) => `/api/blind/${token}`;
+export const blindCamUrl = (token: string) => `/api/blind/${token}/cam`;
 
 export async function readerAccess(readerId: string, studyId: string) {
   const invitation = await db().invitation.findUnique({
@@ -183,10 +195,14 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, arms.length),
     db().heatmap.findMany({
       where: { imageId: studyCase.imageId, modelRunId: { in: arms.map((a) => a.modelRunId) } },
-      select: { modelRunId: true, probability: true },
+      select: { modelRunId: true, probability: true, camKey: true },
     }),
   ]);
   const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
+  const mapFormat =
+    heatmaps.length === arms.length && heatmaps.every((h) => h.camKey !== null)
+      ? ("cam" as const)
+      : ("overlay" as const);
   const tokenOfSlot = new Map(order.blindTokens.map((t) => [t.slot, t.token]));
   const probabilityClass = settings.showProbabilities ? await trueClassName(studyCase.imageId) : null;
   const [total, answered, response] = await Promise.all([
@@ -206,11 +222,14 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     total,
     answered,
     imageUrl: blindUrl(tokenOfSlot.get(null)!),
+    mapFormat,
+    colourMap: settings.colourMap,
     slots: order.armOrder.map((armIndex, slot) => {
       const p = probabilityOfRun.get(arms[armIndex].modelRunId);
       return {
         letter: slotLetter(slot),
         url: blindUrl(tokenOfSlot.get(slot)!),
+        camUrl: mapFormat === "cam" ? blindCamUrl(tokenOfSlot.get(slot)!) : null,
         probabilityPercent: settings.showProbabilities && p !== undefined ? Math.round(p * 100) : null,
       };
     }),
@@ -402,16 +421,21 @@ export async function submitAnswer(
   return { answered, total, nextCase: next };
 }
 
-/** Bytes behind a reader's token, or null: another reader's token looks exactly like a missing one. */
+/** What a token's URL asks for: the picture (the original, or the pre-blended overlay of a slot) or a slot's raw map. */
+export type BlindPayload = "picture" | "cam";
+
+/** Storage key behind a reader's token, or null: another reader's token looks exactly like a missing one. */
 export async function resolveBlindToken(
   readerId: string,
   token: string,
   studyId: string,
+  payload: BlindPayload = "picture",
 ): Promise<{ key: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   // One round trip (this is the most frequent request of a survey: five per case): the token, its
-  // reader's invitation, and the picture behind the slot (the original for slot null, else the heat-map
-  // of the arm that this reader's slot order puts there; Postgres arrays are 1-based).
+  // reader's invitation, and the picture behind the slot (the original's display copy, or its model-size copy
+  // when it has none, for slot null; else the heat-map of the arm that this reader's slot order puts there;
+  // Postgres arrays are 1-based).
   const rows = await db().$queryRaw<
     {
       readerId: string;
@@ -419,9 +443,11 @@ export async function resolveBlindToken(
       invitationStatus: string | null;
       imageKey: string;
       overlayKey: string | null;
+      camKey: string | null;
     }[]
   >`
-    select t."readerId", t.slot, inv.status::text as "invitationStatus", i."fileKey" as "imageKey", h."overlayKey"
+    select t."readerId", t.slot, inv.status::text as "invitationStatus",
+           coalesce(i."displayKey", i."fileKey") as "imageKey", h."overlayKey", h."camKey"
       from "BlindToken" t
       join "SlotOrder" so on so.id = t."slotOrderId"
       join "StudyCase" c on c.id = so."studyCaseId"
@@ -433,6 +459,7 @@ export async function resolveBlindToken(
   const row = rows[0];
   if (!row || row.readerId !== readerId) return null;
   if (!row.invitationStatus || row.invitationStatus === "REVOKED") return null;
+  if (payload === "cam") return row.slot !== null && row.camKey ? { key: row.camKey } : null;
   if (row.slot === null) return { key: row.imageKey };
   return row.overlayKey ? { key: row.overlayKey } : null;
 }

@@ -16,6 +16,7 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
     allowRevisit: bool(form, "allowRevisit"),
     confidenceEnabled: bool(form, "confidenceEnabled"),
     targetSpecialty: specialty ? specialty : null,
+    colourMap: text(form, "colourMap") ?? "jet",
     ...operationsFromForm(form),
   };
 }

@@ -1,6 +1,7 @@
 // A study's reader-facing settings: one zod schema for the coordinator's form, the database
 // JSON column and the survey pages.
 import { z } from "zod";
+import { COLOUR_MAPS } from "../ml/render/colour-map-names";
 
 export const DEFAULT_INVITATION_EXPIRY_DAYS = 14;
 export const MIN_INVITATION_EXPIRY_DAYS = 1;
@@ -28,6 +29,8 @@ export const studySettingsSchema = z
       .min(MIN_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at least ${MIN_INVITATION_EXPIRY_DAYS} day`)
       .max(MAX_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at most ${MAX_INVITATION_EXPIRY_DAYS} days`)
       .default(DEFAULT_INVITATION_EXPIRY_DAYS),
+    // How the reader's browser colours the maps; jet is the paper's (design §4).
+    colourMap: z.enum(COLOUR_MAPS, { error: "Choose jet, turbo or viridis" }).default("jet"),
   })
   .refine((s) => s.rationaleMin <= s.rationaleMax, {
     message: "Minimum rationale length must not exceed the maximum",

@@ -3,7 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db/client";
 import { putBytes } from "../storage/content-store";
-import { encodeRgbPng } from "../image-codec/encode-png";
+import { encodeDisplayJpeg, encodeRgbPng } from "../image-codec/encode-png";
+import { encodeCamPayload } from "../ml/render/cam-payload";
 import { createInvitation } from "../studies/invitations";
 import { newPseudonym } from "../users/pseudonym";
 
@@ -18,6 +19,33 @@ export interface SeedRunsOptions {
   energy?: (variantIndex: number, imageIndex: number) => number | null;
   /** (variant index, image index) pairs left without a heat-map. */
   missing?: [number, number][];
+  /** Runs as `variants` x seeds 1, 2, ...: six arms are BASELINE, SE, CBAM, GC and two more of seed 2. */
+  runs?: number;
+  /** Rows as written before display copies and raw maps existed (no displayKey, no camKey). */
+  legacy?: boolean;
+}
+
+/** A 64 px display copy: a lesion-like disc whose place depends on `i`, on a skin-toned gradient. */
+async function displayJpeg(i: number): Promise<string> {
+  const side = 64;
+  const rgb = new Uint8Array(side * side * 3);
+  const cx = 20 + ((i * 9) % 24);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const inside = (x - cx) ** 2 + (y - 32) ** 2 < 14 ** 2;
+      rgb.set(inside ? [90, 50, 40] : [200 - y, 150 - y / 2, 120], 3 * (y * side + x));
+    }
+  }
+  return putBytes(await encodeDisplayJpeg(rgb, side, side), "jpg", "disp");
+}
+
+/** A 7x7 raw map (224 px models) with a hot spot that moves with the run and the image. */
+async function rawCam(v: number, i: number): Promise<string> {
+  const values = new Float32Array(49);
+  const hx = (v * 2 + i) % 7;
+  const hy = (v + 2 * i) % 7;
+  for (let p = 0; p < 49; p++) values[p] = Math.max(0, 1 - Math.hypot((p % 7) - hx, Math.floor(p / 7) - hy) / 4);
+  return putBytes(encodeCamPayload({ width: 7, height: 7, values }), "cam", "cam");
 }
 
 async function tinyPng(r: number, g: number, b: number, side = 8): Promise<string> {
@@ -45,17 +73,26 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
       splitSeed: 1,
     },
   });
+  const runCount = opts.runs ?? variants.length;
   const job = await db().trainingJob.create({
-    data: { datasetId: dataset.id, variants, seeds: [1], params: { epochs: 1 }, status: "SUCCEEDED" },
+    data: {
+      datasetId: dataset.id,
+      variants,
+      seeds: Array.from({ length: Math.ceil(runCount / variants.length) }, (_, k) => k + 1),
+      params: { epochs: 1 },
+      status: "SUCCEEDED",
+    },
   });
   const runs = [];
-  for (const variant of variants) {
+  for (let r = 0; r < runCount; r++) {
+    const variant = variants[r % variants.length];
+    const seed = 1 + Math.floor(r / variants.length);
     runs.push(
       await db().modelRun.create({
         data: {
           jobId: job.id,
           variant,
-          seed: 1,
+          seed,
           params: { epochs: 1 },
           status: "SUCCEEDED",
           epoch: 1,
@@ -83,6 +120,7 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
           width: 8,
           height: 8,
           fileKey,
+          displayKey: opts.legacy ? null : await displayJpeg(i),
         },
         select: { id: true, label: true, originalName: true },
       }),
@@ -106,6 +144,7 @@ export async function seedDatasetWithRuns(opts: SeedRunsOptions = {}) {
           predictedClass: ok ? images[i].label : 1 - images[i].label,
           overlayKey,
           mapKey: overlayKey,
+          camKey: opts.legacy ? null : await rawCam(v, i),
           energyInMask: energy(v, i),
         },
         select: { id: true },

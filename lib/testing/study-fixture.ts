@@ -22,10 +22,24 @@ export interface StudyFixture {
 }
 
 export async function createStudyFixture(
-  opts: { cases?: number; arms?: number; settings?: Partial<StudySettings>; status?: "DRAFT" | "OPEN" | "CLOSED" } = {},
+  opts: {
+    cases?: number;
+    /** 2 to 6: one run per variant, then second-seed runs of the first variants (BASELINE, SE). */
+    arms?: number;
+    settings?: Partial<StudySettings>;
+    status?: "DRAFT" | "OPEN" | "CLOSED";
+    /** Heat-maps and images as stored before raw maps and display copies existed. */
+    legacy?: boolean;
+  } = {},
 ): Promise<StudyFixture> {
-  const variants = ALL_VARIANTS.slice(0, opts.arms ?? 4);
-  const { job, runs, images, heatmapIds } = await seedDatasetWithRuns({ images: opts.cases ?? 3, variants });
+  const arms = opts.arms ?? 4;
+  const variants = ALL_VARIANTS.slice(0, Math.min(arms, 4));
+  const { job, runs, images, heatmapIds } = await seedDatasetWithRuns({
+    images: opts.cases ?? 3,
+    variants,
+    runs: arms,
+    legacy: opts.legacy,
+  });
   const owner = await db().user.create({
     data: {
       email: `owner-${randomBytes(4).toString("hex")}@fixture.test`,

@@ -1,6 +1,7 @@
 // The reader-facing settings as form fields, shared by the new-study form and the draft's settings form.
 import type { StudySettings } from "@/lib/studies/study-settings";
 import { OperationsFields } from "./operations-fields";
+import { COLOUR_MAPS, COLOUR_MAP_LABELS } from "@/lib/ml/render/colour-map-names";
 
 export function FieldError({ error }: { error?: string }) {
   return error ? <span className="block text-xs text-red-700">{error}</span> : null;
@@ -74,6 +75,25 @@ export function SettingsFields({
         <FieldError error={err("targetSpecialty")} />
       </label>
       <OperationsFields settings={settings} error={err} />
+      <label className="text-sm">
+        Heat-map colours
+        <select
+          name="colourMap"
+          defaultValue={settings.colourMap}
+          aria-describedby="colour-map-help"
+          className="mt-1 block rounded border border-slate-300 px-2 py-1"
+        >
+          {COLOUR_MAPS.map((m) => (
+            <option key={m} value={m}>
+              {COLOUR_MAP_LABELS[m]}
+            </option>
+          ))}
+        </select>
+        <span id="colour-map-help" className="block text-xs text-slate-600">
+          Every map of the study in the same colours, with a matching legend; readers change only the opacity.
+        </span>
+        <FieldError error={err("colourMap")} />
+      </label>
     </fieldset>
   );
 }

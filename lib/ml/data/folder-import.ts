@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { open, readdir, readFile, stat } from "node:fs/promises";
 import { extname, join, basename, dirname } from "node:path";
-import { decodeMaskToSquare, decodeToSquareRgb, readImageHeader, type ImageFit } from "../../image-codec/decode";
+import { decodeDisplayCopy, decodeMaskToSquare, decodeToSquareRgb, readImageHeader, type ImageFit } from "../../image-codec/decode";
 import {
   IMAGE_EXTENSIONS, UnsupportedImageError, describeImageExtensions, isImageWithoutExtension, type VoiWindow,
 } from "../../image-codec/formats";
@@ -55,6 +55,8 @@ export interface ImportedImage {
   rgb?: Uint8Array;
   /** Returns the resized RGB (the kept copy, or decodes the file again). */
   loadRgb(): Promise<Uint8Array>;
+  /** Decodes the display copy (the same crop, up to 1024 px a side), or null when the file is no larger. */
+  loadDisplay(): Promise<{ rgb: Uint8Array; side: number } | null>;
   maskRelativePath?: string;
   /** Resized size x size mask, 0/1, when a readable mask matched. */
   mask?: Uint8Array;
@@ -534,6 +536,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       originalHeight: header.height,
       rgb: keepPixels ? rgb : undefined,
       loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size, decodeOptions)).rgb,
+      loadDisplay: async () => decodeDisplayCopy(await readFile(c.absolutePath), size, decodeOptions),
       split: c.split,
       group: c.group,
     };

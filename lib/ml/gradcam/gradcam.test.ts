@@ -1,6 +1,7 @@
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
+import { decodeCamPayload, encodeCamPayload, upsampleCamBilinear } from "../render/cam-payload";
 import { gradCam } from "./gradcam";
 
 const SIZE = 8;
@@ -184,6 +185,25 @@ describe("gradCam", () => {
     const [byDefault] = await gradCam(model, batch, { targets });
     assert.deepEqual(atInput.heatmap, byDefault.heatmap);
     await assert.rejects(() => gradCam(model, batch, { outputSize: 0 }), /output size 0/);
+    batch.dispose();
+  });
+
+  test("the raw class-activation map is layer4's grid, and up-sampled (as the browser does) gives the heat-map", async () => {
+    const model = tinyModel(20, true);
+    const batch = images(3, 7);
+    const out = 20;
+    const results = await gradCam(model, batch, { targets: [0, 1, 1], outputSize: out });
+    for (const r of results) {
+      assert.equal(r.cam.width, 4);
+      assert.equal(r.cam.height, 4);
+      const max = Math.max(...r.cam.values);
+      assert.ok(max === 0 || Math.abs(max - 1) < 1e-6, "min-max normalised");
+      // Through the 16-bit payload the reader's browser gets, then up-sampled there.
+      const sent = decodeCamPayload(encodeCamPayload(r.cam));
+      const up = upsampleCamBilinear(sent, out);
+      up.forEach((v, i) => assert.ok(Math.abs(v - r.heatmap[i]) < 1e-4, `pixel ${i}: ${v} vs ${r.heatmap[i]}`));
+    }
+    assert.ok(results.some((r) => r.cam.values.some((v) => v > 0 && v < 1)));
     batch.dispose();
   });
 

@@ -38,6 +38,12 @@ export interface GradCamResult {
   targetClass: number;
   /** Softmax probability of the target class (the P printed under each map in the paper). */
   targetProbability: number;
+  /**
+   * The class-activation map before up-sampling (layer4's grid, e.g. 7x7 at 224 px), min-max normalised per image.
+   * Bilinear interpolation never leaves the range of its corner values, so `heatmap` is exactly this grid
+   * up-sampled (the same extremes, hence the same normalisation).
+   */
+  cam: { width: number; height: number; values: Float32Array };
 }
 
 interface SplitModel {
@@ -133,34 +139,45 @@ export async function gradCam(
   }
   const { features, head } = splitModelAtLayer(model, layerName);
 
-  const [heatTensor, probTensor, targetTensor] = tf.tidy((): [tf.Tensor2D, tf.Tensor2D, tf.Tensor] => {
-    const a = features.predict(images) as tf.Tensor4D;
-    const logits = head.predict(a) as tf.Tensor2D;
-    const numClasses = logits.shape[1];
-    const targets = options.targets
-      ? tf.tensor1d(
-          options.targets.map((t) => {
-            if (!Number.isInteger(t) || t < 0 || t >= numClasses)
-              throw new RangeError(`Grad-CAM: target ${t} is not a class index < ${numClasses}`);
-            return t;
-          }),
-          "int32",
-        )
-      : tf.argMax(logits, 1).toInt();
-    const selector = tf.oneHot(targets, numClasses).toFloat();
+  const [heatTensor, probTensor, targetTensor, camTensor] = tf.tidy(
+    (): [tf.Tensor2D, tf.Tensor2D, tf.Tensor, tf.Tensor4D] => {
+      const a = features.predict(images) as tf.Tensor4D;
+      const logits = head.predict(a) as tf.Tensor2D;
+      const numClasses = logits.shape[1];
+      const targets = options.targets
+        ? tf.tensor1d(
+            options.targets.map((t) => {
+              if (!Number.isInteger(t) || t < 0 || t >= numClasses)
+                throw new RangeError(`Grad-CAM: target ${t} is not a class index < ${numClasses}`);
+              return t;
+            }),
+            "int32",
+          )
+        : tf.argMax(logits, 1).toInt();
+      const selector = tf.oneHot(targets, numClasses).toFloat();
 
-    const targetLogitSum = (fm: tf.Tensor): tf.Scalar =>
-      tf.sum(tf.mul(head.apply(fm, { training: false }) as tf.Tensor, selector));
-    const grads = tf.grad(targetLogitSum)(a) as tf.Tensor4D;
-    const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
-    const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]
-    const normalised = upsampleCam(cam, height, width);
-    return [normalised.reshape<tf.Tensor2D>([batch, height * width]), tf.softmax(logits), targets];
-  });
+      const targetLogitSum = (fm: tf.Tensor): tf.Scalar =>
+        tf.sum(tf.mul(head.apply(fm, { training: false }) as tf.Tensor, selector));
+      const grads = tf.grad(targetLogitSum)(a) as tf.Tensor4D;
+      const alpha = tf.mean(grads, [1, 2], true); // eq. 1, [N, 1, 1, C]
+      const cam = tf.relu(tf.sum(tf.mul(a, alpha), 3, true)) as tf.Tensor4D; // eq. 2, [N, h, w, 1]
+      const normalised = upsampleCam(cam, height, width);
+      const camMin = tf.min(cam, [1, 2, 3], true);
+      const rawNormalised = tf.divNoNan<tf.Tensor4D>(tf.sub(cam, camMin), tf.sub(tf.max(cam, [1, 2, 3], true), camMin));
+      return [normalised.reshape<tf.Tensor2D>([batch, height * width]), tf.softmax(logits), targets, rawNormalised];
+    },
+  );
 
   try {
-    const [heat, probs, targetValues] = await Promise.all([heatTensor.data(), probTensor.data(), targetTensor.data()]);
+    const [heat, probs, targetValues, camValues] = await Promise.all([
+      heatTensor.data(),
+      probTensor.data(),
+      targetTensor.data(),
+      camTensor.data(),
+    ]);
     const numClasses = probTensor.shape[1];
+    const [, camHeight, camWidth] = camTensor.shape;
+    const camCells = camHeight * camWidth;
     return Array.from({ length: batch }, (_, n) => {
       const probabilities = Array.from(probs.subarray(n * numClasses, (n + 1) * numClasses));
       let predictedClass = 0;
@@ -176,11 +193,17 @@ export async function gradCam(
         predictedClass,
         targetClass,
         targetProbability: probabilities[targetClass],
+        cam: {
+          width: camWidth,
+          height: camHeight,
+          values: Float32Array.from(camValues.subarray(n * camCells, (n + 1) * camCells)),
+        },
       };
     });
   } finally {
     heatTensor.dispose();
     probTensor.dispose();
     targetTensor.dispose();
+    camTensor.dispose();
   }
 }

@@ -1,4 +1,11 @@
-// Jet colour map and alpha blending, pure (no IO). Design §4: heat-maps are shown as jet over the image.
+// Colour maps and alpha blending, pure (no IO; the reader's browser colours maps with the same code). Design §4:
+// heat-maps are shown as jet over the image, as in the paper; a study may choose turbo or viridis instead
+// (perceptually more even; viridis also reads in grey and for red-green colour blindness).
+import { interpolateTurbo, interpolateViridis } from "d3-scale-chromatic";
+import { rgb } from "d3-color";
+import type { ColourMapName } from "./colour-map-names";
+
+export type { ColourMapName };
 
 /**
  * Jet colour for v in [0, 1] (values outside are clamped): dark blue (0, 0, 128) -> blue -> cyan -> yellow ->
@@ -37,4 +44,38 @@ export function blendHeatmapOverRgb(rgb: ArrayLike<number>, heat: ArrayLike<numb
   const out = new Uint8Array(rgb.length);
   for (let i = 0; i < rgb.length; i++) out[i] = Math.round((1 - alpha) * rgb[i] + alpha * jet[i]);
   return out;
+}
+
+function d3Colour(interpolate: (t: number) => string): (v: number) => [number, number, number] {
+  return (v) => {
+    const c = rgb(interpolate(Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0));
+    return [Math.round(c.r), Math.round(c.g), Math.round(c.b)];
+  };
+}
+
+const COLOUR_OF: Record<ColourMapName, (v: number) => [number, number, number]> = {
+  jet: jetColour,
+  // d3-scale-chromatic: turbo is Mikhailov's polynomial fit of Google's map; viridis is matplotlib's table.
+  turbo: d3Colour(interpolateTurbo),
+  viridis: d3Colour(interpolateViridis),
+};
+
+export function colourOf(map: ColourMapName, v: number): [number, number, number] {
+  return COLOUR_OF[map](v);
+}
+
+/** 256 colours, entry i for the value i / 255: one table look-up per pixel when colouring a map. */
+export function colourTable(map: ColourMapName): Uint8Array {
+  const table = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) table.set(COLOUR_OF[map](i / 255), 3 * i);
+  return table;
+}
+
+/** A CSS gradient from low to high (left to right) for the legend of a colour map. */
+export function legendGradient(map: ColourMapName, stops = 11): string {
+  const parts = Array.from({ length: stops }, (_, i) => {
+    const v = i / (stops - 1);
+    return `rgb(${colourOf(map, v).join(",")}) ${Math.round(v * 100)}%`;
+  });
+  return `linear-gradient(to right, ${parts.join(", ")})`;
 }

@@ -1,7 +1,8 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import sharp from "sharp";
-import { jetColour, heatmapToJetRgb, blendHeatmapOverRgb } from "./colour-map";
+import { jetColour, heatmapToJetRgb, blendHeatmapOverRgb, colourOf, colourTable, legendGradient } from "./colour-map";
+import { COLOUR_MAPS } from "./colour-map-names";
 import { encodeGrayPng, encodeRgbPng } from "@/lib/image-codec/encode-png";
 import { listPngChunks, METADATA_CHUNK_TYPES } from "@/lib/image-codec/png-chunks";
 import { renderHeatmapPng, renderHeatmapOverlayPng } from "./heatmap-png";
@@ -77,5 +78,24 @@ describe("PNG rendering", () => {
     assert.deepEqual([...data], [0, 255, 255, 0]);
     await assert.rejects(() => renderHeatmapPng(new Float32Array(10), 3), RangeError);
     await assert.rejects(() => encodeRgbPng(new Uint8Array(5), 2, 2), RangeError);
+  });
+});
+
+describe("study colour maps", () => {
+  test("turbo and viridis end points, tables and legend", () => {
+    assert.deepEqual(colourOf("viridis", 0), [68, 1, 84]); // matplotlib's #440154
+    assert.deepEqual(colourOf("viridis", 1), [253, 231, 37]); // #fde725
+    assert.deepEqual(colourOf("jet", 1), jetColour(1));
+    // Turbo starts dark, turns blue at once and ends in dark red.
+    const [r0, , b0] = colourOf("turbo", 0.1);
+    const [r1, , b1] = colourOf("turbo", 1);
+    assert.ok(b0 > r0 && r1 > b1, "turbo runs from blue to red");
+    for (const m of COLOUR_MAPS) {
+      const table = colourTable(m);
+      assert.equal(table.length, 256 * 3);
+      assert.deepEqual([...table.subarray(255 * 3)], colourOf(m, 1));
+      assert.match(legendGradient(m), /^linear-gradient\(to right, rgb\(\d+,\d+,\d+\) 0%, .* 100%\)$/);
+    }
+    assert.notDeepEqual(colourTable("jet"), colourTable("viridis"));
   });
 });

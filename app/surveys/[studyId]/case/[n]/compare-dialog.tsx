@@ -1,16 +1,20 @@
 "use client";
 // The comparison view: the original beside one or two heat-maps, as large as the screen allows, under the same
-// zoom and pan as the grid. Drawn on canvases from the same per-reader token URLs as the grid, so it fetches
-// nothing new; the opacity and the hide key only change how the map's picture is drawn over the original.
+// zoom and pan as the grid. Drawn on canvases from the maps the grid already loaded (the raw class-activation
+// map, up-sampled and coloured in the browser, over the display copy), so it fetches nothing new; the opacity
+// slider is the overlay's alpha, and the hide key sets it to zero while held.
 import { useEffect, useRef, useState } from "react";
 import type { CaseView } from "@/lib/studies/reader-survey";
-import { jetColour } from "@/lib/ml/render/colour-map";
+import { legendGradient } from "@/lib/ml/render/colour-map";
 import { Modal } from "./modal";
 import { usePanZoomGestures, type PanZoom, type View } from "./pan-zoom";
+import type { MapLayer } from "./map-layers";
 
-const LEGEND = `linear-gradient(to right, ${[0, 0.125, 0.375, 0.625, 0.875, 1]
-  .map((v) => `rgb(${jetColour(v).join(",")}) ${v * 100}%`)
-  .join(", ")})`;
+const LEGEND_WORDS = {
+  jet: "dark blue is low attention, dark red is high",
+  turbo: "dark blue is low attention, dark red is high",
+  viridis: "dark purple is low attention, yellow is high",
+} as const;
 
 function useImage(src: string) {
   const [img, setImg] = useState<HTMLImageElement | null>(null);
@@ -28,7 +32,7 @@ function useImage(src: string) {
 function Panel(props: {
   label: string;
   base: HTMLImageElement | null;
-  over: HTMLImageElement | null;
+  over: MapLayer | null;
   alpha: number;
   view: View;
   size: number;
@@ -41,7 +45,9 @@ function Panel(props: {
   useEffect(() => {
     const ctx = canvas.current?.getContext("2d");
     if (!ctx) return;
-    ctx.imageSmoothingEnabled = false;
+    // Smooth scaling: the map is a continuous field, and the display copy is sharper than most panels.
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
     ctx.fillStyle = "#0f172a";
     ctx.fillRect(0, 0, px, px);
     const side = px * view.scale;
@@ -87,22 +93,27 @@ export function CompareDialog({
   view,
   initial,
   panZoom,
+  layers,
+  opacity,
+  onOpacity,
   onClose,
 }: {
   view: CaseView;
   initial: number;
   panZoom: PanZoom;
+  /** Per slot, the map as loaded for the grid (null while loading). */
+  layers: (MapLayer | null)[];
+  /** Overlay opacity in percent, shared with the grid. */
+  opacity: number;
+  onOpacity: (percent: number) => void;
   onClose: () => void;
 }) {
   const n = view.slots.length;
   const [shown, setShown] = useState<number[]>([Math.max(0, initial)]);
-  const [opacity, setOpacity] = useState(100);
   const [hidden, setHidden] = useState(false);
   const original = useImage(view.imageUrl);
-  const maps = [
-    useImage(view.slots[shown[0]]?.url ?? view.imageUrl),
-    useImage(view.slots[shown[1] ?? shown[0]]?.url ?? view.imageUrl),
-  ];
+  // Older cases' overlays are jet, whatever the study chose later.
+  const colourMap = view.mapFormat === "cam" ? view.colourMap : "jet";
   const vp = useViewport();
   const panels = 1 + shown.length;
   // Largest square panels that fit beside each other (or stacked on a tall screen) with the toolbar.
@@ -176,7 +187,7 @@ export function CompareDialog({
             max={100}
             step={5}
             value={opacity}
-            onChange={(e) => setOpacity(Number(e.target.value))}
+            onChange={(e) => onOpacity(Number(e.target.value))}
           />
           <output className="w-10 tabular-nums">{opacity} %</output>
         </label>
@@ -219,12 +230,12 @@ export function CompareDialog({
           size={size}
           panZoom={panZoom}
         />
-        {shown.map((i, k) => (
+        {shown.map((i) => (
           <Panel
             key={i}
             label={`Model ${view.slots[i].letter}`}
             base={original}
-            over={maps[k]}
+            over={layers[i] ?? null}
             alpha={alpha}
             view={panZoom.view}
             size={size}
@@ -232,8 +243,13 @@ export function CompareDialog({
           />
         ))}
       </div>
-      <div className="mx-auto mt-2 w-64 text-xs" aria-label="Colour legend: blue is low attention, red is high">
-        <div className="h-3 rounded" style={{ background: LEGEND }} />
+      <div
+        className="mx-auto mt-2 w-64 text-xs"
+        role="img"
+        aria-label={`Colour legend: ${LEGEND_WORDS[colourMap]}`}
+        data-colour-map={colourMap}
+      >
+        <div className="h-3 rounded" style={{ background: legendGradient(colourMap) }} />
         <div className="flex justify-between text-slate-700">
           <span>low</span>
           <span>attention</span>

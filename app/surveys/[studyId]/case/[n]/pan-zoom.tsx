@@ -7,8 +7,10 @@ import {
   useRef,
   useState,
   type CSSProperties,
+  type KeyboardEvent as ReactKeyboardEvent,
   type PointerEvent as ReactPointerEvent,
 } from "react";
+import type { MapLayer } from "./map-layers";
 
 export interface View {
   scale: number;
@@ -117,19 +119,53 @@ export function usePanZoomGestures(panZoom: PanZoom) {
   return { ref, handlers, wasDrag };
 }
 
-/** A grid panel: the picture under the shared zoom; a click or Space opens the comparison view. */
+/** A map layer drawn into a canvas of its own size; the browser scales it smoothly, CSS opacity is its alpha. */
+function LayerCanvas({ layer, opacity }: { layer: MapLayer | null; opacity: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const side = layer ? (layer instanceof HTMLImageElement ? layer.naturalWidth : layer.width) : 1;
+  useEffect(() => {
+    const ctx = canvas.current?.getContext("2d");
+    if (!ctx) return;
+    ctx.clearRect(0, 0, side, side);
+    if (layer) ctx.drawImage(layer, 0, 0, side, side);
+  }, [layer, side]);
+  return (
+    <canvas
+      ref={canvas}
+      width={side}
+      height={side}
+      aria-hidden
+      style={{ opacity }}
+      className="pointer-events-none absolute inset-0 h-full w-full"
+      data-testid="map-layer"
+    />
+  );
+}
+
+/**
+ * A grid panel: the picture under the shared zoom; a click or Space opens the comparison view. With `map`, the
+ * panel is the original with that map composited over it at `opacity` (a raw map coloured in the browser).
+ */
 export function PanZoomImage({
   src,
   alt,
   panZoom,
   onOpen,
+  map,
 }: {
   src: string;
   alt: string;
   panZoom: PanZoom;
   onOpen: () => void;
+  map?: { layer: MapLayer | null; opacity: number };
 }) {
   const { ref, handlers, wasDrag } = usePanZoomGestures(panZoom);
+  const onKeyDown = (e: ReactKeyboardEvent) => {
+    if (e.key === " ") {
+      e.preventDefault();
+      onOpen();
+    }
+  };
   return (
     <div
       ref={ref}
@@ -138,22 +174,33 @@ export function PanZoomImage({
       className="aspect-square w-full cursor-zoom-in touch-none overflow-hidden rounded bg-slate-900"
       data-testid="panel"
     >
-      {/* eslint-disable-next-line @next/next/no-img-element */}
-      <img
-        src={src}
-        alt={alt}
-        tabIndex={0}
-        draggable={false}
-        aria-describedby="panel-help"
-        onKeyDown={(e) => {
-          if (e.key === " ") {
-            e.preventDefault();
-            onOpen();
-          }
-        }}
-        style={transformOf(panZoom.view)}
-        className="block aspect-square w-full object-contain [image-rendering:pixelated]"
-      />
+      {map ? (
+        <div
+          role="img"
+          aria-label={alt}
+          tabIndex={0}
+          aria-describedby="panel-help"
+          onKeyDown={onKeyDown}
+          style={transformOf(panZoom.view)}
+          className="relative block aspect-square w-full"
+        >
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img src={src} alt="" draggable={false} className="absolute inset-0 h-full w-full object-contain" />
+          <LayerCanvas layer={map.layer} opacity={map.opacity} />
+        </div>
+      ) : (
+        // eslint-disable-next-line @next/next/no-img-element
+        <img
+          src={src}
+          alt={alt}
+          tabIndex={0}
+          draggable={false}
+          aria-describedby="panel-help"
+          onKeyDown={onKeyDown}
+          style={transformOf(panZoom.view)}
+          className="block aspect-square w-full object-contain"
+        />
+      )}
     </div>
   );
 }

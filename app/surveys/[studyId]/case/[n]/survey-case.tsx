@@ -7,6 +7,7 @@ import { postJson, sendDraftBeacon } from "./survey-client";
 import { CompareDialog } from "./compare-dialog";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import { usePanZoom, PanZoomImage } from "./pan-zoom";
+import { useMapLayers } from "./map-layers";
 import { useLeaveWarning } from "./leave-warning";
 
 type SaveState = "idle" | "saving" | "saved" | "error";
@@ -50,6 +51,10 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
   const [compare, setCompare] = useState<number | null>(null);
   const [shortcuts, setShortcuts] = useState(false);
   const panZoom = usePanZoom();
+  const layers = useMapLayers(view);
+  // The overlay's real alpha, shared by the grid and the comparison view. Half, as the paper's figures blend;
+  // older cases' overlays are already blended, so they show at full strength.
+  const [opacity, setOpacity] = useState(view.mapFormat === "cam" ? 50 : 100);
   const [started] = useState(() => performance.now());
   const dirty = useRef(false);
   const latest = useRef({ slot, rationale, confidence });
@@ -215,12 +220,14 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
 
   const rows = view.slots.length > 4 ? 2 : Math.ceil(view.slots.length / 2);
   const cols = Math.ceil(view.slots.length / rows);
+  // Five or six maps (three a row) take the screen's whole width rather than the page column's.
+  const wide = cols > 2;
   // Every map as large as both the screen's height and width allow (chrome: header, paddings, captions).
   const layout = {
     "--cell": [
       "max(160px, min(480px",
       `calc((100dvh - 85px - ${rows * 52}px - ${(rows - 1) * 12}px) / ${rows})`,
-      `calc((min(100vw - 16px, 72rem) - 32px - var(--side) - ${cols * 24}px - ${(cols - 1) * 12}px) / ${cols})))`,
+      `calc((${wide ? "100vw - 32px" : "min(100vw - 16px, 72rem) - 32px"} - var(--side) - ${cols * 24}px - ${(cols - 1) * 12}px) / ${cols})))`,
     ].join(", "),
   } as CSSProperties;
   const status = changed
@@ -242,7 +249,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
         void submit();
       }}
       style={layout}
-      className="grid gap-x-4 gap-y-2 [--side:0px] lg:grid-rows-[auto_1fr] lg:grid-cols-[var(--side)_1fr] lg:[--side:300px]"
+      className={`grid gap-x-4 gap-y-2 [--side:0px] lg:grid-rows-[auto_1fr] lg:grid-cols-[var(--side)_1fr] lg:[--side:300px] ${wide ? "ml-[calc(50%-50vw+16px)] w-[calc(100vw-32px)]" : ""}`}
     >
       <fieldset disabled={closed} className="contents">
         <div className="space-y-2 lg:col-start-1 lg:row-start-1">
@@ -328,10 +335,11 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
               >
                 <div className="w-[var(--cell)]">
                   <PanZoomImage
-                    src={s.url}
+                    src={s.camUrl ? view.imageUrl : s.url}
                     alt={`Heat-map of Model ${s.letter}`}
                     panZoom={panZoom}
                     onOpen={() => setCompare(i)}
+                    map={s.camUrl ? { layer: layers[i], opacity: opacity / 100 } : undefined}
                   />
                 </div>
                 <div className="mt-1 flex items-center justify-between gap-2 text-sm font-medium">
@@ -437,7 +445,15 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
       </fieldset>
 
       {compare !== null && (
-        <CompareDialog view={view} initial={compare} panZoom={panZoom} onClose={() => setCompare(null)} />
+        <CompareDialog
+          view={view}
+          initial={compare}
+          panZoom={panZoom}
+          layers={layers}
+          opacity={opacity}
+          onOpacity={setOpacity}
+          onClose={() => setCompare(null)}
+        />
       )}
       {shortcuts && (
         <ShortcutsDialog slots={view.slots.length} allowRevisit={allowRevisit} onClose={() => setShortcuts(false)} />

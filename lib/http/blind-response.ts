@@ -1,0 +1,31 @@
+// The reader's blinded files as HTTP answers: never cached, no validators (an ETag would be a hash of the content,
+// a stable name for one model's map), no file name, and a type that says only what kind of file it is.
+const TYPE_OF_EXTENSION: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  cam: "application/octet-stream",
+};
+
+const NO_STORE = "private, no-store";
+
+/** The same bare 404 for a missing token, another reader's token, a revoked reader or anyone else. */
+export function blindNotFound(): Response {
+  return new Response("Not found", {
+    status: 404,
+    headers: { "Cache-Control": NO_STORE, "Content-Type": "text/plain" },
+  });
+}
+
+/** Bytes read from storage under `key` (its extension gives the type). */
+export function blindPayloadResponse(bytes: Uint8Array, key: string): Response {
+  const type = TYPE_OF_EXTENSION[key.slice(key.lastIndexOf(".") + 1)];
+  if (!type) throw new Error("a blinded file of an unknown kind");
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      "Content-Type": type,
+      "Content-Length": String(bytes.byteLength),
+      "Cache-Control": NO_STORE,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
