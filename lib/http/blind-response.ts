@@ -1,5 +1,8 @@
 // The reader's blinded files as HTTP answers: never cached, no validators (an ETag would be a hash of the content,
 // a stable name for one model's map), no file name, and a type that says only what kind of file it is.
+import { getBytes } from "../storage/content-store";
+import { DomainError } from "../errors/domain-error";
+
 const TYPE_OF_EXTENSION: Record<string, string> = {
   png: "image/png",
   jpg: "image/jpeg",
@@ -28,4 +31,11 @@ export function blindPayloadResponse(bytes: Uint8Array, key: string): Response {
       "X-Content-Type-Options": "nosniff",
     },
   });
+}
+
+/** The stored file under `key` as a blinded answer (also the coordinator's reader preview), or a not-found. */
+export async function storedFileResponse(key: string): Promise<Response> {
+  const bytes = await getBytes(key).catch(() => null);
+  if (!bytes) throw DomainError.notFound("The file is missing from storage.");
+  return blindPayloadResponse(bytes, key);
 }

@@ -35,12 +35,17 @@ describe("previewCase", () => {
         where: { studyId_caseIndex: { studyId: f.studyId, caseIndex: n - 1 } },
         include: { image: true },
       });
-      assert.equal(await previewImageKey(f.studyId, n, "original"), studyCase.image.fileKey);
+      assert.equal(await previewImageKey(f.studyId, n, "original"), studyCase.image.displayKey);
       const keys = await Promise.all(view.slots.map((s) => previewImageKey(f.studyId, n, s.letter)));
       const maps = await db().heatmap.findMany({
         where: { imageId: studyCase.imageId, modelRunId: { in: f.runIds } },
       });
       assert.deepEqual([...keys].sort(), maps.map((m) => m.overlayKey).sort(), "each arm's map exactly once");
+      // Drawn as the reader's page draws it: raw maps, in the study's colours.
+      assert.equal(view.mapFormat, "cam");
+      const cams = await Promise.all(view.slots.map((s) => previewImageKey(f.studyId, n, s.letter, "cam")));
+      assert.deepEqual([...cams].sort(), maps.map((m) => m.camKey).sort());
+      assert.ok(view.slots.every((s) => s.camUrl === `${s.url}/cam`));
     }
     assert.deepEqual(await counts(), before);
   });

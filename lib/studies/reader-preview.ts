@@ -45,7 +45,11 @@ async function caseAt(studyId: string, caseNumber: number) {
     Number.isInteger(caseNumber) && caseNumber >= 1 && caseNumber <= 1_000_000
       ? await db().studyCase.findUnique({
           where: { studyId_caseIndex: { studyId, caseIndex: caseNumber - 1 } },
-          select: { caseIndex: true, imageId: true, image: { select: { fileKey: true, label: true } } },
+          select: {
+            caseIndex: true,
+            imageId: true,
+            image: { select: { fileKey: true, displayKey: true, label: true } },
+          },
         })
       : null;
   if (!studyCase) throw DomainError.notFound("No such case in this study.");
@@ -58,12 +62,15 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
   const studyCase = await caseAt(studyId, caseNumber);
   const settings = readSettings(study.settings);
   const order = previewOrder(study.designSeed, studyCase.caseIndex, study.arms.length);
-  const heatmaps = settings.showProbabilities
-    ? await db().heatmap.findMany({
-        where: { imageId: studyCase.imageId, modelRunId: { in: study.arms.map((a) => a.modelRunId) } },
-        select: { modelRunId: true, probability: true },
-      })
-    : [];
+  const heatmaps = await db().heatmap.findMany({
+    where: { imageId: studyCase.imageId, modelRunId: { in: study.arms.map((a) => a.modelRunId) } },
+    select: { modelRunId: true, probability: true, camKey: true },
+  });
+  // As for readers (reader-survey.ts): raw maps drawn in the browser when every slot has one.
+  const mapFormat =
+    heatmaps.length === study.arms.length && heatmaps.every((h) => h.camKey !== null)
+      ? ("cam" as const)
+      : ("overlay" as const);
   const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
   const classNames = settings.showProbabilities
     ? (await db().image.findUniqueOrThrow({ where: { id: studyCase.imageId }, select: { dataset: true } })).dataset
@@ -79,11 +86,15 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
     total: study._count.cases,
     answered: 0,
     imageUrl: previewImageUrl(studyId, caseNumber, "original"),
+    mapFormat,
+    colourMap: settings.colourMap,
     slots: order.map((armIndex, slot) => {
       const p = probabilityOfRun.get(study.arms[armIndex].modelRunId);
+      const url = previewImageUrl(studyId, caseNumber, slotLetter(slot));
       return {
         letter: slotLetter(slot),
-        url: previewImageUrl(studyId, caseNumber, slotLetter(slot)),
+        url,
+        camUrl: mapFormat === "cam" ? `${url}/cam` : null,
         probabilityPercent: settings.showProbabilities && p !== undefined ? Math.round(p * 100) : null,
       };
     }),
@@ -103,18 +114,31 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
   };
 }
 
-/** The storage key of the picture in a preview slot ("original" or a letter), or a not-found. */
-export async function previewImageKey(studyId: string, caseNumber: number, slot: string): Promise<string> {
+/**
+ * The storage key of the file in a preview slot ("original": its display copy, or the model-size copy; a letter:
+ * the slot's overlay PNG, or with "cam" its raw class-activation map), or a not-found.
+ */
+export async function previewImageKey(
+  studyId: string,
+  caseNumber: number,
+  slot: string,
+  payload: "picture" | "cam" = "picture",
+): Promise<string> {
   const study = await previewStudy(studyId);
   const studyCase = await caseAt(studyId, caseNumber);
-  if (slot === "original") return studyCase.image.fileKey;
+  if (slot === "original") {
+    if (payload === "cam") throw DomainError.notFound("The original has no map.");
+    return studyCase.image.displayKey ?? studyCase.image.fileKey;
+  }
   const index = slotFromLetter(slot, study.arms.length);
   if (index === null) throw DomainError.notFound("No such slot.");
   const armIndex = previewOrder(study.designSeed, studyCase.caseIndex, study.arms.length)[index];
   const heatmap = await db().heatmap.findUnique({
     where: { modelRunId_imageId: { modelRunId: study.arms[armIndex].modelRunId, imageId: studyCase.imageId } },
-    select: { overlayKey: true },
+    select: { overlayKey: true, camKey: true },
   });
   if (!heatmap) throw DomainError.notFound("This case has no heat-map for that slot.");
-  return heatmap.overlayKey;
+  if (payload === "picture") return heatmap.overlayKey;
+  if (!heatmap.camKey) throw DomainError.notFound("This heat-map has no raw map.");
+  return heatmap.camKey;
 }

@@ -2,7 +2,7 @@
 // preview's slot order. Only the study's coordinators (or an admin) get them, never stored or cached.
 import { handle } from "@/lib/http/handler";
 import { managedStudyContext } from "@/lib/http/coordinator-route";
-import { storedPngResponse } from "@/lib/http/png-response";
+import { storedFileResponse } from "@/lib/http/blind-response";
 import { previewImageKey } from "@/lib/studies/reader-preview";
 import { DomainError } from "@/lib/errors/domain-error";
 
@@ -14,6 +14,6 @@ export function GET(_req: Request, { params }: { params: Promise<{ id: string; n
     const { n, slot } = await params;
     if (!/^\d{1,6}$/.test(n) || !/^(original|[A-F])$/.test(slot)) throw DomainError.notFound("No such picture.");
     const key = await previewImageKey(studyId, Number(n), slot);
-    return storedPngResponse(key, "image", "private, no-store");
+    return storedFileResponse(key);
   });
 }
