@@ -45,6 +45,11 @@ describe("display copy", () => {
     const mid = await decodeDisplayCopy(await photo(600, 480), 224);
     assert.equal(mid?.side, 480);
     assert.equal(await decodeDisplayCopy(await photo(300, 200), 224), null);
+    // "contain" pads the short side, so the long side's pixels are kept; the padding matches the model copy's.
+    const padded = await decodeDisplayCopy(await photo(600, 300), 224, { fit: "contain" });
+    assert.equal(padded?.side, 600);
+    const model = (await decodeToSquareRgb(await photo(600, 300), 224, { fit: "contain" })).rgb;
+    assert.deepEqual([...padded.rgb.subarray(0, 3)], [...model.subarray(0, 3)], "black padding at the top left");
     await assert.rejects(() => encodeDisplayJpeg(new Uint8Array(5), 2, 2), RangeError);
   });
 });
