@@ -5,6 +5,7 @@ import { ZodError } from "zod";
 import { fromZodError } from "@/lib/errors/field-errors";
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeOf } from "@/lib/errors/exit-code";
 import { registerDatasetImport } from "./cli/dataset-import";
+import { registerDatasetManage } from "./cli/dataset-manage";
 import { registerDatasetSynthetic } from "./cli/dataset-synthetic";
 import { registerGradcam } from "./cli/gradcam";
 import { registerHeatmaps } from "./cli/heatmaps";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDatasetImport(program);
   registerDatasetSynthetic(program);
+  registerDatasetManage(program);
   registerTrain(program);
   registerHeatmaps(program);
   registerLocalisation(program);

@@ -7,7 +7,8 @@ import { redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit/audit";
 import { requireRole } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
-import { folderImportFromForm } from "@/lib/datasets/dataset-forms";
+import { deleteFromForm, folderImportFromForm, renameFromForm } from "@/lib/datasets/dataset-forms";
+import { deleteDataset, renameDataset } from "@/lib/datasets/dataset-lifecycle";
 import { importFolderDataset } from "@/lib/datasets/import-folder";
 import { parseForm } from "@/lib/errors/field-errors";
 import { toFormState, type FormState } from "@/lib/http/form-state";
@@ -39,6 +40,30 @@ export async function importFolderAction(_prev: FormState, form: FormData): Prom
   }
   revalidatePath("/researcher");
   redirect(`/researcher/datasets/${datasetId}?imported=1`);
+}
+
+export async function renameDatasetAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const user = await researcher();
+  try {
+    const input = renameFromForm(form);
+    const { to } = await renameDataset(input, user.id);
+    revalidatePath("/researcher");
+    revalidatePath(`/researcher/datasets/${input.datasetId}`);
+    return { ok: true, message: `Renamed to "${to}".` };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+export async function deleteDatasetAction(_prev: FormState, form: FormData): Promise<FormState> {
+  const user = await researcher();
+  try {
+    await deleteDataset(deleteFromForm(form), user.id);
+  } catch (e) {
+    return failure(e);
+  }
+  revalidatePath("/researcher");
+  redirect("/researcher?deleted=1");
 }
 
 export async function startTrainingAction(_prev: FormState, form: FormData): Promise<FormState> {

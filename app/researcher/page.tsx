@@ -13,8 +13,9 @@ import { SortableTable, type SortRow } from "./components/sortable-table";
 
 export const dynamic = "force-dynamic";
 
-export default async function ResearcherHome() {
+export default async function ResearcherHome({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   await requireRole("RESEARCHER", "ADMIN");
+  const { deleted } = await searchParams;
   const now = new Date();
   const [datasets, runs, workers] = await Promise.all([listDatasets(), queueRuns({ recent: 5 }), workersPanel(now)]);
   const rows: SortRow[] = datasets.map((d) => ({
@@ -71,6 +72,11 @@ export default async function ResearcherHome() {
           Training queue and workers →
         </Link>
       </div>
+      {deleted === "1" && (
+        <p role="status" className="rounded border border-green-300 bg-green-50 p-2 text-sm text-green-800">
+          The dataset was deleted.
+        </p>
+      )}
       {datasets.length === 0 ? (
         <EmptyState title="No datasets yet">
           Import an image folder or a zip below, or create the synthetic dermoscopy set with{" "}

@@ -3,7 +3,15 @@
 import { z } from "zod";
 import { parseForm } from "@/lib/errors/field-errors";
 import { text } from "@/lib/validation/text";
-import { importFolderInputSchema, modalitySchema, type ImportFolderRequest } from "./dataset-inputs";
+import {
+  deleteDatasetInputSchema,
+  importFolderInputSchema,
+  modalitySchema,
+  renameDatasetInputSchema,
+  type DeleteDatasetInput,
+  type ImportFolderRequest,
+  type RenameDatasetInput,
+} from "./dataset-inputs";
 
 /** FormData values: a missing or blank field is undefined, so schema defaults apply. */
 function field(form: FormData, name: string): string | undefined {
@@ -20,6 +28,20 @@ export function folderImportFromForm(form: FormData, createdById?: string): Impo
     size: field(form, "size"),
     description: field(form, "description"),
     createdById,
+  });
+}
+
+export function renameFromForm(form: FormData): RenameDatasetInput {
+  return parseForm(renameDatasetInputSchema, {
+    datasetId: field(form, "datasetId") ?? "",
+    name: field(form, "name") ?? "",
+  });
+}
+
+export function deleteFromForm(form: FormData): DeleteDatasetInput {
+  return parseForm(deleteDatasetInputSchema, {
+    datasetId: field(form, "datasetId") ?? "",
+    confirmName: field(form, "confirmName") ?? "",
   });
 }
 

@@ -146,3 +146,15 @@ export const syntheticInputSchema = z.object({
   createdById: text().optional(),
 });
 export type SyntheticInput = z.input<typeof syntheticInputSchema>;
+
+export const datasetIdSchema = text().trim().min(1, "dataset is required").max(64);
+
+export const renameDatasetInputSchema = z.object({ datasetId: datasetIdSchema, name: datasetNameSchema });
+export type RenameDatasetInput = z.output<typeof renameDatasetInputSchema>;
+
+/** Deleting asks for the dataset's name again, so a slip of the mouse deletes nothing. */
+export const deleteDatasetInputSchema = z.object({
+  datasetId: datasetIdSchema,
+  confirmName: text().trim().min(1, "type the dataset's name to confirm"),
+});
+export type DeleteDatasetInput = z.output<typeof deleteDatasetInputSchema>;

@@ -109,6 +109,8 @@ export interface DatasetOverview extends DatasetRow {
   description: string;
   source: string;
   splitSeed: number;
+  /** How non-square images were made square at import. */
+  imageFit: "cover" | "contain";
   importReport: ImportSkip[];
 }
 
@@ -122,6 +124,7 @@ export async function datasetOverview(id: string): Promise<DatasetOverview | nul
     description: d.description,
     source: d.source,
     splitSeed: d.splitSeed,
+    imageFit: d.imageFit === "CONTAIN" ? "contain" : "cover",
     importReport,
   };
 }

@@ -8,6 +8,7 @@ import { estimateInputs as estimateInputsFor } from "@/lib/jobs/estimate-queries
 import { CPU_QUICK_FORM_VALUES, PAPER_FORM_DEFAULTS, TRAINING_INPUT_LIMITS } from "@/lib/jobs/job-forms";
 import { MODALITY_LABEL } from "../../format";
 import { TrainingForm } from "../../components/training-form";
+import { DatasetManageForms } from "../../components/dataset-manage-forms";
 
 export const dynamic = "force-dynamic";
 
@@ -75,7 +76,9 @@ export default async function DatasetPage({
         </div>
         <div>
           <dt className="inline font-medium">Stored size: </dt>
-          <dd className="inline">{d.imageSize} px</dd>
+          <dd className="inline" data-testid="stored-size">
+            {d.imageSize} px, {d.imageFit === "cover" ? "centre-cropped (cover)" : "padded (contain)"}
+          </dd>
         </div>
         <div>
           <dt className="inline font-medium">Source: </dt>
@@ -160,6 +163,11 @@ export default async function DatasetPage({
           bounds={TRAINING_INPUT_LIMITS}
           estimateInputs={estimateInputs}
         />
+      </section>
+
+      <section>
+        <h2 className="mb-2 text-lg font-medium">Rename or delete</h2>
+        <DatasetManageForms datasetId={d.id} name={d.name} />
       </section>
     </section>
   );
