@@ -1,6 +1,6 @@
 import { test, expect, type Page, type BrowserContext } from "@playwright/test";
 import { createStudyFixture, type StudyFixture } from "../lib/testing/study-fixture";
-import { forbiddenTermsForStudy, findStudyLeaks } from "../lib/blinding/leak-scan";
+import { forbiddenTermsForStudy, findSizeFingerprints, findStudyLeaks } from "../lib/blinding/leak-scan";
 import { db } from "../lib/db/client";
 import { CAM_PAYLOAD_BYTES } from "../lib/ml/render/cam-payload";
 
@@ -46,7 +46,7 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
   const terms = await forbiddenTerms(f);
   const leaks: string[] = [];
   /** Per case page, the blinded files the browser fetched: kind (original, map) and byte size. */
-  const blindFiles: { url: string; type: string; bytes: number }[] = [];
+  const blindFiles: { url: string; type: string; bytes: number; caseNumber: number }[] = [];
   page.on("response", async (res) => {
     const headers = JSON.stringify(await res.allHeaders());
     const type = res.headers()["content-type"] ?? "";
@@ -54,7 +54,9 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     if (!type.startsWith("image/") && type !== "application/octet-stream") body = await res.text().catch(() => "");
     if (new URL(res.url()).pathname.startsWith("/api/blind/")) {
       const bytes = await res.body().catch(() => Buffer.alloc(0));
-      blindFiles.push({ url: new URL(res.url()).pathname, type, bytes: bytes.length });
+      // The case page on screen when the file arrived (files are fetched after the page is shown).
+      const caseNumber = Number(/\/case\/(\d+)$/.exec(page.url())?.[1] ?? 0);
+      blindFiles.push({ url: new URL(res.url()).pathname, type, bytes: bytes.length, caseNumber });
       // Binary payloads too: no id, hash or name in their bytes, and no validator or file name in their headers.
       body = bytes.toString("latin1");
       for (const h of ["etag", "last-modified", "content-disposition"])
@@ -145,6 +147,13 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
   expect(new Set(maps.map((m) => `${m.type} ${m.bytes}`))).toEqual(
     new Set([`application/octet-stream ${CAM_PAYLOAD_BYTES}`]),
   );
+  const received = blindFiles.map((b) => ({
+    caseNumber: b.caseNumber,
+    kind: b.url.endsWith("/cam") ? "map" : "original",
+    bytes: b.bytes,
+  }));
+  expect(received.map((r) => r.caseNumber).sort()).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
+  expect(findSizeFingerprints(received)).toEqual([]);
   const originals = blindFiles.filter((b) => !b.url.endsWith("/cam"));
   expect(originals).toHaveLength(3);
   expect(new Set(originals.map((o) => o.type))).toEqual(new Set(["image/jpeg"]));

@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { findForbidden, findStudyLeaks, forbiddenTermsForStudy } from "./leak-scan";
+import { findForbidden, findSizeFingerprints, findStudyLeaks, forbiddenTermsForStudy } from "./leak-scan";
+import { CAM_PAYLOAD_BYTES, encodeCamPayload } from "../ml/render/cam-payload";
 
 const VARIANTS = ["baseline", "se", "cbam", "gc"];
 const RUN_ID = "cm4x9k2pq0001abcd1234efgh";
@@ -102,5 +103,31 @@ describe("forbiddenTermsForStudy and findStudyLeaks", () => {
 
   test("refuses ids too short to scan for meaningfully", () => {
     assert.throws(() => forbiddenTermsForStudy({ variants: [], ids: ["42"] }), RangeError);
+  });
+});
+
+describe("findSizeFingerprints", () => {
+  test("maps of one case must all have one size; the original is alone of its kind", () => {
+    const clean = [1, 2].flatMap((caseNumber) => [
+      { caseNumber, kind: "original", bytes: 20_000 + caseNumber },
+      ...[0, 1, 2, 3].map(() => ({ caseNumber, kind: "map", bytes: CAM_PAYLOAD_BYTES })),
+    ]);
+    assert.deepEqual(findSizeFingerprints(clean), []);
+    // Compressed maps would differ by content: one model's smoother map is smaller on every case.
+    const leaky = clean.map((f, i) => (f.kind === "map" && i % 5 === 1 ? { ...f, bytes: 812 } : f));
+    assert.deepEqual(findSizeFingerprints(leaky), [
+      `case 1 map files differ in size (812, ${CAM_PAYLOAD_BYTES} bytes)`,
+      `case 2 map files differ in size (812, ${CAM_PAYLOAD_BYTES} bytes)`,
+    ]);
+  });
+
+  test("real raw-map payloads of different grids and values have one size", () => {
+    const grids = [3, 7, 14].map((side, k) => ({
+      width: side,
+      height: side,
+      values: Float32Array.from({ length: side * side }, (_, i) => ((i * (k + 3)) % 11) / 10),
+    }));
+    const files = grids.map((g) => ({ caseNumber: 1, kind: "map", bytes: encodeCamPayload(g).length }));
+    assert.deepEqual(findSizeFingerprints(files), []);
   });
 });

@@ -97,3 +97,27 @@ export function forbiddenTermsForStudy({ variants, ids }: { variants: string[]; 
 export function findStudyLeaks(text: string, terms: ForbiddenTerms): string[] {
   return [...findForbidden(text, terms.words, "word"), ...findForbidden(text, terms.substrings, "substring")];
 }
+
+/** One file a reader's browser received: the case it belongs to, its kind (e.g. "map"), its size in bytes. */
+export interface ReceivedFile {
+  caseNumber: number;
+  kind: string;
+  bytes: number;
+}
+
+/**
+ * Sizes that could tell models apart: for each case and kind of per-slot file (the raw maps), every file must
+ * have the same size, or a reader could follow one model from case to case by the size of its file. Returns one
+ * line per (case, kind) whose sizes differ. Files of a kind that exists once per case (the original's display
+ * copy, the same for every model) cannot differ and pass.
+ */
+export function findSizeFingerprints(files: readonly ReceivedFile[]): string[] {
+  const sizes = new Map<string, Set<number>>();
+  for (const f of files) {
+    const key = `case ${f.caseNumber} ${f.kind}`;
+    sizes.set(key, (sizes.get(key) ?? new Set()).add(f.bytes));
+  }
+  return [...sizes]
+    .filter(([, s]) => s.size > 1)
+    .map(([key, s]) => `${key} files differ in size (${[...s].sort((a, b) => a - b).join(", ")} bytes)`);
+}
