@@ -170,7 +170,7 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await expect(form.getByLabel("Input size (px)")).toHaveValue("224");
   await expect(form.getByLabel("Runs per variant (seeds 1..n)")).toHaveValue("3");
   // Before anything is queued: the time on the workers online, and on CPU only a confirmation naming the alternatives.
-  await expect(form.getByTestId("training-estimate")).toContainText("Total for 12 runs");
+  await expect(form.getByTestId("training-estimate")).toContainText("12 runs");
   await expect(form.getByTestId("cpu-confirmation")).toContainText("no GPU worker is online");
   await expect(form.getByTestId("cpu-confirmation")).toContainText("CPU quick preset");
   await quickTraining(page, { variants: ["Baseline ResNet-18", "CBAM (Woo et al.)"], epochs: 1 });
@@ -234,6 +234,46 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await page.goto(`/researcher/runs/${baseline.id}`);
   await expect(page.getByTestId("run-val-auc")).toHaveText(baseline.valAuc!.toFixed(3));
   await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(1);
+});
+
+test("a finished job is trained again with its settings, edited first; the results show new runs beside old", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  expect(datasetId, "needs the dataset of the first test").not.toBe("");
+  const u = await staffUser("RESEARCHER");
+  await signIn(page, u.email, u.password);
+  const oldJob = await db().trainingJob.findFirstOrThrow({
+    where: { datasetId, status: "SUCCEEDED" },
+    orderBy: { createdAt: "asc" },
+  });
+  await page.goto(`/researcher/datasets/${datasetId}/results`);
+  await page.getByTestId(`retrain-${oldJob.id}`).click();
+  await expect(page).toHaveURL(new RegExp(`retrain=${oldJob.id}`));
+  const form = page.getByRole("form", { name: "Start training" });
+  await expect(form.getByTestId("retrain-source")).toContainText("Training again");
+  await expect(form.getByLabel("Input size (px)")).toHaveValue("32");
+  await expect(form.getByLabel("Epochs")).toHaveValue("1");
+  await expect(form.getByLabel("Baseline ResNet-18")).toBeChecked();
+  await expect(form.getByLabel("SE (Hu et al.)")).not.toBeChecked();
+  await form.getByLabel("Epochs").fill("2");
+  await form.getByRole("button", { name: "Start training" }).click();
+  await expect(page).toHaveURL(/\/researcher\/jobs\?dataset=/);
+  const newJob = await db().trainingJob.findFirstOrThrow({ where: { retrainedFromId: oldJob.id } });
+  await expect
+    .poll(async () => (await db().trainingJob.findUniqueOrThrow({ where: { id: newJob.id } })).status, {
+      timeout: 180_000,
+      intervals: [2000],
+    })
+    .toBe("SUCCEEDED");
+  await page.goto(`/researcher/datasets/${datasetId}/results`);
+  const comparison = page.getByTestId(`retrain-comparison-${newJob.id}`);
+  await expect(comparison).toContainText("epochs: 1 → 2");
+  for (const variant of ["BASELINE", "CBAM"]) {
+    const row = comparison.getByTestId(`compare-${variant}`);
+    await expect(row.getByTestId("compare-old")).toHaveText(/^[01]\.\d{3}$/);
+    await expect(row.getByTestId("compare-new")).toHaveText(/^[01]\.\d{3}$/);
+  }
 });
 
 test("cancelling a running job stops it and marks it cancelled", async ({ page }) => {

@@ -9,6 +9,7 @@ import { toDbVariant } from "./variants";
 import { DomainError } from "@/lib/errors/domain-error";
 import { paramsColumn, toJson } from "@/lib/db/json-columns";
 import { estimateTrainingRequest } from "./estimate-queries";
+import { checkRetrainTarget } from "./retraining";
 import { cpuConfirmationMessage } from "./training-estimate";
 
 /** DomainError.code of the refusal to start the paper's protocol on CPU without confirmation. */
@@ -33,6 +34,7 @@ export async function enqueueTraining(
     select: { id: true, _count: { select: { images: true } } },
   });
   if (!dataset) throw DomainError.notFound(`dataset ${req.datasetId} not found`);
+  if (req.retrainOf !== undefined) await checkRetrainTarget(req.retrainOf, req.datasetId);
   const estimate = await estimateTrainingRequest(req);
   if (estimate.needsCpuConfirmation && !req.confirmCpu) {
     const message = cpuConfirmationMessage(estimate);
@@ -50,6 +52,7 @@ export async function enqueueTraining(
       seeds: req.seeds,
       params,
       createdById: req.createdById,
+      retrainedFromId: req.retrainOf,
       runs: {
         create: req.variants.flatMap((variant) =>
           req.seeds.map((seed) => ({ variant: toDbVariant(variant), seed, params, epochs: req.params.epochs })),

@@ -40,6 +40,7 @@ describe("training form", () => {
       inputSize: 224,
       width: 1,
       augment: true,
+      lrDropAt: [0.3, 0.6, 0.9],
       seeds: 3,
     });
     assert.equal(CPU_QUICK_FORM_VALUES.width, 0.25);

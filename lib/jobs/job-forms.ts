@@ -63,17 +63,22 @@ export const trainingFormSchema = z
     createdById: text().optional(),
     /** "Start on CPU anyway", shown when the paper's protocol would train without a GPU worker. */
     confirmCpu: z.boolean(),
+    /** Set when the form trains a finished job again. */
+    retrainOf: text().optional(),
   })
   // The preset supplies what the form has no field for (the CPU preset's LR drop); the trainer's schema fills
   // the rest (the paper's drops at 30/60/90 %, checkpoints, 80/20).
-  .transform(({ datasetId, variants, seeds, createdById, preset, confirmCpu, ...fields }): EnqueueTrainingInput => ({
-    datasetId,
-    variants,
-    seeds,
-    params: preset === undefined ? fields : { ...TRAINING_PRESETS[preset], ...fields },
-    createdById,
-    confirmCpu,
-  }))
+  .transform(
+    ({ datasetId, variants, seeds, createdById, preset, confirmCpu, retrainOf, ...fields }): EnqueueTrainingInput => ({
+      datasetId,
+      variants,
+      seeds,
+      params: preset === undefined ? fields : { ...TRAINING_PRESETS[preset], ...fields },
+      createdById,
+      confirmCpu,
+      ...(retrainOf === undefined ? {} : { retrainOf }),
+    }),
+  )
   .pipe(enqueueTrainingSchema);
 
 /** Bounds of every numeric field, for the inputs' min/max: read from the schemas, never restated. */
@@ -113,13 +118,15 @@ export function trainingRequestFromForm(form: FormData, createdById?: string): T
     preset: field(form, "preset"),
     createdById,
     confirmCpu: form.get("confirmCpu") === "on" || form.get("confirmCpu") === "true",
+    retrainOf: field(form, "retrainOf"),
   });
 }
 
 /** The paper's protocol as the form's initial values. */
-export const PAPER_FORM_DEFAULTS: Pick<TrainParams, FormParam | "augment"> & { seeds: number } = (() => {
+export const PAPER_FORM_DEFAULTS: Pick<TrainParams, FormParam | "augment" | "lrDropAt"> & { seeds: number } = (() => {
   const p = trainParamsSchema.parse({});
   return {
+    lrDropAt: p.lrDropAt,
     epochs: p.epochs,
     batchSize: p.batchSize,
     learningRate: p.learningRate,
@@ -174,3 +181,36 @@ export const runReadySchema = z.object({
   runId: runIdSchema,
   ready: z.boolean({ error: "ready must be true or false" }),
 });
+
+/**
+ * A finished job's settings as the training form's start. The form has no field for the LR drops, so the preset
+ * whose drops the job used supplies them (the CPU quick preset's, else the paper's).
+ */
+export function retrainFormValues(params: TrainParams, seeds: readonly number[]) {
+  const quickDrops = JSON.stringify(CPU_QUICK_PRESET.lrDropAt);
+  const base: "paper" | "cpu-quick" = JSON.stringify(params.lrDropAt) === quickDrops ? "cpu-quick" : "paper";
+  const consecutive = seeds.every((s, i) => s === i + 1);
+  const paperDrops = trainParamsSchema.parse({}).lrDropAt;
+  const notes = [
+    ...(consecutive ? [] : [`The old job used seeds ${seeds.join(", ")}; the form trains seeds 1 to ${seeds.length}.`]),
+    ...(base === "paper" && JSON.stringify(params.lrDropAt) !== JSON.stringify(paperDrops)
+      ? [`The old job's LR drops (${params.lrDropAt.join(", ")}) are replaced by the paper's.`]
+      : []),
+  ];
+  return {
+    values: {
+      epochs: params.epochs,
+      batchSize: params.batchSize,
+      learningRate: params.learningRate,
+      momentum: params.momentum,
+      weightDecay: params.weightDecay,
+      inputSize: params.inputSize,
+      width: params.width,
+      augment: params.augment,
+      lrDropAt: base === "cpu-quick" ? CPU_QUICK_PRESET.lrDropAt : paperDrops,
+      seeds: seeds.length,
+    },
+    base,
+    note: notes.length ? notes.join(" ") : undefined,
+  };
+}

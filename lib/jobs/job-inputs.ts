@@ -54,6 +54,8 @@ export const enqueueTrainingSchema = z.object({
    * about 11 hours per run on a 2-core CPU, so it is never started by accident (enqueueTraining refuses it).
    */
   confirmCpu: z.boolean().default(false),
+  /** The finished job this one trains again (lib/jobs/retraining.ts); its dataset or a newer import of it. */
+  retrainOf: text().min(1).max(64, "retrainOf is too long").optional(),
 });
 /** What an edge may send: a seed count or list, any subset of the parameters. */
 export type EnqueueTrainingInput = z.input<typeof enqueueTrainingSchema>;

@@ -54,6 +54,18 @@ export interface EstimateInputs {
   samples: ThroughputSample[];
 }
 
+/** A finished job's settings as the form's start, and which preset supplies what the form has no field for. */
+export interface RetrainValues {
+  jobId: string;
+  /** "job of 2026-12-01 14:02 UTC on Set A" */
+  label: string;
+  values: TrainingValues;
+  variants: Variant[];
+  base: "paper" | "cpu-quick";
+  /** Anything the form cannot carry over (seeds other than 1..n), said before the researcher starts. */
+  note?: string;
+}
+
 /** Inclusive input limits of each numeric field, read on the server from the schemas that check them. */
 export type TrainingBounds = Record<
   Exclude<keyof TrainingValues, "augment" | "lrDropAt">,
@@ -66,23 +78,27 @@ export function TrainingForm({
   quick,
   bounds,
   estimateInputs,
+  retrain,
 }: {
   datasetId: string;
   paper: TrainingValues;
   quick: TrainingValues;
   bounds: TrainingBounds;
   estimateInputs: EstimateInputs;
+  /** Training a finished job again: its settings fill the form, editable, and the new job records the old one. */
+  retrain?: RetrainValues;
 }) {
   const [state, action, pending] = useActionState(startTrainingAction, initial);
+  const start = retrain?.values ?? paper;
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(NUMERIC.map((n) => [n.key, String(paper[n.key])])),
+    Object.fromEntries(NUMERIC.map((n) => [n.key, String(start[n.key])])),
   );
-  const [augment, setAugment] = useState(paper.augment);
-  const [variants, setVariants] = useState<Variant[]>(VARIANTS.map((v) => v.value));
+  const [augment, setAugment] = useState(start.augment);
+  const [variants, setVariants] = useState<Variant[]>(retrain?.variants ?? VARIANTS.map((v) => v.value));
   const [confirmCpu, setConfirmCpu] = useState(false);
-  const [preset, setPreset] = useState<"paper" | "quick" | "custom">("paper");
+  const [preset, setPreset] = useState<"paper" | "quick" | "custom" | "retrain">(retrain ? "retrain" : "paper");
   // The preset the fields were last filled from; edits start from it, so it still supplies the LR drops.
-  const [base, setBase] = useState<"paper" | "cpu-quick">("paper");
+  const [base, setBase] = useState<"paper" | "cpu-quick">(retrain?.base ?? "paper");
   const apply = (v: TrainingValues, name: "paper" | "quick") => {
     setValues(Object.fromEntries(NUMERIC.map((n) => [n.key, String(v[n.key])])));
     setAugment(v.augment);
@@ -129,6 +145,13 @@ export function TrainingForm({
     >
       <input type="hidden" name="datasetId" value={datasetId} />
       <input type="hidden" name="preset" value={base} />
+      {retrain && <input type="hidden" name="retrainOf" value={retrain.jobId} />}
+      {retrain && (
+        <p data-testid="retrain-source" className="rounded border border-blue-200 bg-blue-50 p-2 text-sm text-blue-900">
+          Training again: the settings of the {retrain.label}. Edit them if you wish; the new runs are a new job, and
+          studies built on the old runs keep them.{retrain.note ? ` ${retrain.note}` : ""}
+        </p>
+      )}
       <div className="flex flex-wrap items-center gap-2">
         <span className="text-sm font-medium">Preset:</span>
         <button
@@ -155,6 +178,7 @@ export function TrainingForm({
             "Rao et al. (ICCV-W 2021): SGD 0.9, weight decay 1e-4, batch 64, lr 0.05 ÷10 at 30/60/90 %, 100 epochs, 224 px, full width, 3 seeds."}
           {preset === "quick" && quickLabel}
           {preset === "custom" && "Custom settings (differ from the paper's protocol)."}
+          {preset === "retrain" && "The settings of the job trained again."}
         </span>
       </div>
 
@@ -221,8 +245,9 @@ export function TrainingForm({
         </label>
       </div>
       <p className="text-xs text-slate-600">
-        The learning rate is divided by 10 at 30 %, 60 % and 90 % of the epochs; 20 % of each class is held out for
-        validation (the dataset&apos;s stored split).
+        The learning rate is divided by 10 at{" "}
+        {((base === "cpu-quick" ? quick : paper).lrDropAt ?? []).map((f) => `${Math.round(f * 100)} %`).join(", ")} of
+        the epochs; 20 % of each class is held out for validation (the dataset&apos;s stored split).
       </p>
       <div
         data-testid="training-estimate"

@@ -5,9 +5,16 @@ import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
 import { classGallery, datasetOverview } from "@/lib/datasets/dataset-queries";
 import { estimateInputs as estimateInputsFor } from "@/lib/jobs/estimate-queries";
-import { CPU_QUICK_FORM_VALUES, PAPER_FORM_DEFAULTS, TRAINING_INPUT_LIMITS } from "@/lib/jobs/job-forms";
-import { MODALITY_LABEL } from "../../format";
-import { TrainingForm } from "../../components/training-form";
+import {
+  CPU_QUICK_FORM_VALUES,
+  PAPER_FORM_DEFAULTS,
+  retrainFormValues,
+  TRAINING_INPUT_LIMITS,
+} from "@/lib/jobs/job-forms";
+import { retrainSource, retrainTargets } from "@/lib/jobs/retraining";
+import { isDomainError } from "@/lib/errors/domain-error";
+import { formatMoment, MODALITY_LABEL } from "../../format";
+import { TrainingForm, type RetrainValues } from "../../components/training-form";
 import { DatasetManageForms } from "../../components/dataset-manage-forms";
 
 export const dynamic = "force-dynamic";
@@ -17,13 +24,15 @@ export default async function DatasetPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ imported?: string }>;
+  searchParams: Promise<{ imported?: string; retrain?: string | string[] }>;
 }) {
   await requireRole("RESEARCHER", "ADMIN");
   const { id } = await params;
-  const { imported } = await searchParams;
+  const { imported, retrain: retrainParam } = await searchParams;
   const d = await datasetOverview(id);
   if (!d) notFound();
+  const retrainId = typeof retrainParam === "string" && retrainParam.length <= 64 ? retrainParam : undefined;
+  const retrain = retrainId ? await retrainFormFor(retrainId, d.id) : undefined;
   const [gallery, estimateInputs] = await Promise.all([classGallery(d.id, d.classNames, 24), estimateInputsFor(d.id)]);
   return (
     <section className="space-y-8">
@@ -154,14 +163,36 @@ export default async function DatasetPage({
         </div>
       </section>
 
-      <section>
-        <h2 className="mb-2 text-lg font-medium">Start training</h2>
+      <section id="train">
+        <h2 className="mb-2 text-lg font-medium">{retrain?.ok ? "Train a job again" : "Start training"}</h2>
+        {retrain && !retrain.ok && (
+          <p role="alert" className="mb-2 rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
+            {retrain.message} The form below starts a new job from the paper&apos;s protocol.
+          </p>
+        )}
+        {retrain?.ok && retrain.otherTargets.length > 0 && (
+          <p className="mb-2 text-sm">
+            Train it on another import instead:{" "}
+            {retrain.otherTargets.map((t) => (
+              <Link
+                key={t.id}
+                href={`/researcher/datasets/${t.id}?retrain=${retrain.values.jobId}#train`}
+                className="mr-3 text-blue-700 underline"
+              >
+                {t.name}
+                {t.newerImport ? " (newer import)" : " (the job's dataset)"}
+              </Link>
+            ))}
+          </p>
+        )}
         <TrainingForm
+          key={retrain?.ok ? retrain.values.jobId : "new"}
           datasetId={d.id}
           paper={PAPER_FORM_DEFAULTS}
           quick={CPU_QUICK_FORM_VALUES}
           bounds={TRAINING_INPUT_LIMITS}
           estimateInputs={estimateInputs}
+          retrain={retrain?.ok ? retrain.values : undefined}
         />
       </section>
 
@@ -171,4 +202,35 @@ export default async function DatasetPage({
       </section>
     </section>
   );
+}
+
+/** The training form's start when a finished job is trained again on this dataset, or why it cannot be. */
+async function retrainFormFor(
+  jobId: string,
+  datasetId: string,
+): Promise<
+  | { ok: true; values: RetrainValues; otherTargets: { id: string; name: string; newerImport: boolean }[] }
+  | { ok: false; message: string }
+> {
+  try {
+    const source = await retrainSource(jobId);
+    const targets = await retrainTargets(jobId);
+    if (!targets.some((t) => t.id === datasetId)) {
+      return { ok: false, message: "This dataset is neither the job's own nor a newer import of it (same source)." };
+    }
+    const form = retrainFormValues(source.params, source.seeds);
+    return {
+      ok: true,
+      values: {
+        jobId: source.jobId,
+        label: `job of ${formatMoment(source.createdAt)} on ${source.datasetName}`,
+        variants: source.variants,
+        ...form,
+      },
+      otherTargets: targets.filter((t) => t.id !== datasetId),
+    };
+  } catch (e) {
+    if (isDomainError(e)) return { ok: false, message: e.message };
+    throw e;
+  }
 }

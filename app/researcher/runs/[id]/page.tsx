@@ -42,6 +42,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         <Link href={`/researcher/datasets/${r.datasetId}/results?job=${r.jobId}`} className="text-blue-700 underline">
           this job only
         </Link>
+        {" · "}
+        {/* The dataset page refuses, with a message, a job that has not finished yet. */}
+        <Link href={`/researcher/datasets/${r.datasetId}?retrain=${r.jobId}#train`} className="text-blue-700 underline">
+          train this job again
+        </Link>
       </p>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{runLabel(r)}</h1>

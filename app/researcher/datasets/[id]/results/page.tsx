@@ -11,8 +11,9 @@ import { datasetResults, heatmapComparison } from "@/lib/jobs/run-results";
 import { datasetLocalisation } from "@/lib/jobs/localisation-summary";
 import { LocalisationTable } from "../../../components/localisation-table";
 import { succeededRuns } from "@/lib/jobs/job-queries";
+import { datasetJobs, retrainComparison, type JobComparison } from "@/lib/jobs/retraining";
 import { EmptyState } from "../../../../components/empty-state";
-import { formatAuc, runLabel, statusClass } from "../../../format";
+import { formatAuc, formatMoment, runLabel, statusClass } from "../../../format";
 import { AutoRefresh } from "@/app/components/auto-refresh";
 import { RocChart, TrainingCurves } from "../../../components/charts";
 import { HeatmapForm } from "../../../components/heatmap-form";
@@ -35,21 +36,29 @@ export default async function ResultsPage({
   const dataset = await db().dataset.findUnique({ where: { id }, select: { id: true, name: true, classNames: true } });
   if (!dataset) notFound();
   const jobId = typeof job === "string" && job.length <= 64 ? job : undefined;
-  const [{ runs, table }, comparison, finished, validation, active, testImages, localisation] = await Promise.all([
-    datasetResults(id, { jobId }),
-    heatmapComparison(id, { maxImages: 12 }),
-    succeededRuns(id),
-    db().image.findMany({
-      where: { datasetId: id, split: "VALIDATION" },
-      select: { id: true, originalName: true, label: true },
-      orderBy: { contentHash: "asc" },
-      take: 96,
-    }),
-    db().modelRun.count({ where: { job: { datasetId: id }, status: { in: ["QUEUED", "RUNNING"] } } }),
-    db().image.count({ where: { datasetId: id, split: "TEST" } }),
-    datasetLocalisation(id, { jobId }),
-  ]);
+  const [{ runs, table }, comparison, finished, validation, active, testImages, localisation, jobs] = await Promise.all(
+    [
+      datasetResults(id, { jobId }),
+      heatmapComparison(id, { maxImages: 12 }),
+      succeededRuns(id),
+      db().image.findMany({
+        where: { datasetId: id, split: "VALIDATION" },
+        select: { id: true, originalName: true, label: true },
+        orderBy: { contentHash: "asc" },
+        take: 96,
+      }),
+      db().modelRun.count({ where: { job: { datasetId: id }, status: { in: ["QUEUED", "RUNNING"] } } }),
+      db().image.count({ where: { datasetId: id, split: "TEST" } }),
+      datasetLocalisation(id, { jobId }),
+      datasetJobs(id),
+    ],
+  );
   const anyTest = table.some((t) => t.test.n > 0);
+  // The retraining jobs of this dataset (the chosen one, else the five newest), each beside the job it retrains.
+  const retrainings = jobs.filter((j) => j.retrainedFrom && (jobId === undefined || j.id === jobId)).slice(0, 5);
+  const comparisons = (await Promise.all(retrainings.map((j) => retrainComparison(j.id)))).filter(
+    (c): c is JobComparison => c !== null,
+  );
   const succeeded = runs.filter((r) => r.status === "SUCCEEDED");
   const chartRuns = succeeded.map((r) => ({
     id: r.id,
@@ -243,6 +252,84 @@ export default async function ResultsPage({
         </>
       )}
 
+      {comparisons.map((c) => (
+        <RetrainComparisonTable key={c.newJob.id} comparison={c} />
+      ))}
+
+      {jobs.length > 0 && (
+        <section>
+          <h2 className="mb-2 text-lg font-medium">Training jobs</h2>
+          <table className="w-full border-collapse bg-white text-sm" data-testid="jobs-table">
+            <thead>
+              <tr className="border-b text-left">
+                <th className="p-2">Started</th>
+                <th className="p-2">Status</th>
+                <th className="p-2">Runs</th>
+                <th className="p-2">Setup</th>
+                <th className="p-2">History</th>
+                <th className="p-2"></th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.id} className="border-b" data-testid={`job-row-${j.id}`}>
+                  <td className="p-2">
+                    <Link href={`/researcher/datasets/${id}/results?job=${j.id}`} className="text-blue-700 underline">
+                      {formatMoment(j.createdAt)}
+                    </Link>
+                  </td>
+                  <td className="p-2">
+                    <span className={statusClass(j.status)}>{j.status.toLowerCase()}</span>
+                  </td>
+                  <td className="p-2">
+                    {j.variants.join(", ")} × seeds {j.seeds.join(", ")}
+                  </td>
+                  <td className="p-2">
+                    {j.params.inputSize} px · width {j.params.width} · batch {j.params.batchSize} · {j.params.epochs}{" "}
+                    epochs · lr {j.params.learningRate}
+                  </td>
+                  <td className="p-2 text-xs">
+                    {j.retrainedFrom && (
+                      <span className="block">
+                        trains again{" "}
+                        <Link
+                          href={`/researcher/datasets/${j.retrainedFrom.datasetId}/results?job=${j.retrainedFrom.id}`}
+                          className="text-blue-700 underline"
+                        >
+                          a job on {j.retrainedFrom.datasetName}
+                        </Link>
+                      </span>
+                    )}
+                    {j.retrainedBy.map((r) => (
+                      <span key={r.id} className="block">
+                        trained again{" "}
+                        <Link
+                          href={`/researcher/datasets/${r.datasetId}/results?job=${r.id}`}
+                          className="text-blue-700 underline"
+                        >
+                          on {r.datasetName}
+                        </Link>
+                      </span>
+                    ))}
+                  </td>
+                  <td className="p-2">
+                    {j.finished && (
+                      <Link
+                        href={`/researcher/datasets/${id}?retrain=${j.id}#train`}
+                        className="text-blue-700 underline"
+                        data-testid={`retrain-${j.id}`}
+                      >
+                        Train again
+                      </Link>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
       <section>
         <h2 className="mb-1 text-lg font-medium">Localisation per variant</h2>
         <LocalisationTable localisation={localisation} />
@@ -265,6 +352,61 @@ export default async function ResultsPage({
         <h2 className="mb-2 text-lg font-medium">Heat-maps compared (Grad-CAM, target = ground truth)</h2>
         <HeatmapGallery comparison={comparison} />
       </section>
+    </section>
+  );
+}
+
+/** A retraining job's validation AUC per variant beside the job it trains again. */
+function RetrainComparisonTable({ comparison: c }: { comparison: JobComparison }) {
+  const seeds = (side: JobComparison["variants"][number]["old"]) =>
+    side.runs.map((r) => (
+      <Link
+        key={r.id}
+        href={`/researcher/runs/${r.id}`}
+        className={`mr-2 ${r.status === "SUCCEEDED" ? "text-blue-700" : "text-slate-400 line-through"} underline`}
+      >
+        {r.seed}: {formatAuc(r.valAuc)}
+      </Link>
+    ));
+  return (
+    <section data-testid={`retrain-comparison-${c.newJob.id}`}>
+      <h2 className="mb-1 text-lg font-medium">New runs beside the old ones</h2>
+      <p className="mb-2 text-xs text-slate-600">
+        Validation AUC-ROC, mean ± sd over succeeded runs. Old: the job of {formatMoment(c.oldJob.createdAt)} on{" "}
+        {c.oldJob.datasetName}; new: the job of {formatMoment(c.newJob.createdAt)} on {c.newJob.datasetName}.{" "}
+        {c.changes.length ? `Changed: ${c.changes.join("; ")}.` : "Same settings."} Each side is measured on its own
+        dataset&apos;s validation split.
+      </p>
+      <table className="w-full border-collapse bg-white text-sm">
+        <thead>
+          <tr className="border-b text-left">
+            <th className="p-2">Variant</th>
+            <th className="p-2">Old AUC</th>
+            <th className="p-2">Old runs (seed: AUC)</th>
+            <th className="p-2">New AUC</th>
+            <th className="p-2">New runs (seed: AUC)</th>
+            <th className="p-2">New − old</th>
+          </tr>
+        </thead>
+        <tbody>
+          {c.variants.map((v) => (
+            <tr key={v.variant} className="border-b" data-testid={`compare-${v.variant}`}>
+              <td className="p-2 font-medium">{v.variant}</td>
+              <td className="p-2 font-mono" data-testid="compare-old">
+                {formatMeanSd(v.old)}
+              </td>
+              <td className="p-2">{seeds(v.old)}</td>
+              <td className="p-2 font-mono" data-testid="compare-new">
+                {formatMeanSd(v.new)}
+              </td>
+              <td className="p-2">{seeds(v.new)}</td>
+              <td className="p-2 font-mono">
+                {v.difference === null ? "—" : `${v.difference >= 0 ? "+" : ""}${v.difference.toFixed(3)}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
