@@ -127,6 +127,15 @@ for (const [vp, arms, minSide] of [
       .toBe(arms);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(vp.width);
     await page.screenshot({ path: `${SHOTS}/reader-case-${arms === 6 ? "6-arms-" : ""}${vp.width}x${vp.height}.png` });
+    // The last map's digit chooses it, and in the comparison view switches it in beside the first.
+    const last = letters[arms - 1];
+    await page.locator("body").press(String(arms));
+    await expect(page.getByRole("radio", { name: new RegExp(`Model ${last}`) })).toBeChecked();
+    await page.getByRole("button", { name: "Compare Model A" }).click();
+    await page.keyboard.press(String(arms));
+    const dialog = page.getByRole("dialog", { name: `Comparison: original and Model A and Model ${last}` });
+    await expect(dialog.getByTestId("compare-canvas")).toHaveCount(3);
+    for (const c of await dialog.getByTestId("compare-canvas").all()) inside("comparison panel", await c.boundingBox());
   });
 }
 
