@@ -162,6 +162,7 @@ test("every route answers every role as docs/authorization-matrix.md says", asyn
       .replace("[slot]", "A")
       .replace("[invitationId]", specialistInvite.invitationId)
       .replace("/blind/[token]/cam", `/blind/${camToken}/cam`)
+      .replace("[table]", "preference.csv")
       .replace("/blind/[token]", `/blind/${blindToken}`)
       .replace("/invite/[token]", `/invite/${randomBytes(32).toString("base64url")}`)
       .replace("/reenter/[token]", `/reenter/${randomBytes(32).toString("base64url")}`)

@@ -237,15 +237,16 @@ export function tidyCsv(rows: readonly TidyRow[]): string {
  * prefixed with an apostrophe. This file is for reading by people, not for re-analysis.
  */
 export function spreadsheetCsv(rows: readonly TidyRow[]): string {
-  return stringify(records(rows), {
-    header: true,
-    columns: [...TIDY_COLUMNS],
-    bom: true,
-    record_delimiter: "windows",
-    quoted_match: ";",
-    cast: { string: (value) => neutraliseFormula(value) },
-  });
+  return stringify(records(rows), { header: true, columns: [...TIDY_COLUMNS], ...SPREADSHEET_CSV });
 }
+
+/** csv-stringify options of every file meant for a spreadsheet program (see spreadsheetCsv). */
+export const SPREADSHEET_CSV = {
+  bom: true,
+  record_delimiter: "windows",
+  quoted_match: ";",
+  cast: { string: (value: string) => neutraliseFormula(value) },
+} as const;
 
 export type StudyExportKind = "tidy" | "spreadsheet" | "full";
 

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { readSettings } from "../studies/study-settings";
 import { studyResults } from "../studies/results";
 import { getBytes } from "../storage/content-store";
+import { withTableLinks } from "./report-table-html";
 
 export interface VariantAuc {
   variant: string;
@@ -72,9 +73,17 @@ export interface ReportOptions {
   pdfAvailable?: boolean;
   /** The copy sent to Chromium for the PDF: no download links. */
   forPrint?: boolean;
+  /** For reading the tables back (report-tables.ts): no download links either. */
+  tablesOnly?: boolean;
 }
 
 export async function studyReportHtml(studyId: string, options: ReportOptions = {}): Promise<string> {
+  const html = await reportDocument(studyId, options);
+  // Every table is also a CSV download (report-tables.ts), linked on screen; the printed copy has no links.
+  return options.forPrint || options.tablesOnly ? html : withTableLinks(html);
+}
+
+async function reportDocument(studyId: string, options: ReportOptions): Promise<string> {
   const study = await db().study.findUniqueOrThrow({
     where: { id: studyId },
     select: {
