@@ -6,6 +6,9 @@ import { recordAudit } from "../audit/audit";
 import { slotLetter } from "../blinding/slot-design";
 import { toCsv, type CsvCell } from "./csv";
 
+/** The best-map question's answers that are not a map, as exports write them. */
+export const OPTION_ANSWERS = { NONE: "none", CANNOT_DECIDE: "cannot_decide" } as const;
+
 export const EXPORT_COLUMNS = [
   "study_id",
   "case_id",
@@ -17,6 +20,7 @@ export const EXPORT_COLUMNS = [
   "slot_order",
   "chosen_slot",
   "choice",
+  "choice_option",
   "model_run_id",
   "rationale",
   "confidence",
@@ -42,8 +46,14 @@ export interface AnswerExportRow {
   /** Arm names in slot order as shown to this reader on this case, e.g. "gc|baseline|se|cbam". */
   slot_order: string;
   chosen_slot: string;
-  /** The chosen arm's name: its variant in lower case ("cbam"), with "-s<seed>" when two arms share a variant. */
+  /**
+   * The chosen arm's name: its variant in lower case ("cbam"), with "-s<seed>" when two arms share a variant. Empty
+   * when the reader answered "none" or "cannot decide" (`choice_option`) or the study asks no best-map question, so
+   * that `focus stats` counts it as a missing choice, as the results page does.
+   */
   choice: string;
+  /** "none" or "cannot_decide" when the reader gave that answer instead of a map; else empty. */
+  choice_option: "" | "none" | "cannot_decide";
   model_run_id: string;
   rationale: string;
   confidence: number | null;
@@ -100,12 +110,14 @@ export async function studyArms(studyId: string): Promise<StudyArmInfo[]> {
 /** The study's submitted answers as stored: the one query every export and the results page start from. */
 export function submittedResponses(studyId: string) {
   return db().response.findMany({
-    where: { studyCase: { studyId }, submittedAt: { not: null }, chosenArmId: { not: null } },
+    where: { studyCase: { studyId }, submittedAt: { not: null } },
     select: {
       readerId: true,
       studyCaseId: true,
       chosenArmId: true,
       chosenSlot: true,
+      chosenOption: true,
+      answers: true,
       rationale: true,
       confidence: true,
       serverTimeMs: true,
@@ -139,7 +151,7 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
   const specialtyOf = new Map(invitations.map((i) => [i.readerId, i.specialty]));
   const classNames = study.dataset.classNames;
   const rows = responses.map((r): AnswerExportRow => {
-    const arm = armById.get(r.chosenArmId!)!;
+    const arm = r.chosenArmId === null ? undefined : armById.get(r.chosenArmId);
     const order = orderOf.get(`${r.readerId}|${r.studyCaseId}`) ?? [];
     return {
       study_id: studyId,
@@ -152,8 +164,9 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
       specialty: (specialtyOf.get(r.readerId) ?? "").toLowerCase(),
       slot_order: order.map((i) => labelOfIndex.get(i) ?? `arm${i}`).join("|"),
       chosen_slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
-      choice: arm.label,
-      model_run_id: arm.modelRunId,
+      choice: arm?.label ?? "",
+      choice_option: r.chosenOption === null ? "" : OPTION_ANSWERS[r.chosenOption],
+      model_run_id: arm?.modelRunId ?? "",
       rationale: r.rationale,
       confidence: r.confidence,
       time_server_ms: r.serverTimeMs,

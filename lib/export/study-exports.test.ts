@@ -114,7 +114,14 @@ describe("study exports (real database)", () => {
     const { owner, id, reader, other } = await answeredStudy();
     const file = await exportStudy(id, "full", owner.id);
     const doc = JSON.parse(file.body) as StudyJsonExport;
-    assert.equal(doc.settings.rationaleMax, 500);
+    assert.deepEqual(
+      doc.questions.map((q) => [q.id, q.type]),
+      [
+        ["q1", "best_map"],
+        ["q2", "rationale"],
+        ["q3", "confidence"],
+      ],
+    );
     assert.equal(doc.settings.showProbabilities, true);
     assert.equal(doc.cases.length, 2);
     assert.deepEqual(doc.readers.map((r) => r.reader).sort(), [reader.pseudonym, other.pseudonym].sort());

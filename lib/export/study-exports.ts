@@ -6,9 +6,11 @@ import { db } from "../db/client";
 import { recordAudit } from "../audit/audit";
 import { slotLetter, slotOrder as designedSlotOrder } from "../blinding/slot-design";
 import { readSettings, type StudySettings } from "../studies/study-settings";
+import { readQuestions, type StudyQuestion } from "../studies/study-questions";
+import { readStoredAnswers } from "../studies/question-answers";
 import { effectiveCaseOrder } from "../studies/case-order";
 import { neutraliseFormula } from "./csv";
-import { studyArms, submittedResponses, type StudyArmInfo } from "./answers-export";
+import { OPTION_ANSWERS, studyArms, submittedResponses, type StudyArmInfo } from "./answers-export";
 
 export const TIDY_COLUMNS = [
   "study_id",
@@ -21,6 +23,7 @@ export const TIDY_COLUMNS = [
   "image_label",
   "position",
   "question",
+  "question_id",
   "slot",
   "variant",
   "seed",
@@ -33,7 +36,8 @@ export const TIDY_COLUMNS = [
 ] as const;
 
 export type TidyColumn = (typeof TIDY_COLUMNS)[number];
-export type TidyQuestion = "best_map" | "rationale" | "confidence";
+export type TidyQuestion = StudyQuestion["type"];
+
 export type TidyRow = Record<TidyColumn, string | number | null>;
 
 interface ReaderInfo {
@@ -81,6 +85,7 @@ interface StudyExportData {
     closedAt: Date | null;
   };
   settings: StudySettings;
+  questions: StudyQuestion[];
   arms: StudyArmInfo[];
   readers: ReaderInfo[];
   cases: CaseInfo[];
@@ -97,6 +102,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
       status: true,
       question: true,
       settings: true,
+      questions: true,
       designSeed: true,
       publishedAt: true,
       closedAt: true,
@@ -133,6 +139,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
   ]);
   const classNames = study.dataset.classNames;
   const settings = readSettings(study.settings);
+  const questions = readQuestions(study);
   const readers: ReaderInfo[] = invitations.map((i) => ({
     readerId: i.readerId,
     pseudonym: i.reader.pseudonym,
@@ -179,12 +186,20 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
   }
   const readerById = new Map(readers.map((r) => [r.readerId, r]));
   const caseById = new Map(cases.map((c) => [c.caseId, c]));
+  const armByIndex = new Map(arms.map((a) => [a.armIndex, a]));
   const rows: TidyRow[] = [];
   for (const r of responses) {
     const reader = readerById.get(r.readerId);
     const c = caseById.get(r.studyCaseId);
-    const arm = armById.get(r.chosenArmId!);
-    if (!reader || !c || !arm) continue;
+    if (!reader || !c) continue;
+    const arm = r.chosenArmId === null ? null : armById.get(r.chosenArmId);
+    const order = stored.get(`${r.readerId}|${r.studyCaseId}`) ?? [];
+    const armColumns = (a: StudyArmInfo | null | undefined) => ({
+      variant: a ? a.variant.toLowerCase() : "",
+      seed: a ? a.seed : null,
+      arm: a ? a.label : "",
+      model_run_id: a ? a.modelRunId : "",
+    });
     const base = {
       study_id: studyId,
       reader: reader.pseudonym,
@@ -197,29 +212,47 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
       position: positionOf.get(`${r.readerId}|${c.caseId}`) ?? c.caseIndex + 1,
       // The rationale and confidence are about the chosen map, so they carry its slot and arm too.
       slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
-      variant: arm.variant.toLowerCase(),
-      seed: arm.seed,
-      arm: arm.label,
-      model_run_id: arm.modelRunId,
+      ...armColumns(arm),
       confidence: r.confidence,
       time_server_ms: r.serverTimeMs,
       time_client_ms: r.clientTimeMs,
     };
-    const row = (question: TidyQuestion, answer: string | number): TidyRow => ({ ...base, question, answer });
-    rows.push(row("best_map", arm.label));
-    if (r.rationale !== "") rows.push(row("rationale", r.rationale));
-    if (r.confidence !== null) rows.push(row("confidence", r.confidence));
+    const answers = readStoredAnswers(r.answers);
+    for (const q of questions) {
+      const row = (answer: string | number, extra: Partial<TidyRow> = {}): TidyRow => ({
+        ...base,
+        question: q.type,
+        question_id: q.id,
+        answer,
+        ...extra,
+      });
+      if (q.type === "best_map") {
+        if (arm) rows.push(row(arm.label));
+        else if (r.chosenOption) rows.push(row(OPTION_ANSWERS[r.chosenOption]));
+      } else if (q.type === "rationale") {
+        if (r.rationale !== "") rows.push(row(r.rationale));
+      } else if (q.type === "confidence") {
+        if (r.confidence !== null) rows.push(row(r.confidence));
+      } else {
+        // A rating or a ranking: one row per map, with the slot the reader saw it in and the arm behind it.
+        (answers[q.id] ?? []).forEach((value, slot) => {
+          if (value === null) return;
+          rows.push(row(value, { slot: slotLetter(slot), ...armColumns(armByIndex.get(order[slot])) }));
+        });
+      }
+    }
   }
-  const questionOrder: Record<string, number> = { best_map: 0, rationale: 1, confidence: 2 };
+  const questionOrder = new Map(questions.map((q, i) => [q.id, i]));
   // By the study's case, then reader: the positions differ between readers when each has their own order.
   const caseIndexOf = (row: TidyRow) => caseById.get(String(row.case_id))?.caseIndex ?? 0;
   rows.sort(
     (a, b) =>
       caseIndexOf(a) - caseIndexOf(b) ||
       String(a.reader).localeCompare(String(b.reader)) ||
-      questionOrder[String(a.question)] - questionOrder[String(b.question)],
+      questionOrder.get(String(a.question_id))! - questionOrder.get(String(b.question_id))! ||
+      (a.question === "rating" || a.question === "ranking" ? String(a.slot).localeCompare(String(b.slot)) : 0),
   );
-  return { study, settings, arms, readers, cases, hanging, rows };
+  return { study, settings, questions, arms, readers, cases, hanging, rows };
 }
 
 function records(rows: readonly TidyRow[]): (string | number | null)[][] {
@@ -260,6 +293,8 @@ export interface StudyJsonExport {
     closed_at: string | null;
   };
   settings: StudySettings;
+  /** The questions, in order; `answers[].question_id` refers to them. */
+  questions: StudyQuestion[];
   exported_at: string;
   arms: { arm_index: number; label: string; variant: string; seed: number; model_run_id: string }[];
   cases: { position: number; case_id: string; image_id: string; original_name: string; image_label: string }[];
@@ -279,6 +314,7 @@ function jsonDocument(data: StudyExportData, now: Date): StudyJsonExport {
       closed_at: data.study.closedAt?.toISOString() ?? null,
     },
     settings: data.settings,
+    questions: data.questions,
     exported_at: now.toISOString(),
     arms: data.arms.map((a) => ({
       arm_index: a.armIndex,

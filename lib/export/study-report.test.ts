@@ -58,6 +58,11 @@ test("the report names models, shows the page's figures, slot letters, escaped r
     modelRunIds: runs.map((r) => r.id),
     cases: { mode: "sample", size: 2, seed: 3 },
     settings,
+    questions: [
+      { id: "q1", type: "best_map", wording: "Which model?" },
+      { id: "q2", type: "rationale", wording: "", min: 1, max: 300 },
+      { id: "q3", type: "confidence", wording: "" },
+    ],
   });
   const { id } = await createDraftStudy(draft, owner.id);
   await publishStudy(id, owner.id);
@@ -79,7 +84,9 @@ test("the report names models, shows the page's figures, slot letters, escaped r
   assert.ok(html.includes("<td>Fleiss' kappa</td><td>needs ≥ 2 readers</td>"));
   assert.ok(html.includes("1 reader (radiology) was invited; 1 answered 1 of 2 cases"));
   assert.ok(html.includes("no probabilities were shown"));
-  assert.ok(html.includes("in 1–300 characters"));
+  assert.ok(
+    html.includes("“Which model?” (the best map; required); a free-text rationale (1–300 characters); and their"),
+  );
   assert.ok(html.includes('data-testid="report-no-pdf"'), "without a Chromium the page says so");
   // A figure per case: the original and every arm's map with its name and P, embedded.
   assert.equal(html.match(/data-testid="report-figure"/g)?.length, 2);

@@ -3,6 +3,7 @@
 // from the settings. It names the models, so only the study's coordinators reach it (the route checks ownership).
 import { db } from "../db/client";
 import { readSettings } from "../studies/study-settings";
+import { describeQuestions, readQuestions } from "../studies/study-questions";
 import { studyResults } from "../studies/results";
 import { getBytes } from "../storage/content-store";
 import { withTableLinks } from "./report-table-html";
@@ -90,6 +91,7 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
       title: true,
       question: true,
       settings: true,
+      questions: true,
       publishedAt: true,
       closedAt: true,
       dataset: { select: { name: true } },
@@ -149,9 +151,7 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
     `(${r.arms.map((a) => a.label).join(", ")}) in slots A–${String.fromCharCode(64 + r.arms.length)}, ` +
     `in an order balanced across readers and cases (Williams design) so that no model held one slot; readers did not ` +
     `know which model made which map${settings.showProbabilities ? ", and saw each model's probability P" : ", and no probabilities were shown"}. ` +
-    `Readers answered “${escapeHtml(study.question)}”` +
-    `${settings.rationaleRequired ? `, justified the choice in ${settings.rationaleMin}–${settings.rationaleMax} characters` : ""}` +
-    `${settings.confidenceEnabled ? " and rated their confidence from 1 to 5" : ""}; ` +
+    `On every case readers answered ${escapeHtml(describeQuestions(readQuestions(study)))}; ` +
     `${settings.allowRevisit ? "they could revisit earlier cases" : "earlier cases could not be revisited"}. ` +
     `${settings.caseOrder === "random" ? "Each reader saw the cases in their own random order" : "Every reader saw the cases in the same order"}. ` +
     `The study opened on ${day(study.publishedAt)} and closed on ${day(study.closedAt)}. ` +

@@ -8,7 +8,8 @@ import { db } from "../db/client";
 import { DomainError } from "../errors/domain-error";
 import { slotFromLetter, slotLetter, slotOrder } from "../blinding/slot-design";
 import { readSettings } from "./study-settings";
-import type { CaseView } from "./reader-survey";
+import { NO_ANSWER, pageRules, type CaseView } from "./reader-survey";
+import { questionOfType, readQuestions } from "./study-questions";
 
 const PREVIEW_READER_INDEX = 0;
 
@@ -31,6 +32,7 @@ async function previewStudy(studyId: string) {
       question: true,
       instructions: true,
       settings: true,
+      questions: true,
       designSeed: true,
       arms: { orderBy: { armIndex: "asc" }, select: { modelRunId: true } },
       _count: { select: { cases: true } },
@@ -61,6 +63,7 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
   const study = await previewStudy(studyId);
   const studyCase = await caseAt(studyId, caseNumber);
   const settings = readSettings(study.settings);
+  const questions = readQuestions(study);
   const order = previewOrder(study.designSeed, studyCase.caseIndex, study.arms.length);
   const heatmaps = await db().heatmap.findMany({
     where: { imageId: studyCase.imageId, modelRunId: { in: study.arms.map((a) => a.modelRunId) } },
@@ -79,7 +82,8 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
   return {
     studyId,
     studyTitle: study.title,
-    question: study.question,
+    question: questionOfType(questions, "best_map")?.wording ?? "",
+    questions,
     instructions: study.instructions,
     status: "OPEN",
     caseNumber,
@@ -101,15 +105,8 @@ export async function previewCase(studyId: string, caseNumber: number): Promise<
     probabilityClass: settings.showProbabilities
       ? (classNames[studyCase.image.label] ?? `class ${studyCase.image.label}`)
       : null,
-    settings: {
-      rationaleRequired: settings.rationaleRequired,
-      rationaleMin: settings.rationaleMin,
-      rationaleMax: settings.rationaleMax,
-      allowRevisit: settings.allowRevisit,
-      confidenceEnabled: settings.confidenceEnabled,
-      showProbabilities: settings.showProbabilities,
-    },
-    saved: { slot: null, rationale: "", confidence: null, submitted: false, fromDraft: false },
+    settings: pageRules(settings, questions),
+    saved: { ...NO_ANSWER, submitted: false, fromDraft: false },
     answer: null,
   };
 }

@@ -12,6 +12,8 @@ export interface ReviewRow {
   status: CaseStatus;
   /** Letter of the submitted answer's slot, or of the draft's when nothing is submitted. */
   letter: string | null;
+  /** "none" or "cannot_decide" when that was the answer (or draft) instead of a map. */
+  option: "none" | "cannot_decide" | null;
   flagged: boolean;
   /** The original image, for a case the reader has opened (a token exists only once the case was shown). */
   thumbnailUrl: string | null;
@@ -55,11 +57,13 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
           ? "draft"
           : "not-started";
       const slot = r?.submittedAt ? r.chosenSlot : (r?.draftSlot ?? null);
+      const option = r?.submittedAt ? r.chosenOption : (r?.draftOption ?? null);
       const token = c.slotOrders[0]?.blindTokens[0]?.token;
       return {
         caseNumber: positionOf.get(c.caseIndex)!,
         status,
         letter: slot === null || slot === undefined ? null : slotLetter(slot),
+        option: option === "NONE" ? "none" : option === "CANNOT_DECIDE" ? "cannot_decide" : null,
         flagged: !!r?.flaggedAt,
         thumbnailUrl: token ? blindUrl(token) : null,
       };

@@ -10,6 +10,26 @@ import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
 import { newOpaqueToken } from "../blinding/opaque-id";
 import { readSettings, type StudySettings } from "./study-settings";
 import { effectiveCaseOrder } from "./case-order";
+import { questionOfType, readQuestions, type StudyQuestion } from "./study-questions";
+import {
+  answersToStored,
+  rankingsInputSchema,
+  ratingsInputSchema,
+  readStoredAnswers,
+  sameStoredAnswers,
+  slotLetterSchema,
+  storedToRankings,
+  storedToRatings,
+  type StoredAnswers,
+} from "./question-answers";
+
+/** "None of the maps highlights the relevant region" and "cannot decide", the best-map question's other answers. */
+export const BEST_MAP_OPTIONS = ["none", "cannot_decide"] as const;
+export type BestMapOptionInput = (typeof BEST_MAP_OPTIONS)[number];
+const OPTION_COLUMN = { none: "NONE", cannot_decide: "CANNOT_DECIDE" } as const;
+const OPTION_OF_COLUMN = { NONE: "none", CANNOT_DECIDE: "cannot_decide" } as const;
+type OptionColumn = keyof typeof OPTION_OF_COLUMN;
+const optionOf = (c: OptionColumn | null | undefined): BestMapOptionInput | null => (c ? OPTION_OF_COLUMN[c] : null);
 
 export interface ReaderStudySummary {
   studyId: string;
@@ -29,10 +49,26 @@ export interface SlotView {
   probabilityPercent: number | null;
 }
 
+/** What a reader has answered (or drafted) on a case, in slot letters. */
+export interface CaseAnswerView {
+  slot: string | null;
+  /** The best-map question's other answer ("none", "cannot decide") instead of a map. */
+  option: BestMapOptionInput | null;
+  rationale: string;
+  confidence: number | null;
+  /** Ratings by question id, then slot letter. */
+  ratings: Record<string, Record<string, number>>;
+  /** Rankings by question id: groups of slot letters, best first. */
+  rankings: Record<string, string[][]>;
+}
+
 export interface CaseView {
   studyId: string;
   studyTitle: string;
+  /** The best-map question's wording (empty when the study asks none). */
   question: string;
+  /** Every question of the study, in order; ids and wording only, nothing about arms. */
+  questions: StudyQuestion[];
   instructions: string;
   status: "OPEN" | "CLOSED";
   caseNumber: number;
@@ -50,13 +86,17 @@ export interface CaseView {
   slots: SlotView[];
   /** Name of the image's true class, the class each slot's probability is for; null when P is hidden. */
   probabilityClass: string | null;
-  settings: Pick<
-    StudySettings,
-    "rationaleRequired" | "rationaleMin" | "rationaleMax" | "allowRevisit" | "confidenceEnabled" | "showProbabilities"
-  >;
-  saved: { slot: string | null; rationale: string; confidence: number | null; submitted: boolean; fromDraft: boolean };
+  settings: Pick<StudySettings, "allowRevisit" | "showProbabilities"> & {
+    /** The rationale question's rules (all off when the study asks none), and whether confidence is asked. */
+    rationaleEnabled: boolean;
+    rationaleRequired: boolean;
+    rationaleMin: number;
+    rationaleMax: number;
+    confidenceEnabled: boolean;
+  };
+  saved: CaseAnswerView & { submitted: boolean; fromDraft: boolean };
   /** The submitted answer, so that the page can tell an unsubmitted change from what is stored. */
-  answer: { slot: string; rationale: string; confidence: number | null } | null;
+  answer: CaseAnswerView | null;
 }
 
 export const blindUrl = (token: string) => `/api/blind/${token}`;
@@ -77,6 +117,7 @@ export async function readerAccess(readerId: string, studyId: string) {
           instructions: true,
           status: true,
           settings: true,
+          questions: true,
           designSeed: true,
           _count: { select: { cases: true } },
         },
@@ -184,9 +225,59 @@ async function studyCaseByNumber(studyId: string, caseNumber: number, caseOrder:
   return studyCase;
 }
 
+export const NO_ANSWER: CaseAnswerView = {
+  slot: null,
+  option: null,
+  rationale: "",
+  confidence: null,
+  ratings: {},
+  rankings: {},
+};
+
+/** The rationale and confidence rules as the page's fields read them, from the study's questions. */
+export function pageRules(settings: StudySettings, questions: readonly StudyQuestion[]): CaseView["settings"] {
+  const rationaleQ = questionOfType(questions, "rationale");
+  return {
+    rationaleEnabled: rationaleQ !== null,
+    rationaleRequired: rationaleQ?.required ?? false,
+    rationaleMin: rationaleQ?.min ?? 0,
+    rationaleMax: rationaleQ?.max ?? 0,
+    allowRevisit: settings.allowRevisit,
+    confidenceEnabled: questionOfType(questions, "confidence") !== null,
+    showProbabilities: settings.showProbabilities,
+  };
+}
+
+/** The settings and questions a survey page and an answer are checked against. */
+function studyRules(study: { settings: unknown; questions: unknown; question: string }) {
+  const settings = readSettings(study.settings);
+  const questions = readQuestions(study);
+  return { settings, questions };
+}
+
+function answerView(
+  r: {
+    slot: number | null;
+    option: OptionColumn | null;
+    rationale: string | null;
+    confidence: number | null;
+    answers: StoredAnswers;
+  },
+  questions: readonly StudyQuestion[],
+): CaseAnswerView {
+  return {
+    slot: r.slot === null ? null : slotLetter(r.slot),
+    option: optionOf(r.option),
+    rationale: r.rationale ?? "",
+    confidence: r.confidence,
+    ratings: storedToRatings(r.answers, questions),
+    rankings: storedToRankings(r.answers, questions),
+  };
+}
+
 export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
   const { readerIndex, caseOrder, study } = await readerAccess(readerId, studyId);
-  const settings = readSettings(study.settings);
+  const { settings, questions } = studyRules(study);
   const [studyCase, arms] = await Promise.all([
     studyCaseByNumber(studyId, caseNumber, caseOrder),
     db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } }),
@@ -211,11 +302,37 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } }),
   ]);
   const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
-  const savedSlot = useDraft ? response.draftSlot : (response?.chosenSlot ?? null);
+  const submitted = response?.submittedAt
+    ? answerView(
+        {
+          slot: response.chosenSlot,
+          option: response.chosenOption,
+          rationale: response.rationale,
+          confidence: response.confidence,
+          answers: readStoredAnswers(response.answers),
+        },
+        questions,
+      )
+    : null;
+  const draft =
+    useDraft && response
+      ? answerView(
+          {
+            slot: response.draftSlot,
+            option: response.draftOption,
+            rationale: response.draftRationale,
+            confidence: response.draftConfidence,
+            answers: readStoredAnswers(response.draftAnswers ?? response.answers),
+          },
+          questions,
+        )
+      : null;
+
   return {
     studyId,
     studyTitle: study.title,
-    question: study.question,
+    question: questionOfType(questions, "best_map")?.wording ?? "",
+    questions,
     instructions: study.instructions,
     status: study.status,
     caseNumber,
@@ -234,25 +351,9 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
       };
     }),
     probabilityClass,
-    settings: {
-      rationaleRequired: settings.rationaleRequired,
-      rationaleMin: settings.rationaleMin,
-      rationaleMax: settings.rationaleMax,
-      allowRevisit: settings.allowRevisit,
-      confidenceEnabled: settings.confidenceEnabled,
-      showProbabilities: settings.showProbabilities,
-    },
-    saved: {
-      slot: savedSlot === null || savedSlot === undefined ? null : slotLetter(savedSlot),
-      rationale: (useDraft ? response.draftRationale : response?.rationale) ?? "",
-      confidence: (useDraft ? response.draftConfidence : response?.confidence) ?? null,
-      submitted: !!response?.submittedAt,
-      fromDraft: useDraft,
-    },
-    answer:
-      response?.submittedAt && response.chosenSlot !== null
-        ? { slot: slotLetter(response.chosenSlot), rationale: response.rationale, confidence: response.confidence }
-        : null,
+    settings: pageRules(settings, questions),
+    saved: { ...(draft ?? submitted ?? NO_ANSWER), submitted: submitted !== null, fromDraft: draft !== null },
+    answer: submitted,
   };
 }
 
@@ -268,18 +369,34 @@ export async function nextOpenCase(readerId: string, studyId: string): Promise<n
   return position === -1 ? null : position + 1;
 }
 
-const slotLetterSchema = text().regex(/^[A-F]$/, "Slot must be a letter from A to F");
+const optionSchema = z.enum(BEST_MAP_OPTIONS, { error: "Option must be none or cannot_decide" });
+const rationaleSchema = text().max(5000, "Rationale is longer than 5000 characters");
+const confidenceSchema = z
+  .number()
+  .int("Confidence is 1 to 5")
+  .min(1, "Confidence is 1 to 5")
+  .max(5, "Confidence is 1 to 5");
 
+// In a draft, an absent field leaves what is saved as it is; the ranking and rating drafts are replaced as a whole
+// whenever either is sent.
 export const draftInputSchema = z.object({
   slot: slotLetterSchema.nullable().optional(),
-  rationale: text().max(5000, "Rationale is longer than 5000 characters").optional(),
-  confidence: z.number().int().min(1).max(5).nullable().optional(),
+  option: optionSchema.nullable().optional(),
+  rationale: rationaleSchema.optional(),
+  confidence: confidenceSchema.nullable().optional(),
+  ratings: ratingsInputSchema.optional(),
+  rankings: rankingsInputSchema.optional(),
 });
 
+// One answer to every question of the case: `slot` or `option` answers the best-map question, `ratings` and
+// `rankings` the rating and ranking questions by question id. Which are required is the study's rule (submitAnswer).
 export const answerInputSchema = z.object({
-  slot: slotLetterSchema,
-  rationale: text().max(5000, "Rationale is longer than 5000 characters"),
-  confidence: z.number().int().min(1, "Confidence is 1 to 5").max(5, "Confidence is 1 to 5").nullable().optional(),
+  slot: slotLetterSchema.optional(),
+  option: optionSchema.optional(),
+  rationale: rationaleSchema.default(""),
+  confidence: confidenceSchema.nullable().optional(),
+  ratings: ratingsInputSchema.optional(),
+  rankings: rankingsInputSchema.optional(),
   clientTimeMs: z
     .number()
     .int()
@@ -297,12 +414,41 @@ export async function writableCase(readerId: string, studyId: string, caseNumber
   if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
   const studyCase = await studyCaseByNumber(studyId, caseNumber, caseOrder);
   const armCount = await db().studyArm.count({ where: { studyId } });
-  return { readerIndex, study, settings: readSettings(study.settings), studyCase, armCount };
+  return { readerIndex, study, ...studyRules(study), studyCase, armCount };
+}
+
+function fieldError(field: string, message: string): DomainError {
+  return DomainError.invalid(`${field}: ${message}.`, [{ field, message }]);
+}
+
+/** The best-map part of an input, checked against the study's best-map question. */
+function bestMapInput(
+  questions: readonly StudyQuestion[],
+  data: { slot?: string | null; option?: BestMapOptionInput | null },
+  armCount: number,
+) {
+  const q = questionOfType(questions, "best_map");
+  if (data.slot && data.option) throw fieldError("option", "choose a map or an option, not both");
+  if (!q && (data.slot || data.option)) throw fieldError("slot", "this study does not ask for a best map");
+  if (data.option === "none" && !q?.allowNone) throw fieldError("option", "this study does not offer “none”");
+  if (data.option === "cannot_decide" && !q?.allowCannotDecide)
+    throw fieldError("option", "this study does not offer “cannot decide”");
+  return {
+    question: q,
+    slot: data.slot ? slotIndex(data.slot, armCount) : data.slot === null ? null : undefined,
+    option: data.option ? OPTION_COLUMN[data.option] : data.option === null ? null : undefined,
+  };
 }
 
 function rationaleError(rule: string): DomainError {
   return DomainError.invalid(`rationale: ${rule}.`, [{ field: "rationale", message: rule }]);
 }
+
+const noRationale = () => rationaleError("this study does not ask for a rationale");
+const noConfidence = () =>
+  DomainError.invalid("confidence: this study does not ask for confidence.", [
+    { field: "confidence", message: "this study does not ask for confidence" },
+  ]);
 
 function slotIndex(letter: string, armCount: number): number {
   const slot = slotFromLetter(letter, armCount);
@@ -319,13 +465,29 @@ export async function saveDraft(
   caseNumber: number,
   data: DraftInput,
 ): Promise<{ savedAt: string }> {
-  const { studyCase, armCount, settings } = await writableCase(readerId, studyId, caseNumber);
-  if (data.rationale !== undefined && data.rationale.length > settings.rationaleMax) {
-    throw rationaleError(`at most ${settings.rationaleMax} characters`);
+  const { studyCase, armCount, questions } = await writableCase(readerId, studyId, caseNumber);
+  const rationaleQ = questionOfType(questions, "rationale");
+  if (data.rationale !== undefined && data.rationale.length > (rationaleQ?.max ?? 0)) {
+    throw rationaleQ ? rationaleError(`at most ${rationaleQ.max} characters`) : noRationale();
   }
-  const draftSlot = data.slot ? slotIndex(data.slot, armCount) : data.slot === null ? null : undefined;
+  if (data.confidence != null && !questionOfType(questions, "confidence")) throw noConfidence();
+  const best = bestMapInput(questions, data, armCount);
+  // Choosing a map clears a drafted option and the other way round.
+  const draftSlot = best.option ? null : best.slot;
+  const draftOption = best.slot !== undefined && best.slot !== null ? null : best.option;
+  const draftAnswers =
+    data.ratings !== undefined || data.rankings !== undefined
+      ? answersToStored(questions, data, armCount, false)
+      : undefined;
   const draftSavedAt = new Date();
-  const fields = { draftSlot, draftRationale: data.rationale, draftConfidence: data.confidence, draftSavedAt };
+  const fields = {
+    draftSlot,
+    draftOption,
+    draftRationale: data.rationale,
+    draftConfidence: data.confidence,
+    draftAnswers,
+    draftSavedAt,
+  };
   await db().response.upsert({
     where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
     create: { studyCaseId: studyCase.id, readerId, ...fields },
@@ -340,28 +502,50 @@ export async function submitAnswer(
   caseNumber: number,
   data: AnswerInput,
 ): Promise<{ answered: number; total: number; nextCase: number | null }> {
-  const { studyCase, armCount, settings, readerIndex, study } = await writableCase(readerId, studyId, caseNumber);
-  const slot = slotIndex(data.slot, armCount);
+  const { studyCase, armCount, settings, questions, readerIndex, study } = await writableCase(
+    readerId,
+    studyId,
+    caseNumber,
+  );
+  const best = bestMapInput(questions, data, armCount);
+  const slot = best.slot ?? null;
+  const option = best.option ?? null;
+  if (best.question?.required && slot === null && option === null) throw fieldError("slot", "choose a map");
   const rationale = data.rationale.trim();
-  if (rationale.length > settings.rationaleMax) throw rationaleError(`at most ${settings.rationaleMax} characters`);
-  if (settings.rationaleRequired && rationale.length < Math.max(1, settings.rationaleMin)) {
-    throw rationaleError(`at least ${Math.max(1, settings.rationaleMin)} characters`);
+  const rationaleQ = questionOfType(questions, "rationale");
+  if (!rationaleQ && rationale !== "") throw noRationale();
+  if (rationaleQ && rationale.length > rationaleQ.max) throw rationaleError(`at most ${rationaleQ.max} characters`);
+  if (rationaleQ?.required && rationale.length < Math.max(1, rationaleQ.min)) {
+    throw rationaleError(`at least ${Math.max(1, rationaleQ.min)} characters`);
   }
-  if (!settings.confidenceEnabled && data.confidence != null)
-    throw DomainError.invalid("confidence: this study does not ask for confidence.", [
-      { field: "confidence", message: "this study does not ask for confidence" },
-    ]);
+  const confidenceQ = questionOfType(questions, "confidence");
+  if (!confidenceQ && data.confidence != null) throw noConfidence();
+  if (confidenceQ?.required && data.confidence == null) throw fieldError("confidence", "choose your confidence");
+  const answers = answersToStored(questions, data, armCount, true);
   const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
-  const arm = await db().studyArm.findUniqueOrThrow({
-    where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } },
-    select: { id: true },
-  });
+  const arm =
+    slot === null
+      ? null
+      : await db().studyArm.findUniqueOrThrow({
+          where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } },
+          select: { id: true },
+        });
   const now = new Date();
   const key = { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } };
   const existing = await db().response.findUnique({ where: key });
   const confidence = data.confidence ?? null;
-  const sameAnswerAs = (r: { chosenSlot: number | null; rationale: string; confidence: number | null }) =>
-    r.chosenSlot === slot && r.rationale === rationale && r.confidence === confidence;
+  const sameAnswerAs = (r: {
+    chosenSlot: number | null;
+    chosenOption: OptionColumn | null;
+    rationale: string;
+    confidence: number | null;
+    answers: unknown;
+  }) =>
+    r.chosenSlot === slot &&
+    r.chosenOption === option &&
+    r.rationale === rationale &&
+    r.confidence === confidence &&
+    sameStoredAnswers(readStoredAnswers(r.answers), answers);
   const alreadyAnswered = () =>
     DomainError.conflict("This case is already answered and the study does not allow changes.");
   if (existing?.submittedAt && !settings.allowRevisit) {
@@ -369,10 +553,12 @@ export async function submitAnswer(
     if (!sameAnswerAs(existing)) throw alreadyAnswered();
   }
   const answer = {
-    chosenArmId: arm.id,
+    chosenArmId: arm?.id ?? null,
     chosenSlot: slot,
+    chosenOption: option,
     rationale,
     confidence,
+    answers,
     clientTimeMs: existing?.clientTimeMs ?? data.clientTimeMs ?? null,
     // Time from the server first showing the case to the first submission.
     serverTimeMs: existing?.serverTimeMs ?? (order.firstSeenAt ? now.getTime() - order.firstSeenAt.getTime() : null),
@@ -380,6 +566,8 @@ export async function submitAnswer(
     draftSlot: null,
     draftRationale: null,
     draftConfidence: null,
+    draftOption: null,
+    draftAnswers: Prisma.DbNull,
     draftSavedAt: null,
   };
   if (settings.allowRevisit) {

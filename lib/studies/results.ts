@@ -6,6 +6,7 @@ import { summarize, summarizeByGroup, type GroupSummary, type StatsSummary } fro
 import { wilsonInterval } from "../stats/wilson";
 import type { Answer } from "../stats/answers";
 import { studyAnswerRows, studyArms, type AnswerExportRow, type StudyArmInfo } from "../export/answers-export";
+import { questionOfType, readQuestions } from "./study-questions";
 
 export interface ArmBar {
   label: string;
@@ -20,8 +21,10 @@ export interface CaseRow {
   caseNumber: number;
   imageId: string;
   imageLabel: string;
-  /** Each reader's choice on this case, by pseudonym. */
+  /** Each reader's choice of a map on this case, by pseudonym. */
   choices: { readerId: string; choice: string; slot: string }[];
+  /** Readers who answered "none" or "cannot decide" on this case. */
+  options: { readerId: string; option: "none" | "cannot_decide" }[];
   majority: string | null;
   tied: string[];
   agreementShare: number | null;
@@ -56,6 +59,11 @@ export interface StudyResults {
   leftOut: { readerId: string; status: LeftOutStatus; answers: number }[];
   /** Confidence and time on case of the answers choosing each arm. */
   perArm: ArmEffort[];
+  /**
+   * Answers of the best-map question that name no map, counted apart: they are missing choices for every statistic
+   * over arms (as in `focus stats`). `offered` says which of the two the study's question offers.
+   */
+  options: { none: number; cannotDecide: number; offered: { none: boolean; cannotDecide: boolean } };
 }
 
 export interface ArmEffort {
@@ -154,7 +162,7 @@ export function localisationAgreement(
   let chance = 0;
   for (const r of rows) {
     const best = bestByCase.get(r.case_id);
-    if (!best) continue;
+    if (!best || r.choice === "") continue;
     considered++;
     if (best.includes(r.choice)) chosen++;
     chance += best.length / labels.length;
@@ -171,6 +179,12 @@ export function localisationAgreement(
 export async function studyResults(studyId: string): Promise<StudyResults> {
   const arms = await studyArms(studyId);
   const labels = arms.map((a) => a.label);
+  const study = await db().study.findUniqueOrThrow({
+    where: { id: studyId },
+    select: { questions: true, question: true, settings: true },
+  });
+  const questions = readQuestions(study);
+  const bestMap = questionOfType(questions, "best_map");
   const [allRows, cases] = await Promise.all([
     studyAnswerRows(studyId, arms),
     db().studyCase.findMany({
@@ -221,7 +235,16 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
 
   const majorityOf = new Map(summary.per_case.map((m) => [m.case_id, m]));
   const choicesOf = new Map<string, { readerId: string; choice: string; slot: string }[]>();
+  const optionsOf = new Map<string, CaseRow["options"]>();
   for (const r of rows) {
+    if (r.choice_option !== "") {
+      optionsOf.set(r.case_id, [
+        ...(optionsOf.get(r.case_id) ?? []),
+        { readerId: r.reader_id, option: r.choice_option },
+      ]);
+      continue;
+    }
+    if (r.choice === "") continue;
     let list = choicesOf.get(r.case_id);
     if (!list) choicesOf.set(r.case_id, (list = []));
     list.push({ readerId: r.reader_id, choice: r.choice, slot: r.chosen_slot });
@@ -240,6 +263,7 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
       imageId: c.imageId,
       imageLabel: c.image.dataset.classNames[c.image.label] ?? String(c.image.label),
       choices: choicesOf.get(c.id) ?? [],
+      options: optionsOf.get(c.id) ?? [],
       majority: m?.majority ?? null,
       tied: m?.tied ?? [],
       agreementShare: m?.share ?? null,
@@ -258,5 +282,10 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     perArm: armEffort(labels, rows),
     cases: caseRows,
     localisation,
+    options: {
+      none: rows.filter((r) => r.choice_option === "none").length,
+      cannotDecide: rows.filter((r) => r.choice_option === "cannot_decide").length,
+      offered: { none: bestMap?.allowNone ?? false, cannotDecide: bestMap?.allowCannotDecide ?? false },
+    },
   };
 }

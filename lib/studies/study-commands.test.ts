@@ -5,9 +5,17 @@ import { db, disconnectDb } from "../db/client";
 import { seedDatasetWithRuns, fixtureCoordinator } from "../testing/seed-runs";
 import { isDomainError } from "../errors/domain-error";
 import { formFieldErrors } from "../http/form-state";
-import { closeStudy, createDraftStudy, missingHeatmapsOf, publishStudy, updateStudySettings } from "./study-commands";
+import {
+  closeStudy,
+  createDraftStudy,
+  missingHeatmapsOf,
+  publishStudy,
+  updateStudyQuestions,
+  updateStudySettings,
+} from "./study-commands";
 import { draftInputFromForm } from "./study-form";
-import { parseStudyDraft, parseStudySettings } from "./study-schemas";
+import { parseStudyDraft, parseStudyQuestions, parseStudySettings } from "./study-schemas";
+import { readQuestions } from "./study-questions";
 import { manageableStudy } from "./study-access";
 import { candidateCases } from "./study-queries";
 import { DEFAULT_QUESTION } from "./study-settings";
@@ -184,25 +192,24 @@ describe("createDraftStudy", () => {
     f.set("caseMode", "pick");
     f.append("imageId", "i1");
     f.set("showProbabilities", "on");
-    f.set("rationaleMin", "5");
-    f.set("rationaleMax", "50");
     f.set("targetSpecialty", "");
     f.set("caseOrder", "fixed");
     f.set("invitationExpiryDays", "7");
+    f.set("questions", JSON.stringify([{ id: "q1", type: "rating", wording: "" }]));
     const input = draftInputFromForm(f);
     assert.deepEqual(input.modelRunIds, ["r1", "r2"]);
     assert.deepEqual(input.cases, { mode: "pick", imageIds: ["i1"] });
     assert.deepEqual(input.settings, {
       showProbabilities: true,
-      rationaleRequired: false,
-      rationaleMin: 5,
-      rationaleMax: 50,
       allowRevisit: false,
-      confidenceEnabled: false,
       targetSpecialty: null,
       caseOrder: "fixed",
       invitationExpiryDays: 7,
+      colourMap: "jet",
     });
+    assert.deepEqual(input.questions, [{ id: "q1", type: "rating", wording: "" }]);
+    f.set("questions", "not json");
+    assert.equal(draftInputFromForm(f).questions, "not json");
   });
 });
 
@@ -223,15 +230,28 @@ describe("publish, settings, close and ownership", () => {
     await assert.rejects(closeStudy(id, owner.id), /publish it first/);
     await assert.rejects(
       (async () =>
-        updateStudySettings(id, parseStudySettings({ ...settings, rationaleMin: 300, rationaleMax: 100 }), owner.id))(),
+        updateStudySettings(id, parseStudySettings({ ...settings, targetSpecialty: "SURGERY" }), owner.id))(),
       /Fix the highlighted settings/,
     );
-    await updateStudySettings(id, parseStudySettings({ ...settings, confidenceEnabled: true }), owner.id);
+    await updateStudySettings(id, parseStudySettings({ ...settings, allowRevisit: false }), owner.id);
+    await assert.rejects(
+      (async () =>
+        updateStudyQuestions(id, parseStudyQuestions([{ id: "q1", type: "rationale", min: 30, max: 5 }]), owner.id))(),
+      (e: unknown) => isDomainError(e, "invalid") && e.fields.some((f) => f.field === "questions.0.min"),
+    );
+    const asked = parseStudyQuestions([
+      { id: "q1", type: "ranking", wording: "", allowTies: true },
+      { id: "q2", type: "best_map", wording: "Best?", allowNone: true },
+    ]);
+    await updateStudyQuestions(id, asked, owner.id);
     await publishStudy(id, owner.id);
     const open = await db().study.findUniqueOrThrow({ where: { id } });
     assert.equal(open.status, "OPEN");
     assert.ok(open.publishedAt);
-    assert.equal((open.settings as { confidenceEnabled: boolean }).confidenceEnabled, true);
+    assert.equal((open.settings as { allowRevisit: boolean }).allowRevisit, false);
+    assert.deepEqual(readQuestions(open), asked);
+    assert.equal(open.question, "Best?");
+    await assert.rejects(updateStudyQuestions(id, asked, owner.id), /only be changed while the study is a draft/);
     await assert.rejects(publishStudy(id, owner.id), /already open/);
     await assert.rejects(
       updateStudySettings(id, parseStudySettings(settings), owner.id),
@@ -242,7 +262,7 @@ describe("publish, settings, close and ownership", () => {
     const actions = (await db().auditEvent.findMany({ where: { subject: id }, orderBy: { createdAt: "asc" } })).map(
       (a) => a.action,
     );
-    assert.deepEqual(actions, ["study.create", "study.settings", "study.publish", "study.close"]);
+    assert.deepEqual(actions, ["study.create", "study.settings", "study.questions", "study.publish", "study.close"]);
   });
 
   test("publish re-checks heat-maps: one deleted after drafting blocks it", async () => {

@@ -7,6 +7,7 @@ import { DomainError, isDomainError, type FieldError } from "../errors/domain-er
 import { recordAudit } from "../audit/audit";
 import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import type { StudySettings } from "./study-settings";
+import { defaultQuestions, questionOfType, type StudyQuestion } from "./study-questions";
 import { sampleCases, type StratumAllocation } from "./case-sampling";
 import type { StudyDraftInput } from "./study-schemas";
 import { assertNotArchived } from "./study-access";
@@ -105,11 +106,13 @@ export async function createDraftStudy(data: StudyDraftInput, ownerId: string): 
   const missing = await missingHeatmaps(data.modelRunIds, imageIds);
   if (missing.length) throw studyInputError(missingMessage(missing), { cases: missingMessage(missing) }, missing);
 
+  const questions = data.questions ?? defaultQuestions(data.question);
   const study = await db().study.create({
     data: {
       title: data.title,
       instructions: data.instructions,
-      question: data.question,
+      question: questionOfType(questions, "best_map")?.wording ?? data.question,
+      questions,
       datasetId: data.datasetId,
       settings: data.settings,
       designSeed: randomBytes(32).toString("hex"),
@@ -143,6 +146,27 @@ export async function updateStudySettings(
   await db().study.update({ where: { id: studyId }, data: { settings } });
   await recordAudit(actorId, "study.settings", studyId, settings);
   return settings;
+}
+
+/** Replaces a draft's questions; `question` keeps the best-map wording, which the report and older exports name. */
+export async function updateStudyQuestions(
+  studyId: string,
+  questions: StudyQuestion[],
+  actorId: string,
+): Promise<StudyQuestion[]> {
+  const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true, question: true } });
+  if (!study) throw DomainError.notFound("No such study.");
+  // Answers are stored by question: once readers answer, the questions stay as they were asked.
+  if (study.status !== "DRAFT") throw DomainError.conflict("Questions can only be changed while the study is a draft.");
+  await db().$transaction(async (tx) => {
+    const { count } = await tx.study.updateMany({
+      where: { id: studyId, status: "DRAFT" },
+      data: { questions, question: questionOfType(questions, "best_map")?.wording ?? study.question },
+    });
+    if (count === 0) throw DomainError.conflict("The study was published meanwhile; its questions stay as they were.");
+    await recordAudit(actorId, "study.questions", studyId, { questions }, tx);
+  });
+  return questions;
 }
 
 /** Locks arms and cases and opens the study; refuses when any arm lacks a heat-map for any case. */

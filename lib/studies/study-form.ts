@@ -10,11 +10,7 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
   const specialty = text(form, "targetSpecialty");
   return {
     showProbabilities: bool(form, "showProbabilities"),
-    rationaleRequired: bool(form, "rationaleRequired"),
-    rationaleMin: Number(text(form, "rationaleMin") ?? 0),
-    rationaleMax: Number(text(form, "rationaleMax") ?? 1000),
     allowRevisit: bool(form, "allowRevisit"),
-    confidenceEnabled: bool(form, "confidenceEnabled"),
     targetSpecialty: specialty ? specialty : null,
     colourMap: text(form, "colourMap") ?? "jet",
     ...operationsFromForm(form),
@@ -31,6 +27,20 @@ function operationsFromForm(form: FormData): Record<string, unknown> {
   };
 }
 
+/**
+ * The questions editor's one JSON field; absent when the form has no editor. Text that is not JSON goes on as it is,
+ * so that the schema names the field instead of the form failing silently.
+ */
+export function questionsFromForm(form: FormData): unknown {
+  const raw = text(form, "questions");
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
 /** Maps the study form's fields to the draft schema's shape; parsed once by parseStudyDraft. */
 export function draftInputFromForm(form: FormData): Record<string, unknown> {
   const mode = text(form, "caseMode");
@@ -45,5 +55,6 @@ export function draftInputFromForm(form: FormData): Record<string, unknown> {
         ? { mode, imageIds: form.getAll("imageId").map(String) }
         : { mode, size: text(form, "sampleSize") ?? "", seed: text(form, "sampleSeed") ?? "" },
     settings: settingsFromForm(form),
+    questions: questionsFromForm(form),
   };
 }

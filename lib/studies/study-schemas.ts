@@ -4,6 +4,7 @@ import { text as textSchema } from "../validation/text";
 import { parseInput } from "../errors/field-errors";
 import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import { DEFAULT_QUESTION, studySettingsSchema, type StudySettings } from "./study-settings";
+import { studyQuestionsSchema, type StudyQuestions } from "./study-questions";
 
 export const MAX_CASES = 500;
 
@@ -53,6 +54,8 @@ export const studyDraftSchema = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "A model run is chosen twice"),
   cases: caseSelectionSchema,
   settings: studySettingsSchema,
+  // Absent: the default template (best map with `question` as its wording, rationale and confidence by settings).
+  questions: studyQuestionsSchema.optional(),
 });
 
 /** A draft as the domain takes it: parsed once at the edge (parseStudyDraft), defaults filled. */
@@ -64,4 +67,12 @@ export function parseStudyDraft(raw: unknown): StudyDraftInput {
 
 export function parseStudySettings(raw: unknown): StudySettings {
   return parseInput(studySettingsSchema, raw, "Fix the highlighted settings; nothing was saved.");
+}
+
+export function parseStudyQuestions(raw: unknown): StudyQuestions {
+  return parseInput(
+    z.object({ questions: studyQuestionsSchema }),
+    { questions: raw },
+    "Fix the highlighted questions; nothing was saved.",
+  ).questions;
 }

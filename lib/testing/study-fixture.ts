@@ -6,7 +6,8 @@ import { hashPassword } from "../auth/password";
 import { newPseudonym } from "../users/pseudonym";
 import { createInvitation } from "../studies/invitations";
 import { seedDatasetWithRuns, type VariantName } from "./seed-runs";
-import type { StudySettings } from "../studies/study-settings";
+import type { LegacyQuestionSettings, StudySettings } from "../studies/study-settings";
+import type { StudyQuestion } from "../studies/study-questions";
 
 const ALL_VARIANTS: VariantName[] = ["BASELINE", "SE", "CBAM", "GC"];
 
@@ -26,7 +27,10 @@ export async function createStudyFixture(
     cases?: number;
     /** 2 to 6: one run per variant, then second-seed runs of the first variants (BASELINE, SE). */
     arms?: number;
-    settings?: Partial<StudySettings>;
+    /** With the rules of a study from before questions, which build its default template when `questions` is absent. */
+    settings?: Partial<StudySettings & LegacyQuestionSettings>;
+    /** Absent: none stored, so the study reads back as the default template built from `settings`. */
+    questions?: StudyQuestion[];
     status?: "DRAFT" | "OPEN" | "CLOSED";
     /** Heat-maps and images as stored before raw maps and display copies existed. */
     legacy?: boolean;
@@ -57,6 +61,7 @@ export async function createStudyFixture(
       ownerId: owner.id,
       // Fixed case order unless a test asks for per-reader orders, so "case n" is the study's case n here.
       settings: { rationaleMin: 5, caseOrder: "fixed", ...opts.settings },
+      questions: opts.questions ?? [],
       designSeed: randomBytes(8).toString("hex"),
       status: opts.status ?? "OPEN",
       publishedAt: new Date(),

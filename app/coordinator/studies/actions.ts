@@ -11,9 +11,10 @@ import {
   deleteDraftStudy,
   missingHeatmapsOf,
   publishStudy,
+  updateStudyQuestions,
   updateStudySettings,
 } from "@/lib/studies/study-commands";
-import { draftInputFromForm, settingsFromForm } from "@/lib/studies/study-form";
+import { draftInputFromForm, questionsFromForm, settingsFromForm } from "@/lib/studies/study-form";
 import {
   archiveStudy,
   cloneStudy,
@@ -22,7 +23,7 @@ import {
   unarchiveStudy,
 } from "@/lib/studies/study-lifecycle";
 import { manageableStudy } from "@/lib/studies/study-access";
-import { parseStudyDraft, parseStudySettings } from "@/lib/studies/study-schemas";
+import { parseStudyDraft, parseStudyQuestions, parseStudySettings } from "@/lib/studies/study-schemas";
 import { type MissingHeatmap } from "@/lib/studies/study-queries";
 import {
   createInvitation,
@@ -133,6 +134,18 @@ export async function updateSettingsAction(
     studyId,
     (actorId) => updateStudySettings(studyId, parseStudySettings(settingsFromForm(form)), actorId),
     "Settings saved.",
+  );
+}
+
+export async function updateQuestionsAction(
+  studyId: string,
+  _prev: StudyFormState,
+  form: FormData,
+): Promise<StudyFormState> {
+  return studyChange(
+    studyId,
+    (actorId) => updateStudyQuestions(studyId, parseStudyQuestions(questionsFromForm(form)), actorId),
+    "Questions saved.",
   );
 }
 

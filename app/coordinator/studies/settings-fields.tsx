@@ -34,32 +34,6 @@ export function SettingsFields({
         </p>
       </div>
       {box("allowRevisit", "Allow readers to go back and change answers")}
-      {box("confidenceEnabled", "Ask for a confidence rating (1–5)")}
-      {box("rationaleRequired", "Rationale required")}
-      <label className="text-sm">
-        Rationale minimum length
-        <input
-          name="rationaleMin"
-          type="number"
-          min={0}
-          max={2000}
-          defaultValue={settings.rationaleMin}
-          className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1"
-        />
-        <FieldError error={err("rationaleMin")} />
-      </label>
-      <label className="text-sm">
-        Rationale maximum length
-        <input
-          name="rationaleMax"
-          type="number"
-          min={1}
-          max={5000}
-          defaultValue={settings.rationaleMax}
-          className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1"
-        />
-        <FieldError error={err("rationaleMax")} />
-      </label>
       <label className="text-sm">
         Target specialty
         <select

@@ -24,6 +24,7 @@ import {
   reissueAction,
   revokeAction,
   revokeReentryAction,
+  updateQuestionsAction,
   updateSettingsAction,
 } from "../actions";
 import { liveReentryLinks, mailEnabled } from "@/lib/studies/invitations-reentry";
@@ -32,6 +33,9 @@ import { RemindersPanel } from "./reminders-panel";
 import { ActionButton } from "./action-button";
 import { InviteForm } from "./invite-form";
 import { SettingsForm } from "./settings-form";
+import { QuestionsForm } from "./questions-form";
+import { QuestionsSummary } from "../questions-editor";
+import { readQuestions } from "@/lib/studies/study-questions";
 import { SettingsFields } from "../settings-fields";
 import { EmptyState } from "../../../components/empty-state";
 import { formatDuration, formatMoment, StatusBadge } from "../format";
@@ -66,6 +70,7 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
     liveReentryLinks(id),
   ]);
   const settings = readSettings(study.settings);
+  const questions = readQuestions(study);
   const archived = study.archivedAt !== null;
   const draft = study.status === "DRAFT" && !archived;
   const closed = study.status === "CLOSED";
@@ -98,8 +103,6 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
       <dl className="grid gap-1 text-sm sm:grid-cols-[10rem_1fr]">
         <dt className="text-slate-600">Dataset</dt>
         <dd>{study.dataset.name}</dd>
-        <dt className="text-slate-600">Question</dt>
-        <dd>{study.question}</dd>
         {study.instructions && (
           <>
             <dt className="text-slate-600">Instructions</dt>
@@ -205,6 +208,17 @@ export default async function StudyPage({ params }: { params: Promise<{ id: stri
           </ul>
         </section>
       </div>
+
+      <section>
+        <h2 className="mb-2 text-lg font-medium">Questions</h2>
+        {draft ? (
+          <QuestionsForm action={updateQuestionsAction.bind(null, id)} questions={questions} />
+        ) : (
+          <div className="rounded-lg border border-slate-200 bg-white p-4">
+            <QuestionsSummary questions={questions} />
+          </div>
+        )}
+      </section>
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Settings</h2>

@@ -3,6 +3,8 @@ import { startTransition, useActionState, useState } from "react";
 import { createStudyAction, type StudyFormState } from "../actions";
 import { FieldError, MissingHeatmapTable, SettingsFields } from "../settings-fields";
 import type { StudySettings } from "@/lib/studies/study-settings";
+import { defaultQuestions } from "@/lib/studies/study-questions";
+import { QuestionsEditor } from "../questions-editor";
 
 export interface RunOption {
   id: string;
@@ -53,15 +55,6 @@ export function NewStudyForm(props: {
             className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
           />
           <FieldError error={err("title")} />
-        </label>
-        <label className="text-sm font-medium">
-          Question
-          <input
-            name="question"
-            defaultValue={props.defaultQuestion}
-            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
-          />
-          <FieldError error={err("question")} />
         </label>
         <label className="text-sm font-medium">
           Instructions
@@ -181,6 +174,10 @@ export function NewStudyForm(props: {
         )}
         <FieldError error={err("cases")} />
       </fieldset>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4">
+        <QuestionsEditor initial={defaultQuestions(props.defaultQuestion)} errors={state.fieldErrors} />
+      </section>
 
       <section className="rounded-lg border border-slate-200 bg-white p-4">
         <SettingsFields settings={props.settings} errors={state.fieldErrors} />

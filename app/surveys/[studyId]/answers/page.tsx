@@ -73,7 +73,15 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
                 {STATUS[r.status]}
                 {r.flagged && <span className="ml-2 rounded bg-amber-100 px-1 text-amber-900">Flagged</span>}
               </td>
-              <td className="p-2">{r.letter ? `Model ${r.letter}` : "—"}</td>
+              <td className="p-2">
+                {r.letter
+                  ? `Model ${r.letter}`
+                  : r.option === "none"
+                    ? "None of the maps"
+                    : r.option === "cannot_decide"
+                      ? "Cannot decide"
+                      : "—"}
+              </td>
               <td className="p-2">
                 {open && (
                   <form action={flagCaseAction}>

@@ -15,6 +15,7 @@ import { AutoRefresh } from "@/app/components/auto-refresh";
 export const dynamic = "force-dynamic";
 
 const NEEDS_TWO_READERS = "needs ≥ 2 readers";
+const OPTION_TEXT = { none: "none of the maps", cannot_decide: "cannot decide" } as const;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** A statistic with its exact value in data-value, so tests and scrapers need not parse the rounded text. */
@@ -205,6 +206,23 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   ))}
                 </tbody>
               </table>
+              {(r.options.offered.none || r.options.offered.cannotDecide) && (
+                <p className="mt-2 text-sm" data-testid="option-counts">
+                  Counted apart, outside every statistic over arms:{" "}
+                  {r.options.offered.none && (
+                    <span data-testid="count-none" data-value={r.options.none}>
+                      none of the maps {r.options.none}
+                    </span>
+                  )}
+                  {r.options.offered.none && r.options.offered.cannotDecide && " · "}
+                  {r.options.offered.cannotDecide && (
+                    <span data-testid="count-cannot-decide" data-value={r.options.cannotDecide}>
+                      cannot decide {r.options.cannotDecide}
+                    </span>
+                  )}
+                  .
+                </p>
+              )}
               <h3 className="mt-4 font-medium">Confidence and time on case, by chosen arm</h3>
               <table className="mt-1 w-full border-collapse bg-white text-sm" data-testid="effort-table">
                 <thead>
@@ -329,13 +347,18 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   </td>
                   <td className="p-2">{c.imageLabel}</td>
                   <td className="p-2">
-                    {c.choices.length === 0
+                    {c.choices.length + c.options.length === 0
                       ? "—"
                       : c.choices.map((x) => (
                           <span key={x.readerId} className="mr-2 inline-block">
                             <span className="font-mono text-xs text-slate-500">{x.readerId}</span> {x.slot} → {x.choice}
                           </span>
                         ))}
+                    {c.options.map((x) => (
+                      <span key={x.readerId} className="mr-2 inline-block italic">
+                        <span className="font-mono text-xs text-slate-500">{x.readerId}</span> {OPTION_TEXT[x.option]}
+                      </span>
+                    ))}
                   </td>
                   <td className="p-2">{c.majority ?? (c.tied.length ? `tie: ${c.tied.join(", ")}` : "—")}</td>
                   <td className="p-2">{c.choices.length < 2 ? NEEDS_TWO_READERS : formatPercent(c.agreementShare)}</td>
@@ -370,7 +393,9 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   <td className="p-2 font-mono" data-testid="rationale-slot">
                     {row.chosen_slot}
                   </td>
-                  <td className="p-2 font-medium">{row.choice}</td>
+                  <td className="p-2 font-medium">
+                    {row.choice_option === "" ? row.choice : OPTION_TEXT[row.choice_option]}
+                  </td>
                   <td className="whitespace-pre-wrap p-2">{row.rationale}</td>
                 </tr>
               ))}

@@ -1,8 +1,9 @@
 "use client";
 // One case of a blinded survey. Everything here speaks of slots ("Model A"), never of models.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from "react";
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type CSSProperties } from "react";
 import { useRouter } from "next/navigation";
-import type { CaseView } from "@/lib/studies/reader-survey";
+import type { BestMapOptionInput, CaseView } from "@/lib/studies/reader-survey";
+import { RankingQuestion, RatingQuestion } from "./question-fields";
 import { postJson, sendDraftBeacon } from "./survey-client";
 import { CompareDialog } from "./compare-dialog";
 import { ShortcutsDialog } from "./shortcuts-dialog";
@@ -22,8 +23,29 @@ function keyTarget(target: EventTarget | null) {
     (el.tagName === "TEXTAREA" ||
       el.isContentEditable ||
       (!!input && !["radio", "checkbox", "button", "submit", "range"].includes(input.type)));
-  const control = !inChoice && !!el?.closest("input, textarea, select, [contenteditable='true']");
+  // A rating or ranking question owns its keys too (its radios, its move buttons).
+  const control = !inChoice && !!el?.closest("input, textarea, select, [contenteditable='true'], [data-keys-own]");
   return { inChoice, textual, control, submitButton: el instanceof HTMLButtonElement && el.type === "submit" };
+}
+
+/** Ratings without empty questions and with letters in order, so that equal answers compare equal. */
+function sortedRatings(r: Record<string, Record<string, number>>) {
+  return Object.fromEntries(
+    Object.entries(r)
+      .filter(([, v]) => Object.keys(v).length > 0)
+      .map(([k, v]) => [k, Object.fromEntries(Object.entries(v).sort())]),
+  );
+}
+
+/** The rating and ranking part of a request body; absent for a study that asks neither. */
+function otherAnswers(
+  questions: CaseView["questions"],
+  v: Pick<CaseView["saved"], "ratings" | "rankings">,
+): { ratings?: Record<string, Record<string, number>>; rankings?: Record<string, string[][]> } {
+  return {
+    ...(questions.some((q) => q.type === "rating") ? { ratings: sortedRatings(v.ratings) } : {}),
+    ...(questions.some((q) => q.type === "ranking") ? { rankings: v.rankings } : {}),
+  };
 }
 
 /** A coordinator's walk through the reader view: nothing is sent, answers only move on to the next case. */
@@ -43,6 +65,9 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
   const caseBase = preview?.caseBase ?? `/surveys/${view.studyId}/case`;
   const donePath = preview?.exitPath ?? `/surveys/${view.studyId}/done`;
   const [slot, setSlot] = useState<string | null>(view.saved.slot);
+  const [option, setOption] = useState<BestMapOptionInput | null>(view.saved.option);
+  const [ratings, setRatings] = useState(view.saved.ratings);
+  const [rankings, setRankings] = useState(view.saved.rankings);
   const [rationale, setRationale] = useState(view.saved.rationale);
   const [confidence, setConfidence] = useState<number | null>(view.saved.confidence);
   const [saveState, setSaveState] = useState<SaveState>("idle");
@@ -57,29 +82,55 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
   const [opacity, setOpacity] = useState(view.mapFormat === "cam" ? 50 : 100);
   const [started] = useState(() => performance.now());
   const dirty = useRef(false);
-  const latest = useRef({ slot, rationale, confidence });
+  const latest = useRef({ slot, option, rationale, confidence, ratings, rankings });
   // Updated before any handler or effect of this render can read it.
   useLayoutEffect(() => {
-    latest.current = { slot, rationale, confidence };
+    latest.current = { slot, option, rationale, confidence, ratings, rankings };
   });
 
-  const { rationaleMin, rationaleMax, rationaleRequired, confidenceEnabled, allowRevisit } = view.settings;
+  const { rationaleMin, rationaleMax, rationaleRequired, rationaleEnabled, confidenceEnabled, allowRevisit } =
+    view.settings;
+  const bestMap = view.questions.find((q) => q.type === "best_map") ?? null;
+  const letters = view.slots.map((s) => s.letter);
   const trimmed = rationale.trim().length;
   const rationaleOk = trimmed <= rationaleMax && (!rationaleRequired || trimmed >= Math.max(1, rationaleMin));
+  const confidenceRequired = view.questions.some((q) => q.type === "confidence" && q.required);
+  // Each rating and ranking is whole or absent; a required one must be given.
+  const othersOk = view.questions.every((q) => {
+    if (q.type === "rating") {
+      const n = Object.keys(ratings[q.id] ?? {}).length;
+      return n === letters.length || (n === 0 && !q.required);
+    }
+    if (q.type === "ranking") return rankings[q.id] !== undefined || !q.required;
+    return true;
+  });
   const answer = view.answer;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? {}) === JSON.stringify(b ?? {});
   // What is stored is what counts: an answered case whose fields differ from the stored answer is a change not yet made.
   const changed =
     answer !== null &&
     (slot !== answer.slot ||
+      option !== answer.option ||
       rationale.trim() !== answer.rationale ||
-      (confidenceEnabled && confidence !== answer.confidence));
-  const canSubmit = !closed && !submitting && slot !== null && rationaleOk && (answer === null || allowRevisit);
+      (confidenceEnabled && confidence !== answer.confidence) ||
+      !same(sortedRatings(ratings), sortedRatings(answer.ratings)) ||
+      !same(rankings, answer.rankings));
+  const canSubmit =
+    !closed &&
+    !submitting &&
+    (!bestMap?.required || slot !== null || option !== null) &&
+    rationaleOk &&
+    (!confidenceRequired || confidence !== null) &&
+    othersOk &&
+    (answer === null || allowRevisit);
+  const withOthers = (v: Pick<CaseView["saved"], "ratings" | "rankings">) => otherAnswers(view.questions, v);
   const confirmLeave = useLeaveWarning(changed && !submitting);
 
   const draftBody = () => ({
-    slot: latest.current.slot,
-    rationale: latest.current.rationale.slice(0, rationaleMax),
+    ...(bestMap ? { slot: latest.current.slot, option: latest.current.option } : {}),
+    ...(rationaleEnabled ? { rationale: latest.current.rationale.slice(0, rationaleMax) } : {}),
     ...(confidenceEnabled ? { confidence: latest.current.confidence } : {}),
+    ...withOthers(latest.current),
   });
 
   // Debounced autosave of the draft while the reader works.
@@ -97,7 +148,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     );
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [slot, rationale, confidence]);
+  }, [slot, option, rationale, confidence, ratings, rankings]);
 
   // Leaving the page (tab close, navigation, app switch) flushes an unsaved draft.
   useEffect(() => {
@@ -122,7 +173,15 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
       dirty.current = true;
       set(v);
     };
-  const chooseSlot = change(setSlot);
+  // A map and an option exclude each other.
+  const chooseSlot = change((letter: string) => {
+    setSlot(letter);
+    setOption(null);
+  });
+  const chooseOption = change((o: BestMapOptionInput) => {
+    setOption(o);
+    setSlot(null);
+  });
 
   const submit = useCallback(async () => {
     if (!canSubmit) return;
@@ -133,9 +192,11 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     setSubmitting(true);
     setError(null);
     const res = await postJson(`${base}/answer`, {
-      slot,
-      rationale,
+      ...(slot !== null ? { slot } : {}),
+      ...(option !== null ? { option } : {}),
+      ...(rationaleEnabled ? { rationale } : {}),
       ...(confidenceEnabled ? { confidence } : {}),
+      ...otherAnswers(view.questions, { ratings, rankings }),
       clientTimeMs: Math.round(performance.now() - started),
     });
     if (!res.ok) {
@@ -159,6 +220,11 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     canSubmit,
     base,
     slot,
+    option,
+    ratings,
+    rankings,
+    view.questions,
+    rationaleEnabled,
     rationale,
     confidence,
     confidenceEnabled,
@@ -191,8 +257,8 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
         } else if (t.inChoice) {
           e.preventDefault();
           void submit();
-        } else if (t.control) {
-          // No implicit form submission from the confidence radios.
+        } else if (t.control && !(e.target instanceof HTMLButtonElement)) {
+          // No implicit form submission from the confidence or rating radios; a button still does its own job.
           e.preventDefault();
         }
         return;
@@ -207,7 +273,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
       if (e.key === "-") return panZoom.zoomAt(0.8);
       if (e.key === "0") return panZoom.reset();
       const digit = /^[1-9]$/.test(e.key) ? Number(e.key) : 0;
-      if (digit >= 1 && digit <= view.slots.length && !closed) {
+      if (digit >= 1 && digit <= view.slots.length && !closed && bestMap) {
         e.preventDefault();
         chooseSlot(view.slots[digit - 1].letter);
       } else if (allowRevisit && !t.inChoice && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
@@ -216,7 +282,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [compare, shortcuts, submit, go, closed, allowRevisit, view.slots, chooseSlot, panZoom]);
+  }, [compare, shortcuts, submit, go, closed, allowRevisit, view.slots, chooseSlot, panZoom, bestMap]);
 
   const rows = view.slots.length > 4 ? 2 : Math.ceil(view.slots.length / 2);
   const cols = Math.ceil(view.slots.length / rows);
@@ -253,7 +319,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     >
       <fieldset disabled={closed} className="contents">
         <div className="space-y-2 lg:col-start-1 lg:row-start-1">
-          <div className="flex flex-wrap items-baseline gap-x-3">
+          <div className="flex flex-wrap items-center gap-x-3">
             <h1 className="text-lg font-semibold">{view.studyTitle}</h1>
             <p className="text-sm text-slate-600" data-testid="case-progress">
               Case {view.caseNumber} of {view.total} · {view.answered} answered
@@ -306,8 +372,36 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
             </details>
           )}
           <h2 id="question" className="font-medium">
-            {view.question}
+            {view.question || "The maps"}
           </h2>
+          {bestMap && (bestMap.allowNone || bestMap.allowCannotDecide) && (
+            <div role="radiogroup" aria-label="Or, instead of a map" className="flex flex-wrap gap-x-3 text-sm">
+              {bestMap.allowNone && (
+                <label className="flex items-center gap-1">
+                  <input
+                    type="radio"
+                    name="slot"
+                    value="none"
+                    checked={option === "none"}
+                    onChange={() => chooseOption("none")}
+                  />
+                  None of the maps highlights the relevant region
+                </label>
+              )}
+              {bestMap.allowCannotDecide && (
+                <label className="flex items-center gap-1">
+                  <input
+                    type="radio"
+                    name="slot"
+                    value="cannot_decide"
+                    checked={option === "cannot_decide"}
+                    onChange={() => chooseOption("cannot_decide")}
+                  />
+                  Cannot decide
+                </label>
+              )}
+            </div>
+          )}
           <figure className="mx-auto w-[min(240px,100%,calc(100dvh-480px))] min-w-40 rounded-lg border border-slate-300 bg-white p-1">
             <PanZoomImage
               src={view.imageUrl}
@@ -320,7 +414,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
         </div>
 
         <div
-          role="radiogroup"
+          role={bestMap ? "radiogroup" : "group"}
           aria-labelledby="question"
           className="grid justify-center gap-3 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start"
           style={{ gridTemplateColumns: `repeat(${cols}, max-content)` }}
@@ -343,20 +437,24 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
                   />
                 </div>
                 <div className="mt-1 flex items-center justify-between gap-2 text-sm font-medium">
-                  <label className="flex cursor-pointer items-center gap-2">
-                    <input
-                      type="radio"
-                      name="slot"
-                      value={s.letter}
-                      checked={checked}
-                      onChange={() => chooseSlot(s.letter)}
-                      aria-keyshortcuts={String(i + 1)}
-                    />
-                    Model {s.letter}
-                    <kbd className="rounded border px-1 text-xs text-slate-600" aria-hidden>
-                      {i + 1}
-                    </kbd>
-                  </label>
+                  {bestMap ? (
+                    <label className="flex cursor-pointer items-center gap-2">
+                      <input
+                        type="radio"
+                        name="slot"
+                        value={s.letter}
+                        checked={checked}
+                        onChange={() => chooseSlot(s.letter)}
+                        aria-keyshortcuts={String(i + 1)}
+                      />
+                      Model {s.letter}
+                      <kbd className="rounded border px-1 text-xs text-slate-600" aria-hidden>
+                        {i + 1}
+                      </kbd>
+                    </label>
+                  ) : (
+                    <span>Model {s.letter}</span>
+                  )}
                   {s.probabilityPercent !== null && view.probabilityClass !== null && (
                     <ProbabilityLabel
                       letter={s.letter}
@@ -378,44 +476,80 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
         </div>
 
         <div className="space-y-2 lg:col-start-1 lg:row-start-2">
-          <label className="block">
-            <span className="text-sm font-medium">Rationale{rationaleRequired ? "" : " (optional)"}</span>
-            <textarea
-              name="rationale"
-              value={rationale}
-              onChange={(e) => change(setRationale)(e.target.value)}
-              maxLength={rationaleMax}
-              rows={2}
-              aria-describedby="rationale-help"
-              className="block w-full rounded border border-slate-300 p-1.5 text-sm"
-            />
-            <span id="rationale-help" className="text-xs text-slate-600">
-              {trimmed}/{rationaleMax}
-              {rationaleRequired && rationaleMin > 0 ? ` · min ${rationaleMin}` : ""} · Ctrl+Enter submits
-            </span>
-          </label>
-
-          {confidenceEnabled && (
-            <div
-              role="radiogroup"
-              aria-label="Confidence (optional), 1 low to 5 high"
-              className="flex flex-wrap items-center gap-3 text-sm"
-            >
-              <span className="font-medium">Confidence (optional)</span>
-              {[1, 2, 3, 4, 5].map((c) => (
-                <label key={c} className="flex items-center gap-1">
-                  <input
-                    type="radio"
-                    name="confidence"
-                    value={c}
-                    checked={confidence === c}
-                    onChange={() => change(setConfidence)(c)}
-                  />
-                  {c}
-                </label>
-              ))}
-            </div>
-          )}
+          {view.questions.map((q) => {
+            if (q.type === "rationale")
+              return (
+                <Fragment key={q.id}>
+                  <label className="block">
+                    <span className="text-sm font-medium">
+                      {q.wording}
+                      {rationaleRequired ? "" : " (optional)"}
+                    </span>
+                    <textarea
+                      name="rationale"
+                      value={rationale}
+                      onChange={(e) => change(setRationale)(e.target.value)}
+                      maxLength={rationaleMax}
+                      rows={2}
+                      aria-describedby="rationale-help"
+                      className="block w-full rounded border border-slate-300 p-1.5 text-sm"
+                    />
+                    <span id="rationale-help" className="text-xs text-slate-600">
+                      {trimmed}/{rationaleMax}
+                      {rationaleRequired && rationaleMin > 0 ? ` · min ${rationaleMin}` : ""} · Ctrl+Enter submits
+                    </span>
+                  </label>
+                </Fragment>
+              );
+            if (q.type === "confidence")
+              return (
+                <Fragment key={q.id}>
+                  <div
+                    role="radiogroup"
+                    aria-label={`${q.wording}${q.required ? "" : " (optional)"}, 1 low to 5 high`}
+                    className="flex flex-wrap items-center gap-3 text-sm"
+                  >
+                    <span className="font-medium">
+                      {q.wording}
+                      {q.required ? "" : " (optional)"}
+                    </span>
+                    {[1, 2, 3, 4, 5].map((c) => (
+                      <label key={c} className="flex items-center gap-1">
+                        <input
+                          type="radio"
+                          name="confidence"
+                          value={c}
+                          checked={confidence === c}
+                          onChange={() => change(setConfidence)(c)}
+                        />
+                        {c}
+                      </label>
+                    ))}
+                  </div>
+                </Fragment>
+              );
+            if (q.type === "rating")
+              return (
+                <RatingQuestion
+                  key={q.id}
+                  question={q}
+                  letters={letters}
+                  value={ratings[q.id]}
+                  onChange={(v) => change(setRatings)({ ...ratings, [q.id]: v })}
+                />
+              );
+            if (q.type === "ranking")
+              return (
+                <RankingQuestion
+                  key={q.id}
+                  question={q}
+                  letters={letters}
+                  value={rankings[q.id]}
+                  onChange={(v) => change(setRankings)({ ...rankings, [q.id]: v })}
+                />
+              );
+            return null;
+          })}
 
           <div className="flex flex-wrap items-center gap-3">
             <button
