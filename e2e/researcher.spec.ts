@@ -1,7 +1,8 @@
 // The researcher console end to end, with a real worker process (`npm run worker`'s entry on the same
 // database and storage folder): import a tiny folder made here with sharp, train one epoch at 32 px width
-// 0.25, watch it finish live, see AUC, ROC and heat-maps; cancel a running job; refuse a zip-slip upload
-// with nothing written outside storage; 403 for specialists and coordinators on every researcher route.
+// 0.25 (class-weighted, with a held-out test split), watch it finish live, see AUC, test AUC, the predictions
+// CSV, ROC and heat-maps; cancel a running job; refuse a zip-slip upload with nothing written outside storage;
+// 403 for specialists and coordinators on every researcher route.
 import { test, expect, type Page } from "@playwright/test";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -115,7 +116,7 @@ test.afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function quickTraining(page: Page, opts: { variants: string[]; epochs: number }) {
+async function quickTraining(page: Page, opts: { variants: string[]; epochs: number; classWeighted?: boolean }) {
   const form = page.getByRole("form", { name: "Start training" });
   await form.getByRole("button", { name: "CPU quick (not the paper's protocol)" }).click();
   await expect(form.getByTestId("preset-label")).toContainText("NOT comparable with the paper");
@@ -127,6 +128,7 @@ async function quickTraining(page: Page, opts: { variants: string[]; epochs: num
   await form.getByLabel("Input size (px)").fill("32");
   await form.getByLabel("Width multiplier").fill("0.25");
   await form.getByLabel("Batch size").fill("8");
+  await form.getByLabel("Class-weighted loss").setChecked(opts.classWeighted === true);
   await expect(form.getByTestId("preset-label")).toContainText("Custom settings");
   await expect(form.getByTestId("cpu-confirmation")).toHaveCount(0);
   await form.getByRole("button", { name: "Start training" }).click();
@@ -173,7 +175,17 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   await expect(form.getByTestId("training-estimate")).toContainText("12 runs");
   await expect(form.getByTestId("cpu-confirmation")).toContainText("no GPU worker is online");
   await expect(form.getByTestId("cpu-confirmation")).toContainText("CPU quick preset");
-  await quickTraining(page, { variants: ["Baseline ResNet-18", "CBAM (Woo et al.)"], epochs: 1 });
+  // A held-out test split, as split folders would give: two training images of each class.
+  for (const label of [0, 1]) {
+    const picked = await db().image.findMany({
+      where: { datasetId, split: "TRAIN", label },
+      orderBy: { contentHash: "asc" },
+      take: 2,
+      select: { id: true },
+    });
+    await db().image.updateMany({ where: { id: { in: picked.map((p) => p.id) } }, data: { split: "TEST" } });
+  }
+  await quickTraining(page, { variants: ["Baseline ResNet-18", "CBAM (Woo et al.)"], epochs: 1, classWeighted: true });
 
   // The queue updates by itself (no reload) until both runs have succeeded.
   const rows = page.locator('[data-testid^="queue-run-"]');
@@ -201,6 +213,26 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   }
   await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(2);
   await expect(page.getByTestId("loss-chart").locator(".recharts-line")).toHaveCount(2);
+  // Beside it, the test AUC over the held-out split; each run's setup names the class-weighted loss.
+  for (const variant of ["BASELINE", "CBAM"] as const) {
+    const run = await db().modelRun.findFirstOrThrow({ where: { job: { datasetId }, variant } });
+    expect(run.testAuc).not.toBeNull();
+    await expect(page.getByTestId(`test-auc-mean-${variant}`)).toHaveText(run.testAuc!.toFixed(3));
+    await expect(page.getByTestId(`result-run-${run.id}`)).toContainText("class-weighted loss");
+    const csv = await page.request.get(`/api/researcher/runs/${run.id}/predictions.csv`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-disposition"]).toMatch(/^attachment; filename="predictions-/);
+    const lines = (await csv.text()).trim().split(/\r\n/);
+    expect(lines[0]).toBe("image_id,original_name,split,true_label,true_class,probability_positive");
+    const validation = await db().image.count({ where: { datasetId, split: "VALIDATION" } });
+    expect(lines.length - 1).toBe(validation + 4);
+    expect(lines.filter((l) => l.includes(",test,")).length).toBe(4);
+  }
+  // These images have no masks: nothing to localise, said so rather than shown as zeros.
+  await expect(page.getByTestId("localisation-empty")).toBeVisible();
+  await expect(
+    page.getByRole("form", { name: "Render heat-maps" }).getByRole("option", { name: "Test split (4)" }),
+  ).toHaveCount(1);
 
   // Heat-maps of the validation split for both runs, compared side by side.
   const hmForm = page.getByRole("form", { name: "Render heat-maps" });
@@ -233,6 +265,13 @@ test("import a folder, train one epoch with a live worker, see AUC, ROC and heat
   // The run has its own page (linkable) with its AUC.
   await page.goto(`/researcher/runs/${baseline.id}`);
   await expect(page.getByTestId("run-val-auc")).toHaveText(baseline.valAuc!.toFixed(3));
+  await expect(page.getByTestId("run-test-auc")).toHaveText(baseline.testAuc!.toFixed(3));
+  await expect(page.getByTestId("test-at-half-confusion")).toHaveText(/^TP \d · FN \d · TN \d · FP \d$/);
+  await expect(page.getByTestId("test-evaluation")).toContainText("on 4 test images (2 positive, 2 negative)");
+  await expect(page.getByTestId("predictions-csv")).toHaveAttribute(
+    "href",
+    `/api/researcher/runs/${baseline.id}/predictions.csv`,
+  );
   await expect(page.getByTestId("roc-chart").locator(".recharts-line")).toHaveCount(1);
 });
 
