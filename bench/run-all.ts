@@ -5,7 +5,7 @@
 //
 //   npm run bench                      # all (the load bench needs DATABASE_URL or starts an embedded server)
 //   npm run bench -- --quick           # bench:train --quick
-//   npm run bench -- --skip-train      # or --skip-paper, --skip-load; a skipped part is taken from the last results file
+//   npm run bench -- --skip-train      # or --skip-paper, --skip-load, --skip-import; a skipped part is taken from the last results file
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -53,6 +53,31 @@ export interface BenchResults {
   train: (TrainFigures & { at: string; machine: MachineInfo }) | null;
   paper?: (PaperFigures & { at: string; machine: MachineInfo })[] | null;
   load: LoadResult | null;
+  import?: ImportFigures | null;
+}
+
+/** One `bench/import.ts --json` line. */
+export interface ImportFigures {
+  at: string;
+  machine: MachineInfo;
+  images: number;
+  skipped: number;
+  size: number;
+  seconds: number;
+  imagesPerSecond: number;
+  cpuSecondsPerImage: number;
+  target: number;
+}
+
+function runImportBench(): ImportFigures {
+  console.log("== bench:import ==");
+  const r = spawnSync(process.execPath, ["--import", "tsx", "bench/import.ts", "--json"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const line = r.stdout.trim().split("\n").at(-1);
+  if (r.status !== 0 || !line) throw new Error(`bench/import.ts exited with ${r.status}`);
+  return JSON.parse(line) as ImportFigures;
 }
 
 /** The paper's step (224 px, full width) at the batch the issue's throughput target names and at the paper's. */
@@ -223,6 +248,15 @@ export function benchmarksMarkdown(r: BenchResults): string {
       "",
     );
   }
+  if (r.import) {
+    const i = r.import;
+    out.push(
+      "## Import (`npm run bench:import`)",
+      "",
+      `${i.at.slice(0, 10)} on ${m(i.machine)}. ${i.images} generated ${i.size}-px JPEGs in split folders with a label table (split and patient columns), imported through \`importFolderDataset\` into a fresh database: ${i.seconds} s, **${f1(i.imagesPerSecond)} images/s** (target ≥ ${i.target}: ${i.imagesPerSecond >= i.target ? "met" : "**not met**"}); ${i.cpuSecondsPerImage} CPU s per image in the importing process${i.skipped ? `; ${i.skipped} file(s) reported instead of stored` : ""}.`,
+      "",
+    );
+  }
   return out.join("\n");
 }
 
@@ -233,6 +267,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       "skip-train": { type: "boolean", default: false },
       "skip-paper": { type: "boolean", default: false },
       "skip-load": { type: "boolean", default: false },
+      "skip-import": { type: "boolean", default: false },
     },
   });
   const prev = previous();
@@ -241,7 +276,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const load = values["skip-load"]
     ? (prev.load ?? (existsSync(LOAD_RESULTS) ? (JSON.parse(readFileSync(LOAD_RESULTS, "utf8")) as LoadResult) : null))
     : runLoadBench();
-  const results: BenchResults = { at: new Date().toISOString(), machine: machineInfo(), train, paper, load };
+  const imported = values["skip-import"] ? (prev.import ?? null) : runImportBench();
+  const results: BenchResults = {
+    at: new Date().toISOString(),
+    machine: machineInfo(),
+    train,
+    paper,
+    load,
+    import: imported,
+  };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const md = benchmarksMarkdown(results);
   writeFileSync("docs/benchmarks.md", md);

@@ -7,7 +7,13 @@ import { redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit/audit";
 import { requireRole } from "@/lib/auth/session";
 import { env } from "@/lib/config/env";
-import { deleteFromForm, folderImportFromForm, renameFromForm } from "@/lib/datasets/dataset-forms";
+import {
+  deleteFromForm,
+  folderImportFromForm,
+  previewFolderSchema,
+  renameFromForm,
+} from "@/lib/datasets/dataset-forms";
+import { previewFolderTables, type TablePreview } from "@/lib/datasets/label-table-preview";
 import { deleteDataset, renameDataset } from "@/lib/datasets/dataset-lifecycle";
 import { importFolderDataset } from "@/lib/datasets/import-folder";
 import { parseForm } from "@/lib/errors/field-errors";
@@ -40,6 +46,22 @@ export async function importFolderAction(_prev: FormState, form: FormData): Prom
   }
   revalidatePath("/researcher");
   redirect(`/researcher/datasets/${datasetId}?imported=1`);
+}
+
+/** Label tables of a folder under the import roots, for the console's column picker; reads only. */
+export async function previewLabelTablesAction(folder: string): Promise<FormState<{ tables: TablePreview[] }>> {
+  await researcher();
+  try {
+    const input = parseForm(previewFolderSchema, { folder });
+    const tables = await previewFolderTables(input.folder, { scope: "import-roots", roots: env().FOCUS_IMPORT_ROOTS });
+    return {
+      ok: true,
+      message: tables.length ? `${tables.length} label table(s) found.` : "No .csv or .tsv label table in this folder.",
+      tables,
+    };
+  } catch (e) {
+    return failure(e);
+  }
 }
 
 export async function renameDatasetAction(_prev: FormState, form: FormData): Promise<FormState> {

@@ -5,6 +5,7 @@ import { parseForm } from "@/lib/errors/field-errors";
 import { text } from "@/lib/validation/text";
 import {
   deleteDatasetInputSchema,
+  imageFitSchema,
   importFolderInputSchema,
   modalitySchema,
   renameDatasetInputSchema,
@@ -28,8 +29,27 @@ export function folderImportFromForm(form: FormData, createdById?: string): Impo
     size: field(form, "size"),
     description: field(form, "description"),
     createdById,
+    fit: field(form, "fit"),
+    window: field(form, "window"),
+    ...labelTableFields(form),
   });
 }
+
+/** The label-table mapping the console's picker fills in (hidden fields); absent without a table. */
+function labelTableFields(form: FormData) {
+  return {
+    labels: field(form, "labels"),
+    imageColumn: field(form, "imageColumn"),
+    labelColumn: field(form, "labelColumn"),
+    negative: field(form, "negative"),
+    splitColumn: field(form, "splitColumn"),
+    groupColumn: field(form, "groupColumn"),
+    maskColumn: field(form, "maskColumn"),
+  };
+}
+
+/** The folder whose label tables the console previews. */
+export const previewFolderSchema = z.object({ folder: text().trim().min(1, "folder is required").max(4096) });
 
 export function renameFromForm(form: FormData): RenameDatasetInput {
   return parseForm(renameDatasetInputSchema, {
@@ -52,4 +72,14 @@ export const zipUploadQuerySchema = z.object({
   modality: modalitySchema.optional(),
   size: text().optional(),
   fileName: text().max(255, "fileName must be at most 255 characters").optional(),
+  // Passed on as given: the zip importer's own schema checks them (the label table's path is inside the zip).
+  fit: imageFitSchema.optional(),
+  window: text().max(64).optional(),
+  labels: text().max(1000).optional(),
+  imageColumn: text().max(200).optional(),
+  labelColumn: text().max(200).optional(),
+  negative: text().max(2000).optional(),
+  splitColumn: text().max(200).optional(),
+  groupColumn: text().max(200).optional(),
+  maskColumn: text().max(200).optional(),
 });

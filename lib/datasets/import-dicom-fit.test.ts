@@ -2,7 +2,7 @@
 // and the per-dataset choice of cover or contain for non-square images and their masks.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -65,6 +65,8 @@ describe("DICOM import", () => {
     );
     await put(join(root, "normal", "structured-report.dcm"), writeDicom({ width: 40, height: 40 }));
     await put(join(root, "normal", "README"), "an extension-less file that is not DICOM");
+    // A link whose target is gone: unreadable, reported, and the import goes on.
+    await symlink(join(root, "moved-away.dcm"), join(root, "normal", "gone.dcm"));
 
     const name = unique("dicom");
     const { dataset } = await importFolderDataset({ folder: root, name, positive: "nodule", size: 40 }, ANY_PATH);
@@ -73,6 +75,7 @@ describe("DICOM import", () => {
     assert.equal(line("nodule/j2k.dcm"), `unsupported: unsupported transfer syntax ${JPEG_2000}`);
     assert.equal(line("normal/structured-report.dcm"), "unreadable: DICOM file without pixel data");
     assert.match(line("normal/README"), /^not-an-image:/);
+    assert.equal(line("normal/gone.dcm"), "unreadable: cannot be read (ENOENT)");
 
     const images = await db().image.findMany({ where: { datasetId: dataset.id }, orderBy: { originalName: "asc" } });
     assert.deepEqual(

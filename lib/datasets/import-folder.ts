@@ -3,12 +3,14 @@
 // RGB PNG, with its mask when one matched, and the rows are written with a stratified 80/20 split.
 // Every caller says how far it may reach (FolderAccess): the web app only under the import roots.
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Dataset } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors/domain-error";
 import { db, ImageFit, ImageSplit } from "@/lib/db/client";
 import { scanImageFolder, type ImportReport, type ImportWarning, type LabelMapping } from "@/lib/ml/data/folder-import";
 import { parseLabelTable } from "@/lib/ml/data/label-table";
+import { mapPool } from "@/lib/ml/data/bounded-pool";
 import { importFolderInputSchema, valueList, type ImportFolderInput } from "./dataset-inputs";
 import { confineToImportRoots, type FolderAccess } from "./import-roots";
 import {
@@ -99,7 +101,7 @@ export async function labelMappingOf(
   if (opts.labels === undefined) return undefined;
   const wanted = isAbsolute(opts.labels) ? opts.labels : join(root, opts.labels);
   const path = access.scope === "import-roots" ? await confineToImportRoots(wanted, access.roots) : resolve(wanted);
-  const bytes = await readFile(path).catch(() => {
+  const bytes = await readFile(/* turbopackIgnore: true */ path).catch(() => {
     throw DomainError.invalid(`Label table not found or unreadable: ${opts.labels}`);
   });
   const inside = relative(root, path);
@@ -136,6 +138,9 @@ async function reimportWarnings(hashes: string[]): Promise<ImportWarning[]> {
     message: `${r._count._all} of these images are already in dataset "${names.find((n) => n.id === r.datasetId)?.name ?? r.datasetId}"`,
   }));
 }
+
+/** Images stored at once: mostly waiting on fsync, so more than the cores; bounded so memory stays small. */
+const STORE_CONCURRENCY = Math.max(4, 2 * availableParallelism());
 
 const SPLIT_OF = { TRAIN: ImageSplit.TRAIN, VALIDATION: ImageSplit.VALIDATION, TEST: ImageSplit.TEST } as const;
 
@@ -174,23 +179,21 @@ export async function importFolderDataset(
       );
     }
   }
-  const stored: StoredImage[] = [];
-  for (const image of report.images) {
-    stored.push(
-      await storeDatasetImage({
-        originalName: image.relativePath,
-        label: image.label,
-        rgb: await image.loadRgb(),
-        size: opts.size,
-        display: await image.loadDisplay(),
-        mask: image.mask ?? null,
-        // The original file's hash: identical files are one image, whatever the resizing does.
-        contentHash: image.sha256,
-        givenSplit: image.split === undefined ? undefined : SPLIT_OF[image.split],
-        group: image.group,
-      }),
-    );
-  }
+  // Decoding, encoding and the fsync of each stored file overlap across images; rows keep the scan's order.
+  const stored: StoredImage[] = await mapPool(report.images, STORE_CONCURRENCY, async (image) =>
+    storeDatasetImage({
+      originalName: image.relativePath,
+      label: image.label,
+      rgb: await image.loadRgb(),
+      size: opts.size,
+      display: await image.loadDisplay(),
+      mask: image.mask ?? null,
+      // The original file's hash: identical files are one image, whatever the resizing does.
+      contentHash: image.sha256,
+      givenSplit: image.split === undefined ? undefined : SPLIT_OF[image.split],
+      group: image.group,
+    }),
+  );
   // The scan already rejected repeated content by the original file's hash, which is each image's contentHash.
   const kept = stored;
   const skipped = [...(options.priorSkips ?? []), ...skipsOf(report)];

@@ -61,7 +61,8 @@ export async function confineToImportRoots(folder: string, roots: readonly strin
     throw refused(folder, roots);
   }
   if (!inside(real)) throw refused(folder, roots);
-  if (!(await stat(real)).isDirectory()) throw DomainError.invalid(`Not a folder: ${folder}`);
+  if (!(await stat(/* turbopackIgnore: true */ real)).isDirectory())
+    throw DomainError.invalid(`Not a folder: ${folder}`);
   await assertNoLinkOutside(real, inside);
   return real;
 }
@@ -73,7 +74,7 @@ async function assertNoLinkOutside(
   depth = 0,
   prefix = "",
 ): Promise<void> {
-  for (const e of await readdir(root, { withFileTypes: true })) {
+  for (const e of await readdir(/* turbopackIgnore: true */ root, { withFileTypes: true })) {
     const path = join(root, e.name);
     const shown = `${prefix}${e.name}`;
     if (e.isSymbolicLink()) {

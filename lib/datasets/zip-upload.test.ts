@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { buildZip, type ZipEntrySpec } from "@/lib/testing/zip-writer";
+import { writeDicom } from "@/lib/testing/dicom-writer";
 import { createStaffUser } from "@/lib/users/users";
 import { createDatasetRows } from "./persist-dataset";
 import {
@@ -283,6 +284,39 @@ describe("importZipDataset", () => {
     );
     assert.equal(await db().dataset.findUnique({ where: { name } }), null);
     assert.equal(await db().auditEvent.count({ where: { actorId: actor.id } }), 0);
+  });
+
+  test("a zip with a label table and extension-less DICOM files imports through the table", async () => {
+    const entries: ZipEntrySpec[] = [{ name: "set/labels.csv", data: Buffer.from("id,dx\n") }];
+    const rows = ["id,dx"];
+    for (let i = 0; i < 6; i++) {
+      entries.push({ name: `set/images/img${i}.png`, data: await noisePng(300 + i), method: "deflate" });
+      rows.push(`img${i},${i % 2 ? "mel" : "nv"}`);
+    }
+    for (let i = 0; i < 2; i++) {
+      const pixels = Array.from({ length: 40 * 40 }, (_, p) => (p * (i + 3)) % 4096);
+      entries.push({ name: `set/images/1.2.840.${i}`, data: writeDicom({ width: 40, height: 40, pixels }) });
+      rows.push(`1.2.840.${i},${i % 2 ? "mel" : "nv"}`);
+    }
+    entries[0] = { name: "set/labels.csv", data: Buffer.from(rows.join("\n")) };
+    const name = uniqueName("zip-table");
+    const result = await importZipDataset(bodyOf(buildZip(entries)), {
+      name,
+      positive: "mel",
+      negative: "nv",
+      labels: "labels.csv",
+      imageColumn: "id",
+      labelColumn: "dx",
+      size: 32,
+    });
+    assert.equal(result.layout, "label-table");
+    assert.deepEqual(result.zipSkipped, []);
+    const images = await db().image.findMany({
+      where: { datasetId: result.dataset.id },
+      select: { originalName: true },
+    });
+    assert.equal(images.length, 8, JSON.stringify(result.dataset.importReport));
+    assert.ok(images.some((i) => i.originalName === "images/1.2.840.1"));
   });
 
   test("a NUL in the file name (a%00b.zip) is refused before anything is saved", async () => {

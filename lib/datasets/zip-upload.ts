@@ -238,8 +238,9 @@ export function classifyEntry(
   }
   if (isClutterPath(segments)) return { kind: "ignore", path: clean };
   const ext = extname(clean).toLowerCase();
-  // Label tables are extracted for the importer; extension-less files may be DICOM, which the scan recognises.
-  if (!IMAGE_EXTENSIONS.has(ext) && !LABEL_TABLE_EXTENSIONS.has(ext) && ext !== "")
+  // Label tables are extracted for the importer; files without an extension or named by a UID ("1.2.840.7") may
+  // be DICOM, which the scan recognises by their bytes.
+  if (!IMAGE_EXTENSIONS.has(ext) && !LABEL_TABLE_EXTENSIONS.has(ext) && ext !== "" && !/^\.\d+$/.test(ext))
     return {
       kind: "skip",
       path: clean,
@@ -352,7 +353,9 @@ export async function extractZip(
 export async function findDatasetRoot(dir: string, maxDepth = 3): Promise<string> {
   let current = dir;
   for (let depth = 0; depth < maxDepth; depth++) {
-    const entries = (await readdir(current, { withFileTypes: true })).filter((e) => !isClutterPath([e.name]));
+    const entries = (await readdir(/* turbopackIgnore: true */ current, { withFileTypes: true })).filter(
+      (e) => !isClutterPath([e.name]),
+    );
     if (entries.length !== 1 || !entries[0].isDirectory()) return current;
     current = join(current, entries[0].name);
   }

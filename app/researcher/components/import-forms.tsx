@@ -4,14 +4,25 @@
 // stream it to disk; it never passes through a server action (those buffer the body in memory).
 import { startTransition, useActionState, useState } from "react";
 import { useRouter } from "next/navigation";
-import { importFolderAction, type FormState } from "../actions";
+import { importFolderAction, previewLabelTablesAction, type FormState } from "../actions";
+import type { TablePreview } from "@/lib/datasets/label-table-preview";
+import { LabelTablePicker } from "./label-table-picker";
 import { MODALITY_LABEL } from "../format";
 import { FieldError, FormMessage, inputClass } from "./field-error";
 import { IMPORT_ROOTS_HINT } from "@/lib/datasets/import-roots-hint";
 
 const initial: FormState = { ok: false, message: "" };
 
-function CommonFields({ errors, prefix }: { errors?: Record<string, string>; prefix: string }) {
+function CommonFields({
+  errors,
+  prefix,
+  positiveFromTable = false,
+}: {
+  errors?: Record<string, string>;
+  prefix: string;
+  /** With a label table the picker supplies the positive values. */
+  positiveFromTable?: boolean;
+}) {
   return (
     <>
       <label className="text-sm font-medium" htmlFor={`${prefix}-name`}>
@@ -19,18 +30,22 @@ function CommonFields({ errors, prefix }: { errors?: Record<string, string>; pre
         <input id={`${prefix}-name`} name="name" required className={inputClass} aria-invalid={!!errors?.name} />
         <FieldError error={errors?.name} />
       </label>
-      <label className="text-sm font-medium" htmlFor={`${prefix}-positive`}>
-        Positive class (folder name)
-        <input
-          id={`${prefix}-positive`}
-          name="positive"
-          required
-          placeholder="malignant"
-          className={inputClass}
-          aria-invalid={!!errors?.positive}
-        />
-        <FieldError error={errors?.positive} />
-      </label>
+      {positiveFromTable ? (
+        <FieldError error={errors?.positive ?? errors?.negative ?? errors?.imageColumn ?? errors?.labelColumn} />
+      ) : (
+        <label className="text-sm font-medium" htmlFor={`${prefix}-positive`}>
+          Positive class (folder name)
+          <input
+            id={`${prefix}-positive`}
+            name="positive"
+            required
+            placeholder="malignant"
+            className={inputClass}
+            aria-invalid={!!errors?.positive}
+          />
+          <FieldError error={errors?.positive} />
+        </label>
+      )}
       <label className="text-sm font-medium" htmlFor={`${prefix}-modality`}>
         Modality
         <select id={`${prefix}-modality`} name="modality" defaultValue="OTHER" className={inputClass}>
@@ -56,6 +71,25 @@ function CommonFields({ errors, prefix }: { errors?: Record<string, string>; pre
         />
         <FieldError error={errors?.size} />
       </label>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-fit`}>
+        Non-square images
+        <select id={`${prefix}-fit`} name="fit" defaultValue="cover" className={inputClass}>
+          <option value="cover">cover: crop the centre square (masks alike)</option>
+          <option value="contain">contain: pad to a square with black (masks alike)</option>
+        </select>
+        <FieldError error={errors?.fit} />
+      </label>
+      <label className="text-sm font-medium" htmlFor={`${prefix}-window`}>
+        DICOM window (optional)
+        <input
+          id={`${prefix}-window`}
+          name="window"
+          placeholder="center,width, e.g. 40,400; empty: each file's own"
+          className={inputClass}
+          aria-invalid={!!errors?.window}
+        />
+        <FieldError error={errors?.window} />
+      </label>
     </>
   );
 }
@@ -63,6 +97,11 @@ function CommonFields({ errors, prefix }: { errors?: Record<string, string>; pre
 /** `roots`: FOCUS_IMPORT_ROOTS; the server refuses every folder outside them, and everything when there are none. */
 export function FolderImportForm({ roots }: { roots: readonly string[] }) {
   const [state, action, pending] = useActionState(importFolderAction, initial);
+  const [folder, setFolder] = useState("");
+  const [tables, setTables] = useState<TablePreview[] | null>(null);
+  const [useTable, setUseTable] = useState(false);
+  const [lookup, setLookup] = useState<FormState>(initial);
+  const [looking, setLooking] = useState(false);
   if (roots.length === 0) {
     return (
       <section aria-label="Import a folder" className="grid gap-2 rounded-lg border border-slate-200 bg-white p-4">
@@ -105,10 +144,43 @@ export function FolderImportForm({ roots }: { roots: readonly string[] }) {
           placeholder={`${roots[0]}/isic2017`}
           className={inputClass}
           aria-invalid={!!state.fieldErrors?.folder}
+          value={folder}
+          onChange={(e) => {
+            setFolder(e.target.value);
+            setTables(null);
+            setUseTable(false);
+          }}
         />
         <FieldError error={state.fieldErrors?.folder} />
       </label>
-      <CommonFields errors={state.fieldErrors} prefix="folder" />
+      <div className="flex flex-wrap items-center gap-3">
+        <button
+          type="button"
+          disabled={looking || folder.trim() === ""}
+          className="rounded border border-slate-400 px-3 py-1 text-sm disabled:opacity-60"
+          onClick={() =>
+            void (async () => {
+              setLooking(true);
+              const found = await previewLabelTablesAction(folder);
+              setLooking(false);
+              setLookup(found);
+              setTables(found.tables ?? null);
+              setUseTable((found.tables?.length ?? 0) > 0);
+            })()
+          }
+        >
+          {looking ? "Looking…" : "Find label tables"}
+        </button>
+        {tables && tables.length > 0 && (
+          <label className="text-sm">
+            <input type="checkbox" checked={useTable} onChange={(e) => setUseTable(e.target.checked)} /> Labels from a
+            table (instead of class folders)
+          </label>
+        )}
+        <FormMessage ok={lookup.ok} message={lookup.message} />
+      </div>
+      {useTable && tables && <LabelTablePicker tables={tables} />}
+      <CommonFields errors={state.fieldErrors} prefix="folder" positiveFromTable={useTable} />
       <FormMessage ok={state.ok} message={state.message} />
       <div>
         <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
@@ -150,7 +222,8 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
           }
           const qs = new URLSearchParams({ fileName: file.name });
           // Text inputs only: FormData gives their values as strings.
-          for (const k of ["name", "positive", "modality", "size"]) qs.set(k, (data.get(k) as string | null) ?? "");
+          for (const k of ["name", "positive", "modality", "size", "fit", "window"])
+            qs.set(k, (data.get(k) as string | null) ?? "");
           setPending(true);
           setState({ ok: true, message: "Uploading and importing…" });
           try {

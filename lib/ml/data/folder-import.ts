@@ -14,6 +14,7 @@ import {
   IMAGE_EXTENSIONS, UnsupportedImageError, describeImageExtensions, isImageWithoutExtension, type VoiWindow,
 } from "../../image-codec/formats";
 import { DomainError } from "../../errors/domain-error";
+import { mapPool } from "./bounded-pool";
 import { LABEL_TABLE_EXTENSIONS, splitOfName, requireColumns, type GivenSplit, type LabelTable } from "./label-table";
 
 export type FolderLayoutErrorCode =
@@ -145,16 +146,12 @@ function stem(fileName: string): string {
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  await Promise.all(workers);
+  await mapPool(items, concurrency, work);
 }
 
 /** Files without an image extension are images when their first bytes say so (DICOM's "DICM" at byte 128). */
 async function startsLikeAnImage(path: string): Promise<boolean> {
-  const handle = await open(path, "r").catch(() => null);
+  const handle = await open(/* turbopackIgnore: true */ path, "r").catch(() => null);
   if (!handle) return false;
   try {
     const head = new Uint8Array(132);
@@ -163,6 +160,16 @@ async function startsLikeAnImage(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+// The folders an import reads are chosen at run time. The comments keep Next's build-time file tracer from
+// following these calls (it would otherwise trace the whole project into the server bundle).
+function readAt(path: string): Promise<Buffer> {
+  return readFile(/* turbopackIgnore: true */ path);
+}
+
+function listAt(path: string) {
+  return readdir(/* turbopackIgnore: true */ path, { withFileTypes: true });
 }
 
 function messageOf(error: unknown): string {
@@ -182,7 +189,7 @@ interface Candidate {
 
 /** Every file under `dir` (clutter skipped), relative paths with "/" in a fixed order. */
 async function walkFiles(root: string, dir = ""): Promise<string[]> {
-  const entries = (await readdir(join(root, dir), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+  const entries = (await listAt(join(root, dir))).filter((e) => !isSystemClutter(e.name));
   entries.sort((a, b) => byName(a.name, b.name));
   const out: string[] = [];
   for (const e of entries) {
@@ -215,7 +222,7 @@ async function collectClassFolders(
   rejected: RejectedFile[], warnings: ImportWarning[], excluded: ReadonlySet<string>,
 ): Promise<Collected> {
   const prefix = classRoot ? `${classRoot}/` : "";
-  const entries = (await readdir(join(root, classRoot), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+  const entries = (await listAt(join(root, classRoot))).filter((e) => !isSystemClutter(e.name));
   const classNames = entries.filter((e) => e.isDirectory() && !excluded.has(`${prefix}${e.name}`)).map((e) => e.name).sort(byName);
   for (const e of entries) {
     if (!e.isDirectory()) warnings.push({ relativePath: `${prefix}${e.name}`, message: "file at the top level ignored (images belong in a class folder)" });
@@ -243,7 +250,7 @@ async function collectClassFolders(
   for (const className of classNames) {
     const label: 0 | 1 = className === positiveClass ? 1 : 0;
     const folder = `${prefix}${className}`;
-    const files = (await readdir(join(root, folder), { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+    const files = (await listAt(join(root, folder))).filter((e) => !isSystemClutter(e.name));
     files.sort((a, b) => byName(a.name, b.name));
     let images = 0;
     for (const e of files) {
@@ -305,11 +312,15 @@ function collectLabelTable(
   const images = allFiles.filter((f) => !maskFiles.has(f) && f !== fileName && !LABEL_TABLE_EXTENSIONS.has(extname(f).toLowerCase()));
   const byPath = new Map<string, string>();
   const byStem = new Map<string, string[]>();
+  // Whole file names first: a UID such as "1.2.840.7" is a name, not a stem with the extension ".7".
+  const byFileName = new Map<string, string[]>();
   for (const f of images) {
     byPath.set(f.toLowerCase(), f);
     if (!byPath.has(withoutExtension(f).toLowerCase())) byPath.set(withoutExtension(f).toLowerCase(), f);
     const key = stem(f).toLowerCase();
     byStem.set(key, [...(byStem.get(key) ?? []), f]);
+    const name = basename(f).toLowerCase();
+    byFileName.set(name, [...(byFileName.get(name) ?? []), f]);
   }
   const skipped = new Map<string, number>();
   const used = new Set<string>();
@@ -330,7 +341,8 @@ function collectLabelTable(
     }
     let file = byPath.get(id.toLowerCase()) ?? byPath.get(withoutExtension(id).toLowerCase());
     if (file === undefined) {
-      const matches = byStem.get(stem(id).toLowerCase()) ?? [];
+      const named = byFileName.get(basename(id).toLowerCase()) ?? [];
+      const matches = named.length ? named : (byStem.get(stem(id).toLowerCase()) ?? []);
       if (matches.length > 1) {
         rejected.push({ relativePath: at(line), reason: "ambiguous", detail: `"${id}" matches ${matches.join(", ")}` });
         continue;
@@ -382,13 +394,13 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const decodeOptions = { fit: options.fit ?? "cover", window: options.window } as const;
   if (!Number.isInteger(size) || size < 8) throw new RangeError(`size must be an integer >= 8, got ${size}`);
 
-  const rootStat = await stat(root).catch(() => null);
+  const rootStat = await stat(/* turbopackIgnore: true */ root).catch(() => null);
   if (!rootStat) throw layoutError("root-missing", `Folder not found: ${root}`);
   if (!rootStat.isDirectory()) throw layoutError("root-not-directory", `Not a folder: ${root}`);
 
   const warnings: ImportWarning[] = [];
   const rejected: RejectedFile[] = [];
-  const rootEntries = (await readdir(root, { withFileTypes: true })).filter((e) => !isSystemClutter(e.name));
+  const rootEntries = (await listAt(root)).filter((e) => !isSystemClutter(e.name));
   const masksEntry = rootEntries.find((e) => e.isDirectory() && e.name.toLowerCase() === MASKS_FOLDER);
   const allFiles = await walkFiles(root);
   const patterns = [...DEFAULT_MASK_PATTERNS, ...(options.maskPattern ? [options.maskPattern] : [])];
@@ -445,7 +457,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   let maskIndex: Map<string, string> | null = null;
   if (masksEntry) {
     maskIndex = new Map();
-    const maskFiles = (await readdir(join(root, masksEntry.name), { withFileTypes: true }))
+    const maskFiles = (await listAt(join(root, masksEntry.name)))
       .filter((e) => e.isFile() && !isSystemClutter(e.name) && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
       .map((e) => e.name)
       .sort(byName);
@@ -479,13 +491,24 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
 
   // Pass 1: hash the original bytes, find duplicates (first in order wins).
   const hashes = new Map<string, string>(); // relativePath -> sha256
+  const unreadable = new Set<string>();
   await runPool(candidates, options.concurrency ?? 4, async (c) => {
-    const bytes = await readFile(c.absolutePath);
+    let bytes: Buffer;
+    try {
+      bytes = await readAt(c.absolutePath);
+    } catch (error) {
+      // A dangling link, a permission, a disk error: that file is reported, the import goes on.
+      const code = (error as NodeJS.ErrnoException).code;
+      rejected.push({ relativePath: c.relativePath, reason: "unreadable", detail: `cannot be read${code ? ` (${code})` : ""}` });
+      unreadable.add(c.relativePath);
+      return;
+    }
     hashes.set(c.relativePath, createHash("sha256").update(bytes).digest("hex"));
   });
   const firstWithHash = new Map<string, Candidate>();
   const unique: Candidate[] = [];
   for (const c of candidates) {
+    if (unreadable.has(c.relativePath)) continue;
     const hash = hashes.get(c.relativePath)!;
     const first = firstWithHash.get(hash);
     if (first) {
@@ -507,7 +530,11 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   const thresholded: string[] = [];
   const touchingCropEdge: string[] = [];
   await runPool(unique, options.concurrency ?? 4, async (c) => {
-    const bytes = await readFile(c.absolutePath);
+    const bytes = await readAt(c.absolutePath).catch(() => null);
+    if (bytes === null) {
+      rejected.push({ relativePath: c.relativePath, reason: "unreadable", detail: "cannot be read (changed during the import)" });
+      return;
+    }
     let header: { width: number; height: number; format: string };
     try {
       header = await readImageHeader(bytes, decodeOptions);
@@ -535,8 +562,8 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
       originalWidth: header.width,
       originalHeight: header.height,
       rgb: keepPixels ? rgb : undefined,
-      loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readFile(c.absolutePath), size, decodeOptions)).rgb,
-      loadDisplay: async () => decodeDisplayCopy(await readFile(c.absolutePath), size, decodeOptions),
+      loadRgb: keepPixels ? () => Promise.resolve(rgb) : async () => (await decodeToSquareRgb(await readAt(c.absolutePath), size, decodeOptions)).rgb,
+      loadDisplay: async () => decodeDisplayCopy(await readAt(c.absolutePath), size, decodeOptions),
       split: c.split,
       group: c.group,
     };
@@ -549,7 +576,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
         warnings.push({ relativePath: maskPath, message: `ambiguous: both classes have an image named "${key}"; mask not used` });
       } else {
         try {
-          const decoded = await decodeMaskToSquare(await readFile(join(root, maskPath)), size, decodeOptions);
+          const decoded = await decodeMaskToSquare(await readAt(join(root, maskPath)), size, decodeOptions);
           if (decoded.width !== header.width || decoded.height !== header.height) {
             warnings.push({ relativePath: maskPath, message: `mask is ${decoded.width}x${decoded.height} but the image is ${header.width}x${header.height}; resized the same way (nearest neighbour), check alignment` });
           }
