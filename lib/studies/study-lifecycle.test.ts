@@ -53,6 +53,9 @@ describe("cloneStudy", () => {
     const f = await createStudyFixture({ cases: 3, arms: 3, settings: { caseOrder: "random", rationaleMin: 7 } });
     const me = await owner(f.studyId);
     await f.inviteReader();
+    // Copied as stored, whatever the question model makes of it.
+    const questions = [{ id: "q-clone-check", kind: "rating", required: false }];
+    await db().study.update({ where: { id: f.studyId }, data: { questions } });
     const { id } = await cloneStudy(me, f.studyId);
     const [src, copy] = await Promise.all(
       [f.studyId, id].map((sid) =>
@@ -70,6 +73,7 @@ describe("cloneStudy", () => {
     assert.equal(copy.title, `${src.title} (copy)`);
     assert.equal(copy.ownerId, me.id);
     assert.deepEqual(readSettings(copy.settings), readSettings(src.settings));
+    assert.deepEqual(copy.questions, questions);
     assert.deepEqual(
       copy.arms.map((a) => [a.armIndex, a.modelRunId]),
       src.arms.map((a) => [a.armIndex, a.modelRunId]),

@@ -1,4 +1,4 @@
-// A study's life after building: clone (settings, arms and cases into a new draft), reopen a closed study,
+// A study's life after building: clone (settings, questions, arms and cases into a new draft), reopen a closed study,
 // archive (out of the default list, read-only) and un-archive, and excluding a reader from the statistics.
 // Each command checks that the actor may manage the study (its owner or an admin; anyone else gets the 404 of
 // a missing study) and writes its audit event in the same transaction as the change.
@@ -29,6 +29,7 @@ export async function cloneStudy(actor: Actor, studyId: string): Promise<{ id: s
         title: true,
         instructions: true,
         question: true,
+        questions: true,
         datasetId: true,
         settings: true,
         arms: { orderBy: { armIndex: "asc" }, select: { modelRunId: true, armIndex: true } },
@@ -40,6 +41,7 @@ export async function cloneStudy(actor: Actor, studyId: string): Promise<{ id: s
         title: cloneTitle(source.title),
         instructions: source.instructions,
         question: source.question,
+        questions: source.questions ?? [],
         datasetId: source.datasetId,
         settings: source.settings ?? {},
         // A fresh design seed: the copy's slot and case orders owe nothing to the original's.
