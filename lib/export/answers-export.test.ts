@@ -42,6 +42,8 @@ describe("study answers export (real database)", () => {
       allowRevisit: true,
       confidenceEnabled: true,
       targetSpecialty: null,
+      // The reader's case 1 is the study's first case, so the rows below come in the order they are written.
+      caseOrder: "fixed" as const,
     };
     const { id } = await createDraftStudy(
       parseStudyDraft({

@@ -1,6 +1,7 @@
 // The reader's blinded files as HTTP answers: never cached, no validators (an ETag would be a hash of the content,
 // a stable name for one model's map), no file name, and a type that says only what kind of file it is.
-import { getBytes } from "../storage/content-store";
+import { Readable } from "node:stream";
+import { getBytes, openStored } from "../storage/content-store";
 import { DomainError } from "../errors/domain-error";
 
 const TYPE_OF_EXTENSION: Record<string, string> = {
@@ -19,10 +20,34 @@ export function blindNotFound(): Response {
   });
 }
 
-/** Bytes read from storage under `key` (its extension gives the type). */
-export function blindPayloadResponse(bytes: Uint8Array, key: string): Response {
+function typeOfKey(key: string): string {
   const type = TYPE_OF_EXTENSION[key.slice(key.lastIndexOf(".") + 1)];
   if (!type) throw new Error("a blinded file of an unknown kind");
+  return type;
+}
+
+/**
+ * The stored file under `key` as it is on disk (never decoded or re-encoded): small files from one read,
+ * larger ones streamed in chunks; the bare 404 when the file is missing.
+ */
+export async function streamedBlindResponse(key: string): Promise<Response> {
+  const type = typeOfKey(key);
+  const file = await openStored(key).catch(() => null);
+  if (!file) return blindNotFound();
+  const body: BodyInit = file.bytes ?? (Readable.toWeb(file.stream) as ReadableStream<Uint8Array<ArrayBuffer>>);
+  return new Response(body, {
+    headers: {
+      "Content-Type": type,
+      "Content-Length": String(file.size),
+      "Cache-Control": NO_STORE,
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
+
+/** Bytes read from storage under `key` (its extension gives the type). */
+export function blindPayloadResponse(bytes: Uint8Array, key: string): Response {
+  const type = typeOfKey(key);
   return new Response(new Uint8Array(bytes), {
     headers: {
       "Content-Type": type,

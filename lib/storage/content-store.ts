@@ -4,7 +4,8 @@
 // or a full disk never leaves a half-written file under a real key.
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
-import { access, mkdir, readFile, stat } from "node:fs/promises";
+import { access, mkdir, open, readFile, stat } from "node:fs/promises";
+import type { Readable } from "node:stream";
 import { dirname, join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./atomic-write";
 import { DomainError } from "../errors/domain-error";
@@ -82,6 +83,38 @@ export async function putBytes(bytes: Uint8Array, ext: string, namespace?: strin
 
 export function getBytes(key: string): Promise<Buffer> {
   return readFile(pathOfKey(key));
+}
+
+/** Below this a stored file is read in one call; above it, streamed in chunks (display copies, raw maps). */
+const READ_WHOLE_BELOW = 256 * 1024;
+
+/**
+ * A stored file for serving as it is: its size first (for Content-Length), then either its bytes (small files,
+ * one read) or a stream that reads it in chunks. Null when the file is missing.
+ */
+export async function openStored(
+  key: string,
+): Promise<
+  | { size: number; bytes: Uint8Array<ArrayBuffer>; stream: null }
+  | { size: number; bytes: null; stream: Readable }
+  | null
+> {
+  const handle = await open(pathOfKey(key), "r").catch(() => null);
+  if (!handle) return null;
+  try {
+    const { size } = await handle.stat();
+    if (size < READ_WHOLE_BELOW) {
+      const bytes = new Uint8Array(size);
+      const { bytesRead } = await handle.read(bytes, 0, size, 0);
+      await handle.close();
+      return { size: bytesRead, bytes: bytes.subarray(0, bytesRead), stream: null };
+    }
+    // The stream owns the handle from here and closes it at the end or on error.
+    return { size, bytes: null, stream: handle.createReadStream({ highWaterMark: 64 * 1024 }) };
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Mutable files (checkpoints, model directories) live under named paths, also written atomically. */

@@ -7,7 +7,6 @@ import { text } from "../validation/text";
 import { db, Prisma } from "../db/client";
 import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
-import { newOpaqueToken } from "../blinding/opaque-id";
 import { readSettings, type StudySettings } from "./study-settings";
 import { effectiveCaseOrder } from "./case-order";
 import { questionOfType, readQuestions, type StudyQuestion } from "./study-questions";
@@ -30,6 +29,14 @@ const OPTION_COLUMN = { none: "NONE", cannot_decide: "CANNOT_DECIDE" } as const;
 const OPTION_OF_COLUMN = { NONE: "none", CANNOT_DECIDE: "cannot_decide" } as const;
 type OptionColumn = keyof typeof OPTION_OF_COLUMN;
 const optionOf = (c: OptionColumn | null | undefined): BestMapOptionInput | null => (c ? OPTION_OF_COLUMN[c] : null);
+import {
+  accessRow,
+  caseRow,
+  insertSlotOrder,
+  slotOrderRow,
+  studyCaseRow,
+  type SlotOrderRow,
+} from "./reader-case-queries";
 
 export interface ReaderStudySummary {
   studyId: string;
@@ -103,34 +110,21 @@ export const blindUrl = (token: string) => `/api/blind/${token}`;
 export const blindCamUrl = (token: string) => `/api/blind/${token}/cam`;
 
 export async function readerAccess(readerId: string, studyId: string) {
-  const invitation = await db().invitation.findUnique({
-    where: { studyId_readerId: { studyId, readerId } },
-    select: {
-      readerIndex: true,
-      status: true,
-      caseOrder: true,
-      study: {
-        select: {
-          id: true,
-          title: true,
-          question: true,
-          instructions: true,
-          status: true,
-          settings: true,
-          questions: true,
-          designSeed: true,
-          _count: { select: { cases: true } },
-        },
-      },
-    },
-  });
+  const access = await accessRow(readerId, studyId);
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
-  if (!invitation || invitation.status === "REVOKED" || invitation.study.status === "DRAFT")
+  if (!access || access.invitationStatus === "REVOKED" || access.study.status === "DRAFT")
     throw DomainError.notFound("No such study.");
-  const { _count, ...study } = invitation.study;
   // Position (0-based) -> the study's caseIndex: what "Case n" means for this reader.
-  const caseOrder = effectiveCaseOrder(invitation.caseOrder, _count.cases, readSettings(study.settings).caseOrder);
-  return { readerIndex: invitation.readerIndex, caseOrder, study: { ...study, status: invitation.study.status } };
+  const caseOrder = effectiveCaseOrder(access.caseOrder, access.caseCount, access.settings.caseOrder);
+  const study = { ...access.study, status: access.study.status };
+  return {
+    readerIndex: access.readerIndex,
+    caseOrder,
+    study,
+    settings: access.settings,
+    caseCount: access.caseCount,
+    arms: access.arms,
+  };
 }
 
 /** The reader's studies; `studyId` narrows them to the one study a session grants. */
@@ -169,58 +163,23 @@ async function ensureSlotOrder(
   designSeed: string,
   studyCase: { id: string; caseIndex: number },
   armCount: number,
-) {
-  const existing = await db().slotOrder.findUnique({
-    where: { readerId_studyCaseId: { readerId, studyCaseId: studyCase.id } },
-    include: { blindTokens: true },
-  });
+  known?: SlotOrderRow | null,
+): Promise<SlotOrderRow> {
+  const existing = known === undefined ? await slotOrderRow(readerId, studyCase.id) : known;
   if (existing) return existing;
   const armOrder = slotOrder({ studySeed: designSeed, readerIndex, caseIndex: studyCase.caseIndex, armCount });
-  try {
-    return await db().slotOrder.create({
-      data: {
-        readerId,
-        studyCaseId: studyCase.id,
-        armOrder,
-        firstSeenAt: new Date(),
-        blindTokens: {
-          create: [null, ...armOrder.map((_, slot) => slot)].map((slot) => ({
-            token: newOpaqueToken(),
-            readerId,
-            slot,
-          })),
-        },
-      },
-      include: { blindTokens: true },
-    });
-  } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      return db().slotOrder.findUniqueOrThrow({
-        where: { readerId_studyCaseId: { readerId, studyCaseId: studyCase.id } },
-        include: { blindTokens: true },
-      });
-    }
-    throw e;
-  }
-}
-
-/** The heat-maps' probabilities are for the image's ground-truth class (lib/jobs/run-heatmaps.ts). */
-async function trueClassName(imageId: string): Promise<string> {
-  const image = await db().image.findUniqueOrThrow({
-    where: { id: imageId },
-    select: { label: true, dataset: { select: { classNames: true } } },
-  });
-  return image.dataset.classNames[image.label] ?? `class ${image.label}`;
+  return insertSlotOrder(readerId, studyCase.id, armOrder, new Date());
 }
 
 /** The case at a reader's position `caseNumber` (1-based) in their own order. */
-async function studyCaseByNumber(studyId: string, caseNumber: number, caseOrder: readonly number[]) {
+function caseIndexAt(caseNumber: number, caseOrder: readonly number[]): number {
   const caseIndex = Number.isInteger(caseNumber) ? caseOrder[caseNumber - 1] : undefined;
   if (caseIndex === undefined) throw DomainError.notFound("No such case in this study.");
-  const studyCase = await db().studyCase.findUnique({
-    where: { studyId_caseIndex: { studyId, caseIndex } },
-    select: { id: true, caseIndex: true, imageId: true },
-  });
+  return caseIndex;
+}
+
+async function studyCaseByNumber(studyId: string, caseNumber: number, caseOrder: readonly number[]) {
+  const studyCase = await studyCaseRow(studyId, caseIndexAt(caseNumber, caseOrder));
   if (!studyCase) throw DomainError.notFound("No such case in this study.");
   return studyCase;
 }
@@ -276,31 +235,24 @@ function answerView(
 }
 
 export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
-  const { readerIndex, caseOrder, study } = await readerAccess(readerId, studyId);
+  // Two round trips when the reader has seen the case before (access, then the case with its slot order,
+  // tokens, probabilities, answer and progress), one more on first view (the slot order and its tokens).
+  const { readerIndex, caseOrder, study, caseCount, arms } = await readerAccess(readerId, studyId);
   const { settings, questions } = studyRules(study);
-  const [studyCase, arms] = await Promise.all([
-    studyCaseByNumber(studyId, caseNumber, caseOrder),
-    db().studyArm.findMany({ where: { studyId }, orderBy: { armIndex: "asc" }, select: { modelRunId: true } }),
-  ]);
-  const [order, heatmaps] = await Promise.all([
-    ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, arms.length),
-    db().heatmap.findMany({
-      where: { imageId: studyCase.imageId, modelRunId: { in: arms.map((a) => a.modelRunId) } },
-      select: { modelRunId: true, probability: true, camKey: true },
-    }),
-  ]);
-  const probabilityOfRun = new Map(heatmaps.map((h) => [h.modelRunId, h.probability]));
+  const found = await caseRow(
+    readerId,
+    studyId,
+    caseIndexAt(caseNumber, caseOrder),
+    arms.map((a) => a.modelRunId),
+  );
+  if (!found) throw DomainError.notFound("No such case in this study.");
+  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, found, arms.length, found.slotOrder);
+  const tokenOfSlot = new Map(order.tokens.map((t) => [t.slot, t.token]));
+  const probabilityClass = settings.showProbabilities ? found.className : null;
+  const { response, answered } = found;
+  const total = caseCount;
   const mapFormat =
-    heatmaps.length === arms.length && heatmaps.every((h) => h.camKey !== null)
-      ? ("cam" as const)
-      : ("overlay" as const);
-  const tokenOfSlot = new Map(order.blindTokens.map((t) => [t.slot, t.token]));
-  const probabilityClass = settings.showProbabilities ? await trueClassName(studyCase.imageId) : null;
-  const [total, answered, response] = await Promise.all([
-    db().studyCase.count({ where: { studyId } }),
-    db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
-    db().response.findUnique({ where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } } }),
-  ]);
+    found.heatmaps === arms.length && found.rawMaps === arms.length ? ("cam" as const) : ("overlay" as const);
   const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
   const submitted = response?.submittedAt
     ? answerView(
@@ -342,7 +294,7 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
     mapFormat,
     colourMap: settings.colourMap,
     slots: order.armOrder.map((armIndex, slot) => {
-      const p = probabilityOfRun.get(arms[armIndex].modelRunId);
+      const p = found.probabilities[arms[armIndex].modelRunId];
       return {
         letter: slotLetter(slot),
         url: blindUrl(tokenOfSlot.get(slot)!),
@@ -360,13 +312,16 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
 /** The reader's first position (1-based, in their own order) without a submitted answer, or null when all are. */
 export async function nextOpenCase(readerId: string, studyId: string): Promise<number | null> {
   const { caseOrder } = await readerAccess(readerId, studyId);
-  const open = await db().studyCase.findMany({
-    where: { studyId, responses: { none: { readerId, submittedAt: { not: null } } } },
-    select: { caseIndex: true },
-  });
-  const openIndex = new Set(open.map((c) => c.caseIndex));
-  const position = caseOrder.findIndex((caseIndex) => openIndex.has(caseIndex));
-  return position === -1 ? null : position + 1;
+  return (await firstOpenPosition(readerId, studyId, caseOrder)).position;
+}
+
+async function firstOpenPosition(readerId: string, studyId: string, caseOrder: readonly number[]) {
+  const answered = await db().$queryRaw<{ caseIndex: number }[]>`
+    select c."caseIndex" from "StudyCase" c join "Response" r on r."studyCaseId" = c.id
+     where c."studyId" = ${studyId} and r."readerId" = ${readerId} and r."submittedAt" is not null`;
+  const done = new Set(answered.map((c) => c.caseIndex));
+  const position = caseOrder.findIndex((caseIndex) => !done.has(caseIndex));
+  return { position: position === -1 ? null : position + 1, answered: done.size };
 }
 
 const optionSchema = z.enum(BEST_MAP_OPTIONS, { error: "Option must be none or cannot_decide" });
@@ -410,11 +365,10 @@ export type DraftInput = z.infer<typeof draftInputSchema>;
 export type AnswerInput = z.infer<typeof answerInputSchema>;
 
 export async function writableCase(readerId: string, studyId: string, caseNumber: number) {
-  const { readerIndex, caseOrder, study } = await readerAccess(readerId, studyId);
+  const { readerIndex, caseOrder, study, caseCount, arms } = await readerAccess(readerId, studyId);
   if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
   const studyCase = await studyCaseByNumber(studyId, caseNumber, caseOrder);
-  const armCount = await db().studyArm.count({ where: { studyId } });
-  return { readerIndex, study, ...studyRules(study), studyCase, armCount };
+  return { readerIndex, caseOrder, study, ...studyRules(study), studyCase, armCount: arms.length, arms, caseCount };
 }
 
 function fieldError(field: string, message: string): DomainError {
@@ -502,11 +456,8 @@ export async function submitAnswer(
   caseNumber: number,
   data: AnswerInput,
 ): Promise<{ answered: number; total: number; nextCase: number | null }> {
-  const { studyCase, armCount, settings, questions, readerIndex, study } = await writableCase(
-    readerId,
-    studyId,
-    caseNumber,
-  );
+  const { studyCase, armCount, arms, caseCount, caseOrder, settings, questions, readerIndex, study } =
+    await writableCase(readerId, studyId, caseNumber);
   const best = bestMapInput(questions, data, armCount);
   const slot = best.slot ?? null;
   const option = best.option ?? null;
@@ -523,13 +474,7 @@ export async function submitAnswer(
   if (confidenceQ?.required && data.confidence == null) throw fieldError("confidence", "choose your confidence");
   const answers = answersToStored(questions, data, armCount, true);
   const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
-  const arm =
-    slot === null
-      ? null
-      : await db().studyArm.findUniqueOrThrow({
-          where: { studyId_armIndex: { studyId, armIndex: order.armOrder[slot] } },
-          select: { id: true },
-        });
+  const arm = slot === null ? null : arms[order.armOrder[slot]];
   const now = new Date();
   const key = { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } };
   const existing = await db().response.findUnique({ where: key });
@@ -601,12 +546,8 @@ export async function submitAnswer(
     }
   }
   await db().invitation.update({ where: { studyId_readerId: { studyId, readerId } }, data: { lastActiveAt: now } });
-  const [answered, total, next] = await Promise.all([
-    db().response.count({ where: { readerId, submittedAt: { not: null }, studyCase: { studyId } } }),
-    db().studyCase.count({ where: { studyId } }),
-    nextOpenCase(readerId, studyId),
-  ]);
-  return { answered, total, nextCase: next };
+  const next = await firstOpenPosition(readerId, studyId, caseOrder);
+  return { answered: next.answered, total: caseCount, nextCase: next.position };
 }
 
 /** What a token's URL asks for: the picture (the original, or the pre-blended overlay of a slot) or a slot's raw map. */

@@ -1,7 +1,6 @@
 import { currentUser } from "@/lib/auth/session";
 import { resolveBlindToken } from "@/lib/studies/reader-survey";
-import { getBytes } from "@/lib/storage/content-store";
-import { blindNotFound, blindPayloadResponse } from "@/lib/http/blind-response";
+import { blindNotFound, streamedBlindResponse } from "@/lib/http/blind-response";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +11,5 @@ export async function GET(_req: Request, { params }: { params: Promise<{ token: 
   if (!user || user.role !== "SPECIALIST" || !user.invitation) return blindNotFound();
   const found = await resolveBlindToken(user.id, token, user.invitation.studyId);
   if (!found) return blindNotFound();
-  const bytes = await getBytes(found.key).catch(() => null);
-  if (!bytes) return blindNotFound();
-  return blindPayloadResponse(bytes, found.key);
+  return streamedBlindResponse(found.key);
 }
