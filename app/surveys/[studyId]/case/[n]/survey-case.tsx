@@ -82,6 +82,9 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
   const [opacity, setOpacity] = useState(view.mapFormat === "cam" ? 50 : 100);
   const [started] = useState(() => performance.now());
   const dirty = useRef(false);
+  // While the answer is on its way, no draft may follow it: a draft stored after the answer would mark the case
+  // "Changed, not submitted" (a slow server under a burst of readers made the autosave timer fire meanwhile).
+  const submittingNow = useRef(false);
   const latest = useRef({ slot, option, rationale, confidence, ratings, rankings });
   // Updated before any handler or effect of this render can read it.
   useLayoutEffect(() => {
@@ -139,6 +142,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     const t = setTimeout(
       () =>
         void (async () => {
+          if (submittingNow.current) return;
           setSaveState("saving");
           const res = await postJson(`${base}/draft`, draftBody(), "PUT");
           setSaveState(res.ok ? "saved" : "error");
@@ -154,7 +158,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
   useEffect(() => {
     if (offline) return;
     const flush = () => {
-      if (dirty.current) sendDraftBeacon(`${base}/draft`, draftBody());
+      if (dirty.current && !submittingNow.current) sendDraftBeacon(`${base}/draft`, draftBody());
     };
     const onHide = () => document.visibilityState === "hidden" && flush();
     window.addEventListener("pagehide", flush);
@@ -190,6 +194,7 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
       return;
     }
     setSubmitting(true);
+    submittingNow.current = true;
     setError(null);
     const res = await postJson(`${base}/answer`, {
       ...(slot !== null ? { slot } : {}),
@@ -201,10 +206,12 @@ export function SurveyCase({ view, preview }: { view: CaseView; preview?: Previe
     });
     if (!res.ok) {
       setSubmitting(false);
+      submittingNow.current = false;
       setError(res.error);
       return;
     }
     dirty.current = false;
+    submittingNow.current = false;
     const next = (res.body as { nextCase: number | null }).nextCase;
     const target =
       next !== null && next !== view.caseNumber
