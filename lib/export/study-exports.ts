@@ -255,6 +255,12 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
   return { study, settings, questions, arms, readers, cases, hanging, rows };
 }
 
+/** The tidy export's questions and rows, for the results page's rating and ranking statistics. */
+export async function studyTidyRows(studyId: string): Promise<{ questions: StudyQuestion[]; rows: TidyRow[] }> {
+  const data = await loadStudyExport(studyId);
+  return { questions: data.questions, rows: data.rows };
+}
+
 function records(rows: readonly TidyRow[]): (string | number | null)[][] {
   return rows.map((r) => TIDY_COLUMNS.map((c) => r[c]));
 }

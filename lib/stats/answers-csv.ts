@@ -202,6 +202,9 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
     header.indexOf(c),
   );
   const statusCol = header.indexOf("reader_status");
+  // A best-map row without an arm answers "none" or "cannot_decide": no arm chosen, so a missing choice for every
+  // statistic over arms, as on the results page (which counts those answers apart).
+  const armCol = tidy && question?.type === "best_map" ? header.indexOf("arm") : -1;
   const answers: Answer[] = [];
   const rows: AnswerRows["rows"] = [];
   const leftOut = new Map<string, { status: string; answers: number }>();
@@ -227,7 +230,8 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
       leftOut.set(readerId, entry);
       continue;
     }
-    answers.push({ caseId, readerId, choice: choice === "" ? null : choice });
+    const noArm = armCol >= 0 && record.fields[armCol].trim() === "";
+    answers.push({ caseId, readerId, choice: choice === "" || noArm ? null : choice });
     const values = Object.fromEntries(header.map((h, j) => [h, record.fields[j]]));
     // Breakdowns look readers up by reader_id whatever the format.
     if (tidy) values["reader_id"] = readerId;

@@ -7,6 +7,7 @@ import { wilsonInterval } from "../stats/wilson";
 import type { Answer } from "../stats/answers";
 import { studyAnswerRows, studyArms, type AnswerExportRow, type StudyArmInfo } from "../export/answers-export";
 import { questionOfType, readQuestions } from "./study-questions";
+import { questionResults, type QuestionResult } from "./question-results";
 
 export interface ArmBar {
   label: string;
@@ -64,6 +65,8 @@ export interface StudyResults {
    * over arms (as in `focus stats`). `offered` says which of the two the study's question offers.
    */
   options: { none: number; cannotDecide: number; offered: { none: boolean; cannotDecide: boolean } };
+  /** Statistics of each rating and ranking question, in the study's order. */
+  questions: QuestionResult[];
 }
 
 export interface ArmEffort {
@@ -282,6 +285,7 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     perArm: armEffort(labels, rows),
     cases: caseRows,
     localisation,
+    questions: await questionResults(studyId, new Set(leftOutStatus.keys())),
     options: {
       none: rows.filter((r) => r.choice_option === "none").length,
       cannotDecide: rows.filter((r) => r.choice_option === "cannot_decide").length,

@@ -10,6 +10,7 @@ import type { StatsSummary } from "@/lib/stats/summary";
 import { EmptyState } from "../../../../components/empty-state";
 import { formatPercent, formatStat, StatusBadge } from "../../format";
 import { ChoiceChart } from "./choice-chart";
+import { QuestionStats } from "./question-stats";
 import { AutoRefresh } from "@/app/components/auto-refresh";
 
 export const dynamic = "force-dynamic";
@@ -316,6 +317,8 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
           )}
         </>
       )}
+
+      <QuestionStats questions={r.questions} />
 
       <section>
         <h2 className="mb-2 text-lg font-medium">Per case</h2>
