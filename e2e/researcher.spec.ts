@@ -430,3 +430,60 @@ test("specialists and coordinators get 403 on every researcher page and route", 
   expect(await db().dataset.count({ where: { name: "x" } })).toBe(0);
   await specialistCtx.close();
 });
+
+test("a label table mapped in the console, previewed, imported; then renamed and deleted", async ({ page }) => {
+  test.setTimeout(120_000);
+  const root = await mkdtemp(join(importRoot(), "table-"));
+  const rows = ["image_id,dx,lesion_id"];
+  for (let i = 0; i < 14; i++) {
+    const dx = i < 6 ? "mel" : i < 12 ? "nv" : "bkl";
+    await mkdir(join(root, "images"), { recursive: true });
+    await writeFile(join(root, "images", `ISIC_${i}.png`), await lesionPng(3000 + i, dx === "mel"));
+    rows.push(`ISIC_${i},${dx},L${i}`);
+  }
+  await writeFile(join(root, "metadata.csv"), rows.join("\n"));
+  const u = await staffUser("RESEARCHER");
+  await signIn(page, u.email, u.password);
+  await page.goto("/researcher");
+  const importForm = page.getByRole("form", { name: "Import a folder" });
+  await importForm.getByLabel("Folder path").fill(root);
+  await importForm.getByRole("button", { name: "Find label tables" }).click();
+  const picker = importForm.getByTestId("label-table-picker");
+  await expect(picker).toBeVisible();
+  await expect(picker.locator("#column-image")).toHaveValue("image_id");
+  await expect(picker.locator("#column-label")).toHaveValue("dx");
+  await expect(picker.locator("#column-group")).toHaveValue("lesion_id");
+  await picker.getByLabel("Class of mel").selectOption("positive");
+  await picker.getByLabel("Class of nv").selectOption("negative");
+  await expect(picker.getByTestId("label-preview")).toContainText(
+    "6 positive row(s), 6 negative row(s), 2 row(s) skipped",
+  );
+  // Nothing is written by the preview.
+  const name = `e2e-res-${tag}-table`;
+  expect(await db().dataset.count({ where: { name } })).toBe(0);
+  await importForm.getByLabel("Dataset name").fill(name);
+  await importForm.getByLabel("Stored image size (px)").fill("32");
+  await importForm.getByRole("button", { name: "Import folder" }).click();
+  await expect(page).toHaveURL(/\/researcher\/datasets\/[^/?]+\?imported=1$/);
+  await expect(page.getByTestId("class-counts")).toContainText("nv (0) 6 · mel (1, positive) 6");
+  await expect(page.getByTestId("import-report")).toContainText('2 row(s) with label "bkl"');
+
+  const renamed = `${name}-renamed`;
+  const rename = page.getByRole("form", { name: "Rename dataset" });
+  await rename.getByLabel("New name").fill(renamed);
+  await rename.getByRole("button", { name: "Rename" }).click();
+  await expect(rename.getByRole("status")).toContainText(`Renamed to "${renamed}"`);
+  await page.reload();
+  await expect(page.getByTestId("dataset-name")).toHaveText(renamed);
+
+  const remove = page.getByRole("form", { name: "Delete dataset" });
+  await remove.getByLabel("Type the dataset's name to confirm").fill("not the name");
+  await remove.getByRole("button", { name: "Delete dataset" }).click();
+  await expect(remove.getByRole("alert")).toContainText("to confirm the deletion");
+  await remove.getByLabel("Type the dataset's name to confirm").fill(renamed);
+  await remove.getByRole("button", { name: "Delete dataset" }).click();
+  await expect(page).toHaveURL(/\/researcher\?deleted=1$/);
+  await expect(page.getByRole("status").first()).toContainText("The dataset was deleted.");
+  expect(await db().dataset.count({ where: { name: renamed } })).toBe(0);
+  await rm(root, { recursive: true, force: true });
+});

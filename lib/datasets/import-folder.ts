@@ -12,7 +12,7 @@ import { scanImageFolder, type ImportReport, type ImportWarning, type LabelMappi
 import { parseLabelTable } from "@/lib/ml/data/label-table";
 import { mapPool } from "@/lib/ml/data/bounded-pool";
 import { importFolderInputSchema, valueList, type ImportFolderInput } from "./dataset-inputs";
-import { confineToImportRoots, type FolderAccess } from "./import-roots";
+import { confineFileToImportRoots, confineToImportRoots, type FolderAccess } from "./import-roots";
 import {
   assertDatasetNameFree,
   createDatasetRows,
@@ -100,7 +100,7 @@ export async function labelMappingOf(
 ): Promise<LabelMapping | undefined> {
   if (opts.labels === undefined) return undefined;
   const wanted = isAbsolute(opts.labels) ? opts.labels : join(root, opts.labels);
-  const path = access.scope === "import-roots" ? await confineToImportRoots(wanted, access.roots) : resolve(wanted);
+  const path = access.scope === "import-roots" ? await confineFileToImportRoots(wanted, access.roots) : resolve(wanted);
   const bytes = await readFile(/* turbopackIgnore: true */ path).catch(() => {
     throw DomainError.invalid(`Label table not found or unreadable: ${opts.labels}`);
   });

@@ -67,6 +67,17 @@ export async function confineToImportRoots(folder: string, roots: readonly strin
   return real;
 }
 
+/** A file (a label table) under the import roots, after following links; refused like a folder outside them. */
+export async function confineFileToImportRoots(file: string, roots: readonly string[]): Promise<string> {
+  if (roots.length === 0)
+    throw DomainError.forbidden(`Importing a folder from the server is not enabled. ${IMPORT_ROOTS_HINT}`);
+  const allowed = await realRoots(roots);
+  const real = await realpath(file).catch(() => null);
+  if (real === null || !allowed.some((r) => isWithin(real, r))) throw refused(file, roots);
+  if (!(await stat(/* turbopackIgnore: true */ real)).isFile()) throw DomainError.invalid(`Not a file: ${file}`);
+  return real;
+}
+
 /** The importer reads the top level and one level below (root/<class>/<file>, root/masks/<file>). */
 async function assertNoLinkOutside(
   root: string,

@@ -189,7 +189,7 @@ interface Candidate {
 
 /** Every file under `dir` (clutter skipped), relative paths with "/" in a fixed order. */
 async function walkFiles(root: string, dir = ""): Promise<string[]> {
-  const entries = (await listAt(join(root, dir))).filter((e) => !isSystemClutter(e.name));
+  const entries = (await listAt(join(/* turbopackIgnore: true */ root, dir))).filter((e) => !isSystemClutter(e.name));
   entries.sort((a, b) => byName(a.name, b.name));
   const out: string[] = [];
   for (const e of entries) {
@@ -222,7 +222,7 @@ async function collectClassFolders(
   rejected: RejectedFile[], warnings: ImportWarning[], excluded: ReadonlySet<string>,
 ): Promise<Collected> {
   const prefix = classRoot ? `${classRoot}/` : "";
-  const entries = (await listAt(join(root, classRoot))).filter((e) => !isSystemClutter(e.name));
+  const entries = (await listAt(join(/* turbopackIgnore: true */ root, classRoot))).filter((e) => !isSystemClutter(e.name));
   const classNames = entries.filter((e) => e.isDirectory() && !excluded.has(`${prefix}${e.name}`)).map((e) => e.name).sort(byName);
   for (const e of entries) {
     if (!e.isDirectory()) warnings.push({ relativePath: `${prefix}${e.name}`, message: "file at the top level ignored (images belong in a class folder)" });
@@ -250,7 +250,7 @@ async function collectClassFolders(
   for (const className of classNames) {
     const label: 0 | 1 = className === positiveClass ? 1 : 0;
     const folder = `${prefix}${className}`;
-    const files = (await listAt(join(root, folder))).filter((e) => !isSystemClutter(e.name));
+    const files = (await listAt(join(/* turbopackIgnore: true */ root, folder))).filter((e) => !isSystemClutter(e.name));
     files.sort((a, b) => byName(a.name, b.name));
     let images = 0;
     for (const e of files) {
@@ -260,12 +260,12 @@ async function collectClassFolders(
       } else if (
         !IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()) &&
         // DICOM archives name files by UID ("1.2.840...7") or nothing: their bytes decide.
-        !(await startsLikeAnImage(join(root, folder, e.name)))
+        !(await startsLikeAnImage(join(/* turbopackIgnore: true */ root, folder, e.name)))
       ) {
         rejected.push({ relativePath, reason: "not-an-image", detail: `extension "${extname(e.name)}" is not ${describeImageExtensions()}` });
       } else {
         images++;
-        candidates.push({ className, label, relativePath, absolutePath: join(root, folder, e.name), split });
+        candidates.push({ className, label, relativePath, absolutePath: join(/* turbopackIgnore: true */ root, folder, e.name), split });
       }
     }
     if (images === 0) throw layoutError("class-empty", `Class folder "${folder}" contains no ${describeImageExtensions()} files.`);
@@ -370,7 +370,7 @@ function collectLabelTable(
     const maskCell = mapping.maskColumn ? cells[mapping.maskColumn] : "";
     const maskPath = maskCell ? (byPath.get(maskCell.toLowerCase()) ?? allFiles.find((f) => f.toLowerCase() === maskCell.toLowerCase())) : undefined;
     if (maskCell && !maskPath) warnings.push({ relativePath: at(line), message: `mask "${maskCell}" not found; image kept without mask` });
-    candidates.push({ className: label === 1 ? mapping.positive.join("+") : mapping.negative.join("+"), label, relativePath: file, absolutePath: join(root, file), split, group, maskPath });
+    candidates.push({ className: label === 1 ? mapping.positive.join("+") : mapping.negative.join("+"), label, relativePath: file, absolutePath: join(/* turbopackIgnore: true */ root, file), split, group, maskPath });
   }
   for (const f of images) if (!used.has(f) && IMAGE_EXTENSIONS.has(extname(f).toLowerCase())) rejected.push({ relativePath: f, reason: "no-label", detail: `no row of ${fileName} names this image` });
   const positiveClass = mapping.positive.join("+");
@@ -457,7 +457,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
   let maskIndex: Map<string, string> | null = null;
   if (masksEntry) {
     maskIndex = new Map();
-    const maskFiles = (await listAt(join(root, masksEntry.name)))
+    const maskFiles = (await listAt(join(/* turbopackIgnore: true */ root, masksEntry.name)))
       .filter((e) => e.isFile() && !isSystemClutter(e.name) && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
       .map((e) => e.name)
       .sort(byName);
@@ -576,7 +576,7 @@ export async function scanImageFolder(root: string, options: ScanOptions): Promi
         warnings.push({ relativePath: maskPath, message: `ambiguous: both classes have an image named "${key}"; mask not used` });
       } else {
         try {
-          const decoded = await decodeMaskToSquare(await readAt(join(root, maskPath)), size, decodeOptions);
+          const decoded = await decodeMaskToSquare(await readAt(join(/* turbopackIgnore: true */ root, maskPath)), size, decodeOptions);
           if (decoded.width !== header.width || decoded.height !== header.height) {
             warnings.push({ relativePath: maskPath, message: `mask is ${decoded.width}x${decoded.height} but the image is ${header.width}x${header.height}; resized the same way (nearest neighbour), check alignment` });
           }
