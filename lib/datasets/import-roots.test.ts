@@ -114,6 +114,29 @@ describe("confineToImportRoots", () => {
     assert.equal(await confineToImportRoots(mixed, [root]), mixed);
   });
 
+  test("links at any depth are refused: split folders, per-case folders, a linked folder inside the roots", async () => {
+    const nested = join(root, `nested-${randomBytes(3).toString("hex")}`);
+    for (const split of ["train", "test"]) await dataset(join(nested, split), 70);
+    await mkdir(join(nested, "train", "yes", "case-7"), { recursive: true });
+    await symlink(join(outside, "yes", "yes1.png"), join(nested, "train", "yes", "case-7", "stolen.png"));
+    await assert.rejects(
+      confineToImportRoots(nested, [root]),
+      /"train\/yes\/case-7\/stolen\.png" is a link to a place outside the import roots/,
+    );
+    await rm(join(nested, "train", "yes", "case-7", "stolen.png"));
+    assert.equal(await confineToImportRoots(nested, [root]), nested);
+    // A folder linked from inside the roots is read through, so what it holds is checked too.
+    const hop = join(root, `hop-${randomBytes(3).toString("hex")}`);
+    await mkdir(hop);
+    await symlink(join(outside, "no", "no0.png"), join(hop, "stolen.png"));
+    await symlink(hop, join(nested, "test", "no", "hop"));
+    await assert.rejects(confineToImportRoots(nested, [root]), /"test\/no\/hop\/stolen\.png" is a link/);
+    // A loop of links ends.
+    await rm(join(hop, "stolen.png"));
+    await symlink(nested, join(hop, "back"));
+    assert.equal(await confineToImportRoots(nested, [root]), nested);
+  });
+
   test("a missing folder: 'not found' inside a root, the same refusal as any other outside", async () => {
     await assert.rejects(
       confineToImportRoots(join(root, "nope"), [root]),

@@ -78,26 +78,35 @@ export async function confineFileToImportRoots(file: string, roots: readonly str
   return real;
 }
 
-/** The importer reads the top level and one level below (root/<class>/<file>, root/masks/<file>). */
-async function assertNoLinkOutside(
-  root: string,
-  inside: (p: string) => boolean,
-  depth = 0,
-  prefix = "",
-): Promise<void> {
-  for (const e of await readdir(/* turbopackIgnore: true */ root, { withFileTypes: true })) {
-    const path = join(root, e.name);
-    const shown = `${prefix}${e.name}`;
-    if (e.isSymbolicLink()) {
-      const target = await realpath(path).catch(() => null);
-      // A dangling link reads nothing; the importer reports it as unreadable.
-      if (target !== null && !inside(target)) {
-        throw DomainError.forbidden(
-          `The folder was refused: ${JSON.stringify(shown)} is a link to a place outside the import roots.`,
-        );
+/**
+ * Every entry under the folder, at any depth: split folders, class folders, per-case folders and label-table
+ * paths all nest, so no depth is safe to skip. A link is followed only to check where it points; a link to a
+ * folder inside the roots is walked too (once per real folder, so a loop of links ends), because the importer
+ * reads through it.
+ */
+async function assertNoLinkOutside(root: string, inside: (p: string) => boolean): Promise<void> {
+  const seen = new Set<string>([root]);
+  const pending: { dir: string; shown: string }[] = [{ dir: root, shown: "" }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    for (const e of await readdir(/* turbopackIgnore: true */ next.dir, { withFileTypes: true })) {
+      const path = join(next.dir, e.name);
+      const shown = `${next.shown}${e.name}`;
+      let dir: string | null = e.isDirectory() ? path : null;
+      if (e.isSymbolicLink()) {
+        const target = await realpath(path).catch(() => null);
+        // A dangling link reads nothing; the importer reports it as unreadable.
+        if (target === null) continue;
+        if (!inside(target)) {
+          throw DomainError.forbidden(
+            `The folder was refused: ${JSON.stringify(shown)} is a link to a place outside the import roots.`,
+          );
+        }
+        dir = (await stat(/* turbopackIgnore: true */ target)).isDirectory() ? target : null;
       }
-      continue;
+      if (dir !== null && !seen.has(dir)) {
+        seen.add(dir);
+        pending.push({ dir, shown: `${shown}/` });
+      }
     }
-    if (e.isDirectory() && depth === 0) await assertNoLinkOutside(path, inside, depth + 1, `${shown}/`);
   }
 }
