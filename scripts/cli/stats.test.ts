@@ -47,11 +47,13 @@ async function publishedStudy(cases: number) {
       datasetId: dataset.id,
       modelRunIds: runs.map((r) => r.id),
       cases: { mode: "sample", size: cases, seed: 3 },
+      questions: [
+        { id: "q1", type: "best_map" },
+        { id: "q2", type: "rationale", required: false, min: 0, max: 200 },
+        { id: "q3", type: "confidence" },
+      ],
       settings: {
         showProbabilities: false,
-        rationaleRequired: false,
-        rationaleMin: 0,
-        rationaleMax: 200,
         allowRevisit: true,
         confidenceEnabled: true,
         targetSpecialty: null,

@@ -60,6 +60,7 @@ describe("train params", () => {
       checkpointEvery: 1,
       valFraction: 0.2,
       augment: true,
+      classWeighting: "none",
     });
   });
 
