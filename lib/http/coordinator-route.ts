@@ -5,6 +5,7 @@ import { handle } from "./handler";
 import { manageableStudy } from "../studies/study-access";
 import { exportStudyAnswers } from "../export/answers-export";
 import { exportStudy, type StudyExportKind } from "../export/study-exports";
+import { downloadResponse } from "./download-response";
 
 export async function managedStudyContext(params: Promise<{ id: string }>) {
   const user = await requireApiRole("COORDINATOR", "ADMIN");
@@ -22,13 +23,6 @@ export function studyExportHandler(format: "csv" | "json" | StudyExportKind) {
         format === "csv" || format === "json"
           ? await exportStudyAnswers(studyId, format, user.id)
           : await exportStudy(studyId, format, user.id);
-      return new Response(file.body, {
-        headers: {
-          "Content-Type": file.contentType,
-          "Content-Disposition": `attachment; filename="${file.filename}"`,
-          "Cache-Control": "private, no-store",
-          "X-Content-Type-Options": "nosniff",
-        },
-      });
+      return downloadResponse(file);
     });
 }

@@ -3,6 +3,7 @@
 // (Youden W.J. (1950) "Index for rating diagnostic tests", Cancer 3:32-35).
 // A score at or above the threshold is called positive.
 import { wilsonInterval, type ProportionInterval } from "./wilson";
+import { checkBinaryScores } from "./binary-scores";
 
 export interface ConfusionMatrix {
   truePositive: number;
@@ -24,18 +25,8 @@ export interface OperatingPoint {
   specificity: RateWithCi;
 }
 
-function checkInputs(scores: ArrayLike<number>, labels: ArrayLike<number>): void {
-  if (scores.length !== labels.length) {
-    throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
-  }
-  for (let i = 0; i < labels.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new RangeError(`score ${i} is not a finite number: ${scores[i]}`);
-    if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`label ${i} must be 0 or 1, got ${labels[i]}`);
-  }
-}
-
 export function confusionAt(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): ConfusionMatrix {
-  checkInputs(scores, labels);
+  checkBinaryScores(scores, labels);
   const c: ConfusionMatrix = { truePositive: 0, falseNegative: 0, trueNegative: 0, falsePositive: 0 };
   for (let i = 0; i < labels.length; i++) {
     const called = scores[i] >= threshold;
@@ -75,7 +66,7 @@ export function operatingPoint(
  * threshold (fewest positive calls) is taken.
  */
 export function youdenThreshold(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
-  checkInputs(scores, labels);
+  checkBinaryScores(scores, labels);
   let pos = 0;
   for (let i = 0; i < labels.length; i++) pos += labels[i];
   const neg = labels.length - pos;

@@ -9,6 +9,7 @@
 // The interval is AUC ± z·SE clipped to [0, 1], as pROC's ci.auc(method = "delong") reports it.
 import { midRanks } from "./mid-ranks";
 import { Z_95 } from "./wilson";
+import { checkBinaryScores } from "./binary-scores";
 
 export interface AucWithCi {
   auc: number;
@@ -20,16 +21,6 @@ export interface AucWithCi {
   ci: { low: number; high: number } | null;
 }
 
-function checkInputs(scores: ArrayLike<number>, labels: ArrayLike<number>): void {
-  if (scores.length !== labels.length) {
-    throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
-  }
-  for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new RangeError(`score ${i} is not a finite number: ${scores[i]}`);
-    if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`label ${i} must be 0 or 1, got ${labels[i]}`);
-  }
-}
-
 /**
  * Placement values: for each positive, the share of negatives it outscores (ties 1/2), V10; for each negative, the
  * share of positives that outscore it, V01. Both average to the AUC.
@@ -38,7 +29,7 @@ export function placementValues(
   scores: ArrayLike<number>,
   labels: ArrayLike<number>,
 ): { positive: number[]; negative: number[] } {
-  checkInputs(scores, labels);
+  checkBinaryScores(scores, labels);
   const pos: number[] = [];
   const neg: number[] = [];
   for (let i = 0; i < scores.length; i++) (labels[i] === 1 ? pos : neg).push(scores[i]);

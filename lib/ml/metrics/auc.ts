@@ -4,21 +4,13 @@
 // the probability that a random positive scores above a random negative, ties counting 1/2. Mid-ranks give
 // exactly that tie rule. Returns null, rather than a number, when one class is absent: AUC is undefined then.
 
+import { checkBinaryScores } from "../../stats/binary-scores";
+
 export interface RocPoint {
   /** Scores >= threshold are called positive. +Infinity for the (0, 0) start. */
   threshold: number;
   fpr: number;
   tpr: number;
-}
-
-function checkInputs(scores: ArrayLike<number>, labels: ArrayLike<number>): void {
-  if (scores.length !== labels.length) {
-    throw new RangeError(`scores (${scores.length}) and labels (${labels.length}) differ in length`);
-  }
-  for (let i = 0; i < scores.length; i++) {
-    if (!Number.isFinite(scores[i])) throw new RangeError(`score ${i} is not a finite number: ${scores[i]}`);
-    if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`label ${i} must be 0 or 1, got ${labels[i]}`);
-  }
 }
 
 function classCounts(labels: ArrayLike<number>): { pos: number; neg: number } {
@@ -34,7 +26,7 @@ function orderByScore(scores: ArrayLike<number>): number[] {
 
 /** AUC-ROC via mid-ranks; null when either class is absent. */
 export function aucRoc(scores: ArrayLike<number>, labels: ArrayLike<number>): number | null {
-  checkInputs(scores, labels);
+  checkBinaryScores(scores, labels);
   const { pos, neg } = classCounts(labels);
   if (pos === 0 || neg === 0) return null;
   const order = orderByScore(scores);
@@ -55,7 +47,7 @@ export function aucRoc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
  * at threshold +Infinity to (1, 1) at the lowest score. null when either class is absent.
  */
 export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): RocPoint[] | null {
-  checkInputs(scores, labels);
+  checkBinaryScores(scores, labels);
   const { pos, neg } = classCounts(labels);
   if (pos === 0 || neg === 0) return null;
   const order = orderByScore(scores).reverse();

@@ -2,6 +2,7 @@
 import { requireApiRole } from "@/lib/auth/session";
 import { handle } from "@/lib/http/handler";
 import { runPredictionsCsv } from "@/lib/export/run-predictions-csv";
+import { downloadResponse } from "@/lib/http/download-response";
 
 export const dynamic = "force-dynamic";
 
@@ -10,13 +11,6 @@ export function GET(_req: Request, { params }: { params: Promise<{ id: string }>
     const user = await requireApiRole("RESEARCHER", "ADMIN");
     const { id } = await params;
     const file = await runPredictionsCsv(id, user.id);
-    return new Response(file.body, {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Disposition": `attachment; filename="${file.filename}"`,
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return downloadResponse(file);
   });
 }

@@ -2,6 +2,7 @@
 import { handle } from "@/lib/http/handler";
 import { managedStudyContext } from "@/lib/http/coordinator-route";
 import { reportTableCsv } from "@/lib/export/report-tables";
+import { downloadResponse } from "@/lib/http/download-response";
 
 export const dynamic = "force-dynamic";
 
@@ -9,13 +10,6 @@ export function GET(_req: Request, { params }: { params: Promise<{ id: string; t
   return handle(async () => {
     const { user, studyId } = await managedStudyContext(params);
     const file = await reportTableCsv(studyId, (await params).table, user.id);
-    return new Response(file.body, {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Disposition": `attachment; filename="${file.filename}"`,
-        "Cache-Control": "private, no-store",
-        "X-Content-Type-Options": "nosniff",
-      },
-    });
+    return downloadResponse(file);
   });
 }
