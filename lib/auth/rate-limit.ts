@@ -59,14 +59,18 @@ export async function claimAttempt(keys: ThrottleKey[], now = new Date()): Promi
     const failures = Prisma.sql`(CASE WHEN t."lastAttemptAt" < ${forgetBefore} THEN 1 ELSE t."failures" + 1 END)`;
     const waitMs = Prisma.sql`(CASE WHEN ${failures} < ${policy.free} THEN 0 ELSE LEAST(${policy.capMs}::float8,
       ${policy.baseMs}::float8 * power(2::float8, LEAST(30, ${failures} - ${policy.free}))) END)`;
-    // Refused without a change while the key waits; the WHERE is evaluated under the row's lock.
+    // Refused without a change while the key waits; the WHERE is evaluated under the row's lock. An attempt that
+    // earns no wait leaves "nextAllowedAt" in the past (the epoch, or where it was): setting it to this call's `now`
+    // would refuse a concurrent free attempt whose `now` was taken a millisecond earlier.
+    const firstWait = delayAfter(1, policy);
     const rows = await db().$queryRaw<{ failures: number }[]>`
       INSERT INTO "SignInThrottle" AS t ("key", "failures", "lastAttemptAt", "nextAllowedAt")
-      VALUES (${key}, 1, ${now}, ${new Date(now.getTime() + delayAfter(1, policy))})
+      VALUES (${key}, 1, ${now}, ${firstWait === 0 ? new Date(0) : new Date(now.getTime() + firstWait)})
       ON CONFLICT ("key") DO UPDATE SET
         "failures" = ${failures},
         "lastAttemptAt" = ${now},
-        "nextAllowedAt" = ${now}::timestamp + make_interval(secs => ${waitMs} / 1000)
+        "nextAllowedAt" = CASE WHEN ${waitMs} = 0 THEN t."nextAllowedAt"
+          ELSE ${now}::timestamp + make_interval(secs => ${waitMs} / 1000) END
       WHERE t."nextAllowedAt" <= ${now} OR t."lastAttemptAt" < ${forgetBefore}
       RETURNING "failures"`;
     if (rows.length === 0) {
