@@ -5,8 +5,12 @@ const securityHeaders = [
   { key: "Referrer-Policy", value: "no-referrer" },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
-  // Content-Security-Policy is set per request, with a nonce, by proxy.ts.
+  // Pages get their Content-Security-Policy per request, with a nonce, from proxy.ts; API answers below.
 ];
+
+// API answers (JSON, images, files) run no script, so they need no nonce: one fixed policy that allows nothing
+// to run and nobody to frame them. proxy.ts skips API requests so that blind images stay cheap.
+const apiContentSecurityPolicy = "default-src 'self'; script-src 'none'; object-src 'none'; frame-ancestors 'none'";
 
 const nextConfig = {
   // Browser tests build into their own folder so they never replace the build `npm start`/the demo serve.
@@ -33,7 +37,13 @@ const nextConfig = {
     return [
       { source: "/:path*", headers: securityHeaders },
       // Nothing an API answers is for shared caches: sessions, answers, blinded images.
-      { source: "/api/:path*", headers: [{ key: "Cache-Control", value: "private, no-store" }] },
+      {
+        source: "/api/:path*",
+        headers: [
+          { key: "Cache-Control", value: "private, no-store" },
+          { key: "Content-Security-Policy", value: apiContentSecurityPolicy },
+        ],
+      },
     ];
   },
 };
