@@ -7,6 +7,8 @@ import { describeQuestions, readQuestions } from "../studies/study-questions";
 import { studyResults } from "../studies/results";
 import { getBytes } from "../storage/content-store";
 import { withTableLinks } from "./report-table-html";
+import { questionMethodsSentence, questionSectionsHtml } from "./report-questions";
+import { escapeHtml, num, pct, plural, rowsHtml } from "./report-text";
 
 export interface VariantAuc {
   variant: string;
@@ -50,11 +52,6 @@ export function variantAucs(
   });
 }
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-const num = (v: number | null, digits = 3) => (v === null ? "—" : v.toFixed(digits));
-const pct = (v: number | null) => (v === null ? "—" : `${(v * 100).toFixed(1)} %`);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function figureCell(uri: string | null, caption: string, alt: string): string {
   const img = uri ? `<img src="${uri}" alt="${escapeHtml(alt)}">` : "<div>(missing)</div>";
   return `<figure>${img}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
@@ -157,9 +154,10 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
     `The study opened on ${day(study.publishedAt)} and closed on ${day(study.closedAt)}. ` +
     `Preference is reported as shares with 95 % Wilson intervals and a chi-square test of equal preference; ` +
     `agreement as Fleiss' kappa, Krippendorff's alpha and Gwet's AC1.` +
+    questionMethodsSentence(r.questions) +
     leftOutSentence(r.leftOut);
 
-  const rows = (cells: string[][]) => cells.map((c) => `<tr>${c.map((x) => `<td>${x}</td>`).join("")}</tr>`).join("\n");
+  const rows = rowsHtml;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(study.title)} · report</title>
 <style>
@@ -217,6 +215,7 @@ ${rows([
   ["Gwet's AC1", agreement(s.gwet_ac1)],
 ])}
 </table></section>
+${questionSectionsHtml(r.questions)}
 <section id="cases"><h2>Per case</h2><table data-testid="report-cases">
 <tr><th>Case</th><th>Label</th><th>Model chosen (majority)</th><th>Reader</th><th>Slot</th><th>Chose</th><th>Rationale</th></tr>
 ${rows(
