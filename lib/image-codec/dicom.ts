@@ -8,12 +8,15 @@
 // always means dense or bright tissue.
 //
 // Transfer syntaxes: native little endian (implicit and explicit VR), deflated (dcmjs inflates), JPEG baseline /
-// extended 8-bit (libvips' libjpeg, through sharp) and JPEG lossless, processes 14 and 14 SV1
-// (jpeg-lossless-decoder-js, pure JavaScript). Anything else (JPEG-LS, JPEG 2000, RLE, big endian) is refused with
-// an UnsupportedImageError naming the transfer syntax, which imports report per file.
+// extended 8-bit (libvips' libjpeg, through sharp), JPEG lossless, processes 14 and 14 SV1
+// (jpeg-lossless-decoder-js, pure JavaScript), and JPEG-LS, JPEG 2000 and RLE Lossless (dicom-codecs.ts: CharLS and
+// OpenJPEG in WebAssembly, RLE by hand), which come back as native bytes and share the native path. Anything else
+// (big endian, HTJ2K, MPEG) is refused with an UnsupportedImageError naming the transfer syntax, which imports
+// report per file.
 import dcmjs from "dcmjs";
 import { Decoder as JpegLosslessDecoder } from "jpeg-lossless-decoder-js";
 import sharp from "sharp";
+import { decodeCodecFrame, isCodecSyntax, type NativeFrame } from "./dicom-codecs";
 
 /** A VOI window in modality units (after rescale), e.g. Hounsfield units for CT. */
 export interface VoiWindow {
@@ -211,12 +214,17 @@ export async function decodeDicom(bytes: Uint8Array, window?: VoiWindow): Promis
 
   const frame = firstFrame(pixelData);
   let stored: Int32Array | Uint8Array | Uint16Array;
-  if (NATIVE_SYNTAXES.has(syntax)) {
+  const native: NativeFrame | undefined = NATIVE_SYNTAXES.has(syntax)
+    ? { bytes: frame, planar }
+    : isCodecSyntax(syntax)
+      ? await decodeCodecFrame(syntax, frame, { width, height, samplesPerPixel, bitsAllocated })
+      : undefined;
+  if (native !== undefined) {
     if (!monochrome) {
-      const rgb = interleave(frame, count, planar);
+      const rgb = interleave(native.bytes, count, native.planar);
       return { width, height, channels: 3, pixels: photometric === "YBR_FULL" ? ybrFullToRgb(rgb) : rgb };
     }
-    stored = nativeSamples(frame, count, bitsAllocated, bitsStored, signed);
+    stored = nativeSamples(native.bytes, count, bitsAllocated, bitsStored, signed);
   } else if (JPEG_BASELINE_SYNTAXES.has(syntax) && bitsStored <= 8) {
     const jpeg = sharp(frame, { failOn: "warning" });
     // A monochrome image's JPEG may still carry three components; its grey value is the one Focus windows.

@@ -33,3 +33,43 @@ declare module "jpeg-lossless-decoder-js" {
     decode(buffer: ArrayBuffer, offset?: number, length?: number, numBytes?: number): Uint8Array | Uint16Array;
   }
 }
+
+// The Cornerstone codec builds are Emscripten factories (CommonJS, no declarations). Only the decoders' calls
+// that dicom-codecs.ts makes are typed.
+declare module "@cornerstonejs/codec-charls/decodewasmjs" {
+  interface FrameInfo {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+  }
+  interface JpegLSDecoder {
+    getEncodedBuffer(length: number): Uint8Array;
+    decode(): void;
+    getFrameInfo(): FrameInfo;
+    getInterleaveMode(): number;
+    getDecodedBuffer(): Uint8Array;
+    delete(): void;
+  }
+  const factory: (options: object) => Promise<{ JpegLSDecoder: new () => JpegLSDecoder }>;
+  export default factory;
+}
+
+declare module "@cornerstonejs/codec-openjpeg/decodewasmjs" {
+  interface FrameInfo {
+    width: number;
+    height: number;
+    bitsPerSample: number;
+    componentCount: number;
+    isSigned: boolean;
+  }
+  interface J2KDecoder {
+    getEncodedBuffer(length: number): Uint8Array;
+    decode(): void;
+    getFrameInfo(): FrameInfo;
+    getDecodedBuffer(): Uint8Array;
+    delete(): void;
+  }
+  const factory: (options: object) => Promise<{ J2KDecoder: new () => J2KDecoder }>;
+  export default factory;
+}

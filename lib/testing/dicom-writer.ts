@@ -2,6 +2,8 @@
 // pipeline under test is Focus's own). Each file carries identifying attributes on purpose, so tests can show that
 // none of them reaches storage or a report.
 import { deflateRawSync } from "node:zlib";
+import charlsEncoderFactory from "@cornerstonejs/codec-charls/wasmjs";
+import openJpegEncoderFactory from "@cornerstonejs/codec-openjpeg/wasmjs";
 import dcmjs from "dcmjs";
 
 export const EXPLICIT_LE = "1.2.840.10008.1.2.1";
@@ -10,6 +12,10 @@ export const DEFLATED_LE = "1.2.840.10008.1.2.1.99";
 export const JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
 export const JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70";
 export const JPEG_2000 = "1.2.840.10008.1.2.4.90";
+export const JPEG_LS = "1.2.840.10008.1.2.4.80";
+export const RLE_LOSSLESS = "1.2.840.10008.1.2.5";
+/** High-throughput JPEG 2000: Focus does not decode it. */
+export const HTJ2K = "1.2.840.10008.1.2.4.201";
 
 /** Attribute values that must never leave the decoder. */
 export const IDENTIFYING = { PatientName: "Secret^Patient", PatientID: "PID-8812", InstitutionName: "Hidden Clinic" };
@@ -24,7 +30,9 @@ export interface DicomSpec {
   bitsAllocated?: 8 | 16;
   bitsStored?: number;
   signed?: boolean;
-  photometric?: "MONOCHROME1" | "MONOCHROME2" | "RGB";
+  photometric?: "MONOCHROME1" | "MONOCHROME2" | "RGB" | "YBR_FULL";
+  /** Colour planes one after the other (RLE colour must be); interleaved otherwise. */
+  planar?: boolean;
   rescale?: { slope: number; intercept: number };
   /** One or more windows; the decoder uses the first. */
   windows?: Array<{ center: number; width: number }>;
@@ -35,7 +43,7 @@ export function writeDicom(spec: DicomSpec): Buffer {
   const { DicomDict, DicomMetaDictionary } = dcmjs.data;
   const syntax = spec.transferSyntax ?? EXPLICIT_LE;
   const bitsAllocated = spec.bitsAllocated ?? 16;
-  const rgb = spec.photometric === "RGB";
+  const rgb = spec.photometric === "RGB" || spec.photometric === "YBR_FULL";
   // dcmjs writes deflated files uncompressed; the dataset is deflated below.
   const meta = {
     MediaStorageSOPClassUID: "1.2.840.10008.5.1.4.1.1.7",
@@ -55,7 +63,7 @@ export function writeDicom(spec: DicomSpec): Buffer {
     BitsStored: spec.bitsStored ?? bitsAllocated,
     HighBit: (spec.bitsStored ?? bitsAllocated) - 1,
     PixelRepresentation: spec.signed ? 1 : 0,
-    ...(rgb ? { PlanarConfiguration: 0 } : {}),
+    ...(rgb ? { PlanarConfiguration: spec.planar ? 1 : 0 } : {}),
     ...(spec.rescale ? { RescaleSlope: spec.rescale.slope, RescaleIntercept: spec.rescale.intercept } : {}),
     ...(spec.windows
       ? { WindowCenter: spec.windows.map((w) => w.center), WindowWidth: spec.windows.map((w) => w.width) }
@@ -156,4 +164,101 @@ export function encodeJpegLossless(
   if (n > 0) put(0xff, 8 - n); // pad with ones
   out.push(0xff, 0xd9);
   return Uint8Array.from(out);
+}
+
+/** Samples as the codecs take them: little endian, one or two bytes each (signed values as their bit pattern). */
+function sampleBytes(samples: ArrayLike<number>, bytesPer: 1 | 2): Uint8Array {
+  if (bytesPer === 1) return Uint8Array.from(samples, (v) => v & 0xff);
+  return new Uint8Array(Uint16Array.from(samples, (v) => v & 0xffff).buffer);
+}
+
+/** A lossless JPEG-LS frame (CharLS's own encoder); `interleave` 0 takes planes, 2 interleaved samples. */
+export async function encodeJpegLs(
+  samples: ArrayLike<number>,
+  info: { width: number; height: number; bitsPerSample: number; componentCount: 1 | 3; interleave?: 0 | 1 | 2 },
+): Promise<Uint8Array> {
+  const codec = await charlsEncoderFactory();
+  const encoder = new codec.JpegLSEncoder();
+  try {
+    const { interleave, ...frameInfo } = info;
+    encoder
+      .getDecodedBuffer({ ...frameInfo, isSigned: false })
+      .set(sampleBytes(samples, info.bitsPerSample <= 8 ? 1 : 2));
+    encoder.setNearLossless(0);
+    if (info.componentCount > 1) encoder.setInterleaveMode(interleave ?? 2);
+    encoder.encode();
+    return encoder.getEncodedBuffer().slice();
+  } finally {
+    encoder.delete();
+  }
+}
+
+/** A reversible (lossless) JPEG 2000 codestream (OpenJPEG's own encoder); colour samples interleaved. */
+export async function encodeJpeg2000(
+  samples: ArrayLike<number>,
+  info: { width: number; height: number; bitsPerSample: number; componentCount: 1 | 3; isSigned?: boolean },
+): Promise<Uint8Array> {
+  const codec = await openJpegEncoderFactory();
+  const encoder = new codec.J2KEncoder();
+  try {
+    encoder
+      .getDecodedBuffer({ ...info, isSigned: info.isSigned ?? false })
+      .set(sampleBytes(samples, info.bitsPerSample <= 8 ? 1 : 2));
+    // Few decomposition levels: OpenJPEG refuses more than the small test images allow.
+    encoder.setDecompositions(Math.max(0, Math.min(5, Math.floor(Math.log2(Math.min(info.width, info.height))) - 1)));
+    encoder.encode();
+    return encoder.getEncodedBuffer().slice();
+  } finally {
+    encoder.delete();
+  }
+}
+
+/** PackBits over one byte plane, written independently of the decoder: runs of 2+ repeat, the rest literal. */
+function packBits(plane: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  while (i < plane.length) {
+    let run = 1;
+    while (i + run < plane.length && plane[i + run] === plane[i] && run < 128) run++;
+    if (run >= 2) {
+      out.push(257 - run, plane[i]);
+      i += run;
+      continue;
+    }
+    const start = i;
+    while (i < plane.length && i - start < 128 && !(i + 1 < plane.length && plane[i + 1] === plane[i])) i++;
+    if (i === start) i++;
+    out.push(i - start - 1, ...plane.slice(start, i));
+  }
+  return out;
+}
+
+/**
+ * An RLE Lossless frame (PS3.5 Annex G): one segment per byte plane, most significant byte first, colour by plane.
+ * `samples` are stored values (monochrome) or interleaved colour bytes.
+ */
+export function encodeRle(
+  samples: ArrayLike<number>,
+  info: { width: number; height: number; bitsAllocated: 8 | 16; componentCount: 1 | 3 },
+): Uint8Array {
+  const pixels = info.width * info.height;
+  const bytesPer = info.bitsAllocated / 8;
+  const segments: number[][] = [];
+  for (let c = 0; c < info.componentCount; c++) {
+    for (let b = bytesPer - 1; b >= 0; b--) {
+      const plane: number[] = [];
+      for (let p = 0; p < pixels; p++) plane.push((samples[p * info.componentCount + c] >> (8 * b)) & 0xff);
+      const packed = packBits(plane);
+      if (packed.length % 2 === 1) packed.push(0x80); // segments have an even length; 0x80 is a no-op
+      segments.push(packed);
+    }
+  }
+  const header = new DataView(new ArrayBuffer(64));
+  header.setUint32(0, segments.length, true);
+  let offset = 64;
+  segments.forEach((segment, i) => {
+    header.setUint32(4 + 4 * i, offset, true);
+    offset += segment.length;
+  });
+  return Uint8Array.from([...new Uint8Array(header.buffer), ...segments.flat()]);
 }
