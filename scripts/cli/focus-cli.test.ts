@@ -10,6 +10,7 @@ import { buildModel } from "@/lib/ml/models/build-model";
 import { saveModel } from "@/lib/ml/models/save-load";
 import { generateSyntheticCase } from "@/lib/ml/data/synthetic-dermoscopy";
 import { db, disconnectDb } from "@/lib/db/client";
+import { captureOutput } from "@/lib/testing/capture-output";
 import { main, EXIT_USAGE } from "../focus-cli";
 import { parseSeeds } from "./train";
 import { parseImages } from "./heatmaps";
@@ -17,25 +18,7 @@ import { formatDuration, progressBar } from "./progress-bar";
 
 after(() => disconnectDb());
 
-/** Runs main() in-process with stdout/stderr captured. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = process.stdout.write.bind(process.stdout);
-  const se = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (c: string | Uint8Array) => (out.push(String(c)), true);
-  process.stderr.write = (c: string | Uint8Array) => (err.push(String(c)), true);
-  const previous = process.exitCode;
-  try {
-    process.exitCode = undefined;
-    const code = await main(argv);
-    return { code, out: out.join(""), err: err.join("") };
-  } finally {
-    process.stdout.write = so;
-    process.stderr.write = se;
-    process.exitCode = previous;
-  }
-}
+const run = (argv: string[]) => captureOutput(main, argv);
 
 describe("focus CLI arguments", () => {
   const bad: [string, string[], RegExp][] = [

@@ -14,29 +14,12 @@ import { createDraftStudy, publishStudy } from "@/lib/studies/study-commands";
 import { setReaderExcluded } from "@/lib/studies/study-lifecycle";
 import { parseStudyDraft } from "@/lib/studies/study-schemas";
 import { fixtureCoordinator, invitedReader, seedDatasetWithRuns } from "@/lib/testing/seed-runs";
+import { captureOutput } from "@/lib/testing/capture-output";
 import { main } from "../focus-cli";
 
 after(() => disconnectDb());
 
-/** Runs the real `focus` entry point in-process with stdout and stderr captured. */
-async function focus(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = process.stdout.write.bind(process.stdout);
-  const se = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (c: string | Uint8Array) => (out.push(String(c)), true);
-  process.stderr.write = (c: string | Uint8Array) => (err.push(String(c)), true);
-  const previous = process.exitCode;
-  try {
-    process.exitCode = undefined;
-    const code = await main(argv);
-    return { code, out: out.join(""), err: err.join("") };
-  } finally {
-    process.stdout.write = so;
-    process.stderr.write = se;
-    process.exitCode = previous;
-  }
-}
+const focus = (argv: string[]) => captureOutput(main, argv);
 
 async function publishedStudy(cases: number) {
   const owner = await fixtureCoordinator();
