@@ -1,6 +1,6 @@
 import { notFound, redirect } from "next/navigation";
 import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { nextOpenCase } from "@/lib/studies/reader-survey";
 
 export const dynamic = "force-dynamic";
@@ -9,12 +9,6 @@ export default async function StudyEntry({ params }: { params: Promise<{ studyId
   const user = await requireRole("SPECIALIST");
   const { studyId } = await params;
   if (!sessionGrantsStudy(user, studyId)) notFound();
-  let next: number | null;
-  try {
-    next = await nextOpenCase(user.id, studyId);
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  const next = await orNotFound(() => nextOpenCase(user.id, studyId));
   redirect(next === null ? `/surveys/${studyId}/done` : `/surveys/${studyId}/case/${next}`);
 }

@@ -1,7 +1,6 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { db } from "@/lib/db/client";
 import { manageableStudy } from "@/lib/studies/study-access";
 import { runLabel } from "@/lib/studies/study-queries";
@@ -45,12 +44,7 @@ export const dynamic = "force-dynamic";
 export default async function StudyPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole("COORDINATOR", "ADMIN");
   const { id } = await params;
-  try {
-    await manageableStudy(user, id);
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  await orNotFound(() => manageableStudy(user, id));
   const [study, progress, reentry] = await Promise.all([
     db().study.findUniqueOrThrow({
       where: { id },

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
-import { readerReview, type CaseStatus, type ReviewView } from "@/lib/studies/reader-survey-review";
+import { orNotFound } from "@/lib/http/page-lookup";
+import { readerReview, type CaseStatus } from "@/lib/studies/reader-survey-review";
 import { flagCaseAction } from "./flag-action";
 
 export const dynamic = "force-dynamic";
@@ -18,13 +18,7 @@ export default async function MyAnswers({ params }: { params: Promise<{ studyId:
   const user = await requireRole("SPECIALIST");
   const { studyId } = await params;
   if (!sessionGrantsStudy(user, studyId)) notFound();
-  let review: ReviewView;
-  try {
-    review = await readerReview(user.id, studyId);
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  const review = await orNotFound(() => readerReview(user.id, studyId));
   const open = review.status === "OPEN";
   return (
     <section>

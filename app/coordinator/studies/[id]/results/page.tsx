@@ -1,9 +1,8 @@
 // Results: the one page besides exports where arms are named. Every number comes from
 // `summarize` over the export rows, exactly as `focus stats --input export.csv --json` computes it.
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { manageableStudy } from "@/lib/studies/study-access";
 import { studyResults } from "@/lib/studies/results";
 import type { StatsSummary } from "@/lib/stats/summary";
@@ -95,13 +94,7 @@ function StatsTable({ s, prefix = "" }: { s: StatsSummary; prefix?: string }) {
 export default async function ResultsPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireRole("COORDINATOR", "ADMIN");
   const { id } = await params;
-  let study;
-  try {
-    study = await manageableStudy(user, id);
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  const study = await orNotFound(() => manageableStudy(user, id));
   const r = await studyResults(id);
   const s = r.summary;
 

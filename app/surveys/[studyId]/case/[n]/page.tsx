@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireRole, sessionGrantsStudy } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { readerCase } from "@/lib/studies/reader-survey";
 import { SurveyCase } from "./survey-case";
 
@@ -10,12 +10,6 @@ export default async function CasePage({ params }: { params: Promise<{ studyId: 
   const user = await requireRole("SPECIALIST");
   const { studyId, n } = await params;
   if (!/^\d{1,6}$/.test(n) || !sessionGrantsStudy(user, studyId)) notFound();
-  let view: Awaited<ReturnType<typeof readerCase>>;
-  try {
-    view = await readerCase(user.id, studyId, Number(n));
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  const view = await orNotFound(() => readerCase(user.id, studyId, Number(n)));
   return <SurveyCase key={`${studyId}-${n}`} view={view} />;
 }

@@ -1,10 +1,9 @@
 // One reader's answers, read-only, for the study's coordinator.
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { manageableStudy } from "@/lib/studies/study-access";
-import { readerAnswersForCoordinator, type CoordinatorReaderView } from "@/lib/studies/reader-answers";
+import { readerAnswersForCoordinator } from "@/lib/studies/reader-answers";
 import { formatDuration, formatMoment } from "../../../format";
 
 export const dynamic = "force-dynamic";
@@ -14,15 +13,9 @@ const STATUS = { answered: "Answered", draft: "Draft, not submitted", "not-start
 export default async function ReaderAnswersPage({ params }: { params: Promise<{ id: string; invitationId: string }> }) {
   const user = await requireRole("COORDINATOR", "ADMIN");
   const { id, invitationId } = await params;
-  let view: CoordinatorReaderView;
-  let title: string;
-  try {
-    title = (await manageableStudy(user, id)).title;
-    view = await readerAnswersForCoordinator(id, invitationId);
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  // The access check comes first: nothing of the invitation is read for a study that is not the user's.
+  const { title } = await orNotFound(() => manageableStudy(user, id));
+  const view = await orNotFound(() => readerAnswersForCoordinator(id, invitationId));
   const answered = view.rows.filter((r) => r.status === "answered").length;
   return (
     <section className="space-y-4">

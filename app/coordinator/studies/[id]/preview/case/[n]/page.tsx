@@ -3,11 +3,10 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireRole } from "@/lib/auth/session";
-import { isDomainError } from "@/lib/errors/domain-error";
+import { orNotFound } from "@/lib/http/page-lookup";
 import { manageableStudy } from "@/lib/studies/study-access";
 import { readSettings } from "@/lib/studies/study-settings";
 import { previewCase, previewCaseBase } from "@/lib/studies/reader-preview";
-import type { CaseView } from "@/lib/studies/reader-survey";
 import { SurveyCase } from "@/app/surveys/[studyId]/case/[n]/survey-case";
 
 export const dynamic = "force-dynamic";
@@ -16,16 +15,9 @@ export default async function PreviewCasePage({ params }: { params: Promise<{ id
   const user = await requireRole("COORDINATOR", "ADMIN");
   const { id, n } = await params;
   if (!/^\d{1,6}$/.test(n)) notFound();
-  let view: CaseView;
-  let randomOrder: boolean;
-  try {
-    const study = await manageableStudy(user, id);
-    randomOrder = readSettings(study.settings).caseOrder === "random";
-    view = await previewCase(id, Number(n));
-  } catch (e) {
-    if (isDomainError(e, "not-found")) notFound();
-    throw e;
-  }
+  const study = await orNotFound(() => manageableStudy(user, id));
+  const view = await orNotFound(() => previewCase(id, Number(n)));
+  const randomOrder = readSettings(study.settings).caseOrder === "random";
   const exit = `/coordinator/studies/${id}`;
   return (
     <div className="space-y-2">
