@@ -5,41 +5,23 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink, type SmtpSink } from "../testing/smtp-sink";
 import { db, disconnectDb } from "../db/client";
 import { createStudyFixture, type StudyFixture } from "../testing/study-fixture";
 import { createInvitation, reissueInvitation } from "../studies/invitations";
 import { emailInvitation } from "./email-invitation";
 import { emailOutcomeMessage } from "./email-outcome";
 
-const received: { rcptTo: string[]; raw: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      received.push({
-        rcptTo: session.envelope.rcptTo.map((r) => r.address),
-        raw: Buffer.concat(chunks).toString("utf8"),
-      });
-      callback();
-    });
-  },
-});
-let smtpPort = 0;
+let smtp: SmtpSink;
 let fixture: StudyFixture;
 
 before(async () => {
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpSink();
   fixture = await createStudyFixture({ cases: 1, arms: 2 });
 });
 after(async () => {
   delete process.env.FOCUS_SMTP_URL;
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await disconnectDb();
 });
 
@@ -62,21 +44,21 @@ describe("emailInvitation", () => {
   test("mail off: nothing is sent, nothing is audited, no outcome to show", async () => {
     delete process.env.FOCUS_SMTP_URL;
     const { invitation, link } = await createInvitation(fixture.studyId, newReader(), fixture.ownerId);
-    const before = received.length;
+    const before = smtp.messages.length;
     assert.equal(await emailInvitation(invitation.id, link, fixture.ownerId), null);
-    assert.equal(received.length, before);
+    assert.equal(smtp.messages.length, before);
     assert.equal(await lastEmailAudit(invitation.id), null);
   });
 
   test("mail on: the reader gets the link for this study, and the audit log says sent", async () => {
-    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const reader = newReader();
     const { invitation, link } = await createInvitation(fixture.studyId, reader, fixture.ownerId);
     const outcome = await emailInvitation(invitation.id, link, fixture.ownerId);
     assert.deepEqual(outcome, { to: reader.email, sent: true });
     assert.equal(emailOutcomeMessage(outcome), `Email sent to ${reader.email}.`);
 
-    const msg = received.at(-1)!;
+    const msg = smtp.messages.at(-1)!;
     assert.deepEqual(msg.rcptTo, [reader.email]);
     const title = (await db().study.findUniqueOrThrow({ where: { id: fixture.studyId } })).title;
     const flat = msg.raw.replace(/=\r\n/g, ""); // undo quoted-printable soft line breaks
@@ -89,11 +71,11 @@ describe("emailInvitation", () => {
   });
 
   test("a re-issued link is emailed too, and a dead server is reported and audited without losing the link", async () => {
-    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const { invitation } = await createInvitation(fixture.studyId, newReader(), fixture.ownerId);
     const reissued = await reissueInvitation(invitation.id, fixture.ownerId);
     assert.equal((await emailInvitation(invitation.id, reissued.link, fixture.ownerId))?.sent, true);
-    assert.ok(received.at(-1)!.raw.replace(/=\r\n/g, "").includes(reissued.link.split("/").pop()!));
+    assert.ok(smtp.messages.at(-1)!.raw.replace(/=\r\n/g, "").includes(reissued.link.split("/").pop()!));
 
     const closed = net.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));

@@ -4,49 +4,10 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink, type SmtpSink } from "../testing/smtp-sink";
 import { sendInvitationEmail, composeInvitation, describeSendError, type InvitationEmail } from "./send-invitation";
 import { isMailConfigError, mailConfig, smtpConnectionOptions } from "./mail-config";
 import { forbiddenTermsForStudy, findStudyLeaks } from "../blinding/leak-scan";
-
-interface Captured {
-  mailFrom: string;
-  rcptTo: string[];
-  raw: string;
-  user?: string;
-}
-
-/** A local SMTP server that keeps every message. Plain SMTP only: its STARTTLS would offer a self-signed cert. */
-async function startSmtp(opts: { users?: Record<string, string> } = {}) {
-  const messages: Captured[] = [];
-  const server = new SMTPServer({
-    authOptional: !opts.users,
-    allowInsecureAuth: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onAuth(auth, _session, callback) {
-      const ok = opts.users && opts.users[auth.username ?? ""] === auth.password;
-      if (!ok) return callback(new Error("Invalid username or password"));
-      callback(null, { user: auth.username });
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        messages.push({
-          mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          rcptTo: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-          user: session.user as string | undefined,
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, port, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** A port with nothing listening on it (bound, then released). */
 async function freePort(): Promise<number> {
@@ -121,9 +82,9 @@ const invitation: InvitationEmail = {
 };
 
 describe("sendInvitationEmail through a real SMTP server", () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpSink;
   before(async () => {
-    smtp = await startSmtp();
+    smtp = await startSmtpSink();
   });
   after(async () => {
     await smtp.close();
@@ -200,9 +161,9 @@ describe("sendInvitationEmail through a real SMTP server", () => {
 });
 
 describe("SMTP login", () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: SmtpSink;
   before(async () => {
-    smtp = await startSmtp({ users: { "focus@hospital.test": "p@ss:w/rd" } });
+    smtp = await startSmtpSink({ users: { "focus@hospital.test": "p@ss:w/rd" } });
   });
   after(async () => {
     await smtp.close();

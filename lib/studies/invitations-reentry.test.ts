@@ -1,8 +1,7 @@
 // Coming back into one's own invitation: the coordinator's re-entry link and the emailed sign-in link sign in
 // to that invitation only, keep identity and answers, can be revoked, and are audited.
 import { test, describe, before, after } from "node:test";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink, type SmtpSink } from "../testing/smtp-sink";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { db, disconnectDb } from "../db/client";
@@ -22,33 +21,19 @@ import { signInWithReentry } from "../auth/credentials";
 const tokenOf = (link: string) => link.split("/").pop()!;
 const ip = () => `10.8.${randomBytes(1)[0]}.${randomBytes(1)[0]}-${randomBytes(2).toString("hex")}`;
 
-const received: { rcptTo: string[]; raw: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      received.push({
-        rcptTo: session.envelope.rcptTo.map((r) => r.address),
-        raw: Buffer.concat(chunks).toString("utf8"),
-      });
-      callback();
-    });
-  },
+let smtp: SmtpSink;
+before(async () => {
+  smtp = await startSmtpSink();
 });
-before(() => new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r)));
 after(async () => {
   delete process.env.FOCUS_SMTP_URL;
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await disconnectDb();
 });
 
 /** The /reenter links in the last message to `address` (quoted-printable soft breaks undone). */
 function linksMailedTo(address: string): string[] {
-  const mail = received.filter((m) => m.rcptTo.includes(address)).at(-1);
+  const mail = smtp.messages.filter((m) => m.rcptTo.includes(address)).at(-1);
   if (!mail) return [];
   const text = mail.raw.replace(/=\r?\n/g, "");
   return [...new Set([...text.matchAll(/https?:\/\/[^\s"<>]+\/reenter\/[A-Za-z0-9_-]{43}/g)].map((m) => m[0]))];
@@ -115,7 +100,7 @@ describe("re-entry link", () => {
 
 describe("emailed sign-in link", () => {
   test("one single-use link per live invitation of the address, to that address only", async () => {
-    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const a = await createStudyFixture({ cases: 1, arms: 2 });
     const b = await createStudyFixture({ cases: 1, arms: 2 });
     const address = `mailed-${randomBytes(4).toString("hex")}@clinic.test`;
@@ -159,8 +144,8 @@ describe("emailed sign-in link", () => {
   });
 
   test("unknown, staff, revoked and over-asked addresses get no link; mail off sends nothing", async () => {
-    process.env.FOCUS_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-    const before = received.length;
+    process.env.FOCUS_SMTP_URL = smtp.url;
+    const before = smtp.messages.length;
     assert.equal((await requestEmailSignInLinks(`nobody-${randomBytes(4).toString("hex")}@clinic.test`)).links, 0);
     const f = await createStudyFixture({ cases: 1, arms: 2 });
     const owner = await db().user.findUniqueOrThrow({ where: { id: f.ownerId } });
@@ -177,7 +162,7 @@ describe("emailed sign-in link", () => {
     const second = await db().user.findUniqueOrThrow({ where: { id: r2.readerId } });
     delete process.env.FOCUS_SMTP_URL;
     assert.deepEqual(await requestEmailSignInLinks(second.email), { links: 0, mail: null });
-    assert.equal(received.length - before, EMAIL_LINKS_PER_WINDOW);
+    assert.equal(smtp.messages.length - before, EMAIL_LINKS_PER_WINDOW);
     await assert.rejects(requestEmailSignInLinks("not an email"), /valid email/);
   });
 });

@@ -2,8 +2,7 @@
 // quiet period, mail off, another coordinator refused, and the scheduled job's one-send-per-due-time claim.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { startSmtpSink, type SmtpSink } from "../testing/smtp-sink";
 import { db, disconnectDb } from "../db/client";
 import { createStudyFixture } from "../testing/study-fixture";
 import { fixtureCoordinator } from "../testing/seed-runs";
@@ -13,28 +12,13 @@ import { revokeInvitation } from "./invitations";
 import { remindReaders, runScheduledReminders, setReminderSchedule } from "./reminders";
 import { REMINDERS_QUEUE } from "../jobs/queues";
 
-const received: { to: string[]; raw: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  logger: false,
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => {
-      received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
-      callback();
-    });
-  },
-});
-let smtpUrl = "";
+let smtp: SmtpSink;
 before(async () => {
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startSmtpSink();
 });
 after(async () => {
   delete process.env.FOCUS_SMTP_URL;
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await disconnectDb();
 });
 
@@ -64,20 +48,20 @@ describe("reminders", () => {
   test("mail off: nothing is sent and nothing is written", async () => {
     delete process.env.FOCUS_SMTP_URL;
     const { f, owner } = await studyWithReaders();
-    const before = received.length;
+    const before = smtp.messages.length;
     assert.deepEqual(await remindReaders(owner, f.studyId), { mailOn: false, sent: 0, failed: 0, skipped: 0 });
-    assert.equal(received.length, before);
+    assert.equal(smtp.messages.length, before);
     assert.equal((await reminderAudits(f.studyId)).length, 0);
   });
 
   test("only unfinished live readers get one, audited with lastRemindedAt; a second click is quiet", async () => {
-    process.env.FOCUS_SMTP_URL = smtpUrl;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const { f, owner, half, emails } = await studyWithReaders();
-    const before = received.length;
+    const before = smtp.messages.length;
     assert.deepEqual(await remindReaders(owner, f.studyId), { mailOn: true, sent: 1, failed: 0, skipped: 0 });
-    const mine = received.slice(before);
+    const mine = smtp.messages.slice(before);
     assert.deepEqual(
-      mine.map((m) => m.to),
+      mine.map((m) => m.rcptTo),
       [[emails.half]],
     );
     const body = mine[0].raw.replace(/=\r\n/g, "");
@@ -89,25 +73,25 @@ describe("reminders", () => {
     assert.equal(audits[0].actorId, f.ownerId);
     assert.ok((await db().invitation.findUniqueOrThrow({ where: { id: half.invitationId } })).lastRemindedAt);
     assert.deepEqual(await remindReaders(owner, f.studyId), { mailOn: true, sent: 0, failed: 0, skipped: 1 });
-    assert.equal(received.length, before + 1);
+    assert.equal(smtp.messages.length, before + 1);
   });
 
   test("another coordinator is refused as if the study did not exist", async () => {
-    process.env.FOCUS_SMTP_URL = smtpUrl;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const { f } = await studyWithReaders();
     const other = { id: (await fixtureCoordinator()).id, role: "COORDINATOR" as const };
-    const before = received.length;
+    const before = smtp.messages.length;
     await assert.rejects(remindReaders(other, f.studyId), (e) => isDomainError(e, "not-found"));
     await assert.rejects(setReminderSchedule(other, f.studyId, { intervalDays: 2 }), (e) =>
       isDomainError(e, "not-found"),
     );
-    assert.equal(received.length, before);
+    assert.equal(smtp.messages.length, before);
     const study = await db().study.findUniqueOrThrow({ where: { id: f.studyId } });
     assert.equal(study.reminderIntervalDays, null);
   });
 
   test("the schedule: audited; the job sends once per due time and queues the next", async () => {
-    process.env.FOCUS_SMTP_URL = smtpUrl;
+    process.env.FOCUS_SMTP_URL = smtp.url;
     const { f, owner, emails } = await studyWithReaders();
     const sent: { queue: string; data: unknown; at: Date }[] = [];
     const boss = {
@@ -128,22 +112,22 @@ describe("reminders", () => {
     );
 
     // Too early: nothing sent, the job waits for the due time.
-    const before = received.length;
+    const before = smtp.messages.length;
     assert.equal(await runScheduledReminders(boss, f.studyId, t0), null);
-    assert.equal(received.length, before);
+    assert.equal(smtp.messages.length, before);
     assert.deepEqual(sent.at(-1), { queue: REMINDERS_QUEUE, data: { studyId: f.studyId }, at: next });
 
     const due = new Date(next!.getTime() + 1000);
     const outcome = await runScheduledReminders(boss, f.studyId, due);
     assert.equal(outcome?.sent, 1);
-    assert.deepEqual(received.at(-1)!.to, [emails.half]);
+    assert.deepEqual(smtp.messages.at(-1)!.rcptTo, [emails.half]);
     const following = new Date(due.getTime() + 3 * 86_400_000);
     assert.equal(sent.at(-1)!.at.getTime(), following.getTime());
     const audits = await reminderAudits(f.studyId);
     assert.equal(audits.at(-1)!.actorId, null);
     // A duplicate job for the same due time sends nothing.
     assert.equal(await runScheduledReminders(boss, f.studyId, due), null);
-    assert.equal(received.length, before + 1);
+    assert.equal(smtp.messages.length, before + 1);
 
     // Off: the job stops.
     assert.equal(await setReminderSchedule(owner, f.studyId, { intervalDays: null }), null);
