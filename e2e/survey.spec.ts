@@ -39,9 +39,12 @@ async function forbiddenTerms(f: StudyFixture) {
   });
 }
 
-test("a reader completes a three-case study with the keyboard only, and nothing leaks", async ({ page }) => {
-  // P on, so the scan covers the probability labels and their explanations too.
-  const f = await createStudyFixture({ cases: 3, settings: { showProbabilities: true } });
+test("a reader completes a three-case study (one case repeated) with the keyboard only, and nothing leaks", async ({
+  page,
+}) => {
+  // P on, so the scan covers the probability labels and their explanations too. One case is repeated at the end
+  // (case 4 of 4): the scan covers a repeated reading, which must look like any other case.
+  const f = await createStudyFixture({ cases: 3, settings: { showProbabilities: true, repeatedCases: 1 } });
   const reader = await f.inviteReader();
   const terms = await forbiddenTerms(f);
   const leaks: string[] = [];
@@ -77,12 +80,15 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
   });
 
   await enter(page, reader.link);
-  await expect(page.getByText("0 of 3 cases answered")).toBeVisible();
+  await expect(page.getByText("0 of 4 cases answered")).toBeVisible();
   await page.getByRole("link", { name: "Start" }).focus();
   await page.keyboard.press("Enter");
 
-  for (let n = 1; n <= 3; n++) {
-    await expect(page.getByTestId("case-progress")).toContainText(`Case ${n} of 3`);
+  const urlsOf: string[][] = [];
+  for (let n = 1; n <= 4; n++) {
+    await expect(page.getByTestId("case-progress")).toContainText(`Case ${n} of 4`);
+    // Nothing on the page tells a repeated reading from a first one.
+    expect(await page.locator("main").innerText()).not.toMatch(/repeat/i);
     await expect(page.getByRole("img", { name: /Heat-map of Model [A-D]/ })).toHaveCount(4);
     for (const img of await page.getByRole("img").all()) {
       const name = await img.evaluate((e) => e.getAttribute("alt") ?? e.getAttribute("aria-label"));
@@ -129,21 +135,28 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     for (const hit of findStudyLeaks(state, terms)) leaks.push(`${hit} in the page state of case ${n}`);
     await page.keyboard.press("Escape");
     await expect(compare).toHaveCount(0);
-    await page.locator("body").press(String(n)); // choose Model A/B/C by key
-    await expect(page.getByRole("radio", { name: new RegExp(`Model ${"ABC"[n - 1]}`) })).toBeChecked();
+    urlsOf.push(await blindUrls(page));
+    await page.locator("body").press(String(n)); // choose Model A/B/C/D by key
+    await expect(page.getByRole("radio", { name: new RegExp(`Model ${"ABCD"[n - 1]}`) })).toBeChecked();
     await page.getByRole("textbox", { name: /Rationale/ }).focus();
     await page.keyboard.type(`Reason number ${n} with detail`);
     await page.keyboard.press("Control+Enter");
   }
   await expect(page).toHaveURL(new RegExp(`/surveys/${f.studyId}/done$`));
-  await expect(page.getByTestId("done-count")).toContainText("You answered 3 of 3 cases");
+  await expect(page.getByTestId("done-count")).toContainText("You answered 4 of 4 cases");
   const stored = await answersOf(reader.readerId, f.studyId);
-  expect(stored).toHaveLength(3);
-  expect(stored.map((r) => r.chosenSlot).sort()).toEqual([0, 1, 2]);
+  expect(stored).toHaveLength(4);
+  expect(stored.map((r) => r.chosenSlot).sort()).toEqual([0, 1, 2, 3]);
+  expect(stored.map((r) => r.repeat).sort()).toEqual([0, 0, 0, 1]);
+  // The repeated reading's URLs are its own: none of them is the first reading's (or any other case's).
+  expect(urlsOf).toHaveLength(4);
+  const earlier = new Set(urlsOf.slice(0, 3).flat());
+  expect(urlsOf[3].length).toBeGreaterThan(0);
+  expect(urlsOf[3].filter((u) => earlier.has(u))).toEqual([]);
   expect(leaks).toEqual([]);
   // File sizes: every raw map has the same length whatever its model; one original (display copy) per case.
   const maps = blindFiles.filter((b) => b.url.endsWith("/cam"));
-  expect(maps).toHaveLength(12);
+  expect(maps).toHaveLength(16);
   expect(new Set(maps.map((m) => `${m.type} ${m.bytes}`))).toEqual(
     new Set([`application/octet-stream ${CAM_PAYLOAD_BYTES}`]),
   );
@@ -152,10 +165,12 @@ test("a reader completes a three-case study with the keyboard only, and nothing 
     kind: b.url.endsWith("/cam") ? "map" : "original",
     bytes: b.bytes,
   }));
-  expect(received.map((r) => r.caseNumber).sort()).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
+  expect(received.map((r) => r.caseNumber).sort()).toEqual([
+    1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4,
+  ]);
   expect(findSizeFingerprints(received)).toEqual([]);
   const originals = blindFiles.filter((b) => !b.url.endsWith("/cam"));
-  expect(originals).toHaveLength(3);
+  expect(originals).toHaveLength(4);
   expect(new Set(originals.map((o) => o.type))).toEqual(new Set(["image/jpeg"]));
 });
 

@@ -2,7 +2,8 @@
 # Usage: Rscript tidy_summary.R focus-study-<id>-<stamp>-tidy.csv   (base R; irr::kappam.fleiss gives the same kappa)
 path <- commandArgs(trailingOnly = TRUE)[1]
 d <- read.csv(path, encoding = "UTF-8", stringsAsFactors = FALSE)
-best <- d[d$question == "best_map" & !(d$reader_status %in% c("revoked", "excluded")), ]  # as the page counts
+# As the page counts: no revoked or excluded reader, first readings only (repeat = 1 is for intra-reader agreement).
+best <- d[d$question == "best_map" & !(d$reader_status %in% c("revoked", "excluded")) & d$repeat == 0, ]
 counts <- table(best$answer)
 print(counts)
 print(prop.table(counts))

@@ -10,11 +10,14 @@ from collections import Counter, defaultdict
 
 def summary(path):
     with open(path, newline="", encoding="utf-8") as f:
-        # Revoked and excluded readers' answers are exported but, as on the results page, not counted.
+        # Revoked and excluded readers' answers are exported but, as on the results page, not counted; repeated
+        # readings (repeat = 1) are for intra-reader agreement only.
         rows = [
             r
             for r in csv.DictReader(f)
-            if r["question"] == "best_map" and r["reader_status"] not in ("revoked", "excluded")
+            if r["question"] == "best_map"
+            and r["reader_status"] not in ("revoked", "excluded")
+            and r.get("repeat", "0") in ("", "0")
         ]
     arms = sorted({r["answer"] for r in rows})
     counts = Counter(r["answer"] for r in rows)

@@ -43,6 +43,7 @@ export async function verifyAnswers(
          join "StudyCase" c on c.id = r."studyCaseId"
          left join "StudyArm" a on a.id = r."chosenArmId"
          left join "SlotOrder" so on so."readerId" = r."readerId" and so."studyCaseId" = r."studyCaseId"
+                                  and so."repeat" = r."repeat"
         where c."studyId" = $1 and r."submittedAt" is not null`,
       [studyId],
     );

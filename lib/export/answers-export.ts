@@ -13,6 +13,7 @@ export const EXPORT_COLUMNS = [
   "study_id",
   "case_id",
   "case_number",
+  "repeat",
   "image_id",
   "image_label",
   "reader_id",
@@ -37,6 +38,11 @@ export interface AnswerExportRow {
   case_id: string;
   /** 1-based position of the case in the study, as readers saw it ("Case 3 of 12"). */
   case_number: number;
+  /**
+   * 0 for the reader's first reading of the case, 1 for its repeated reading (study setting repeatedCases). Every
+   * statistic but intra-reader agreement reads the first readings only; `focus stats` does the same.
+   */
+  repeat: number;
   image_id: string;
   /** The dataset's class name for the ground-truth label. */
   image_label: string;
@@ -114,6 +120,7 @@ export function submittedResponses(studyId: string) {
     select: {
       readerId: true,
       studyCaseId: true,
+      repeat: true,
       chosenArmId: true,
       chosenSlot: true,
       chosenOption: true,
@@ -130,7 +137,7 @@ export function submittedResponses(studyId: string) {
   });
 }
 
-/** Every submitted answer of the study, ordered by case, then reader pseudonym. */
+/** Every submitted answer of the study, ordered by case, then reader pseudonym, then reading (first, repeat). */
 export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): Promise<AnswerExportRow[]> {
   const armList = arms ?? (await studyArms(studyId));
   const armById = new Map(armList.map((a) => [a.armId, a]));
@@ -141,9 +148,9 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
   ]);
   const orders = await db().slotOrder.findMany({
     where: { studyCase: { studyId } },
-    select: { readerId: true, studyCaseId: true, armOrder: true },
+    select: { readerId: true, studyCaseId: true, repeat: true, armOrder: true },
   });
-  const orderOf = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
+  const orderOf = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}|${o.repeat}`, o.armOrder]));
   const invitations = await db().invitation.findMany({
     where: { studyId },
     select: { readerId: true, specialty: true },
@@ -152,11 +159,12 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
   const classNames = study.dataset.classNames;
   const rows = responses.map((r): AnswerExportRow => {
     const arm = r.chosenArmId === null ? undefined : armById.get(r.chosenArmId);
-    const order = orderOf.get(`${r.readerId}|${r.studyCaseId}`) ?? [];
+    const order = orderOf.get(`${r.readerId}|${r.studyCaseId}|${r.repeat}`) ?? [];
     return {
       study_id: studyId,
       case_id: r.studyCaseId,
       case_number: r.studyCase.caseIndex + 1,
+      repeat: r.repeat,
       image_id: r.studyCase.imageId,
       image_label: classNames[r.studyCase.image.label] ?? String(r.studyCase.image.label),
       reader_id: r.reader.pseudonym,
@@ -176,7 +184,10 @@ export async function studyAnswerRows(studyId: string, arms?: StudyArmInfo[]): P
     };
   });
   return rows.sort(
-    (a, b) => a.case_number - b.case_number || (a.reader_id < b.reader_id ? -1 : a.reader_id > b.reader_id ? 1 : 0),
+    (a, b) =>
+      a.case_number - b.case_number ||
+      (a.reader_id < b.reader_id ? -1 : a.reader_id > b.reader_id ? 1 : 0) ||
+      a.repeat - b.repeat,
   );
 }
 

@@ -8,7 +8,13 @@ import { slotLetter, slotOrder as designedSlotOrder } from "../blinding/slot-des
 import { readSettings, type StudySettings } from "../studies/study-settings";
 import { readQuestions, type StudyQuestion } from "../studies/study-questions";
 import { readStoredAnswers } from "../studies/question-answers";
-import { effectiveCaseOrder } from "../studies/case-order";
+import {
+  effectiveCaseOrder,
+  effectiveRepeatCases,
+  readingOrder,
+  slotSeedOf,
+  type Reading,
+} from "../studies/case-order";
 import { neutraliseFormula } from "./csv";
 import { OPTION_ANSWERS, studyArms, submittedResponses, type StudyArmInfo } from "./answers-export";
 
@@ -22,6 +28,7 @@ export const TIDY_COLUMNS = [
   "original_name",
   "image_label",
   "position",
+  "repeat",
   "question",
   "question_id",
   "slot",
@@ -47,8 +54,8 @@ interface ReaderInfo {
   /** pending, accepted, revoked, or excluded (by the coordinator, from the statistics). */
   status: string;
   readerIndex: number;
-  /** Position (0-based) -> caseIndex: the order this reader sees the cases in. */
-  caseOrder: number[];
+  /** Position (0-based) -> reading (caseIndex, repeat): the order this reader sees the cases in, repeats last. */
+  readings: Reading[];
 }
 
 /** Revoked wins over excluded: a revoked reader is out of the study, not only out of the statistics. */
@@ -67,6 +74,8 @@ interface CaseInfo {
 
 export interface HangingEntry {
   position: number;
+  /** 0: the first reading of the case; 1: its repeated reading (study setting repeatedCases). */
+  repeat: number;
   case_id: string;
   image_id: string;
   /** Arm labels in slot order, slot A first, as this reader sees (or will see) the case. */
@@ -122,6 +131,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
         status: true,
         readerIndex: true,
         caseOrder: true,
+        repeatOrder: true,
         excludedAt: true,
         reader: { select: { pseudonym: true } },
       },
@@ -133,7 +143,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     }),
     db().slotOrder.findMany({
       where: { studyCase: { studyId } },
-      select: { readerId: true, studyCaseId: true, armOrder: true },
+      select: { readerId: true, studyCaseId: true, repeat: true, armOrder: true },
     }),
     submittedResponses(studyId),
   ]);
@@ -146,7 +156,13 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     specialty: i.specialty.toLowerCase(),
     status: readerStatus(i),
     readerIndex: i.readerIndex,
-    caseOrder: effectiveCaseOrder(i.caseOrder, studyCases.length, settings.caseOrder),
+    readings: readingOrder(
+      effectiveCaseOrder(i.caseOrder, studyCases.length, settings.caseOrder),
+      effectiveRepeatCases(i.repeatOrder, studyCases.length, settings.repeatedCases, {
+        designSeed: study.designSeed,
+        readerIndex: i.readerIndex,
+      }),
+    ),
   }));
   const cases: CaseInfo[] = studyCases.map((c) => ({
     caseId: c.id,
@@ -155,27 +171,30 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     originalName: c.image.originalName,
     label: classNames[c.image.label] ?? String(c.image.label),
   }));
-  const stored = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}`, o.armOrder]));
+  const stored = new Map(orders.map((o) => [`${o.readerId}|${o.studyCaseId}|${o.repeat}`, o.armOrder]));
   const caseOfIndex = new Map(cases.map((c) => [c.caseIndex, c]));
   const positionOf = new Map<string, number>();
   const hanging = new Map<string, HangingEntry[]>();
   for (const r of readers) {
-    r.caseOrder.forEach((caseIndex, p) => positionOf.set(`${r.readerId}|${caseOfIndex.get(caseIndex)?.caseId}`, p + 1));
+    r.readings.forEach(({ caseIndex, repeat }, p) =>
+      positionOf.set(`${r.readerId}|${caseOfIndex.get(caseIndex)?.caseId}|${repeat}`, p + 1),
+    );
     hanging.set(
       r.readerId,
-      r.caseOrder.map((caseIndex, p) => {
+      r.readings.map(({ caseIndex, repeat }, p) => {
         const c = caseOfIndex.get(caseIndex)!;
-        const saved = stored.get(`${r.readerId}|${c.caseId}`);
+        const saved = stored.get(`${r.readerId}|${c.caseId}|${repeat}`);
         const order =
           saved ??
           designedSlotOrder({
-            studySeed: study.designSeed,
+            studySeed: slotSeedOf(study.designSeed, repeat),
             readerIndex: r.readerIndex,
             caseIndex: c.caseIndex,
             armCount: arms.length,
           });
         return {
           position: p + 1,
+          repeat,
           case_id: c.caseId,
           image_id: c.imageId,
           slots: order.map((i) => labelOfIndex.get(i)?.label ?? `arm${i}`),
@@ -193,7 +212,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     const c = caseById.get(r.studyCaseId);
     if (!reader || !c) continue;
     const arm = r.chosenArmId === null ? null : armById.get(r.chosenArmId);
-    const order = stored.get(`${r.readerId}|${r.studyCaseId}`) ?? [];
+    const order = stored.get(`${r.readerId}|${r.studyCaseId}|${r.repeat}`) ?? [];
     const armColumns = (a: StudyArmInfo | null | undefined) => ({
       variant: a ? a.variant.toLowerCase() : "",
       seed: a ? a.seed : null,
@@ -209,7 +228,8 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
       image_id: c.imageId,
       original_name: c.originalName,
       image_label: c.label,
-      position: positionOf.get(`${r.readerId}|${c.caseId}`) ?? c.caseIndex + 1,
+      position: positionOf.get(`${r.readerId}|${c.caseId}|${r.repeat}`) ?? c.caseIndex + 1,
+      repeat: r.repeat,
       // The rationale and confidence are about the chosen map, so they carry its slot and arm too.
       slot: r.chosenSlot === null ? "" : slotLetter(r.chosenSlot),
       ...armColumns(arm),
@@ -249,6 +269,7 @@ async function loadStudyExport(studyId: string): Promise<StudyExportData> {
     (a, b) =>
       caseIndexOf(a) - caseIndexOf(b) ||
       String(a.reader).localeCompare(String(b.reader)) ||
+      Number(a.repeat) - Number(b.repeat) ||
       questionOrder.get(String(a.question_id))! - questionOrder.get(String(b.question_id))! ||
       (a.question === "rating" || a.question === "ranking" ? String(a.slot).localeCompare(String(b.slot)) : 0),
   );

@@ -5,6 +5,7 @@ import { db } from "../db/client";
 import { readSettings } from "../studies/study-settings";
 import { describeQuestions, readQuestions } from "../studies/study-questions";
 import { studyResults } from "../studies/results";
+import { NEEDS_REPEATED_CASES } from "../stats/intra-reader-agreement";
 import { getBytes } from "../storage/content-store";
 import { withTableLinks } from "./report-table-html";
 import { questionMethodsSentence, questionSectionsHtml } from "./report-questions";
@@ -140,6 +141,17 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
     );
   }
   const agreement = (v: number | null) => (s.n_readers < 2 ? "needs ≥ 2 readers" : num(v));
+  const intra = r.intraReader;
+  const intraMean =
+    intra === null
+      ? NEEDS_REPEATED_CASES
+      : intra.mean_kappa.defined
+        ? num(intra.mean_kappa.kappa)
+        : intra.mean_kappa.because;
+  const intraRows = (intra?.readers ?? []).map((x) => [
+    `Intra-reader kappa, ${escapeHtml(x.readerId)} (${plural(x.n_pairs, "pair")})`,
+    x.kappa.defined ? `${num(x.kappa.kappa)} (${num(x.kappa.ci_low)} – ${num(x.kappa.ci_high)})` : x.kappa.because,
+  ]);
 
   const methods =
     `${plural(counted.length, "reader")} (${specialties.join(", ") || "none yet"}) ${counted.length === 1 ? "was" : "were"} invited; ${s.n_readers} answered ` +
@@ -151,6 +163,9 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
     `On every case readers answered ${escapeHtml(describeQuestions(readQuestions(study)))}; ` +
     `${settings.allowRevisit ? "they could revisit earlier cases" : "earlier cases could not be revisited"}. ` +
     `${settings.caseOrder === "random" ? "Each reader saw the cases in their own random order" : "Every reader saw the cases in the same order"}. ` +
+    (r.repeatedCases > 0
+      ? `After the last case, each reader read ${plural(r.repeatedCases, "case")} again (chosen at random per reader, with a fresh slot order and not marked as repeats); intra-reader agreement is Cohen's kappa of the first and the repeated choice, per reader and averaged. `
+      : "") +
     `The study opened on ${day(study.publishedAt)} and closed on ${day(study.closedAt)}. ` +
     `Preference is reported as shares with 95 % Wilson intervals and a chi-square test of equal preference; ` +
     `agreement as Fleiss' kappa, Krippendorff's alpha and Gwet's AC1.` +
@@ -213,6 +228,8 @@ ${rows([
   ["Fleiss' kappa", agreement(s.fleiss_kappa)],
   ["Krippendorff's alpha (nominal)", agreement(s.krippendorff_alpha)],
   ["Gwet's AC1", agreement(s.gwet_ac1)],
+  ["Intra-reader agreement, mean Cohen's kappa", intraMean],
+  ...intraRows,
 ])}
 </table></section>
 ${questionSectionsHtml(r.questions)}

@@ -111,7 +111,13 @@ export const TIDY_ANSWER_COLUMNS = ["case_id", "reader", "question", "answer"] a
 export const LEFT_OUT_STATUSES: readonly string[] = ["revoked", "excluded"];
 
 export interface AnswerRows {
+  /** First readings only: the answers every statistic but intra-reader agreement reads. */
   answers: Answer[];
+  /**
+   * Answers of repeated readings (a `repeat` column other than 0 or blank), for intra-reader agreement only; they
+   * are not in `answers` or `rows`.
+   */
+  repeated: Answer[];
   /** Every column of every answer row, keyed by normalised header name, for callers that need extra columns. */
   rows: Array<{ line: number; values: Record<string, string> }>;
   header: string[];
@@ -205,7 +211,9 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
   // A best-map row without an arm answers "none" or "cannot_decide": no arm chosen, so a missing choice for every
   // statistic over arms, as on the results page (which counts those answers apart).
   const armCol = tidy && question?.type === "best_map" ? header.indexOf("arm") : -1;
+  const repeatCol = header.indexOf("repeat");
   const answers: Answer[] = [];
+  const repeated: Answer[] = [];
   const rows: AnswerRows["rows"] = [];
   const leftOut = new Map<string, { status: string; answers: number }>();
   let questionRows = 0;
@@ -231,7 +239,14 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
       continue;
     }
     const noArm = armCol >= 0 && record.fields[armCol].trim() === "";
-    answers.push({ caseId, readerId, choice: choice === "" || noArm ? null : choice });
+    const answer = { caseId, readerId, choice: choice === "" || noArm ? null : choice };
+    const repeat = repeatCol >= 0 ? record.fields[repeatCol].trim() : "";
+    if (repeat !== "" && repeat !== "0") {
+      if (repeat !== "1") throw new CsvFormatError(`line ${record.line}: repeat is "${repeat}", expected 0 or 1`);
+      repeated.push(answer);
+      continue;
+    }
+    answers.push(answer);
     const values = Object.fromEntries(header.map((h, j) => [h, record.fields[j]]));
     // Breakdowns look readers up by reader_id whatever the format.
     if (tidy) values["reader_id"] = readerId;
@@ -242,6 +257,7 @@ export function readAnswerRows(text: string, options: ReadAnswerOptions = {}): A
   }
   return {
     answers,
+    repeated,
     rows,
     header,
     format: tidy ? "tidy" : "answers",

@@ -10,6 +10,8 @@ import { formatRankingTable, formatRatingTable } from "./question-table";
 import { summarize, summarizeByGroup, type SummaryOptions } from "./summary";
 import { formatGroupTables, formatSummaryTable } from "./summary-table";
 import { rankingAnswersFromRows, ratingAnswersFromRows } from "./tidy-answers";
+import { intraReaderAgreementOfAnswers } from "./intra-reader-agreement";
+import { formatIntraReaderTable } from "./intra-reader-table";
 
 export interface CliOutput {
   stdout: (text: string) => void;
@@ -90,7 +92,7 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
       throw new UsageError(`cannot read input file "${opts.input}": ${reason}`);
     }
     const readOptions = { question: opts.question };
-    const { answers, leftOut, rows, question } = readAnswerRows(text, readOptions);
+    const { answers, repeated, leftOut, rows, question } = readAnswerRows(text, readOptions);
     // Stderr, so that --json output stays the page's summary, digit for digit.
     for (const r of leftOut) {
       output.stderr(`stats: reader "${r.readerId}" is ${r.status}; their ${r.answers} answer(s) are left out\n`);
@@ -138,13 +140,20 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
       opts.by === undefined
         ? undefined
         : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by, readOptions), summaryOptions);
+    // Intra-reader agreement when the export has repeated readings (the results page's figure, digit for digit).
+    const intra = repeated.length === 0 ? undefined : intraReaderAgreementOfAnswers(answers, repeated, choices);
 
     if (opts.json) {
-      const document = groups === undefined ? summary : { ...summary, by_group: { column: opts.by, groups } };
+      const document = {
+        ...summary,
+        ...(groups === undefined ? {} : { by_group: { column: opts.by, groups } }),
+        ...(intra === undefined ? {} : { intra_reader: intra }),
+      };
       output.stdout(`${JSON.stringify(document, null, indent)}\n`);
     } else {
       output.stdout(formatSummaryTable(summary));
       if (groups !== undefined) output.stdout(`\n${formatGroupTables(opts.by!, groups)}`);
+      if (intra !== undefined) output.stdout(`\n${formatIntraReaderTable(intra)}`);
     }
     return 0;
   } catch (error) {

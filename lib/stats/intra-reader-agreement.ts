@@ -1,7 +1,7 @@
 // Intra-reader agreement on repeated cases: a study may show k cases again at the end (fresh slot order); each
 // reader's first and repeated answers are compared with Cohen's kappa (Cohen 1960), per reader with its SE and
 // interval (cohen-kappa-interval.ts), and the mean over readers whose kappa is defined.
-import { AnswerDataError, compareCodeUnits, isMissingChoice } from "./answers";
+import { type Answer, AnswerDataError, compareCodeUnits, isMissingChoice } from "./answers";
 import { type KappaWithInterval, cohenKappaWithInterval } from "./cohen-kappa-interval";
 import { type Estimate, defined, undefinedBecause } from "./estimate";
 
@@ -79,4 +79,29 @@ export function intraReaderAgreement(
         ? undefinedBecause("no reader has a defined kappa on repeated cases")
         : defined({ kappa: kappas.reduce((s, k) => s + k, 0) / kappas.length, n_readers: kappas.length }),
   };
+}
+
+/** Why intra-reader agreement has no value when the study repeats no case (the results page and the CLI say it). */
+export const NEEDS_REPEATED_CASES = "needs repeated cases";
+
+/**
+ * Pairs each repeated answer with the same reader's first answer on that case (null when the first was not given),
+ * then `intraReaderAgreement`. `first` and `repeated` are the answer rows of the first and the repeated readings, as
+ * the results page and `focus stats` read them from the export (choice = arm, blank = missing).
+ */
+export function intraReaderAgreementOfAnswers(
+  first: readonly Answer[],
+  repeated: readonly Answer[],
+  choices?: readonly string[],
+): IntraReaderAgreement {
+  const firstOf = new Map(first.map((a) => [JSON.stringify([a.readerId, a.caseId]), a.choice]));
+  return intraReaderAgreement(
+    repeated.map((r) => ({
+      readerId: r.readerId,
+      caseId: r.caseId,
+      first: firstOf.get(JSON.stringify([r.readerId, r.caseId])) ?? null,
+      repeat: r.choice,
+    })),
+    choices,
+  );
 }

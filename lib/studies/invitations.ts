@@ -13,7 +13,7 @@ import { recordAudit } from "../audit/audit";
 import { DomainError } from "../errors/domain-error";
 import { parseInput } from "../errors/field-errors";
 import { readSettings, type StudySettings } from "./study-settings";
-import { seededCaseOrder } from "./case-order";
+import { seededCaseOrder, seededRepeatOrder } from "./case-order";
 import { ARCHIVED_MESSAGE, assertNotArchived } from "./study-access";
 
 export function invitationLink(token: string, baseUrl = envVar("NEXTAUTH_URL") ?? "http://localhost:3000"): string {
@@ -119,6 +119,8 @@ export async function createInvitation(studyId: string, input: unknown, actorId:
         specialty: data.specialty,
         // Stored whatever the study's case-order setting says, so switching a draft to random later still works.
         caseOrder: seededCaseOrder(locked[0].designSeed, readerIndex, caseCount),
+        // Likewise whatever the number of repeated cases: the reader repeats the first k of it.
+        repeatOrder: seededRepeatOrder(locked[0].designSeed, readerIndex, caseCount),
       },
     });
     await recordAudit(actorId, "invitation.issue", invitation.id, { studyId, readerId: reader.id }, tx);

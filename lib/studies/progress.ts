@@ -1,6 +1,8 @@
 // How far each invited reader has got: answered cases, last activity and the median server-measured time
 // per case (the median, not the mean, because a reader who leaves a case open over lunch would dominate a mean).
 import { db } from "../db/client";
+import { readingCount } from "./case-order";
+import { readSettings } from "./study-settings";
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -39,13 +41,14 @@ export interface ReaderProgress {
 export interface StudyProgress {
   total: number;
   readers: ReaderProgress[];
-  /** Submitted answers over (active readers × cases). */
+  /** Submitted answers over (active readers × readings: the cases and the repeated ones). */
   completion: number | null;
 }
 
 export async function studyProgress(studyId: string): Promise<StudyProgress> {
-  const [total, invitations, responses] = await Promise.all([
+  const [caseCount, study, invitations, responses] = await Promise.all([
     db().studyCase.count({ where: { studyId } }),
+    db().study.findUniqueOrThrow({ where: { id: studyId }, select: { settings: true } }),
     db().invitation.findMany({
       where: { studyId },
       orderBy: { readerIndex: "asc" },
@@ -69,6 +72,8 @@ export async function studyProgress(studyId: string): Promise<StudyProgress> {
       select: { readerId: true, submittedAt: true, serverTimeMs: true, updatedAt: true, draftSavedAt: true },
     }),
   ]);
+  // Every reading counts, repeated cases included: a reader has finished after the last repeat.
+  const total = readingCount(caseCount, readSettings(study.settings));
   const byReader = new Map<string, typeof responses>();
   for (const r of responses) {
     let list = byReader.get(r.readerId);

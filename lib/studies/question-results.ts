@@ -36,7 +36,10 @@ export function questionResultsFromRows(
   const out: QuestionResult[] = [];
   for (const q of questions) {
     if (q.type !== "rating" && q.type !== "ranking") continue;
-    const mine = asCsvRows(rows.filter((r) => r.question_id === q.id && !leftOut.has(String(r.reader))));
+    // First readings only, as the CLI reads them (a repeated case's second answer is for intra-reader agreement).
+    const mine = asCsvRows(
+      rows.filter((r) => r.question_id === q.id && !leftOut.has(String(r.reader)) && Number(r.repeat ?? 0) === 0),
+    );
     // The arms seen, sorted: the CLI's default; every complete answer names every arm.
     const arms = distinctSorted(mine.map((r) => r.values.arm));
     if (q.type === "rating")

@@ -51,3 +51,29 @@ test("an invitation of another study is not found through this one", async () =>
   const rb = await b.inviteReader();
   await assert.rejects(readerAnswersForCoordinator(a.studyId, rb.invitationId), (e) => isDomainError(e, "not-found"));
 });
+
+test("a “none” or “cannot decide” answer shows as answered, with that option and no slot or arm", async () => {
+  const f = await createStudyFixture({
+    cases: 3,
+    arms: 2,
+    questions: [
+      { id: "q1", type: "best_map", wording: "Best?", required: true, allowNone: true, allowCannotDecide: true },
+      { id: "q2", type: "rationale", wording: "Why?", required: false, min: 0, max: 500 },
+    ],
+  });
+  const r = await f.inviteReader();
+  for (const n of [1, 2, 3]) await readerCase(r.readerId, f.studyId, n);
+  await submitAnswer(r.readerId, f.studyId, 1, { option: "none", rationale: "no map on the lesion" });
+  await submitAnswer(r.readerId, f.studyId, 2, { option: "cannot_decide", rationale: "" });
+  await submitAnswer(r.readerId, f.studyId, 3, { slot: "A", rationale: "" });
+  const view = await readerAnswersForCoordinator(f.studyId, r.invitationId);
+  assert.deepEqual(
+    view.rows.map((x) => [x.status, x.option, x.slot, x.arm === null, x.rationale]),
+    [
+      ["answered", "none", null, true, "no map on the lesion"],
+      ["answered", "cannot_decide", null, true, ""],
+      ["answered", null, "A", false, ""],
+    ],
+  );
+  assert.ok(view.rows.every((x) => x.submittedAt !== null && !x.repeat));
+});

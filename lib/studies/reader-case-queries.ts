@@ -13,6 +13,8 @@ export interface AccessRow {
   readerIndex: number;
   invitationStatus: string;
   caseOrder: number[];
+  /** The seeded permutation whose first k entries are the reader's repeated cases (case-order.ts). */
+  repeatOrder: number[];
   study: {
     id: string;
     title: string;
@@ -50,6 +52,7 @@ export async function accessRow(readerId: string, studyId: string): Promise<Acce
       readerIndex: number;
       invitationStatus: string;
       caseOrder: number[];
+      repeatOrder: number[];
       id: string;
       title: string;
       question: string;
@@ -63,7 +66,7 @@ export async function accessRow(readerId: string, studyId: string): Promise<Acce
       armRunIds: string[];
     }[]
   >`
-    select inv."readerIndex", inv.status::text as "invitationStatus", inv."caseOrder",
+    select inv."readerIndex", inv.status::text as "invitationStatus", inv."caseOrder", inv."repeatOrder",
            s.id, s.title, s.question, s.instructions, s.status::text as status, s.settings::text as settings,
            s.questions, s."designSeed",
            (select count(*)::int from "StudyCase" c where c."studyId" = s.id) as "caseCount",
@@ -79,6 +82,7 @@ export async function accessRow(readerId: string, studyId: string): Promise<Acce
     readerIndex: r.readerIndex,
     invitationStatus: r.invitationStatus,
     caseOrder: r.caseOrder,
+    repeatOrder: r.repeatOrder,
     study: {
       id: r.id,
       title: r.title,
@@ -139,15 +143,19 @@ export interface CaseRow extends StudyCaseRow {
   heatmaps: number;
   rawMaps: number;
   response: ResponseRow | null;
-  /** Cases of the study this reader has submitted. */
+  /** Readings (first and repeated) of the study this reader has submitted. */
   answered: number;
 }
 
-/** Everything a case page shows about one case for one reader, in one round trip; null for no such case. */
+/**
+ * Everything a case page shows about one reading of a case (repeat 0: the first, 1: the repeated one) for one
+ * reader, in one round trip; null for no such case.
+ */
 export async function caseRow(
   readerId: string,
   studyId: string,
   caseIndex: number,
+  repeat: number,
   armRunIds: string[],
 ): Promise<CaseRow | null> {
   const rows = await db().$queryRaw<
@@ -184,8 +192,8 @@ export async function caseRow(
       from "StudyCase" c
       join "Image" i on i.id = c."imageId"
       join "Dataset" d on d.id = i."datasetId"
-      left join "SlotOrder" so on so."studyCaseId" = c.id and so."readerId" = ${readerId}
-      left join "Response" r on r."studyCaseId" = c.id and r."readerId" = ${readerId}
+      left join "SlotOrder" so on so."studyCaseId" = c.id and so."readerId" = ${readerId} and so."repeat" = ${repeat}
+      left join "Response" r on r."studyCaseId" = c.id and r."readerId" = ${readerId} and r."repeat" = ${repeat}
      where c."studyId" = ${studyId} and c."caseIndex" = ${caseIndex}`;
   const r = rows[0];
   if (!r) return null;
@@ -221,23 +229,30 @@ export async function caseRow(
   };
 }
 
-export async function slotOrderRow(readerId: string, studyCaseId: string): Promise<SlotOrderRow | null> {
+export async function slotOrderRow(
+  readerId: string,
+  studyCaseId: string,
+  repeat: number,
+): Promise<SlotOrderRow | null> {
   const rows = await db().$queryRaw<(Omit<SlotOrderRow, "tokens"> & { tokens: SlotOrderRow["tokens"] | null })[]>`
     select so.id, so."armOrder", so."firstSeenAt",
            (select json_agg(json_build_object('slot', t.slot, 'token', t.token))
               from "BlindToken" t where t."slotOrderId" = so.id) as tokens
-      from "SlotOrder" so where so."readerId" = ${readerId} and so."studyCaseId" = ${studyCaseId}`;
+      from "SlotOrder" so
+     where so."readerId" = ${readerId} and so."studyCaseId" = ${studyCaseId} and so."repeat" = ${repeat}`;
   const r = rows[0];
   return r ? { ...r, tokens: r.tokens ?? [] } : null;
 }
 
 /**
- * The reader's slot order and its tokens (the original's, slot null, and one per slot), in one statement.
- * Concurrent first views race on the (reader, case) key: the loser inserts nothing and reads the winner's.
+ * The reader's slot order and its tokens (the original's, slot null, and one per slot) for one reading, in one
+ * statement. A repeated reading gets fresh tokens: nothing links its URLs to the first reading's. Concurrent first
+ * views race on the (reader, case, repeat) key: the loser inserts nothing and reads the winner's.
  */
 export async function insertSlotOrder(
   readerId: string,
   studyCaseId: string,
+  repeat: number,
   armOrder: number[],
   firstSeenAt: Date,
 ): Promise<SlotOrderRow> {
@@ -246,15 +261,15 @@ export async function insertSlotOrder(
   const tokens = slots.map(() => newOpaqueToken());
   const inserted = await db().$queryRaw<{ slot: number | null; token: string }[]>`
     with so as (
-      insert into "SlotOrder" (id, "readerId", "studyCaseId", "armOrder", "firstSeenAt")
-      values (${id}, ${readerId}, ${studyCaseId}, ${armOrder}::int[], ${firstSeenAt})
-      on conflict ("readerId", "studyCaseId") do nothing
+      insert into "SlotOrder" (id, "readerId", "studyCaseId", "repeat", "armOrder", "firstSeenAt")
+      values (${id}, ${readerId}, ${studyCaseId}, ${repeat}::int, ${armOrder}::int[], ${firstSeenAt})
+      on conflict ("readerId", "studyCaseId", "repeat") do nothing
       returning id)
     insert into "BlindToken" (token, "slotOrderId", "readerId", slot)
     select t.token, so.id, ${readerId}, t.slot from so, unnest(${tokens}::text[], ${slots}::int[]) as t(token, slot)
     returning slot, token`;
   if (inserted.length > 0) return { id, armOrder, firstSeenAt, tokens: inserted };
-  const winner = await slotOrderRow(readerId, studyCaseId);
+  const winner = await slotOrderRow(readerId, studyCaseId, repeat);
   if (!winner) throw new Error("slot order neither inserted nor found");
   return winner;
 }

@@ -28,26 +28,30 @@ export interface ReviewView {
 }
 
 export async function readerReview(readerId: string, studyId: string): Promise<ReviewView> {
-  const { study, caseOrder } = await readerAccess(readerId, studyId);
+  const { study, readings } = await readerAccess(readerId, studyId);
   const cases = await db().studyCase.findMany({
     where: { studyId },
     orderBy: { caseIndex: "asc" },
     select: {
       caseIndex: true,
       responses: { where: { readerId } },
-      slotOrders: { where: { readerId }, select: { blindTokens: { where: { slot: null }, select: { token: true } } } },
+      slotOrders: {
+        where: { readerId },
+        select: { repeat: true, blindTokens: { where: { slot: null }, select: { token: true } } },
+      },
     },
   });
-  // Listed in the reader's own order, numbered as the case pages number them.
-  const positionOf = new Map(caseOrder.map((caseIndex, position) => [caseIndex, position + 1]));
-  cases.sort((a, b) => positionOf.get(a.caseIndex)! - positionOf.get(b.caseIndex)!);
+  const caseOfIndex = new Map(cases.map((c) => [c.caseIndex, c]));
+  // Listed in the reader's own order, numbered as the case pages number them; a repeated case is one more row, like
+  // any other case (its thumbnail is its own reading's token).
   return {
     studyId,
     title: study.title,
     status: study.status,
     allowRevisit: readSettings(study.settings).allowRevisit,
-    rows: cases.map((c) => {
-      const r = c.responses[0];
+    rows: readings.map((reading, position) => {
+      const c = caseOfIndex.get(reading.caseIndex);
+      const r = c?.responses.find((x) => x.repeat === reading.repeat);
       const draftNewer = !!r?.draftSavedAt && (!r.submittedAt || r.draftSavedAt > r.submittedAt);
       const status: CaseStatus = r?.submittedAt
         ? draftNewer
@@ -58,9 +62,9 @@ export async function readerReview(readerId: string, studyId: string): Promise<R
           : "not-started";
       const slot = r?.submittedAt ? r.chosenSlot : (r?.draftSlot ?? null);
       const option = r?.submittedAt ? r.chosenOption : (r?.draftOption ?? null);
-      const token = c.slotOrders[0]?.blindTokens[0]?.token;
+      const token = c?.slotOrders.find((o) => o.repeat === reading.repeat)?.blindTokens[0]?.token;
       return {
-        caseNumber: positionOf.get(c.caseIndex)!,
+        caseNumber: position + 1,
         status,
         letter: slot === null || slot === undefined ? null : slotLetter(slot),
         option: option === "NONE" ? "none" : option === "CANNOT_DECIDE" ? "cannot_decide" : null,
@@ -80,9 +84,10 @@ export async function setCaseFlag(
 ): Promise<void> {
   const { studyCase } = await writableCase(readerId, studyId, caseNumber);
   const flaggedAt = flagged ? new Date() : null;
+  const { repeat } = studyCase;
   await db().response.upsert({
-    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
-    create: { studyCaseId: studyCase.id, readerId, flaggedAt },
+    where: { studyCaseId_readerId_repeat: { studyCaseId: studyCase.id, readerId, repeat } },
+    create: { studyCaseId: studyCase.id, readerId, repeat, flaggedAt },
     update: { flaggedAt },
   });
 }

@@ -8,7 +8,14 @@ import { db, Prisma } from "../db/client";
 import { DomainError } from "../errors/domain-error";
 import { slotOrder, slotLetter, slotFromLetter } from "../blinding/slot-design";
 import { readSettings, type StudySettings } from "./study-settings";
-import { effectiveCaseOrder } from "./case-order";
+import {
+  effectiveCaseOrder,
+  effectiveRepeatCases,
+  readingCount,
+  readingOrder,
+  slotSeedOf,
+  type Reading,
+} from "./case-order";
 import { questionOfType, readQuestions, type StudyQuestion } from "./study-questions";
 import {
   answersToStored,
@@ -114,15 +121,23 @@ export async function readerAccess(readerId: string, studyId: string) {
   // Not invited, revoked or not yet published: indistinguishable from a study that does not exist.
   if (!access || access.invitationStatus === "REVOKED" || access.study.status === "DRAFT")
     throw DomainError.notFound("No such study.");
-  // Position (0-based) -> the study's caseIndex: what "Case n" means for this reader.
+  // Position (0-based) -> the study's caseIndex and which reading of it: what "Case n" means for this reader. The
+  // repeated cases come after the last one and count in the total like any other case.
   const caseOrder = effectiveCaseOrder(access.caseOrder, access.caseCount, access.settings.caseOrder);
+  const repeats = effectiveRepeatCases(access.repeatOrder, access.caseCount, access.settings.repeatedCases, {
+    designSeed: access.study.designSeed,
+    readerIndex: access.readerIndex,
+  });
+  const readings = readingOrder(caseOrder, repeats);
   const study = { ...access.study, status: access.study.status };
   return {
     readerIndex: access.readerIndex,
-    caseOrder,
+    readings,
     study,
     settings: access.settings,
     caseCount: access.caseCount,
+    /** Readings in all: the cases and the repeated ones. */
+    total: readings.length,
     arms: access.arms,
   };
 }
@@ -137,51 +152,58 @@ export async function readerStudies(readerId: string, studyId?: string): Promise
       study: { status: { in: ["OPEN", "CLOSED"] } },
     },
     orderBy: { createdAt: "desc" },
-    select: { study: { select: { id: true, title: true, status: true, _count: { select: { cases: true } } } } },
+    select: {
+      study: { select: { id: true, title: true, status: true, settings: true, _count: { select: { cases: true } } } },
+    },
   });
-  const answered = await db().response.groupBy({
-    by: ["studyCaseId"],
+  // Submitted readings, repeated ones included: they count in the reader's progress like any other case.
+  const answered = await db().response.findMany({
     where: { readerId, submittedAt: { not: null }, studyCase: { studyId: { in: invitations.map((i) => i.study.id) } } },
+    select: { studyCase: { select: { studyId: true } } },
   });
-  const answeredCase = new Set(answered.map((a) => a.studyCaseId));
-  const cases = await db().studyCase.findMany({ where: { id: { in: [...answeredCase] } }, select: { studyId: true } });
   const perStudy = new Map<string, number>();
-  for (const c of cases) perStudy.set(c.studyId, (perStudy.get(c.studyId) ?? 0) + 1);
+  for (const a of answered) perStudy.set(a.studyCase.studyId, (perStudy.get(a.studyCase.studyId) ?? 0) + 1);
   return invitations.map(({ study }) => ({
     studyId: study.id,
     title: study.title,
     status: study.status as "OPEN" | "CLOSED",
     answered: perStudy.get(study.id) ?? 0,
-    total: study._count.cases,
+    total: readingCount(study._count.cases, readSettings(study.settings)),
   }));
 }
 
-/** Creates the reader's slot order and tokens for a case on first view; concurrent first views agree. */
+/**
+ * Creates the reader's slot order and tokens for a reading of a case on first view; concurrent first views agree. A
+ * repeated reading draws its order from the second design (case-order.ts), independent of the first reading's.
+ */
 async function ensureSlotOrder(
   readerId: string,
   readerIndex: number,
   designSeed: string,
   studyCase: { id: string; caseIndex: number },
+  repeat: number,
   armCount: number,
   known?: SlotOrderRow | null,
 ): Promise<SlotOrderRow> {
-  const existing = known === undefined ? await slotOrderRow(readerId, studyCase.id) : known;
+  const existing = known === undefined ? await slotOrderRow(readerId, studyCase.id, repeat) : known;
   if (existing) return existing;
-  const armOrder = slotOrder({ studySeed: designSeed, readerIndex, caseIndex: studyCase.caseIndex, armCount });
-  return insertSlotOrder(readerId, studyCase.id, armOrder, new Date());
+  const studySeed = slotSeedOf(designSeed, repeat);
+  const armOrder = slotOrder({ studySeed, readerIndex, caseIndex: studyCase.caseIndex, armCount });
+  return insertSlotOrder(readerId, studyCase.id, repeat, armOrder, new Date());
 }
 
-/** The case at a reader's position `caseNumber` (1-based) in their own order. */
-function caseIndexAt(caseNumber: number, caseOrder: readonly number[]): number {
-  const caseIndex = Number.isInteger(caseNumber) ? caseOrder[caseNumber - 1] : undefined;
-  if (caseIndex === undefined) throw DomainError.notFound("No such case in this study.");
-  return caseIndex;
+/** The reading at a reader's position `caseNumber` (1-based) in their own order. */
+function readingAt(caseNumber: number, readings: readonly Reading[]): Reading {
+  const reading = Number.isInteger(caseNumber) ? readings[caseNumber - 1] : undefined;
+  if (reading === undefined) throw DomainError.notFound("No such case in this study.");
+  return reading;
 }
 
-async function studyCaseByNumber(studyId: string, caseNumber: number, caseOrder: readonly number[]) {
-  const studyCase = await studyCaseRow(studyId, caseIndexAt(caseNumber, caseOrder));
+async function studyCaseByNumber(studyId: string, caseNumber: number, readings: readonly Reading[]) {
+  const reading = readingAt(caseNumber, readings);
+  const studyCase = await studyCaseRow(studyId, reading.caseIndex);
   if (!studyCase) throw DomainError.notFound("No such case in this study.");
-  return studyCase;
+  return { ...studyCase, repeat: reading.repeat };
 }
 
 export const NO_ANSWER: CaseAnswerView = {
@@ -237,20 +259,29 @@ function answerView(
 export async function readerCase(readerId: string, studyId: string, caseNumber: number): Promise<CaseView> {
   // Two round trips when the reader has seen the case before (access, then the case with its slot order,
   // tokens, probabilities, answer and progress), one more on first view (the slot order and its tokens).
-  const { readerIndex, caseOrder, study, caseCount, arms } = await readerAccess(readerId, studyId);
+  const { readerIndex, readings, study, total, arms } = await readerAccess(readerId, studyId);
   const { settings, questions } = studyRules(study);
+  const reading = readingAt(caseNumber, readings);
   const found = await caseRow(
     readerId,
     studyId,
-    caseIndexAt(caseNumber, caseOrder),
+    reading.caseIndex,
+    reading.repeat,
     arms.map((a) => a.modelRunId),
   );
   if (!found) throw DomainError.notFound("No such case in this study.");
-  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, found, arms.length, found.slotOrder);
+  const order = await ensureSlotOrder(
+    readerId,
+    readerIndex,
+    study.designSeed,
+    found,
+    reading.repeat,
+    arms.length,
+    found.slotOrder,
+  );
   const tokenOfSlot = new Map(order.tokens.map((t) => [t.slot, t.token]));
   const probabilityClass = settings.showProbabilities ? found.className : null;
   const { response, answered } = found;
-  const total = caseCount;
   const mapFormat =
     found.heatmaps === arms.length && found.rawMaps === arms.length ? ("cam" as const) : ("overlay" as const);
   const useDraft = !!response?.draftSavedAt && (!response.submittedAt || response.draftSavedAt > response.submittedAt);
@@ -311,16 +342,16 @@ export async function readerCase(readerId: string, studyId: string, caseNumber: 
 
 /** The reader's first position (1-based, in their own order) without a submitted answer, or null when all are. */
 export async function nextOpenCase(readerId: string, studyId: string): Promise<number | null> {
-  const { caseOrder } = await readerAccess(readerId, studyId);
-  return (await firstOpenPosition(readerId, studyId, caseOrder)).position;
+  const { readings } = await readerAccess(readerId, studyId);
+  return (await firstOpenPosition(readerId, studyId, readings)).position;
 }
 
-async function firstOpenPosition(readerId: string, studyId: string, caseOrder: readonly number[]) {
-  const answered = await db().$queryRaw<{ caseIndex: number }[]>`
-    select c."caseIndex" from "StudyCase" c join "Response" r on r."studyCaseId" = c.id
+async function firstOpenPosition(readerId: string, studyId: string, readings: readonly Reading[]) {
+  const answered = await db().$queryRaw<{ caseIndex: number; repeat: number }[]>`
+    select c."caseIndex", r."repeat" from "StudyCase" c join "Response" r on r."studyCaseId" = c.id
      where c."studyId" = ${studyId} and r."readerId" = ${readerId} and r."submittedAt" is not null`;
-  const done = new Set(answered.map((c) => c.caseIndex));
-  const position = caseOrder.findIndex((caseIndex) => !done.has(caseIndex));
+  const done = new Set(answered.map((c) => `${c.caseIndex}|${c.repeat}`));
+  const position = readings.findIndex((r) => !done.has(`${r.caseIndex}|${r.repeat}`));
   return { position: position === -1 ? null : position + 1, answered: done.size };
 }
 
@@ -365,10 +396,10 @@ export type DraftInput = z.infer<typeof draftInputSchema>;
 export type AnswerInput = z.infer<typeof answerInputSchema>;
 
 export async function writableCase(readerId: string, studyId: string, caseNumber: number) {
-  const { readerIndex, caseOrder, study, caseCount, arms } = await readerAccess(readerId, studyId);
+  const { readerIndex, readings, study, total, arms } = await readerAccess(readerId, studyId);
   if (study.status !== "OPEN") throw DomainError.conflict("This study is closed; answers can no longer be changed.");
-  const studyCase = await studyCaseByNumber(studyId, caseNumber, caseOrder);
-  return { readerIndex, caseOrder, study, ...studyRules(study), studyCase, armCount: arms.length, arms, caseCount };
+  const studyCase = await studyCaseByNumber(studyId, caseNumber, readings);
+  return { readerIndex, readings, study, ...studyRules(study), studyCase, armCount: arms.length, arms, total };
 }
 
 function fieldError(field: string, message: string): DomainError {
@@ -442,9 +473,10 @@ export async function saveDraft(
     draftAnswers,
     draftSavedAt,
   };
+  const { repeat } = studyCase;
   await db().response.upsert({
-    where: { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } },
-    create: { studyCaseId: studyCase.id, readerId, ...fields },
+    where: { studyCaseId_readerId_repeat: { studyCaseId: studyCase.id, readerId, repeat } },
+    create: { studyCaseId: studyCase.id, readerId, repeat, ...fields },
     update: fields,
   });
   return { savedAt: draftSavedAt.toISOString() };
@@ -456,8 +488,12 @@ export async function submitAnswer(
   caseNumber: number,
   data: AnswerInput,
 ): Promise<{ answered: number; total: number; nextCase: number | null }> {
-  const { studyCase, armCount, arms, caseCount, caseOrder, settings, questions, readerIndex, study } =
-    await writableCase(readerId, studyId, caseNumber);
+  const { studyCase, armCount, arms, total, readings, settings, questions, readerIndex, study } = await writableCase(
+    readerId,
+    studyId,
+    caseNumber,
+  );
+  const { repeat } = studyCase;
   const best = bestMapInput(questions, data, armCount);
   const slot = best.slot ?? null;
   const option = best.option ?? null;
@@ -473,10 +509,10 @@ export async function submitAnswer(
   if (!confidenceQ && data.confidence != null) throw noConfidence();
   if (confidenceQ?.required && data.confidence == null) throw fieldError("confidence", "choose your confidence");
   const answers = answersToStored(questions, data, armCount, true);
-  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, armCount);
+  const order = await ensureSlotOrder(readerId, readerIndex, study.designSeed, studyCase, repeat, armCount);
   const arm = slot === null ? null : arms[order.armOrder[slot]];
   const now = new Date();
-  const key = { studyCaseId_readerId: { studyCaseId: studyCase.id, readerId } };
+  const key = { studyCaseId_readerId_repeat: { studyCaseId: studyCase.id, readerId, repeat } };
   const existing = await db().response.findUnique({ where: key });
   const confidence = data.confidence ?? null;
   const sameAnswerAs = (r: {
@@ -516,10 +552,10 @@ export async function submitAnswer(
     draftSavedAt: null,
   };
   if (settings.allowRevisit) {
-    // One row per (case, reader): a double click or a retried request updates the same answer.
+    // One row per (case, reader, reading): a double click or a retried request updates the same answer.
     await db().response.upsert({
       where: key,
-      create: { studyCaseId: studyCase.id, readerId, ...answer },
+      create: { studyCaseId: studyCase.id, readerId, repeat, ...answer },
       update: answer,
     });
   } else if (!existing?.submittedAt) {
@@ -528,7 +564,7 @@ export async function submitAnswer(
     let written = false;
     if (!existing) {
       try {
-        await db().response.create({ data: { studyCaseId: studyCase.id, readerId, ...answer } });
+        await db().response.create({ data: { studyCaseId: studyCase.id, readerId, repeat, ...answer } });
         written = true;
       } catch (e) {
         if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
@@ -536,7 +572,7 @@ export async function submitAnswer(
     }
     if (!written) {
       const updated = await db().response.updateMany({
-        where: { studyCaseId: studyCase.id, readerId, submittedAt: null },
+        where: { studyCaseId: studyCase.id, readerId, repeat, submittedAt: null },
         data: answer,
       });
       if (updated.count !== 1) {
@@ -546,8 +582,8 @@ export async function submitAnswer(
     }
   }
   await db().invitation.update({ where: { studyId_readerId: { studyId, readerId } }, data: { lastActiveAt: now } });
-  const next = await firstOpenPosition(readerId, studyId, caseOrder);
-  return { answered: next.answered, total: caseCount, nextCase: next.position };
+  const next = await firstOpenPosition(readerId, studyId, readings);
+  return { answered: next.answered, total, nextCase: next.position };
 }
 
 /** What a token's URL asks for: the picture (the original, or the pre-blended overlay of a slot) or a slot's raw map. */

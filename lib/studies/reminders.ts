@@ -16,6 +16,8 @@ import { sendComposedEmail } from "../mail/send-invitation";
 import { REMINDERS_QUEUE, type RemindersJobData } from "../jobs/queues";
 import { mailEnabled } from "./invitations-reentry";
 import { assertNotArchived, manageableStudy } from "./study-access";
+import { readingCount } from "./case-order";
+import { readSettings } from "./study-settings";
 
 /** A reader reminded less than this long ago is skipped, so a double click or a schedule next to it is no spam. */
 export const REMINDER_QUIET_MS = 12 * 3600_000;
@@ -56,10 +58,11 @@ export function composeReminder(m: { readerName: string; studyTitle: string; ans
   });
 }
 
-/** Readers who may still answer and have not: live invitations with fewer submitted answers than cases. */
+/** Readers who may still answer and have not: live invitations with fewer submitted answers than readings. */
 async function unfinished(studyId: string) {
-  const [total, invitations] = await Promise.all([
+  const [caseCount, study, invitations] = await Promise.all([
     db().studyCase.count({ where: { studyId } }),
+    db().study.findUniqueOrThrow({ where: { id: studyId }, select: { settings: true } }),
     db().invitation.findMany({
       where: { studyId, status: { not: "REVOKED" }, reader: { active: true } },
       select: { id: true, readerId: true, readerName: true, lastRemindedAt: true, reader: { select: { email: true } } },
@@ -71,6 +74,8 @@ async function unfinished(studyId: string) {
     _count: { _all: true },
   });
   const answeredBy = new Map(answered.map((a) => [a.readerId, a._count._all]));
+  // Repeated cases are readings to do like any other (the reader is not told which they are).
+  const total = readingCount(caseCount, readSettings(study.settings));
   return invitations
     .map((i) => ({ ...i, answered: answeredBy.get(i.readerId) ?? 0, total }))
     .filter((i) => i.answered < total);

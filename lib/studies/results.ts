@@ -8,6 +8,8 @@ import type { Answer } from "../stats/answers";
 import { studyAnswerRows, studyArms, type AnswerExportRow, type StudyArmInfo } from "../export/answers-export";
 import { questionOfType, readQuestions } from "./study-questions";
 import { questionResults, type QuestionResult } from "./question-results";
+import { intraReaderAgreementOfAnswers, type IntraReaderAgreement } from "../stats/intra-reader-agreement";
+import { readSettings } from "./study-settings";
 
 export interface ArmBar {
   label: string;
@@ -67,6 +69,13 @@ export interface StudyResults {
   options: { none: number; cannotDecide: number; offered: { none: boolean; cannotDecide: boolean } };
   /** Statistics of each rating and ranking question, in the study's order. */
   questions: QuestionResult[];
+  /**
+   * Cohen's kappa of each reader's repeated best-map answers with their first ones, and the mean; null when the
+   * study repeats no case ("needs repeated cases"). Counted readers only, as every statistic.
+   */
+  intraReader: IntraReaderAgreement | null;
+  /** The study's repeatedCases setting. */
+  repeatedCases: number;
 }
 
 export interface ArmEffort {
@@ -218,9 +227,18 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
   const leftOutStatus = new Map<string, LeftOutStatus>(
     notCounted.map((i) => [i.reader.pseudonym, i.status === "REVOKED" ? "revoked" : "excluded"]),
   );
-  const leftOut = rowsOfReaders(allRows, leftOutStatus);
-  const rows = allRows.filter((r) => !leftOutStatus.has(r.reader_id));
+  // Every statistic over readers and arms reads each reader's first reading of a case; the repeated readings feed
+  // intra-reader agreement only (as `focus stats` reads the export's repeat column).
+  const firstRows = allRows.filter((r) => r.repeat === 0);
+  const leftOut = rowsOfReaders(firstRows, leftOutStatus);
+  const rows = firstRows.filter((r) => !leftOutStatus.has(r.reader_id));
   const answers = answersOf(rows);
+  const repeatedCases = readSettings(study.settings).repeatedCases;
+  const repeatedRows = allRows.filter((r) => r.repeat !== 0 && !leftOutStatus.has(r.reader_id));
+  const intraReader =
+    repeatedCases === 0 && repeatedRows.length === 0
+      ? null
+      : intraReaderAgreementOfAnswers(answers, answersOf(repeatedRows));
   const summary = summarize(answers);
   const specialtyOf = new Map(rows.map((r) => [r.reader_id, r.specialty || "(none)"]));
   const bySpecialty = summarizeByGroup(answers, specialtyOf);
@@ -286,6 +304,8 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     cases: caseRows,
     localisation,
     questions: await questionResults(studyId, new Set(leftOutStatus.keys())),
+    intraReader,
+    repeatedCases,
     options: {
       none: rows.filter((r) => r.choice_option === "none").length,
       cannotDecide: rows.filter((r) => r.choice_option === "cannot_decide").length,

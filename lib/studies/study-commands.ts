@@ -105,6 +105,7 @@ export async function createDraftStudy(data: StudyDraftInput, ownerId: string): 
   }
   const missing = await missingHeatmaps(data.modelRunIds, imageIds);
   if (missing.length) throw studyInputError(missingMessage(missing), { cases: missingMessage(missing) }, missing);
+  checkRepeatedCases(data.settings, imageIds.length);
 
   const questions = data.questions ?? defaultQuestions(data.question);
   const study = await db().study.create({
@@ -133,16 +134,28 @@ export async function createDraftStudy(data: StudyDraftInput, ownerId: string): 
   return { id: study.id, strata };
 }
 
+/** A study repeats at most each of its cases once; the settings schema cannot know the case count. */
+function checkRepeatedCases(settings: StudySettings, caseCount: number) {
+  if (settings.repeatedCases > caseCount) {
+    const message = `Repeated cases must be at most the number of cases (${caseCount})`;
+    throw studyInputError(`${message}.`, { repeatedCases: message });
+  }
+}
+
 export async function updateStudySettings(
   studyId: string,
   settings: StudySettings,
   actorId: string,
 ): Promise<StudySettings> {
-  const study = await db().study.findUnique({ where: { id: studyId }, select: { status: true } });
+  const study = await db().study.findUnique({
+    where: { id: studyId },
+    select: { status: true, _count: { select: { cases: true } } },
+  });
   if (!study) throw DomainError.notFound("No such study.");
   await assertNotArchived(db(), studyId);
   // Readers must answer under the rules they started with.
   if (study.status !== "DRAFT") throw DomainError.conflict("Settings can only be changed while the study is a draft.");
+  checkRepeatedCases(settings, study._count.cases);
   await db().study.update({ where: { id: studyId }, data: { settings } });
   await recordAudit(actorId, "study.settings", studyId, settings);
   return settings;

@@ -17,13 +17,15 @@ export function settingsFromForm(form: FormData): Record<string, unknown> {
   };
 }
 
-/** Case order and invitation expiry (operations-fields.tsx); an empty field falls back to the schema's default. */
+/** Case order, repeated cases and invitation expiry (operations-fields.tsx); an empty field falls back to the schema's default. */
 function operationsFromForm(form: FormData): Record<string, unknown> {
   const order = text(form, "caseOrder");
   const days = text(form, "invitationExpiryDays")?.trim();
+  const repeated = text(form, "repeatedCases")?.trim();
   return {
     ...(order ? { caseOrder: order } : {}),
     ...(days ? { invitationExpiryDays: Number(days) } : {}),
+    ...(repeated ? { repeatedCases: Number(repeated) } : {}),
   };
 }
 

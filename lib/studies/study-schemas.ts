@@ -6,7 +6,7 @@ import { MAX_ARMS, MIN_ARMS } from "../blinding/slot-design";
 import { DEFAULT_QUESTION, studySettingsSchema, type StudySettings } from "./study-settings";
 import { studyQuestionsSchema, type StudyQuestions } from "./study-questions";
 
-export const MAX_CASES = 500;
+import { MAX_CASES } from "./study-limits";
 
 const idSchema = textSchema().trim().min(1).max(64);
 

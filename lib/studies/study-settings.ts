@@ -2,6 +2,7 @@
 // JSON column and the survey pages.
 import { z } from "zod";
 import { COLOUR_MAPS } from "../ml/render/colour-map-names";
+import { MAX_CASES } from "./study-limits";
 
 export const DEFAULT_INVITATION_EXPIRY_DAYS = 14;
 export const MIN_INVITATION_EXPIRY_DAYS = 1;
@@ -24,6 +25,14 @@ export const studySettingsSchema = z.object({
     .min(MIN_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at least ${MIN_INVITATION_EXPIRY_DAYS} day`)
     .max(MAX_INVITATION_EXPIRY_DAYS, `Invitation expiry must be at most ${MAX_INVITATION_EXPIRY_DAYS} days`)
     .default(DEFAULT_INVITATION_EXPIRY_DAYS),
+  // Cases each reader reads a second time after the last one, with a fresh slot order, for intra-reader agreement
+  // (Cohen's kappa of each reader with themself). At most the study's case count, which the commands check.
+  repeatedCases: z
+    .number({ error: "Repeated cases must be a number" })
+    .int("Repeated cases must be a whole number")
+    .min(0, "Repeated cases must be 0 or more")
+    .max(MAX_CASES, `Repeated cases must be at most ${MAX_CASES}`)
+    .default(0),
   // How the reader's browser colours the maps; jet is the paper's (design §4).
   colourMap: z.enum(COLOUR_MAPS, { error: "Choose jet, turbo or viridis" }).default("jet"),
 });

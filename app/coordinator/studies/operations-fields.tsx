@@ -1,10 +1,12 @@
-// Study settings about running the study rather than what a reader answers: case order and invitation expiry.
+// Study settings about running the study rather than what a reader answers: case order, repeated cases and
+// invitation expiry.
 // Kept apart from settings-fields.tsx so that changes to the question settings and these do not collide.
 import {
   MAX_INVITATION_EXPIRY_DAYS,
   MIN_INVITATION_EXPIRY_DAYS,
   type StudySettings,
 } from "@/lib/studies/study-settings";
+import { MAX_CASES } from "@/lib/studies/study-limits";
 
 export function OperationsFields({
   settings,
@@ -30,6 +32,23 @@ export function OperationsFields({
           order.
         </span>
         {error("caseOrder") && <span className="block text-xs text-red-700">{error("caseOrder")}</span>}
+      </label>
+      <label className="text-sm">
+        Repeated cases
+        <input
+          name="repeatedCases"
+          type="number"
+          min={0}
+          max={MAX_CASES}
+          defaultValue={settings.repeatedCases}
+          className="mt-1 block w-32 rounded border border-slate-300 px-2 py-1"
+        />
+        <span className="block text-xs text-slate-600">
+          Each reader reads this many of the cases (seeded per reader) again after the last one, with a fresh slot order
+          and not marked as repeats, for intra-reader agreement (Cohen&apos;s kappa). 0 = none; at most the number of
+          cases.
+        </span>
+        {error("repeatedCases") && <span className="block text-xs text-red-700">{error("repeatedCases")}</span>}
       </label>
       <label className="text-sm">
         Invitation links expire after (days)

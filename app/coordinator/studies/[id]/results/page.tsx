@@ -10,6 +10,7 @@ import { EmptyState } from "../../../../components/empty-state";
 import { formatPercent, formatStat, StatusBadge } from "../../format";
 import { ChoiceChart } from "./choice-chart";
 import { QuestionStats } from "./question-stats";
+import { IntraReaderStats } from "./intra-reader-stats";
 import { AutoRefresh } from "@/app/components/auto-refresh";
 
 export const dynamic = "force-dynamic";
@@ -264,6 +265,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   ))}
                 </ul>
               )}
+              <IntraReaderStats agreement={r.intraReader} k={r.repeatedCases} />
               {r.localisation && (
                 <div className="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="localisation">
                   <h3 className="font-medium">Objective localisation (energy inside the lesion mask)</h3>

@@ -9,6 +9,7 @@ import { formatDuration, formatMoment } from "../../../format";
 export const dynamic = "force-dynamic";
 
 const STATUS = { answered: "Answered", draft: "Draft, not submitted", "not-started": "Not started" } as const;
+const OPTION = { none: "None of the maps", cannot_decide: "Cannot decide" } as const;
 
 export default async function ReaderAnswersPage({ params }: { params: Promise<{ id: string; invitationId: string }> }) {
   const user = await requireRole("COORDINATOR", "ADMIN");
@@ -29,7 +30,7 @@ export default async function ReaderAnswersPage({ params }: { params: Promise<{ 
       </h1>
       <p className="text-sm text-slate-700">
         {view.email} · {view.specialty} · {view.status} · {answered} of {view.rows.length} answered. Read-only; cases in
-        this reader&apos;s order.
+        this reader&apos;s order, then the repeated cases (not marked as repeats for the reader).
       </p>
       <table className="w-full border-collapse bg-white text-sm" data-testid="reader-answers">
         <thead>
@@ -59,6 +60,7 @@ export default async function ReaderAnswersPage({ params }: { params: Promise<{ 
                   className="mr-2 inline rounded border [image-rendering:pixelated]"
                 />
                 Case {r.caseNumber} · {r.label}
+                {r.repeat && <span className="ml-1 rounded bg-slate-200 px-1 text-slate-800">repeat</span>}
                 <br />
                 <span className="text-xs text-slate-600">{r.originalName}</span>
               </td>
@@ -67,7 +69,7 @@ export default async function ReaderAnswersPage({ params }: { params: Promise<{ 
                 {r.flagged && <span className="ml-1 rounded bg-amber-100 px-1 text-amber-900">flagged</span>}
               </td>
               <td className="p-2">{r.slot ? `Model ${r.slot}` : "—"}</td>
-              <td className="p-2">{r.arm ?? "—"}</td>
+              <td className="p-2">{r.arm ?? (r.option ? OPTION[r.option] : "—")}</td>
               <td className="p-2 whitespace-pre-wrap">{r.rationale || "—"}</td>
               <td className="p-2">{r.confidence ?? "—"}</td>
               <td className="p-2">{formatDuration(r.serverTimeMs)}</td>

@@ -17,7 +17,9 @@ export default async function PreviewCasePage({ params }: { params: Promise<{ id
   if (!/^\d{1,6}$/.test(n)) notFound();
   const study = await orNotFound(() => manageableStudy(user, id));
   const view = await orNotFound(() => previewCase(id, Number(n)));
-  const randomOrder = readSettings(study.settings).caseOrder === "random";
+  const settings = readSettings(study.settings);
+  const randomOrder = settings.caseOrder === "random";
+  const repeated = settings.repeatedCases;
   const exit = `/coordinator/studies/${id}`;
   return (
     <div className="space-y-2">
@@ -30,6 +32,9 @@ export default async function PreviewCasePage({ params }: { params: Promise<{ id
         <span>
           Nothing you choose or type here is stored or counted.
           {randomOrder ? " Cases are in the study's order; each reader gets their own." : ""}
+          {repeated > 0
+            ? ` Readers then read ${repeated} of the cases again, with a fresh slot order; the preview does not repeat them.`
+            : ""}
         </span>
         <Link href={exit} className="ml-auto underline">
           Leave the preview
