@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { runStatsCli } from "./cli";
 import { rankingStatistics, ratingStatistics } from "./question-statistics";
-import { ANXIETY } from "./rank-and-rating-examples";
+import { ANXIETY } from "../testing/stats-rank-and-rating-examples";
 import type { RankingAnswer } from "./ranking";
 import type { RatingAnswer } from "./rating-statistics";
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { toCsv } from "@/lib/export/csv";
 import { runStatsCli } from "./cli";
 import { krippendorffAlpha } from "./krippendorff-alpha";
-import { KRIPPENDORFF_FOUR_OBSERVERS, answersFromReaderColumns } from "./worked-examples";
+import { KRIPPENDORFF_FOUR_OBSERVERS, answersFromReaderColumns } from "../testing/stats-worked-examples";
 
 let dir = "";
 let answersFile = "";

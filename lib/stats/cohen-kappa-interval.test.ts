@@ -3,11 +3,8 @@ import assert from "node:assert/strict";
 import { AnswerDataError } from "./answers";
 import { cohenKappaWithInterval } from "./cohen-kappa-interval";
 import { intraReaderAgreement, type RepeatedReading } from "./intra-reader-agreement";
-import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS } from "./worked-examples";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS } from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 /** irr::kappa2 on ramnathv's RExRepos example (rtr1 × rtr2, categories V, N, P): Kappa = 0.429, z = 5.46, p = 4.79e-08. */
 const IRR_KAPPA2 = [
@@ -52,24 +49,24 @@ describe("cohenKappaWithInterval", () => {
   test("irr::kappa2 example: κ = 0.429, z = 5.46, p = 4.79e-08", () => {
     const r = cohenKappaWithInterval(IRR_KAPPA2);
     assert.ok(r.defined);
-    close(r.kappa, 0.429, 5e-4, "kappa");
-    close(r.z, 5.46, 5e-3, "z");
-    close(r.p_value, 4.79e-8, 5e-10, "p");
+    assertClose(r.kappa, 0.429, 5e-4, "kappa");
+    assertClose(r.z, 5.46, 5e-3, "z");
+    assertClose(r.p_value, 4.79e-8, 5e-10, "p");
     assert.equal(r.n, 100);
   });
   test("non-null SE equals the delta-method SE; interval is κ ± 1.96 SE", () => {
     for (const table of [IRR_KAPPA2, COHEN_FIFTY_PROPOSALS.table, GWET_TWO_ABSTRACTORS.table]) {
       const r = cohenKappaWithInterval(table);
       assert.ok(r.defined);
-      close(r.se, deltaMethodSe(table), 1e-6, "se");
-      close(r.ci_low, r.kappa - 1.959963984540054 * r.se, 1e-12);
+      assertClose(r.se, deltaMethodSe(table), 1e-6, "se");
+      assertClose(r.ci_low, r.kappa - 1.959963984540054 * r.se, 1e-12);
     }
     const wiki = cohenKappaWithInterval(COHEN_FIFTY_PROPOSALS.table);
     assert.ok(wiki.defined);
-    close(wiki.kappa, 0.4, 1e-12, "Wikipedia's κ = 0.4");
+    assertClose(wiki.kappa, 0.4, 1e-12, "Wikipedia's κ = 0.4");
     const gwet = cohenKappaWithInterval(GWET_TWO_ABSTRACTORS.table);
     assert.ok(gwet.defined);
-    close(gwet.kappa, 0.7964094, 1e-7, "irrCAC's κ");
+    assertClose(gwet.kappa, 0.7964094, 1e-7, "irrCAC's κ");
   });
   test("undefined with one pair or chance agreement 1", () => {
     assert.equal(cohenKappaWithInterval([[1]]).defined, false);
@@ -111,14 +108,14 @@ describe("intraReaderAgreement", () => {
     const r = intraReaderAgreement(readings);
     const byReader = Object.fromEntries(r.readers.map((x) => [x.readerId, x]));
     assert.ok(byReader.r1.kappa.defined);
-    close(byReader.r1.kappa.kappa, 0.4, 1e-12);
+    assertClose(byReader.r1.kappa.kappa, 0.4, 1e-12);
     assert.ok(byReader.r2.kappa.defined);
-    close(byReader.r2.kappa.kappa, 1, 1e-12);
+    assertClose(byReader.r2.kappa.kappa, 1, 1e-12);
     assert.equal(byReader.r2.n_pairs, 2);
     assert.equal(byReader.r3.kappa.defined, false);
     assert.equal(byReader.r4.kappa.defined, false);
     assert.ok(r.mean_kappa.defined);
-    close(r.mean_kappa.kappa, 0.7, 1e-12);
+    assertClose(r.mean_kappa.kappa, 0.7, 1e-12);
     assert.equal(r.mean_kappa.n_readers, 2);
   });
   test("duplicates and unknown choices are refused", () => {

@@ -2,24 +2,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Answer } from "./answers";
 import { cohenKappa, cohenKappaFromContingency, cohenKappaFromPairs, pairwiseCohenKappa } from "./cohen-kappa";
-import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS, answersFromContingency } from "./worked-examples";
-
-function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(
-    actual !== null && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${actual}`,
-  );
-}
+import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS, answersFromContingency } from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 test("Wikipedia's 50-proposal example: p_o = 0.7, p_e = 0.5, κ = 0.4", () => {
-  close(cohenKappaFromContingency(COHEN_FIFTY_PROPOSALS.table), 0.4, 1e-12);
+  assertClose(cohenKappaFromContingency(COHEN_FIFTY_PROPOSALS.table), 0.4, 1e-12);
   const answers = answersFromContingency(COHEN_FIFTY_PROPOSALS.table, COHEN_FIFTY_PROPOSALS.categories);
-  close(cohenKappa(answers, "A", "B"), 0.4, 1e-12);
-  close(cohenKappa(answers, "B", "A"), 0.4, 1e-12);
+  assertClose(cohenKappa(answers, "A", "B"), 0.4, 1e-12);
+  assertClose(cohenKappa(answers, "B", "A"), 0.4, 1e-12);
 });
 
 test("irrCAC cont3x3abstractors (Gwet 2014): κ = 0.7964094", () => {
-  close(cohenKappaFromContingency(GWET_TWO_ABSTRACTORS.table), 0.7964094, 1e-7);
+  assertClose(cohenKappaFromContingency(GWET_TWO_ABSTRACTORS.table), 0.7964094, 1e-7);
 });
 
 test("undefined (null) when both readers used one and the same choice throughout", () => {
@@ -32,7 +26,7 @@ test("undefined (null) when both readers used one and the same choice throughout
   );
   assert.equal(cohenKappaFromPairs([]), null);
   // One reader constant, the other not: p_e < 1, κ = 0.
-  close(
+  assertClose(
     cohenKappaFromPairs([
       ["x", "x"],
       ["x", "y"],
@@ -68,11 +62,11 @@ test("mean pairwise kappa: shared cases only, pairs below 2 shared cases skipped
     ["a", "a"],
     ["b", "a"],
   ])!;
-  close(r12, 0.5, 1e-12); // p_o = 0.75, p_e = 0.5·0.75 + 0.5·0.25 = 0.5
+  assertClose(r12, 0.5, 1e-12); // p_o = 0.75, p_e = 0.5·0.75 + 0.5·0.25 = 0.5
   assert.equal(result.n_pairs, 3);
   assert.equal(result.n_pairs_defined, 1);
   assert.equal(result.n_pairs_undefined, 2);
-  close(result.mean, r12, 1e-12);
+  assertClose(result.mean, r12, 1e-12);
   assert.deepEqual(
     result.pairs.map((p) => [p.reader_a, p.reader_b, p.n_shared]),
     [

@@ -4,10 +4,7 @@ import fc from "fast-check";
 import { aucRoc } from "@/lib/ml/metrics/auc";
 import { delongAuc, placementValues } from "./delong";
 import { Z_95 } from "./wilson";
-
-function close(actual: number, expected: number, tolerance = 1e-12): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 /**
  * DeLong et al. (1988) written out as in the paper, independently of the mid-rank form: the kernel ψ over every
@@ -29,9 +26,9 @@ test("a worked example by hand: AUC 8/9, SE sqrt(2)/9", () => {
   // Positives 0.9, 0.8, 0.4 against negatives 0.7, 0.3, 0.2: V10 = 1, 1, 2/3 and V01 = 2/3, 1, 1, so
   // S10 = S01 = ((1/9)² + (1/9)² + (2/9)²) / 2 = 1/27 and var = 1/81 + 1/81.
   const r = delongAuc([0.9, 0.8, 0.4, 0.7, 0.3, 0.2], [1, 1, 1, 0, 0, 0])!;
-  close(r.auc, 8 / 9);
-  close(r.se!, Math.sqrt(2) / 9);
-  close(r.ci!.low, 8 / 9 - Z_95 * (Math.sqrt(2) / 9));
+  assertClose(r.auc, 8 / 9);
+  assertClose(r.se, Math.sqrt(2) / 9);
+  assertClose(r.ci!.low, 8 / 9 - Z_95 * (Math.sqrt(2) / 9));
   assert.equal(r.ci!.high, 1, "clipped at 1");
 });
 
@@ -54,12 +51,12 @@ test("Hanley & McNeil (1982) CT ratings: the published area 0.893", () => {
     }
   });
   const r = delongAuc(scores, labels)!;
-  close(r.auc, 0.893, 5e-4);
+  assertClose(r.auc, 0.893, 5e-4);
   assert.equal(r.positives, 51);
   assert.equal(r.negatives, 58);
   // Their exponential-approximation SE is 0.032; DeLong's nonparametric SE is close to it, and equals the pairs form.
-  close(r.se!, delongByPairs(scores, labels).se);
-  close(r.se!, 0.032, 0.004);
+  assertClose(r.se, delongByPairs(scores, labels).se);
+  assertClose(r.se, 0.032, 0.004);
 });
 
 test("mid-rank placement values equal the pairwise structural components (ties included)", () => {
@@ -74,9 +71,9 @@ test("mid-rank placement values equal the pairwise structural components (ties i
         fc.pre(m >= 2 && n >= 2);
         const fast = delongAuc(scores, labels)!;
         const slow = delongByPairs(scores, labels);
-        close(fast.auc, slow.auc, 1e-12);
-        close(fast.se!, slow.se, 1e-12);
-        close(fast.auc, aucRoc(scores, labels)!, 1e-12);
+        assertClose(fast.auc, slow.auc, 1e-12);
+        assertClose(fast.se, slow.se, 1e-12);
+        assertClose(fast.auc, aucRoc(scores, labels)!, 1e-12);
       },
     ),
   );
@@ -87,8 +84,8 @@ test("placement values average to the AUC from both sides", () => {
   const labels = [0, 0, 1, 1, 0, 1, 1];
   const v = placementValues(scores, labels);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  close(mean(v.positive), aucRoc(scores, labels)!);
-  close(mean(v.negative), aucRoc(scores, labels)!);
+  assertClose(mean(v.positive), aucRoc(scores, labels)!);
+  assertClose(mean(v.negative), aucRoc(scores, labels)!);
 });
 
 test("one class absent gives null; a single image of a class gives an AUC without SE", () => {

@@ -8,19 +8,16 @@ import {
   regularizedGammaP,
   regularizedGammaQ,
 } from "./distributions";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 describe("logGamma", () => {
   test("matches log((n-1)!) at integers and Γ(1/2) = √π", () => {
-    close(logGamma(1), 0, 1e-14);
-    close(logGamma(2), 0, 1e-14);
-    close(logGamma(5), Math.log(24), 1e-13);
-    close(logGamma(11), Math.log(3628800), 1e-12);
-    close(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14);
-    close(logGamma(101), logFactorialTable(100)[100], 1e-9);
+    assertClose(logGamma(1), 0, 1e-14);
+    assertClose(logGamma(2), 0, 1e-14);
+    assertClose(logGamma(5), Math.log(24), 1e-13);
+    assertClose(logGamma(11), Math.log(3628800), 1e-12);
+    assertClose(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-14);
+    assertClose(logGamma(101), logFactorialTable(100)[100], 1e-9);
   });
   test("rejects non-positive arguments", () => {
     assert.throws(() => logGamma(0), RangeError);
@@ -40,19 +37,19 @@ describe("chi-square distribution", () => {
   ];
   for (const [x, df, p] of criticalValues) {
     test(`P(X >= ${x.toFixed(3)}; df ${df}) = ${p}`, () => {
-      close(chiSquareSurvival(x, df), p, 1e-8);
-      close(chiSquareCdf(x, df), 1 - p, 1e-8);
+      assertClose(chiSquareSurvival(x, df), p, 1e-8);
+      assertClose(chiSquareCdf(x, df), 1 - p, 1e-8);
     });
   }
   test("the rounded textbook value 3.84 with df 1 gives p ≈ 0.05", () => {
-    close(chiSquareSurvival(3.84, 1), 0.05004352, 1e-7);
+    assertClose(chiSquareSurvival(3.84, 1), 0.05004352, 1e-7);
   });
   test("df 2 is the exponential distribution: Q = exp(-x/2)", () => {
     for (const x of [0.1, 1, 4, 20, 60])
-      close(chiSquareSurvival(x, 2), Math.exp(-x / 2), 1e-13 + 1e-12 * Math.exp(-x / 2));
+      assertClose(chiSquareSurvival(x, 2), Math.exp(-x / 2), 1e-13 + 1e-12 * Math.exp(-x / 2));
   });
   test("df 1 matches erfc(sqrt(x/2)) computed from the normal tail: x = z² with z = 1.959963984540054", () => {
-    close(chiSquareSurvival(1.959963984540054 ** 2, 1), 0.05, 1e-12);
+    assertClose(chiSquareSurvival(1.959963984540054 ** 2, 1), 0.05, 1e-12);
   });
   test("P + Q = 1 across both evaluation branches, and edge values", () => {
     for (const [a, x] of [
@@ -62,7 +59,7 @@ describe("chi-square distribution", () => {
       [50, 49],
       [50, 60],
     ]) {
-      close(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-13);
+      assertClose(regularizedGammaP(a, x) + regularizedGammaQ(a, x), 1, 1e-13);
     }
     assert.equal(chiSquareSurvival(0, 3), 1);
     assert.equal(chiSquareCdf(0, 3), 0);

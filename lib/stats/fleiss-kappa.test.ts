@@ -1,27 +1,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fleissKappa, fleissKappaFromTable } from "./fleiss-kappa";
-import { FLEISS_TEN_SUBJECTS, GWET_SIX_RATERS, answersFromCountTable } from "./worked-examples";
-
-function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(
-    actual !== null && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${actual}`,
-  );
-}
+import { FLEISS_TEN_SUBJECTS, GWET_SIX_RATERS, answersFromCountTable } from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 test("Fleiss' 10 subjects × 14 raters × 5 categories example: κ = 0.210", () => {
-  close(fleissKappaFromTable(FLEISS_TEN_SUBJECTS), 0.21, 5e-4);
+  assertClose(fleissKappaFromTable(FLEISS_TEN_SUBJECTS), 0.21, 5e-4);
   // Unrounded: P̄ = 0.378022, P̄e = 0.213534 → κ = 0.209931.
-  close(fleissKappaFromTable(FLEISS_TEN_SUBJECTS), 0.209931, 1e-6);
+  assertClose(fleissKappaFromTable(FLEISS_TEN_SUBJECTS), 0.209931, 1e-6);
 });
 
 test("irrCAC distrib.6raters (Gwet 2014): κ = 0.4139265", () => {
-  close(fleissKappaFromTable(GWET_SIX_RATERS), 0.4139265, 1e-7);
+  assertClose(fleissKappaFromTable(GWET_SIX_RATERS), 0.4139265, 1e-7);
 });
 
 test("from answers gives the same value as from the count table", () => {
-  close(fleissKappa(answersFromCountTable(FLEISS_TEN_SUBJECTS)), fleissKappaFromTable(FLEISS_TEN_SUBJECTS)!, 1e-15);
+  assertClose(
+    fleissKappa(answersFromCountTable(FLEISS_TEN_SUBJECTS)),
+    fleissKappaFromTable(FLEISS_TEN_SUBJECTS)!,
+    1e-15,
+  );
 });
 
 test("null when cases have unequal numbers of answers or fewer than two", () => {

@@ -1,19 +1,16 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { friedmanTest } from "./friedman";
-import { ROUNDING_TIMES } from "./rank-and-rating-examples";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { ROUNDING_TIMES } from "../testing/stats-rank-and-rating-examples";
+import { assertClose } from "../testing/assert-close";
 
 describe("friedmanTest", () => {
   test("R's friedman.test example (RoundingTimes, with ties): chi-squared = 11.143, df = 2, p = 0.003805", () => {
     const r = friedmanTest(ROUNDING_TIMES);
     assert.ok(r.defined);
-    close(r.statistic, 11.142857142857, 1e-9, "statistic");
+    assertClose(r.statistic, 11.142857142857, 1e-9, "statistic");
     assert.equal(r.df, 2);
-    close(r.p_value, 0.003805040775511383, 1e-9, "p");
+    assertClose(r.p_value, 0.003805040775511383, 1e-9, "p");
     assert.equal(r.n_blocks, 22);
     assert.equal(r.n_treatments, 3);
   });
@@ -27,8 +24,8 @@ describe("friedmanTest", () => {
       [5, 6, 7],
     ]);
     assert.ok(r.defined);
-    close(r.statistic, 6.5, 1e-12);
-    close(r.p_value, Math.exp(-6.5 / 2), 1e-12, "df 2: p = exp(−χ²/2)");
+    assertClose(r.statistic, 6.5, 1e-12);
+    assertClose(r.p_value, Math.exp(-6.5 / 2), 1e-12, "df 2: p = exp(−χ²/2)");
     assert.deepEqual(r.mean_ranks, [1, 2.25, 2.75]);
   });
   test("undefined when every block ties all treatments, or with one treatment", () => {

@@ -10,28 +10,22 @@ import {
   answersFromContingency,
   answersFromCountTable,
   answersFromReaderColumns,
-} from "./worked-examples";
-
-function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(
-    actual !== null && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${actual}`,
-  );
-}
+} from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 test("irrCAC distrib.6raters (Gwet 2014): AC1 = 0.4448007", () => {
-  close(gwetAc1FromTable(GWET_SIX_RATERS), 0.4448007, 1e-7);
-  close(gwetAc1(answersFromCountTable(GWET_SIX_RATERS)), 0.4448007, 1e-7);
+  assertClose(gwetAc1FromTable(GWET_SIX_RATERS), 0.4448007, 1e-7);
+  assertClose(gwetAc1(answersFromCountTable(GWET_SIX_RATERS)), 0.4448007, 1e-7);
 });
 
 test("irrCAC cont3x3abstractors, two raters (Gwet 2014): AC1 = 0.8493305", () => {
   const answers = answersFromContingency(GWET_TWO_ABSTRACTORS.table, GWET_TWO_ABSTRACTORS.categories);
-  close(gwetAc1(answers), 0.8493305, 1e-7);
+  assertClose(gwetAc1(answers), 0.8493305, 1e-7);
 });
 
 test("missing-data form on Krippendorff's 4 × 12 data (irrCAC cac.raw4raters): AC1 = 0.77544", () => {
   const table = buildRatingTable(answersFromReaderColumns(KRIPPENDORFF_FOUR_OBSERVERS));
-  close(gwetAc1FromTable(table.counts), 0.77544, 5e-6);
+  assertClose(gwetAc1FromTable(table.counts), 0.77544, 5e-6);
 });
 
 test("the answers-level AC1 is null when cases have unequal numbers of answers", () => {
@@ -42,9 +36,9 @@ test("hand computation on the 50-proposal example, and declared choices change q
   // π_yes = (25 + 30)/100 = 0.55, π_no = 0.45; p_e = 2·0.55·0.45/(2 - 1) = 0.495; p_a = 35/50 = 0.7;
   // AC1 = (0.7 - 0.495)/(1 - 0.495) = 0.405940594...
   const answers = answersFromContingency(COHEN_FIFTY_PROPOSALS.table, COHEN_FIFTY_PROPOSALS.categories);
-  close(gwetAc1(answers), 0.205 / 0.505, 1e-12);
+  assertClose(gwetAc1(answers), 0.205 / 0.505, 1e-12);
   // With a third, never-chosen option q = 3: p_e = 0.495/2 = 0.2475; AC1 = 0.4525/0.7525.
-  close(gwetAc1(answers, ["Yes", "No", "Maybe"]), 0.4525 / 0.7525, 1e-12);
+  assertClose(gwetAc1(answers, ["Yes", "No", "Maybe"]), 0.4525 / 0.7525, 1e-12);
 });
 
 test("null with a single category or nobody rated twice", () => {

@@ -3,11 +3,8 @@ import assert from "node:assert/strict";
 import { NEEDS_TWO_READERS } from "./estimate";
 import { kendallW } from "./kendall-w";
 import { midRanks, tieTerm } from "./mid-ranks";
-import { ANXIETY, KENDALL_THREE_RATERS, ROUNDING_TIMES } from "./rank-and-rating-examples";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { ANXIETY, KENDALL_THREE_RATERS, ROUNDING_TIMES } from "../testing/stats-rank-and-rating-examples";
+import { assertClose } from "../testing/assert-close";
 
 const transpose = (m: number[][]) => m[0].map((_, j) => m.map((row) => row[j]));
 
@@ -23,10 +20,10 @@ describe("kendallW", () => {
   test("DescTools' example without ties: W = 0.568254, chi-squared = 8.5238, df = 5, p = 0.1296", () => {
     const r = kendallW(KENDALL_THREE_RATERS);
     assert.ok(r.defined);
-    close(r.w, 0.568254, 5e-7, "W");
-    close(r.chi_square, 8.5238, 5e-5, "chi-square");
+    assertClose(r.w, 0.568254, 5e-7, "W");
+    assertClose(r.chi_square, 8.5238, 5e-5, "chi-square");
     assert.equal(r.df, 5);
-    close(r.p_value, 0.1296, 5e-5, "p");
+    assertClose(r.p_value, 0.1296, 5e-5, "p");
     assert.equal(r.ties, false);
   });
   test("irr's anxiety data with ties: corrected Wt and uncorrected W", () => {
@@ -35,20 +32,20 @@ describe("kendallW", () => {
     const raters = transpose(ANXIETY);
     const corrected = kendallW(raters);
     assert.ok(corrected.defined);
-    close(corrected.w, 0.5396568759543698, 1e-12, "Wt");
-    close(corrected.chi_square, 30.760441929399082, 1e-10, "chi-square");
+    assertClose(corrected.w, 0.5396568759543698, 1e-12, "Wt");
+    assertClose(corrected.chi_square, 30.760441929399082, 1e-10, "chi-square");
     assert.equal(corrected.df, 19);
-    close(corrected.p_value, 0.04288347312694786, 1e-9, "p");
+    assertClose(corrected.p_value, 0.04288347312694786, 1e-9, "p");
     assert.equal(corrected.ties, true);
     const plain = kendallW(raters, { correctTies: false });
     assert.ok(plain.defined);
-    close(plain.w, 0.501921470342523, 1e-12, "W without correction");
+    assertClose(plain.w, 0.501921470342523, 1e-12, "W without correction");
   });
   test("m (n − 1) W is the tie-corrected Friedman statistic (R: 11.143 on RoundingTimes)", () => {
     const r = kendallW(ROUNDING_TIMES);
     assert.ok(r.defined);
-    close(r.chi_square, 11.142857142857, 1e-9);
-    close(r.w, 11.142857142857 / (22 * 2), 1e-11);
+    assertClose(r.chi_square, 11.142857142857, 1e-9);
+    assertClose(r.w, 11.142857142857 / (22 * 2), 1e-11);
   });
   test("perfect agreement gives W = 1, and reversed pairs give W = 0", () => {
     const same = kendallW([
@@ -57,13 +54,13 @@ describe("kendallW", () => {
       [1, 2, 3, 4],
     ]);
     assert.ok(same.defined);
-    close(same.w, 1, 1e-12);
+    assertClose(same.w, 1, 1e-12);
     const opposite = kendallW([
       [1, 2, 3],
       [3, 2, 1],
     ]);
     assert.ok(opposite.defined);
-    close(opposite.w, 0, 1e-12);
+    assertClose(opposite.w, 0, 1e-12);
   });
   test("undefined with one rater, one object, or all ties", () => {
     const one = kendallW([[1, 2, 3]]);

@@ -8,19 +8,13 @@ import {
   KRIPPENDORFF_FOUR_OBSERVERS,
   answersFromContingency,
   answersFromReaderColumns,
-} from "./worked-examples";
-
-function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(
-    actual !== null && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${actual}`,
-  );
-}
+} from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 test("Krippendorff (2011) four observers, twelve units with missing values: nominal α = 0.743", () => {
   const answers = answersFromReaderColumns(KRIPPENDORFF_FOUR_OBSERVERS);
-  close(krippendorffAlpha(answers), 0.743, 5e-4);
-  close(krippendorffAlpha(answers), 0.74342, 5e-6); // irrCAC's cac.raw4raters, the same data
+  assertClose(krippendorffAlpha(answers), 0.743, 5e-4);
+  assertClose(krippendorffAlpha(answers), 0.74342, 5e-6); // irrCAC's cac.raw4raters, the same data
 });
 
 test("the coincidence matrix has the paper's n = 40 pairable values and marginals 9, 13, 10, 5, 3, Σ o_cc = 32", () => {
@@ -29,12 +23,12 @@ test("the coincidence matrix has the paper's n = 40 pairable values and marginal
   const c = coincidences(table.counts);
   assert.equal(c.pairable, 40);
   assert.deepEqual(c.marginals, [9, 13, 10, 5, 3]);
-  close(c.matching, 32, 1e-12); // diagonal o_11..o_55 = 7, 10, 8, 4, 3
+  assertClose(c.matching, 32, 1e-12); // diagonal o_11..o_55 = 7, 10, 8, 4, 3
 });
 
 test("irrCAC examples: distrib.6raters α = 0.4204384, cont3x3abstractors α = 0.7972585", () => {
-  close(krippendorffAlphaNominalFromTable(GWET_SIX_RATERS), 0.4204384, 1e-7);
-  close(
+  assertClose(krippendorffAlphaNominalFromTable(GWET_SIX_RATERS), 0.4204384, 1e-7);
+  assertClose(
     krippendorffAlpha(answersFromContingency(GWET_TWO_ABSTRACTORS.table, GWET_TWO_ABSTRACTORS.categories)),
     0.7972585,
     1e-7,

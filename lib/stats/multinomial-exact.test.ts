@@ -2,10 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { countPartitions, exactMultinomialEqualP, mulberry32 } from "./multinomial-exact";
-
-function close(actual: number, expected: number, tolerance: number): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 // Brute force over all k^N ordered outcomes, for cross-checking on tiny inputs.
 function bruteForce(observed: number[]): number {
@@ -35,22 +32,22 @@ function bruteForce(observed: number[]): number {
 test("two categories reduce to the two-sided binomial test: 8 vs 2 gives 112/1024 (R binom.test(8, 10): 0.1094)", () => {
   const r = exactMultinomialEqualP([8, 2])!;
   assert.equal(r.method, "enumeration");
-  close(r.p, 112 / 1024, 1e-12);
+  assertClose(r.p, 112 / 1024, 1e-12);
 });
 
 test("all five answers on one of three options: p = 3 / 3^5", () => {
-  close(exactMultinomialEqualP([0, 5, 0])!.p, 3 / 243, 1e-12);
+  assertClose(exactMultinomialEqualP([0, 5, 0])!.p, 3 / 243, 1e-12);
 });
 
 test("an even split is the most likely outcome, so p = 1", () => {
-  close(exactMultinomialEqualP([2, 2, 2])!.p, 1, 1e-12);
+  assertClose(exactMultinomialEqualP([2, 2, 2])!.p, 1, 1e-12);
 });
 
 test("partition enumeration agrees with brute force over all ordered outcomes", () => {
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 4 }), (observed) => {
       fc.pre(observed.some((v) => v > 0));
-      close(exactMultinomialEqualP(observed)!.p, bruteForce(observed), 1e-10);
+      assertClose(exactMultinomialEqualP(observed)!.p, bruteForce(observed), 1e-10);
     }),
     { seed: 7, numRuns: 60 },
   );
@@ -65,7 +62,7 @@ test("Monte Carlo is used above maxPatterns, is reproducible by seed and close t
   assert.equal(mc.seed, 5);
   // Binomial standard error of the estimate, 4 SE bound.
   const se = Math.sqrt((exact.p * (1 - exact.p)) / 20_000);
-  close(mc.p, exact.p, 4 * se + 1e-4);
+  assertClose(mc.p, exact.p, 4 * se + 1e-4);
   assert.equal(exactMultinomialEqualP(observed, { maxPatterns: 10, draws: 20_000, seed: 5 })!.p, mc.p);
 });
 
@@ -85,7 +82,7 @@ test("mulberry32 is deterministic and uniform-looking", () => {
     assert.ok(v >= 0 && v < 1);
     sum += v;
   }
-  close(sum / 10_000, 0.5, 0.02);
+  assertClose(sum / 10_000, 0.5, 0.02);
 });
 
 test("degenerate inputs give null", () => {

@@ -4,10 +4,7 @@ import { AnswerDataError } from "./answers";
 import { bradleyTerry, plackettLuce } from "./plackett-luce";
 import type { Ranking } from "./ranking";
 import { Z_95 } from "./wilson";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 const expit = (x: number) => 1 / (1 + Math.exp(-x));
 const repeat = <T>(n: number, item: T): T[] => Array.from({ length: n }, () => item);
@@ -93,16 +90,16 @@ describe("Bradley–Terry (two arms): closed forms", () => {
     assert.ok(r.defined);
     assert.equal(r.model, "bradley-terry");
     const [a, b] = r.arms;
-    close(a.worth, 0.7, 1e-9);
-    close(b.worth, 0.3, 1e-9);
+    assertClose(a.worth, 0.7, 1e-9);
+    assertClose(b.worth, 0.3, 1e-9);
     const d = Math.log(7 / 3);
-    close(a.log_worth, d / 2, 1e-9);
+    assertClose(a.log_worth, d / 2, 1e-9);
     const sdDifference = Math.sqrt(1 / (10 * 0.7 * 0.3));
-    close(a.se_log_worth, sdDifference / 2, 1e-8);
-    close(a.ci_low, expit(d - Z_95 * sdDifference), 1e-8);
-    close(a.ci_high, expit(d + Z_95 * sdDifference), 1e-8);
+    assertClose(a.se_log_worth, sdDifference / 2, 1e-8);
+    assertClose(a.ci_low, expit(d - Z_95 * sdDifference), 1e-8);
+    assertClose(a.ci_high, expit(d + Z_95 * sdDifference), 1e-8);
     // log L = 7 log 0.7 + 3 log 0.3
-    close(r.log_likelihood, 7 * Math.log(0.7) + 3 * Math.log(0.3), 1e-9);
+    assertClose(r.log_likelihood, 7 * Math.log(0.7) + 3 * Math.log(0.3), 1e-9);
   });
   test("ties (Breslow): 3 wins, 1 loss, 2 ties give p = (3 + 2) / (3 + 1 + 2·2) = 5/8", () => {
     const r = bradleyTerry([
@@ -111,7 +108,7 @@ describe("Bradley–Terry (two arms): closed forms", () => {
       ...repeat(2, { winner: "A", loser: "B", tie: true }),
     ]);
     assert.ok(r.defined);
-    close(r.arms[0].worth, 5 / 8, 1e-9);
+    assertClose(r.arms[0].worth, 5 / 8, 1e-9);
   });
 });
 
@@ -137,9 +134,9 @@ describe("Plackett–Luce against an independent maximisation", () => {
   test("worths and log-likelihood match", () => {
     assert.ok(r.defined);
     assert.equal(r.model, "plackett-luce");
-    r.arms.forEach((a, i) => close(a.worth, reference.worth[i], 1e-6, `worth ${a.arm}`));
-    close(r.log_likelihood, reference.logLikelihood, 1e-8, "log-likelihood");
-    close(
+    r.arms.forEach((a, i) => assertClose(a.worth, reference.worth[i], 1e-6, `worth ${a.arm}`));
+    assertClose(r.log_likelihood, reference.logLikelihood, 1e-8, "log-likelihood");
+    assertClose(
       r.arms.reduce((s, a) => s + a.worth, 0),
       1,
       1e-12,
@@ -152,7 +149,7 @@ describe("Plackett–Luce against an independent maximisation", () => {
       for (let j = 1; j < 4; j++) {
         // Cov(θ_i − θ_0, θ_j − θ_0) from the sum-to-zero covariance.
         const contrast = v[i][j] - v[i][0] - v[0][j] + v[0][0];
-        close(contrast, reference.covarianceVsFirst[i - 1][j - 1], 1e-4, `cov ${i},${j}`);
+        assertClose(contrast, reference.covarianceVsFirst[i - 1][j - 1], 1e-4, `cov ${i},${j}`);
       }
     }
     r.arms.forEach((a) => assert.ok(a.ci_low < a.worth && a.worth < a.ci_high));
@@ -161,8 +158,8 @@ describe("Plackett–Luce against an independent maximisation", () => {
     const doubled = plackettLuce([...rankings, ...rankings], { arms });
     assert.ok(r.defined && doubled.defined);
     doubled.arms.forEach((a, i) => {
-      close(a.worth, r.arms[i].worth, 1e-8);
-      close(a.se_log_worth, r.arms[i].se_log_worth / Math.SQRT2, 1e-8);
+      assertClose(a.worth, r.arms[i].worth, 1e-8);
+      assertClose(a.se_log_worth, r.arms[i].se_log_worth / Math.SQRT2, 1e-8);
     });
   });
 });

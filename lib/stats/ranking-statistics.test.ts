@@ -7,10 +7,7 @@ import { plackettLuce } from "./plackett-luce";
 import { type RankingAnswer, rankPositions, rankingFromPositions } from "./ranking";
 import { rankingConcordance, rankingWorths } from "./ranking-statistics";
 import { ratingFriedman, type RatingAnswer } from "./rating-statistics";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 const ARMS = ["plain", "SE", "CBAM", "GC"];
 
@@ -46,7 +43,7 @@ describe("rankingWorths", () => {
       r.arms.map((a) => a.arm),
       ARMS,
     );
-    r.arms.forEach((a, i) => close(a.worth, direct.arms[i].worth, 1e-12));
+    r.arms.forEach((a, i) => assertClose(a.worth, direct.arms[i].worth, 1e-12));
     assert.equal(r.n_rankings, 9);
     // CBAM is first or second in all 8 rankings that include it: it has the highest worth.
     const best = [...r.arms].sort((a, b) => b.worth - a.worth)[0];
@@ -81,7 +78,7 @@ describe("rankingConcordance", () => {
     });
     const expected = kendallW(complete);
     assert.ok(r.pooled.defined && expected.defined);
-    close(r.pooled.w, expected.w, 1e-12);
+    assertClose(r.pooled.w, expected.w, 1e-12);
     assert.equal(r.pooled.n_raters, 8);
     assert.equal(r.pooled.ties, true);
     assert.equal(r.n_incomplete, 1);
@@ -95,7 +92,7 @@ describe("rankingConcordance", () => {
     assert.ok(c1.defined);
     // c1 ranks (plain, SE, CBAM, GC): r1 (4,2,1,3), r2 (4,3,1,2), r3 (3,1,2,4); R = (11, 6, 4, 9), mean 7.5:
     // S = 12.25 + 2.25 + 12.25 + 2.25 = 29, W = 12 · 29 / (9 · 60) = 0.6444…
-    close(c1.w, (12 * 29) / (9 * 60), 1e-12);
+    assertClose(c1.w, (12 * 29) / (9 * 60), 1e-12);
     // c3 has two complete rankings only.
     const c3 = r.per_case[2].w;
     assert.ok(c3.defined);
@@ -134,6 +131,6 @@ describe("byReaderGroup", () => {
       ARMS,
     );
     assert.ok(radiology.defined && direct.defined);
-    close(radiology.statistic, direct.statistic, 1e-12);
+    assertClose(radiology.statistic, direct.statistic, 1e-12);
   });
 });

@@ -2,22 +2,19 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { AnswerDataError } from "./answers";
 import { meanWithTInterval } from "./mean-interval";
-import { ANXIETY, ROUNDING_TIMES } from "./rank-and-rating-examples";
+import { ANXIETY, ROUNDING_TIMES } from "../testing/stats-rank-and-rating-examples";
 import { type RatingAnswer, ratingFriedman, ratingIcc, ratingMeansByArm } from "./rating-statistics";
-
-function close(actual: number, expected: number, tolerance: number, label = ""): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${label} expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 describe("meanWithTInterval", () => {
   test("1..5: mean 3, s = √2.5, half-width t(.975, 4) · s / √5 with t = 2.776445 (tables)", () => {
     const r = meanWithTInterval([1, 2, 3, 4, 5]);
     assert.ok(r.defined && r.interval.defined);
     assert.equal(r.mean, 3);
-    close(r.interval.sd, Math.sqrt(2.5), 1e-12);
+    assertClose(r.interval.sd, Math.sqrt(2.5), 1e-12);
     const half = (2.7764451051977987 * Math.sqrt(2.5)) / Math.sqrt(5);
-    close(r.interval.low, 3 - half, 1e-7);
-    close(r.interval.high, 3 + half, 1e-7);
+    assertClose(r.interval.low, 3 - half, 1e-7);
+    assertClose(r.interval.high, 3 + half, 1e-7);
     assert.equal(r.interval.df, 4);
   });
   test("one value has a mean but no interval; none has neither", () => {
@@ -47,8 +44,8 @@ describe("rating statistics over tidy rating answers", () => {
   test("ratingFriedman with cases as blocks reproduces R's friedman.test", () => {
     const r = ratingFriedman(roundingRatings(), METHODS);
     assert.ok(r.defined);
-    close(r.statistic, 11.142857142857, 1e-9);
-    close(r.p_value, 0.003805040775511383, 1e-9);
+    assertClose(r.statistic, 11.142857142857, 1e-9);
+    assertClose(r.p_value, 0.003805040775511383, 1e-9);
     assert.deepEqual(r.arms, METHODS);
     assert.equal(r.n_cases_incomplete, 0);
   });
@@ -69,12 +66,12 @@ describe("rating statistics over tidy rating answers", () => {
     assert.equal(r.n_cases_incomplete, 1);
     assert.deepEqual(r.mean_ranks, [1, 2]);
     // n = 2, k = 2, R = (2, 4): χ² = 12 · 2 / (2·2·3) = 2.
-    close(r.statistic, 2, 1e-12);
+    assertClose(r.statistic, 2, 1e-12);
   });
   test("ratingIcc: maps as subjects, readers as raters, reproduces irr on anxiety", () => {
     const r = ratingIcc(anxietyRatings());
     assert.ok(r.defined && r.single.defined);
-    close(r.single.icc, 0.1979982593559615, 1e-12);
+    assertClose(r.single.icc, 0.1979982593559615, 1e-12);
     assert.equal(r.n_maps, 20);
     assert.deepEqual(r.readers, ["rater1", "rater2", "rater3"]);
   });
@@ -97,7 +94,7 @@ describe("rating statistics over tidy rating answers", () => {
     );
     const first = means[0].mean;
     assert.ok(first.defined);
-    close(first.mean, ROUNDING_TIMES.reduce((s, row) => s + row[0], 0) / 22, 1e-12);
+    assertClose(first.mean, ROUNDING_TIMES.reduce((s, row) => s + row[0], 0) / 22, 1e-12);
   });
   test("bad input is refused: duplicate rating, unknown arm, non-finite value", () => {
     const dup = [...roundingRatings(), { caseId: "player1", readerId: "timer", arm: "Round Out", rating: 5 }];

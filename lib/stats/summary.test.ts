@@ -12,14 +12,8 @@ import {
   KRIPPENDORFF_FOUR_OBSERVERS,
   answersFromCountTable,
   answersFromReaderColumns,
-} from "./worked-examples";
-
-function close(actual: number | null, expected: number, tolerance: number): void {
-  assert.ok(
-    actual !== null && Math.abs(actual - expected) <= tolerance,
-    `expected ${expected} ± ${tolerance}, got ${actual}`,
-  );
-}
+} from "../testing/stats-worked-examples";
+import { assertClose } from "../testing/assert-close";
 
 test("summary of the Fleiss example: counts, shares with Wilson intervals, chi-square, agreement", () => {
   const answers = answersFromCountTable(FLEISS_TEN_SUBJECTS);
@@ -35,7 +29,7 @@ test("summary of the Fleiss example: counts, shares with Wilson intervals, chi-s
   assert.deepEqual(s.chi_square, chiSquareGoodnessOfFit([20, 28, 39, 21, 32]));
   assert.equal(s.expected_per_choice, 28);
   assert.equal(s.exact_p, null);
-  close(s.fleiss_kappa, fleissKappaFromTable(FLEISS_TEN_SUBJECTS)!, 1e-15);
+  assertClose(s.fleiss_kappa, fleissKappaFromTable(FLEISS_TEN_SUBJECTS)!, 1e-15);
   assert.equal(typeof s.gwet_ac1, "number");
   assert.equal(typeof s.krippendorff_alpha, "number");
   assert.equal(s.per_case.length, 10);
@@ -51,7 +45,7 @@ test("missing answers: Krippendorff's example gives alpha, null Fleiss/Gwet with
   assert.equal(s.n_missing, 7);
   assert.equal(s.fleiss_kappa, null);
   assert.equal(s.gwet_ac1, null);
-  close(s.krippendorff_alpha, krippendorffAlpha(answers)!, 1e-15);
+  assertClose(s.krippendorff_alpha, krippendorffAlpha(answers)!, 1e-15);
   assert.ok(s.notes.some((n) => n.startsWith("fleiss_kappa, gwet_ac1:") && n.includes("from 1 to 4")));
   // 41 answers over 5 choices: expected 8.2, no exact test.
   assert.equal(s.exact_p, null);
@@ -70,7 +64,7 @@ test("small samples get an exact multinomial p; declared arms count even when ne
   assert.equal(s.exact_p!.method, "enumeration");
   // Outcomes of 4 answers over 4 arms at most as likely as (3,1,0,0): patterns (3,1,0,0) and (4,0,0,0):
   // 12·4/256 + 4·1/256 = 52/256.
-  close(s.exact_p!.p, 52 / 256, 1e-12);
+  assertClose(s.exact_p!.p, 52 / 256, 1e-12);
   assert.ok(s.notes.some((n) => n.startsWith("exact_p:")));
   const mc = summarize(answers, {
     choices: ["baseline", "SE", "CBAM", "GC"],

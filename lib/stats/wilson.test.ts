@@ -2,10 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { wilsonInterval } from "./wilson";
-
-function close(actual: number, expected: number, tolerance: number): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected} ± ${tolerance}, got ${actual}`);
-}
+import { assertClose } from "../testing/assert-close";
 
 // Newcombe (1998), Stat Med 17:857-872, Table II, method 3 (Wilson score without continuity correction).
 const newcombeExamples: Array<[number, number, number, number]> = [
@@ -18,8 +15,8 @@ const newcombeExamples: Array<[number, number, number, number]> = [
 for (const [x, n, low, high] of newcombeExamples) {
   test(`Wilson interval for ${x}/${n} matches Newcombe (1998): ${low}–${high}`, () => {
     const ci = wilsonInterval(x, n)!;
-    close(ci.low, low, 5e-5);
-    close(ci.high, high, 5e-5);
+    assertClose(ci.low, low, 5e-5);
+    assertClose(ci.high, high, 5e-5);
   });
 }
 
@@ -37,7 +34,7 @@ test("the interval contains the observed share, stays in [0, 1] and is symmetric
         const ci = wilsonInterval(x, n)!;
         const mirror = wilsonInterval(n - x, n)!;
         assert.ok(ci.low >= 0 && ci.high <= 1 && ci.low <= x / n && x / n <= ci.high);
-        close(ci.low, 1 - mirror.high, 1e-12);
+        assertClose(ci.low, 1 - mirror.high, 1e-12);
       },
     ),
     { seed: 42, numRuns: 200 },

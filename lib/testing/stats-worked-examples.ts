@@ -1,6 +1,6 @@
 // Published worked examples used by the tests of the agreement coefficients. Each carries its source and the
 // values the source reports, so a test can cite exactly what it checks against.
-import type { Answer } from "./answers";
+import type { Answer } from "../stats/answers";
 
 /**
  * The widely reproduced Fleiss' kappa example (Wikipedia "Fleiss' kappa", worked example): 10 subjects,
