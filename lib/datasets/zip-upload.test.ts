@@ -18,7 +18,9 @@ import {
   defaultZipLimits,
   extractZip,
   importZipDataset,
+  previewZipLabelTables,
   uploadLimitBytes,
+  wrappingFolder,
   type ZipLimits,
 } from "./zip-upload";
 import { isDomainError, type DomainError } from "@/lib/errors/domain-error";
@@ -335,3 +337,101 @@ async function writeTemp(bytes: Buffer): Promise<string> {
   await writeFile(p, bytes);
   return p;
 }
+
+describe("wrappingFolder (the dataset's root inside a zip)", () => {
+  test("descends through folders that hold one folder and nothing else, at most three levels", () => {
+    assert.equal(wrappingFolder(["benign/a.png", "malignant/b.png"]), "");
+    assert.equal(wrappingFolder(["set/benign/a.png", "set/malignant/b.png"]), "set/");
+    assert.equal(wrappingFolder(["a/b/benign/x.png", "a/b/malignant/y.png"]), "a/b/");
+    // A file beside the folder stops the descent.
+    assert.equal(wrappingFolder(["set/labels.csv", "set/images/x.png"]), "set/");
+    assert.equal(wrappingFolder(["x.png"]), "");
+    assert.equal(wrappingFolder(["a/b/c/d/e/x.png"]), "a/b/c/");
+    assert.equal(wrappingFolder([]), "");
+  });
+});
+
+describe("previewZipLabelTables", () => {
+  async function tableZip(): Promise<Buffer> {
+    const rows = ["image_id,dx,lesion_id"];
+    const entries: ZipEntrySpec[] = [];
+    for (let i = 0; i < 7; i++) {
+      entries.push({ name: `wrap/images/p${i}.png`, data: await noisePng(400 + i), method: "deflate" });
+      rows.push(`p${i},${["mel", "nv", "bkl"][i % 3]},L${i >> 1}`);
+    }
+    // The table sits in its own folder: extracting the tables alone must not move the root to "wrap/meta/".
+    entries.push({ name: "wrap/meta/labels.csv", data: Buffer.from(rows.join("\r\n")) });
+    entries.push({ name: "wrap/notes.txt", data: Buffer.from("not an image") });
+    entries.push({ name: "__MACOSX/wrap/._p0.png", data: Buffer.from("clutter") });
+    return buildZip(entries);
+  }
+
+  test("summarises the tables under the import's root, writes nothing, and its paths import as they are", async () => {
+    const zip = await tableZip();
+    const datasetsBefore = await db().dataset.count();
+    const outerBefore = await tree(outer);
+    const preview = await previewZipLabelTables(bodyOf(zip));
+    assert.equal(preview.files, 7);
+    assert.deepEqual(
+      preview.skipped.map((s) => s.path),
+      ["wrap/notes.txt"],
+    );
+    assert.equal(preview.tables.length, 1);
+    const [table] = preview.tables;
+    assert.equal(table.path, "meta/labels.csv");
+    assert.equal(table.rows, 7);
+    assert.deepEqual(
+      [table.guess.image, table.guess.label, table.guess.group, table.guess.split],
+      ["image_id", "dx", "lesion_id", undefined],
+    );
+    assert.deepEqual(table.columns.find((c) => c.name === "dx")?.values, [
+      { value: "mel", rows: 3 },
+      { value: "bkl", rows: 2 },
+      { value: "nv", rows: 2 },
+    ]);
+    // Nothing stored: no row, no file left (tmp/ may have appeared, empty).
+    assert.equal(await db().dataset.count(), datasetsBefore);
+    assert.deepEqual(
+      (await tree(outer)).filter((p) => !outerBefore.includes(p) && p !== "storage" && p !== "storage/tmp"),
+      [],
+    );
+
+    const name = uniqueName("zip-preview");
+    const result = await importZipDataset(bodyOf(zip), {
+      name,
+      labels: table.path,
+      imageColumn: "image_id",
+      labelColumn: "dx",
+      positive: "mel",
+      negative: "nv",
+      size: 32,
+    });
+    assert.equal(result.layout, "label-table");
+    const labels = await db().image.groupBy({ by: ["label"], where: { datasetId: result.dataset.id }, _count: true });
+    assert.deepEqual(
+      Object.fromEntries(labels.map((l) => [l.label, l._count])),
+      { 0: 2, 1: 3 },
+      "the preview's counts of the values picked",
+    );
+  });
+
+  test("a zip without a table previews as class folders; a refused zip leaves nothing behind", async () => {
+    const plain = await previewZipLabelTables(bodyOf(buildZip(await classEntries("set/"))));
+    assert.deepEqual([plain.tables, plain.files], [[], 8]);
+    const outerBefore = await tree(outer);
+    const evil = buildZip([...(await classEntries()), { name: "../../escape.csv", data: Buffer.from("a,b\n1,2") }]);
+    await assert.rejects(
+      previewZipLabelTables(bodyOf(evil)),
+      (e: unknown) => isZipRefusal(e) && /path traversal/.test(e.message),
+    );
+    const tooLarge = { ...defaultZipLimits(), maxUploadBytes: 1024 };
+    await assert.rejects(
+      previewZipLabelTables(bodyOf(await tableZip()), tooLarge),
+      (e: unknown) => isZipRefusal(e) && e.kind === "too-large",
+    );
+    assert.deepEqual(
+      (await tree(outer)).filter((p) => !outerBefore.includes(p) && p !== "storage" && p !== "storage/tmp"),
+      [],
+    );
+  });
+});

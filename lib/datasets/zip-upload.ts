@@ -3,9 +3,11 @@
 // folder, checked entry by entry BEFORE anything is extracted (zip-slip: absolute paths, "..", symlinks;
 // zip bombs: entry count, total uncompressed size, compression ratio), extracted with the same limits
 // enforced on the real byte counts, handed to the folder importer and deleted whatever happens.
+// The console's label-table picker first sends the same zip to previewZipLabelTables: the same checks, but only the
+// label tables are extracted and summarised, nothing is stored, and the temporary folder goes just the same.
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { dirname, extname, join, resolve, sep } from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -20,6 +22,7 @@ import { IMAGE_EXTENSIONS, describeImageExtensions } from "@/lib/image-codec/for
 import { LABEL_TABLE_EXTENSIONS } from "@/lib/ml/data/label-table";
 import { importFolderFieldsSchema, refineLabelTableOptions } from "./dataset-inputs";
 import { importFolderDataset, type FolderImportResult } from "./import-folder";
+import { previewFolderTables, type TablePreview } from "./label-table-preview";
 import type { ImportSkip } from "./persist-dataset";
 
 /** The zip (or its upload) was refused; the message says why and is meant for the person uploading. */
@@ -312,6 +315,8 @@ export async function extractZip(
   zipPath: string,
   destDir: string,
   limits: ZipLimits = defaultZipLimits(),
+  /** Extracts only the accepted entries whose path passes (the preview takes the label tables alone). */
+  only: (path: string) => boolean = () => true,
 ): Promise<ZipPlan> {
   const plan = await inspectZip(zipPath, limits);
   await mkdir(destDir, { recursive: true });
@@ -319,7 +324,7 @@ export async function extractZip(
   let written = 0;
   await forEachEntry(zip, async (entry) => {
     const d = decide(entry, limits);
-    if (d.kind !== "image") return;
+    if (d.kind !== "image" || !only(d.path)) return;
     const target = safeJoin(destDir, d.path);
     await mkdir(dirname(target), { recursive: true });
     const stream = await new Promise<Readable>((res, rej) =>
@@ -348,18 +353,23 @@ export async function extractZip(
 
 /**
  * Zipping a folder usually wraps everything in that folder's name; the importer wants the class folders at
- * the root. Descends while a folder holds exactly one sub-folder and nothing else.
+ * the root. Descends while a folder holds exactly one sub-folder and nothing else. Works on the extracted
+ * entries' paths (what extraction writes, clutter excluded), so the import and the preview, which extracts the
+ * label tables only, agree on the root and on the tables' paths under it. Returns "" or "a/b/".
  */
-export async function findDatasetRoot(dir: string, maxDepth = 3): Promise<string> {
-  let current = dir;
+export function wrappingFolder(paths: readonly string[], maxDepth = 3): string {
+  let prefix = "";
   for (let depth = 0; depth < maxDepth; depth++) {
-    const entries = (await readdir(/* turbopackIgnore: true */ current, { withFileTypes: true })).filter(
-      (e) => !isClutterPath([e.name]),
-    );
-    if (entries.length !== 1 || !entries[0].isDirectory()) return current;
-    current = join(current, entries[0].name);
+    const below = paths.filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length).split("/"));
+    const first = below[0]?.[0];
+    if (first === undefined || below.some((segments) => segments.length < 2 || segments[0] !== first)) break;
+    prefix += `${first}/`;
   }
-  return current;
+  return prefix;
+}
+
+function extractedPaths(plan: ZipPlan): string[] {
+  return plan.entries.flatMap((e) => (e.kind === "image" ? [e.path] : []));
 }
 
 export const zipImportInputSchema = importFolderFieldsSchema
@@ -396,7 +406,7 @@ export async function importZipDataset(
   try {
     const uploadBytes = await saveUpload(body, workspace.zipPath, limits.maxUploadBytes);
     const plan = await extractZip(workspace.zipPath, workspace.extractDir, limits);
-    const root = await findDatasetRoot(workspace.extractDir);
+    const root = join(workspace.extractDir, wrappingFolder(extractedPaths(plan)));
     const { fileName, ...folderInput } = opts;
     // The folder is this upload's own temporary one; source, report and audit go in with the rows, at once.
     const result = await importFolderDataset(
@@ -409,6 +419,39 @@ export async function importZipDataset(
       },
     );
     return { ...result, zipSkipped: plan.skipped, uploadBytes };
+  } finally {
+    await workspace.remove();
+  }
+}
+
+export interface ZipTablePreview {
+  /** The label tables under the dataset's root, their paths as the import's `labels` option takes them. */
+  tables: TablePreview[];
+  /** Entries that would be extracted for the import, tables excepted (images and possible DICOM files). */
+  files: number;
+  /** Entries the import would skip (wrong type). */
+  skipped: ImportSkip[];
+}
+
+/**
+ * What the console's label-table picker shows for a zip before anything is written: the upload goes through the
+ * import's own checks (size, zip-slip, bombs), only its label tables are extracted and summarised (with the folder
+ * preview's own limits), and the temporary folder is deleted whatever happens. No row is written.
+ */
+export async function previewZipLabelTables(
+  body: WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
+  limits: ZipLimits = defaultZipLimits(),
+): Promise<ZipTablePreview> {
+  const isTable = (path: string) => LABEL_TABLE_EXTENSIONS.has(extname(path).toLowerCase());
+  const workspace = await createUploadWorkspace();
+  try {
+    await saveUpload(body, workspace.zipPath, limits.maxUploadBytes);
+    const plan = await extractZip(workspace.zipPath, workspace.extractDir, limits, isTable);
+    const paths = extractedPaths(plan);
+    const root = join(workspace.extractDir, wrappingFolder(paths));
+    // Without a table under the root there is nothing to read (and the folder may not even exist).
+    const tables = paths.some(isTable) ? await previewFolderTables(root, { scope: "any-path" }) : [];
+    return { tables, files: paths.filter((p) => !isTable(p)).length, skipped: plan.skipped };
   } finally {
     await workspace.remove();
   }

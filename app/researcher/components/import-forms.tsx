@@ -2,7 +2,9 @@
 // Two ways to bring a dataset in: a folder already on the server (the model lab's importer), or a zip in
 // the same layout uploaded from the browser. The zip is sent as the raw request body so the server can
 // stream it to disk; it never passes through a server action (those buffer the body in memory).
-import { startTransition, useActionState, useState } from "react";
+// Both offer the same label-table picker: for a folder from the server's reading of it, for a zip from a preview
+// upload as soon as the file is chosen (checked, summarised and deleted again; nothing is stored before "Upload").
+import { startTransition, useActionState, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { importFolderAction, previewLabelTablesAction, type FormState } from "../actions";
 import type { TablePreview } from "@/lib/datasets/label-table-preview";
@@ -94,6 +96,25 @@ function CommonFields({
   );
 }
 
+/** The choice between class folders and a found label table; shown only when there is a table. */
+function UseTableToggle({
+  tables,
+  useTable,
+  setUseTable,
+}: {
+  tables: TablePreview[] | null;
+  useTable: boolean;
+  setUseTable: (v: boolean) => void;
+}) {
+  if (!tables || tables.length === 0) return null;
+  return (
+    <label className="text-sm">
+      <input type="checkbox" checked={useTable} onChange={(e) => setUseTable(e.target.checked)} /> Labels from a table
+      (instead of class folders)
+    </label>
+  );
+}
+
 /** `roots`: FOCUS_IMPORT_ROOTS; the server refuses every folder outside them, and everything when there are none. */
 export function FolderImportForm({ roots }: { roots: readonly string[] }) {
   const [state, action, pending] = useActionState(importFolderAction, initial);
@@ -171,12 +192,7 @@ export function FolderImportForm({ roots }: { roots: readonly string[] }) {
         >
           {looking ? "Looking…" : "Find label tables"}
         </button>
-        {tables && tables.length > 0 && (
-          <label className="text-sm">
-            <input type="checkbox" checked={useTable} onChange={(e) => setUseTable(e.target.checked)} /> Labels from a
-            table (instead of class folders)
-          </label>
-        )}
+        <UseTableToggle tables={tables} useTable={useTable} setUseTable={setUseTable} />
         <FormMessage ok={lookup.ok} message={lookup.message} />
       </div>
       {useTable && tables && <LabelTablePicker tables={tables} />}
@@ -191,10 +207,71 @@ export function FolderImportForm({ roots }: { roots: readonly string[] }) {
   );
 }
 
+/** The picker's fields (hidden inputs of LabelTablePicker) that go into the upload's query string. */
+const TABLE_FIELDS = ["labels", "imageColumn", "labelColumn", "negative", "splitColumn", "groupColumn", "maskColumn"];
+
+interface ZipPreviewAnswer {
+  tables?: TablePreview[];
+  files?: number;
+  skipped?: unknown[];
+  error?: string;
+}
+
 export function ZipUploadForm({ maxMb }: { maxMb: number }) {
   const router = useRouter();
   const [state, setState] = useState<FormState>(initial);
   const [pending, setPending] = useState(false);
+  const [tables, setTables] = useState<TablePreview[] | null>(null);
+  const [useTable, setUseTable] = useState(false);
+  const [previewing, setPreviewing] = useState(false);
+  // A newer choice of file, or the upload itself, makes an unfinished preview moot.
+  const previewAbort = useRef<AbortController | null>(null);
+
+  const tooLarge = (file: File) =>
+    file.size > maxMb * 1024 * 1024
+      ? `The file is ${(file.size / 1048576).toFixed(0)} MB; the limit is ${maxMb} MB.`
+      : undefined;
+
+  async function preview(file: File | undefined) {
+    previewAbort.current?.abort();
+    setTables(null);
+    setUseTable(false);
+    if (!file || file.size === 0) return setState(initial);
+    const refused = tooLarge(file);
+    if (refused) return setState({ ok: false, message: refused });
+    const abort = new AbortController();
+    previewAbort.current = abort;
+    setPreviewing(true);
+    setState({ ok: true, message: "Reading the zip for label tables…" });
+    try {
+      const res = await fetch("/api/researcher/datasets/upload/preview", {
+        method: "POST",
+        body: file,
+        headers: { "Content-Type": "application/zip" },
+        signal: abort.signal,
+      });
+      const body = (await res.json().catch(() => ({}))) as ZipPreviewAnswer;
+      if (!res.ok)
+        return setState({ ok: false, message: body.error ?? `Reading the zip failed (HTTP ${res.status}).` });
+      const found = body.tables ?? [];
+      setTables(found);
+      setUseTable(found.length > 0);
+      setState({
+        ok: true,
+        message: `${body.files ?? 0} file(s) to import; ${
+          found.length ? `${found.length} label table(s) found.` : "no .csv or .tsv label table: class folders."
+        }`,
+      });
+    } catch (err) {
+      if (!abort.signal.aborted) setState({ ok: false, message: `Reading the zip failed: ${(err as Error).message}` });
+    } finally {
+      if (previewAbort.current === abort) {
+        previewAbort.current = null;
+        setPreviewing(false);
+      }
+    }
+  }
+
   return (
     <form
       noValidate
@@ -213,17 +290,18 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
             });
             return;
           }
-          if (file.size > maxMb * 1024 * 1024) {
-            setState({
-              ok: false,
-              message: `The file is ${(file.size / 1048576).toFixed(0)} MB; the limit is ${maxMb} MB.`,
-            });
-            return;
-          }
+          const refused = tooLarge(file);
+          if (refused) return setState({ ok: false, message: refused });
+          previewAbort.current?.abort();
           const qs = new URLSearchParams({ fileName: file.name });
-          // Text inputs only: FormData gives their values as strings.
+          // Text inputs only: FormData gives their values as strings; the picker's empty choices stay out.
           for (const k of ["name", "positive", "modality", "size", "fit", "window"])
             qs.set(k, (data.get(k) as string | null) ?? "");
+          if (useTable)
+            for (const k of TABLE_FIELDS) {
+              const v = (data.get(k) as string | null) ?? "";
+              if (v !== "") qs.set(k, v);
+            }
           setPending(true);
           setState({ ok: true, message: "Uploading and importing…" });
           try {
@@ -257,19 +335,32 @@ export function ZipUploadForm({ maxMb }: { maxMb: number }) {
     >
       <h3 className="font-medium">From a zip upload</h3>
       <p className="text-xs text-slate-600">
-        The same layout zipped (a single wrapping folder is fine). Up to {maxMb} MB; only .png, .jpg and .jpeg entries
-        are extracted.
+        The same layouts zipped (a single wrapping folder is fine): class folders, split folders, or images with a
+        .csv/.tsv label table. Up to {maxMb} MB; images, label tables and files without an extension (DICOM) are
+        extracted. A chosen zip is read once for its label tables; nothing is stored until you upload it.
       </p>
       <label className="text-sm font-medium" htmlFor="zip-file">
         Zip file
-        <input id="zip-file" name="zip" type="file" accept=".zip,application/zip" className={inputClass} />
+        <input
+          id="zip-file"
+          name="zip"
+          type="file"
+          accept=".zip,application/zip"
+          className={inputClass}
+          onChange={(e) => void preview(e.target.files?.[0])}
+        />
         <FieldError error={state.fieldErrors?.zip} />
       </label>
-      <CommonFields errors={state.fieldErrors} prefix="zip" />
+      <UseTableToggle tables={tables} useTable={useTable} setUseTable={setUseTable} />
+      {useTable && tables && <LabelTablePicker tables={tables} />}
+      <CommonFields errors={state.fieldErrors} prefix="zip" positiveFromTable={useTable} />
       <FormMessage ok={state.ok} message={state.message} />
       <div>
-        <button disabled={pending} className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60">
-          {pending ? "Uploading…" : "Upload zip"}
+        <button
+          disabled={pending || previewing}
+          className="rounded bg-slate-900 px-3 py-1 text-sm text-white disabled:opacity-60"
+        >
+          {pending ? "Uploading…" : previewing ? "Reading the zip…" : "Upload zip"}
         </button>
       </div>
     </form>
