@@ -2,13 +2,14 @@
 // through the same stored-value, rescale and VOI pipeline as an uncompressed file.
 //
 // JPEG-LS and JPEG 2000 go through the Cornerstone builds of CharLS and OpenJPEG. Their WebAssembly ships inside the
-// npm packages and is read from node_modules by path (locateFile below), so nothing is fetched at install or run
-// time, as an air-gapped site needs. Only the decode-only builds are loaded, once per process, on first use.
+// npm packages; under Node the Emscripten loader reads it with fs from beside its own script, so nothing is fetched
+// at install or run time, as an air-gapped site needs. That script must stay the one in node_modules: the packages
+// are Next.js serverExternalPackages (a bundled copy would look for the .wasm in the wrong folder, and bundlers
+// cannot follow a require.resolve of it either). Only the decode-only builds are loaded, once per process.
 //
 // RLE Lossless is decoded here: no maintained package does it (dcmjs's RLE routine is internal to its segmentation
 // adapter and handles 8-bit single-segment frames only; `dicom-rle` has one 0.0.x release), and the format is a
 // 64-byte header plus one PackBits stream per byte plane (DICOM PS3.5 Annex G), a few lines to write and test.
-import { createRequire } from "node:module";
 import charlsDecoderFactory from "@cornerstonejs/codec-charls/decodewasmjs";
 import openJpegDecoderFactory from "@cornerstonejs/codec-openjpeg/decodewasmjs";
 
@@ -35,18 +36,13 @@ export interface NativeFrame {
   planar: boolean;
 }
 
-const require = createRequire(import.meta.url);
-
-function wasmModule<T>(factory: (options: object) => Promise<T>, wasmSpecifier: string): () => Promise<T> {
+function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
-  return () => {
-    loading ??= factory({ locateFile: () => require.resolve(wasmSpecifier) });
-    return loading;
-  };
+  return () => (loading ??= load());
 }
 
-const charls = wasmModule(charlsDecoderFactory, "@cornerstonejs/codec-charls/decodewasm");
-const openJpeg = wasmModule(openJpegDecoderFactory, "@cornerstonejs/codec-openjpeg/decodewasm");
+const charls = once(() => charlsDecoderFactory({}));
+const openJpeg = once(() => openJpegDecoderFactory({}));
 
 /** Emscripten throws C++ exceptions as bare numbers; a message must still say what failed. */
 function codecError(codec: string, error: unknown): Error {
