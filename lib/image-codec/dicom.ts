@@ -165,10 +165,16 @@ function ybrFullToRgb(ybr: Uint8Array): Uint8Array {
   return out;
 }
 
-function firstFrame(pixelData: unknown[]): Uint8Array {
+function firstFrame(pixelData: unknown[], frames: number): Uint8Array {
   const first = pixelData[0];
-  // Encapsulated frames made of several fragments come as an array of buffers.
-  const parts = Array.isArray(first) ? (first as ArrayBuffer[]) : [first as ArrayBuffer];
+  // Encapsulated frames made of several fragments come as an array of buffers. Without a Basic Offset Table dcmjs
+  // cannot tell fragments from frames and gives one element per fragment: in a single-frame file (the usual case,
+  // and how many archives split a large JPEG 2000 or JPEG-LS frame) they are all the first frame's.
+  const parts = Array.isArray(first)
+    ? (first as ArrayBuffer[])
+    : frames <= 1 && pixelData.length > 1
+      ? (pixelData as ArrayBuffer[])
+      : [first as ArrayBuffer];
   if (!parts.every((p) => p instanceof ArrayBuffer)) throw new Error("DICOM pixel data is not readable");
   if (parts.length === 1) return new Uint8Array(parts[0]);
   return new Uint8Array(Buffer.concat(parts.map((p) => new Uint8Array(p))));
@@ -212,7 +218,7 @@ export async function decodeDicom(bytes: Uint8Array, window?: VoiWindow): Promis
   if (![8, 16, 32].includes(bitsAllocated) || bitsStored < 1 || bitsStored > bitsAllocated)
     throw new UnsupportedImageError(`unsupported DICOM bit depth (${bitsAllocated} allocated, ${bitsStored} stored)`);
 
-  const frame = firstFrame(pixelData);
+  const frame = firstFrame(pixelData, numberOf(dict, "00280008") ?? 1);
   let stored: Int32Array | Uint8Array | Uint16Array;
   const native: NativeFrame | undefined = NATIVE_SYNTAXES.has(syntax)
     ? { bytes: frame, planar }
