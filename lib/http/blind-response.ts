@@ -3,6 +3,9 @@
 import { Readable } from "node:stream";
 import { getBytes, openStored } from "../storage/content-store";
 import { DomainError } from "../errors/domain-error";
+import { sessionUserOf } from "../auth/session";
+import { requestSessionClaims, type SessionClaims } from "../auth/session-token";
+import { sessionBlindFile, type BlindPayload } from "../studies/reader-survey";
 
 const TYPE_OF_EXTENSION: Record<string, string> = {
   png: "image/png",
@@ -63,4 +66,31 @@ export async function storedFileResponse(key: string): Promise<Response> {
   const bytes = await getBytes(key).catch(() => null);
   if (!bytes) throw DomainError.notFound("The file is missing from storage.");
   return blindPayloadResponse(bytes, key);
+}
+
+/**
+ * The stored file a reader's blind token serves for `kind` under this session, or null: only the token's own
+ * reader, signed in through a live invitation to its study, gets it. The session check (lib/auth's rules) and
+ * the token lookup share one query: five of these come with every case page.
+ */
+export async function blindFileKey(claims: SessionClaims | null, token: string, kind: BlindPayload) {
+  // Only a reader's session names an invitation.
+  if (!claims?.inv) return null;
+  const found = await sessionBlindFile(claims.uid, claims.inv, token, kind);
+  const user = found && sessionUserOf(claims, found.user);
+  if (!user || user.role !== "SPECIALIST" || !user.invitation || !found.file) return null;
+  return found.file.key;
+}
+
+/**
+ * The GET handler of a route that serves one kind of the reader's blinded files by opaque token: the original
+ * or a slot's overlay ("picture", /api/blind/[token]) or a slot's raw class-activation map ("cam",
+ * /api/blind/[token]/cam); the same bare 404 for everyone but the token's reader.
+ */
+export function blindFileRoute(kind: BlindPayload) {
+  return async function GET(_req: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
+    const { token } = await params;
+    const key = await blindFileKey(await requestSessionClaims(), token, kind);
+    return key ? streamedBlindResponse(key) : blindNotFound();
+  };
 }

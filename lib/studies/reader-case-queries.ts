@@ -5,7 +5,8 @@
 // When a column these rows name changes in prisma/schema.prisma, change the SQL here too (the integration
 // tests in reader-survey.test.ts read every field back).
 import { randomUUID } from "node:crypto";
-import { db } from "../db/client";
+import { db, Prisma } from "../db/client";
+import type { Role } from "../db/generated/enums";
 import { newOpaqueToken } from "../blinding/opaque-id";
 import { readSettings, type StudySettings } from "./study-settings";
 
@@ -272,4 +273,74 @@ export async function insertSlotOrder(
   const winner = await slotOrderRow(readerId, studyCaseId, repeat);
   if (!winner) throw new Error("slot order neither inserted nor found");
   return winner;
+}
+
+/** What lib/auth's session check reads of a user and of the session's invitation (null when not the user's). */
+export interface SessionUserColumns {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  pseudonym: string;
+  active: boolean;
+  sessionVersion: number;
+  invitationId: string | null;
+  studyId: string | null;
+  invitationStatus: string | null;
+  readerName: string | null;
+  invitationSessionVersion: number | null;
+}
+
+// The columns of SessionUserColumns, from "User" u left-joined with "Invitation" inv.
+const SESSION_USER_COLUMNS = Prisma.sql`u.id, u.email, u.name, u.role::text as role, u.pseudonym, u.active,
+  u."sessionVersion", inv.id as "invitationId", inv."studyId", inv.status::text as "invitationStatus",
+  inv."readerName", inv."sessionVersion" as "invitationSessionVersion"`;
+
+/** A user and, when it is theirs, the invitation a session names (every request's session check). */
+export async function sessionUserRow(userId: string, invitationId: string | null): Promise<SessionUserColumns | null> {
+  const rows = await db().$queryRaw<SessionUserColumns[]>`
+    select ${SESSION_USER_COLUMNS}
+      from "User" u
+      left join "Invitation" inv on inv.id = ${invitationId ?? ""} and inv."readerId" = u.id
+     where u.id = ${userId}`;
+  return rows[0] ?? null;
+}
+
+/** The files a blind token names (null fields when the token is not this reader's or not of this study). */
+export interface BlindFileRow {
+  slot: number | null;
+  imageKey: string | null;
+  overlayKey: string | null;
+  camKey: string | null;
+}
+
+/**
+ * The reader's user row and session invitation (the columns lib/auth's session check reads), with the files
+ * behind one of the reader's blind tokens in that invitation's study, in one round trip: the blind image is
+ * the most frequent request of a survey (five per case). `file` is null when no such token is this reader's
+ * in that study. Postgres arrays are 1-based, hence `+ 1`.
+ */
+export async function sessionBlindFileRow(
+  readerId: string,
+  invitationId: string,
+  token: string,
+): Promise<{ user: SessionUserColumns; file: BlindFileRow | null } | null> {
+  const rows = await db().$queryRaw<(SessionUserColumns & BlindFileRow & { tokenFound: boolean })[]>`
+    select ${SESSION_USER_COLUMNS},
+           c.id is not null as "tokenFound", t.slot, coalesce(i."displayKey", i."fileKey") as "imageKey",
+           h."overlayKey", h."camKey"
+      from "User" u
+      left join "Invitation" inv on inv.id = ${invitationId} and inv."readerId" = u.id
+      left join "BlindToken" t on t.token = ${token} and t."readerId" = u.id
+      left join "SlotOrder" so on so.id = t."slotOrderId"
+      left join "StudyCase" c on c.id = so."studyCaseId" and c."studyId" = inv."studyId"
+      left join "Image" i on i.id = c."imageId"
+      left join "StudyArm" a
+             on t.slot is not null and a."studyId" = c."studyId" and a."armIndex" = so."armOrder"[t.slot + 1]
+      left join "Heatmap" h on h."modelRunId" = a."modelRunId" and h."imageId" = c."imageId"
+     where u.id = ${readerId}`;
+  const r = rows[0];
+  if (!r) return null;
+  const { tokenFound, slot, imageKey, overlayKey, camKey, ...user } = r;
+  return { user, file: tokenFound ? { slot, imageKey, overlayKey, camKey } : null };
 }

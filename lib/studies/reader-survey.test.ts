@@ -2,7 +2,8 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { db } from "../db/client";
 import { createStudyFixture } from "../testing/study-fixture";
-import { readerCase, saveDraft, submitAnswer, resolveBlindToken, readerStudies, nextOpenCase } from "./reader-survey";
+import { readerCase, saveDraft, submitAnswer, readerStudies, nextOpenCase, type BlindPayload } from "./reader-survey";
+import { blindFileKey } from "../http/blind-response";
 import { forbiddenTermsForStudy, findStudyLeaks } from "../blinding/leak-scan";
 import { DomainError, isDomainError } from "../errors/domain-error";
 import { STATUS_OF_KIND } from "../http/error-status";
@@ -12,6 +13,19 @@ const rejectsWith = (p: Promise<unknown>, status: number) =>
 
 /** The token of a blinded URL (`/api/blind/<token>` or `/api/blind/<token>/cam`). */
 const tokenOf = (url: string) => /^\/api\/blind\/([A-Za-z0-9_-]{20,64})(?:\/cam)?$/.exec(url)![1];
+
+/** The storage key the blind routes serve this reader, signed in through this invitation, for a token. */
+async function served(
+  reader: { readerId: string; invitationId: string },
+  token: string,
+  kind: BlindPayload = "picture",
+) {
+  const user = await db().user.findUniqueOrThrow({ where: { id: reader.readerId } });
+  const invitation = await db().invitation.findUniqueOrThrow({ where: { id: reader.invitationId } });
+  const claims = { uid: user.id, sv: user.sessionVersion, inv: invitation.id, isv: invitation.sessionVersion };
+  const key = await blindFileKey(claims, token, kind);
+  return key ? { key } : null;
+}
 
 async function responses(studyId: string, readerId: string) {
   return db().response.findMany({ where: { readerId, studyCase: { studyId } } });
@@ -53,9 +67,9 @@ describe("reader survey (real database)", () => {
     const b = await f.inviteReader();
     const view = await readerCase(a.readerId, f.studyId, 2);
     const token = tokenOf(view.slots[0].url);
-    assert.ok(await resolveBlindToken(a.readerId, token, f.studyId));
-    assert.equal(await resolveBlindToken(b.readerId, token, f.studyId), null);
-    assert.equal(await resolveBlindToken(a.readerId, "not-a-token", f.studyId), null);
+    assert.ok(await served(a, token));
+    assert.equal(await served(b, token), null);
+    assert.equal(await served(a, "not-a-token"), null);
     // The slot's heat-map is the one of the arm the design put there.
     const order = await db().slotOrder.findFirstOrThrow({
       where: { readerId: a.readerId, studyCase: { caseIndex: 1, studyId: f.studyId } },
@@ -66,15 +80,15 @@ describe("reader survey (real database)", () => {
         image: { studyCases: { some: { studyId: f.studyId, caseIndex: 1 } } },
       },
     });
-    assert.equal((await resolveBlindToken(a.readerId, token, f.studyId))!.key, hm.overlayKey);
-    assert.equal((await resolveBlindToken(a.readerId, token, f.studyId, "cam"))!.key, hm.camKey);
-    assert.equal(await resolveBlindToken(b.readerId, token, f.studyId, "cam"), null);
+    assert.equal((await served(a, token))!.key, hm.overlayKey);
+    assert.equal((await served(a, token, "cam"))!.key, hm.camKey);
+    assert.equal(await served(b, token, "cam"), null);
     // The original's token gives its display copy, and no raw map.
     const original = tokenOf(view.imageUrl);
     const image = await db().image.findUniqueOrThrow({ where: { id: hm.imageId } });
     assert.ok(image.displayKey);
-    assert.equal((await resolveBlindToken(a.readerId, original, f.studyId))!.key, image.displayKey);
-    assert.equal(await resolveBlindToken(a.readerId, original, f.studyId, "cam"), null);
+    assert.equal((await served(a, original))!.key, image.displayKey);
+    assert.equal(await served(a, original, "cam"), null);
   });
 
   test("raw maps and display copies: the case is drawn from them, in the study's colours; older rows fall back", async () => {
@@ -99,7 +113,7 @@ describe("reader survey (real database)", () => {
     const image = await db().image.findFirstOrThrow({
       where: { studyCases: { some: { studyId: legacy.studyId, caseIndex: 0 } } },
     });
-    assert.equal((await resolveBlindToken(lr.readerId, tokenOf(old.imageUrl), legacy.studyId))!.key, image.fileKey);
+    assert.equal((await served(lr, tokenOf(old.imageUrl)))!.key, image.fileKey);
     // One slot without a raw map puts the whole case on the overlays, so no slot is drawn differently.
     const g = await createStudyFixture({ cases: 1 });
     await db().heatmap.update({ where: { id: g.heatmapIds[2] }, data: { camKey: null } });
@@ -204,6 +218,6 @@ describe("reader survey (real database)", () => {
       data: { status: "REVOKED" },
     });
     await rejectsWith(readerCase(r.readerId, f.studyId, 1), 404);
-    assert.equal(await resolveBlindToken(r.readerId, tokenOf(view.imageUrl), f.studyId), null);
+    assert.equal(await served(r, tokenOf(view.imageUrl)), null);
   });
 });

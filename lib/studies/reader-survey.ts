@@ -40,8 +40,10 @@ import {
   accessRow,
   caseRow,
   insertSlotOrder,
+  sessionBlindFileRow,
   slotOrderRow,
   studyCaseRow,
+  type BlindFileRow,
   type SlotOrderRow,
 } from "./reader-case-queries";
 
@@ -586,45 +588,27 @@ export async function submitAnswer(
   return { answered: next.answered, total, nextCase: next.position };
 }
 
+// The alphabet and length of lib/blinding's opaque tokens: anything else is not looked up.
+const BLIND_TOKEN = /^[A-Za-z0-9_-]{20,64}$/;
+
 /** What a token's URL asks for: the picture (the original, or the pre-blended overlay of a slot) or a slot's raw map. */
 export type BlindPayload = "picture" | "cam";
 
-/** Storage key behind a reader's token, or null: another reader's token looks exactly like a missing one. */
-export async function resolveBlindToken(
-  readerId: string,
-  token: string,
-  studyId: string,
-  payload: BlindPayload = "picture",
-): Promise<{ key: string } | null> {
-  if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-  // One round trip (this is the most frequent request of a survey: five per case): the token, its
-  // reader's invitation, and the picture behind the slot (the original's display copy, or its model-size copy
-  // when it has none, for slot null; else the heat-map of the arm that this reader's slot order puts there;
-  // Postgres arrays are 1-based).
-  const rows = await db().$queryRaw<
-    {
-      readerId: string;
-      slot: number | null;
-      invitationStatus: string | null;
-      imageKey: string;
-      overlayKey: string | null;
-      camKey: string | null;
-    }[]
-  >`
-    select t."readerId", t.slot, inv.status::text as "invitationStatus",
-           coalesce(i."displayKey", i."fileKey") as "imageKey", h."overlayKey", h."camKey"
-      from "BlindToken" t
-      join "SlotOrder" so on so.id = t."slotOrderId"
-      join "StudyCase" c on c.id = so."studyCaseId"
-      join "Image" i on i.id = c."imageId"
-      left join "Invitation" inv on inv."studyId" = c."studyId" and inv."readerId" = t."readerId"
-      left join "StudyArm" a on t.slot is not null and a."studyId" = c."studyId" and a."armIndex" = so."armOrder"[t.slot + 1]
-      left join "Heatmap" h on h."modelRunId" = a."modelRunId" and h."imageId" = c."imageId"
-     where t.token = ${token} and c."studyId" = ${studyId}`;
-  const row = rows[0];
-  if (!row || row.readerId !== readerId) return null;
-  if (!row.invitationStatus || row.invitationStatus === "REVOKED") return null;
+/** Which stored file a token's row serves for `payload`, or null (an original has no raw map). */
+function blindKey(row: BlindFileRow, payload: BlindPayload): { key: string } | null {
   if (payload === "cam") return row.slot !== null && row.camKey ? { key: row.camKey } : null;
-  if (row.slot === null) return { key: row.imageKey };
+  if (row.slot === null) return row.imageKey ? { key: row.imageKey } : null;
   return row.overlayKey ? { key: row.overlayKey } : null;
+}
+
+/**
+ * The blind lookup of a request, in one round trip: the session's user and invitation rows (for lib/auth's
+ * session check, which the caller applies) and the token's file in that invitation's study. Only a token of
+ * this reader in that study has a file; any other token looks exactly like a missing one.
+ */
+export async function sessionBlindFile(readerId: string, invitationId: string, token: string, payload: BlindPayload) {
+  if (!BLIND_TOKEN.test(token)) return null;
+  const found = await sessionBlindFileRow(readerId, invitationId, token);
+  if (!found) return null;
+  return { user: found.user, file: found.file ? blindKey(found.file, payload) : null };
 }
