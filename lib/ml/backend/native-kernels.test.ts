@@ -132,6 +132,11 @@ for (const config of POOL_CONFIGS) {
         await assertMatchesCpu({ n: 4, h: 40, w: 40, c: 40, co: 8, kh: 3, kw: 3, stride: 1, pad: "same" });
       });
 
+      test("filters over 1 MiB (layer3/4): one block per chunk, one chunk per thread; dW split by rows of dW", async () => {
+        await assertMatchesCpu({ n: 2, h: 6, w: 6, c: 128, co: 256, kh: 3, kw: 3, stride: 1, pad: "same" });
+        await assertMatchesCpu({ n: 3, h: 7, w: 5, c: 131, co: 250, kh: 3, kw: 3, stride: 2, pad: "same" });
+      });
+
       test("the fused conv with bias and relu falls back to the wasm kernels, gradients still right", async () => {
         await assertMatchesCpu({ n: 2, h: 9, w: 8, c: 3, co: 4, kh: 3, kw: 3, stride: 2, pad: "same" }, true);
       });

@@ -59,20 +59,38 @@ function runAll(addon: NativeKernelAddon): Outputs {
     false,
     "channelsLast",
   );
-  const x = values(6 * 20 * 20 * 24, 1);
+  // A filter over 1 MiB (as layer3/4): one block per chunk, and dW split by its rows.
+  const large = tf.backend_util.computeConv2DInfo(
+    [2, 6, 6, 128],
+    [3, 3, 128, 256],
+    1,
+    1,
+    "same",
+    undefined,
+    false,
+    "channelsLast",
+  );
+  const xs = {
+    wide: values(6 * 20 * 20 * 24, 1),
+    narrow: values(6 * 20 * 20 * 24, 1),
+    large: values(2 * 6 * 6 * 128, 1),
+  };
+  const x = xs.wide;
   const out: Outputs = {};
   for (const [name, g] of [
     ["wide", info],
     ["narrow", narrow],
+    ["large", large],
   ] as const) {
-    const w = values(3 * 3 * 24 * g.outChannels, 2);
-    const dy = values(6 * g.outHeight * g.outWidth * g.outChannels, 3);
+    const xi = xs[name];
+    const w = values(3 * 3 * g.inChannels * g.outChannels, 2);
+    const dy = values(g.batchSize * g.outHeight * g.outWidth * g.outChannels, 3);
     const geometry = nativeGeometry(g);
     out[`${name} conv2d`] = new Float32Array(dy.length);
-    addon.conv2d(x, w, out[`${name} conv2d`], geometry);
+    addon.conv2d(xi, w, out[`${name} conv2d`], geometry);
     out[`${name} dW`] = new Float32Array(w.length);
-    addon.conv2dBackpropFilter(x, dy, out[`${name} dW`], geometry);
-    out[`${name} dx`] = new Float32Array(x.length);
+    addon.conv2dBackpropFilter(xi, dy, out[`${name} dW`], geometry);
+    out[`${name} dx`] = new Float32Array(xi.length);
     addon.conv2dBackpropInput(dy, w, out[`${name} dx`], geometry);
   }
   const rows = 6 * 20 * 20;
@@ -105,6 +123,9 @@ const SPLIT_INDEPENDENT = [
   "narrow conv2d",
   "wide dx",
   "narrow dx",
+  "large conv2d",
+  "large dW",
+  "large dx",
   "bnY",
   "bnDx",
   "maxPoolDx",

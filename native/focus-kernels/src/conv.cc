@@ -29,6 +29,15 @@ namespace {
 constexpr long kPatchBudgetFloats = 512 * 1024;
 constexpr long kSmallPatchBudgetFloats = 64 * 1024;
 constexpr long kSmallFilterFloats = 64 * 1024;
+// A filter above 1 MiB (ResNet's layer3 and layer4) no longer stays in L2, so every GEMM call that packs it
+// again reads it from memory: per block at one thread, per block and per chunk on the pool, where two threads
+// streaming it at once made these layers cost 1.7-2.5x the CPU time of one thread (224 px, batch 16). For them
+// a chunk is one block, of up to kLargeFilterPatchFloats, and there is one chunk per thread.
+constexpr long kLargeFilterFloats = 256 * 1024;
+constexpr long kLargeFilterPatchFloats = 4L << 20;
+// The filter gradient of such a layer, when the whole patch matrix is at most this, splits its output (rows
+// of dW) instead of the pixels: no partial filters to add, and the same bits for any thread count.
+constexpr long kWholePatchFloats = 8L << 20;
 
 struct PixelRange {
   int n, ih0, iw0;
@@ -47,11 +56,18 @@ bool isPointwise(const ConvGeometry& g) {
          g.OH == g.H && g.OW == g.W;
 }
 
+bool largeFilter(const ConvGeometry& g) { return g.filterSize() > kLargeFilterFloats; }
+
 long blockRows(const ConvGeometry& g) {
   const long k = static_cast<long>(g.KH) * g.KW * g.C;
-  const long budget = k * g.Co <= kSmallFilterFloats ? kSmallPatchBudgetFloats : kPatchBudgetFloats;
+  const long budget = largeFilter(g)            ? kLargeFilterPatchFloats
+                      : k * g.Co <= kSmallFilterFloats ? kSmallPatchBudgetFloats
+                                                       : kPatchBudgetFloats;
   return std::max<long>(120, budget / std::max<long>(1, k));
 }
+
+// Chunks per thread: one for large filters (each chunk packs the filter again), else four for balance.
+int chunksPerThread(const ConvGeometry& g) { return largeFilter(g) ? 1 : 4; }
 
 // The valid kw range of one filter row: input columns iw0 + kw inside [0, W).
 inline void validColumns(const ConvGeometry& g, int iw0, int* kwBegin, int* kwEnd) {
@@ -116,8 +132,9 @@ long minRowsPerChunk(long macsPerRow) { return std::max<long>(1, kMinMacsPerChun
 // out[0..n) = the sum over rows [0, M) computed by fn(begin, end, dst), which writes (not adds) the partial
 // sum of its rows into dst. Chunk 0 writes into out, the others into scratch; chunks are added in order.
 // Two chunks per thread: a partial is a whole filter, so more chunks would cost more in the final sum.
-void sumOverRowChunks(long M, long minRows, long n, float* out, const std::function<void(long, long, float*)>& fn) {
-  const int chunks = chunksFor(M, minRows, 2);
+void sumOverRowChunks(long M, long minRows, long n, float* out, const std::function<void(long, long, float*)>& fn,
+                      int perThread = 2) {
+  const int chunks = chunksFor(M, minRows, perThread);
   static std::vector<float> partials;  // only the JavaScript thread calls the kernels
   if (chunks > 1 && static_cast<long>(partials.size()) < (chunks - 1) * n) partials.resize((chunks - 1) * n);
   runChunks(chunks, [&](int t) {
@@ -140,7 +157,7 @@ void sumOverRowChunks(long M, long minRows, long n, float* out, const std::funct
 
 // Runs fn(firstImage, endImage) over the batch cut into chunks of whole images.
 void forImageChunks(const ConvGeometry& g, long macsPerImage, const std::function<void(int, int)>& fn) {
-  parallelRanges(g.N, minRowsPerChunk(macsPerImage), 1,
+  parallelRanges(g.N, minRowsPerChunk(macsPerImage), 1, chunksPerThread(g),
                  [&](long b, long e) { fn(static_cast<int>(b), static_cast<int>(e)); });
 }
 
@@ -154,7 +171,7 @@ void conv2dForward(const ConvGeometry& g, const float* x, const float* filter, f
     return;
   }
   const long block = std::min(M, blockRows(g));
-  parallelRanges(M, minRowsPerChunk(K * g.Co), 12, [&](long begin, long end) {
+  parallelRanges(M, minRowsPerChunk(K * g.Co), 12, chunksPerThread(g), [&](long begin, long end) {
     float* patches = patchBuffer(block * K).data();
     for (long m0 = begin; m0 < end; m0 += block) {
       const long rows = std::min(block, end - m0);
@@ -175,6 +192,16 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
     return;
   }
   const long block = std::min(M, blockRows(g));
+  if (largeFilter(g) && M * K <= kWholePatchFloats) {
+    // Few pixels, a large filter (layer3 and layer4): the whole patch matrix, then dW = patchesᵀ · dy cut by
+    // rows of dW, each computed by one thread over every pixel.
+    static std::vector<float> all;  // only the JavaScript thread calls the kernels
+    if (static_cast<long>(all.size()) < M * K) all.resize(M * K);
+    float* patches = all.data();
+    parallelRanges(M, std::max<long>(1, (1L << 16) / K), 1, [&](long b, long e) { im2colRows(g, x, b, e - b, patches + b * K); });
+    sgemmParallel(K, g.Co, M, patches, 1, K, dy, g.Co, 1, dFilter, g.Co, false);
+    return;
+  }
   if (g.Co <= 32) {
     // Few output channels (the stem, narrow networks): dWᵀ = dyᵀ · patches reads the patch rows as B,
     // contiguously, instead of gathering them column-wise as Aᵀ; dWᵀ is small and transposed at the end.
@@ -192,14 +219,17 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
       for (int co = 0; co < g.Co; ++co) dFilter[k * g.Co + co] = dFilterT[co * K + k];
     return;
   }
-  sumOverRowChunks(M, minRows, K * g.Co, dFilter, [&](long b, long e, float* dst) {
-    float* patches = patchBuffer(block * K).data();
-    for (long m0 = b; m0 < e; m0 += block) {
-      const long rows = std::min(block, e - m0);
-      im2colRows(g, x, m0, rows, patches);
-      sgemm(K, g.Co, rows, patches, 1, K, dy + m0 * g.Co, g.Co, 1, dst, g.Co, m0 > b);
-    }
-  });
+  sumOverRowChunks(
+      M, minRows, K * g.Co, dFilter,
+      [&](long b, long e, float* dst) {
+        float* patches = patchBuffer(block * K).data();
+        for (long m0 = b; m0 < e; m0 += block) {
+          const long rows = std::min(block, e - m0);
+          im2colRows(g, x, m0, rows, patches);
+          sgemm(K, g.Co, rows, patches, 1, K, dy + m0 * g.Co, g.Co, 1, dst, g.Co, m0 > b);
+        }
+      },
+      largeFilter(g) ? 1 : 2);
 }
 
 // Deep layers on small maps (few output pixels, a large filter): dcolsᵀ = W · dyᵀ packs the filter once as

@@ -121,8 +121,12 @@ int chunksFor(long n, long minPerChunk, int perThread) {
 }
 
 void parallelRanges(long n, long minPerChunk, long align, const std::function<void(long, long)>& fn) {
+  parallelRanges(n, minPerChunk, align, 4, fn);
+}
+
+void parallelRanges(long n, long minPerChunk, long align, int perThread, const std::function<void(long, long)>& fn) {
   if (n <= 0) return;
-  const int chunks = chunksFor(n, minPerChunk, 4);
+  const int chunks = chunksFor(n, minPerChunk, perThread);
   runChunks(chunks, [&](int t) {
     long b, e;
     chunkRange(n, chunks, t, align, &b, &e);

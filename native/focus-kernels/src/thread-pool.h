@@ -33,5 +33,8 @@ int chunksFor(long n, long minPerChunk, int perThread);
 // n items cut by chunksFor(n, minPerChunk, 4) into aligned ranges: fn(begin, end) for each, in parallel.
 // Only for work where the split cannot change the result (each output written by exactly one range).
 void parallelRanges(long n, long minPerChunk, long align, const std::function<void(long, long)>& fn);
+// The same with chunksFor(n, minPerChunk, perThread): fewer, larger chunks where every chunk pays a fixed cost
+// (packing a large filter again).
+void parallelRanges(long n, long minPerChunk, long align, int perThread, const std::function<void(long, long)>& fn);
 
 }  // namespace focus
