@@ -16,25 +16,39 @@ namespace {
 constexpr long kRowsPerBlock = 64;
 constexpr long kMinElementsPerChunk = 1L << 15;
 
+// Sums of `sums` per-channel terms (1 or 2) in one pass over the rows: term(r, acc) adds row r's terms into
+// acc[0..channels) (first sum) and acc[channels..2 * channels) (second). Each sum gets the same float
+// partials and double additions as it would alone, so fusing two passes changes no bit.
 template <typename RowTerm>
-__attribute__((target("avx2,fma"))) void channelSums(long rows, long channels, std::vector<double>& total, RowTerm term) {
+__attribute__((target("avx2,fma"))) void channelSums(long rows, long channels, int sums,
+                                                     std::vector<double>* const* total, RowTerm term) {
+  const long width = channels * sums;
   const int chunks = chunksFor(rows * channels, kMinElementsPerChunk, 4);
-  std::vector<std::vector<double>> totals(chunks, std::vector<double>(channels, 0.0));
+  std::vector<std::vector<double>> totals(chunks, std::vector<double>(width, 0.0));
   runChunks(chunks, [&](int t) {
     long begin, end;
     chunkRange(rows, chunks, t, kRowsPerBlock, &begin, &end);
-    std::vector<float> partial(channels);
+    std::vector<float> partial(width);
     float* p = partial.data();
     double* sum = totals[t].data();
     for (long r0 = begin; r0 < end; r0 += kRowsPerBlock) {
       std::fill(partial.begin(), partial.end(), 0.0f);
       const long r1 = std::min(end, r0 + kRowsPerBlock);
       for (long r = r0; r < r1; ++r) term(r, p);
-      for (long c = 0; c < channels; ++c) sum[c] += p[c];
+      for (long c = 0; c < width; ++c) sum[c] += p[c];
     }
   });
-  for (int t = 0; t < chunks; ++t)
-    for (long c = 0; c < channels; ++c) total[c] += totals[t][c];
+  for (int s = 0; s < sums; ++s) {
+    std::vector<double>& out = *total[s];
+    for (int t = 0; t < chunks; ++t)
+      for (long c = 0; c < channels; ++c) out[c] += totals[t][s * channels + c];
+  }
+}
+
+template <typename RowTerm>
+void channelSums(long rows, long channels, std::vector<double>& total, RowTerm term) {
+  std::vector<double>* one[] = {&total};
+  channelSums(rows, channels, 1, one, term);
 }
 
 // fn(row) for every row, split across threads (elementwise passes: any split gives the same result).
@@ -84,14 +98,16 @@ __attribute__((target("avx2,fma"))) void batchNormBackward(const float* dy, cons
                                                            const float* invStd, const float* scale, long rows,
                                                            long channels, float* dx, float* dGamma, float* dBeta) {
   std::vector<double> sumDy(channels, 0.0), sumDyCentred(channels, 0.0);
-  channelSums(rows, channels, sumDy, [&](long r, float* acc) {
-    const float* g = dy + r * channels;
-    for (long c = 0; c < channels; ++c) acc[c] += g[c];
-  });
-  channelSums(rows, channels, sumDyCentred, [&](long r, float* acc) {
+  // One pass for both sums: dy is read once instead of twice.
+  std::vector<double>* both[] = {&sumDy, &sumDyCentred};
+  channelSums(rows, channels, 2, both, [&](long r, float* acc) {
     const float* g = dy + r * channels;
     const float* in = x + r * channels;
-    for (long c = 0; c < channels; ++c) acc[c] += g[c] * (in[c] - mean[c]);
+    float* accCentred = acc + channels;
+    for (long c = 0; c < channels; ++c) {
+      acc[c] += g[c];
+      accCentred[c] += g[c] * (in[c] - mean[c]);
+    }
   });
   std::vector<float> meanDy(channels), coef(channels);
   for (long c = 0; c < channels; ++c) {
