@@ -101,22 +101,24 @@ async function letterOf(readerId: string, caseId: string, repeat: number, armInd
   return String.fromCharCode(65 + so.armOrder.indexOf(armIndex));
 }
 
-async function statsJson(body: string, name: string) {
+async function statsOutput(body: string, name: string, json: boolean) {
   const dir = await mkdtemp(join(tmpdir(), "focus-repeats-"));
   try {
     const file = join(dir, name);
     await writeFile(file, body);
     let out = "";
     let err = "";
-    const code = await runStatsCli(["--input", file, "--json"], {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-    });
+    const argv = ["--input", file, ...(json ? ["--json"] : [])];
+    const code = await runStatsCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
     assert.equal(code, 0, err);
-    return JSON.parse(out) as { n_answers: number; intra_reader?: unknown };
+    return out;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function statsJson(body: string, name: string) {
+  return JSON.parse(await statsOutput(body, name, true)) as { n_answers: number; intra_reader?: unknown };
 }
 
 describe("a study that repeats cases", () => {
@@ -242,6 +244,11 @@ describe("a study that repeats cases", () => {
     const fromCsv = await statsJson(csv.body, "answers.csv");
     assert.equal(fromCsv.n_answers, 8);
     assert.deepEqual(fromCsv.intra_reader, JSON.parse(JSON.stringify(intra)));
+    const text = await statsOutput(csv.body, "answers.csv", false);
+    assert.match(text, /Intra-reader agreement on repeated cases/);
+    const meanText = (intra.mean_kappa as { kappa: number }).kappa.toFixed(3);
+    assert.ok(text.includes(`Mean kappa: ${meanText} over 2 readers`), text);
+    assert.match(text, new RegExp(`${r1.pseudonym}\\s+3\\s+1\\.000`));
     const tidy = await exportStudy(f.studyId, "tidy", f.ownerId);
     const fromTidy = await statsJson(tidy.body, "tidy.csv");
     assert.deepEqual(fromTidy.intra_reader, JSON.parse(JSON.stringify(intra)));
