@@ -41,12 +41,20 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
   return () => (loading ??= load());
 }
 
-const charls = once(() => charlsDecoderFactory({}));
-const openJpeg = once(() => openJpegDecoderFactory({}));
+// The codecs print their complaints ("[ERROR] opj_decompress: failed to read the header") to stdout/stderr. Those
+// lines belong in the file's report line, not the server log: the last one goes into the error (decoding is
+// synchronous, so it is this frame's). They describe the codestream, never a DICOM attribute.
+let codecSaid = "";
+const keepError = (line: string) => {
+  if (/^\[ERROR\]/.test(line)) codecSaid = line.replace(/^\[ERROR\]\s*/, "").trim();
+};
+const quiet = { print: keepError, printErr: keepError };
+const charls = once(() => charlsDecoderFactory(quiet));
+const openJpeg = once(() => openJpegDecoderFactory(quiet));
 
 /** Emscripten throws C++ exceptions as bare numbers; a message must still say what failed. */
 function codecError(codec: string, error: unknown): Error {
-  const detail = error instanceof Error ? error.message.split("\n")[0] : "the codec rejected the frame";
+  const detail = error instanceof Error ? error.message.split("\n")[0] : codecSaid || "the codec rejected the frame";
   return new Error(`DICOM ${codec} frame is not decodable (${detail})`, { cause: error });
 }
 
@@ -98,10 +106,13 @@ function runDecoder(
 ): NativeFrame {
   try {
     let info: ReturnType<CodecDecoder["getFrameInfo"]>;
+    codecSaid = "";
     try {
       decoder.getEncodedBuffer(frame.length).set(frame);
       decoder.decode();
       info = decoder.getFrameInfo();
+      // OpenJPEG reports a codestream it cannot read by printing and returning an empty image, not by throwing.
+      if (info.width === 0 || info.height === 0) throw new Error(codecSaid || "no image in the frame");
     } catch (error) {
       throw codecError(codec, error);
     }
