@@ -334,8 +334,8 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
               {r.cases.map((c) => (
                 <tr key={c.caseId} className="border-b align-top">
                   <td className="p-2">{c.caseNumber}</td>
-                  {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                   <td className="p-2">
+                    {/* eslint-disable-next-line @next/next/no-img-element -- needs the session cookie */}
                     <img
                       src={`/api/coordinator/images/${c.imageId}`}
                       alt={`Case ${c.caseNumber}`}
