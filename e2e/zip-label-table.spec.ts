@@ -7,32 +7,15 @@ import { test, expect } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import sharp from "sharp";
 import { staffUser } from "./support/seed";
 import { signIn } from "./support/sign-in";
 import { db } from "../lib/db/client";
 import { JPEG_LS, RLE_LOSSLESS, encodeJpegLs, encodeRle, writeDicom } from "../lib/testing/dicom-writer";
 import { buildZip, type ZipEntrySpec } from "../lib/testing/zip-writer";
+import { noisePng } from "../lib/testing/noise-png";
 
 const tag = randomBytes(3).toString("hex");
 const storage = resolve(process.env.FOCUS_STORAGE_DIR ?? "./data/storage");
-
-/** A 40 px PNG of seeded noise (distinct per seed, so no image is a duplicate of another). */
-async function noisePng(seed: number): Promise<Buffer> {
-  const px = Buffer.alloc(40 * 40 * 3);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < px.length; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    px[i] = s & 255;
-  }
-  return sharp(px, { raw: { width: 40, height: 40, channels: 3 } })
-    .png()
-    .toBuffer();
-}
 
 async function labelledZip(): Promise<Buffer> {
   const entries: ZipEntrySpec[] = [];
@@ -40,7 +23,7 @@ async function labelledZip(): Promise<Buffer> {
   // 4 mel and 5 nv PNGs, 2 bkl rows (in neither class), and 2 mel DICOMs: mel 6, nv 5, skipped 2.
   const dx = ["mel", "mel", "mel", "mel", "nv", "nv", "nv", "nv", "nv", "bkl", "bkl"];
   for (const [i, value] of dx.entries()) {
-    entries.push({ name: `ham/images/ISIC_${1000 + i}.png`, data: await noisePng(i + 1), method: "deflate" });
+    entries.push({ name: `ham/images/ISIC_${1000 + i}.png`, data: await noisePng(i + 1, 40), method: "deflate" });
     rows.push(`ISIC_${1000 + i},${value},HAM_${i}`);
   }
   const w = 40;
@@ -127,7 +110,7 @@ test("a zip the preview refuses says why, and leaves nothing behind", async ({ p
     mimeType: "application/zip",
     buffer: buildZip([
       { name: "labels.csv", data: Buffer.from("id,dx\na,mel\n") },
-      { name: "../escape.png", data: await noisePng(99) },
+      { name: "../escape.png", data: await noisePng(99, 40) },
     ]),
   });
   await expect(form.getByRole("alert")).toContainText("path traversal");

@@ -7,7 +7,6 @@ import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import sharp from "sharp";
 import { db, disconnectDb } from "@/lib/db/client";
 import { buildZip, type ZipEntrySpec } from "@/lib/testing/zip-writer";
 import { writeDicom } from "@/lib/testing/dicom-writer";
@@ -24,6 +23,7 @@ import {
   type ZipLimits,
 } from "./zip-upload";
 import { isDomainError, type DomainError } from "@/lib/errors/domain-error";
+import { noisePng } from "../testing/noise-png";
 
 const isZipRefusal = (e: unknown): e is DomainError => isDomainError(e) && e.code === "zip-refused";
 
@@ -44,28 +44,11 @@ after(async () => {
   await disconnectDb();
 });
 
-/** A 48 px PNG of seeded noise: distinct content per seed, so the importer sees no duplicates. */
-async function noisePng(seed: number): Promise<Buffer> {
-  const px = Buffer.alloc(48 * 48 * 3);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < px.length; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    px[i] = s & 255;
-  }
-  return sharp(px, { raw: { width: 48, height: 48, channels: 3 } })
-    .png()
-    .toBuffer();
-}
-
 async function classEntries(prefix = ""): Promise<ZipEntrySpec[]> {
   const out: ZipEntrySpec[] = [];
   for (let i = 0; i < 4; i++) {
-    out.push({ name: `${prefix}benign/b${i}.png`, data: await noisePng(100 + i) });
-    out.push({ name: `${prefix}malignant/m${i}.png`, data: await noisePng(200 + i), method: "deflate" });
+    out.push({ name: `${prefix}benign/b${i}.png`, data: await noisePng(100 + i, 48) });
+    out.push({ name: `${prefix}malignant/m${i}.png`, data: await noisePng(200 + i, 48), method: "deflate" });
   }
   return out;
 }
@@ -160,7 +143,7 @@ describe("classifyEntry (the safety rules)", () => {
 
 describe("importZipDataset", () => {
   test("a zip-slip entry is refused and nothing is written outside storage (or inside it)", async () => {
-    const zip = buildZip([...(await classEntries()), { name: "../../evil.png", data: await noisePng(999) }]);
+    const zip = buildZip([...(await classEntries()), { name: "../../evil.png", data: await noisePng(999, 48) }]);
     await assertRefusedLeavingNothing(zip, /path traversal/);
     await assert.rejects(stat(join(outer, "evil.png")));
     await assert.rejects(stat(join(storage, "evil.png")));
@@ -292,7 +275,7 @@ describe("importZipDataset", () => {
     const entries: ZipEntrySpec[] = [{ name: "set/labels.csv", data: Buffer.from("id,dx\n") }];
     const rows = ["id,dx"];
     for (let i = 0; i < 6; i++) {
-      entries.push({ name: `set/images/img${i}.png`, data: await noisePng(300 + i), method: "deflate" });
+      entries.push({ name: `set/images/img${i}.png`, data: await noisePng(300 + i, 48), method: "deflate" });
       rows.push(`img${i},${i % 2 ? "mel" : "nv"}`);
     }
     for (let i = 0; i < 2; i++) {
@@ -356,7 +339,7 @@ describe("previewZipLabelTables", () => {
     const rows = ["image_id,dx,lesion_id"];
     const entries: ZipEntrySpec[] = [];
     for (let i = 0; i < 7; i++) {
-      entries.push({ name: `wrap/images/p${i}.png`, data: await noisePng(400 + i), method: "deflate" });
+      entries.push({ name: `wrap/images/p${i}.png`, data: await noisePng(400 + i, 48), method: "deflate" });
       rows.push(`p${i},${["mel", "nv", "bkl"][i % 3]},L${i >> 1}`);
     }
     // The table sits in its own folder: extracting the tables alone must not move the root to "wrap/meta/".
