@@ -148,6 +148,10 @@ async function reportDocument(studyId: string, options: ReportOptions): Promise<
       : intra.mean_kappa.defined
         ? num(intra.mean_kappa.kappa)
         : intra.mean_kappa.because;
+  const intraGroupRows = (r.intraReaderBySpecialty ?? []).map((g) => [
+    `Intra-reader agreement, mean Cohen's kappa, ${escapeHtml(g.group)}`,
+    g.mean_kappa.defined ? num(g.mean_kappa.kappa) : g.mean_kappa.because,
+  ]);
   const intraRows = (intra?.readers ?? []).map((x) => [
     `Intra-reader kappa, ${escapeHtml(x.readerId)} (${plural(x.n_pairs, "pair")})`,
     x.kappa.defined ? `${num(x.kappa.kappa)} (${num(x.kappa.ci_low)} – ${num(x.kappa.ci_high)})` : x.kappa.because,
@@ -229,6 +233,7 @@ ${rows([
   ["Krippendorff's alpha (nominal)", agreement(s.krippendorff_alpha)],
   ["Gwet's AC1", agreement(s.gwet_ac1)],
   ["Intra-reader agreement, mean Cohen's kappa", intraMean],
+  ...intraGroupRows,
   ...intraRows,
 ])}
 </table></section>

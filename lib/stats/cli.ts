@@ -10,8 +10,8 @@ import { formatRankingTable, formatRatingTable } from "./question-table";
 import { summarize, summarizeByGroup, type SummaryOptions } from "./summary";
 import { formatGroupTables, formatSummaryTable } from "./summary-table";
 import { rankingAnswersFromRows, ratingAnswersFromRows } from "./tidy-answers";
-import { intraReaderAgreementOfAnswers } from "./intra-reader-agreement";
-import { formatIntraReaderTable } from "./intra-reader-table";
+import { intraReaderAgreementOfAnswers, intraReaderByGroup } from "./intra-reader-agreement";
+import { formatIntraReaderGroups, formatIntraReaderTable } from "./intra-reader-table";
 
 export interface CliOutput {
   stdout: (text: string) => void;
@@ -136,24 +136,25 @@ export async function runStatsCli(argv: string[], output: CliOutput = processOut
     }
     const summaryOptions: SummaryOptions = { choices, exact: { draws, seed } };
     const summary = summarize(answers, summaryOptions);
-    const groups =
-      opts.by === undefined
-        ? undefined
-        : summarizeByGroup(answers, readerGroupsFromCsv(text, opts.by, readOptions), summaryOptions);
+    const groupOf = opts.by === undefined ? undefined : readerGroupsFromCsv(text, opts.by, readOptions);
+    const groups = groupOf === undefined ? undefined : summarizeByGroup(answers, groupOf, summaryOptions);
     // Intra-reader agreement when the export has repeated readings (the results page's figure, digit for digit).
     const intra = repeated.length === 0 ? undefined : intraReaderAgreementOfAnswers(answers, repeated, choices);
+    const intraGroups = intra === undefined || groupOf === undefined ? undefined : intraReaderByGroup(intra, groupOf);
 
     if (opts.json) {
       const document = {
         ...summary,
         ...(groups === undefined ? {} : { by_group: { column: opts.by, groups } }),
         ...(intra === undefined ? {} : { intra_reader: intra }),
+        ...(intraGroups === undefined ? {} : { intra_reader_by_group: { column: opts.by, groups: intraGroups } }),
       };
       output.stdout(`${JSON.stringify(document, null, indent)}\n`);
     } else {
       output.stdout(formatSummaryTable(summary));
       if (groups !== undefined) output.stdout(`\n${formatGroupTables(opts.by!, groups)}`);
       if (intra !== undefined) output.stdout(`\n${formatIntraReaderTable(intra)}`);
+      if (intraGroups !== undefined) output.stdout(formatIntraReaderGroups(opts.by!, intraGroups));
     }
     return 0;
   } catch (error) {

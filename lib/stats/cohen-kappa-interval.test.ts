@@ -2,7 +2,7 @@ import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { AnswerDataError } from "./answers";
 import { cohenKappaWithInterval } from "./cohen-kappa-interval";
-import { intraReaderAgreement, type RepeatedReading } from "./intra-reader-agreement";
+import { intraReaderAgreement, intraReaderByGroup, type RepeatedReading } from "./intra-reader-agreement";
 import { COHEN_FIFTY_PROPOSALS, GWET_TWO_ABSTRACTORS } from "../testing/stats-worked-examples";
 import { assertClose } from "../testing/assert-close";
 
@@ -117,6 +117,30 @@ describe("intraReaderAgreement", () => {
     assert.ok(r.mean_kappa.defined);
     assertClose(r.mean_kappa.kappa, 0.7, 1e-12);
     assert.equal(r.mean_kappa.n_readers, 2);
+  });
+  test("per group: the mean of the group's defined kappas; readers without a group fall under the label", () => {
+    const groups = intraReaderByGroup(
+      intraReaderAgreement(readings),
+      new Map([
+        ["r1", "radiology"],
+        ["r2", "dermatology"],
+        ["r3", "dermatology"],
+      ]),
+    );
+    assert.deepEqual(
+      groups.map((g) => [g.group, g.n_readers, g.mean_kappa.defined]),
+      [
+        ["(no group)", 1, false],
+        ["dermatology", 2, true],
+        ["radiology", 1, true],
+      ],
+    );
+    const dermatology = groups[1].mean_kappa;
+    const radiology = groups[2].mean_kappa;
+    assert.ok(dermatology.defined && radiology.defined);
+    assertClose(dermatology.kappa, 1, 1e-12); // r3's kappa is undefined, so only r2 counts
+    assert.equal(dermatology.n_readers, 1);
+    assertClose(radiology.kappa, 0.4, 1e-12);
   });
   test("duplicates and unknown choices are refused", () => {
     assert.throws(

@@ -4,6 +4,7 @@
 import { type Answer, AnswerDataError, compareCodeUnits, isMissingChoice } from "./answers";
 import { type KappaWithInterval, cohenKappaWithInterval } from "./cohen-kappa-interval";
 import { type Estimate, defined, undefinedBecause } from "./estimate";
+import { UNGROUPED_LABEL } from "./summary";
 
 /** A reader's first answer and repeated answer on one case (null or blank = not answered). */
 export interface RepeatedReading {
@@ -71,14 +72,40 @@ export function intraReaderAgreement(
         mine.length < 2 ? undefinedBecause("needs ≥ 2 repeated cases answered twice") : cohenKappaWithInterval(table),
     };
   });
+  return { readers, mean_kappa: meanKappa(readers) };
+}
+
+function meanKappa(readers: readonly ReaderSelfAgreement[]): IntraReaderAgreement["mean_kappa"] {
   const kappas = readers.flatMap((r) => (r.kappa.defined ? [r.kappa.kappa] : []));
-  return {
-    readers,
-    mean_kappa:
-      kappas.length === 0
-        ? undefinedBecause("no reader has a defined kappa on repeated cases")
-        : defined({ kappa: kappas.reduce((s, k) => s + k, 0) / kappas.length, n_readers: kappas.length }),
-  };
+  return kappas.length === 0
+    ? undefinedBecause("no reader has a defined kappa on repeated cases")
+    : defined({ kappa: kappas.reduce((s, k) => s + k, 0) / kappas.length, n_readers: kappas.length });
+}
+
+export interface GroupSelfAgreement {
+  group: string;
+  /** Readers of the group with repeated readings (defined kappa or not). */
+  n_readers: number;
+  mean_kappa: IntraReaderAgreement["mean_kappa"];
+}
+
+/**
+ * The mean per-reader kappa within each reader group (a specialty), in group order; a reader without a group
+ * counts under `ungroupedLabel`, as in `summarizeByGroup`.
+ */
+export function intraReaderByGroup(
+  agreement: IntraReaderAgreement,
+  groupOf: ReadonlyMap<string, string>,
+  ungroupedLabel = UNGROUPED_LABEL,
+): GroupSelfAgreement[] {
+  const byGroup = new Map<string, ReaderSelfAgreement[]>();
+  for (const r of agreement.readers) {
+    const group = groupOf.get(r.readerId) ?? ungroupedLabel;
+    byGroup.set(group, [...(byGroup.get(group) ?? []), r]);
+  }
+  return [...byGroup.keys()]
+    .sort(compareCodeUnits)
+    .map((group) => ({ group, n_readers: byGroup.get(group)!.length, mean_kappa: meanKappa(byGroup.get(group)!) }));
 }
 
 /** Why intra-reader agreement has no value when the study repeats no case (the results page and the CLI say it). */

@@ -1,5 +1,5 @@
 // Plain-text rendering of intra-reader agreement for terminals (`focus stats` on an export with repeated cases).
-import type { IntraReaderAgreement } from "./intra-reader-agreement";
+import type { GroupSelfAgreement, IntraReaderAgreement } from "./intra-reader-agreement";
 
 const fixed = (x: number) => x.toFixed(3);
 
@@ -20,8 +20,21 @@ export function formatIntraReaderTable(a: IntraReaderAgreement): string {
       .join("  ")
       .trimEnd(),
   );
-  const mean = a.mean_kappa.defined
-    ? `${fixed(a.mean_kappa.kappa)} over ${a.mean_kappa.n_readers} reader${a.mean_kappa.n_readers === 1 ? "" : "s"}`
-    : a.mean_kappa.because;
-  return ["Intra-reader agreement on repeated cases (Cohen's kappa)", ...lines, `Mean kappa: ${mean}`, ""].join("\n");
+  return [
+    "Intra-reader agreement on repeated cases (Cohen's kappa)",
+    ...lines,
+    `Mean kappa: ${meanText(a.mean_kappa)}`,
+    "",
+  ].join("\n");
+}
+
+/** One line per group: its mean kappa, as the results page's per-specialty line shows it. */
+export function formatIntraReaderGroups(column: string, groups: readonly GroupSelfAgreement[]): string {
+  return groups.map((g) => `Mean kappa, ${column} ${g.group}: ${meanText(g.mean_kappa)}\n`).join("");
+}
+
+function meanText(mean: IntraReaderAgreement["mean_kappa"]): string {
+  return mean.defined
+    ? `${fixed(mean.kappa)} over ${mean.n_readers} reader${mean.n_readers === 1 ? "" : "s"}`
+    : mean.because;
 }

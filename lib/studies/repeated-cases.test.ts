@@ -101,14 +101,14 @@ async function letterOf(readerId: string, caseId: string, repeat: number, armInd
   return String.fromCharCode(65 + so.armOrder.indexOf(armIndex));
 }
 
-async function statsOutput(body: string, name: string, json: boolean) {
+async function statsOutput(body: string, name: string, json: boolean, extra: string[] = []) {
   const dir = await mkdtemp(join(tmpdir(), "focus-repeats-"));
   try {
     const file = join(dir, name);
     await writeFile(file, body);
     let out = "";
     let err = "";
-    const argv = ["--input", file, ...(json ? ["--json"] : [])];
+    const argv = ["--input", file, ...(json ? ["--json"] : []), ...extra];
     const code = await runStatsCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
     assert.equal(code, 0, err);
     return out;
@@ -252,6 +252,19 @@ describe("a study that repeats cases", () => {
     const tidy = await exportStudy(f.studyId, "tidy", f.ownerId);
     const fromTidy = await statsJson(tidy.body, "tidy.csv");
     assert.deepEqual(fromTidy.intra_reader, JSON.parse(JSON.stringify(intra)));
+    // Per specialty (both readers are dermatologists in the fixture): the page's figure, and `--by specialty`'s.
+    assert.deepEqual(
+      results.intraReaderBySpecialty!.map((g) => [g.group, g.n_readers]),
+      [["dermatology", 2]],
+    );
+    assert.deepEqual(results.intraReaderBySpecialty![0].mean_kappa, intra.mean_kappa);
+    const bySpecialty = JSON.parse(await statsOutput(csv.body, "answers.csv", true, ["--by", "specialty"])) as {
+      intra_reader_by_group: unknown;
+    };
+    assert.deepEqual(
+      bySpecialty.intra_reader_by_group,
+      JSON.parse(JSON.stringify({ column: "specialty", groups: results.intraReaderBySpecialty })),
+    );
 
     // The hanging list names each reader's repeats after the last case, with their own slots.
     const full = JSON.parse((await exportStudy(f.studyId, "full", f.ownerId)).body) as StudyJsonExport;

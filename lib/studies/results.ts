@@ -8,7 +8,12 @@ import type { Answer } from "../stats/answers";
 import { studyAnswerRows, studyArms, type AnswerExportRow, type StudyArmInfo } from "../export/answers-export";
 import { questionOfType, readQuestions } from "./study-questions";
 import { questionResults, type QuestionResult } from "./question-results";
-import { intraReaderAgreementOfAnswers, type IntraReaderAgreement } from "../stats/intra-reader-agreement";
+import {
+  intraReaderAgreementOfAnswers,
+  intraReaderByGroup,
+  type GroupSelfAgreement,
+  type IntraReaderAgreement,
+} from "../stats/intra-reader-agreement";
 import { readSettings } from "./study-settings";
 
 export interface ArmBar {
@@ -74,6 +79,8 @@ export interface StudyResults {
    * study repeats no case ("needs repeated cases"). Counted readers only, as every statistic.
    */
   intraReader: IntraReaderAgreement | null;
+  /** The mean intra-reader kappa per specialty (null without repeated cases). */
+  intraReaderBySpecialty: GroupSelfAgreement[] | null;
   /** The study's repeatedCases setting. */
   repeatedCases: number;
 }
@@ -242,6 +249,7 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
   const summary = summarize(answers);
   const specialtyOf = new Map(rows.map((r) => [r.reader_id, r.specialty || "(none)"]));
   const bySpecialty = summarizeByGroup(answers, specialtyOf);
+  const intraReaderBySpecialty = intraReader === null ? null : intraReaderByGroup(intraReader, specialtyOf);
 
   const labelOfRun = new Map(arms.map((a) => [a.modelRunId, a.label]));
   const caseOfImage = new Map(cases.map((c) => [c.imageId, c.id]));
@@ -305,6 +313,7 @@ export async function studyResults(studyId: string): Promise<StudyResults> {
     localisation,
     questions: await questionResults(studyId, new Set(leftOutStatus.keys())),
     intraReader,
+    intraReaderBySpecialty,
     repeatedCases,
     options: {
       none: rows.filter((r) => r.choice_option === "none").length,

@@ -1,10 +1,18 @@
 // Intra-reader agreement on repeated cases: each reader's Cohen's kappa with themself and the mean, exactly as
 // `focus stats` prints it from an export with repeated readings; "needs repeated cases" when the study repeats none.
-import type { IntraReaderAgreement } from "@/lib/stats/intra-reader-agreement";
+import type { GroupSelfAgreement, IntraReaderAgreement } from "@/lib/stats/intra-reader-agreement";
 import { NEEDS_REPEATED_CASES } from "@/lib/stats/intra-reader-agreement";
 import { formatStat } from "../../format";
 
-export function IntraReaderStats({ agreement, k }: { agreement: IntraReaderAgreement | null; k: number }) {
+export function IntraReaderStats({
+  agreement,
+  bySpecialty,
+  k,
+}: {
+  agreement: IntraReaderAgreement | null;
+  bySpecialty: GroupSelfAgreement[] | null;
+  k: number;
+}) {
   const mean = agreement?.mean_kappa;
   return (
     <div className="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="intra-reader">
@@ -22,6 +30,24 @@ export function IntraReaderStats({ agreement, k }: { agreement: IntraReaderAgree
         </span>
         {mean?.defined && ` over ${mean.n_readers} reader${mean.n_readers === 1 ? "" : "s"}`}
       </p>
+      {bySpecialty && bySpecialty.length > 0 && (
+        <ul className="mt-1 text-xs text-slate-600" data-testid="intra-reader-by-specialty">
+          {bySpecialty.map((g) => (
+            <li key={g.group}>
+              {g.group}:{" "}
+              <span
+                className="font-mono"
+                data-testid={`intra-specialty-${g.group}`}
+                data-value={JSON.stringify(g.mean_kappa.defined ? g.mean_kappa.kappa : null)}
+              >
+                {g.mean_kappa.defined ? formatStat(g.mean_kappa.kappa) : g.mean_kappa.because}
+              </span>
+              {g.mean_kappa.defined &&
+                ` over ${g.mean_kappa.n_readers} reader${g.mean_kappa.n_readers === 1 ? "" : "s"}`}
+            </li>
+          ))}
+        </ul>
+      )}
       {agreement && agreement.readers.length > 0 && (
         <table className="mt-2 w-full border-collapse text-sm" data-testid="intra-reader-table">
           <thead>

@@ -265,7 +265,7 @@ export default async function ResultsPage({ params }: { params: Promise<{ id: st
                   ))}
                 </ul>
               )}
-              <IntraReaderStats agreement={r.intraReader} k={r.repeatedCases} />
+              <IntraReaderStats agreement={r.intraReader} bySpecialty={r.intraReaderBySpecialty} k={r.repeatedCases} />
               {r.localisation && (
                 <div className="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="localisation">
                   <h3 className="font-medium">Objective localisation (energy inside the lesion mask)</h3>
