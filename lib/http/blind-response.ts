@@ -29,6 +29,16 @@ function typeOfKey(key: string): string {
   return type;
 }
 
+/** The headers of every blinded file: its kind's type and its size, nothing else. */
+function blindFileHeaders(type: string, size: number): HeadersInit {
+  return {
+    "Content-Type": type,
+    "Content-Length": String(size),
+    "Cache-Control": NO_STORE,
+    "X-Content-Type-Options": "nosniff",
+  };
+}
+
 /**
  * The stored file under `key` as it is on disk (never decoded or re-encoded): small files from one read,
  * larger ones streamed in chunks; the bare 404 when the file is missing.
@@ -38,27 +48,12 @@ export async function streamedBlindResponse(key: string): Promise<Response> {
   const file = await openStored(key).catch(() => null);
   if (!file) return blindNotFound();
   const body: BodyInit = file.bytes ?? (Readable.toWeb(file.stream) as ReadableStream<Uint8Array<ArrayBuffer>>);
-  return new Response(body, {
-    headers: {
-      "Content-Type": type,
-      "Content-Length": String(file.size),
-      "Cache-Control": NO_STORE,
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return new Response(body, { headers: blindFileHeaders(type, file.size) });
 }
 
 /** Bytes read from storage under `key` (its extension gives the type). */
 export function blindPayloadResponse(bytes: Uint8Array, key: string): Response {
-  const type = typeOfKey(key);
-  return new Response(new Uint8Array(bytes), {
-    headers: {
-      "Content-Type": type,
-      "Content-Length": String(bytes.byteLength),
-      "Cache-Control": NO_STORE,
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
+  return new Response(new Uint8Array(bytes), { headers: blindFileHeaders(typeOfKey(key), bytes.byteLength) });
 }
 
 /** The stored file under `key` as a blinded answer (also the coordinator's reader preview), or a not-found. */
