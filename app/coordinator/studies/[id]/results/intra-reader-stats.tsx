@@ -2,7 +2,20 @@
 // `focus stats` prints it from an export with repeated readings; "needs repeated cases" when the study repeats none.
 import type { GroupSelfAgreement, IntraReaderAgreement } from "@/lib/stats/intra-reader-agreement";
 import { NEEDS_REPEATED_CASES } from "@/lib/stats/intra-reader-agreement";
+import { undefinedBecause } from "@/lib/stats/estimate";
 import { formatStat } from "../../format";
+
+/** A mean kappa and the readers it averages, or the reason it is undefined. */
+function MeanKappa({ mean, testid }: { mean: IntraReaderAgreement["mean_kappa"]; testid: string }) {
+  return (
+    <>
+      <span className="font-mono" data-testid={testid} data-value={JSON.stringify(mean.defined ? mean.kappa : null)}>
+        {mean.defined ? formatStat(mean.kappa) : mean.because}
+      </span>
+      {mean.defined && ` over ${mean.n_readers} reader${mean.n_readers === 1 ? "" : "s"}`}
+    </>
+  );
+}
 
 export function IntraReaderStats({
   agreement,
@@ -13,7 +26,6 @@ export function IntraReaderStats({
   bySpecialty: GroupSelfAgreement[] | null;
   k: number;
 }) {
-  const mean = agreement?.mean_kappa;
   return (
     <div className="mt-4 rounded border border-slate-200 bg-white p-3 text-sm" data-testid="intra-reader">
       <h3 className="font-medium">
@@ -21,29 +33,16 @@ export function IntraReaderStats({
       </h3>
       <p>
         Mean kappa:{" "}
-        <span
-          className="font-mono"
-          data-testid="stat-intra_reader_mean_kappa"
-          data-value={JSON.stringify(mean?.defined ? mean.kappa : null)}
-        >
-          {mean === undefined ? NEEDS_REPEATED_CASES : mean.defined ? formatStat(mean.kappa) : mean.because}
-        </span>
-        {mean?.defined && ` over ${mean.n_readers} reader${mean.n_readers === 1 ? "" : "s"}`}
+        <MeanKappa
+          mean={agreement?.mean_kappa ?? undefinedBecause(NEEDS_REPEATED_CASES)}
+          testid="stat-intra_reader_mean_kappa"
+        />
       </p>
       {bySpecialty && bySpecialty.length > 0 && (
         <ul className="mt-1 text-xs text-slate-600" data-testid="intra-reader-by-specialty">
           {bySpecialty.map((g) => (
             <li key={g.group}>
-              {g.group}:{" "}
-              <span
-                className="font-mono"
-                data-testid={`intra-specialty-${g.group}`}
-                data-value={JSON.stringify(g.mean_kappa.defined ? g.mean_kappa.kappa : null)}
-              >
-                {g.mean_kappa.defined ? formatStat(g.mean_kappa.kappa) : g.mean_kappa.because}
-              </span>
-              {g.mean_kappa.defined &&
-                ` over ${g.mean_kappa.n_readers} reader${g.mean_kappa.n_readers === 1 ? "" : "s"}`}
+              {g.group}: <MeanKappa mean={g.mean_kappa} testid={`intra-specialty-${g.group}`} />
             </li>
           ))}
         </ul>
