@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "../harness/test-database";
 import { seedStudyWithReaders, signInAll, startProductionApp } from "../harness/load/app-under-test";
 import { agent, request, type CookieJar } from "../harness/load/http-client";
@@ -29,6 +31,16 @@ function childrenCpuMs(pid: number): number {
     ticks += Number(fields[11]) + Number(fields[12]);
   }
   return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** Data and React render of a case page called in a process of their own, without Next.js (page-without-next.ts). */
+function pageWithoutNext(studyId: string, cases: number, readerIds: string[]): { dataMs: number; renderMs: number } {
+  const script = fileURLToPath(new URL("./load/page-without-next.ts", import.meta.url));
+  const out = execFileSync(process.execPath, ["--import", "tsx", script, studyId, String(cases), ...readerIds], {
+    env: { ...process.env, NODE_ENV: "production" },
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as { dataMs: number; renderMs: number };
 }
 
 export interface CpuCost {
@@ -113,6 +125,15 @@ export async function runCasePageCpu(o: {
         }),
       );
     const results: CpuCost[] = [];
+    // The floor under every request: what Next.js costs for a route handler with one query, and for a page
+    // with no data (the sign-in form, rendered per request for its CSP nonce), on the same process.
+    // (Each warmed up first: a route's first request loads its modules.)
+    const health = () => request(base, "GET", "/api/health");
+    const signIn = () => request(base, "GET", "/signin");
+    for (let i = 0; i < 4; i++) await Promise.all([health(), signIn()]);
+    const floorJobs = (job: typeof health) => Array.from({ length: jars.length * 4 }, () => job);
+    results.push(await measure(pid, "floor: route, one query", floorJobs(health)));
+    results.push(await measure(pid, "floor: page without data", floorJobs(signIn)));
     results.push(await measure(pid, "case page, first view", pageJobs()));
     results.push(await measure(pid, "case page, seen before", pageJobs()));
     const imageJobs = jars.flatMap((jar, r) =>
@@ -156,6 +177,13 @@ export async function runCasePageCpu(o: {
     );
     await app.stop();
     app = undefined;
+    const withoutNext = pageWithoutNext(
+      studyId,
+      o.cases,
+      readers.map((r) => r.readerId),
+    );
+    const round = (ms: number) => Math.round(ms * 100) / 100;
+    const inProcess = { dataMs: round(withoutNext.dataMs), renderMs: round(withoutNext.renderMs) };
     if (o.profile && existsSync(profileDir)) {
       const file = readdirSync(profileDir)
         .filter((f) => f.endsWith(".cpuprofile") && statSync(join(profileDir, f)).mtimeMs >= startedAt)
@@ -163,7 +191,7 @@ export async function runCasePageCpu(o: {
         .pop();
       if (file) profile = summariseProfile(JSON.parse(readFileSync(join(profileDir, file), "utf8")) as CpuProfile);
     }
-    return { kind: "case-page-cpu", at: new Date().toISOString(), machine, config: o, results, profile };
+    return { kind: "case-page-cpu", at: new Date().toISOString(), machine, config: o, results, inProcess, profile };
   } finally {
     agent.destroy();
     await app?.stop();
@@ -197,6 +225,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       console.log(
         `${c.step.padEnd(26)}${String(c.requests).padStart(8)}  ${String(c.cpuMsPerRequest).padStart(16)}  ${String(c.wallMsMedian).padStart(16)}`,
       );
+    console.log(
+      `without Next.js, in process (cases seen before): the page's data ${r.inProcess.dataMs} CPU ms, ` +
+        `React's render of its component ${r.inProcess.renderMs} CPU ms`,
+    );
     if (r.profile.length) {
       console.log("\nself time in the server (whole run), top functions:");
       for (const p of r.profile) console.log(`${String(p.selfMs).padStart(8)} ms  ${p.fn}  ${p.where}`);
