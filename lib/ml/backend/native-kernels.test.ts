@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./select-backend";
 import { loadNativeAddon, nativeKernelsRegistered, nativeGeometry } from "./native-kernels";
 import { relativeError, values } from "./test-support/compare-backends";
-import { assertMatchesCpu, convGrads, gridCases } from "./test-support/conv-cases";
+import { assertMatchesCpu, convGrads, gridCases, type ConvCase } from "./test-support/conv-cases";
 
 async function onBackend(backend: string, f: () => tf.Tensor): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backend);
@@ -135,6 +135,32 @@ for (const config of POOL_CONFIGS) {
       test("filters over 1 MiB (layer3/4): one block per chunk, one chunk per thread; dW split by rows of dW", async () => {
         await assertMatchesCpu({ n: 2, h: 6, w: 6, c: 128, co: 256, kh: 3, kw: 3, stride: 1, pad: "same" });
         await assertMatchesCpu({ n: 3, h: 7, w: 5, c: 131, co: 250, kh: 3, kw: 3, stride: 2, pad: "same" });
+      });
+
+      // Stride-1 3x3 layers with at least 8 channels each side go through Winograd F(2x2, 3x3) (forward and
+      // input gradient): partial 2x2 tiles at odd edges, padding of every kind (the input gradient runs as a
+      // convolution padded by 2 - pad, negative when pad > 2), output channels that are not a multiple of
+      // the GEMM's 16 columns, K over one 256-deep block, and more tiles than one block holds.
+      const winogradCases: ConvCase[] = [
+        { n: 2, h: 9, w: 7, c: 8, co: 8, kh: 3, kw: 3, stride: 1, pad: "same" },
+        { n: 3, h: 8, w: 11, c: 37, co: 21, kh: 3, kw: 3, stride: 1, pad: "valid" },
+        { n: 2, h: 6, w: 5, c: 9, co: 10, kh: 3, kw: 3, stride: 1, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
+        { n: 1, h: 5, w: 4, c: 8, co: 12, kh: 3, kw: 3, stride: 1, pad: [[0, 0], [4, 3], [5, 0], [0, 0]] },
+        { n: 2, h: 5, w: 5, c: 300, co: 24, kh: 3, kw: 3, stride: 1, pad: "same" },
+        { n: 4, h: 30, w: 30, c: 16, co: 16, kh: 3, kw: 3, stride: 1, pad: "same" },
+      ];
+      test("Winograd F(2x2, 3x3): odd sizes, every padding, edge columns, deep K, several tile blocks", async () => {
+        for (const cc of winogradCases) await assertMatchesCpu(cc);
+      });
+
+      test("with Winograd off, im2col + GEMM computes the same layers", async () => {
+        if (!("addon" in native)) return;
+        assert.equal(native.addon.useWinograd(false), false);
+        try {
+          for (const cc of winogradCases.slice(0, 3)) await assertMatchesCpu(cc);
+        } finally {
+          native.addon.useWinograd(true);
+        }
       });
 
       test("the fused conv with bias and relu falls back to the wasm kernels, gradients still right", async () => {

@@ -35,6 +35,8 @@ export interface NativeKernelAddon {
   threads(): number;
   /** The AVX-512 GEMM micro-kernel where the CPU has it (the default), else AVX2; returns whether it is used. */
   useAvx512(enabled: boolean): boolean;
+  /** Winograd F(2x2, 3x3) for stride-1 3x3 convolutions (the default), else im2col + GEMM; returns the choice. */
+  useWinograd(enabled: boolean): boolean;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: Int32Array): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dFilter: Float32Array, geometry: Int32Array): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array): void;

@@ -171,6 +171,25 @@ describe("native kernels on the thread pool", { skip }, () => {
     }
   });
 
+  test("Winograd and im2col + GEMM agree to rounding, and stride-1 3x3 layers do take the Winograd path", () => {
+    if (!("addon" in native)) return;
+    native.addon.setThreads(2);
+    const winograd = runAll(native.addon);
+    assert.equal(native.addon.useWinograd(false), false);
+    const gemm = runAll(native.addon);
+    assert.equal(native.addon.useWinograd(true), true);
+    for (const kernel of ["wide conv2d", "wide dx", "large conv2d", "large dx"]) {
+      const err = relativeError(winograd[kernel], gemm[kernel]);
+      assert.ok(err < 1e-5, `${kernel}: relative error ${err}`);
+      // Different arithmetic, so different roundings somewhere in thousands of outputs: equal bits would
+      // mean the layer never reached the Winograd kernel.
+      assert.ok(!Buffer.from(winograd[kernel].buffer).equals(Buffer.from(gemm[kernel].buffer)), `${kernel}: no Winograd`);
+    }
+    // The stride-2 layer has no Winograd form: the switch leaves it alone.
+    for (const kernel of ["narrow conv2d", "narrow dx"])
+      assert.ok(Buffer.from(winograd[kernel].buffer).equals(Buffer.from(gemm[kernel].buffer)), kernel);
+  });
+
   test("the AVX-512 and AVX2 GEMM micro-kernels round identically", () => {
     if (!("addon" in native)) return;
     native.addon.setThreads(2);

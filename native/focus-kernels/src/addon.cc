@@ -13,6 +13,7 @@
 #include "sgd.h"
 #include "batch-norm.h"
 #include "thread-pool.h"
+#include "winograd.h"
 
 namespace {
 
@@ -311,6 +312,20 @@ napi_value UseAvx512(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// (enabled): Winograd F(2x2, 3x3) for stride-1 3x3 convolutions (the default), else im2col + GEMM for all.
+napi_value UseWinograd(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!readArgs(env, info, 1, argv, "expected (enabled: boolean)")) return nullptr;
+  bool enabled = false;
+  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "expected (enabled: boolean)");
+    return nullptr;
+  }
+  napi_value out;
+  napi_get_boolean(env, focus::useWinograd(enabled), &out);
+  return out;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
   napi_get_boolean(env, focus::cpuSupported(), &supported);
@@ -331,6 +346,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"threads", nullptr, Threads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"useAvx512", nullptr, UseAvx512, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"useWinograd", nullptr, UseWinograd, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;

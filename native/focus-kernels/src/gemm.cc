@@ -247,6 +247,48 @@ void sgemmWith(long M, long N, long K, const float* A, long rsA, long csA, const
   }
 }
 
+// B packed once for every call of sgemmPackedB: for each KC block of k (at offset pc * Npad), slivers of NR
+// columns, k-major inside a sliver, zero-padded to NR (Npad = N rounded up to NR): the layout packB gives
+// one block, so the micro-kernels read it unchanged.
+template <typename Kernel>
+void packBPanelsWith(long K, long N, const float* B, long rsB, long csB, float* out) {
+  constexpr int NR = Kernel::NR;
+  const long nPad = (N + NR - 1) / NR * NR;
+  for (long pc = 0; pc < K; pc += KC) {
+    const int kc = static_cast<int>(std::min<long>(KC, K - pc));
+    packB<NR>(kc, static_cast<int>(N), B + pc * rsB, rsB, csB, out + pc * nPad);
+  }
+}
+
+// C (+)= A · B with B from packBPanelsWith and A row-major (unit column stride), read in place: no packing
+// per call, so callers that multiply many small row blocks by the same B (Winograd's tiles) pay for B's
+// packing once. Each C element adds its products in the same order as sgemmWith.
+template <typename Kernel>
+void sgemmPackedBWith(long M, long N, long K, const float* A, long lda, const float* Bp, float* C, long ldc,
+                      bool accumulate) {
+  constexpr int MR = Kernel::MR;
+  constexpr int NR = Kernel::NR;
+  const long nPad = (N + NR - 1) / NR * NR;
+  for (long pc = 0; pc < K; pc += KC) {
+    const int kc = static_cast<int>(std::min<long>(KC, K - pc));
+    const bool acc = accumulate || pc > 0;
+    const float* bBlock = Bp + pc * nPad;
+    for (long ic = 0; ic < M; ic += MC) {
+      const long mc = std::min<long>(MC, M - ic);
+      for (long jr = 0; jr < N; jr += NR) {
+        const float* bp = bBlock + jr * kc;
+        for (long ir = 0; ir < mc; ir += MR) {
+          const int rows = static_cast<int>(std::min<long>(MR, mc - ir));
+          long offsets[MR];
+          for (int i = 0; i < MR; ++i) offsets[i] = std::min(i, rows - 1) * lda;
+          Kernel::kernel(kc, A + (ic + ir) * lda + pc, offsets, 1, bp, C + (ic + ir) * ldc + jr, ldc, acc, rows,
+                         static_cast<int>(std::min<long>(NR, N - jr)));
+        }
+      }
+    }
+  }
+}
+
 bool cpuHasAvx512() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");
@@ -280,6 +322,27 @@ void sgemm(long M, long N, long K, const float* A, long rsA, long csA, const flo
     sgemmWith<Avx512>(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
   else
     sgemmWith<Avx2>(M, N, K, A, rsA, csA, B, rsB, csB, C, ldc, accumulate);
+}
+
+long packedBFloats(long K, long N) {
+  const long nr = avx512InUse ? Avx512::NR : Avx2::NR;
+  return K * ((N + nr - 1) / nr * nr);
+}
+
+void packBPanels(long K, long N, const float* B, long rsB, long csB, float* out) {
+  if (avx512InUse)
+    packBPanelsWith<Avx512>(K, N, B, rsB, csB, out);
+  else
+    packBPanelsWith<Avx2>(K, N, B, rsB, csB, out);
+}
+
+void sgemmPackedB(long M, long N, long K, const float* A, long lda, const float* Bp, float* C, long ldc,
+                  bool accumulate) {
+  if (M <= 0 || N <= 0 || K <= 0) return;
+  if (avx512InUse)
+    sgemmPackedBWith<Avx512>(M, N, K, A, lda, Bp, C, ldc, accumulate);
+  else
+    sgemmPackedBWith<Avx2>(M, N, K, A, lda, Bp, C, ldc, accumulate);
 }
 
 void sgemmParallel(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB, long csB,

@@ -18,4 +18,13 @@ void sgemm(long M, long N, long K, const float* A, long rsA, long csA, const flo
 void sgemmParallel(long M, long N, long K, const float* A, long rsA, long csA, const float* B, long rsB, long csB,
                    float* C, long ldc, bool accumulate);
 
+// B (K x N) packed once for many sgemmPackedB calls: packedBFloats(K, N) floats, filled by packBPanels.
+// The layout depends on the micro-kernel in use, so pack after any useAvx512 call.
+long packedBFloats(long K, long N);
+void packBPanels(long K, long N, const float* B, long rsB, long csB, float* out);
+// C[M x N] (+)= A · B for a row-major A (A[i * lda + k]) and B from packBPanels; on the calling thread.
+// Rounds exactly as sgemm does. K must be > 0.
+void sgemmPackedB(long M, long N, long K, const float* A, long lda, const float* Bp, float* C, long ldc,
+                  bool accumulate);
+
 }  // namespace focus
