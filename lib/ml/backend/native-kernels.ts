@@ -105,6 +105,8 @@ export function loadNativeAddon(
 }
 
 export const THREADS_ENV_VAR = "FOCUS_THREADS";
+/** `FOCUS_WINOGRAD=0` sends the stride-1 3x3 convolutions through im2col + GEMM as well (to compare both). */
+export const WINOGRAD_ENV_VAR = "FOCUS_WINOGRAD";
 
 /**
  * The kernels' thread count for this process: FOCUS_THREADS, else the cores shared out among the worker

@@ -183,7 +183,10 @@ describe("native kernels on the thread pool", { skip }, () => {
       assert.ok(err < 1e-5, `${kernel}: relative error ${err}`);
       // Different arithmetic, so different roundings somewhere in thousands of outputs: equal bits would
       // mean the layer never reached the Winograd kernel.
-      assert.ok(!Buffer.from(winograd[kernel].buffer).equals(Buffer.from(gemm[kernel].buffer)), `${kernel}: no Winograd`);
+      assert.ok(
+        !Buffer.from(winograd[kernel].buffer).equals(Buffer.from(gemm[kernel].buffer)),
+        `${kernel}: no Winograd`,
+      );
     }
     // The stride-2 layer has no Winograd form: the switch leaves it alone.
     for (const kernel of ["narrow conv2d", "narrow dx"])

@@ -20,7 +20,13 @@ import { registerWasmBroadcastKernels } from "./wasm-broadcast-kernels";
 import { registerWasmGradKernels } from "./wasm-grad-kernels";
 import { registerWasmCopyKernels } from "./wasm-copy-kernels";
 import { registerWasmMovingAverageKernel } from "./wasm-moving-average-kernel";
-import { loadNativeAddon, nativeKernelsRegistered, nativeThreadCount, registerNativeKernels } from "./native-kernels";
+import {
+  loadNativeAddon,
+  nativeKernelsRegistered,
+  nativeThreadCount,
+  registerNativeKernels,
+  WINOGRAD_ENV_VAR,
+} from "./native-kernels";
 import { logger } from "../../logging/logger";
 
 type TfNamespace = typeof import("@tensorflow/tfjs");
@@ -105,8 +111,9 @@ async function loadWasm(): Promise<void> {
   if ("addon" in native) {
     nativeThreads = native.addon.setThreads(nativeThreadCount());
     const isa = native.addon.useAvx512(true) ? "AVX-512" : "AVX2/FMA";
+    const winograd = native.addon.useWinograd(process.env[WINOGRAD_ENV_VAR] !== "0");
     registerNativeKernels(native.addon);
-    wasmKernelSet = `native ${isa} kernels on ${nativeThreads} thread(s) (convolutions, batch norm, pooling, reductions, SGD)`;
+    wasmKernelSet = `native ${isa} kernels on ${nativeThreads} thread(s) (convolutions${winograd ? " with Winograd 3x3" : ""}, batch norm, pooling, reductions, SGD)`;
   } else {
     wasmKernelSet = `XNNPACK convolutions; native kernels off: ${native.reason}`;
   }
