@@ -94,7 +94,10 @@ const envSchema = z.object({
     .enum(["gpu", "node", "wasm", "cpu"], { message: "FOCUS_TF_BACKEND must be gpu, node, wasm or cpu" })
     .optional(),
   FOCUS_NATIVE_KERNELS: flag("FOCUS_NATIVE_KERNELS", "0 off, 1 on where built").optional(),
-  FOCUS_WINOGRAD: flag("FOCUS_WINOGRAD", "0: every native convolution through im2col + GEMM, 1 Winograd where it applies").optional(),
+  FOCUS_WINOGRAD: flag(
+    "FOCUS_WINOGRAD",
+    "0: every native convolution through im2col + GEMM, 1 Winograd where it applies",
+  ).optional(),
   FOCUS_THREADS: focusThreadsSchema,
   FOCUS_WORKER_CONCURRENCY: int("FOCUS_WORKER_CONCURRENCY", 1, 256).default(1),
   /** How often each worker writes its WorkerHeartbeat row and looks for runs of dead workers. */
