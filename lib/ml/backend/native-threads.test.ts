@@ -178,7 +178,7 @@ describe("native kernels on the thread pool", { skip }, () => {
     assert.equal(native.addon.useWinograd(false), false);
     const gemm = runAll(native.addon);
     assert.equal(native.addon.useWinograd(true), true);
-    for (const kernel of ["wide conv2d", "wide dx", "large conv2d", "large dx"]) {
+    for (const kernel of ["wide conv2d", "wide dx", "wide dW", "large conv2d", "large dx", "large dW"]) {
       const err = relativeError(winograd[kernel], gemm[kernel]);
       assert.ok(err < 1e-5, `${kernel}: relative error ${err}`);
       // Different arithmetic, so different roundings somewhere in thousands of outputs: equal bits would
@@ -189,8 +189,44 @@ describe("native kernels on the thread pool", { skip }, () => {
       );
     }
     // The stride-2 layer has no Winograd form: the switch leaves it alone.
-    for (const kernel of ["narrow conv2d", "narrow dx"])
+    for (const kernel of ["narrow conv2d", "narrow dx", "narrow dW"])
       assert.ok(Buffer.from(winograd[kernel].buffer).equals(Buffer.from(gemm[kernel].buffer)), kernel);
+  });
+
+  test("Winograd filter gradient of a large filter over more tiles than fit at once: blocks and partial sums", () => {
+    if (!("addon" in native)) return;
+    // 2048 tiles x (256 + 256) channels x 16 positions exceeds the 16 Mi floats for which the filter gradient
+    // of a large filter transforms every tile at once; this one goes by blocks with one partial per chunk.
+    const info = tf.backend_util.computeConv2DInfo(
+      [2, 64, 64, 256],
+      [3, 3, 256, 256],
+      1,
+      1,
+      "same",
+      undefined,
+      false,
+      "channelsLast",
+    );
+    const x = values(2 * 64 * 64 * 256, 1);
+    const dy = values(2 * 64 * 64 * 256, 3);
+    const geometry = nativeGeometry(info);
+    const dW = (winograd: boolean, threads: number) => {
+      native.addon.setThreads(threads);
+      native.addon.useWinograd(winograd);
+      const out = new Float32Array(3 * 3 * 256 * 256);
+      native.addon.conv2dBackpropFilter(x, dy, out, geometry);
+      return out;
+    };
+    try {
+      const gemm = dW(false, 2);
+      const two = dW(true, 2);
+      assert.ok(relativeError(two, gemm) < 1e-5, `relative error ${relativeError(two, gemm)}`);
+      assert.ok(Buffer.from(dW(true, 2).buffer).equals(Buffer.from(two.buffer)), "2 threads differ between calls");
+      const one = dW(true, 1);
+      assert.ok(relativeError(one, two) < 1e-5, `1 against 2 threads: ${relativeError(one, two)}`);
+    } finally {
+      native.addon.useWinograd(true);
+    }
   });
 
   test("the AVX-512 and AVX2 GEMM micro-kernels round identically", () => {

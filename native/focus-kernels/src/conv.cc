@@ -197,6 +197,10 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
     });
     return;
   }
+  if (winogradApplies(g)) {
+    winogradBackpropFilter(g, x, dy, dFilter);
+    return;
+  }
   const long block = std::min(M, blockRows(g));
   if (largeFilter(g) && M * K <= kWholePatchFloats) {
     // Few pixels, a large filter (layer3 and layer4): the whole patch matrix, then dW = patchesᵀ · dy cut by

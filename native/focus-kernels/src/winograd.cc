@@ -12,8 +12,13 @@
 // The input gradient of a stride-1 3x3 convolution is itself one: dx = conv(dy, W rotated by 180 degrees,
 // input and output channels swapped), with padding 2 - pad, so it runs through the same code.
 //
+// The filter gradient is the adjoint: dU[xi] = sum over tiles of V[xi]ᵀ Z[xi], Z = A dy Aᵀ, then dW = Gᵀ dU G.
+//
 // Threads: tiles are cut into chunks; each tile's outputs are computed by one thread, and each output row
 // of a GEMM depends only on its own row of V, so the result is the same for any thread count and any cut.
+// The filter gradient sums over tiles: for large filters each of its 16 GEMMs runs whole on one thread (the
+// same bits for any thread count), otherwise each chunk of tiles keeps a partial dU and the partials are
+// added in chunk order (deterministic for a given thread count).
 #include "winograd.h"
 
 #include <immintrin.h>
@@ -129,13 +134,14 @@ void transposedFilter(const ConvGeometry& g, const float* w, float* out) {
   });
 }
 
-// V[xi][r][c] = (Bᵀ d B)[xi] for tiles t0 .. t0 + rows, d the 4x4 input block (zero outside the input).
+// V[xi * plane + r * C + c] = (Bᵀ d B)[xi] for tiles t0 + r, r < rows, d the 4x4 input block (zero
+// outside the input); plane is rows * C for a block, or all tiles * C when V holds every tile.
 //   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
 // Vectorised over channels, which are contiguous in NHWC; the scalar tail does the same operations.
 __attribute__((target("avx2,fma"))) void inputTransform(const ConvGeometry& g, const Tiling& tl, const float* x,
-                                                         const float* zeros, long t0, long rows, float* V) {
+                                                         const float* zeros, long t0, long rows, float* V,
+                                                         long plane) {
   const int C = g.C;
-  const long plane = rows * C;
   for (long r = 0; r < rows; ++r) {
     const long t = t0 + r;
     const int tw = static_cast<int>(t % tl.tilesW);
@@ -280,7 +286,7 @@ void convolve(const ConvGeometry& g, const float* x, const float* U, float* y) {
     if (static_cast<long>(zeros.size()) < g.C) zeros.assign(g.C, 0.0f);
     for (long t0 = begin; t0 < end; t0 += block) {
       const long n = std::min(block, end - t0);
-      inputTransform(g, tl, x, zeros.data(), t0, n, v.data());
+      inputTransform(g, tl, x, zeros.data(), t0, n, v.data(), n * g.C);
       for (int xi = 0; xi < kPositions; ++xi)
         sgemmPackedB(n, g.Co, g.C, v.data() + xi * n * g.C, g.C, up + xi * packed, m.data() + xi * n * g.Co,
                      g.Co, false);
@@ -288,6 +294,101 @@ void convolve(const ConvGeometry& g, const float* x, const float* U, float* y) {
     }
   });
 }
+
+
+// Z[xi * plane + r * Co + co] = (A dy Aᵀ)[xi] for tiles t0 + r: the 2x2 block of dy a tile produced (zero
+// where the tile overhangs the output), brought into the transformed domain. Since
+// y = Aᵀ[U ⊙ V]A, the filter gradient in that domain is dU[xi] = Σ over tiles of V[xi]ᵀ Z[xi].
+//   A = [1 0; 1 1; 1 -1; 0 -1]
+__attribute__((target("avx2,fma"))) void outputGradTransform(const ConvGeometry& g, const Tiling& tl,
+                                                              const float* dy, const float* zeros, long t0, long rows,
+                                                              float* Z, long plane) {
+  const int Co = g.Co;
+  for (long r = 0; r < rows; ++r) {
+    const long t = t0 + r;
+    const int tw = static_cast<int>(t % tl.tilesW);
+    const long q = t / tl.tilesW;
+    const int th = static_cast<int>(q % tl.tilesH);
+    const long n = q / tl.tilesH;
+    const int oh0 = 2 * th, ow0 = 2 * tw;
+    const float* p[4];
+    for (int a = 0; a < 2; ++a)
+      for (int b = 0; b < 2; ++b)
+        p[a * 2 + b] = oh0 + a < g.OH && ow0 + b < g.OW ? dy + ((n * g.OH + oh0 + a) * g.OW + ow0 + b) * Co : zeros;
+    float* z = Z + r * Co;
+    int c = 0;
+    for (; c + 8 <= Co; c += 8) {
+      const __m256 d00 = _mm256_loadu_ps(p[0] + c), d01 = _mm256_loadu_ps(p[1] + c);
+      const __m256 d10 = _mm256_loadu_ps(p[2] + c), d11 = _mm256_loadu_ps(p[3] + c);
+      const __m256 zero = _mm256_setzero_ps();
+      // rows of A dy: R0 = dy0, R1 = dy0 + dy1, R2 = dy0 - dy1, R3 = -dy1
+      const __m256 rr[4][2] = {{d00, d01},
+                               {_mm256_add_ps(d00, d10), _mm256_add_ps(d01, d11)},
+                               {_mm256_sub_ps(d00, d10), _mm256_sub_ps(d01, d11)},
+                               {_mm256_sub_ps(zero, d10), _mm256_sub_ps(zero, d11)}};
+      for (int i = 0; i < 4; ++i) {
+        _mm256_storeu_ps(z + (i * 4 + 0) * plane + c, rr[i][0]);
+        _mm256_storeu_ps(z + (i * 4 + 1) * plane + c, _mm256_add_ps(rr[i][0], rr[i][1]));
+        _mm256_storeu_ps(z + (i * 4 + 2) * plane + c, _mm256_sub_ps(rr[i][0], rr[i][1]));
+        _mm256_storeu_ps(z + (i * 4 + 3) * plane + c, _mm256_sub_ps(zero, rr[i][1]));
+      }
+    }
+    for (; c < Co; ++c) {
+      const float d00 = p[0][c], d01 = p[1][c], d10 = p[2][c], d11 = p[3][c];
+      const float rr[4][2] = {{d00, d01}, {d00 + d10, d01 + d11}, {d00 - d10, d01 - d11}, {0.0f - d10, 0.0f - d11}};
+      for (int i = 0; i < 4; ++i) {
+        z[(i * 4 + 0) * plane + c] = rr[i][0];
+        z[(i * 4 + 1) * plane + c] = rr[i][0] + rr[i][1];
+        z[(i * 4 + 2) * plane + c] = rr[i][0] - rr[i][1];
+        z[(i * 4 + 3) * plane + c] = 0.0f - rr[i][1];
+      }
+    }
+  }
+}
+
+// dW[kh][kw][c][co] = (Gᵀ dU G)[kh][kw], the adjoint of the filter transform.
+__attribute__((target("avx2,fma"))) void filterGradRows(const float* dU, long plane, int co_n, long ci, float* dW) {
+  const float* in = dU + ci * co_n;
+  float* out = dW + ci * co_n;
+  const __m256 half = _mm256_set1_ps(0.5f);
+  int co = 0;
+  for (; co + 8 <= co_n; co += 8) {
+    __m256 t[3][4];
+    for (int j = 0; j < 4; ++j) {
+      const __m256 u0 = _mm256_loadu_ps(in + j * plane + co), u1 = _mm256_loadu_ps(in + (4 + j) * plane + co);
+      const __m256 u2 = _mm256_loadu_ps(in + (8 + j) * plane + co), u3 = _mm256_loadu_ps(in + (12 + j) * plane + co);
+      t[0][j] = _mm256_add_ps(u0, _mm256_mul_ps(half, _mm256_add_ps(u1, u2)));
+      t[1][j] = _mm256_mul_ps(half, _mm256_sub_ps(u1, u2));
+      t[2][j] = _mm256_add_ps(_mm256_mul_ps(half, _mm256_add_ps(u1, u2)), u3);
+    }
+    for (int kh = 0; kh < 3; ++kh) {
+      float* o = out + kh * 3 * plane + co;
+      _mm256_storeu_ps(o, _mm256_add_ps(t[kh][0], _mm256_mul_ps(half, _mm256_add_ps(t[kh][1], t[kh][2]))));
+      _mm256_storeu_ps(o + plane, _mm256_mul_ps(half, _mm256_sub_ps(t[kh][1], t[kh][2])));
+      _mm256_storeu_ps(o + 2 * plane, _mm256_add_ps(_mm256_mul_ps(half, _mm256_add_ps(t[kh][1], t[kh][2])), t[kh][3]));
+    }
+  }
+  for (; co < co_n; ++co) {
+    float t[3][4];
+    for (int j = 0; j < 4; ++j) {
+      const float u0 = in[j * plane + co], u1 = in[(4 + j) * plane + co];
+      const float u2 = in[(8 + j) * plane + co], u3 = in[(12 + j) * plane + co];
+      t[0][j] = u0 + 0.5f * (u1 + u2);
+      t[1][j] = 0.5f * (u1 - u2);
+      t[2][j] = 0.5f * (u1 + u2) + u3;
+    }
+    for (int kh = 0; kh < 3; ++kh) {
+      float* o = out + kh * 3 * plane + co;
+      o[0] = t[kh][0] + 0.5f * (t[kh][1] + t[kh][2]);
+      o[plane] = 0.5f * (t[kh][1] - t[kh][2]);
+      o[2 * plane] = 0.5f * (t[kh][1] + t[kh][2]) + t[kh][3];
+    }
+  }
+}
+
+// Above this many floats for V and Z of every tile together (64 MiB), the filter gradient of a large
+// filter keeps to blocks of tiles and partial sums instead.
+constexpr long kWholeTransformFloats = 16L << 20;
 
 }  // namespace
 
@@ -328,6 +429,77 @@ void winogradBackpropInput(const ConvGeometry& g, const float* dy, const float* 
   float* U = transformedFilter(kPositions * plane).data();
   transformFilter(flipped.data(), 3 * plane, plane, g.C, g.Co, g.C, U);
   convolve(t, dy, U, dx);
+}
+
+}  // namespace focus
+
+namespace focus {
+
+void winogradBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dFilter) {
+  const Tiling tl = tiling(g);
+  const long planeU = static_cast<long>(g.C) * g.Co;
+  const int widest = std::max(g.C, g.Co);
+  static std::vector<float> zeros;  // only the JavaScript thread calls the kernels; threads only read it
+  if (static_cast<long>(zeros.size()) < widest) zeros.assign(widest, 0.0f);
+  float* dU = transformedFilter(kPositions * planeU).data();
+  const long minTiles = std::max<long>(1, kMinMacsPerChunk / (kPositions * planeU));
+  const bool large = kPositions * planeU > kLargeTransformedFloats;
+  if (large && kPositions * tl.count * (g.C + g.Co) <= kWholeTransformFloats) {
+    // Layer3 and layer4: few tiles, large filters. V and Z of every tile, then each of the 16 GEMMs over
+    // every tile on one thread: no partial filters to add, and the same bits for any thread count.
+    static std::vector<float> v, z;
+    if (static_cast<long>(v.size()) < kPositions * tl.count * g.C) v.resize(kPositions * tl.count * g.C);
+    if (static_cast<long>(z.size()) < kPositions * tl.count * g.Co) z.resize(kPositions * tl.count * g.Co);
+    parallelRanges(tl.count, std::max<long>(1, 4096 / widest), 1, [&](long b, long e) {
+      inputTransform(g, tl, x, zeros.data(), b, e - b, v.data() + b * g.C, tl.count * g.C);
+      outputGradTransform(g, tl, dy, zeros.data(), b, e - b, z.data() + b * g.Co, tl.count * g.Co);
+    });
+    parallelRanges(kPositions, 1, 1, [&](long b, long e) {
+      for (long xi = b; xi < e; ++xi)
+        sgemm(g.C, g.Co, tl.count, v.data() + xi * tl.count * g.C, 1, g.C, z.data() + xi * tl.count * g.Co, g.Co, 1,
+              dU + xi * planeU, g.Co, false);
+    });
+  } else {
+    // Blocks of tiles, one partial dU per chunk of tiles, partials added in chunk order: deterministic for a
+    // given thread count. Two chunks per thread: each partial is a whole transformed filter.
+    const long block = std::max(kMinTilesPerBlock, (large ? kLargeBlockFloats : kBlockFloats) / (kPositions * widest));
+    const int chunks = chunksFor(tl.count, minTiles, large ? 1 : 2);
+    static std::vector<float> partials;
+    const long size = kPositions * planeU;
+    if (chunks > 1 && static_cast<long>(partials.size()) < (chunks - 1) * size) partials.resize((chunks - 1) * size);
+    runChunks(chunks, [&](int chunk) {
+      long begin, end;
+      chunkRange(tl.count, chunks, chunk, 1, &begin, &end);
+      float* dst = chunk == 0 ? dU : partials.data() + (chunk - 1) * size;
+      if (begin >= end) {
+        std::fill(dst, dst + size, 0.0f);
+        return;
+      }
+      static thread_local std::vector<float> v, z;
+      const long rows = std::min(block, end - begin);
+      if (static_cast<long>(v.size()) < kPositions * rows * g.C) v.resize(kPositions * rows * g.C);
+      if (static_cast<long>(z.size()) < kPositions * rows * g.Co) z.resize(kPositions * rows * g.Co);
+      for (long t0 = begin; t0 < end; t0 += block) {
+        const long n = std::min(block, end - t0);
+        inputTransform(g, tl, x, zeros.data(), t0, n, v.data(), n * g.C);
+        outputGradTransform(g, tl, dy, zeros.data(), t0, n, z.data(), n * g.Co);
+        for (int xi = 0; xi < kPositions; ++xi)
+          sgemm(g.C, g.Co, n, v.data() + xi * n * g.C, 1, g.C, z.data() + xi * n * g.Co, g.Co, 1, dst + xi * planeU,
+                g.Co, t0 > begin);
+      }
+    });
+    if (chunks > 1) {
+      parallelRanges(size, 1L << 15, 16, [&](long b, long e) {
+        for (int t = 1; t < chunks; ++t) {
+          const float* p = partials.data() + (t - 1) * size;
+          for (long i = b; i < e; ++i) dU[i] += p[i];
+        }
+      });
+    }
+  }
+  parallelRanges(g.C, std::max(1, 4096 / g.Co), 1, [&](long b, long e) {
+    for (long ci = b; ci < e; ++ci) filterGradRows(dU, planeU, g.Co, ci, dFilter);
+  });
 }
 
 }  // namespace focus

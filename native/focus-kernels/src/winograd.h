@@ -13,5 +13,6 @@ bool winogradApplies(const ConvGeometry& g);
 
 void winogradForward(const ConvGeometry& g, const float* x, const float* filter, float* y);
 void winogradBackpropInput(const ConvGeometry& g, const float* dy, const float* filter, float* dx);
+void winogradBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dFilter);
 
 }  // namespace focus
