@@ -298,8 +298,8 @@ napi_value Threads(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// (enabled): the AVX-512 GEMM micro-kernel where the CPU has it, else AVX2; returns whether AVX-512 is used.
-napi_value UseAvx512(napi_env env, napi_callback_info info) {
+// A switch taking (enabled: boolean) and returning what is in use after the call.
+napi_value BooleanSwitch(napi_env env, napi_callback_info info, bool (*apply)(bool)) {
   napi_value argv[1];
   if (!readArgs(env, info, 1, argv, "expected (enabled: boolean)")) return nullptr;
   bool enabled = false;
@@ -308,23 +308,15 @@ napi_value UseAvx512(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   napi_value out;
-  napi_get_boolean(env, focus::useAvx512(enabled), &out);
+  napi_get_boolean(env, apply(enabled), &out);
   return out;
 }
 
+// (enabled): the AVX-512 GEMM micro-kernel where the CPU has it, else AVX2; returns whether AVX-512 is used.
+napi_value UseAvx512(napi_env env, napi_callback_info info) { return BooleanSwitch(env, info, focus::useAvx512); }
+
 // (enabled): Winograd F(2x2, 3x3) for stride-1 3x3 convolutions (the default), else im2col + GEMM for all.
-napi_value UseWinograd(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  if (!readArgs(env, info, 1, argv, "expected (enabled: boolean)")) return nullptr;
-  bool enabled = false;
-  if (napi_get_value_bool(env, argv[0], &enabled) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "expected (enabled: boolean)");
-    return nullptr;
-  }
-  napi_value out;
-  napi_get_boolean(env, focus::useWinograd(enabled), &out);
-  return out;
-}
+napi_value UseWinograd(napi_env env, napi_callback_info info) { return BooleanSwitch(env, info, focus::useWinograd); }
 
 napi_value Init(napi_env env, napi_value exports) {
   napi_value supported;
